@@ -1,0 +1,166 @@
+import fs from "node:fs";
+import path from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyMultipart from "@fastify/multipart";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Config } from "./config.js";
+import type { Database } from "./db/client.js";
+import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
+import { registerAccountRoutes } from "./modules/accounts/routes.js";
+import { registerDeskRoutes } from "./modules/desk/routes.js";
+import { registerAuditRoutes } from "./platform/audit/routes.js";
+import { registerAuth } from "./platform/auth/http.js";
+import { AppError } from "./platform/errors.js";
+import { registerMailRoutes } from "./platform/mail/routes.js";
+import { Mailer } from "./platform/mail/service.js";
+import { version } from "./version.js";
+
+export type AppDeps = { database: Database; config: Config };
+export type RouteDeps = { db: Database["db"]; config: Config; mailer: Mailer };
+export type App = FastifyInstance & { mailer: Mailer };
+
+const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
+
+type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
+
+/** Maps anything thrown to `{ error: { code, message, fields } }`; only real bugs become 500. */
+function toErrorResponse(error: FastifyError | AppError | Error): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, fields: error.fields } },
+    };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields: Record<string, string> = {};
+    for (const issue of error.validation) {
+      const name =
+        issue.instancePath.replace(/^\//, "").replaceAll("/", ".") || (error.validationContext ?? "body");
+      fields[name] ??= issue.message ?? "Invalid value.";
+    }
+    return {
+      status: 400,
+      body: { error: { code: "validation", message: "Some fields need attention.", fields } },
+    };
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.code === "FST_REQ_FILE_TOO_LARGE" || fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return {
+      status: 413,
+      body: { error: { code: "payload_too_large", message: "The upload is too large." } },
+    };
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return {
+      status,
+      body: { error: { code: fastifyError.code ?? "bad_request", message: fastifyError.message } },
+    };
+  }
+  return { status: 500, body: { error: { code: "internal", message: "Something went wrong on our side." } } };
+}
+
+export async function buildApp({ database, config }: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: config.logLevel === "silent" ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const mailer = new Mailer(database.db, config);
+  app.decorate("mailer", mailer);
+  // Mail queued by a request goes out right after it answers, not on the next poll.
+  app.addHook("onResponse", async () => {
+    void mailer.flush();
+  });
+  app.addHook("onClose", () => mailer.stop());
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error as FastifyError);
+    if (status >= 500) request.log.error(error);
+    return reply.status(status).send(body);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: { imgSrc: ["'self'", "data:", "https:"], upgradeInsecureRequests: null },
+    },
+    hsts: config.secureCookies,
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError("rate_limited", `Too many attempts. Try again in ${context.after}.`),
+  });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.maxUploadBytes, files: 10, fields: 20 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "Convene API", version, description: "The customer community platform's JSON API." },
+      components: {
+        securitySchemes: { session: { type: "apiKey", in: "cookie", name: "convene_session" } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+
+  registerAuth(app, { db: database.db, config });
+
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    "/api/health",
+    {
+      schema: {
+        tags: ["platform"],
+        response: {
+          200: z.object({
+            status: z.literal("ok"),
+            version: z.string(),
+            database: z.enum(["pglite", "postgres"]),
+          }),
+        },
+      },
+    },
+    async () => ({ status: "ok" as const, version, database: database.kind }),
+  );
+
+  const deps: RouteDeps = { db: database.db, config, mailer };
+  await app.register(async (scope) => {
+    registerAccountRoutes(scope, deps);
+    registerAdminRoutes(scope, deps);
+    registerDeskRoutes(scope, deps);
+    registerAuditRoutes(scope, deps);
+    registerMailRoutes(scope, deps);
+  });
+
+  const hasWeb = fs.existsSync(path.join(webRoot, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: true });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith("/api/") || request.method !== "GET") {
+      return reply.status(404).send({ error: { code: "not_found", message: "No such route." } });
+    }
+    if (!hasWeb)
+      return reply.status(404).type("text/plain").send("The web app is not built: run `npm run build`.");
+    return reply.type("text/html").sendFile("index.html");
+  });
+
+  return app as unknown as App;
+}

@@ -1,0 +1,11 @@
+// What other modules may use of accounts: service functions only, never its tables.
+
+export { issueInvitation } from "./invitations.js";
+export {
+  createOrganisation,
+  emailBelongsTo,
+  getOrganisation,
+  listOrganisations,
+  type OrganisationInput,
+} from "./organisations.js";
+export { listActiveStaff, type UserSummary, userSummaries } from "./users.js";

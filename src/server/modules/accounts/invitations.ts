@@ -1,0 +1,218 @@
+import { aliasedTable, and, count, desc, eq, gt, isNull, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { recordAudit } from "../../platform/audit/service.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
+import { queueMail } from "../../platform/mail/service.js";
+import { hashToken, newToken } from "../../platform/tokens.js";
+import { invitationMail } from "./mail.js";
+import { emailBelongsTo, getOrganisation, normaliseEmail } from "./organisations.js";
+import { type InvitationView, invitationStatus } from "./present.js";
+import { invitations, organisations, users } from "./schema.js";
+import { actorOf, createUser, findUserByEmail } from "./users.js";
+
+export const INVITATION_DAYS = 7;
+export const INVITATIONS_PER_DAY = 20;
+
+const inviter = aliasedTable(users, "inviter");
+
+async function listInvitationViews(db: Db, where: SQL | undefined): Promise<InvitationView[]> {
+  const rows = await db
+    .select({
+      invitation: invitations,
+      organisation: { id: organisations.id, name: organisations.name },
+      inviter: { id: inviter.id, name: inviter.name },
+    })
+    .from(invitations)
+    .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+    .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
+    .where(where)
+    .orderBy(desc(invitations.createdAt))
+    .limit(500);
+  return rows.map((row) => ({
+    id: row.invitation.id,
+    email: row.invitation.email,
+    organisation: row.organisation,
+    invitedBy: row.inviter?.id ? { id: row.inviter.id, name: row.inviter.name } : null,
+    createdAt: row.invitation.createdAt.toISOString(),
+    expiresAt: row.invitation.expiresAt.toISOString(),
+    status: invitationStatus(row.invitation),
+  }));
+}
+
+async function getInvitationView(db: Db, id: string): Promise<InvitationView> {
+  const [view] = await listInvitationViews(db, eq(invitations.id, id));
+  if (!view) throw notFound("The invitation");
+  return view;
+}
+
+/**
+ * Issues a single-use invitation and e-mails its link. Any earlier pending invitation for the same
+ * address is revoked, so only the newest link works.
+ */
+export async function issueInvitation(
+  ctx: Ctx,
+  input: { email: string; organisationId: string; accessRequestTicketId?: string },
+): Promise<InvitationView> {
+  const email = normaliseEmail(input.email);
+  if (await findUserByEmail(ctx.db, email)) {
+    throw new AppError("conflict", "That person already has an account.", { email: "Already a member" });
+  }
+  const organisation = await getOrganisation(ctx.db, input.organisationId);
+  await ctx.db
+    .update(invitations)
+    .set({ revokedAt: new Date(), revokedBy: ctx.actor?.id ?? null })
+    .where(and(eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+  const { token, tokenHash } = newToken();
+  const expiresAt = new Date(Date.now() + INVITATION_DAYS * 24 * 3600_000);
+  const [row] = await ctx.db
+    .insert(invitations)
+    .values({
+      tokenHash,
+      email,
+      organisationId: organisation.id,
+      invitedBy: ctx.actor?.id ?? null,
+      accessRequestTicketId: input.accessRequestTicketId ?? null,
+      expiresAt,
+    })
+    .returning({ id: invitations.id });
+  if (!row) throw new Error("invitation row was not written");
+  await queueMail(
+    ctx,
+    invitationMail(ctx.config, {
+      to: email,
+      organisationName: organisation.name,
+      inviterName: ctx.actor?.name ?? null,
+      token,
+      expiresAt,
+    }),
+  );
+  await recordAudit(ctx, {
+    action: "invitation.sent",
+    targetType: "invitation",
+    targetId: row.id,
+    details: { email, organisation: organisation.name },
+  });
+  return getInvitationView(ctx.db, row.id);
+}
+
+/**
+ * A member invites a colleague at one of their own organisation's domains, at most 20 a day;
+ * staff may invite anyone into any organisation.
+ */
+export async function inviteColleague(
+  ctx: Ctx,
+  actor: Actor,
+  input: { email: string; organisationId?: string },
+): Promise<InvitationView> {
+  const organisationId = input.organisationId ?? actor.organisationId;
+  if (!actor.isStaff) {
+    if (organisationId !== actor.organisationId)
+      throw forbidden("You can only invite colleagues into your own organisation.");
+    if (!(await emailBelongsTo(ctx.db, input.email, organisationId))) {
+      const { domains } = await getOrganisation(ctx.db, organisationId);
+      throw invalid({ email: `Use an address at your organisation's domain: ${domains.join(", ")}.` });
+    }
+    const since = new Date(Date.now() - 24 * 3600_000);
+    const [sent] = await ctx.db
+      .select({ n: count() })
+      .from(invitations)
+      .where(and(eq(invitations.invitedBy, actor.id), gt(invitations.createdAt, since)));
+    if ((sent?.n ?? 0) >= INVITATIONS_PER_DAY) {
+      throw new AppError("rate_limited", `You can send at most ${INVITATIONS_PER_DAY} invitations a day.`);
+    }
+  }
+  return inTransaction(ctx, (tx) => issueInvitation(tx, { email: input.email, organisationId }));
+}
+
+/** Staff see every invitation; an org admin their organisation's; a member the ones they sent. */
+export async function listInvitations(
+  db: Db,
+  actor: Actor,
+  filter: { organisationId?: string; status?: InvitationView["status"] },
+): Promise<InvitationView[]> {
+  let scope: SQL | undefined;
+  if (actor.isStaff)
+    scope = filter.organisationId ? eq(invitations.organisationId, filter.organisationId) : undefined;
+  else if (actor.isOrgAdmin) scope = eq(invitations.organisationId, actor.organisationId);
+  else scope = eq(invitations.invitedBy, actor.id);
+  const views = await listInvitationViews(db, scope);
+  return filter.status ? views.filter((v) => v.status === filter.status) : views;
+}
+
+export async function revokeInvitation(ctx: Ctx, actor: Actor, id: string): Promise<InvitationView> {
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db.select().from(invitations).where(eq(invitations.id, id)).for("update");
+    if (!row) throw notFound("The invitation");
+    const allowed =
+      actor.isStaff ||
+      (actor.isOrgAdmin && row.organisationId === actor.organisationId) ||
+      row.invitedBy === actor.id;
+    if (!allowed) throw notFound("The invitation");
+    if (invitationStatus(row) !== "pending") {
+      throw new AppError("conflict", `This invitation is already ${invitationStatus(row)}.`);
+    }
+    await tx.db
+      .update(invitations)
+      .set({ revokedAt: new Date(), revokedBy: actor.id })
+      .where(eq(invitations.id, id));
+    await recordAudit(tx, {
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: id,
+      details: { email: row.email },
+    });
+    return getInvitationView(tx.db, id);
+  });
+}
+
+const NO_LONGER_VALID = "This invitation link is no longer valid: it has expired, been used or been revoked.";
+
+async function findLiveInvitation(db: Db, token: string, lock: boolean) {
+  const query = db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tokenHash, hashToken(token)));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row)
+    throw new AppError("not_found", "This invitation link is not known. Check that you copied all of it.");
+  if (invitationStatus(row) !== "pending") throw new AppError("gone", NO_LONGER_VALID);
+  return row;
+}
+
+export async function previewInvitation(db: Db, token: string) {
+  const row = await findLiveInvitation(db, token, false);
+  const organisation = await getOrganisation(db, row.organisationId);
+  return {
+    email: row.email,
+    organisation: { name: organisation.name },
+    expiresAt: row.expiresAt.toISOString(),
+  };
+}
+
+/** Creates the account and consumes the invitation in one transaction: a link works exactly once. */
+export async function acceptInvitation(ctx: Ctx, token: string, input: { name: string; password: string }) {
+  return inTransaction(ctx, async (tx) => {
+    const row = await findLiveInvitation(tx.db, token, true);
+    const user = await createUser(tx, {
+      email: row.email,
+      name: input.name,
+      password: input.password,
+      organisationId: row.organisationId,
+    });
+    await tx.db
+      .update(invitations)
+      .set({ acceptedAt: new Date(), acceptedUserId: user.id })
+      .where(eq(invitations.id, row.id));
+    await recordAudit(
+      { ...tx, actor: actorOf(user) },
+      {
+        action: "invitation.accepted",
+        targetType: "invitation",
+        targetId: row.id,
+        details: { email: row.email },
+      },
+    );
+    return user;
+  });
+}

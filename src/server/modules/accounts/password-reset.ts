@@ -1,0 +1,78 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { recordAudit } from "../../platform/audit/service.js";
+import { hashPassword } from "../../platform/auth/passwords.js";
+import { endAllSessions } from "../../platform/auth/sessions.js";
+import { type Ctx, inTransaction } from "../../platform/context.js";
+import { AppError } from "../../platform/errors.js";
+import { queueMail } from "../../platform/mail/service.js";
+import { hashToken, newToken } from "../../platform/tokens.js";
+import { passwordResetMail } from "./mail.js";
+import { normaliseEmail } from "./organisations.js";
+import { passwordResets, users } from "./schema.js";
+import { findUserByEmail } from "./users.js";
+
+const RESET_LIFETIME_MS = 3600_000;
+
+/** Always answers the same way, so the form does not reveal who has an account. */
+export async function requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
+  const user = await findUserByEmail(ctx.db, normaliseEmail(email));
+  if (user?.status !== "active") return;
+  await inTransaction(ctx, async (tx) => {
+    const { token, tokenHash } = newToken();
+    await tx.db.insert(passwordResets).values({
+      tokenHash,
+      userId: user.id,
+      expiresAt: new Date(Date.now() + RESET_LIFETIME_MS),
+      requestIp: ctx.ip,
+    });
+    await queueMail(tx, passwordResetMail(ctx.config, { to: user.email, token }));
+    await recordAudit(tx, {
+      action: "auth.password_reset_requested",
+      targetType: "user",
+      targetId: user.id,
+      actorEmail: user.email,
+    });
+  });
+}
+
+async function findLiveReset(db: Db, token: string, lock: boolean) {
+  const query = db
+    .select()
+    .from(passwordResets)
+    .where(eq(passwordResets.tokenHash, hashToken(token)));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw new AppError("not_found", "This reset link is not known. Check that you copied all of it.");
+  if (row.usedAt || row.expiresAt.getTime() <= Date.now()) {
+    throw new AppError(
+      "gone",
+      "This reset link is no longer valid: it has expired or been used. Ask for a new one.",
+    );
+  }
+  return row;
+}
+
+export async function previewPasswordReset(db: Db, token: string) {
+  const row = await findLiveReset(db, token, false);
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
+  return { email: user?.email ?? "" };
+}
+
+/** Sets the new password, spends the link and ends every session (whoever had the old password). */
+export async function completePasswordReset(ctx: Ctx, token: string, password: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const row = await findLiveReset(tx.db, token, true);
+    await tx.db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.id, row.id));
+    await tx.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null })
+      .where(eq(users.id, row.userId));
+    const endedSessions = await endAllSessions(tx.db, row.userId);
+    await recordAudit(tx, {
+      action: "auth.password_reset",
+      targetType: "user",
+      targetId: row.userId,
+      details: { endedSessions },
+    });
+  });
+}

@@ -1,0 +1,111 @@
+import {
+  boolean,
+  index,
+  inet,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "../../db/columns.js";
+
+export const organisationKinds = ["vendor", "customer", "partner"] as const;
+export type OrganisationKind = (typeof organisationKinds)[number];
+
+export const organisations = pgTable("organisations", {
+  id: id(),
+  name: text("name").notNull().unique(),
+  kind: text("kind").$type<OrganisationKind>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A domain belongs to one organisation only, so an e-mail address maps to at most one. */
+export const organisationDomains = pgTable("organisation_domains", {
+  domain: text("domain").primaryKey(),
+  organisationId: uuid("organisation_id")
+    .notNull()
+    .references(() => organisations.id, { onDelete: "cascade" }),
+});
+
+export type UserStatus = "active" | "deactivated";
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    isStaff: boolean("is_staff").notNull().default(false),
+    isOrgAdmin: boolean("is_org_admin").notNull().default(false),
+    status: text("status").$type<UserStatus>().notNull().default("active"),
+    totpSecret: text("totp_secret"),
+    totpEnabled: boolean("totp_enabled").notNull().default(false),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_org_idx").on(t.organisationId)],
+);
+
+/** Server-side sessions; the cookie holds a random token and only its sha256 is stored. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    ip: inet("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    invitedBy: uuid("invited_by").references(() => users.id),
+    accessRequestTicketId: uuid("access_request_ticket_id"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedUserId: uuid("accepted_user_id").references(() => users.id),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+  },
+  (t) => [
+    index("invitations_org_idx").on(t.organisationId),
+    index("invitations_inviter_idx").on(t.invitedBy),
+  ],
+);
+
+export const passwordResets = pgTable("password_resets", {
+  id: id(),
+  tokenHash: text("token_hash").notNull().unique(),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  requestIp: inet("request_ip"),
+});

@@ -1,0 +1,364 @@
+import { and, asc, desc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { recordAudit } from "../../platform/audit/service.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { forbidden, invalid, notFound } from "../../platform/errors.js";
+import { files } from "../../platform/files/schema.js";
+import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { queueMail } from "../../platform/mail/service.js";
+import { renderMarkdown } from "../../platform/markdown.js";
+import { listOrganisations, type UserSummary, userSummaries } from "../accounts/index.js";
+import { publicReplyMail, statusChangeMail } from "./mail.js";
+import { canChangeSharing, canSeeTicket, canWorkTicket } from "./policy.js";
+import {
+  type AttachmentView,
+  presentTicketSummary,
+  type TicketSummaryView,
+  type TicketView,
+} from "./present.js";
+import {
+  type TicketStatus,
+  type TicketType,
+  ticketAttachments,
+  ticketComments,
+  tickets,
+  ticketWatchers,
+} from "./schema.js";
+
+type TicketRow = typeof tickets.$inferSelect;
+
+/** The SQL form of `canSeeTicket`, for lists. */
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.isStaff) return undefined;
+  return or(
+    eq(tickets.requesterId, actor.id),
+    and(eq(tickets.sharedWithOrganisation, true), eq(tickets.organisationId, actor.organisationId)),
+  );
+}
+
+async function organisationNames(db: Db, ids: (string | null)[]) {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  const rows = wanted.length > 0 ? await listOrganisations(db, wanted) : [];
+  return new Map(rows.map((o) => [o.id, { id: o.id, name: o.name }]));
+}
+
+async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummaryView[]> {
+  const people = await userSummaries(
+    db,
+    rows.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])),
+  );
+  const organisations = await organisationNames(
+    db,
+    rows.map((r) => r.organisationId),
+  );
+  return rows.map((row) => presentTicketSummary(row, people, organisations));
+}
+
+/** Loads a ticket the actor may see; one they may not see is reported as missing, not forbidden. */
+export async function loadVisibleTicket(db: Db, actor: Actor, id: string, lock = false): Promise<TicketRow> {
+  const query = db.select().from(tickets).where(eq(tickets.id, id));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row || !canSeeTicket(actor, row)) throw notFound("The ticket");
+  return row;
+}
+
+export type TicketFilter = {
+  type?: TicketType;
+  status?: TicketStatus;
+  assigneeId?: string;
+  organisationId?: string;
+  q?: string;
+};
+
+export async function listTickets(db: Db, actor: Actor, filter: TicketFilter): Promise<TicketSummaryView[]> {
+  const conditions: (SQL | undefined)[] = [visibleTo(actor)];
+  if (filter.type) conditions.push(eq(tickets.type, filter.type));
+  if (filter.status) conditions.push(eq(tickets.status, filter.status));
+  if (filter.assigneeId === "none") conditions.push(isNull(tickets.assigneeId));
+  else if (filter.assigneeId === "me") conditions.push(eq(tickets.assigneeId, actor.id));
+  else if (filter.assigneeId) conditions.push(eq(tickets.assigneeId, filter.assigneeId));
+  if (filter.organisationId) conditions.push(eq(tickets.organisationId, filter.organisationId));
+  if (filter.q) {
+    const number = /^#?(\d+)$/.exec(filter.q)?.[1];
+    conditions.push(
+      or(
+        sql`${tickets.search} @@ websearch_to_tsquery('english', ${filter.q})`,
+        sql`${tickets.subject} ilike ${`%${filter.q}%`}`,
+        sql`${tickets.requesterEmail} ilike ${`%${filter.q}%`}`,
+        number ? eq(tickets.number, Number(number)) : undefined,
+      ),
+    );
+  }
+  const rows = await db
+    .select()
+    .from(tickets)
+    .where(and(...conditions))
+    .orderBy(desc(tickets.updatedAt))
+    .limit(200);
+  return summarise(db, rows);
+}
+
+function presentAttachment(file: StoredFile, attachmentId: string, createdAt: Date): AttachmentView {
+  return {
+    id: attachmentId,
+    filename: file.filename,
+    contentType: file.contentType,
+    size: file.size,
+    url: `/api/desk/attachments/${attachmentId}`,
+    createdAt: createdAt.toISOString(),
+  };
+}
+
+export async function getTicketView(db: Db, actor: Actor, id: string): Promise<TicketView> {
+  const row = await loadVisibleTicket(db, actor, id);
+  const [summary] = await summarise(db, [row]);
+  if (!summary) throw notFound("The ticket");
+  const comments = await db
+    .select()
+    .from(ticketComments)
+    .where(
+      and(eq(ticketComments.ticketId, id), actor.isStaff ? undefined : eq(ticketComments.internal, false)),
+    )
+    .orderBy(asc(ticketComments.createdAt));
+  const attachments = await db
+    .select({ attachment: ticketAttachments, file: files })
+    .from(ticketAttachments)
+    .innerJoin(files, eq(files.id, ticketAttachments.fileId))
+    .where(eq(ticketAttachments.ticketId, id))
+    .orderBy(asc(ticketAttachments.createdAt));
+  const watcherIds = (
+    await db
+      .select({ userId: ticketWatchers.userId })
+      .from(ticketWatchers)
+      .where(eq(ticketWatchers.ticketId, id))
+  ).map((w) => w.userId);
+  const people = await userSummaries(db, [
+    ...watcherIds,
+    ...comments.flatMap((c) => (c.authorId ? [c.authorId] : [])),
+  ]);
+  return {
+    ...summary,
+    description: row.description,
+    descriptionHtml: renderMarkdown(row.description),
+    attachments: attachments.map(({ attachment, file }) =>
+      presentAttachment(file, attachment.id, attachment.createdAt),
+    ),
+    comments: comments.map((c) => ({
+      id: c.id,
+      author: {
+        id: c.authorId,
+        name: c.authorId ? (people.get(c.authorId)?.name ?? c.authorName) : c.authorName,
+        isStaff: c.authorId ? (people.get(c.authorId)?.isStaff ?? false) : false,
+      },
+      bodyHtml: renderMarkdown(c.body),
+      internal: c.internal,
+      createdAt: c.createdAt.toISOString(),
+    })),
+    watchers: watcherIds.flatMap((wid) => {
+      const person = people.get(wid);
+      return person ? [{ id: person.id, name: person.name }] : [];
+    }),
+    watching: watcherIds.includes(actor.id),
+    canManage: canWorkTicket(actor),
+    accessRequest: row.accessRequest ?? null,
+  };
+}
+
+/** Everyone who hears about public changes: the requester and the watchers who may still see it. */
+async function ticketAudience(db: Db, ticket: TicketRow, exceptEmail: string | null): Promise<string[]> {
+  const watcherIds = (
+    await db
+      .select({ userId: ticketWatchers.userId })
+      .from(ticketWatchers)
+      .where(eq(ticketWatchers.ticketId, ticket.id))
+  ).map((w) => w.userId);
+  const watchers = [...(await userSummaries(db, watcherIds)).values()].filter((person: UserSummary) =>
+    canSeeTicket({ ...person, isOrgAdmin: false }, ticket),
+  );
+  const addresses = new Set([ticket.requesterEmail, ...watchers.map((w) => w.email)]);
+  if (exceptEmail) addresses.delete(exceptEmail);
+  return [...addresses];
+}
+
+export async function openTicket(
+  ctx: Ctx,
+  actor: Actor,
+  input: { type: TicketType; subject: string; description: string; sharedWithOrganisation?: boolean },
+): Promise<TicketView> {
+  if (input.type === "access_request") {
+    throw invalid({ type: "Access requests come from the Request access form; choose another type." });
+  }
+  const id = await inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(tickets)
+      .values({
+        type: input.type,
+        subject: input.subject,
+        description: input.description,
+        requesterId: actor.id,
+        requesterName: actor.name,
+        requesterEmail: actor.email,
+        organisationId: actor.organisationId,
+        sharedWithOrganisation: input.sharedWithOrganisation ?? false,
+      })
+      .returning();
+    if (!row) throw new Error("ticket row was not written");
+    await recordAudit(tx, {
+      action: "ticket.opened",
+      targetType: "ticket",
+      targetId: row.id,
+      details: { number: row.number, type: row.type },
+    });
+    return row.id;
+  });
+  return getTicketView(ctx.db, actor, id);
+}
+
+/**
+ * Records a status change with its audit row and tells the requester and watchers, unless the
+ * caller sends them a message of its own about the same decision.
+ */
+export async function changeTicketStatus(
+  ctx: Ctx,
+  ticket: TicketRow,
+  status: TicketStatus,
+  options: { notify: boolean } = { notify: true },
+): Promise<void> {
+  if (ticket.status === status) return;
+  await ctx.db.update(tickets).set({ status }).where(eq(tickets.id, ticket.id));
+  await recordAudit(ctx, {
+    action: "ticket.status_changed",
+    targetType: "ticket",
+    targetId: ticket.id,
+    details: { number: ticket.number, from: ticket.status, to: status },
+  });
+  if (!options.notify) return;
+  for (const to of await ticketAudience(ctx.db, ticket, ctx.actor?.email ?? null)) {
+    await queueMail(ctx, statusChangeMail(ctx.config, { to, ticket, from: ticket.status, status }));
+  }
+}
+
+export async function updateTicket(
+  ctx: Ctx,
+  actor: Actor,
+  id: string,
+  changes: { status?: TicketStatus; assigneeId?: string | null; sharedWithOrganisation?: boolean },
+): Promise<TicketView> {
+  await inTransaction(ctx, async (tx) => {
+    const ticket = await loadVisibleTicket(tx.db, actor, id, true);
+    if ((changes.status !== undefined || changes.assigneeId !== undefined) && !canWorkTicket(actor)) {
+      throw forbidden("Only the product team changes a ticket's status or assignee.");
+    }
+    if (changes.sharedWithOrganisation !== undefined) {
+      if (!canChangeSharing(actor, ticket))
+        throw forbidden("Only the requester decides who else sees this ticket.");
+      await tx.db
+        .update(tickets)
+        .set({ sharedWithOrganisation: changes.sharedWithOrganisation })
+        .where(eq(tickets.id, id));
+    }
+    if (changes.assigneeId !== undefined && changes.assigneeId !== ticket.assigneeId) {
+      if (changes.assigneeId) {
+        const assignee = (await userSummaries(tx.db, [changes.assigneeId])).get(changes.assigneeId);
+        if (!assignee?.isStaff) throw invalid({ assigneeId: "Choose a member of the product team." });
+      }
+      await tx.db.update(tickets).set({ assigneeId: changes.assigneeId }).where(eq(tickets.id, id));
+      await recordAudit(tx, {
+        action: "ticket.assigned",
+        targetType: "ticket",
+        targetId: id,
+        details: { number: ticket.number, from: ticket.assigneeId, to: changes.assigneeId },
+      });
+    }
+    if (changes.status !== undefined) await changeTicketStatus(tx, ticket, changes.status);
+  });
+  return getTicketView(ctx.db, actor, id);
+}
+
+/**
+ * A public reply (told to the requester and watchers) or, for staff, an internal note that no
+ * customer ever sees. A customer's reply reopens a ticket that waited on them or was resolved.
+ */
+export async function addComment(
+  ctx: Ctx,
+  actor: Actor,
+  id: string,
+  input: { body: string; internal?: boolean },
+) {
+  const internal = input.internal ?? false;
+  if (internal && !actor.isStaff) throw forbidden("Only the product team writes internal notes.");
+  return inTransaction(ctx, async (tx) => {
+    const ticket = await loadVisibleTicket(tx.db, actor, id, true);
+    const [comment] = await tx.db
+      .insert(ticketComments)
+      .values({ ticketId: id, authorId: actor.id, authorName: actor.name, body: input.body, internal })
+      .returning();
+    if (!comment) throw new Error("comment row was not written");
+    await tx.db.update(tickets).set({ updatedAt: new Date() }).where(eq(tickets.id, id));
+    if (!internal) {
+      for (const to of await ticketAudience(tx.db, ticket, actor.email)) {
+        await queueMail(
+          tx,
+          publicReplyMail(ctx.config, { to, ticket, authorName: actor.name, body: input.body }),
+        );
+      }
+      if (!actor.isStaff && (ticket.status === "waiting_on_customer" || ticket.status === "resolved")) {
+        await changeTicketStatus(tx, ticket, "open");
+      }
+    }
+    return {
+      id: comment.id,
+      author: { id: actor.id, name: actor.name, isStaff: actor.isStaff },
+      bodyHtml: renderMarkdown(comment.body),
+      internal,
+      createdAt: comment.createdAt.toISOString(),
+    };
+  });
+}
+
+export async function setWatching(
+  ctx: Ctx,
+  actor: Actor,
+  id: string,
+  watching: boolean,
+): Promise<TicketView> {
+  await loadVisibleTicket(ctx.db, actor, id);
+  if (watching) {
+    await ctx.db.insert(ticketWatchers).values({ ticketId: id, userId: actor.id }).onConflictDoNothing();
+  } else {
+    await ctx.db
+      .delete(ticketWatchers)
+      .where(and(eq(ticketWatchers.ticketId, id), eq(ticketWatchers.userId, actor.id)));
+  }
+  return getTicketView(ctx.db, actor, id);
+}
+
+export async function attachToTicket(
+  ctx: Ctx,
+  actor: Actor,
+  id: string,
+  upload: { filename: string; contentType: string; data: Buffer },
+): Promise<AttachmentView> {
+  return inTransaction(ctx, async (tx) => {
+    await loadVisibleTicket(tx.db, actor, id);
+    const file = await storeFile(tx, { ...upload, field: "file" });
+    const [attachment] = await tx.db
+      .insert(ticketAttachments)
+      .values({ ticketId: id, fileId: file.id })
+      .returning();
+    if (!attachment) throw new Error("attachment row was not written");
+    await tx.db.update(tickets).set({ updatedAt: new Date() }).where(eq(tickets.id, id));
+    return presentAttachment(file, attachment.id, attachment.createdAt);
+  });
+}
+
+export async function loadAttachment(db: Db, actor: Actor, attachmentId: string): Promise<StoredFile> {
+  const [row] = await db
+    .select({ attachment: ticketAttachments, file: files })
+    .from(ticketAttachments)
+    .innerJoin(files, eq(files.id, ticketAttachments.fileId))
+    .where(eq(ticketAttachments.id, attachmentId));
+  if (!row) throw notFound("The attachment");
+  await loadVisibleTicket(db, actor, row.attachment.ticketId);
+  return row.file;
+}

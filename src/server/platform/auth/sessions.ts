@@ -1,0 +1,105 @@
+import { and, desc, eq, isNull, ne } from "drizzle-orm";
+import type { Config } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import { sessions, users } from "../../modules/accounts/schema.js";
+import type { Actor } from "../context.js";
+import { hashToken, newToken } from "../tokens.js";
+
+/** Starts a fresh session: a new id and token on every sign-in, so a planted cookie is useless. */
+export async function startSession(
+  db: Db,
+  config: Config,
+  options: { userId: string; ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const { token, tokenHash } = newToken();
+  await db.insert(sessions).values({
+    tokenHash,
+    userId: options.userId,
+    ip: options.ip,
+    userAgent: options.userAgent?.slice(0, 500) ?? null,
+    expiresAt: new Date(Date.now() + config.sessionMaxHours * 3600_000),
+  });
+  return token;
+}
+
+// lastSeenAt is written at most once a minute per session, not on every request.
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** The session's person if the token is live: not ended, not idle too long, not past its lifetime. */
+export async function resolveSession(
+  db: Db,
+  config: Config,
+  token: string,
+): Promise<{ actor: Actor; sessionId: string } | null> {
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.endedAt)))
+    .limit(1);
+  if (row?.user.status !== "active") return null;
+  const now = Date.now();
+  const idleLimit = config.sessionIdleMinutes * 60_000;
+  if (row.session.expiresAt.getTime() <= now || row.session.lastSeenAt.getTime() + idleLimit <= now) {
+    await db.update(sessions).set({ endedAt: new Date() }).where(eq(sessions.id, row.session.id));
+    return null;
+  }
+  if (now - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, row.session.id));
+  }
+  const { user } = row;
+  return {
+    sessionId: row.session.id,
+    actor: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      organisationId: user.organisationId,
+      isStaff: user.isStaff,
+      isOrgAdmin: user.isOrgAdmin,
+    },
+  };
+}
+
+export async function endSession(db: Db, options: { sessionId: string; userId: string }): Promise<boolean> {
+  const ended = await db
+    .update(sessions)
+    .set({ endedAt: new Date() })
+    .where(
+      and(eq(sessions.id, options.sessionId), eq(sessions.userId, options.userId), isNull(sessions.endedAt)),
+    )
+    .returning({ id: sessions.id });
+  return ended.length > 0;
+}
+
+/** Ends every live session of a person, but for `exceptSessionId` (the one making the change). */
+export async function endAllSessions(
+  db: Db,
+  userId: string,
+  exceptSessionId?: string | null,
+): Promise<number> {
+  const ended = await db
+    .update(sessions)
+    .set({ endedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.endedAt),
+        exceptSessionId ? ne(sessions.id, exceptSessionId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return ended.length;
+}
+
+export async function listLiveSessions(db: Db, config: Config, userId: string) {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)))
+    .orderBy(desc(sessions.lastSeenAt));
+  const now = Date.now();
+  return rows.filter(
+    (s) => s.expiresAt.getTime() > now && s.lastSeenAt.getTime() + config.sessionIdleMinutes * 60_000 > now,
+  );
+}

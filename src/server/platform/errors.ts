@@ -1,0 +1,51 @@
+/** The one error type every module throws; `errorStatus` maps its code to HTTP in one place. */
+export type ErrorCode =
+  | "validation"
+  | "unauthenticated"
+  | "totp_required"
+  | "forbidden"
+  | "csrf"
+  | "not_found"
+  | "conflict"
+  | "gone"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "locked";
+
+const statusByCode: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  totp_required: 401,
+  forbidden: 403,
+  csrf: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  locked: 423,
+  rate_limited: 429,
+};
+
+export type FieldErrors = Record<string, string>;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldErrors,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return statusByCode[this.code];
+  }
+}
+
+export const invalid = (fields: FieldErrors, message = "Some fields need attention.") =>
+  new AppError("validation", message, fields);
+export const notFound = (what: string) => new AppError("not_found", `${what} was not found.`);
+export const forbidden = (message = "You are not allowed to do that.") => new AppError("forbidden", message);

@@ -1,0 +1,129 @@
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import nodemailer, { type Transporter } from "nodemailer";
+import type { Config } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import type { Ctx } from "../context.js";
+import { mailOutbox } from "./schema.js";
+
+export type OutgoingMail = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+};
+
+/** Queues mail in the caller's transaction: it leaves only if the change that caused it commits. */
+export async function queueMail(ctx: Ctx, mail: OutgoingMail): Promise<void> {
+  await ctx.db.insert(mailOutbox).values({
+    toAddress: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html ?? null,
+    headers: mail.headers ?? {},
+  });
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Delivers queued mail through SMTP_URL, or, without one, marks it stored so staff read it in the
+ * outbox. Flushes are serialised in-process and rows are claimed with SKIP LOCKED across nodes.
+ */
+export class Mailer {
+  private readonly transport: Transporter | null;
+  private running: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {
+    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  }
+
+  /** Delivers everything pending now; resolves when done. */
+  flush(): Promise<void> {
+    this.running = this.running.then(() => this.deliverPending()).catch(() => undefined);
+    return this.running;
+  }
+
+  start(intervalMs = 2000): void {
+    this.timer ??= setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    this.transport?.close();
+  }
+
+  private async deliverPending(): Promise<void> {
+    for (;;) {
+      const batch = await this.db.transaction(async (tx) => {
+        let failed = 0;
+        const rows = await tx
+          .select()
+          .from(mailOutbox)
+          .where(and(eq(mailOutbox.status, "pending"), lt(mailOutbox.attempts, MAX_ATTEMPTS)))
+          .orderBy(mailOutbox.createdAt)
+          .limit(20)
+          .for("update", { skipLocked: true });
+        if (rows.length === 0) return { claimed: 0, failed };
+        if (!this.transport) {
+          await tx
+            .update(mailOutbox)
+            .set({ status: "stored" })
+            .where(
+              inArray(
+                mailOutbox.id,
+                rows.map((r) => r.id),
+              ),
+            );
+          return { claimed: rows.length, failed };
+        }
+        for (const row of rows) {
+          try {
+            await this.transport.sendMail({
+              from: this.config.mailFrom,
+              to: row.toAddress,
+              subject: row.subject,
+              text: row.text,
+              html: row.html ?? undefined,
+              headers: row.headers,
+            });
+            await tx
+              .update(mailOutbox)
+              .set({ status: "sent", sentAt: new Date() })
+              .where(eq(mailOutbox.id, row.id));
+          } catch (error) {
+            failed++;
+            const attempts = row.attempts + 1;
+            await tx
+              .update(mailOutbox)
+              .set({
+                attempts,
+                lastError: error instanceof Error ? error.message : String(error),
+                status: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
+              })
+              .where(eq(mailOutbox.id, row.id));
+          }
+        }
+        return { claimed: rows.length, failed };
+      });
+      // A failed send stays pending for the next tick rather than being retried in a tight loop.
+      if (batch.claimed < 20 || batch.failed > 0) return;
+    }
+  }
+}
+
+export async function listOutbox(db: Db, options: { to?: string; limit: number }) {
+  return db
+    .select()
+    .from(mailOutbox)
+    .where(options.to ? sql`${mailOutbox.toAddress} ilike ${`%${options.to}%`}` : undefined)
+    .orderBy(desc(mailOutbox.createdAt))
+    .limit(options.limit);
+}
