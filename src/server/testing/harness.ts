@@ -13,8 +13,9 @@ import type { Ctx } from "../platform/context.js";
 export const TEST_ORIGIN = "http://localhost:3000";
 
 /**
- * A fresh database per test file: in-memory PGlite by default, or a new PostgreSQL database
- * (created here, dropped on close) when TEST_DATABASE_URL names a server.
+ * A fresh database per test file: in-memory PGlite by default, or, when TEST_DATABASE_URL names
+ * a PostgreSQL database, a new database named after it (created here, dropped on close), so one
+ * run's databases share a prefix that CI can sweep.
  */
 async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -22,7 +23,9 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
     const database = await openDatabase({ dataDir: "memory://" });
     return { database, drop: async () => {} };
   }
-  const name = `convene_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const runDatabase = new URL(serverUrl).pathname.slice(1) || "convene";
+  const name = `${runDatabase}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`TEST_DATABASE_URL's database name must be [a-z0-9_]: ${name}`);
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
