@@ -53,7 +53,9 @@ export type Config = {
 
 /** Reads the environment once, refusing to start with a clear message naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const parsed = configSchema.safeParse(env);
+  // An empty variable (`DATABASE_URL= npm start`) means "not set", as in most shells' idiom.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);

@@ -1,0 +1,78 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "./db/client.js";
+import { findUserByEmail } from "./modules/accounts/users.js";
+import { verifyPassword } from "./platform/auth/passwords.js";
+
+const run = promisify(execFile);
+let dataDir: string;
+const cleanup: string[] = [];
+
+/** Runs the real `convene` binary on this test's own embedded database. */
+async function convene(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["bin/convene.js", ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "silent" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "convene-cli-"));
+  cleanup.push(dataDir);
+});
+afterAll(() => Promise.all(cleanup.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
+
+describe("the convene CLI", () => {
+  it("creates the first staff account of a real installation with a working temporary password", async () => {
+    const result = await convene(
+      "admin",
+      "create-staff",
+      "--email",
+      "Boss@Acme-Pharma.example",
+      "--name",
+      "Bo Ss",
+    );
+    expect(result.code).toBe(0);
+    const password = /Temporary password: (\S+)/.exec(result.stdout)?.[1];
+    expect(password).toBeTruthy();
+    const database = await openDatabase({ dataDir });
+    try {
+      const user = await findUserByEmail(database.db, "boss@acme-pharma.example");
+      expect(user).toMatchObject({ isStaff: true, name: "Bo Ss", status: "active" });
+      expect(await verifyPassword(user?.passwordHash ?? "", password ?? "")).toBe(true);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("refuses a second account for the same e-mail and a malformed e-mail", async () => {
+    expect((await convene("admin", "create-staff", "--email", "boss@acme-pharma.example")).code).toBe(1);
+    const malformed = await convene("admin", "create-staff", "--email", "not-an-email");
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain("--email");
+  });
+
+  it("seeds demo data only into an empty database", async () => {
+    expect((await convene("seed", "--demo")).stdout).toContain("already has organisations");
+  });
+
+  it("seeds the demo community once, and lists the mail outbox", async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "convene-cli-"));
+    cleanup.push(dataDir);
+    expect((await convene("migrate")).stdout).toContain("Migrations applied");
+    const seeded = await convene("seed", "--demo");
+    expect(seeded.stdout).toContain("staff@vendor.example");
+    expect((await convene("seed", "--demo")).stdout).toContain("nothing seeded");
+    const mail = await convene("mail", "list", "--to", "priya@contoso.example");
+    expect(mail.stdout).toContain("We received your request to join");
+  });
+});
