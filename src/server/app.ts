@@ -152,9 +152,11 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
 
   const hasWeb = fs.existsSync(path.join(webRoot, "index.html"));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: true });
+  // Files are routed one by one at start; every other GET (/, /desk/...) falls through to the SPA below.
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: false });
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith("/api/") || request.method !== "GET") {
+    // A missing API route or build asset is a real 404; any other page path belongs to the SPA.
+    if (request.url.startsWith("/api/") || request.url.startsWith("/assets/") || request.method !== "GET") {
       return reply.status(404).send({ error: { code: "not_found", message: "No such route." } });
     }
     if (!hasWeb)

@@ -49,3 +49,12 @@ export const invalid = (fields: FieldErrors, message = "Some fields need attenti
   new AppError("validation", message, fields);
 export const notFound = (what: string) => new AppError("not_found", `${what} was not found.`);
 export const forbidden = (message = "You are not allowed to do that.") => new AppError("forbidden", message);
+
+/** Re-keys an error's fields under `prefix`, when a service's input is nested in a larger body. */
+export function withFieldPrefix(error: unknown, prefix: string): unknown {
+  if (!(error instanceof AppError) || !error.fields) return error;
+  const fields = Object.fromEntries(
+    Object.entries(error.fields).map(([name, message]) => [`${prefix}.${name}`, message]),
+  );
+  return new AppError(error.code, error.message, fields);
+}

@@ -25,7 +25,8 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   }
   const runDatabase = new URL(serverUrl).pathname.slice(1) || "convene";
   const name = `${runDatabase}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`TEST_DATABASE_URL's database name must be [a-z0-9_]: ${name}`);
+  if (!/^[a-z0-9_]+$/.test(name))
+    throw new Error(`TEST_DATABASE_URL's database name must be [a-z0-9_]: ${name}`);
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);

@@ -113,16 +113,27 @@ export async function inviteColleague(
       const { domains } = await getOrganisation(ctx.db, organisationId);
       throw invalid({ email: `Use an address at your organisation's domain: ${domains.join(", ")}.` });
     }
-    const since = new Date(Date.now() - 24 * 3600_000);
-    const [sent] = await ctx.db
-      .select({ n: count() })
-      .from(invitations)
-      .where(and(eq(invitations.invitedBy, actor.id), gt(invitations.createdAt, since)));
-    if ((sent?.n ?? 0) >= INVITATIONS_PER_DAY) {
-      throw new AppError("rate_limited", `You can send at most ${INVITATIONS_PER_DAY} invitations a day.`);
-    }
   }
-  return inTransaction(ctx, (tx) => issueInvitation(tx, { email: input.email, organisationId }));
+  return inTransaction(ctx, async (tx) => {
+    if (!actor.isStaff) await assertUnderDailyLimit(tx.db, actor.id);
+    return issueInvitation(tx, { email: input.email, organisationId });
+  });
+}
+
+/**
+ * Counts the inviter's invitations of the last 24 hours while holding a lock on the inviter's row,
+ * so parallel requests are counted one after another and cannot all slip under the limit.
+ */
+async function assertUnderDailyLimit(db: Db, inviterId: string): Promise<void> {
+  await db.select({ id: users.id }).from(users).where(eq(users.id, inviterId)).for("no key update");
+  const since = new Date(Date.now() - 24 * 3600_000);
+  const [sent] = await db
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.invitedBy, inviterId), gt(invitations.createdAt, since)));
+  if ((sent?.n ?? 0) >= INVITATIONS_PER_DAY) {
+    throw new AppError("rate_limited", `You can send at most ${INVITATIONS_PER_DAY} invitations a day.`);
+  }
 }
 
 /** Staff see every invitation; an org admin their organisation's; a member the ones they sent. */

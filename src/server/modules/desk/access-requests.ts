@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
-import { AppError, invalid } from "../../platform/errors.js";
+import { AppError, invalid, withFieldPrefix } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
 import {
   createOrganisation,
@@ -84,6 +84,19 @@ async function recordDecision(
   });
 }
 
+async function chosenOrganisation(
+  ctx: Ctx,
+  choice: { organisationId?: string; newOrganisation?: OrganisationInput },
+) {
+  if (choice.newOrganisation) {
+    return createOrganisation(ctx, choice.newOrganisation).catch((error: unknown) => {
+      throw withFieldPrefix(error, "newOrganisation");
+    });
+  }
+  if (!choice.organisationId) throw invalid({ organisationId: "Choose an organisation." });
+  return getOrganisation(ctx.db, choice.organisationId);
+}
+
 /**
  * Approves a request into an existing or a new organisation whose domains must cover the
  * requester's address, and e-mails them a single-use invitation.
@@ -92,16 +105,13 @@ export async function approveAccessRequest(
   ctx: Ctx,
   actor: Actor,
   id: string,
-  choice: { organisationId: string } | { newOrganisation: OrganisationInput },
+  choice: { organisationId?: string; newOrganisation?: OrganisationInput },
 ): Promise<TicketView> {
   await inTransaction(ctx, async (tx) => {
     const { ticket, request } = await loadUndecidedRequest(tx, actor, id);
-    const organisation =
-      "organisationId" in choice
-        ? await getOrganisation(tx.db, choice.organisationId)
-        : await createOrganisation(tx, choice.newOrganisation);
+    const organisation = await chosenOrganisation(tx, choice);
     if (!(await emailBelongsTo(tx.db, request.email, organisation.id))) {
-      const field = "organisationId" in choice ? "organisationId" : "newOrganisation.domains";
+      const field = choice.newOrganisation ? "newOrganisation.domains" : "organisationId";
       throw invalid({
         [field]: `${request.email} is not at one of ${organisation.name}'s domains (${organisation.domains.join(", ") || "none"}).`,
       });

@@ -227,15 +227,16 @@ export function registerDeskRoutes(scope: FastifyInstance, deps: RouteDeps): voi
       schema: {
         tags,
         params: idParam,
-        body: z.union(
-          [
-            z.object({ organisationId: z.uuid("Choose an organisation.") }),
-            z.object({ newOrganisation: organisationInput }),
-          ],
-          {
-            error: "Choose an existing organisation or describe a new one.",
-          },
-        ),
+        // One object with an "exactly one of" rule, so a bad new organisation names its own fields.
+        body: z
+          .object({
+            organisationId: z.uuid("Choose an organisation.").optional(),
+            newOrganisation: organisationInput.optional(),
+          })
+          .refine((body) => (body.organisationId === undefined) !== (body.newOrganisation === undefined), {
+            message: "Choose an existing organisation or describe a new one, not both.",
+            path: ["organisationId"],
+          }),
         response: { 200: ticketSchema },
       },
     },

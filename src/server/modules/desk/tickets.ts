@@ -7,7 +7,7 @@ import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { listOrganisations, type UserSummary, userSummaries } from "../accounts/index.js";
+import { listActiveStaff, listOrganisations, type UserSummary, userSummaries } from "../accounts/index.js";
 import { publicReplyMail, statusChangeMail } from "./mail.js";
 import { canChangeSharing, canSeeTicket, canWorkTicket } from "./policy.js";
 import {
@@ -70,6 +70,13 @@ export type TicketFilter = {
   q?: string;
 };
 
+/** Ticket numbers are a PostgreSQL integer: a longer run of digits can name no ticket. */
+function ticketNumber(digits: string | undefined): number | undefined {
+  if (digits === undefined) return undefined;
+  const number = Number(digits);
+  return number <= 2_147_483_647 ? number : undefined;
+}
+
 export async function listTickets(db: Db, actor: Actor, filter: TicketFilter): Promise<TicketSummaryView[]> {
   const conditions: (SQL | undefined)[] = [visibleTo(actor)];
   if (filter.type) conditions.push(eq(tickets.type, filter.type));
@@ -79,15 +86,26 @@ export async function listTickets(db: Db, actor: Actor, filter: TicketFilter): P
   else if (filter.assigneeId) conditions.push(eq(tickets.assigneeId, filter.assigneeId));
   if (filter.organisationId) conditions.push(eq(tickets.organisationId, filter.organisationId));
   if (filter.q) {
-    const number = /^#?(\d+)$/.exec(filter.q)?.[1];
-    conditions.push(
-      or(
-        sql`${tickets.search} @@ websearch_to_tsquery('english', ${filter.q})`,
-        sql`${tickets.subject} ilike ${`%${filter.q}%`}`,
-        sql`${tickets.requesterEmail} ilike ${`%${filter.q}%`}`,
-        number ? eq(tickets.number, Number(number)) : undefined,
-      ),
-    );
+    const hashed = /^#(\d+)$/.exec(filter.q)?.[1];
+    if (hashed !== undefined) {
+      // "#123" means the ticket numbered 123, not every ticket that mentions 123.
+      const number = ticketNumber(hashed);
+      conditions.push(number === undefined ? sql`false` : eq(tickets.number, number));
+    } else {
+      const number = ticketNumber(/^\d+$/.exec(filter.q)?.[0]);
+      // Every word as a prefix ("publ" finds "publishing"), so the GIN index answers. Addresses,
+      // and searches with no word at all ("_"), match as substrings; % and _ are literal there.
+      const words = filter.q.match(/[\p{L}\p{N}]+/gu) ?? [];
+      const contains = `%${filter.q.replace(/[\\%_]/g, "\\$&")}%`;
+      const matches = or(
+        words.length > 0
+          ? sql`${tickets.search} @@ to_tsquery('english', ${words.map((word) => `${word}:*`).join(" & ")})`
+          : sql`${tickets.subject} ilike ${contains}`,
+        filter.q.includes("@") ? sql`${tickets.requesterEmail} ilike ${contains}` : undefined,
+        number === undefined ? undefined : eq(tickets.number, number),
+      );
+      conditions.push(matches ?? sql`false`);
+    }
   }
   const rows = await db
     .select()
@@ -259,8 +277,11 @@ export async function updateTicket(
     }
     if (changes.assigneeId !== undefined && changes.assigneeId !== ticket.assigneeId) {
       if (changes.assigneeId) {
-        const assignee = (await userSummaries(tx.db, [changes.assigneeId])).get(changes.assigneeId);
-        if (!assignee?.isStaff) throw invalid({ assigneeId: "Choose a member of the product team." });
+        // The same people the assignee picker offers: active staff only.
+        const staff = await listActiveStaff(tx.db);
+        if (!staff.some((person) => person.id === changes.assigneeId)) {
+          throw invalid({ assigneeId: "Choose a member of the product team." });
+        }
       }
       await tx.db.update(tickets).set({ assigneeId: changes.assigneeId }).where(eq(tickets.id, id));
       await recordAudit(tx, {
@@ -286,9 +307,10 @@ export async function addComment(
   input: { body: string; internal?: boolean },
 ) {
   const internal = input.internal ?? false;
-  if (internal && !actor.isStaff) throw forbidden("Only the product team writes internal notes.");
   return inTransaction(ctx, async (tx) => {
+    // A ticket the actor may not see is missing, whatever they tried to write on it.
     const ticket = await loadVisibleTicket(tx.db, actor, id, true);
+    if (internal && !actor.isStaff) throw forbidden("Only the product team writes internal notes.");
     const [comment] = await tx.db
       .insert(ticketComments)
       .values({ ticketId: id, authorId: actor.id, authorName: actor.name, body: input.body, internal })

@@ -12,7 +12,10 @@ afterAll(() => community.close());
 
 describe("the audit log", () => {
   it("chains every row to the previous one, so an untouched log verifies", async () => {
-    await recordAudit(community.ctx, { action: "test.first", details: { b: 2, a: [1, { z: true, y: null }] } });
+    await recordAudit(community.ctx, {
+      action: "test.first",
+      details: { b: 2, a: [1, { z: true, y: null }] },
+    });
     await recordAudit(community.ctx, { action: "test.second" });
     const verdict = await verifyAuditChain(community.db);
     expect(verdict).toMatchObject({ intact: true });
@@ -22,7 +25,9 @@ describe("the audit log", () => {
   it("keeps the chain intact under concurrent appends", async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        community.db.transaction((tx) => recordAudit({ ...community.ctx, db: tx as never }, { action: `test.parallel.${i}` })),
+        community.db.transaction((tx) =>
+          recordAudit({ ...community.ctx, db: tx as never }, { action: `test.parallel.${i}` }),
+        ),
       ),
     );
     expect(await verifyAuditChain(community.db)).toMatchObject({ intact: true });
@@ -31,7 +36,10 @@ describe("the audit log", () => {
   it("detects a row whose content was edited afterwards", async () => {
     const [target] = await community.db.select().from(auditLog).where(eq(auditLog.action, "test.first"));
     if (!target) throw new Error("seeded audit row missing");
-    await community.db.update(auditLog).set({ details: { b: 3 } }).where(eq(auditLog.id, target.id));
+    await community.db
+      .update(auditLog)
+      .set({ details: { b: 3 } })
+      .where(eq(auditLog.id, target.id));
     expect(await verifyAuditChain(community.db)).toMatchObject({ intact: false, brokenAtId: target.id });
     await community.db.update(auditLog).set({ details: target.details }).where(eq(auditLog.id, target.id));
     expect(await verifyAuditChain(community.db)).toMatchObject({ intact: true });

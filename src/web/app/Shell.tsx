@@ -1,0 +1,139 @@
+import {
+  AppShell,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Stack,
+  Text,
+  UnstyledButton,
+  VisuallyHidden,
+} from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { api, isApiError } from "./api.js";
+import { areasFor } from "./navigation.js";
+import { notifyFailure } from "./notify.js";
+import { type Me, meQueryKey, useMe } from "./session.js";
+import { StaffBadge } from "./ui/StaffBadge.js";
+
+const isCurrent = (pathname: string, to: string) => pathname === to || pathname.startsWith(`${to}/`);
+
+function NavItem({ to, label, active }: { to: string; label: string; active: boolean }) {
+  return (
+    <NavLink
+      component={Link}
+      to={to}
+      label={label}
+      active={active}
+      aria-current={active ? "page" : undefined}
+    />
+  );
+}
+
+function MainNavigation({ me }: { me: Me }) {
+  const { pathname } = useLocation();
+  return (
+    <Stack gap="md" component="nav" aria-label="Main">
+      {areasFor(me).map((section, index) => (
+        <Stack gap={2} key={section.title ?? "main"}>
+          {section.title && (
+            <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm">
+              {section.title}
+            </Text>
+          )}
+          {index === 0 && <NavItem to="/" label="Home" active={pathname === "/"} />}
+          {section.areas.map((area) => (
+            <NavItem key={area.to} to={area.to} label={area.label} active={isCurrent(pathname, area.to)} />
+          ))}
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
+
+function useSignOut() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const forgetSession = () => {
+    navigate("/");
+    queryClient.clear();
+    queryClient.setQueryData(meQueryKey, null);
+  };
+  return useMutation({
+    mutationFn: () => api.post("/api/auth/logout"),
+    onSuccess: forgetSession,
+    // A session that already ended elsewhere is as signed out as it gets.
+    onError: (error) =>
+      isApiError(error, "unauthenticated") ? forgetSession() : notifyFailure(error.message),
+  });
+}
+
+function AccountActions({ me }: { me: Me }) {
+  const signOut = useSignOut();
+  return (
+    <Group gap="sm" wrap="nowrap">
+      <UnstyledButton component={Link} to="/profile" visibleFrom="xs">
+        <Group gap={6} wrap="nowrap">
+          <VisuallyHidden>Signed in as</VisuallyHidden>
+          <Text size="sm" fw={500}>
+            {me.name}
+          </Text>
+          {me.isStaff && <StaffBadge />}
+        </Group>
+      </UnstyledButton>
+      <Button variant="default" size="xs" onClick={() => signOut.mutate()} loading={signOut.isPending}>
+        Sign out
+      </Button>
+    </Group>
+  );
+}
+
+/** The frame around every page: header, navigation for signed-in people, and the page itself. */
+export function Shell() {
+  const { data: me } = useMe();
+  const [navigationOpen, { toggle, close }] = useDisclosure(false);
+  const { pathname } = useLocation();
+
+  // On small screens the navigation covers the page; following a link should reveal the page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose.
+  useEffect(close, [pathname]);
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={me ? { width: 240, breakpoint: "sm", collapsed: { mobile: !navigationOpen } } : undefined}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            {me && (
+              <Burger
+                opened={navigationOpen}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={navigationOpen ? "Close navigation" : "Open navigation"}
+              />
+            )}
+            <Text component={Link} to="/" fw={800} size="xl" c="indigo.7" td="none">
+              Convene
+            </Text>
+          </Group>
+          {me && <AccountActions me={me} />}
+        </Group>
+      </AppShell.Header>
+      {me && (
+        <AppShell.Navbar p="sm">
+          <MainNavigation me={me} />
+        </AppShell.Navbar>
+      )}
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,81 @@
+/** The one way the web app talks to the server: JSON in and out, errors as `ApiError`. */
+
+export type FieldErrors = Record<string, string>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldErrors = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const isApiError = (error: unknown, code?: string): error is ApiError =>
+  error instanceof ApiError && (code === undefined || error.code === code);
+
+type ErrorBody = { error?: { code?: unknown; message?: unknown; fields?: unknown } };
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => null)) as ErrorBody | null;
+  const error = body?.error;
+  const code = typeof error?.code === "string" ? error.code : "http_error";
+  const message =
+    typeof error?.message === "string"
+      ? error.message
+      : `The server answered ${response.status} ${response.statusText}.`.trim();
+  const fields =
+    typeof error?.fields === "object" && error.fields !== null ? (error.fields as FieldErrors) : {};
+  return new ApiError(response.status, code, message, fields);
+}
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type Query = Record<string, string | number | null | undefined>;
+
+/** Appends the query parameters that have a value; empty filters are left out. */
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  const init: RequestInit = { method, headers, credentials: "same-origin" };
+  if (method !== "GET") headers["x-convene-csrf"] = "1";
+  if (body instanceof FormData) {
+    // The browser writes the multipart content-type itself, boundary included.
+    init.body = body;
+  } else if (method !== "GET") {
+    headers["content-type"] = "application/json";
+    init.body = JSON.stringify(body ?? {});
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
+  }
+  if (!response.ok) throw await toApiError(response);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
+  post: <T = void>(path: string, body?: unknown) => request<T>("POST", path, body),
+  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  delete: <T = void>(path: string) => request<T>("DELETE", path),
+  upload: <T>(path: string, file: File, field = "file") => {
+    const form = new FormData();
+    form.append(field, file);
+    return request<T>("POST", path, form);
+  },
+};

@@ -1,0 +1,76 @@
+import type { Me } from "./session.js";
+
+/**
+ * `action` is the home page's link text; it never repeats the label, so "the Service desk link"
+ * names the navigation entry alone.
+ */
+export type Area = { to: string; label: string; description: string; action: string };
+export type AreaSection = { title: string | null; areas: Area[] };
+
+/** The areas a person may use, beyond home; the navigation and the home page both list exactly these. */
+export function areasFor(me: Me): AreaSection[] {
+  const sections: AreaSection[] = [
+    {
+      title: null,
+      areas: [
+        me.isStaff
+          ? {
+              to: "/desk",
+              label: "Service desk",
+              description: "Work the support queue: assign, answer and resolve tickets.",
+              action: "Work the queue",
+            }
+          : {
+              to: "/desk",
+              label: "Service desk",
+              description: "Ask the product team for help and follow your tickets.",
+              action: "See my tickets",
+            },
+        {
+          to: "/invitations",
+          label: "Invitations",
+          description: "Invite colleagues to the community and see who you invited.",
+          action: "Invite a colleague",
+        },
+        {
+          to: "/profile",
+          label: "Profile",
+          description: "Your name, password, two-factor sign-in and sessions.",
+          action: "Manage your account",
+        },
+      ],
+    },
+  ];
+  if (me.isStaff) {
+    sections.push({
+      title: "Administration",
+      areas: [
+        {
+          to: "/admin/organisations",
+          label: "Organisations",
+          description: "Customer and partner organisations and their e-mail domains.",
+          action: "Manage customers and partners",
+        },
+        {
+          to: "/admin/users",
+          label: "Users",
+          description: "Accounts, roles and deactivation.",
+          action: "Manage accounts",
+        },
+        {
+          to: "/admin/audit",
+          label: "Audit log",
+          description: "Who did what, and whether the trail is intact.",
+          action: "Check the trail",
+        },
+        {
+          to: "/admin/mail",
+          label: "Mail outbox",
+          description: "Every e-mail the platform sent.",
+          action: "Read sent mail",
+        },
+      ],
+    });
+  }
+  return sections;
+}

@@ -1,0 +1,56 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { AcceptInvitationPage } from "../features/accounts/AcceptInvitationPage.js";
+import { ForgotPasswordPage } from "../features/accounts/ForgotPasswordPage.js";
+import { InvitationsPage } from "../features/accounts/InvitationsPage.js";
+import { ProfilePage } from "../features/accounts/ProfilePage.js";
+import { RequestAccessPage } from "../features/accounts/RequestAccessPage.js";
+import { ResetPasswordPage } from "../features/accounts/ResetPasswordPage.js";
+import { SignInPage } from "../features/accounts/SignInPage.js";
+import { AuditPage } from "../features/admin/AuditPage.js";
+import { MailOutboxPage } from "../features/admin/MailOutboxPage.js";
+import { OrganisationsPage } from "../features/admin/OrganisationsPage.js";
+import { UsersPage } from "../features/admin/UsersPage.js";
+import { DeskPage } from "../features/desk/DeskPage.js";
+import { NewTicketPage } from "../features/desk/NewTicketPage.js";
+import { TicketPage } from "../features/desk/TicketPage.js";
+import { RequireSignedIn, RequireStaff } from "./gates.js";
+import { HomePage } from "./HomePage.js";
+import { NotFoundPage, RouteErrorPage } from "./NotFoundPage.js";
+import { Shell } from "./Shell.js";
+
+export const router = createBrowserRouter([
+  {
+    element: <Shell />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: "sign-in", element: <SignInPage /> },
+      { path: "request-access", element: <RequestAccessPage /> },
+      { path: "invite/:token", element: <AcceptInvitationPage /> },
+      { path: "forgot-password", element: <ForgotPasswordPage /> },
+      { path: "reset-password/:token", element: <ResetPasswordPage /> },
+      {
+        element: <RequireSignedIn />,
+        children: [
+          { path: "profile", element: <ProfilePage /> },
+          { path: "invitations", element: <InvitationsPage /> },
+          { path: "desk", element: <DeskPage /> },
+          { path: "desk/new", element: <NewTicketPage /> },
+          { path: "desk/tickets/:id", element: <TicketPage /> },
+          {
+            path: "admin",
+            element: <RequireStaff />,
+            children: [
+              { index: true, element: <Navigate to="/admin/organisations" replace /> },
+              { path: "organisations", element: <OrganisationsPage /> },
+              { path: "users", element: <UsersPage /> },
+              { path: "audit", element: <AuditPage /> },
+              { path: "mail", element: <MailOutboxPage /> },
+            ],
+          },
+        ],
+      },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);

@@ -1,0 +1,18 @@
+import { useSignedInMe } from "../../app/gates.js";
+import { Page } from "../../app/ui/Page.js";
+import { ChangePasswordForm } from "./ChangePasswordForm.js";
+import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
+import { SessionsList } from "./SessionsList.js";
+import { TwoFactorSettings } from "./TwoFactorSettings.js";
+
+export function ProfilePage() {
+  const me = useSignedInMe();
+  return (
+    <Page title="Profile" size="md">
+      <ProfileDetailsForm me={me} />
+      <ChangePasswordForm />
+      <TwoFactorSettings me={me} />
+      <SessionsList />
+    </Page>
+  );
+}

@@ -1,0 +1,85 @@
+import { Badge, Button, Group, Modal, Table, Text, VisuallyHidden } from "@mantine/core";
+import { useState } from "react";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { Page } from "../../app/ui/Page.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import { kindLabel, type Organisation, useOrganisations } from "./api.js";
+import { OrganisationForm } from "./OrganisationForm.js";
+
+/** `null` while closed; `"new"` to create one; an organisation to edit it. */
+type Editing = Organisation | "new" | null;
+
+function OrganisationTable({
+  organisations,
+  onEdit,
+}: {
+  organisations: Organisation[];
+  onEdit: (o: Organisation) => void;
+}) {
+  if (organisations.length === 0) return <Text c="dimmed">No organisations yet.</Text>;
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table verticalSpacing="sm" data-testid="organisations-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Kind</Table.Th>
+            <Table.Th>Domains</Table.Th>
+            <Table.Th>Members</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {organisations.map((organisation) => (
+            <Table.Tr key={organisation.id}>
+              <Table.Td fw={500}>{organisation.name}</Table.Td>
+              <Table.Td>{kindLabel(organisation.kind)}</Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {organisation.domains.map((domain) => (
+                    <Badge key={domain} variant="outline" color="gray" tt="none">
+                      {domain}
+                    </Badge>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>{organisation.memberCount}</Table.Td>
+              <Table.Td>
+                <Button size="xs" variant="default" onClick={() => onEdit(organisation)}>
+                  Edit
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function OrganisationsPage() {
+  const organisations = useOrganisations();
+  const [editing, setEditing] = useState<Editing>(null);
+  const close = () => setEditing(null);
+
+  return (
+    <Page title="Organisations" actions={<Button onClick={() => setEditing("new")}>New organisation</Button>}>
+      {organisations.isPending ? (
+        <PageLoader />
+      ) : organisations.isError ? (
+        <ErrorAlert error={organisations.error} />
+      ) : (
+        <OrganisationTable organisations={organisations.data} onEdit={setEditing} />
+      )}
+      <Modal
+        opened={editing !== null}
+        onClose={close}
+        title={editing === "new" ? "New organisation" : `Edit ${editing?.name ?? ""}`}
+      >
+        {editing && <OrganisationForm organisation={editing === "new" ? null : editing} onDone={close} />}
+      </Modal>
+    </Page>
+  );
+}

@@ -1,0 +1,47 @@
+import { Badge, Group, Paper, Stack, Text } from "@mantine/core";
+import { formatDateTime } from "../../app/format.js";
+import { PersonName } from "../../app/ui/StaffBadge.js";
+import type { Comment } from "./api.js";
+import { ServerHtml } from "./ServerHtml.js";
+
+/** Internal notes look unlike public replies, so nobody mistakes what the customer can read. */
+function CommentCard({ comment }: { comment: Comment }) {
+  return (
+    <Paper
+      withBorder
+      p="md"
+      bg={comment.internal ? "yellow.1" : undefined}
+      bd={comment.internal ? "1px solid var(--mantine-color-yellow-5)" : undefined}
+      data-testid={comment.internal ? "internal-note" : "comment"}
+      component="article"
+    >
+      <Stack gap="xs">
+        <Group justify="space-between" gap="xs">
+          <Group gap="xs">
+            <PersonName name={comment.author.name} isStaff={comment.author.isStaff} />
+            {comment.internal && (
+              <Badge color="yellow" variant="filled" c="dark" tt="none">
+                Internal note
+              </Badge>
+            )}
+          </Group>
+          <Text size="xs" c="dimmed">
+            {formatDateTime(comment.createdAt)}
+          </Text>
+        </Group>
+        <ServerHtml html={comment.bodyHtml} />
+      </Stack>
+    </Paper>
+  );
+}
+
+export function CommentThread({ comments }: { comments: Comment[] }) {
+  if (comments.length === 0) return <Text c="dimmed">No replies yet.</Text>;
+  return (
+    <Stack gap="sm">
+      {comments.map((comment) => (
+        <CommentCard key={comment.id} comment={comment} />
+      ))}
+    </Stack>
+  );
+}

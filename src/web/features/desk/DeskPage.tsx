@@ -1,0 +1,66 @@
+import { Button } from "@mantine/core";
+import { Link, useSearchParams } from "react-router";
+import { useSignedInMe } from "../../app/gates.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { Page } from "../../app/ui/Page.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import { type TicketFilters, useTickets } from "./api.js";
+import { QueueFilters } from "./QueueFilters.js";
+import { TicketTable } from "./TicketTable.js";
+
+const filterNames: (keyof TicketFilters)[] = ["type", "status", "assigneeId", "organisationId", "q"];
+
+/** The queue's filters live in the address, so a filtered queue can be bookmarked and shared. */
+function useFiltersInAddress(): [TicketFilters, (change: Partial<TicketFilters>) => void] {
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(
+    filterNames.map((name) => [name, params.get(name) ?? ""]),
+  ) as TicketFilters;
+  const change = (update: Partial<TicketFilters>) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        for (const [name, value] of Object.entries(update)) {
+          if (value) next.set(name, value);
+          else next.delete(name);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  return [filters, change];
+}
+
+function TicketList({ filters, forStaff }: { filters: Partial<TicketFilters>; forStaff: boolean }) {
+  const tickets = useTickets(filters);
+  if (tickets.isPending) return <PageLoader />;
+  if (tickets.isError) return <ErrorAlert error={tickets.error} />;
+  return <TicketTable tickets={tickets.data} forStaff={forStaff} />;
+}
+
+function StaffQueue() {
+  const [filters, setFilters] = useFiltersInAddress();
+  return (
+    <>
+      <QueueFilters filters={filters} onChange={setFilters} />
+      <TicketList filters={filters} forStaff />
+    </>
+  );
+}
+
+/** `/desk`: the product team's queue, or a customer's own tickets and those shared with them. */
+export function DeskPage() {
+  const me = useSignedInMe();
+  return (
+    <Page
+      title={me.isStaff ? "Service desk queue" : "My tickets"}
+      actions={
+        <Button component={Link} to="/desk/new">
+          New ticket
+        </Button>
+      }
+    >
+      {me.isStaff ? <StaffQueue /> : <TicketList filters={{}} forStaff={false} />}
+    </Page>
+  );
+}

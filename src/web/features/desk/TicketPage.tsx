@@ -1,0 +1,64 @@
+import { Grid, Stack } from "@mantine/core";
+import { useParams } from "react-router";
+import { isApiError } from "../../app/api.js";
+import { useSignedInMe } from "../../app/gates.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { Page } from "../../app/ui/Page.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import { Section } from "../../app/ui/Section.js";
+import { AccessRequestPanel } from "./AccessRequestPanel.js";
+import { AttachmentList } from "./AttachmentList.js";
+import { type Ticket, useTicket } from "./api.js";
+import { CommentThread } from "./CommentThread.js";
+import { ReplyBox } from "./ReplyBox.js";
+import { ServerHtml } from "./ServerHtml.js";
+import { TicketDetails } from "./TicketDetails.js";
+
+function TicketView({ ticket }: { ticket: Ticket }) {
+  const me = useSignedInMe();
+  return (
+    <Page title={`#${ticket.number} ${ticket.subject}`}>
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack gap="lg">
+            {ticket.accessRequest && <AccessRequestPanel ticket={ticket} request={ticket.accessRequest} />}
+            <Section title="Description">
+              <ServerHtml html={ticket.descriptionHtml} />
+            </Section>
+            <Section title="Conversation">
+              <CommentThread comments={ticket.comments} />
+              <ReplyBox ticket={ticket} />
+            </Section>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack gap="lg">
+            <Section title="Details">
+              <TicketDetails ticket={ticket} me={me} />
+            </Section>
+            <Section title="Attachments">
+              <AttachmentList ticket={ticket} />
+            </Section>
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Page>
+  );
+}
+
+export function TicketPage() {
+  const { id = "" } = useParams();
+  const ticket = useTicket(id);
+  if (ticket.isPending) return <PageLoader />;
+  if (ticket.isError) {
+    const missing = isApiError(ticket.error) && (ticket.error.status === 404 || ticket.error.status === 403);
+    return (
+      <Page title="Ticket not available">
+        <ErrorAlert
+          error={missing ? "There is no such ticket, or it is not shared with you." : ticket.error}
+        />
+      </Page>
+    );
+  }
+  return <TicketView ticket={ticket.data} />;
+}

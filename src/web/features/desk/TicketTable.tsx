@@ -1,0 +1,54 @@
+import { Anchor, Table, Text } from "@mantine/core";
+import { Link } from "react-router";
+import { formatDateTime } from "../../app/format.js";
+import type { TicketSummary } from "./api.js";
+import { ticketTypeLabels } from "./labels.js";
+import { TicketStatusBadge } from "./TicketStatusBadge.js";
+
+type Props = {
+  tickets: TicketSummary[];
+  /** The queue shows whose ticket it is and who works on it; a customer's own list does not need to. */
+  forStaff: boolean;
+};
+
+export function TicketTable({ tickets, forStaff }: Props) {
+  if (tickets.length === 0) return <Text c="dimmed">No tickets to show.</Text>;
+  return (
+    <Table.ScrollContainer minWidth={forStaff ? 960 : 640}>
+      <Table verticalSpacing="sm" highlightOnHover data-testid="ticket-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Ticket</Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th>Type</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Requester</Table.Th>
+            {forStaff && <Table.Th>Organisation</Table.Th>}
+            {forStaff && <Table.Th>Assignee</Table.Th>}
+            <Table.Th>Updated</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {tickets.map((ticket) => (
+            <Table.Tr key={ticket.id}>
+              <Table.Td>#{ticket.number}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/desk/tickets/${ticket.id}`} fw={500}>
+                  {ticket.subject}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{ticketTypeLabels[ticket.type]}</Table.Td>
+              <Table.Td>
+                <TicketStatusBadge status={ticket.status} />
+              </Table.Td>
+              <Table.Td>{ticket.requester.name}</Table.Td>
+              {forStaff && <Table.Td>{ticket.organisation?.name ?? "—"}</Table.Td>}
+              {forStaff && <Table.Td>{ticket.assignee?.name ?? "Unassigned"}</Table.Td>}
+              <Table.Td>{formatDateTime(ticket.updatedAt)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
