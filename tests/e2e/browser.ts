@@ -34,3 +34,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await fs.mkdir(screenshotsDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
 }
+
+/** Staff open the mail outbox, find the newest message to `recipient` and return its link to `path`. */
+export async function linkFromOutbox(
+  staffPage: Page,
+  recipient: string,
+  subject: string,
+  path: string,
+): Promise<string> {
+  await staffPage.goto("/admin/mail");
+  await staffPage.getByLabel("Recipient").fill(recipient);
+  await staffPage
+    .getByRole("button", { name: new RegExp(subject) })
+    .first()
+    .click();
+  const link = staffPage.locator(`a[href*="${path}/"]`).first();
+  await link.waitFor();
+  const href = await link.getAttribute("href");
+  if (!href) throw new Error(`No ${path} link in the outbox message to ${recipient}`);
+  return new URL(href).pathname;
+}

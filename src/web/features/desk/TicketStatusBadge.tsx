@@ -12,7 +12,13 @@ const statusColours: Record<TicketStatus, string> = {
 
 export function TicketStatusBadge({ status }: { status: TicketStatus }) {
   return (
-    <Badge color={statusColours[status]} variant="light" tt="none">
+    // flex: none keeps a table cell from squeezing the label into an ellipsis.
+    <Badge
+      color={statusColours[status]}
+      variant="light"
+      tt="none"
+      style={{ flex: "none", overflow: "visible" }}
+    >
       {ticketStatusLabels[status]}
     </Badge>
   );
