@@ -22,7 +22,7 @@ import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
 import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
-import { registerAuth } from "./platform/auth/http.js";
+import { publicAccess, registerAuth } from "./platform/auth/http.js";
 import { AppError } from "./platform/errors.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
@@ -120,14 +120,19 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
+  // The API documentation is public, like the OpenAPI document it renders.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api/docs")) route.config = { ...route.config, ...publicAccess };
+  });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
   registerAuth(app, { db: database.db, config });
 
-  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
   app.get(
     "/api/health",
     {
+      config: publicAccess,
       schema: {
         tags: ["platform"],
         response: {

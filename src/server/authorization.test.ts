@@ -547,3 +547,16 @@ describe("the matrix itself", () => {
     expect(declared.filter((route) => !covered.has(route))).toEqual([]);
   });
 });
+
+describe("access is checked before input", () => {
+  it("answers an anonymous request with a malformed body 401, not a field list", async () => {
+    const response = await community.anonymous().post("/api/desk/tickets", { type: "nonsense" });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it("answers a customer's malformed request to a staff route 403, not a field list", async () => {
+    const member = await community.signIn("member@contoso.example");
+    const response = await member.post("/api/admin/organisations", { kind: "nonsense" });
+    expect(response.statusCode).toBe(403);
+  });
+});

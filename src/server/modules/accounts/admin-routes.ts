@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
-import { contextOf, requireStaff } from "../../platform/auth/http.js";
+import { contextOf, requireStaff, staffAccess } from "../../platform/auth/http.js";
 import { inTransaction } from "../../platform/context.js";
 import { idParam, typed } from "../../platform/http.js";
 import { createOrganisation, listOrganisations, updateOrganisation } from "./organisations.js";
@@ -52,7 +52,10 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: RouteDeps): vo
 
   app.get(
     "/api/admin/organisations",
-    { schema: { tags, response: { 200: z.object({ organisations: z.array(organisationSchema) }) } } },
+    {
+      config: staffAccess,
+      schema: { tags, response: { 200: z.object({ organisations: z.array(organisationSchema) }) } },
+    },
     async (request) => {
       requireStaff(request);
       return { organisations: await listOrganisations(deps.db) };
@@ -61,7 +64,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: RouteDeps): vo
 
   app.post(
     "/api/admin/organisations",
-    { schema: { tags, body: organisationInput, response: { 201: organisationSchema } } },
+    { config: staffAccess, schema: { tags, body: organisationInput, response: { 201: organisationSchema } } },
     async (request, reply) => {
       requireStaff(request);
       const created = await inTransaction(contextOf(request, deps), (ctx) =>
@@ -74,6 +77,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: RouteDeps): vo
   app.patch(
     "/api/admin/organisations/:id",
     {
+      config: staffAccess,
       schema: {
         tags,
         params: idParam,
@@ -92,6 +96,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: RouteDeps): vo
   app.get(
     "/api/admin/users",
     {
+      config: staffAccess,
       schema: {
         tags,
         querystring: z.object({
@@ -111,6 +116,7 @@ export function registerAdminRoutes(scope: FastifyInstance, deps: RouteDeps): vo
   app.patch(
     "/api/admin/users/:id",
     {
+      config: staffAccess,
       schema: {
         tags,
         params: idParam,

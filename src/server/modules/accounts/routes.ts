@@ -2,7 +2,13 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { clearSessionCookie, contextOf, requireActor, setSessionCookie } from "../../platform/auth/http.js";
+import {
+  clearSessionCookie,
+  contextOf,
+  publicAccess,
+  requireActor,
+  setSessionCookie,
+} from "../../platform/auth/http.js";
 import { endSession, listLiveSessions, startSession } from "../../platform/auth/sessions.js";
 import { AppError } from "../../platform/errors.js";
 import { emailField, idParam, nameField, passwordField, tokenParam, typed } from "../../platform/http.js";
@@ -50,7 +56,7 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
   app.post(
     "/api/auth/login",
     {
-      config: signInLimit,
+      config: { ...signInLimit, ...publicAccess },
       schema: {
         tags,
         body: z.object({
@@ -191,7 +197,10 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
 
   app.post(
     "/api/auth/password-reset",
-    { config: anonymousFormLimit, schema: { tags, body: z.object({ email: emailField }) } },
+    {
+      config: { ...anonymousFormLimit, ...publicAccess },
+      schema: { tags, body: z.object({ email: emailField }) },
+    },
     async (request, reply) => {
       await requestPasswordReset(contextOf(request, deps), request.body.email);
       return reply.status(202).send();
@@ -200,14 +209,17 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
 
   app.get(
     "/api/auth/password-reset/:token",
-    { schema: { tags, params: tokenParam, response: { 200: z.object({ email: z.string() }) } } },
+    {
+      config: publicAccess,
+      schema: { tags, params: tokenParam, response: { 200: z.object({ email: z.string() }) } },
+    },
     async (request) => previewPasswordReset(deps.db, request.params.token),
   );
 
   app.post(
     "/api/auth/password-reset/:token",
     {
-      config: anonymousFormLimit,
+      config: { ...anonymousFormLimit, ...publicAccess },
       schema: { tags, params: tokenParam, body: z.object({ password: passwordField }) },
     },
     async (request, reply) => {
@@ -220,7 +232,7 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
   app.post(
     "/api/access-requests",
     {
-      config: anonymousFormLimit,
+      config: { ...anonymousFormLimit, ...publicAccess },
       schema: {
         tags,
         body: z.object({
@@ -242,6 +254,7 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
   app.get(
     "/api/invitations/:token",
     {
+      config: publicAccess,
       schema: {
         tags,
         params: tokenParam,
@@ -260,7 +273,7 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
   app.post(
     "/api/invitations/:token/accept",
     {
-      config: anonymousFormLimit,
+      config: { ...anonymousFormLimit, ...publicAccess },
       schema: {
         tags,
         params: tokenParam,

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
-import { contextOf, requireActor, requireStaff } from "../../platform/auth/http.js";
+import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
 import { AppError } from "../../platform/errors.js";
 import { filePath } from "../../platform/files/store.js";
 import { idParam, typed } from "../../platform/http.js";
@@ -224,6 +224,7 @@ export function registerDeskRoutes(scope: FastifyInstance, deps: RouteDeps): voi
   app.post(
     "/api/desk/tickets/:id/approve",
     {
+      config: staffAccess,
       schema: {
         tags,
         params: idParam,
@@ -249,6 +250,7 @@ export function registerDeskRoutes(scope: FastifyInstance, deps: RouteDeps): voi
   app.post(
     "/api/desk/tickets/:id/decline",
     {
+      config: staffAccess,
       schema: {
         tags,
         params: idParam,
@@ -264,7 +266,7 @@ export function registerDeskRoutes(scope: FastifyInstance, deps: RouteDeps): voi
 
   app.get(
     "/api/desk/staff",
-    { schema: { tags, response: { 200: z.object({ users: z.array(person) }) } } },
+    { config: staffAccess, schema: { tags, response: { 200: z.object({ users: z.array(person) }) } } },
     async (request) => {
       requireStaff(request);
       return { users: (await listActiveStaff(deps.db)).map(({ id, name }) => ({ id, name })) };

@@ -17,10 +17,17 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes reached from outside the web app (signed one-click links) opt out of the CSRF header. */
     csrf?: boolean;
+    /** Who may reach the route at all; checked before the input is, so a stranger learns nothing. */
+    access?: Access;
   }
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** public: anyone; member: anyone signed in (the default); staff: the product team. */
+export type Access = "public" | "member" | "staff";
+export const publicAccess = { access: "public" } as const;
+export const staffAccess = { access: "staff" } as const;
 
 function isSameOrigin(request: FastifyRequest, config: Config): boolean {
   const origin = request.headers.origin;
@@ -48,7 +55,7 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; config: Confi
     }
   });
 
-  app.addHook("preHandler", async (request) => {
+  app.addHook("onRequest", async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const session = await resolveSession(deps.db, deps.config, token);
@@ -56,6 +63,14 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; config: Confi
       request.actor = session.actor;
       request.sessionId = session.sessionId;
     }
+  });
+
+  app.addHook("preValidation", async (request) => {
+    if (!request.url.startsWith("/api/") || request.is404) return;
+    const access = request.routeOptions.config?.access ?? "member";
+    if (access === "public") return;
+    if (access === "staff") requireStaff(request);
+    else requireActor(request);
   });
 }
 

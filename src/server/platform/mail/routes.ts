@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
-import { requireStaff } from "../auth/http.js";
+import { requireStaff, staffAccess } from "../auth/http.js";
 import { typed } from "../http.js";
 import { listOutbox } from "./service.js";
 
@@ -9,6 +9,7 @@ export function registerMailRoutes(scope: FastifyInstance, deps: RouteDeps): voi
   typed(scope).get(
     "/api/admin/mail",
     {
+      config: staffAccess,
       schema: {
         tags: ["administration"],
         querystring: z.object({
