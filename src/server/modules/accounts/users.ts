@@ -186,6 +186,7 @@ export type UserSummary = {
   email: string;
   isStaff: boolean;
   organisationId: string;
+  active: boolean;
 };
 
 /** Names and addresses of people by id, for modules that show or notify them. */
@@ -203,11 +204,11 @@ export async function userSummaries(db: Db, ids: Iterable<string>): Promise<Map<
     })
     .from(users)
     .where(inArray(users.id, unique));
-  return new Map(rows.map(({ status: _status, ...row }) => [row.id, row]));
+  return new Map(rows.map(({ status, ...row }) => [row.id, { ...row, active: status === "active" }]));
 }
 
 export async function listActiveStaff(db: Db): Promise<UserSummary[]> {
-  return db
+  const rows = await db
     .select({
       id: users.id,
       name: users.name,
@@ -218,4 +219,5 @@ export async function listActiveStaff(db: Db): Promise<UserSummary[]> {
     .from(users)
     .where(and(eq(users.isStaff, true), eq(users.status, "active")))
     .orderBy(users.name);
+  return rows.map((row) => ({ ...row, active: true }));
 }

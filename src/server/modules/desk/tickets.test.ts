@@ -571,6 +571,24 @@ describe("e-mail about a ticket", () => {
   });
 });
 
+describe("e-mail to people who left", () => {
+  it("a deactivated watcher gets no more ticket e-mail, while the requester still does", async () => {
+    const ticket = await open(requester, { subject: "After they left", sharedWithOrganisation: true });
+    await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
+    const colleagueId = (await colleague.get("/api/me")).json().id;
+    expect((await staff.patch(`/api/admin/users/${colleagueId}`, { status: "deactivated" })).statusCode).toBe(200);
+    try {
+      await reply(staff, ticket, "An update after the colleague left.");
+      await mailDelivered();
+      await smtp.waitFor(mailTo("member@northwind.example", ticket, "after the colleague left"));
+      expect(smtp.received.filter(about(ticket)).filter((m) => m.to.includes(COLLEAGUE_EMAIL))).toEqual([]);
+    } finally {
+      await staff.patch(`/api/admin/users/${colleagueId}`, { status: "active" });
+      colleague = await community.signIn(COLLEAGUE_EMAIL);
+    }
+  });
+});
+
 describe("attachments", () => {
   it("the requester uploads a PNG and a text file; requester and staff download the same bytes", async () => {
     const ticket = await open(requester, { subject: "Screenshots attached" });

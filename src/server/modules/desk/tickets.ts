@@ -182,7 +182,7 @@ export async function getTicketView(db: Db, actor: Actor, id: string): Promise<T
   };
 }
 
-/** Everyone who hears about public changes: the requester and the watchers who may still see it. */
+/** Everyone who hears about public changes: the requester and the watchers who may still see it, if active. */
 async function ticketAudience(db: Db, ticket: TicketRow, exceptEmail: string | null): Promise<string[]> {
   const watcherIds = (
     await db
@@ -190,10 +190,22 @@ async function ticketAudience(db: Db, ticket: TicketRow, exceptEmail: string | n
       .from(ticketWatchers)
       .where(eq(ticketWatchers.ticketId, ticket.id))
   ).map((w) => w.userId);
-  const watchers = [...(await userSummaries(db, watcherIds)).values()].filter((person: UserSummary) =>
-    canSeeTicket({ ...person, isOrgAdmin: false }, ticket),
+  const people = await userSummaries(
+    db,
+    ticket.requesterId ? [...watcherIds, ticket.requesterId] : watcherIds,
   );
-  const addresses = new Set([ticket.requesterEmail, ...watchers.map((w) => w.email)]);
+  const watchers = watcherIds
+    .map((id) => people.get(id))
+    .filter(
+      (person): person is UserSummary =>
+        person?.active === true && canSeeTicket({ ...person, isOrgAdmin: false }, ticket),
+    );
+  // A deactivated requester no longer hears from the desk; an access requester has no account yet.
+  const requesterListens = ticket.requesterId === null || people.get(ticket.requesterId)?.active === true;
+  const addresses = new Set([
+    ...(requesterListens ? [ticket.requesterEmail] : []),
+    ...watchers.map((w) => w.email),
+  ]);
   if (exceptEmail) addresses.delete(exceptEmail);
   return [...addresses];
 }
