@@ -576,7 +576,9 @@ describe("e-mail to people who left", () => {
     const ticket = await open(requester, { subject: "After they left", sharedWithOrganisation: true });
     await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
     const colleagueId = (await colleague.get("/api/me")).json().id;
-    expect((await staff.patch(`/api/admin/users/${colleagueId}`, { status: "deactivated" })).statusCode).toBe(200);
+    expect((await staff.patch(`/api/admin/users/${colleagueId}`, { status: "deactivated" })).statusCode).toBe(
+      200,
+    );
     try {
       await reply(staff, ticket, "An update after the colleague left.");
       await mailDelivered();
