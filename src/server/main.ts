@@ -22,9 +22,12 @@ async function withDatabase<T>(config: Config, work: (ctx: Ctx) => Promise<T>): 
 }
 
 async function seedWithProgress(ctx: Ctx): Promise<void> {
+  // noTTYOutput: the progress still shows when the output is a log file or a CI console.
   const bar = new SingleBar({
     format: "Seeding demo community [{bar}] {value}/{total} {step}",
     hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 200,
   });
   bar.start(1, 0, { step: "" });
   await seedDemoCommunity(ctx, (done, total, step) => {

@@ -12,13 +12,7 @@ const statusColours: Record<TicketStatus, string> = {
 
 export function TicketStatusBadge({ status }: { status: TicketStatus }) {
   return (
-    // flex: none keeps a table cell from squeezing the label into an ellipsis.
-    <Badge
-      color={statusColours[status]}
-      variant="light"
-      tt="none"
-      style={{ flex: "none", overflow: "visible" }}
-    >
+    <Badge color={statusColours[status]} variant="light" tt="none">
       {ticketStatusLabels[status]}
     </Badge>
   );
