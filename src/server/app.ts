@@ -7,6 +7,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -20,17 +21,22 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
 import { registerAccountRoutes } from "./modules/accounts/routes.js";
+import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
+import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
+import { releasesPlugin } from "./modules/releases/routes.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
 import { publicAccess, registerAuth } from "./platform/auth/http.js";
 import { AppError } from "./platform/errors.js";
+import { Gateway } from "./platform/events/gateway.js";
+import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
-export type RouteDeps = { db: Database["db"]; config: Config; mailer: Mailer };
-export type App = FastifyInstance & { mailer: Mailer };
+export type RouteDeps = { db: Database["db"]; config: Config; mailer: Mailer; gateway: Gateway };
+export type App = FastifyInstance & { mailer: Mailer; hub: EventHub; gateway: Gateway };
 
 const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
 
@@ -90,6 +96,30 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   app.addHook("onClose", () => mailer.stop());
 
+  await ensureAnnouncementsChannel(database.db);
+  const hub = new EventHub(database);
+  const gateway = new Gateway(hub, database.db, config, {
+    channelsOf: (userId) => memberChannelIds(database.db, userId),
+    retentionDays: config.eventRetentionDays,
+  });
+  app.decorate("hub", hub);
+  app.decorate("gateway", gateway);
+  let pruning: NodeJS.Timeout | undefined;
+  app.addHook("onReady", async () => {
+    await hub.start();
+    gateway.start();
+    pruning = setInterval(
+      () => void pruneEvents(database, config.eventRetentionDays).catch(() => undefined),
+      3600_000,
+    );
+    pruning.unref();
+  });
+  app.addHook("preClose", async () => {
+    clearInterval(pruning);
+    gateway.stop();
+    await hub.stop();
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error as FastifyError);
     if (status >= 500) request.log.error(error);
@@ -108,6 +138,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     errorResponseBuilder: (_request, context) =>
       new AppError("rate_limited", `Too many attempts. Try again in ${context.after}.`),
   });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.maxUploadBytes, files: 10, fields: 20 },
   });
@@ -147,14 +178,17 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     async () => ({ status: "ok" as const, version, database: database.kind }),
   );
 
-  const deps: RouteDeps = { db: database.db, config, mailer };
+  const deps: RouteDeps = { db: database.db, config, mailer, gateway };
   await app.register(async (scope) => {
+    gateway.register(scope);
+    registerChatRoutes(scope, deps);
     registerAccountRoutes(scope, deps);
     registerAdminRoutes(scope, deps);
     registerDeskRoutes(scope, deps);
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
   });
+  await app.register(releasesPlugin, deps);
 
   const hasWeb = fs.existsSync(path.join(webRoot, "index.html"));
   // Files are routed one by one at start; every other GET (/, /desk/...) falls through to the SPA below.

@@ -31,7 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(cleanup.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
 
-describe("the convene CLI", () => {
+// Each case starts real `convene` processes (tsx, PGlite, argon2): slow on a busy two-core machine.
+describe("the convene CLI", { timeout: 120_000 }, () => {
   it("creates the first staff account of a real installation with a working temporary password", async () => {
     const result = await convene(
       "admin",

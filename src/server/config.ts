@@ -29,6 +29,13 @@ const configSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
   TRUST_PROXY: flag,
+  CHAT_MEMBERS_CREATE_CHANNELS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((value) => value === "true" || value === "1"),
+  CHAT_POSTS_PER_SECOND: z.coerce.number().positive().default(10),
+  CHAT_POST_BURST: z.coerce.number().int().positive().default(30),
+  EVENT_RETENTION_DAYS: z.coerce.number().positive().default(7),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -47,6 +54,10 @@ export type Config = {
   loginMaxFailures: number;
   loginLockMinutes: number;
   trustProxy: boolean;
+  membersCreateChannels: boolean;
+  chatPostsPerSecond: number;
+  chatPostBurst: number;
+  eventRetentionDays: number;
   logLevel: string;
   secureCookies: boolean;
 };
@@ -79,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
     trustProxy: e.TRUST_PROXY,
+    membersCreateChannels: e.CHAT_MEMBERS_CREATE_CHANNELS,
+    chatPostsPerSecond: e.CHAT_POSTS_PER_SECOND,
+    chatPostBurst: e.CHAT_POST_BURST,
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     secureCookies: publicUrl.startsWith("https://"),
     ...overrides,

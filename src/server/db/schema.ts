@@ -1,6 +1,9 @@
 // Every table, for drizzle's query builder and drizzle-kit's migration generator.
 export * from "../modules/accounts/schema.js";
+export * from "../modules/chat/schema.js";
 export * from "../modules/desk/schema.js";
+export * from "../modules/releases/schema.js";
 export * from "../platform/audit/schema.js";
+export * from "../platform/events/schema.js";
 export * from "../platform/files/schema.js";
 export * from "../platform/mail/schema.js";

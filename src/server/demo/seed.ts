@@ -4,8 +4,11 @@ import { organisations } from "../db/schema.js";
 import { createOrganisation } from "../modules/accounts/organisations.js";
 import type { OrganisationKind } from "../modules/accounts/schema.js";
 import { actorOf, createUser } from "../modules/accounts/users.js";
+import { seedDemoChat } from "../modules/chat/demo.js";
+import { ensureAnnouncementsChannel } from "../modules/chat/index.js";
 import { submitAccessRequest } from "../modules/desk/access-requests.js";
 import { addComment, openTicket } from "../modules/desk/tickets.js";
+import { seedDemoReleases } from "../modules/releases/demo.js";
 import type { Ctx } from "../platform/context.js";
 import { inTransaction } from "../platform/context.js";
 
@@ -93,11 +96,12 @@ export async function seedDemoCommunity(
   ctx: Ctx,
   onProgress: SeedProgress = () => {},
 ): Promise<DemoCommunity> {
-  const total = demoOrganisations.length + demoPeople.length + 1;
+  const total = demoOrganisations.length + demoPeople.length + 3;
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
 
   return inTransaction(ctx, async (tx) => {
+    await ensureAnnouncementsChannel(tx.db);
     const orgs = {} as DemoCommunity["organisations"];
     for (const { key, ...input } of demoOrganisations) {
       orgs[key] = await createOrganisation(tx, { ...input, domains: [...input.domains] });
@@ -136,6 +140,16 @@ export async function seedDemoCommunity(
       reason: "I coordinate our Phase 1 unit's studies and want to try the pharmacy preview.",
     });
     step("service desk tickets");
+    await seedDemoReleases(tx, actorOf(people.staff));
+    step("release notes");
+    await seedDemoChat(tx, {
+      staff: actorOf(people.staff),
+      northwindAdmin: actorOf(people.northwindAdmin),
+      northwindMember: actorOf(people.northwindMember),
+      contosoMember: actorOf(people.contosoMember),
+      fabrikamDev: actorOf(people.fabrikamDev),
+    });
+    step("chat channels and messages");
     return { organisations: orgs, people };
   });
 }

@@ -67,6 +67,8 @@ export type TestCommunity = {
   ctx: Ctx;
   anonymous: () => Client;
   signIn: (email: string, password?: string) => Promise<Client>;
+  /** Starts listening on a free port (for WebSocket tests) and returns its base URL. */
+  listen: () => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -137,6 +139,10 @@ export async function startTestCommunity(overrides: Partial<Config> = {}): Promi
       if (response.statusCode !== 200)
         throw new Error(`sign-in of ${email} failed: ${response.statusCode} ${response.body}`);
       return client(sessionCookieFrom(response), email);
+    },
+    async listen() {
+      const address = await app.listen({ port: 0, host: "127.0.0.1" });
+      return address;
     },
     async close() {
       await app.close();

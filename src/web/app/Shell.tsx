@@ -11,17 +11,31 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { type ReactNode, useEffect } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { ChatMentionBadge } from "../features/chat/ChatMentionBadge.js";
+import { useChatLiveUpdates } from "../features/chat/live.js";
 import { api, isApiError } from "./api.js";
 import { areasFor } from "./navigation.js";
 import { notifyFailure } from "./notify.js";
+import { useRealtimeConnection } from "./realtime.js";
 import { type Me, meQueryKey, useMe } from "./session.js";
+import { ConnectionStatus } from "./ui/ConnectionStatus.js";
 import { StaffBadge } from "./ui/StaffBadge.js";
 
 const isCurrent = (pathname: string, to: string) => pathname === to || pathname.startsWith(`${to}/`);
 
-function NavItem({ to, label, active }: { to: string; label: string; active: boolean }) {
+function NavItem({
+  to,
+  label,
+  active,
+  badge,
+}: {
+  to: string;
+  label: string;
+  active: boolean;
+  badge?: ReactNode;
+}) {
   return (
     <NavLink
       component={Link}
@@ -29,9 +43,13 @@ function NavItem({ to, label, active }: { to: string; label: string; active: boo
       label={label}
       active={active}
       aria-current={active ? "page" : undefined}
+      rightSection={badge}
     />
   );
 }
+
+/** Counts shown beside an area's name, by its path. */
+const navigationBadges: Record<string, ReactNode> = { "/chat": <ChatMentionBadge /> };
 
 function MainNavigation({ me }: { me: Me }) {
   const { pathname } = useLocation();
@@ -46,7 +64,13 @@ function MainNavigation({ me }: { me: Me }) {
           )}
           {index === 0 && <NavItem to="/" label="Home" active={pathname === "/"} />}
           {section.areas.map((area) => (
-            <NavItem key={area.to} to={area.to} label={area.label} active={isCurrent(pathname, area.to)} />
+            <NavItem
+              key={area.to}
+              to={area.to}
+              label={area.label}
+              active={isCurrent(pathname, area.to)}
+              badge={navigationBadges[area.to]}
+            />
           ))}
         </Stack>
       ))}
@@ -96,6 +120,8 @@ export function Shell() {
   const { data: me } = useMe();
   const [navigationOpen, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
+  useRealtimeConnection(Boolean(me));
+  useChatLiveUpdates(me);
 
   // On small screens the navigation covers the page; following a link should reveal the page.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose.
@@ -123,7 +149,12 @@ export function Shell() {
               Convene
             </Text>
           </Group>
-          {me && <AccountActions me={me} />}
+          {me && (
+            <Group gap="sm" wrap="nowrap">
+              <ConnectionStatus />
+              <AccountActions me={me} />
+            </Group>
+          )}
         </Group>
       </AppShell.Header>
       {me && (

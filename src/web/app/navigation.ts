@@ -13,6 +13,12 @@ export function areasFor(me: Me): AreaSection[] {
     {
       title: null,
       areas: [
+        {
+          to: "/chat",
+          label: "Chat",
+          description: "Talk with the product team and other members; releases are announced here.",
+          action: "Open the conversation",
+        },
         me.isStaff
           ? {
               to: "/desk",
@@ -26,6 +32,12 @@ export function areasFor(me: Me): AreaSection[] {
               description: "Ask the product team for help and follow your tickets.",
               action: "See my tickets",
             },
+        {
+          to: "/releases",
+          label: "Releases",
+          description: "What changed in each version, with GA and preview features.",
+          action: "Read the release notes",
+        },
         {
           to: "/invitations",
           label: "Invitations",
@@ -68,6 +80,18 @@ export function areasFor(me: Me): AreaSection[] {
           label: "Mail outbox",
           description: "Every e-mail the platform sent.",
           action: "Read sent mail",
+        },
+        {
+          to: "/admin/releases",
+          label: "Release editor",
+          description: "Write release notes, preview them and publish.",
+          action: "Write a release",
+        },
+        {
+          to: "/admin/webhooks",
+          label: "Webhooks",
+          description: "Slack-compatible webhooks told of each release, and their delivery logs.",
+          action: "Manage webhooks",
         },
       ],
     });

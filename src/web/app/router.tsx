@@ -10,9 +10,14 @@ import { AuditPage } from "../features/admin/AuditPage.js";
 import { MailOutboxPage } from "../features/admin/MailOutboxPage.js";
 import { OrganisationsPage } from "../features/admin/OrganisationsPage.js";
 import { UsersPage } from "../features/admin/UsersPage.js";
+import { ChatPage } from "../features/chat/ChatPage.js";
 import { DeskPage } from "../features/desk/DeskPage.js";
 import { NewTicketPage } from "../features/desk/NewTicketPage.js";
 import { TicketPage } from "../features/desk/TicketPage.js";
+import { AdminReleasesPage } from "../features/releases/AdminReleasesPage.js";
+import { ReleaseEditorPage } from "../features/releases/ReleaseEditorPage.js";
+import { ReleasePage, ReleasesPage } from "../features/releases/ReleasesPage.js";
+import { WebhooksPage } from "../features/releases/WebhooksPage.js";
 import { RequireSignedIn, RequireStaff } from "./gates.js";
 import { HomePage } from "./HomePage.js";
 import { NotFoundPage, RouteErrorPage } from "./NotFoundPage.js";
@@ -29,11 +34,15 @@ export const router = createBrowserRouter([
       { path: "invite/:token", element: <AcceptInvitationPage /> },
       { path: "forgot-password", element: <ForgotPasswordPage /> },
       { path: "reset-password/:token", element: <ResetPasswordPage /> },
+      { path: "releases", element: <ReleasesPage /> },
+      { path: "releases/:version", element: <ReleasePage /> },
       {
         element: <RequireSignedIn />,
         children: [
           { path: "profile", element: <ProfilePage /> },
           { path: "invitations", element: <InvitationsPage /> },
+          { path: "chat", element: <ChatPage /> },
+          { path: "chat/:channelId", element: <ChatPage /> },
           { path: "desk", element: <DeskPage /> },
           { path: "desk/new", element: <NewTicketPage /> },
           { path: "desk/tickets/:id", element: <TicketPage /> },
@@ -46,6 +55,10 @@ export const router = createBrowserRouter([
               { path: "users", element: <UsersPage /> },
               { path: "audit", element: <AuditPage /> },
               { path: "mail", element: <MailOutboxPage /> },
+              { path: "releases", element: <AdminReleasesPage /> },
+              { path: "releases/new", element: <ReleaseEditorPage /> },
+              { path: "releases/:id", element: <ReleaseEditorPage /> },
+              { path: "webhooks", element: <WebhooksPage /> },
             ],
           },
         ],

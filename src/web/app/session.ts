@@ -11,6 +11,8 @@ export type Me = {
   isStaff: boolean;
   isOrgAdmin: boolean;
   totpEnabled: boolean;
+  /** Release announcements by e-mail (on unless turned off). */
+  releaseEmails: boolean;
 };
 
 export const meQueryKey = ["me"] as const;

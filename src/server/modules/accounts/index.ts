@@ -8,4 +8,13 @@ export {
   listOrganisations,
   type OrganisationInput,
 } from "./organisations.js";
-export { listActiveStaff, type UserSummary, userSummaries } from "./users.js";
+export {
+  activeUsersByEmail,
+  listActiveStaff,
+  type PersonView,
+  peopleByIds,
+  releaseEmailRecipients,
+  searchPeople,
+  type UserSummary,
+  userSummaries,
+} from "./users.js";

@@ -8,6 +8,7 @@ export type MeView = {
   isStaff: boolean;
   isOrgAdmin: boolean;
   totpEnabled: boolean;
+  releaseEmails: boolean;
 };
 
 export type AdminUserView = {

@@ -23,7 +23,7 @@ import {
 import { completePasswordReset, previewPasswordReset, requestPasswordReset } from "./password-reset.js";
 import { signIn } from "./sign-in.js";
 import { beginTotpSetup, disableTotp, enableTotp } from "./two-factor.js";
-import { actorOf, changePassword, getMe, renameMe } from "./users.js";
+import { actorOf, changePassword, getMe, updateMe } from "./users.js";
 
 const organisationRef = z.object({ id: z.string(), name: z.string() });
 export const meSchema = z.object({
@@ -34,6 +34,7 @@ export const meSchema = z.object({
   isStaff: z.boolean(),
   isOrgAdmin: z.boolean(),
   totpEnabled: z.boolean(),
+  releaseEmails: z.boolean(),
 });
 const invitationSchema = z.object({
   id: z.string(),
@@ -98,8 +99,19 @@ export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): 
 
   app.patch(
     "/api/me",
-    { schema: { tags, body: z.object({ name: nameField }), response: { 200: meSchema } } },
-    async (request) => renameMe(contextOf(request, deps), requireActor(request), request.body.name),
+    {
+      schema: {
+        tags,
+        body: z
+          .object({ name: nameField.optional(), releaseEmails: z.boolean().optional() })
+          .refine(
+            (body) => body.name !== undefined || body.releaseEmails !== undefined,
+            "Say what to change.",
+          ),
+        response: { 200: meSchema },
+      },
+    },
+    async (request) => updateMe(contextOf(request, deps), requireActor(request), request.body),
   );
 
   app.post(

@@ -47,6 +47,8 @@ export const users = pgTable(
     status: text("status").$type<UserStatus>().notNull().default("active"),
     totpSecret: text("totp_secret"),
     totpEnabled: boolean("totp_enabled").notNull().default(false),
+    /** Release announcements by e-mail: on unless the person turns them off. */
+    releaseEmails: boolean("release_emails").notNull().default(true),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     createdAt: createdAt(),

@@ -23,6 +23,7 @@ export async function getMe(db: Db, userId: string): Promise<MeView> {
     isStaff: row.user.isStaff,
     isOrgAdmin: row.user.isOrgAdmin,
     totpEnabled: row.user.totpEnabled,
+    releaseEmails: row.user.releaseEmails,
   };
 }
 
@@ -70,8 +71,16 @@ export async function createUser(
   return created;
 }
 
-export async function renameMe(ctx: Ctx, actor: Actor, name: string): Promise<MeView> {
-  await ctx.db.update(users).set({ name: name.trim() }).where(eq(users.id, actor.id));
+/** A person changes their own name and whether release announcements reach them by e-mail. */
+export async function updateMe(
+  ctx: Ctx,
+  actor: Actor,
+  changes: { name?: string; releaseEmails?: boolean },
+): Promise<MeView> {
+  const set: Partial<typeof users.$inferInsert> = {};
+  if (changes.name !== undefined) set.name = changes.name.trim();
+  if (changes.releaseEmails !== undefined) set.releaseEmails = changes.releaseEmails;
+  if (Object.keys(set).length > 0) await ctx.db.update(users).set(set).where(eq(users.id, actor.id));
   return getMe(ctx.db, actor.id);
 }
 
@@ -220,4 +229,78 @@ export async function listActiveStaff(db: Db): Promise<UserSummary[]> {
     .where(and(eq(users.isStaff, true), eq(users.status, "active")))
     .orderBy(users.name);
   return rows.map((row) => ({ ...row, active: true }));
+}
+
+export type PersonView = {
+  id: string;
+  name: string;
+  isStaff: boolean;
+  organisation: { id: string; name: string };
+};
+
+/** People as the community shows them to each other: name, product-team badge, organisation. */
+export async function peopleByIds(
+  db: Db,
+  ids: Iterable<string>,
+): Promise<Map<string, PersonView & { email: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      isStaff: users.isStaff,
+      organisation: { id: organisations.id, name: organisations.name },
+    })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(inArray(users.id, unique));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Active people whose name or address matches, for the DM picker and @-mentions. */
+export async function searchPeople(
+  db: Db,
+  q: string,
+  limit = 20,
+): Promise<(PersonView & { email: string })[]> {
+  const text = q.trim();
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      isStaff: users.isStaff,
+      organisation: { id: organisations.id, name: organisations.name },
+    })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(
+      and(
+        eq(users.status, "active"),
+        text ? or(ilike(users.name, `%${text}%`), ilike(users.email, `%${text}%`)) : undefined,
+      ),
+    )
+    .orderBy(users.name)
+    .limit(limit);
+}
+
+/** Active people by e-mail, for resolving @mentions written as addresses. */
+export async function activeUsersByEmail(db: Db, emails: string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(inArray(users.email, emails), eq(users.status, "active")));
+  return new Map(rows.map((row) => [row.email, row.id]));
+}
+
+/** Active people who want release announcements by e-mail (the default), for the release mailing. */
+export async function releaseEmailRecipients(db: Db): Promise<{ id: string; name: string; email: string }[]> {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.status, "active"), eq(users.releaseEmails, true)))
+    .orderBy(users.email);
 }

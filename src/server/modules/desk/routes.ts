@@ -3,8 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
-import { AppError } from "../../platform/errors.js";
 import { filePath } from "../../platform/files/store.js";
+import { readUpload } from "../../platform/files/upload.js";
 import { idParam, typed } from "../../platform/http.js";
 import { organisationInput } from "../accounts/admin-routes.js";
 import { listActiveStaff } from "../accounts/index.js";
@@ -182,18 +182,8 @@ export function registerDeskRoutes(scope: FastifyInstance, deps: RouteDeps): voi
     },
     async (request, reply) => {
       const actor = requireActor(request);
-      if (!request.isMultipart()) {
-        throw new AppError("validation", "Send the file as multipart/form-data.", { file: "Choose a file." });
-      }
-      const part = await request.file();
-      if (part?.fieldname !== "file")
-        throw new AppError("validation", "No file was sent.", { file: "Choose a file." });
-      const data = await part.toBuffer();
-      const attachment = await attachToTicket(contextOf(request, deps), actor, request.params.id, {
-        filename: part.filename,
-        contentType: part.mimetype,
-        data,
-      });
+      const upload = await readUpload(request);
+      const attachment = await attachToTicket(contextOf(request, deps), actor, request.params.id, upload);
       return reply.status(201).send(attachment);
     },
   );

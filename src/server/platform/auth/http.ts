@@ -29,7 +29,8 @@ export type Access = "public" | "member" | "staff";
 export const publicAccess = { access: "public" } as const;
 export const staffAccess = { access: "staff" } as const;
 
-function isSameOrigin(request: FastifyRequest, config: Config): boolean {
+/** True when the browser says the request comes from this site (a missing Origin passes). */
+export function isSameOrigin(request: FastifyRequest, config: Config): boolean {
   const origin = request.headers.origin;
   if (!origin) return true;
   if (origin === new URL(config.publicUrl).origin) return true;

@@ -2,6 +2,7 @@ import { useSignedInMe } from "../../app/gates.js";
 import { Page } from "../../app/ui/Page.js";
 import { ChangePasswordForm } from "./ChangePasswordForm.js";
 import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
+import { ReleaseEmailSetting } from "./ReleaseEmailSetting.js";
 import { SessionsList } from "./SessionsList.js";
 import { TwoFactorSettings } from "./TwoFactorSettings.js";
 
@@ -10,6 +11,7 @@ export function ProfilePage() {
   return (
     <Page title="Profile" size="md">
       <ProfileDetailsForm me={me} />
+      <ReleaseEmailSetting me={me} />
       <ChangePasswordForm />
       <TwoFactorSettings me={me} />
       <SessionsList />

@@ -1,0 +1,377 @@
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
+import { MEMBERSHIP_TOPIC } from "../../platform/events/gateway.js";
+import { publishEvent } from "../../platform/events/publish.js";
+import { type PersonView, peopleByIds, userSummaries } from "../accounts/index.js";
+import { type ChannelView, presentChannel } from "./present.js";
+import { channelMembers, channels, messageMentions, messages } from "./schema.js";
+
+type ChannelRow = typeof channels.$inferSelect;
+
+export const ANNOUNCEMENTS_SLUG = "announcements";
+const MAX_DM_PEOPLE = 8;
+
+/** #announcements exists from install; safe to call on every start and from every node. */
+export async function ensureAnnouncementsChannel(db: Db): Promise<void> {
+  await db
+    .insert(channels)
+    .values({
+      slug: ANNOUNCEMENTS_SLUG,
+      name: "announcements",
+      kind: "public",
+      isAnnouncements: true,
+      topic: "Release announcements from the product team",
+      description:
+        "Every member is here. The product team posts releases and news; react and reply in threads. For help, open a ticket in the Service desk.",
+    })
+    .onConflictDoNothing();
+}
+
+export async function announcementsChannel(db: Db): Promise<ChannelRow> {
+  const [row] = await db.select().from(channels).where(eq(channels.isAnnouncements, true));
+  if (!row) throw new Error("#announcements is missing: ensureAnnouncementsChannel was not run");
+  return row;
+}
+
+/** Every channel whose events this person receives: their memberships, and #announcements. */
+export async function memberChannelIds(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .leftJoin(
+      channelMembers,
+      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, userId)),
+    )
+    .where(or(eq(channels.isAnnouncements, true), sql`${channelMembers.userId} is not null`));
+  return rows.map((r) => r.id);
+}
+
+export async function isMember(db: Db, channel: ChannelRow, userId: string): Promise<boolean> {
+  if (channel.isAnnouncements) return true;
+  const [row] = await db
+    .select({ userId: channelMembers.userId })
+    .from(channelMembers)
+    .where(and(eq(channelMembers.channelId, channel.id), eq(channelMembers.userId, userId)));
+  return row !== undefined;
+}
+
+/** Who may read a channel's messages: members, and anyone for a public channel. */
+export async function canRead(db: Db, channel: ChannelRow, actor: Actor): Promise<boolean> {
+  return channel.kind === "public" || (await isMember(db, channel, actor.id));
+}
+
+/** Why this person may not post top-level messages here, or null when they may. */
+export function postingRefusalFor(channel: ChannelRow, actor: Actor, member: boolean): string | null {
+  if (channel.archivedAt) return "This channel is archived.";
+  if (channel.isAnnouncements && !actor.isStaff)
+    return "Only the product team posts in #announcements; reply in a thread.";
+  if (!member) return "Join the channel to post in it.";
+  return null;
+}
+
+export async function postingRefusal(db: Db, channel: ChannelRow, actor: Actor): Promise<string | null> {
+  return postingRefusalFor(channel, actor, await isMember(db, channel, actor.id));
+}
+
+/** Loads a channel the actor may read; others' private channels and DMs are reported missing. */
+export async function loadReadableChannel(db: Db, actor: Actor, id: string): Promise<ChannelRow> {
+  const [row] = await db.select().from(channels).where(eq(channels.id, id));
+  if (!row || !(await canRead(db, row, actor))) throw notFound("The channel");
+  return row;
+}
+
+export async function listChannels(db: Db, actor: Actor, onlyId?: string): Promise<ChannelView[]> {
+  const rows = await db
+    .select({
+      channel: channels,
+      lastReadSeq: channelMembers.lastReadSeq,
+      joined: sql<boolean>`${channelMembers.userId} is not null`,
+      lastMessageSeq: sql<number>`coalesce((select max(m.seq) from ${messages} m where m.channel_id = ${channels.id} and (m.thread_root_id is null or m.also_to_channel)), 0)::bigint`,
+      unread: sql<number>`(select count(*) from ${messages} m where m.channel_id = ${channels.id} and m.seq > coalesce(${channelMembers.lastReadSeq}, 0) and m.author_id <> ${actor.id} and m.deleted_at is null and (m.thread_root_id is null or m.also_to_channel))::int`,
+      mentions: sql<number>`(select count(*) from ${messageMentions} mm where mm.channel_id = ${channels.id} and mm.user_id = ${actor.id} and mm.seq > coalesce(${channelMembers.lastReadSeq}, 0))::int`,
+    })
+    .from(channels)
+    .leftJoin(
+      channelMembers,
+      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, actor.id)),
+    )
+    .where(
+      and(
+        or(eq(channels.kind, "public"), sql`${channelMembers.userId} is not null`),
+        onlyId ? eq(channels.id, onlyId) : undefined,
+      ),
+    )
+    .orderBy(sql`${channels.isAnnouncements} desc`, channels.name);
+
+  const dmIds = rows.filter((r) => r.channel.kind === "dm").map((r) => r.channel.id);
+  const dmMembers = dmIds.length
+    ? await db
+        .select({ channelId: channelMembers.channelId, userId: channelMembers.userId })
+        .from(channelMembers)
+        .where(inArray(channelMembers.channelId, dmIds))
+    : [];
+  const people = await peopleByIds(
+    db,
+    dmMembers.map((m) => m.userId),
+  );
+
+  const views: ChannelView[] = [];
+  for (const row of rows) {
+    const member = row.joined || row.channel.isAnnouncements;
+    const refusal = postingRefusalFor(row.channel, actor, member);
+    const others: PersonView[] = dmMembers
+      .filter((m) => m.channelId === row.channel.id && m.userId !== actor.id)
+      .flatMap((m) => {
+        const person = people.get(m.userId);
+        return person
+          ? [{ id: person.id, name: person.name, isStaff: person.isStaff, organisation: person.organisation }]
+          : [];
+      });
+    views.push(
+      presentChannel(row.channel, {
+        name:
+          row.channel.kind === "dm" ? others.map((p) => p.name).join(", ") || "Just you" : row.channel.name,
+        isMember: member,
+        canPost: refusal === null,
+        unread: member ? Number(row.unread) : 0,
+        mentions: member ? Number(row.mentions) : 0,
+        lastReadSeq: Number(row.lastReadSeq ?? 0),
+        lastMessageSeq: Number(row.lastMessageSeq),
+        members: others,
+      }),
+    );
+  }
+  return views;
+}
+
+async function channelViewFor(db: Db, actor: Actor, id: string): Promise<ChannelView> {
+  const [view] = await listChannels(db, actor, id);
+  if (!view) throw notFound("The channel");
+  return view;
+}
+
+function audienceOf(channel: ChannelRow, userIds: string[] = []) {
+  return channel.kind === "public" ? { everyone: true } : { channelId: channel.id, userIds };
+}
+
+const slugify = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+
+export async function createChannel(
+  ctx: Ctx,
+  actor: Actor,
+  input: { name: string; kind: "public" | "private"; topic?: string; description?: string },
+): Promise<ChannelView> {
+  if (!actor.isStaff && !ctx.config.membersCreateChannels) {
+    throw forbidden("Only the product team creates channels in this community.");
+  }
+  const slug = slugify(input.name);
+  if (!slug) throw invalid({ name: "Use letters or digits in the name." });
+  const id = await inTransaction(ctx, async (tx) => {
+    const [clash] = await tx.db.select({ id: channels.id }).from(channels).where(eq(channels.slug, slug));
+    if (clash) throw new AppError("conflict", `A channel #${slug} exists.`, { name: "Already taken" });
+    const [row] = await tx.db
+      .insert(channels)
+      .values({
+        slug,
+        name: slug,
+        kind: input.kind,
+        topic: input.topic ?? "",
+        description: input.description ?? "",
+        createdBy: actor.id,
+      })
+      .returning();
+    if (!row) throw new Error("channel row was not written");
+    await tx.db.insert(channelMembers).values({ channelId: row.id, userId: actor.id });
+    await publishEvent(tx, {
+      topic: "channel.created",
+      audience: audienceOf(row, [actor.id]),
+      payload: { channel: presentChannel(row) },
+    });
+    await publishEvent(tx, {
+      topic: MEMBERSHIP_TOPIC,
+      audience: { channelId: row.id, userIds: [actor.id] },
+      payload: { channelId: row.id, userId: actor.id, joined: true },
+    });
+    return row.id;
+  });
+  return channelViewFor(ctx.db, actor, id);
+}
+
+export async function updateChannel(
+  ctx: Ctx,
+  actor: Actor,
+  id: string,
+  changes: { name?: string; topic?: string; description?: string; archived?: boolean },
+): Promise<ChannelView> {
+  await inTransaction(ctx, async (tx) => {
+    const channel = await loadReadableChannel(tx.db, actor, id);
+    const mayManage = actor.isStaff || (channel.createdBy === actor.id && !channel.isAnnouncements);
+    if (!mayManage) throw forbidden("Only the product team or the channel's creator changes it.");
+    if (channel.isAnnouncements && changes.archived) throw forbidden("#announcements cannot be archived.");
+    if (channel.kind === "dm" && (changes.name || changes.archived !== undefined)) {
+      throw invalid({ name: "Direct messages have no name to change." });
+    }
+    const name = changes.name ? slugify(changes.name) : undefined;
+    if (name !== undefined && !name) throw invalid({ name: "Use letters or digits in the name." });
+    const [row] = await tx.db
+      .update(channels)
+      .set({
+        ...(name ? { name, slug: name } : {}),
+        ...(changes.topic !== undefined ? { topic: changes.topic } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(changes.archived !== undefined ? { archivedAt: changes.archived ? new Date() : null } : {}),
+      })
+      .where(eq(channels.id, id))
+      .returning();
+    if (!row) throw notFound("The channel");
+    await publishEvent(tx, {
+      topic: "channel.updated",
+      audience: audienceOf(row),
+      payload: { channel: presentChannel(row) },
+    });
+  });
+  return channelViewFor(ctx.db, actor, id);
+}
+
+async function addMembership(ctx: Ctx, channel: ChannelRow, userId: string): Promise<void> {
+  const inserted = await ctx.db
+    .insert(channelMembers)
+    .values({ channelId: channel.id, userId })
+    .onConflictDoNothing()
+    .returning({ userId: channelMembers.userId });
+  if (inserted.length === 0) return;
+  await publishEvent(ctx, {
+    topic: MEMBERSHIP_TOPIC,
+    audience: { channelId: channel.id, userIds: [userId] },
+    payload: { channelId: channel.id, userId, joined: true, channel: presentChannel(channel) },
+  });
+}
+
+export async function joinChannel(ctx: Ctx, actor: Actor, id: string): Promise<ChannelView> {
+  await inTransaction(ctx, async (tx) => {
+    const channel = await loadReadableChannel(tx.db, actor, id);
+    if (channel.kind !== "public") throw forbidden("Private channels are joined by invitation.");
+    if (channel.archivedAt) throw forbidden("This channel is archived.");
+    await addMembership(tx, channel, actor.id);
+  });
+  return channelViewFor(ctx.db, actor, id);
+}
+
+export async function leaveChannel(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const channel = await loadReadableChannel(tx.db, actor, id);
+    if (channel.isAnnouncements) throw forbidden("Everyone stays in #announcements.");
+    const removed = await tx.db
+      .delete(channelMembers)
+      .where(and(eq(channelMembers.channelId, id), eq(channelMembers.userId, actor.id)))
+      .returning({ userId: channelMembers.userId });
+    if (removed.length === 0) return;
+    await publishEvent(tx, {
+      topic: MEMBERSHIP_TOPIC,
+      audience: { channelId: id, userIds: [actor.id] },
+      payload: { channelId: id, userId: actor.id, joined: false },
+    });
+  });
+}
+
+export async function listMembers(db: Db, actor: Actor, id: string): Promise<PersonView[]> {
+  const channel = await loadReadableChannel(db, actor, id);
+  const ids = channel.isAnnouncements
+    ? []
+    : (
+        await db
+          .select({ userId: channelMembers.userId })
+          .from(channelMembers)
+          .where(eq(channelMembers.channelId, id))
+      ).map((m) => m.userId);
+  const people = await peopleByIds(db, ids);
+  return [...people.values()]
+    .map(({ email: _email, ...person }) => person)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A member of a private channel (or staff) brings someone in; public channels are joined freely. */
+export async function addMember(ctx: Ctx, actor: Actor, id: string, userId: string): Promise<PersonView[]> {
+  await inTransaction(ctx, async (tx) => {
+    const channel = await loadReadableChannel(tx.db, actor, id);
+    if (channel.kind === "dm") throw forbidden("Start a new direct message to include more people.");
+    if (channel.isAnnouncements) throw forbidden("Everyone is in #announcements already.");
+    if (!actor.isStaff && !(await isMember(tx.db, channel, actor.id)))
+      throw forbidden("Join the channel first.");
+    const person = (await userSummaries(tx.db, [userId])).get(userId);
+    if (!person?.active) throw invalid({ userId: "Choose an active member of the community." });
+    await addMembership(tx, channel, userId);
+  });
+  return listMembers(ctx.db, actor, id);
+}
+
+/** The one DM channel of exactly these people (the actor and 1 to 7 others), made on first use. */
+export async function openDirectMessage(ctx: Ctx, actor: Actor, userIds: string[]): Promise<ChannelView> {
+  const everyone = [...new Set([actor.id, ...userIds])].sort();
+  if (everyone.length < 2) throw invalid({ userIds: "Choose at least one other person." });
+  if (everyone.length > MAX_DM_PEOPLE)
+    throw invalid({ userIds: `A direct message has at most ${MAX_DM_PEOPLE} people.` });
+  const people = await userSummaries(ctx.db, everyone);
+  if (everyone.some((id) => !people.get(id)?.active))
+    throw invalid({ userIds: "Choose active members of the community." });
+  const dmKey = everyone.join(":");
+  const id = await inTransaction(ctx, async (tx) => {
+    const [existing] = await tx.db
+      .select()
+      .from(channels)
+      .where(and(eq(channels.dmKey, dmKey), isNull(channels.archivedAt)));
+    if (existing) return existing.id;
+    const [row] = await tx.db
+      .insert(channels)
+      .values({ name: "direct message", kind: "dm", dmKey, createdBy: actor.id })
+      .returning();
+    if (!row) throw new Error("channel row was not written");
+    await tx.db.insert(channelMembers).values(everyone.map((userId) => ({ channelId: row.id, userId })));
+    await publishEvent(tx, {
+      topic: "channel.created",
+      audience: { channelId: row.id, userIds: everyone },
+      payload: { channel: presentChannel(row) },
+    });
+    for (const userId of everyone) {
+      await publishEvent(tx, {
+        topic: MEMBERSHIP_TOPIC,
+        audience: { channelId: row.id, userIds: [userId] },
+        payload: { channelId: row.id, userId, joined: true, channel: presentChannel(row) },
+      });
+    }
+    return row.id;
+  });
+  return channelViewFor(ctx.db, actor, id);
+}
+
+/** Moves a person's read marker forward (never back) and tells their other devices. */
+export async function markRead(ctx: Ctx, actor: Actor, id: string, seq: number) {
+  return inTransaction(ctx, async (tx) => {
+    const channel = await loadReadableChannel(tx.db, actor, id);
+    if (!(await isMember(tx.db, channel, actor.id))) throw forbidden("Join the channel first.");
+    const [row] = await tx.db
+      .insert(channelMembers)
+      .values({ channelId: id, userId: actor.id, lastReadSeq: seq })
+      .onConflictDoUpdate({
+        target: [channelMembers.channelId, channelMembers.userId],
+        set: { lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${seq})` },
+      })
+      .returning({ lastReadSeq: channelMembers.lastReadSeq });
+    const lastReadSeq = Number(row?.lastReadSeq ?? seq);
+    await publishEvent(tx, {
+      topic: "read.changed",
+      audience: { userIds: [actor.id] },
+      payload: { channelId: id, lastReadSeq },
+    });
+    const [view] = await listChannels(tx.db, actor, id);
+    return { channelId: id, lastReadSeq, unread: view?.unread ?? 0, mentions: view?.mentions ?? 0 };
+  });
+}

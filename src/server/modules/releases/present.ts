@@ -1,0 +1,128 @@
+import type { Config } from "../../config.js";
+import { renderMarkdown } from "../../platform/markdown.js";
+import type {
+  FeatureAvailability,
+  ReleaseStatus,
+  releaseFeatures,
+  releases,
+  WebhookDeliveryStatus,
+  webhookDeliveries,
+  webhooks,
+} from "./schema.js";
+
+export type ReleaseRow = typeof releases.$inferSelect;
+export type FeatureRow = typeof releaseFeatures.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+export type FeatureView = {
+  title: string;
+  module: string;
+  availability: FeatureAvailability;
+  description: string;
+};
+
+export type ReleaseView = {
+  id: string;
+  version: string;
+  title: string;
+  releaseDate: string;
+  notes: string;
+  notesHtml: string;
+  status: ReleaseStatus;
+  features: FeatureView[];
+  url: string;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type WebhookView = {
+  id: string;
+  name: string;
+  url: string;
+  active: boolean;
+  createdAt: string;
+  lastDelivery: { status: WebhookDeliveryStatus; lastStatusCode: number | null; createdAt: string } | null;
+};
+
+export type DeliveryView = {
+  id: string;
+  webhookId: string;
+  release: { id: string; version: string } | null;
+  event: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+};
+
+export const availabilityLabels: Record<FeatureAvailability, string> = { ga: "GA", preview: "Preview" };
+
+/** "Convene 26.3 — Better dispensing": how a release is named in the feed, mail, chat and Slack. */
+export const releaseHeadline = (release: Pick<ReleaseRow, "version" | "title">) =>
+  `Convene ${release.version} — ${release.title}`;
+
+export const releasePageUrl = (config: Config, version: string) =>
+  `${config.publicUrl}/releases/${encodeURIComponent(version)}`;
+
+export function presentFeature(row: FeatureRow): FeatureView {
+  return {
+    title: row.title,
+    module: row.module,
+    availability: row.availability,
+    description: row.description,
+  };
+}
+
+export function presentRelease(config: Config, row: ReleaseRow, features: FeatureRow[]): ReleaseView {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    releaseDate: row.releaseDate,
+    notes: row.notes,
+    notesHtml: renderMarkdown(row.notes),
+    status: row.status,
+    features: [...features].sort((a, b) => a.position - b.position).map(presentFeature),
+    url: releasePageUrl(config, row.version),
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function presentWebhook(row: WebhookRow, last: DeliveryRow | null): WebhookView {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    active: row.active,
+    createdAt: row.createdAt.toISOString(),
+    lastDelivery: last
+      ? { status: last.status, lastStatusCode: last.lastStatusCode, createdAt: last.createdAt.toISOString() }
+      : null,
+  };
+}
+
+export function presentDelivery(
+  row: DeliveryRow,
+  release: { id: string; version: string } | null,
+): DeliveryView {
+  return {
+    id: row.id,
+    webhookId: row.webhookId,
+    release,
+    event: row.event,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    nextAttemptAt: row.status === "pending" ? row.nextAttemptAt.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+  };
+}

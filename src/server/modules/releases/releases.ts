@@ -1,0 +1,315 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Config } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import { recordAudit } from "../../platform/audit/service.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { AppError, notFound } from "../../platform/errors.js";
+import { queueMail } from "../../platform/mail/service.js";
+import { renderMarkdown } from "../../platform/markdown.js";
+import { releaseEmailRecipients } from "../accounts/index.js";
+import { postAnnouncement } from "../chat/index.js";
+import { announcementBody, type ReleaseContent, releaseHtml } from "./content.js";
+import { releaseMail, releaseMailContent } from "./mail.js";
+import { canSeeRelease, isEditable } from "./policy.js";
+import {
+  type FeatureRow,
+  type FeatureView,
+  presentFeature,
+  presentRelease,
+  type ReleaseRow,
+  type ReleaseView,
+  releasePageUrl,
+} from "./present.js";
+import { type ReleaseStatus, releaseFeatures, releases } from "./schema.js";
+import { type SlackPayload, slackPayload } from "./slack.js";
+import { enqueueDeliveries } from "./webhooks.js";
+
+export const RELEASE_PUBLISHED = "release.published";
+
+export type ReleaseInput = {
+  version: string;
+  title: string;
+  releaseDate: string;
+  notes: string;
+  features: FeatureView[];
+};
+
+/** Newest first: by date, then by version as numbers (26.10 after 26.9, a hotfix after its release). */
+const newestFirst = [
+  desc(releases.releaseDate),
+  sql`string_to_array(${releases.version}, '.')::int[] desc`,
+  desc(releases.createdAt),
+];
+
+async function featuresOf(db: Db, releaseIds: string[]): Promise<Map<string, FeatureRow[]>> {
+  const byRelease = new Map<string, FeatureRow[]>(releaseIds.map((id) => [id, []]));
+  if (releaseIds.length === 0) return byRelease;
+  const rows = await db
+    .select()
+    .from(releaseFeatures)
+    .where(inArray(releaseFeatures.releaseId, releaseIds))
+    .orderBy(releaseFeatures.position);
+  for (const row of rows) byRelease.get(row.releaseId)?.push(row);
+  return byRelease;
+}
+
+async function present(db: Db, config: Config, rows: ReleaseRow[]): Promise<ReleaseView[]> {
+  const features = await featuresOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => presentRelease(config, row, features.get(row.id) ?? []));
+}
+
+async function presentOne(db: Db, config: Config, row: ReleaseRow): Promise<ReleaseView> {
+  const [view] = await present(db, config, [row]);
+  if (!view) throw notFound("The release");
+  return view;
+}
+
+async function loadRelease(db: Db, id: string, lock = false): Promise<ReleaseRow> {
+  const query = db.select().from(releases).where(eq(releases.id, id));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw notFound("The release");
+  return row;
+}
+
+/** Published releases, newest first: the public release notes and the Atom feed. */
+export async function listPublishedReleases(ctx: Ctx): Promise<ReleaseView[]> {
+  const rows = await ctx.db
+    .select()
+    .from(releases)
+    .where(eq(releases.status, "published"))
+    .orderBy(...newestFirst);
+  return present(ctx.db, ctx.config, rows);
+}
+
+/** Every release, drafts included, for the product team's list; `status` narrows it. */
+export async function listAllReleases(
+  ctx: Ctx,
+  filter: { status?: ReleaseStatus } = {},
+): Promise<ReleaseView[]> {
+  const rows = await ctx.db
+    .select()
+    .from(releases)
+    .where(filter.status ? eq(releases.status, filter.status) : undefined)
+    .orderBy(...newestFirst);
+  return present(ctx.db, ctx.config, rows);
+}
+
+/** A release by its version; a draft is missing to anyone but the product team. */
+export async function getReleaseByVersion(ctx: Ctx, version: string): Promise<ReleaseView> {
+  const [row] = await ctx.db.select().from(releases).where(eq(releases.version, version));
+  if (!row || !canSeeRelease(ctx.actor, row)) throw notFound("The release");
+  return presentOne(ctx.db, ctx.config, row);
+}
+
+export async function getRelease(ctx: Ctx, id: string): Promise<ReleaseView> {
+  return presentOne(ctx.db, ctx.config, await loadRelease(ctx.db, id));
+}
+
+const versionTaken = (version: string) =>
+  new AppError("conflict", `There is already a release ${version}.`, {
+    version: `Version ${version} already exists.`,
+  });
+
+/** drizzle wraps the driver's error; PostgreSQL and PGlite both name a unique violation 23505. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
+async function assertVersionFree(db: Db, version: string, exceptId?: string): Promise<void> {
+  const [other] = await db.select({ id: releases.id }).from(releases).where(eq(releases.version, version));
+  if (other && other.id !== exceptId) throw versionTaken(version);
+}
+
+async function writeFeatures(db: Db, releaseId: string, features: FeatureView[]): Promise<void> {
+  await db.delete(releaseFeatures).where(eq(releaseFeatures.releaseId, releaseId));
+  if (features.length === 0) return;
+  await db.insert(releaseFeatures).values(
+    features.map((feature, position) => ({
+      releaseId,
+      position,
+      title: feature.title,
+      module: feature.module,
+      availability: feature.availability,
+      description: feature.description,
+    })),
+  );
+}
+
+export async function createDraft(ctx: Ctx, actor: Actor, input: ReleaseInput): Promise<ReleaseView> {
+  try {
+    const id = await inTransaction(ctx, async (tx) => {
+      await assertVersionFree(tx.db, input.version);
+      const [row] = await tx.db
+        .insert(releases)
+        .values({
+          version: input.version,
+          title: input.title,
+          releaseDate: input.releaseDate,
+          notes: input.notes,
+          createdBy: actor.id,
+        })
+        .returning({ id: releases.id });
+      if (!row) throw new Error("release row was not written");
+      await writeFeatures(tx.db, row.id, input.features);
+      await recordAudit(tx, {
+        action: "release.created",
+        targetType: "release",
+        targetId: row.id,
+        details: { version: input.version },
+      });
+      return row.id;
+    });
+    return getRelease(ctx, id);
+  } catch (error) {
+    // Two drafts of one version at the same instant: the unique index decides, the loser hears why.
+    if (isUniqueViolation(error)) throw versionTaken(input.version);
+    throw error;
+  }
+}
+
+const publishedIsFinal = (row: ReleaseRow) =>
+  new AppError("conflict", `Convene ${row.version} is published and can no longer be changed.`);
+
+/** Changes a draft; `features`, when given, replaces the whole list in the order given. */
+export async function updateDraft(
+  ctx: Ctx,
+  id: string,
+  changes: Partial<ReleaseInput>,
+): Promise<ReleaseView> {
+  try {
+    await inTransaction(ctx, async (tx) => {
+      const row = await loadRelease(tx.db, id, true);
+      if (!isEditable(row)) throw publishedIsFinal(row);
+      if (changes.version !== undefined && changes.version !== row.version) {
+        await assertVersionFree(tx.db, changes.version, id);
+      }
+      const { features, ...fields } = changes;
+      await tx.db
+        .update(releases)
+        .set({ ...fields, updatedAt: new Date() })
+        .where(eq(releases.id, id));
+      if (features) await writeFeatures(tx.db, id, features);
+      await recordAudit(tx, {
+        action: "release.updated",
+        targetType: "release",
+        targetId: id,
+        details: { version: changes.version ?? row.version, changed: Object.keys(changes).sort() },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error) && changes.version) throw versionTaken(changes.version);
+    throw error;
+  }
+  return getRelease(ctx, id);
+}
+
+export async function deleteDraft(ctx: Ctx, id: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const row = await loadRelease(tx.db, id, true);
+    if (!isEditable(row)) throw publishedIsFinal(row);
+    await tx.db.delete(releases).where(eq(releases.id, id));
+    await recordAudit(tx, {
+      action: "release.deleted",
+      targetType: "release",
+      targetId: id,
+      details: { version: row.version },
+    });
+  });
+}
+
+export type ReleasePreview = {
+  /** The notes and feature list as the release page, the feed and the e-mail's HTML show them. */
+  html: string;
+  notesHtml: string;
+  /** The Markdown posted into #announcements, and how it renders there. */
+  announcement: { body: string; html: string };
+  email: { subject: string; text: string };
+  /** Exactly the JSON each webhook receives. */
+  slack: SlackPayload;
+};
+
+function contentOf(config: Config, input: Omit<ReleaseInput, "features"> & { features: FeatureView[] }) {
+  return {
+    version: input.version,
+    title: input.title,
+    releaseDate: input.releaseDate,
+    notes: input.notes,
+    features: input.features,
+    url: releasePageUrl(config, input.version),
+  } satisfies ReleaseContent;
+}
+
+/** Everything publishing would send, rendered from a draft (saved or not) without sending it. */
+export function previewRelease(config: Config, input: ReleaseInput): ReleasePreview {
+  const content = contentOf(config, input);
+  const announcement = announcementBody(content);
+  return {
+    html: releaseHtml(content),
+    notesHtml: renderMarkdown(content.notes),
+    announcement: { body: announcement, html: renderMarkdown(announcement) },
+    email: releaseMailContent(config, content),
+    slack: slackPayload(content),
+  };
+}
+
+export async function previewStoredRelease(ctx: Ctx, id: string): Promise<ReleasePreview> {
+  return previewRelease(ctx.config, await getRelease(ctx, id));
+}
+
+/**
+ * Publishes a draft, once: the row lock makes a second publisher wait and then see it published.
+ * The status change, the #announcements post, every opted-in member's e-mail, one pending
+ * delivery per active webhook and the audit row commit together or not at all.
+ */
+export async function publishRelease(ctx: Ctx, actor: Actor, id: string): Promise<ReleaseView> {
+  await inTransaction(ctx, async (tx) => {
+    const row = await loadRelease(tx.db, id, true);
+    if (row.status === "published") {
+      throw new AppError("conflict", `Convene ${row.version} is already published.`);
+    }
+    const features = (await featuresOf(tx.db, [id])).get(id) ?? [];
+    const content = contentOf(tx.config, { ...row, features: features.map(presentFeature) });
+
+    const { messageId } = await postAnnouncement(tx, {
+      author: actor,
+      clientId: `release:${row.id}`,
+      body: announcementBody(content),
+    });
+    await tx.db
+      .update(releases)
+      .set({
+        status: "published",
+        publishedAt: new Date(),
+        publishedBy: actor.id,
+        announcementMessageId: messageId,
+      })
+      .where(and(eq(releases.id, id), eq(releases.status, "draft")));
+
+    const recipients = await releaseEmailRecipients(tx.db);
+    for (const recipient of recipients) await queueMail(tx, releaseMail(tx.config, content, recipient.email));
+
+    const deliveries = await enqueueDeliveries(tx, {
+      event: RELEASE_PUBLISHED,
+      releaseId: row.id,
+      payload: slackPayload(content),
+    });
+    await recordAudit(tx, {
+      action: RELEASE_PUBLISHED,
+      targetType: "release",
+      targetId: row.id,
+      details: {
+        version: row.version,
+        emails: recipients.length,
+        webhooks: deliveries,
+        announcementMessageId: messageId,
+      },
+    });
+  });
+  return getRelease(ctx, id);
+}

@@ -1,0 +1,79 @@
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "../../db/columns.js";
+
+export const releaseStatuses = ["draft", "published"] as const;
+export type ReleaseStatus = (typeof releaseStatuses)[number];
+export const featureAvailabilities = ["ga", "preview"] as const;
+export type FeatureAvailability = (typeof featureAvailabilities)[number];
+
+export const releases = pgTable("releases", {
+  id: id(),
+  /** `26.3` or a hotfix `26.3.1`. */
+  version: text("version").notNull().unique(),
+  title: text("title").notNull(),
+  releaseDate: date("release_date", { mode: "string" }).notNull(),
+  notes: text("notes").notNull(),
+  status: text("status").$type<ReleaseStatus>().notNull().default("draft"),
+  publishedAt: timestamp("published_at", { withTimezone: true }),
+  publishedBy: uuid("published_by"),
+  announcementMessageId: uuid("announcement_message_id"),
+  createdBy: uuid("created_by").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const releaseFeatures = pgTable(
+  "release_features",
+  {
+    id: id(),
+    releaseId: uuid("release_id")
+      .notNull()
+      .references(() => releases.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    /** The product module it belongs to: Pharmacy, Scheduling, Volunteers... */
+    module: text("module").notNull(),
+    availability: text("availability").$type<FeatureAvailability>().notNull(),
+    description: text("description").notNull().default(""),
+  },
+  (t) => [index("release_features_release_idx").on(t.releaseId, t.position)],
+);
+
+/** Outgoing Slack-compatible webhooks that hear about published releases. */
+export const webhooks = pgTable("webhooks", {
+  id: id(),
+  name: text("name").notNull(),
+  url: text("url").notNull(),
+  /** Key for the HMAC-SHA256 signature header; shown once when created. */
+  secret: text("secret").notNull(),
+  active: boolean("active").notNull().default(true),
+  createdBy: uuid("created_by").notNull(),
+  createdAt: createdAt(),
+});
+
+export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id),
+    releaseId: uuid("release_id").references(() => releases.id),
+    event: text("event").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
+  ],
+);

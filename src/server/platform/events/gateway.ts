@@ -1,0 +1,327 @@
+import { randomUUID } from "node:crypto";
+import type {} from "@fastify/websocket";
+import { and, asc, gt, inArray, min, or, sql } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
+import { z } from "zod";
+import type { Config } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import { isSameOrigin, requireActor } from "../auth/http.js";
+import { AppError } from "../errors.js";
+import type { Ephemeral, EventHub, EventRow } from "./hub.js";
+import { events } from "./schema.js";
+
+type Connection = {
+  socket: WebSocket;
+  userId: string;
+  name: string;
+  channels: Set<string>;
+  /** Highest event id sent on this socket: anything at or below it is a duplicate. */
+  lastSentId: number;
+  /** Live events that arrived while the replay was being read. */
+  pending: EventRow[] | null;
+  alive: boolean;
+  lastTypingAt: number;
+};
+
+export type GatewayOptions = {
+  /** The channels whose events this person may receive (chat decides). */
+  channelsOf: (userId: string) => Promise<string[]>;
+  retentionDays: number;
+};
+
+/** A socket that cannot keep up is closed; its client reconnects with its last id and catches up. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const REPLAY_BATCH = 1000;
+const HEARTBEAT_MS = 30_000;
+const PRESENCE_SNAPSHOT_MS = 20_000;
+const PRESENCE_EXPIRY_MS = 3 * PRESENCE_SNAPSHOT_MS;
+const TYPING_MIN_INTERVAL_MS = 1000;
+
+export const MEMBERSHIP_TOPIC = "membership.changed";
+
+/**
+ * The WebSocket endpoint: authenticates by session cookie, checks Origin, replays what a client
+ * missed after its last event id, then streams live events it may see. Typing and presence are
+ * ephemeral signals shared between nodes through the hub.
+ */
+export class Gateway {
+  private readonly connections = new Set<Connection>();
+  private readonly nodeId = randomUUID();
+  /** Who is online on each node, from their snapshots and changes (this node included). */
+  private readonly presenceByNode = new Map<string, { userIds: Set<string>; seenAt: number }>();
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly hub: EventHub,
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly options: GatewayOptions,
+  ) {}
+
+  start(): void {
+    this.unsubscribe.push(this.hub.subscribe((rows) => this.deliver(rows)));
+    this.unsubscribe.push(this.hub.subscribeEphemeral((signal) => this.onEphemeral(signal)));
+    const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    const snapshot = setInterval(() => void this.sendPresenceSnapshot(), PRESENCE_SNAPSHOT_MS);
+    heartbeat.unref();
+    snapshot.unref();
+    this.timers.push(heartbeat, snapshot);
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    for (const connection of this.connections) connection.socket.close(1001, "server shutting down");
+  }
+
+  /** Everyone online on any node. */
+  onlineUserIds(): string[] {
+    const now = Date.now();
+    const online = new Set<string>();
+    for (const [nodeId, entry] of this.presenceByNode) {
+      if (nodeId !== this.nodeId && now - entry.seenAt > PRESENCE_EXPIRY_MS) continue;
+      for (const id of entry.userIds) online.add(id);
+    }
+    return [...online];
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  register(app: FastifyInstance): void {
+    app.get(
+      "/api/ws",
+      {
+        websocket: true,
+        schema: {
+          hide: true,
+          querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
+        },
+        preValidation: async (request) => {
+          if (!request.headers.origin || !isSameOrigin(request, this.config)) {
+            throw new AppError("csrf", "WebSocket connections are accepted from this site only.");
+          }
+        },
+      },
+      (socket, request) => {
+        const actor = requireActor(request);
+        const { after } = request.query as { after?: number };
+        void this.open(socket, { userId: actor.id, name: actor.name }, after);
+      },
+    );
+  }
+
+  private async open(socket: WebSocket, person: { userId: string; name: string }, after: number | undefined) {
+    const connection: Connection = {
+      socket,
+      userId: person.userId,
+      name: person.name,
+      channels: new Set(),
+      lastSentId: 0,
+      pending: [],
+      alive: true,
+      lastTypingAt: 0,
+    };
+    this.connections.add(connection);
+    socket.on("pong", () => {
+      connection.alive = true;
+    });
+    socket.on("message", (data) => this.onClientMessage(connection, data.toString()));
+    socket.on("close", () => this.close(connection));
+    socket.on("error", () => this.close(connection));
+    try {
+      connection.channels = new Set(await this.options.channelsOf(person.userId));
+      if (after !== undefined && after > 0) {
+        if (await this.gapTooOld(after)) {
+          this.send(connection, JSON.stringify({ type: "reset", reason: "events_expired" }));
+          connection.lastSentId = this.hub.lastEventId;
+        } else {
+          connection.lastSentId = after;
+          await this.replay(connection);
+        }
+      } else {
+        connection.lastSentId = this.hub.lastEventId;
+      }
+      const buffered = connection.pending ?? [];
+      connection.pending = null;
+      this.deliverTo(connection, buffered);
+      this.send(
+        connection,
+        JSON.stringify({ type: "hello", lastEventId: connection.lastSentId, online: this.onlineUserIds() }),
+      );
+      await this.markOnline(person.userId, true);
+    } catch {
+      socket.close(1011, "could not start the event stream");
+    }
+  }
+
+  private async gapTooOld(after: number): Promise<boolean> {
+    const [row] = await this.db.select({ oldest: min(events.id) }).from(events);
+    const oldest = row?.oldest ?? null;
+    if (after > this.hub.lastEventId && after > (oldest ?? 0)) return true;
+    return oldest !== null && after < oldest - 1;
+  }
+
+  private visibleCondition(connection: Connection) {
+    const channelIds = [...connection.channels];
+    return or(
+      sql`${events.everyone}`,
+      channelIds.length > 0 ? inArray(events.channelId, channelIds) : undefined,
+      sql`${events.userIds} @> array[${connection.userId}]::uuid[]`,
+    );
+  }
+
+  private async replay(connection: Connection): Promise<void> {
+    for (;;) {
+      const rows = await this.db
+        .select()
+        .from(events)
+        .where(and(gt(events.id, connection.lastSentId), this.visibleCondition(connection)))
+        .orderBy(asc(events.id))
+        .limit(REPLAY_BATCH);
+      this.deliverTo(connection, rows, true);
+      if (rows.length < REPLAY_BATCH) return;
+    }
+  }
+
+  private deliver(rows: EventRow[]): void {
+    for (const connection of this.connections) {
+      if (connection.pending) connection.pending.push(...rows);
+      else this.deliverTo(connection, rows);
+    }
+  }
+
+  private deliverTo(connection: Connection, rows: EventRow[], replaying = false): void {
+    for (const row of rows) {
+      if (row.id <= connection.lastSentId) continue;
+      if (row.topic === MEMBERSHIP_TOPIC) this.applyMembership(connection, row);
+      const visible =
+        row.everyone ||
+        (row.channelId !== null && connection.channels.has(row.channelId)) ||
+        (row.userIds?.includes(connection.userId) ?? false);
+      // A replayed row was selected for this person already; membership may have changed since.
+      if (!visible && !replaying) continue;
+      connection.lastSentId = row.id;
+      this.send(connection, frameOf(row));
+    }
+  }
+
+  private applyMembership(connection: Connection, row: EventRow): void {
+    const payload = row.payload as { channelId?: string; userId?: string; joined?: boolean };
+    if (payload.userId !== connection.userId || !payload.channelId) return;
+    if (payload.joined) connection.channels.add(payload.channelId);
+    else connection.channels.delete(payload.channelId);
+  }
+
+  private send(connection: Connection, frame: string): void {
+    if (connection.socket.readyState !== connection.socket.OPEN) return;
+    if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      connection.socket.close(1013, "too far behind; reconnect with your last event id");
+      return;
+    }
+    connection.socket.send(frame);
+  }
+
+  private onClientMessage(connection: Connection, text: string): void {
+    let message: { type?: unknown; channelId?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return;
+    }
+    // Clients send typing at most every 3 s; anything faster is dropped before it costs a NOTIFY.
+    if (
+      message.type === "typing" &&
+      typeof message.channelId === "string" &&
+      connection.channels.has(message.channelId) &&
+      Date.now() - connection.lastTypingAt >= TYPING_MIN_INTERVAL_MS
+    ) {
+      connection.lastTypingAt = Date.now();
+      void this.hub
+        .sendEphemeral({
+          type: "typing",
+          channelId: message.channelId,
+          userId: connection.userId,
+          name: connection.name,
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  private onEphemeral(signal: Ephemeral): void {
+    if (signal.type === "typing") {
+      const frame = JSON.stringify(signal);
+      for (const connection of this.connections) {
+        if (connection.userId !== signal.userId && connection.channels.has(String(signal.channelId))) {
+          this.send(connection, frame);
+        }
+      }
+      return;
+    }
+    if (signal.type === "presence" || signal.type === "presence-snapshot") {
+      const nodeId = String(signal.nodeId);
+      const wasOnline = new Set(this.onlineUserIds());
+      const entry = this.presenceByNode.get(nodeId) ?? { userIds: new Set<string>(), seenAt: 0 };
+      entry.seenAt = Date.now();
+      if (signal.type === "presence-snapshot") entry.userIds = new Set(signal.userIds as string[]);
+      else if (signal.online) entry.userIds.add(String(signal.userId));
+      else entry.userIds.delete(String(signal.userId));
+      this.presenceByNode.set(nodeId, entry);
+      const nowOnline = new Set(this.onlineUserIds());
+      for (const userId of new Set([...wasOnline, ...nowOnline])) {
+        if (wasOnline.has(userId) === nowOnline.has(userId)) continue;
+        const frame = JSON.stringify({ type: "presence", userId, online: nowOnline.has(userId) });
+        for (const connection of this.connections) this.send(connection, frame);
+      }
+    }
+  }
+
+  private localUserIds(): string[] {
+    return [...new Set([...this.connections].map((c) => c.userId))];
+  }
+
+  private async markOnline(userId: string, online: boolean): Promise<void> {
+    const sockets = [...this.connections].filter((c) => c.userId === userId).length;
+    // Only the first socket in and the last socket out change anything.
+    if ((online && sockets !== 1) || (!online && sockets !== 0)) return;
+    await this.hub
+      .sendEphemeral({ type: "presence", nodeId: this.nodeId, userId, online })
+      .catch(() => undefined);
+  }
+
+  private async sendPresenceSnapshot(): Promise<void> {
+    await this.hub
+      .sendEphemeral({ type: "presence-snapshot", nodeId: this.nodeId, userIds: this.localUserIds() })
+      .catch(() => undefined);
+  }
+
+  private close(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    void this.markOnline(connection.userId, false);
+  }
+
+  private heartbeat(): void {
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        this.close(connection);
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+function frameOf(row: EventRow): string {
+  return JSON.stringify({
+    type: "event",
+    id: row.id,
+    topic: row.topic,
+    payload: row.payload,
+    at: row.createdAt,
+  });
+}
