@@ -4,7 +4,7 @@ import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { MEMBERSHIP_TOPIC } from "../../platform/events/gateway.js";
 import { publishEvent } from "../../platform/events/publish.js";
-import { type PersonView, peopleByIds, userSummaries } from "../accounts/index.js";
+import { type PersonView, peopleByIds, searchPeople, userSummaries } from "../accounts/index.js";
 import { type ChannelView, presentChannel } from "./present.js";
 import { channelMembers, channels, messageMentions, messages } from "./schema.js";
 
@@ -75,6 +75,9 @@ export async function postingRefusal(db: Db, channel: ChannelRow, actor: Actor):
   return postingRefusalFor(channel, actor, await isMember(db, channel, actor.id));
 }
 
+export const mayManage = (channel: ChannelRow, actor: Actor) =>
+  actor.isStaff || (channel.createdBy === actor.id && !channel.isAnnouncements);
+
 /** Loads a channel the actor may read; others' private channels and DMs are reported missing. */
 export async function loadReadableChannel(db: Db, actor: Actor, id: string): Promise<ChannelRow> {
   const [row] = await db.select().from(channels).where(eq(channels.id, id));
@@ -135,6 +138,7 @@ export async function listChannels(db: Db, actor: Actor, onlyId?: string): Promi
           row.channel.kind === "dm" ? others.map((p) => p.name).join(", ") || "Just you" : row.channel.name,
         isMember: member,
         canPost: refusal === null,
+        canManage: mayManage(row.channel, actor),
         unread: member ? Number(row.unread) : 0,
         mentions: member ? Number(row.mentions) : 0,
         lastReadSeq: Number(row.lastReadSeq ?? 0),
@@ -213,8 +217,8 @@ export async function updateChannel(
 ): Promise<ChannelView> {
   await inTransaction(ctx, async (tx) => {
     const channel = await loadReadableChannel(tx.db, actor, id);
-    const mayManage = actor.isStaff || (channel.createdBy === actor.id && !channel.isAnnouncements);
-    if (!mayManage) throw forbidden("Only the product team or the channel's creator changes it.");
+    if (!mayManage(channel, actor))
+      throw forbidden("Only the product team or the channel's creator changes it.");
     if (channel.isAnnouncements && changes.archived) throw forbidden("#announcements cannot be archived.");
     if (channel.kind === "dm" && (changes.name || changes.archived !== undefined)) {
       throw invalid({ name: "Direct messages have no name to change." });
@@ -284,14 +288,15 @@ export async function leaveChannel(ctx: Ctx, actor: Actor, id: string): Promise<
 
 export async function listMembers(db: Db, actor: Actor, id: string): Promise<PersonView[]> {
   const channel = await loadReadableChannel(db, actor, id);
-  const ids = channel.isAnnouncements
-    ? []
-    : (
-        await db
-          .select({ userId: channelMembers.userId })
-          .from(channelMembers)
-          .where(eq(channelMembers.channelId, id))
-      ).map((m) => m.userId);
+  // Everyone active is in #announcements without a membership row.
+  if (channel.isAnnouncements)
+    return (await searchPeople(db, "", 5000)).map(({ email: _email, ...person }) => person);
+  const ids = (
+    await db
+      .select({ userId: channelMembers.userId })
+      .from(channelMembers)
+      .where(eq(channelMembers.channelId, id))
+  ).map((m) => m.userId);
   const people = await peopleByIds(db, ids);
   return [...people.values()]
     .map(({ email: _email, ...person }) => person)

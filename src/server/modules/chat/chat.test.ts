@@ -249,6 +249,62 @@ describe("messages", () => {
   });
 });
 
+describe("details", () => {
+  it("accepts a message that is only a file, and still refuses one with neither words nor files", async () => {
+    const channel = await newChannel(ned, "files-only");
+    const upload = await ned.upload("/api/chat/uploads", {
+      filename: "notes.txt",
+      contentType: "text/plain",
+      data: Buffer.from("dosing notes"),
+    });
+    expect(upload.statusCode).toBe(201);
+    const withFile = await post(ned, channel, "", { attachmentIds: [upload.json().id] });
+    expect(withFile).toMatchObject({ body: "" });
+    const fileUrl = (withFile as unknown as { attachments: { url: string }[] }).attachments[0]?.url ?? "";
+    expect((await ned.get(fileUrl)).body).toBe("dosing notes");
+    expect((await cora.get(fileUrl)).statusCode).toBe(200);
+    const reused = await ned.post(`/api/chat/channels/${channel.id}/messages`, {
+      clientId: randomUUID(),
+      body: "again",
+      attachmentIds: [upload.json().id],
+    });
+    expect(reused.statusCode).toBe(400);
+    const nothing = await ned.post(`/api/chat/channels/${channel.id}/messages`, {
+      clientId: randomUUID(),
+      body: "",
+    });
+    expect(nothing.json().error.fields.body).toBeTruthy();
+  });
+
+  it("opens the whole thread when asked with a reply's id", async () => {
+    const channel = await newChannel(ned, "thread-by-reply");
+    const root = await post(ned, channel, "root");
+    const reply = await post(ned, channel, "reply", { threadRootId: root.id });
+    const thread = (await ned.get(`/api/chat/messages/${reply.id}/thread`)).json();
+    expect(thread.root.id).toBe(root.id);
+    expect(thread.replies.map((m: Message) => m.id)).toEqual([reply.id]);
+  });
+
+  it("tells the creator and staff, not other members, that they may manage a channel", async () => {
+    const channel = await newChannel(ned, "manage-me");
+    await cora.post(`/api/chat/channels/${channel.id}/join`);
+    const view = async (client: Client) =>
+      (await channelsOf(client)).find((c) => c.id === channel.id) as Channel & { canManage: boolean };
+    expect((await view(ned)).canManage).toBe(true);
+    expect((await view(staff)).canManage).toBe(true);
+    expect((await view(cora)).canManage).toBe(false);
+    expect((await cora.patch(`/api/chat/channels/${channel.id}`, { topic: "mine now" })).statusCode).toBe(
+      403,
+    );
+  });
+
+  it("counts everyone as a member of #announcements", async () => {
+    const channel = await announcements(cora);
+    const members = (await cora.get(`/api/chat/channels/${channel.id}/members`)).json().members;
+    expect(members.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe("chat is not support", () => {
   it("flags a support-like message and turns it into a desk ticket in one click, linked both ways", async () => {
     const channel = await newChannel(ned, "help-me");

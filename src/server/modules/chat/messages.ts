@@ -272,9 +272,13 @@ export async function listMessages(
   return { messages: await presentMessages(db, rows.slice(0, page.limit).reverse()), hasMore };
 }
 
-export async function getThread(db: Db, actor: Actor, rootId: string) {
-  const { message } = await loadReadableMessage(db, actor, rootId);
-  if (message.threadRootId) throw invalid({ id: "That message is a reply; open its thread root." });
+/** The thread a message belongs to; asked with a reply's id, the whole thread of its root. */
+export async function getThread(db: Db, actor: Actor, messageId: string) {
+  const { message: asked } = await loadReadableMessage(db, actor, messageId);
+  const message = asked.threadRootId
+    ? (await loadReadableMessage(db, actor, asked.threadRootId)).message
+    : asked;
+  const rootId = message.id;
   const replies = await db
     .select()
     .from(messages)

@@ -42,6 +42,8 @@ export type ChannelView = {
   archived: boolean;
   isMember: boolean;
   canPost: boolean;
+  /** May rename, describe and archive it: staff, or its creator (never for #announcements). */
+  canManage: boolean;
   unread: number;
   mentions: number;
   lastReadSeq: number;
@@ -72,6 +74,7 @@ export function presentChannel(row: ChannelRow, personal?: Partial<ChannelView>)
     archived: row.archivedAt !== null,
     isMember: false,
     canPost: false,
+    canManage: false,
     unread: 0,
     mentions: 0,
     lastReadSeq: 0,

@@ -51,6 +51,7 @@ const channelSchema = z.object({
   archived: z.boolean(),
   isMember: z.boolean(),
   canPost: z.boolean(),
+  canManage: z.boolean(),
   unread: z.number(),
   mentions: z.number(),
   lastReadSeq: z.number(),
@@ -89,10 +90,10 @@ const messageSchema = z.object({
   createdAt: z.string(),
 });
 
-const bodyField = z
+const bodyText = z
   .string({ error: "Write a message." })
-  .max(MAX_MESSAGE_LENGTH, `A message has at most ${MAX_MESSAGE_LENGTH.toLocaleString("en")} characters.`)
-  .refine((text) => text.trim().length > 0, "Write a message.");
+  .max(MAX_MESSAGE_LENGTH, `A message has at most ${MAX_MESSAGE_LENGTH.toLocaleString("en")} characters.`);
+const bodyField = bodyText.refine((text) => text.trim().length > 0, "Write a message.");
 const emojiField = z
   .string()
   .min(1, "Choose an emoji.")
@@ -231,17 +232,23 @@ export function registerChatRoutes(scope: FastifyInstance, deps: RouteDeps): voi
       schema: {
         tags,
         params: idParam,
-        body: z.object({
-          clientId: z
-            .string()
-            .trim()
-            .min(8, "Send a client id of 8 to 64 characters.")
-            .max(64, "Send a client id of 8 to 64 characters."),
-          body: bodyField,
-          threadRootId: z.uuid("Not a message id.").optional(),
-          alsoToChannel: z.boolean().optional(),
-          attachmentIds: z.array(z.uuid()).max(10, "At most 10 files per message.").optional(),
-        }),
+        body: z
+          .object({
+            clientId: z
+              .string()
+              .trim()
+              .min(8, "Send a client id of 8 to 64 characters.")
+              .max(64, "Send a client id of 8 to 64 characters."),
+            body: bodyText,
+            threadRootId: z.uuid("Not a message id.").optional(),
+            alsoToChannel: z.boolean().optional(),
+            attachmentIds: z.array(z.uuid()).max(10, "At most 10 files per message.").optional(),
+          })
+          // A message may be only files; otherwise it needs words.
+          .refine((post) => post.body.trim().length > 0 || (post.attachmentIds?.length ?? 0) > 0, {
+            message: "Write a message or attach a file.",
+            path: ["body"],
+          }),
         response: { 200: messageSchema, 201: messageSchema },
       },
     },

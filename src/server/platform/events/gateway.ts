@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type {} from "@fastify/websocket";
-import { and, asc, gt, inArray, min, or, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, max, min, or, sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { z } from "zod";
@@ -158,10 +158,16 @@ export class Gateway {
     }
   }
 
+  /**
+   * True when events after `after` were pruned, or when `after` is beyond anything this database
+   * ever wrote (a client of another installation). A node that is merely behind is not a gap: the
+   * replay reads the table, not this node's cursor.
+   */
   private async gapTooOld(after: number): Promise<boolean> {
-    const [row] = await this.db.select({ oldest: min(events.id) }).from(events);
+    const [row] = await this.db.select({ oldest: min(events.id), newest: max(events.id) }).from(events);
     const oldest = row?.oldest ?? null;
-    if (after > this.hub.lastEventId && after > (oldest ?? 0)) return true;
+    const newest = row?.newest ?? 0;
+    if (after > newest) return true;
     return oldest !== null && after < oldest - 1;
   }
 

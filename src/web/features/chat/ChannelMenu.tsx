@@ -4,7 +4,6 @@ import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useFormSubmit } from "../../app/forms.js";
-import { useSignedInMe } from "../../app/gates.js";
 import { notifyFailure } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { type Channel, type ChannelChange, chatApi, chatKeys } from "./api.js";
@@ -44,12 +43,8 @@ function EditChannelForm({ channel, onDone }: { channel: Channel; onDone: () => 
   );
 }
 
-/**
- * Channel settings: details and archiving for the product team (the API does not say who created
- * a channel, so its creator uses the same routes but is not offered them here), leaving for members.
- */
+/** Channel settings: details and archiving for staff and the channel's creator, leaving for members. */
 export function ChannelMenu({ channel }: { channel: Channel }) {
-  const me = useSignedInMe();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [editing, { open: edit, close: closeEdit }] = useDisclosure(false);
@@ -66,7 +61,7 @@ export function ChannelMenu({ channel }: { channel: Channel }) {
     },
     onError: (error) => notifyFailure(error.message),
   });
-  const manage = me.isStaff && channel.kind !== "dm";
+  const manage = channel.canManage && channel.kind !== "dm";
   const canLeave = channel.isMember && !channel.isAnnouncements;
   if (!manage && !canLeave) return null;
 

@@ -24,6 +24,8 @@ export type Channel = {
   archived: boolean;
   isMember: boolean;
   canPost: boolean;
+  /** Staff, or the channel's creator: may edit its details and archive it. */
+  canManage: boolean;
   unread: number;
   mentions: number;
   lastReadSeq: number;
