@@ -238,14 +238,8 @@ export type PersonView = {
   organisation: { id: string; name: string };
 };
 
-/** People as the community shows them to each other: name, product-team badge, organisation. */
-export async function peopleByIds(
-  db: Db,
-  ids: Iterable<string>,
-): Promise<Map<string, PersonView & { email: string }>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db
+const selectPeople = (db: Db) =>
+  db
     .select({
       id: users.id,
       name: users.name,
@@ -255,7 +249,16 @@ export async function peopleByIds(
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(inArray(users.id, unique));
+    .$dynamic();
+
+/** People as the community shows them to each other: name, product-team badge, organisation. */
+export async function peopleByIds(
+  db: Db,
+  ids: Iterable<string>,
+): Promise<Map<string, PersonView & { email: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await selectPeople(db).where(inArray(users.id, unique));
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -266,16 +269,7 @@ export async function searchPeople(
   limit = 20,
 ): Promise<(PersonView & { email: string })[]> {
   const text = q.trim();
-  return db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      isStaff: users.isStaff,
-      organisation: { id: organisations.id, name: organisations.name },
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+  return selectPeople(db)
     .where(
       and(
         eq(users.status, "active"),
