@@ -1,19 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
+import type { MeView } from "../../server/modules/accounts/present.js";
 import { api, isApiError } from "./api.js";
 
-export type OrganisationKind = "vendor" | "customer" | "partner";
-
-export type Me = {
-  id: string;
-  email: string;
-  name: string;
-  organisation: { id: string; name: string; kind: OrganisationKind };
-  isStaff: boolean;
-  isOrgAdmin: boolean;
-  totpEnabled: boolean;
-  /** Release announcements by e-mail (on unless turned off). */
-  releaseEmails: boolean;
-};
+export type Me = MeView;
+export type OrganisationKind = Me["organisation"]["kind"];
 
 export const meQueryKey = ["me"] as const;
 

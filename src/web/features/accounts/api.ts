@@ -1,18 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
+import type { InvitationStatus, InvitationView } from "../../../server/modules/accounts/present.js";
 import { api } from "../../app/api.js";
 import type { Me } from "../../app/session.js";
 
-export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
-
-export type Invitation = {
-  id: string;
-  email: string;
-  organisation: { id: string; name: string };
-  invitedBy: { id: string; name: string } | null;
-  createdAt: string;
-  expiresAt: string;
-  status: InvitationStatus;
-};
+export type { InvitationStatus };
+export type Invitation = InvitationView;
 
 export type InvitationPreview = { email: string; organisation: { name: string }; expiresAt: string };
 

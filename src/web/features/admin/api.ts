@@ -1,29 +1,17 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import type {
+  OrganisationInput,
+  OrganisationWithDomains,
+} from "../../../server/modules/accounts/organisations.js";
+import type { AdminUserView } from "../../../server/modules/accounts/present.js";
 import { api } from "../../app/api.js";
 import type { OrganisationKind } from "../../app/session.js";
 
-export type Organisation = {
-  id: string;
-  name: string;
-  kind: OrganisationKind;
-  domains: string[];
-  memberCount: number;
-};
-export type OrganisationInput = { name: string; kind: OrganisationKind; domains: string[] };
+export type Organisation = OrganisationWithDomains;
+export type { OrganisationInput };
 
-export type UserStatus = "active" | "deactivated";
-
-export type AdminUser = {
-  id: string;
-  email: string;
-  name: string;
-  organisation: { id: string; name: string };
-  isStaff: boolean;
-  isOrgAdmin: boolean;
-  status: UserStatus;
-  totpEnabled: boolean;
-  createdAt: string;
-};
+export type AdminUser = AdminUserView;
+export type UserStatus = AdminUser["status"];
 export type UserFilters = { q: string; organisationId: string; status: string };
 export type UserChange = Partial<Pick<AdminUser, "status" | "isOrgAdmin" | "isStaff">>;
 

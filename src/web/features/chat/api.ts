@@ -1,71 +1,19 @@
 import { type InfiniteData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import type { PersonView } from "../../../server/modules/accounts/index.js";
+import type { ChannelView, MessageView } from "../../../server/modules/chat/present.js";
 import { api } from "../../app/api.js";
 
-export type Person = {
-  id: string;
-  name: string;
-  isStaff: boolean;
-  organisation: { id: string; name: string };
-};
+export type ChannelKind = ChannelView["kind"];
+export type Person = PersonView;
 
 /** People as the picker lists them: mentions are written with the address. */
 export type Contact = Person & { email: string };
 
-export type ChannelKind = "public" | "private" | "dm";
+export type Channel = ChannelView;
+export type Reaction = MessageView["reactions"][number];
+export type MessageAttachment = MessageView["attachments"][number];
 
-export type Channel = {
-  id: string;
-  slug: string | null;
-  name: string;
-  kind: ChannelKind;
-  topic: string;
-  description: string;
-  isAnnouncements: boolean;
-  archived: boolean;
-  isMember: boolean;
-  canPost: boolean;
-  /** Staff, or the channel's creator: may edit its details and archive it. */
-  canManage: boolean;
-  unread: number;
-  mentions: number;
-  lastReadSeq: number;
-  lastMessageSeq: number;
-  /** Direct messages only: the other people in it. */
-  members: Person[];
-};
-
-export type Reaction = { emoji: string; userIds: string[] };
-
-export type MessageAttachment = {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  url: string;
-  isImage: boolean;
-};
-
-export type Message = {
-  id: string;
-  seq: number;
-  channelId: string;
-  clientId: string;
-  author: Person;
-  body: string;
-  bodyHtml: string;
-  threadRootId: string | null;
-  alsoToChannel: boolean;
-  replyCount: number;
-  lastReplyAt: string | null;
-  editedAt: string | null;
-  deleted: boolean;
-  pinned: boolean;
-  reactions: Reaction[];
-  attachments: MessageAttachment[];
-  mentions: string[];
-  supportLike: boolean;
-  ticketId: string | null;
-  createdAt: string;
+export type Message = MessageView & {
   /** Only on this tab's own posts the server has not confirmed yet. */
   delivery?: "sending" | "failed";
 };

@@ -1,66 +1,26 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type {
+  AttachmentView,
+  CommentView,
+  TicketStatus,
+  TicketSummaryView,
+  TicketType,
+  TicketView,
+} from "../../../server/modules/desk/present.js";
+import type { AccessRequestDetails } from "../../../server/modules/desk/schema.js";
 import { api } from "../../app/api.js";
 import { notifyFailure } from "../../app/notify.js";
 import type { OrganisationInput } from "../admin/api.js";
 
-export type TicketType =
-  | "access_request"
-  | "support_question"
-  | "dev_environment_question"
-  | "product_feedback";
-export type TicketStatus = "new" | "open" | "waiting_on_customer" | "resolved" | "closed";
+export type { TicketStatus, TicketType };
+export type TicketSummary = TicketSummaryView;
+export type Attachment = AttachmentView;
+export type Comment = CommentView;
 
-export type TicketSummary = {
-  id: string;
-  number: number;
-  type: TicketType;
-  subject: string;
-  status: TicketStatus;
-  requester: { id: string | null; name: string; email: string };
-  organisation: { id: string; name: string } | null;
-  assignee: { id: string; name: string } | null;
-  sharedWithOrganisation: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
+/** As the API sends it: the response leaves out the organisation and invitation ids an approval records. */
+export type AccessRequest = Omit<AccessRequestDetails, "organisationId" | "invitationId">;
 
-export type Attachment = {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  url: string;
-  createdAt: string;
-};
-
-export type Comment = {
-  id: string;
-  author: { id: string | null; name: string; isStaff: boolean };
-  bodyHtml: string;
-  internal: boolean;
-  createdAt: string;
-};
-
-export type AccessRequest = {
-  name: string;
-  email: string;
-  organisation: string;
-  role: string;
-  reason: string;
-  decision?: "approved" | "declined";
-  declineReason?: string;
-};
-
-export type Ticket = TicketSummary & {
-  description: string;
-  descriptionHtml: string;
-  attachments: Attachment[];
-  comments: Comment[];
-  watchers: { id: string; name: string }[];
-  watching: boolean;
-  canManage: boolean;
-  accessRequest: AccessRequest | null;
-};
+export type Ticket = Omit<TicketView, "accessRequest"> & { accessRequest: AccessRequest | null };
 
 /** Every filter is a string; "" means any. `assigneeId` is a person's id, "me" or "none". */
 export type TicketFilters = {

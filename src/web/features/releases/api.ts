@@ -1,68 +1,22 @@
 import { useQuery } from "@tanstack/react-query";
+import type {
+  DeliveryView,
+  FeatureView,
+  ReleaseView,
+  WebhookView,
+} from "../../../server/modules/releases/present.js";
+import type { ReleaseInput, ReleasePreview } from "../../../server/modules/releases/releases.js";
+import type { SlackPayload } from "../../../server/modules/releases/slack.js";
 import { api } from "../../app/api.js";
 
-export type Availability = "ga" | "preview";
-export type ReleaseStatus = "draft" | "published";
-
-export type Feature = { title: string; module: string; availability: Availability; description: string };
-
-export type Release = {
-  id: string;
-  version: string;
-  title: string;
-  releaseDate: string;
-  notes: string;
-  notesHtml: string;
-  status: ReleaseStatus;
-  features: Feature[];
-  url: string;
-  publishedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type ReleaseInput = {
-  version: string;
-  title: string;
-  releaseDate: string;
-  notes: string;
-  features: Feature[];
-};
-
-export type SlackPayload = { text: string; blocks: Record<string, unknown>[] };
-
-export type ReleasePreview = {
-  html: string;
-  notesHtml: string;
-  announcement: { body: string; html: string };
-  email: { subject: string; text: string };
-  slack: SlackPayload;
-};
-
-export type DeliveryStatus = "pending" | "succeeded" | "failed";
-
-export type Webhook = {
-  id: string;
-  name: string;
-  url: string;
-  active: boolean;
-  createdAt: string;
-  lastDelivery: { status: DeliveryStatus; lastStatusCode: number | null; createdAt: string } | null;
-};
-
-export type Delivery = {
-  id: string;
-  webhookId: string;
-  release: { id: string; version: string } | null;
-  event: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-};
+export type { ReleaseInput, ReleasePreview, SlackPayload };
+export type Feature = FeatureView;
+export type Availability = Feature["availability"];
+export type Release = ReleaseView;
+export type ReleaseStatus = Release["status"];
+export type Webhook = WebhookView;
+export type Delivery = DeliveryView;
+export type DeliveryStatus = Delivery["status"];
 
 export const availabilityLabels: Record<Availability, string> = { ga: "GA", preview: "Preview" };
 
