@@ -19,6 +19,11 @@ export type Listen = (channel: string, onNotify: (payload: string) => void) => P
 
 export type Database = {
   db: Db;
+  /**
+   * For the event hub's reads: on PostgreSQL its own small pool, so delivering events never waits
+   * behind request transactions queued for the main pool. On PGlite the same connection.
+   */
+  eventsDb: Db;
   kind: DatabaseKind;
   migrate: () => Promise<void>;
   listen: Listen;
@@ -102,13 +107,17 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     const listener = listenOnPostgres(options.databaseUrl);
+    const eventsPool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    eventsPool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
     return {
       db,
+      eventsDb: drizzleNodePg(eventsPool, { schema }) as unknown as Db,
       kind: "postgres",
       migrate: () => migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
       listen: listener.listen,
       close: async () => {
         await listener.close();
+        await eventsPool.end();
         await pool.end();
       },
     };
@@ -120,6 +129,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const pgliteDb = drizzlePglite(client, { schema });
   return {
     db: pgliteDb as unknown as Db,
+    eventsDb: pgliteDb as unknown as Db,
     kind: "pglite",
     migrate: () => migratePglite(pgliteDb, { migrationsFolder }),
     listen: (channel, onNotify) => client.listen(channel, onNotify),

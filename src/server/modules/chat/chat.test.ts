@@ -152,6 +152,19 @@ describe("messages", () => {
     expect((await ned.get(`/api/chat/channels/${channel.id}/messages`)).json().messages).toHaveLength(1);
   });
 
+  it("stores one message when the same post arrives several times at once", async () => {
+    const channel = await newChannel(ned, "idempotent-race");
+    const clientId = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        ned.post(`/api/chat/channels/${channel.id}/messages`, { clientId, body: "race" }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(responses.map((r) => r.json().id)).size).toBe(1);
+    expect((await ned.get(`/api/chat/channels/${channel.id}/messages`)).json().messages).toHaveLength(1);
+  });
+
   it("refuses empty, oversized and malformed posts, naming the field", async () => {
     const channel = await newChannel(ned, "validation");
     const url = `/api/chat/channels/${channel.id}/messages`;

@@ -5,7 +5,7 @@ import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { lockEventOrder, publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
-import { activeUsersByEmail, peopleByIds } from "../accounts/index.js";
+import { activeUsersByEmail, type PersonView, peopleByIds } from "../accounts/index.js";
 import { canRead, isMember, loadReadableChannel, postingRefusal } from "./channels.js";
 import { type MessageRow, type MessageView, unknownPerson } from "./present.js";
 import { mentionedHandles, renderMessageBody } from "./render.js";
@@ -22,75 +22,95 @@ import { detectSupportRequest } from "./support-detector.js";
 
 export const MAX_MESSAGE_LENGTH = 40_000;
 
-/** Messages with everything a reader sees: author, rendered body, reactions, files, mentions. */
-export async function presentMessages(db: Db, rows: MessageRow[]): Promise<MessageView[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [reactions, attachments, mentions] = await Promise.all([
-    db
-      .select()
-      .from(messageReactions)
-      .where(inArray(messageReactions.messageId, ids))
-      .orderBy(asc(messageReactions.createdAt)),
-    db
-      .select({ messageId: messageAttachments.messageId, id: messageAttachments.id, file: files })
-      .from(messageAttachments)
-      .innerJoin(files, eq(files.id, messageAttachments.fileId))
-      .where(inArray(messageAttachments.messageId, ids)),
-    db.select().from(messageMentions).where(inArray(messageMentions.messageId, ids)),
-  ]);
-  const mentionedEmails = rows.flatMap((r) => mentionedHandles(r.body).emails);
-  const mentionedIds = await activeUsersByEmail(db, [...new Set(mentionedEmails)]);
-  const people = await peopleByIds(db, [...rows.map((r) => r.authorId), ...mentionedIds.values()]);
+type Related = {
+  reactions: { messageId: string; userId: string; emoji: string }[];
+  attachments: { messageId: string; id: string; file: typeof files.$inferSelect }[];
+  mentions: { messageId: string; userId: string }[];
+  people: Map<string, PersonView>;
+  namesByEmail: Map<string, { id: string; name: string }>;
+};
+
+/** Who the mentions in these bodies name, and everyone to show: authors and the mentioned. */
+async function loadPeople(db: Db, bodies: string[], authorIds: string[]) {
+  const mentionedEmails = [...new Set(bodies.flatMap((body) => mentionedHandles(body).emails))];
+  const mentionedIds = await activeUsersByEmail(db, mentionedEmails);
+  const people = await peopleByIds(db, [...authorIds, ...mentionedIds.values()]);
   const namesByEmail = new Map(
     [...mentionedIds].flatMap(([email, id]) => {
       const person = people.get(id);
       return person ? [[email, { id, name: person.name }] as const] : [];
     }),
   );
-  return rows.map((row) => {
-    const deleted = row.deletedAt !== null;
-    const byEmoji = new Map<string, string[]>();
-    for (const reaction of reactions.filter((r) => r.messageId === row.id)) {
-      byEmoji.set(reaction.emoji, [...(byEmoji.get(reaction.emoji) ?? []), reaction.userId]);
-    }
-    const author = people.get(row.authorId);
-    return {
-      id: row.id,
-      seq: Number(row.seq),
-      channelId: row.channelId,
-      clientId: row.clientId,
-      author: author
-        ? { id: author.id, name: author.name, isStaff: author.isStaff, organisation: author.organisation }
-        : unknownPerson(row.authorId),
-      body: deleted ? "" : row.body,
-      bodyHtml: deleted ? "" : renderMessageBody(row.body, namesByEmail),
-      threadRootId: row.threadRootId,
-      alsoToChannel: row.alsoToChannel,
-      replyCount: row.replyCount,
-      lastReplyAt: row.lastReplyAt?.toISOString() ?? null,
-      editedAt: row.editedAt?.toISOString() ?? null,
-      deleted,
-      pinned: row.pinnedAt !== null,
-      reactions: deleted ? [] : [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds })),
-      attachments: deleted
-        ? []
-        : attachments
-            .filter((a) => a.messageId === row.id)
-            .map((a) => ({
-              id: a.id,
-              filename: a.file.filename,
-              contentType: a.file.contentType,
-              size: a.file.size,
-              url: `/api/chat/attachments/${a.id}`,
-              isImage: a.file.contentType.startsWith("image/"),
-            })),
-      mentions: mentions.filter((m) => m.messageId === row.id).map((m) => m.userId),
-      supportLike: !deleted && detectSupportRequest(row.body).supportLike,
-      ticketId: row.ticketId,
-      createdAt: row.createdAt.toISOString(),
-    };
-  });
+  return { people, namesByEmail, mentionedIds };
+}
+
+/** A message as every reader sees it, from its row and its related rows. */
+function toView(row: MessageRow, related: Related): MessageView {
+  const deleted = row.deletedAt !== null;
+  const byEmoji = new Map<string, string[]>();
+  for (const reaction of related.reactions.filter((r) => r.messageId === row.id)) {
+    byEmoji.set(reaction.emoji, [...(byEmoji.get(reaction.emoji) ?? []), reaction.userId]);
+  }
+  const author = related.people.get(row.authorId);
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    channelId: row.channelId,
+    clientId: row.clientId,
+    author: author
+      ? { id: author.id, name: author.name, isStaff: author.isStaff, organisation: author.organisation }
+      : unknownPerson(row.authorId),
+    body: deleted ? "" : row.body,
+    bodyHtml: deleted ? "" : renderMessageBody(row.body, related.namesByEmail),
+    threadRootId: row.threadRootId,
+    alsoToChannel: row.alsoToChannel,
+    replyCount: row.replyCount,
+    lastReplyAt: row.lastReplyAt?.toISOString() ?? null,
+    editedAt: row.editedAt?.toISOString() ?? null,
+    deleted,
+    pinned: row.pinnedAt !== null,
+    reactions: deleted ? [] : [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds })),
+    attachments: deleted
+      ? []
+      : related.attachments
+          .filter((a) => a.messageId === row.id)
+          .map((a) => ({
+            id: a.id,
+            filename: a.file.filename,
+            contentType: a.file.contentType,
+            size: a.file.size,
+            url: `/api/chat/attachments/${a.id}`,
+            isImage: a.file.contentType.startsWith("image/"),
+          })),
+    mentions: related.mentions.filter((m) => m.messageId === row.id).map((m) => m.userId),
+    supportLike: !deleted && detectSupportRequest(row.body).supportLike,
+    ticketId: row.ticketId,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Messages with everything a reader sees: author, rendered body, reactions, files, mentions. */
+export async function presentMessages(db: Db, rows: MessageRow[]): Promise<MessageView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  // One after another: inside a transaction the queries share one connection anyway.
+  const reactions = await db
+    .select()
+    .from(messageReactions)
+    .where(inArray(messageReactions.messageId, ids))
+    .orderBy(asc(messageReactions.createdAt));
+  const attachments = await db
+    .select({ messageId: messageAttachments.messageId, id: messageAttachments.id, file: files })
+    .from(messageAttachments)
+    .innerJoin(files, eq(files.id, messageAttachments.fileId))
+    .where(inArray(messageAttachments.messageId, ids));
+  const mentions = await db.select().from(messageMentions).where(inArray(messageMentions.messageId, ids));
+  const { people, namesByEmail } = await loadPeople(
+    db,
+    rows.map((r) => r.body),
+    rows.map((r) => r.authorId),
+  );
+  return rows.map((row) => toView(row, { reactions, attachments, mentions, people, namesByEmail }));
 }
 
 async function presentOne(db: Db, row: MessageRow): Promise<MessageView> {
@@ -123,8 +143,10 @@ export type PostInput = {
 };
 
 /**
- * Posts a message, once per client id: a retry of the same post returns the first one. The event
- * order lock is taken first, so message seq order and event order are the same everywhere.
+ * Posts a message, once per client id: a retry of the same post returns the first one. Everything
+ * that only reads (permissions, mentions, files, names) happens first; the event-order lock is then
+ * held just for the writes, so message seq order and event order are the same everywhere while
+ * posts in different channels barely wait for each other.
  */
 export async function postMessage(
   ctx: Ctx,
@@ -135,16 +157,8 @@ export async function postMessage(
   allowance: () => boolean = () => true,
 ): Promise<{ message: MessageView; created: boolean }> {
   return inTransaction(ctx, async (tx) => {
-    await lockEventOrder(tx);
-    const [existing] = await tx.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.authorId, actor.id), eq(messages.clientId, input.clientId)));
-    if (existing) {
-      if (existing.channelId !== channelId)
-        throw invalid({ clientId: "This client id was used for another message." });
-      return { message: await presentOne(tx.db, existing), created: false };
-    }
+    const earlier = await findByClientId(tx.db, actor.id, input.clientId);
+    if (earlier) return { message: await presentRetry(tx.db, earlier, channelId), created: false };
     const channel = await loadReadableChannel(tx.db, actor, channelId);
     let root: MessageRow | undefined;
     if (input.threadRootId) {
@@ -163,7 +177,11 @@ export async function postMessage(
     }
     if (!allowance())
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
+    const uploads = await checkUploads(tx, actor, input.attachmentIds ?? []);
+    const mentioned = await mentionedMembers(tx, channel, actor.id, input.body);
+    const { people, namesByEmail } = await loadPeople(tx.db, [input.body], [actor.id]);
 
+    await lockEventOrder(tx);
     const [row] = await tx.db
       .insert(messages)
       .values({
@@ -174,12 +192,37 @@ export async function postMessage(
         threadRootId: root?.id ?? null,
         alsoToChannel: root ? (input.alsoToChannel ?? false) : false,
       })
+      .onConflictDoNothing()
       .returning();
-    if (!row) throw new Error("message row was not written");
-    await attachUploads(tx, actor, row.id, input.attachmentIds ?? []);
-    const mentioned = await recordMentions(tx, channel, row);
-
-    const view = await presentOne(tx.db, row);
+    if (!row) {
+      // The same post arrived twice at once and the other copy won.
+      const winner = await findByClientId(tx.db, actor.id, input.clientId);
+      if (!winner) throw new Error("message row was neither written nor found");
+      return { message: await presentRetry(tx.db, winner, channelId), created: false };
+    }
+    const attachments =
+      uploads.length > 0
+        ? await tx.db
+            .insert(messageAttachments)
+            .values(uploads.map((file) => ({ messageId: row.id, fileId: file.id })))
+            .returning()
+        : [];
+    if (mentioned.length > 0) {
+      await tx.db
+        .insert(messageMentions)
+        .values(mentioned.map((userId) => ({ messageId: row.id, userId, channelId, seq: Number(row.seq) })));
+    }
+    const view = toView(row, {
+      reactions: [],
+      attachments: attachments.map((a) => ({
+        messageId: row.id,
+        id: a.id,
+        file: uploads.find((file) => file.id === a.fileId) as typeof files.$inferSelect,
+      })),
+      mentions: mentioned.map((userId) => ({ messageId: row.id, userId })),
+      people,
+      namesByEmail,
+    });
     await publishMessage(tx, "message.created", view);
     if (root) {
       const [updatedRoot] = await tx.db
@@ -200,52 +243,59 @@ export async function postMessage(
   });
 }
 
-/** Writes a mention row per person named (members only) or per member for @channel. */
-async function recordMentions(
+async function findByClientId(db: Db, authorId: string, clientId: string) {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.authorId, authorId), eq(messages.clientId, clientId)));
+  return row;
+}
+
+async function presentRetry(db: Db, earlier: MessageRow, channelId: string): Promise<MessageView> {
+  if (earlier.channelId !== channelId)
+    throw invalid({ clientId: "This client id was used for another message." });
+  return presentOne(db, earlier);
+}
+
+/** The people a post mentions who are in the channel (everyone in it for @channel), never its author. */
+async function mentionedMembers(
   ctx: Ctx,
   channel: typeof channels.$inferSelect,
-  row: MessageRow,
+  authorId: string,
+  body: string,
 ): Promise<string[]> {
-  const { emails, everyone } = mentionedHandles(row.body);
-  const byEmail = await activeUsersByEmail(ctx.db, emails);
-  let userIds = [...byEmail.values()];
+  const { emails, everyone } = mentionedHandles(body);
+  const named = [...(await activeUsersByEmail(ctx.db, emails)).values()];
   if (everyone && !channel.isAnnouncements) {
     const members = await ctx.db
       .select({ userId: channelMembers.userId })
       .from(channelMembers)
       .where(eq(channelMembers.channelId, channel.id));
-    userIds.push(...members.map((m) => m.userId));
+    named.push(...members.map((m) => m.userId));
   }
-  const candidates = [...new Set(userIds)].filter((id) => id !== row.authorId);
-  userIds = [];
-  for (const id of candidates) if (await isMember(ctx.db, channel, id)) userIds.push(id);
-  if (userIds.length > 0) {
-    await ctx.db
-      .insert(messageMentions)
-      .values(
-        userIds.map((userId) => ({ messageId: row.id, userId, channelId: channel.id, seq: Number(row.seq) })),
-      )
-      .onConflictDoNothing();
+  const mentioned: string[] = [];
+  for (const id of new Set(named)) {
+    if (id !== authorId && (await isMember(ctx.db, channel, id))) mentioned.push(id);
   }
-  return userIds;
+  return mentioned;
 }
 
-async function attachUploads(ctx: Ctx, actor: Actor, messageId: string, fileIds: string[]): Promise<void> {
-  if (fileIds.length === 0) return;
+/** Files the author uploaded and has not sent yet; anything else is refused. */
+async function checkUploads(ctx: Ctx, actor: Actor, fileIds: string[]) {
+  if (fileIds.length === 0) return [];
+  const unique = [...new Set(fileIds)];
   const owned = await ctx.db
-    .select({ id: files.id })
+    .select()
     .from(files)
-    .where(and(inArray(files.id, fileIds), eq(files.uploadedBy, actor.id)));
+    .where(and(inArray(files.id, unique), eq(files.uploadedBy, actor.id)));
   const used = await ctx.db
     .select({ fileId: messageAttachments.fileId })
     .from(messageAttachments)
-    .where(inArray(messageAttachments.fileId, fileIds));
-  if (owned.length !== new Set(fileIds).size || used.length > 0) {
+    .where(inArray(messageAttachments.fileId, unique));
+  if (owned.length !== unique.length || used.length > 0) {
     throw invalid({ attachmentIds: "Attach files you uploaded and have not sent yet." });
   }
-  await ctx.db
-    .insert(messageAttachments)
-    .values([...new Set(fileIds)].map((fileId) => ({ messageId, fileId })));
+  return owned;
 }
 
 /** A channel's history, newest page first by `before`, returned oldest first. */

@@ -78,7 +78,7 @@ export class EventHub {
 
   private async pullNow(): Promise<void> {
     for (;;) {
-      const rows = await this.database.db
+      const rows = await this.database.eventsDb
         .select()
         .from(events)
         .where(gt(events.id, this.cursor))
