@@ -25,7 +25,7 @@ type Frame =
   | { type: "hello"; lastEventId: number; online: string[] }
   | { type: "reset" }
   | ({ type: "typing" } & TypingSignal)
-  | ({ type: "presence" } & PresenceSignal);
+  | { type: "presence"; changes: PresenceSignal[] };
 
 const LAST_EVENT_KEY = "convene.lastEventId";
 const FIRST_RETRY_MS = 500;
@@ -155,7 +155,8 @@ class RealtimeClient {
         this.emit("typing", { channelId: frame.channelId, userId: frame.userId, name: frame.name });
         return;
       case "presence":
-        this.emit("presence", { userId: frame.userId, online: frame.online });
+        // The server batches changes: one frame a second at most, however many people came and went.
+        for (const change of frame.changes) this.emit("presence", change);
         return;
     }
   }

@@ -37,6 +37,7 @@ const HEARTBEAT_MS = 30_000;
 const PRESENCE_SNAPSHOT_MS = 20_000;
 const PRESENCE_EXPIRY_MS = 3 * PRESENCE_SNAPSHOT_MS;
 const TYPING_MIN_INTERVAL_MS = 1000;
+const PRESENCE_FLUSH_MS = 1000;
 
 export const MEMBERSHIP_TOPIC = "membership.changed";
 
@@ -51,6 +52,9 @@ export class Gateway {
   /** Who is online on each node, from their snapshots and changes (this node included). */
   private readonly presenceByNode = new Map<string, { userIds: Set<string>; seenAt: number }>();
   private timers: NodeJS.Timeout[] = [];
+  private presenceDirty = false;
+  /** Who this node last told its sockets is online. */
+  private announcedOnline = new Set<string>();
   private unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -65,9 +69,9 @@ export class Gateway {
     this.unsubscribe.push(this.hub.subscribeEphemeral((signal) => this.onEphemeral(signal)));
     const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
     const snapshot = setInterval(() => void this.sendPresenceSnapshot(), PRESENCE_SNAPSHOT_MS);
-    heartbeat.unref();
-    snapshot.unref();
-    this.timers.push(heartbeat, snapshot);
+    const presence = setInterval(() => this.flushPresence(), PRESENCE_FLUSH_MS);
+    for (const timer of [heartbeat, snapshot, presence]) timer.unref();
+    this.timers.push(heartbeat, snapshot, presence);
   }
 
   stop(): void {
@@ -269,20 +273,33 @@ export class Gateway {
     }
     if (signal.type === "presence" || signal.type === "presence-snapshot") {
       const nodeId = String(signal.nodeId);
-      const wasOnline = new Set(this.onlineUserIds());
       const entry = this.presenceByNode.get(nodeId) ?? { userIds: new Set<string>(), seenAt: 0 };
       entry.seenAt = Date.now();
       if (signal.type === "presence-snapshot") entry.userIds = new Set(signal.userIds as string[]);
       else if (signal.online) entry.userIds.add(String(signal.userId));
       else entry.userIds.delete(String(signal.userId));
       this.presenceByNode.set(nodeId, entry);
-      const nowOnline = new Set(this.onlineUserIds());
-      for (const userId of new Set([...wasOnline, ...nowOnline])) {
-        if (wasOnline.has(userId) === nowOnline.has(userId)) continue;
-        const frame = JSON.stringify({ type: "presence", userId, online: nowOnline.has(userId) });
-        for (const connection of this.connections) this.send(connection, frame);
-      }
+      this.presenceDirty = true;
     }
+  }
+
+  /**
+   * Sends what changed in who is online since the last flush, as one frame per socket. Batching
+   * keeps a reconnect storm of N clients at about N frames a second instead of N x N.
+   */
+  private flushPresence(): void {
+    if (!this.presenceDirty) return;
+    this.presenceDirty = false;
+    const online = new Set(this.onlineUserIds());
+    const changes: { userId: string; online: boolean }[] = [];
+    for (const userId of online)
+      if (!this.announcedOnline.has(userId)) changes.push({ userId, online: true });
+    for (const userId of this.announcedOnline)
+      if (!online.has(userId)) changes.push({ userId, online: false });
+    this.announcedOnline = online;
+    if (changes.length === 0) return;
+    const frame = JSON.stringify({ type: "presence", changes });
+    for (const connection of this.connections) this.send(connection, frame);
   }
 
   private localUserIds(): string[] {
