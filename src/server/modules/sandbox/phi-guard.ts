@@ -70,7 +70,8 @@ export const ALLOWED_EMAIL_DOMAINS: readonly string[] = ["example.com", "example
 export const ALLOWED_EMAIL_TLDS: readonly string[] = ["example", "test", "invalid", "localhost"];
 
 /** Human-readable summary used in reasons. */
-const ALLOWED_EMAIL_SUMMARY = "only example.com/.net/.org, *.example, *.test, *.invalid and *.localhost are allowed";
+const ALLOWED_EMAIL_SUMMARY =
+  "only example.com/.net/.org, *.example, *.test, *.invalid and *.localhost are allowed";
 
 /** True when an e-mail domain is reserved for documentation or testing (see the two lists above). */
 export function isAllowedEmailDomain(domain: string): boolean {
@@ -182,7 +183,8 @@ export function isFictionalPhone(value: string): boolean {
   const digits = v.replace(/\(0\)/g, "").replace(/\D/g, "");
   const international = v.startsWith("+") ? digits : digits.startsWith("00") ? digits.slice(2) : null;
   if (international !== null) {
-    if (international.startsWith("1")) return international.length === 11 && isFictionalNanp(international.slice(1));
+    if (international.startsWith("1"))
+      return international.length === 11 && isFictionalNanp(international.slice(1));
     if (international.startsWith("44")) return isFictionalUk(`0${international.slice(2).replace(/^0/, "")}`);
     if (international.startsWith("61")) return isFictionalAu(`0${international.slice(2).replace(/^0/, "")}`);
     return false;
@@ -330,7 +332,7 @@ interface TextRule {
 }
 
 /** rule email-not-reserved: any e-mail address outside the reserved documentation/test domains. */
-const EMAIL = /[\p{L}\p{N}._%+'’-]+@((?:[\p{L}\p{N}-]+\.)*[\p{L}\p{N}-]+)/gu;
+const EMAIL = /(?<![\p{L}\p{N}._%+'’-])[\p{L}\p{N}._%+'’-]+@((?:[\p{L}\p{N}-]+\.)*[\p{L}\p{N}-]+)/gu;
 
 /**
  * rule email-spelled-out: "jdoe [at] gmail [dot] com", "jdoe at gmail dot com". With brackets the
@@ -338,8 +340,9 @@ const EMAIL = /[\p{L}\p{N}._%+'’-]+@((?:[\p{L}\p{N}-]+\.)*[\p{L}\p{N}-]+)/gu;
  * not an address.
  */
 const EMAIL_BRACKETED =
-  /([\p{L}\p{N}._%+-]+)\s*[[({<]\s*at\s*[\])}>]\s*([\p{L}\p{N}-]+(?:\s*(?:[[({<]\s*dot\s*[\])}>]|\.)\s*[\p{L}\p{N}-]+)+)/giu;
-const EMAIL_WORDS = /([\p{L}\p{N}._%+-]+)\s+at\s+([\p{L}\p{N}-]+(?:\s+dot\s+[\p{L}\p{N}-]+)+)/giu;
+  /(?<![\p{L}\p{N}._%+-])([\p{L}\p{N}._%+-]+)\s*[[({<]\s*at\s*[\])}>]\s*([\p{L}\p{N}-]+(?:\s*(?:[[({<]\s*dot\s*[\])}>]|\.)\s*[\p{L}\p{N}-]+)+)/giu;
+const EMAIL_WORDS =
+  /(?<![\p{L}\p{N}._%+-])([\p{L}\p{N}._%+-]+)\s+at\s+([\p{L}\p{N}-]+(?:\s+dot\s+[\p{L}\p{N}-]+)+)/giu;
 
 function spelledOutEmail(text: string): string | null {
   for (const re of [EMAIL_BRACKETED, EMAIL_WORDS]) {
@@ -362,7 +365,7 @@ function spelledOutEmail(text: string): string | null {
  */
 const SSN_SHAPED = /(?<!\p{N})\d{3}([-. ])\d{2}\1\d{4}(?!\p{N})/gu;
 const SSN_LABELLED =
-  /(?<![\p{L}\p{N}])(?:ssn|ss#|ss\s?no\.?|social\s+security(?:\s+(?:number|no\.?|num|#))?|soc\.?\s*sec\.?(?:\s*(?:no\.?|#))?)\s*[:#=-]?\s*\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\p{N})/giu;
+  /(?<![\p{L}\p{N}])(?:ssn|ss#|ss\s?no\.?|social\s+security(?:\s+(?:number|no\.?|num|#))?|soc(?:ial)?\.?\s*sec(?:urity)?\.?(?:\s*(?:number|no\.?|num|#))?)\s*[:#=-]?\s*\d{3}[-. ]?\d{2}[-. ]?\d{4}(?!\p{N})/giu;
 
 /**
  * rule uk-nino: two letters, six digits, a suffix A-D, optionally spaced ("AB 12 34 56 C").
@@ -387,7 +390,10 @@ function paymentCard(text: string): string | null {
       for (let end = start; end < groups.length; end++) {
         digits += groups[end];
         if (digits.length > 19) break;
-        if (digits.length >= 13 && luhnValid(digits)) return mask(groups.slice(start, end + 1).join(" "));
+        // No card number starts with 0 (ISO/IEC 7812 major industry identifier 0 is not issued).
+        if (digits.length >= 13 && !digits.startsWith("0") && luhnValid(digits)) {
+          return mask(groups.slice(start, end + 1).join(" "));
+        }
       }
     }
   }
@@ -425,9 +431,10 @@ const MRN_LABELLED =
 
 function medicalRecordNumber(text: string): string | null {
   for (const m of text.matchAll(MRN_LABELLED)) {
-    const label = (m[1] ?? "").toLowerCase();
-    const needed = /^(?:mr|medical|nhs|chi|ur)/.test(label) ? 4 : 6;
-    if (digitsOf(m[2] ?? "").length >= needed) return mask(m[0]);
+    const label = (m[1] ?? "").trim();
+    // A bare "NHS" is also the service's name ("NHS 2026 guidance"): only a full 10-digit NHS number counts.
+    const needed = /^nhs$/i.test(label) ? 10 : /^(?:mr|medical|nhs|chi|ur)/i.test(label) ? 4 : 6;
+    if (digitsOf(m[2] ?? "").length >= needed) return `${label} ${mask(m[2] ?? "")}`;
   }
   return null;
 }
@@ -435,15 +442,19 @@ function medicalRecordNumber(text: string): string | null {
 /**
  * rule phone-not-fictional: a run of digits that a person would read as a phone number and that is
  * not in a fictional range. Plausible means one of:
- * - "+" and 8-15 digits (E.164), or "00" then a country code and 10-17 digits;
+ * - "+" or "00", then a country code and 8-15 digits (exactly 11 for country code 1), or the
+ *   same without the "+" for the UK, Australia, Germany and France ("447911123456");
  * - a national number with trunk prefix 0 (UK, Australia, Germany, France…), 9-12 digits;
  * - North America: 10 digits NXX-NXX-XXXX or 11 starting with 1, unseparated or grouped 3-3-4
  *   (1-3-3-4, 3-7, 1-3-7); 7 digits written NXX-XXXX.
- * Grouped runs are checked window by window along group boundaries ("07911 123456 12 times").
+ * Grouped runs are read from every group boundary, taking the longest plausible number from each
+ * ("07911 123456 12 times", "room 12 07911 123456").
  * Single-digit groups only open a number (country or trunk code), so lists like "0.5 1 2 4 8" are
  * not phone numbers. Dates and clock times are masked first.
  */
 const PHONE_RUN = /(?<![\p{L}\p{N}_/-])(?<!\d\.)(?:\+\s?)?\(?\d[\d ().-]*\d/gu;
+
+const MAX_PHONE_GROUPS = 8;
 
 interface Group {
   digits: string;
@@ -456,11 +467,19 @@ function plausiblePhone(groups: readonly Group[], plus: boolean): boolean {
   const lengths = groups.map((g) => g.digits.length);
   const singleAllowedUpTo = plus ? 1 : 0;
   if (lengths.some((len, i) => len === 1 && i > singleAllowedUpTo)) return false;
-  if (plus) return digits.length >= 8 && digits.length <= 15 && !digits.startsWith("0");
-  if (digits.startsWith("00")) return digits[2] !== "0" && digits.length >= 10 && digits.length <= 17;
+  const international = plus ? digits : digits.startsWith("00") ? digits.slice(2) : null;
+  if (international !== null) {
+    if (international.startsWith("0")) return false;
+    // Country code 1 is North America: exactly ten digits follow it.
+    if (international.startsWith("1")) return international.length === 11;
+    return international.length >= 8 && international.length <= 15;
+  }
+  // International format that lost its "+" (a spreadsheet ate it): UK, Australia, Germany, France.
+  if (/^(?:44[1-37]\d{8,9}|61[2-478]\d{8}|49[1-9]\d{7,11}|33[1-9]\d{8})$/.test(digits)) return true;
   if (digits.startsWith("0")) return digits.length >= 9 && digits.length <= 12;
   const shape = lengths.join("-");
-  if (digits.length === 10 && /^[2-9]\d\d[2-9]\d{6}$/.test(digits)) return ["10", "3-3-4", "3-7"].includes(shape);
+  if (digits.length === 10 && /^[2-9]\d\d[2-9]\d{6}$/.test(digits))
+    return ["10", "3-3-4", "3-7"].includes(shape);
   if (digits.length === 11 && /^1[2-9]\d\d[2-9]\d{6}$/.test(digits)) {
     return ["11", "1-3-3-4", "1-3-7", "1-10"].includes(shape);
   }
@@ -468,8 +487,29 @@ function plausiblePhone(groups: readonly Group[], plus: boolean): boolean {
   return false;
 }
 
+/**
+ * A number right after a phone label ("Ph. 9876 5432", "mobile: 4997111") is a phone number even in
+ * a shape the run rule does not know (a local number without its area code), once it has six digits.
+ */
+const PHONE_LABELLED =
+  /(?<![\p{L}\p{N}])(?:tel|telephone|phone|ph|mob|mobile|cell|cellphone|landline|fax|whatsapp|call|ring|text|sms)\.?\s*(?:no\.?|number|#)?\s*[:#=.-]?\s*(\+?\(?\d[\d ().-]*\d)/giu;
+
+function labelledPhone(clean: string): string | null {
+  for (const m of clean.matchAll(PHONE_LABELLED)) {
+    const run = m[1] ?? "";
+    if (digitsOf(run).length < 6) continue;
+    // "call 555-0123 2 times": a fictional number followed by another number is still fictional.
+    const ends = [...run.matchAll(/\d+/g)].map((g) => (g.index ?? 0) + g[0].length);
+    if (ends.some((end) => isFictionalPhone(run.slice(0, end)))) continue;
+    return mask(run);
+  }
+  return null;
+}
+
 function realPhone(text: string): string | null {
   const clean = withoutDatesAndTimes(text);
+  const labelled = labelledPhone(clean);
+  if (labelled) return labelled;
   for (const m of clean.matchAll(PHONE_RUN)) {
     const run = m[0];
     const groups: Group[] = [];
@@ -477,14 +517,22 @@ function realPhone(text: string): string | null {
       groups.push({ digits: g[0], start: g.index ?? 0, end: (g.index ?? 0) + g[0].length });
     }
     const plus = run.startsWith("+");
+    // Groups up to this index belong to a fictional number already read; a window inside it ("496
+    // 0555" in "0113 496 0555") is part of that number, not a number of its own.
+    let fictionalUntil = -1;
     for (let start = 0; start < groups.length; start++) {
-      for (let end = start; end < groups.length; end++) {
+      // The longest plausible number from each group: "+61 491 570 159" is one fictional number, not
+      // the real-looking "+61 491 570" followed by 159.
+      // No phone number has more than eight groups: this also bounds the work on a long list of numbers.
+      for (let end = Math.min(groups.length, start + MAX_PHONE_GROUPS) - 1; end >= start; end--) {
         const window = groups.slice(start, end + 1);
-        const withPlus = plus && start === 0;
-        if (!plausiblePhone(window, withPlus)) continue;
+        if (!plausiblePhone(window, plus && start === 0)) continue;
+        if (end <= fictionalUntil) break;
         const from = start === 0 ? 0 : (window[0]?.start ?? 0);
         const candidate = run.slice(from, window[window.length - 1]?.end ?? run.length);
         if (!isFictionalPhone(candidate)) return mask(candidate);
+        fictionalUntil = end;
+        break;
       }
     }
   }
@@ -505,7 +553,17 @@ function realPhone(text: string): string | null {
  */
 const HOUSE_NUMBER = String.raw`(?<![\p{L}\p{N}/.-])\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?`;
 const NAME_WORD = String.raw`[\p{L}][\p{L}'’.-]*`;
-const EN_FULL = ["street", "road", "avenue", "lane", "boulevard", "terrace", "crescent", "parkway", "highway"];
+const EN_FULL = [
+  "street",
+  "road",
+  "avenue",
+  "lane",
+  "boulevard",
+  "terrace",
+  "crescent",
+  "parkway",
+  "highway",
+];
 const EN_CAPITALISED = [
   "Drive",
   "Way",
@@ -525,9 +583,7 @@ const EN_CAPITALISED = [
   "Loop",
   "Green",
   "Park",
-  "View",
   "Rise",
-  "Gate",
   "Plaza",
   "Alley",
   "Esplanade",
@@ -535,7 +591,8 @@ const EN_CAPITALISED = [
   "Wharf",
   "Broadway",
 ];
-const EN_ABBREVIATED = ["st", "rd", "ave", "av", "blvd", "ln", "dr", "ct", "pl", "sq", "pkwy", "hwy", "ter", "cres", "cir"];
+/** "Ct", "Av" and "Ter" are left out: "head CT", "AV block" and French "bis/ter" are far more common. */
+const EN_ABBREVIATED = ["st", "rd", "ave", "blvd", "ln", "dr", "pl", "sq", "pkwy", "hwy", "cres", "cir"];
 const EN_ADDRESS = new RegExp(
   `${HOUSE_NUMBER},?\\s+((?:${NAME_WORD}\\s+){0,3}${NAME_WORD})\\s+(${[...EN_FULL, ...EN_CAPITALISED, ...EN_ABBREVIATED].join("|")})(?![\\p{L}\\p{N}])(\\.?)`,
   "giu",
@@ -594,7 +651,7 @@ const FR_TYPES = [
   "voie",
 ];
 const FR_ADDRESS = new RegExp(
-  `${HOUSE_NUMBER}(?:\\s?(?:bis|ter))?,?\\s+(?:${FR_TYPES.map(anyCase).join("|")})\\s+(\\p{Lu}|(?:de|du|des|la|le|les|saint|sainte)\\s|[dl]['’])`,
+  `${HOUSE_NUMBER}(?:\\s?(?:bis|ter))?,?\\s+(?:${FR_TYPES.map(anyCase).join("|")})\\s+(\\p{Lu}\\p{Ll}|(?:de|du|des|la|le|les|saint|sainte)\\s|[dl]['’])`,
   "gu",
 );
 
@@ -622,17 +679,18 @@ const TYPE_FIRST = [
   "alameda",
   "ulica",
   "ul.",
+  "c/",
 ];
-const CONNECTOR = String.raw`(?:de|del|della|delle|dei|di|da|do|dos|das|la|las|los|el|e|y)`;
+const CONNECTOR = "(?:de|del|della|delle|dei|di|da|do|dos|das|la|las|los|el|e|y)";
 const CAPITALISED_WORD = String.raw`\p{Lu}\p{Ll}[\p{L}'’.-]*`;
 const TYPE_FIRST_ADDRESS = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${TYPE_FIRST.map(anyCase).join("|")})\\s+(?:${CONNECTOR}\\s+)*${CAPITALISED_WORD}(?:\\s+(?:${CONNECTOR}|${CAPITALISED_WORD})){0,4},?\\s*(?:n[º°o]\\.?\\s*)?\\d{1,4}[a-zA-Z]?(?![\\p{L}\\p{N}])`,
+  `(?<![\\p{L}\\p{N}])(?:${TYPE_FIRST.map(anyCase).join("|")})(?:\\s+|(?<=/)\\s*)(?:${CONNECTOR}\\s+)*${CAPITALISED_WORD}(?:\\s+(?:${CONNECTOR}|${CAPITALISED_WORD})){0,4},?\\s*(?:n[º°o]\\.?\\s*)?\\d{1,4}[a-zA-Z]?(?![\\p{L}\\p{N}])(?!\\s*(?:x|times?|mg|ml|kg|h|hrs?|hours?|min|mins|days?|weeks?|months?|years?|%))`,
   "gu",
 );
 
 /** Street types fused into the name. "ring", "gade" and "kade" are left out: "during 3", "brigade 2". */
 const FUSED_ADDRESS =
-  /(?<![\p{N}])[\p{L}-]*?(?:straße|strasse|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|straat|laan|gracht|plein|steeg|vej|vägen|gatan|veien|utca|ulica)\s*\d{1,4}\s?[a-z]?(?![\p{L}\p{N}])/giu;
+  /(?<![\p{L}\p{N}-])[\p{L}-]*?(?:straße|strasse|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|straat|laan|gracht|plein|steeg|vej|vägen|gatan|veien|utca|ulica)\s*\d{1,4}\s?[a-z]?(?![\p{L}\p{N}])/giu;
 
 const GERMAN_PREPOSITION_ADDRESS =
   /(?<![\p{L}\p{N}])(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Zum|Zur|Unter den|Hinter der)\s+\p{Lu}\p{Ll}[\p{L}-]*\s+\d{1,4}[a-z]?(?![\p{L}\p{N}])/gu;
@@ -657,12 +715,14 @@ const PO_BOX =
  * Safe Harbor allows only the first three ZIP digits; a full postcode narrows a person to a street.
  */
 const UK_POSTCODE = /(?<![\p{L}\p{N}])[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/u;
-const CA_POSTCODE = /(?<![\p{L}\p{N}])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d(?![\p{L}\p{N}])/u;
+const CA_POSTCODE =
+  /(?<![\p{L}\p{N}])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d(?![\p{L}\p{N}])/u;
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR";
-const US_STATE_ZIP = new RegExp(`(?<![\\p{L}\\p{N}])(?:${US_STATES}),?\\s+\\d{5}(?:-\\d{4})?(?![\\p{L}\\p{N}])`, "u");
+/** After a comma ("Springfield, IL 62704"): without one, "volunteer ID 12345" would read as Idaho. */
+const US_STATE_ZIP = new RegExp(`,\\s*(?:${US_STATES})\\s+\\d{5}(?:-\\d{4})?(?![\\p{L}\\p{N}])`, "u");
 const LABELLED_ZIP =
-  /(?<![\p{L}\p{N}])(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz|cp)\s*[:#]?\s*\d{4,5}(?:-\d{4})?(?![\p{L}\p{N}])/iu;
+  /(?<![\p{L}\p{N}])(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz)\s*[:#]?\s*\d{4,5}(?:-\d{4})?(?![\p{L}\p{N}])/iu;
 
 function postcodeInText(text: string): string | null {
   for (const re of [UK_POSTCODE, CA_POSTCODE, US_STATE_ZIP, LABELLED_ZIP]) {
@@ -676,9 +736,10 @@ const PHONE_ADVICE =
   "only fictional numbers are allowed (North America 555-0100 to 555-0199, Ofcom drama ranges such as 07700 900xxx or 020 7946 0xxx, the ACMA list such as 0491 570 156)";
 
 /**
- * The text rules, most specific first: the first one that fires is reported. Identifiers (SSN, card,
- * IBAN, record numbers) come before the phone rule so that a labelled NHS number is reported as a
- * record number rather than as a phone number.
+ * The text rules, most specific first: the first one that fires is reported. Identifiers (SSN, IBAN,
+ * card, record numbers) come before the phone rule so that a labelled NHS number is reported as a
+ * record number rather than as a phone number, and the IBAN rule before the card rule because the
+ * digits of an IBAN can happen to pass the Luhn check.
  */
 const TEXT_RULES: readonly TextRule[] = [
   {
@@ -715,16 +776,16 @@ const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
-    rule: "payment-card",
-    what: "a payment card number (it passes the Luhn check)",
-    advice: "volunteer records never hold card numbers",
-    find: paymentCard,
-  },
-  {
     rule: "iban",
-    what: "a bank account number (an IBAN with a valid checksum)",
+    what: "an IBAN bank account number with a valid checksum",
     advice: "volunteer records never hold bank details",
     find: iban,
+  },
+  {
+    rule: "payment-card",
+    what: "a payment card number that passes the Luhn check",
+    advice: "volunteer records never hold card numbers",
+    find: paymentCard,
   },
   {
     rule: "medical-record-number",
@@ -789,14 +850,14 @@ function fieldRule(field: string, text: string): { rule: PhiRule; what: string; 
   if (NATIONAL_ID_FIELD.test(tokens)) {
     return {
       rule: "national-id-field",
-      what: "a national identifier (the field is named for one)",
+      what: "a national identifier, in a field named for one",
       advice: "a sandbox has no use for SSNs, tax or insurance numbers",
     };
   }
   if (MEDICAL_RECORD_FIELD.test(tokens)) {
     return {
       rule: "medical-record-field",
-      what: "a medical record number (the field is named for one)",
+      what: "a medical record number, in a field named for one",
       advice: "use the sandbox display id (e.g. VOL-000123) instead",
     };
   }
@@ -872,7 +933,9 @@ export function checkValue(field: string, value: string, kind: FieldKind): PhiFi
 
   for (const rule of TEXT_RULES) {
     const masked = rule.find(text);
-    if (masked !== null) return finding(field, rule.rule, rule.what, masked, rule.advice);
+    if (masked !== null) {
+      return finding(field, rule.rule, rule.what, masked.replace(/^[\s,;]+|\s+$/g, ""), rule.advice);
+    }
   }
   return null;
 }

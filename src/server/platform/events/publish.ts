@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Ctx } from "../context.js";
 import { events } from "./schema.js";
 
@@ -16,8 +17,14 @@ export type Audience = { channelId?: string; userIds?: string[]; everyone?: bool
  * match event order (message seq) takes it before writing.
  */
 export async function lockEventOrder(ctx: Ctx): Promise<void> {
+  // Outside a transaction the lock would end with the statement, so only transactions remember it.
+  if (ctx.db instanceof PgTransaction && lockedTransactions.has(ctx.db)) return;
   await ctx.db.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
+  if (ctx.db instanceof PgTransaction) lockedTransactions.add(ctx.db);
 }
+
+/** Transactions that hold the lock already: a post publishes several events under one lock call. */
+const lockedTransactions = new WeakSet<object>();
 
 /** Records an event in the caller's transaction; every node hears of it when that commits. */
 export async function publishEvent(
@@ -25,17 +32,31 @@ export async function publishEvent(
   event: { topic: string; audience: Audience; payload: Record<string, unknown> },
 ): Promise<number> {
   await lockEventOrder(ctx);
-  const [row] = await ctx.db
-    .insert(events)
-    .values({
-      topic: event.topic,
-      channelId: event.audience.channelId ?? null,
-      userIds: event.audience.userIds ?? null,
-      everyone: event.audience.everyone ?? false,
-      payload: event.payload,
-    })
-    .returning({ id: events.id });
+  // Insert and notify in one round trip; the notification is delivered when the transaction commits.
+  // Both drivers answer raw SQL with `rows`; PostgreSQL gives a bigint as a string.
+  const result = (await ctx.db.execute(sql`
+    with inserted as (
+      insert into ${events} (topic, channel_id, user_ids, everyone, payload)
+      values (
+        ${event.topic},
+        ${event.audience.channelId ?? null},
+        ${
+          event.audience.userIds
+            ? sql`array[${sql.join(
+                event.audience.userIds.map((id) => sql`${id}`),
+                sql`, `,
+              )}]::uuid[]`
+            : null
+        },
+        ${event.audience.everyone ?? false},
+        ${JSON.stringify(event.payload)}::jsonb
+      )
+      returning id
+    )
+    select id, pg_notify(${EVENTS_CHANNEL}, id::text) from inserted`)) as unknown as {
+    rows: { id: string | number }[];
+  };
+  const row = result.rows[0];
   if (!row) throw new Error("event row was not written");
-  await ctx.db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`);
-  return row.id;
+  return Number(row.id);
 }
