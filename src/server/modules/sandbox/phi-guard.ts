@@ -447,6 +447,7 @@ function medicalRecordNumber(text: string): string | null {
  * - a national number with trunk prefix 0 (UK, Australia, Germany, France…), 9-12 digits;
  * - North America: 10 digits NXX-NXX-XXXX or 11 starting with 1, unseparated or grouped 3-3-4
  *   (1-3-3-4, 3-7, 1-3-7); 7 digits written NXX-XXXX.
+ * - after a phone label ("Ph.", "mobile:", "call"), any run of six or more digits (see labelledPhone).
  * Grouped runs are read from every group boundary, taking the longest plausible number from each
  * ("07911 123456 12 times", "room 12 07911 123456").
  * Single-digit groups only open a number (country or trunk code), so lists like "0.5 1 2 4 8" are
