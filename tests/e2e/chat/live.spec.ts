@@ -98,6 +98,16 @@ describe("chat between two browsers", () => {
       .waitFor();
   });
 
+  it("tells a mentioned person who is elsewhere, with a notification and a mention badge", async () => {
+    await send(
+      ned,
+      "@member@contoso.example could you share your kiosk settings?",
+      "could you share your kiosk settings",
+    );
+    await cora.getByText("You were mentioned").waitFor();
+    await cora.getByTestId("channel-list").getByText(/1\s*mention/).first().waitFor();
+  });
+
   it("turns a support-like message into a desk ticket in one click", async () => {
     await openChannel(ned, "general");
     await send(ned, "The volunteer import is not working, I get error 500 every time");

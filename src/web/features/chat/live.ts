@@ -1,3 +1,4 @@
+import { notifications } from "@mantine/notifications";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { type RealtimeEvent, useRealtimeSignal } from "../../app/realtime.js";
 import type { Me } from "../../app/session.js";
@@ -57,12 +58,29 @@ function applyEvent(queryClient: QueryClient, event: RealtimeEvent, myId: string
       if (!channel || channel.lastReadSeq < lastReadSeq) refreshChannelsSoon(queryClient);
       return;
     }
+    case "mention":
+      refreshChannelsSoon(queryClient);
+      notifyMention(event);
+      return;
     case "channel.created":
     case "channel.updated":
-    case "mention":
       refreshChannelsSoon(queryClient);
       return;
   }
+}
+
+/**
+ * A fresh mention pops up unless its channel is already open; one replayed after a long absence
+ * (older than a minute) only updates the badge.
+ */
+function notifyMention(event: RealtimeEvent): void {
+  const { channelId, by } = event.payload as { channelId: string; by: { name: string } };
+  if (Date.now() - new Date(event.at).getTime() > 60_000) return;
+  if (window.location.pathname === `/chat/${channelId}`) return;
+  notifications.show({
+    title: "You were mentioned",
+    message: `${by.name} mentioned you in a conversation. Open Chat to read it.`,
+  });
 }
 
 function setOnline(queryClient: QueryClient, change: (online: Set<string>) => void): void {
