@@ -105,7 +105,11 @@ describe("chat between two browsers", () => {
       "could you share your kiosk settings",
     );
     await cora.getByText("You were mentioned").waitFor();
-    await cora.getByTestId("channel-list").getByText(/1\s*mention/).first().waitFor();
+    await cora
+      .getByTestId("channel-list")
+      .getByText(/1\s*mention/)
+      .first()
+      .waitFor();
   });
 
   it("turns a support-like message into a desk ticket in one click", async () => {
