@@ -3,6 +3,7 @@ export * from "../modules/accounts/schema.js";
 export * from "../modules/chat/schema.js";
 export * from "../modules/desk/schema.js";
 export * from "../modules/releases/schema.js";
+export * from "../modules/sandbox/schema.js";
 export * from "../platform/audit/schema.js";
 export * from "../platform/events/schema.js";
 export * from "../platform/files/schema.js";

@@ -4,6 +4,7 @@ export type ErrorCode =
   | "unauthenticated"
   | "totp_required"
   | "forbidden"
+  | "agreement_required"
   | "csrf"
   | "not_found"
   | "conflict"
@@ -18,6 +19,7 @@ const statusByCode: Record<ErrorCode, number> = {
   unauthenticated: 401,
   totp_required: 401,
   forbidden: 403,
+  agreement_required: 403,
   csrf: 403,
   not_found: 404,
   conflict: 409,
