@@ -1,4 +1,4 @@
-import { Button, Card, Container, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Button, Card, Container, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { Link } from "react-router";
 import { areasFor } from "./navigation.js";
@@ -29,6 +29,13 @@ function Landing() {
             Request access
           </Button>
         </Group>
+        <Text size="sm">
+          Anyone can read the{" "}
+          <Anchor component={Link} to="/releases">
+            release notes
+          </Anchor>{" "}
+          (also as an <Anchor href="/releases.atom">Atom feed</Anchor>).
+        </Text>
       </Stack>
     </Container>
   );
