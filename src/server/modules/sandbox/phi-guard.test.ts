@@ -627,3 +627,18 @@ describe("helpers for the synthetic generator", () => {
     }
   });
 });
+
+describe("record ids", () => {
+  it("never mistakes a UUID for a card or phone number", async () => {
+    const { uuidv7 } = await import("uuidv7");
+    const { randomUUID } = await import("node:crypto");
+    const ids = [
+      "01a21438-b13d-719c-9240-94935105029a",
+      "01975432-1234-7abc-8def-0123456789ab",
+      ...Array.from({ length: 5000 }, () => uuidv7()),
+      ...Array.from({ length: 5000 }, () => randomUUID()),
+    ];
+    const refused = ids.filter((id) => checkValue("organisationId", id, "identifier") !== null);
+    expect(refused).toEqual([]);
+  });
+});
