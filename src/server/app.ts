@@ -25,6 +25,7 @@ import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/ind
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { releasesPlugin } from "./modules/releases/routes.js";
+import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
 import { publicAccess, registerAuth } from "./platform/auth/http.js";
 import { AppError } from "./platform/errors.js";
@@ -187,6 +188,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerDeskRoutes(scope, deps);
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
+    registerSandboxRoutes(scope, deps);
   });
   await app.register(releasesPlugin, deps);
 

@@ -22,6 +22,9 @@ import { submitAccessRequest } from "./modules/desk/access-requests.js";
 import { attachToTicket, openTicket } from "./modules/desk/tickets.js";
 import { createDraft, publishRelease, type ReleaseInput } from "./modules/releases/releases.js";
 import { createWebhook, enqueueDeliveries, listDeliveries } from "./modules/releases/webhooks.js";
+import { currentAgreement } from "./modules/sandbox/access.js";
+import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
+import { addSandboxUser } from "./modules/sandbox/users.js";
 import { startSession } from "./platform/auth/sessions.js";
 import type { Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";
@@ -340,6 +343,46 @@ async function webhookDelivery(): Promise<string> {
   if (!delivery) throw new Error("no delivery was queued");
   return delivery.id;
 }
+
+// Sandbox: user management needs an accepted agreement, and a matrix row may have published a new one.
+
+async function agreementId(): Promise<string> {
+  const agreement = await currentAgreement(community.db);
+  if (!agreement) throw new Error("the demo seed published no sandbox agreement");
+  return agreement.id;
+}
+
+/** The caller accepts the agreement in force, so a row tests the role rule and not the agreement. */
+async function acceptAs(email: string | null): Promise<void> {
+  const person = Object.values(people()).find((p) => p.email === email);
+  if (!person) return;
+  await acceptAgreement(ctxAs(person), actorOf(person), await agreementId(), "matrix");
+}
+
+const sandboxAgreementDraft = () =>
+  createAgreementDraft(asStaff().ctx, asStaff().actor, { title: unique("Matrix agreement"), body: "Text." });
+
+/** A fresh sandbox user in Northwind (or Contoso), added by staff. */
+async function sandboxUser(organisation: "northwind" | "contoso" = "northwind"): Promise<string> {
+  const user = await createUser(community.ctx, {
+    email: `${unique("sandboxer")}@${organisation}.example`,
+    name: "Sandy Boxer",
+    password: DEMO_PASSWORD,
+    organisationId: community.demo.organisations[organisation].id,
+  });
+  await acceptAs(people().staff.email);
+  await addSandboxUser(asStaff().ctx, asStaff().actor, { userId: user.id, role: "investigator" });
+  return user.id;
+}
+
+/** Only staff and an org admin manage sandbox users; plain members are refused whatever their role. */
+const sandboxManagers = (status: number, refused: { orgAdmin?: number } = {}): Expected => ({
+  anonymous: 401,
+  sameOrg: 403,
+  otherOrg: 403,
+  orgAdmin: refused.orgAdmin ?? status,
+  staff: status,
+});
 
 const nameOf = (role: Role) =>
   role === "anonymous"
@@ -1155,6 +1198,108 @@ const rows: Row[] = [
     expected: staffOnly(201),
     call: async ({ client }) =>
       client.post(`/api/admin/webhook-deliveries/${await webhookDelivery()}/redeliver`),
+  },
+  // Development environment (sandbox)
+  {
+    route: "GET /api/sandbox/status",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/sandbox/status"),
+  },
+  {
+    route: "GET /api/sandbox/agreement",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/sandbox/agreement"),
+  },
+  {
+    route: "POST /api/sandbox/agreement/accept",
+    expected: signedIn(200),
+    call: async ({ client }) =>
+      client.post("/api/sandbox/agreement/accept", { agreementId: await agreementId() }),
+  },
+  {
+    route: "GET /api/admin/sandbox/agreements",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/admin/sandbox/agreements"),
+  },
+  {
+    route: "POST /api/admin/sandbox/agreements",
+    expected: staffOnly(201),
+    call: ({ client }) =>
+      client.post("/api/admin/sandbox/agreements", { title: unique("Matrix agreement"), body: "Text." }),
+  },
+  {
+    route: "GET /api/admin/sandbox/agreements/:id",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.get(`/api/admin/sandbox/agreements/${(await sandboxAgreementDraft()).id}`),
+  },
+  {
+    route: "PATCH /api/admin/sandbox/agreements/:id",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.patch(`/api/admin/sandbox/agreements/${(await sandboxAgreementDraft()).id}`, {
+        body: "Changed.",
+      }),
+  },
+  {
+    route: "POST /api/admin/sandbox/agreements/:id/publish",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.post(`/api/admin/sandbox/agreements/${(await sandboxAgreementDraft()).id}/publish`),
+  },
+  {
+    route: "GET /api/admin/sandbox/agreements/:id/acceptances",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.get(`/api/admin/sandbox/agreements/${await agreementId()}/acceptances`),
+  },
+  {
+    route: "GET /api/sandbox/users",
+    expected: sandboxManagers(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/users");
+    },
+  },
+  {
+    route: "POST /api/sandbox/users",
+    variant: "a Northwind person",
+    expected: sandboxManagers(201),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.post("/api/sandbox/users", { userId: (await throwawayUser()).id, role: "recruiter" });
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/users/:userId",
+    variant: "a Northwind sandbox user",
+    expected: sandboxManagers(200),
+    call: async ({ client, email }) => {
+      const userId = await sandboxUser();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/users/${userId}`, { role: "pharmacist" });
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/users/:userId",
+    variant: "another organisation's sandbox user",
+    // The Northwind admin is not told that a Contoso person is a sandbox user.
+    expected: sandboxManagers(200, { orgAdmin: 404 }),
+    call: async ({ client, email }) => {
+      const userId = await sandboxUser("contoso");
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/users/${userId}`, { role: "pharmacist" });
+    },
+  },
+  {
+    route: "DELETE /api/sandbox/users/:userId",
+    variant: "a Northwind sandbox user",
+    expected: sandboxManagers(204),
+    call: async ({ client, email }) => {
+      const userId = await sandboxUser();
+      await acceptAs(email);
+      return client.delete(`/api/sandbox/users/${userId}`);
+    },
   },
 ];
 

@@ -9,6 +9,7 @@ import { ensureAnnouncementsChannel } from "../modules/chat/index.js";
 import { submitAccessRequest } from "../modules/desk/access-requests.js";
 import { addComment, openTicket } from "../modules/desk/tickets.js";
 import { seedDemoReleases } from "../modules/releases/demo.js";
+import { seedDemoSandbox } from "../modules/sandbox/demo.js";
 import type { Ctx } from "../platform/context.js";
 import { inTransaction } from "../platform/context.js";
 
@@ -96,7 +97,7 @@ export async function seedDemoCommunity(
   ctx: Ctx,
   onProgress: SeedProgress = () => {},
 ): Promise<DemoCommunity> {
-  const total = demoOrganisations.length + demoPeople.length + 3;
+  const total = demoOrganisations.length + demoPeople.length + 4;
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
 
@@ -150,6 +151,13 @@ export async function seedDemoCommunity(
       fabrikamDev: actorOf(people.fabrikamDev),
     });
     step("chat channels and messages");
+    await seedDemoSandbox(tx, actorOf(people.staff), [
+      { userId: people.northwindAdmin.id, role: "study_coordinator" },
+      { userId: people.northwindMember.id, role: "investigator" },
+      { userId: people.contosoMember.id, role: "study_coordinator" },
+      { userId: people.fabrikamDev.id, role: "read_only" },
+    ]);
+    step("development environment agreement and users");
     return { organisations: orgs, people };
   });
 }

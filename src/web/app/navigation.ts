@@ -38,6 +38,17 @@ export function areasFor(me: Me): AreaSection[] {
           description: "What changed in each version, with GA and preview features.",
           action: "Read the release notes",
         },
+        ...(me.isStaff || me.organisation.kind !== "vendor"
+          ? [
+              {
+                to: "/sandbox",
+                label: "Development environment",
+                description:
+                  "The shared sandbox of the newest features: its agreement, your role and your users.",
+                action: "Open the sandbox",
+              },
+            ]
+          : []),
         {
           to: "/invitations",
           label: "Invitations",
@@ -92,6 +103,12 @@ export function areasFor(me: Me): AreaSection[] {
           label: "Webhooks",
           description: "Slack-compatible webhooks told of each release, and their delivery logs.",
           action: "Manage webhooks",
+        },
+        {
+          to: "/admin/sandbox-agreement",
+          label: "Sandbox agreement",
+          description: "Draft and publish the development environment's agreement; see who accepted.",
+          action: "Edit the agreement",
         },
       ],
     });

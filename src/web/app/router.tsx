@@ -18,6 +18,8 @@ import { AdminReleasesPage } from "../features/releases/AdminReleasesPage.js";
 import { ReleaseEditorPage } from "../features/releases/ReleaseEditorPage.js";
 import { ReleasePage, ReleasesPage } from "../features/releases/ReleasesPage.js";
 import { WebhooksPage } from "../features/releases/WebhooksPage.js";
+import { AdminAgreementPage } from "../features/sandbox/AdminAgreementPage.js";
+import { SandboxAgreementPage, SandboxPage } from "../features/sandbox/SandboxPage.js";
 import { RequireSignedIn, RequireStaff } from "./gates.js";
 import { HomePage } from "./HomePage.js";
 import { NotFoundPage, RouteErrorPage } from "./NotFoundPage.js";
@@ -46,6 +48,8 @@ export const router = createBrowserRouter([
           { path: "desk", element: <DeskPage /> },
           { path: "desk/new", element: <NewTicketPage /> },
           { path: "desk/tickets/:id", element: <TicketPage /> },
+          { path: "sandbox", element: <SandboxPage /> },
+          { path: "sandbox/agreement", element: <SandboxAgreementPage /> },
           {
             path: "admin",
             element: <RequireStaff />,
@@ -59,6 +63,7 @@ export const router = createBrowserRouter([
               { path: "releases/new", element: <ReleaseEditorPage /> },
               { path: "releases/:id", element: <ReleaseEditorPage /> },
               { path: "webhooks", element: <WebhooksPage /> },
+              { path: "sandbox-agreement", element: <AdminAgreementPage /> },
             ],
           },
         ],

@@ -1,7 +1,7 @@
 import { Box, Button, Checkbox, Input, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { hasLength, isNotEmpty, useForm } from "@mantine/form";
 import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { useFormSubmit } from "../../app/forms.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { notifyFailure } from "../../app/notify.js";
@@ -38,9 +38,12 @@ export function NewTicketPage() {
   const me = useSignedInMe();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  // `?type=dev_environment_question` (the sandbox's "ask the service desk" link) preselects the type.
+  const [searchParams] = useSearchParams();
+  const requestedType = searchParams.get("type");
   const form = useForm<NewTicket>({
     initialValues: {
-      type: "support_question",
+      type: typeOptions.find((option) => option.value === requestedType)?.value ?? "support_question",
       subject: "",
       description: "",
       sharedWithOrganisation: false,
