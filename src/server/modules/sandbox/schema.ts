@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../db/columns.js";
 
 export const agreementStatuses = ["draft", "published"] as const;
@@ -62,4 +72,101 @@ export const sandboxUsers = pgTable(
     removedBy: uuid("removed_by"),
   },
   (t) => [primaryKey({ columns: [t.userId] })],
+);
+
+export const studyPhases = ["I", "Ia", "Ib", "I/II", "IIa"] as const;
+export type StudyPhase = (typeof studyPhases)[number];
+export const studyStatuses = ["design", "active", "closed"] as const;
+export type StudyStatus = (typeof studyStatuses)[number];
+export const epochKinds = ["screening", "treatment", "follow_up"] as const;
+export type EpochKind = (typeof epochKinds)[number];
+
+/** A study in the shared sandbox: everyone there sees it, its owning organisation maintains it. */
+export const studies = pgTable("studies", {
+  id: id(),
+  protocolNumber: text("protocol_number").notNull().unique(),
+  title: text("title").notNull(),
+  sponsor: text("sponsor").notNull(),
+  phase: text("phase").$type<StudyPhase>().notNull(),
+  status: text("status").$type<StudyStatus>().notNull().default("design"),
+  organisationId: uuid("organisation_id").notNull(),
+  plannedEnrolment: integer("planned_enrolment").notNull(),
+  createdBy: uuid("created_by").notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Screening, treatment and follow-up, each a span of study days. */
+export const studyEpochs = pgTable(
+  "study_epochs",
+  {
+    id: id(),
+    studyId: uuid("study_id")
+      .notNull()
+      .references(() => studies.id),
+    kind: text("kind").$type<EpochKind>().notNull(),
+    startDay: integer("start_day").notNull(),
+    endDay: integer("end_day").notNull(),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+  },
+  (t) => [index("study_epochs_study_idx").on(t.studyId)],
+);
+
+export const studyCohorts = pgTable(
+  "study_cohorts",
+  {
+    id: id(),
+    studyId: uuid("study_id")
+      .notNull()
+      .references(() => studies.id),
+    name: text("name").notNull(),
+    plannedSize: integer("planned_size").notNull(),
+    dose: text("dose").notNull(),
+    position: integer("position").notNull(),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+  },
+  (t) => [index("study_cohorts_study_idx").on(t.studyId, t.position)],
+);
+
+/** The schedule: a named visit on a study day, with its allowed window either side. */
+export const studyEvents = pgTable(
+  "study_events",
+  {
+    id: id(),
+    studyId: uuid("study_id")
+      .notNull()
+      .references(() => studies.id),
+    name: text("name").notNull(),
+    dayOffset: integer("day_offset").notNull(),
+    windowDays: integer("window_days").notNull().default(0),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+  },
+  (t) => [index("study_events_study_idx").on(t.studyId, t.dayOffset)],
+);
+
+/**
+ * The sandbox audit trail: every create, change and removal of sandbox clinical data, field by
+ * field, with old and new value and the reason given. Rows are never updated or deleted.
+ */
+export const sandboxAudit = pgTable(
+  "sandbox_audit",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid("actor_id").notNull(),
+    actorEmail: text("actor_email").notNull(),
+    action: text("action").$type<"create" | "update" | "remove">().notNull(),
+    recordType: text("record_type").notNull(),
+    recordId: uuid("record_id").notNull(),
+    /** The study a record belongs to, so a study's whole trail reads in one query. */
+    studyId: uuid("study_id"),
+    field: text("field"),
+    oldValue: text("old_value"),
+    newValue: text("new_value"),
+    reason: text("reason"),
+  },
+  (t) => [
+    index("sandbox_audit_record_idx").on(t.recordType, t.recordId),
+    index("sandbox_audit_study_idx").on(t.studyId, t.id),
+  ],
 );
