@@ -24,6 +24,7 @@ import { createDraft, publishRelease, type ReleaseInput } from "./modules/releas
 import { createWebhook, enqueueDeliveries, listDeliveries } from "./modules/releases/webhooks.js";
 import { currentAgreement } from "./modules/sandbox/access.js";
 import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
+import { addCohort, addEpoch, addEvent, asSeeder, createStudy } from "./modules/sandbox/studies.js";
 import { addSandboxUser } from "./modules/sandbox/users.js";
 import { startSession } from "./platform/auth/sessions.js";
 import type { Ctx } from "./platform/context.js";
@@ -383,6 +384,41 @@ const sandboxManagers = (status: number, refused: { orgAdmin?: number } = {}): E
   orgAdmin: refused.orgAdmin ?? status,
   staff: status,
 });
+
+/**
+ * Studies: every sandbox user reads (all four signed-in callers are sandbox users); the Northwind org
+ * admin is Northwind's study coordinator, the same-organisation member an investigator (reads only), the
+ * Contoso member Contoso's coordinator (adds Contoso studies, cannot change Northwind's).
+ */
+const sandboxReaders = (status: number): Expected => signedIn(status);
+const northwindStudyWriters = (status: number): Expected => ({
+  anonymous: 401,
+  sameOrg: 403,
+  otherOrg: 403,
+  orgAdmin: status,
+  staff: status,
+});
+
+/** A fresh Northwind study in design with one epoch, cohort and event, made by its coordinator. */
+async function northwindStudy() {
+  const nora = asSeeder(actorOf(people().northwindAdmin));
+  const ctx = { ...ctxAs(people().northwindAdmin), actor: nora };
+  const study = await createStudy(ctx, nora, {
+    protocolNumber: unique("MX").toUpperCase(),
+    title: "Matrix study",
+    sponsor: "Matrix Pharma",
+    phase: "I",
+    plannedEnrolment: 8,
+  });
+  await addEpoch(ctx, nora, study.id, { kind: "treatment", startDay: 1, endDay: 3 });
+  await addCohort(ctx, nora, study.id, { name: "Cohort 1", plannedSize: 4, dose: "1 mg" });
+  const full = await addEvent(ctx, nora, study.id, { name: "Dosing", dayOffset: 1, windowDays: 0 });
+  const [epoch] = full.epochs;
+  const [cohort] = full.cohorts;
+  const [event] = full.events;
+  if (!epoch || !cohort || !event) throw new Error("the matrix study has no design");
+  return { id: study.id, epochId: epoch.id, cohortId: cohort.id, eventId: event.id };
+}
 
 const nameOf = (role: Role) =>
   role === "anonymous"
@@ -1299,6 +1335,154 @@ const rows: Row[] = [
       const userId = await sandboxUser();
       await acceptAs(email);
       return client.delete(`/api/sandbox/users/${userId}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/studies",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/studies?status=design");
+    },
+  },
+  {
+    route: "POST /api/sandbox/studies",
+    // Contoso's coordinator adds a Contoso study; the investigator adds none.
+    expected: { anonymous: 401, sameOrg: 403, otherOrg: 201, orgAdmin: 201, staff: 201 },
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.post("/api/sandbox/studies", {
+        protocolNumber: unique("MX-NEW"),
+        title: "Matrix study",
+        sponsor: "Matrix Pharma",
+        phase: "Ia",
+        plannedEnrolment: 12,
+      });
+    },
+  },
+  {
+    route: "GET /api/sandbox/studies/:id",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/studies/${study.id}`);
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/studies/:id",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/studies/${study.id}`, { title: "Renamed matrix study" });
+    },
+  },
+  {
+    route: "POST /api/sandbox/studies/:id/epochs",
+    expected: northwindStudyWriters(201),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.post(`/api/sandbox/studies/${study.id}/epochs`, {
+        kind: "follow_up",
+        startDay: 4,
+        endDay: 10,
+      });
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/studies/:id/epochs/:itemId",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/studies/${study.id}/epochs/${study.epochId}`, { endDay: 5 });
+    },
+  },
+  {
+    route: "DELETE /api/sandbox/studies/:id/epochs/:itemId",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.delete(`/api/sandbox/studies/${study.id}/epochs/${study.epochId}`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/studies/:id/cohorts",
+    expected: northwindStudyWriters(201),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.post(`/api/sandbox/studies/${study.id}/cohorts`, {
+        name: "Cohort 2",
+        plannedSize: 4,
+        dose: "3 mg",
+      });
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/studies/:id/cohorts/:itemId",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/studies/${study.id}/cohorts/${study.cohortId}`, { plannedSize: 6 });
+    },
+  },
+  {
+    route: "DELETE /api/sandbox/studies/:id/cohorts/:itemId",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.delete(`/api/sandbox/studies/${study.id}/cohorts/${study.cohortId}`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/studies/:id/events",
+    expected: northwindStudyWriters(201),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.post(`/api/sandbox/studies/${study.id}/events`, { name: "Follow-up", dayOffset: 7 });
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/studies/:id/events/:itemId",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/studies/${study.id}/events/${study.eventId}`, { windowDays: 1 });
+    },
+  },
+  {
+    route: "DELETE /api/sandbox/studies/:id/events/:itemId",
+    expected: northwindStudyWriters(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.delete(`/api/sandbox/studies/${study.id}/events/${study.eventId}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/audit",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/audit?studyId=${study.id}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/audit.csv",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const study = await northwindStudy();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/audit.csv?studyId=${study.id}`);
     },
   },
 ];

@@ -151,13 +151,18 @@ export async function seedDemoCommunity(
       fabrikamDev: actorOf(people.fabrikamDev),
     });
     step("chat channels and messages");
-    await seedDemoSandbox(tx, actorOf(people.staff), [
-      { userId: people.northwindAdmin.id, role: "study_coordinator" },
-      { userId: people.northwindMember.id, role: "investigator" },
-      { userId: people.contosoMember.id, role: "study_coordinator" },
-      { userId: people.fabrikamDev.id, role: "read_only" },
-    ]);
-    step("development environment agreement and users");
+    await seedDemoSandbox(
+      tx,
+      actorOf(people.staff),
+      [
+        { userId: people.northwindAdmin.id, role: "study_coordinator" },
+        { userId: people.northwindMember.id, role: "investigator" },
+        { userId: people.contosoMember.id, role: "study_coordinator" },
+        { userId: people.fabrikamDev.id, role: "read_only" },
+      ],
+      { northwind: actorOf(people.northwindAdmin), contoso: actorOf(people.contosoMember) },
+    );
+    step("development environment agreement, users and studies");
     return { organisations: orgs, people };
   });
 }

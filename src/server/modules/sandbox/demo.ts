@@ -2,6 +2,7 @@ import type { Actor, Ctx } from "../../platform/context.js";
 import { createAgreementDraft, publishAgreement } from "./agreement.js";
 import type { SandboxRole } from "./schema.js";
 import { sandboxUsers } from "./schema.js";
+import { addCohort, addEpoch, addEvent, asSeeder, createStudy, updateStudy } from "./studies.js";
 
 export const DEMO_AGREEMENT_TITLE = "Access and Use Agreement — community development environment";
 
@@ -27,11 +28,63 @@ export const DEMO_AGREEMENT_BODY = [
   "- **Ask before touching what is not yours.** If you have a question about a configuration you did not make, ask the service desk (a development environment question) rather than changing it.",
 ].join("\n");
 
-/** The demo sandbox: agreement version 1 in force, four people with roles, and nobody has accepted yet. */
+export const DEMO_STUDY_NORTHWIND = "NW-101";
+export const DEMO_STUDY_CONTOSO = "CT-204";
+
+/**
+ * Two studies, made by their organisations' study coordinators through the study service (so the
+ * sandbox audit trail starts with their creation): Northwind's NW-101, active with three epochs, two
+ * cohorts and a five-visit schedule, and Contoso's CT-204, still in design with one cohort and no events.
+ */
+async function seedDemoStudies(ctx: Ctx, coordinators: { northwind: Actor; contoso: Actor }): Promise<void> {
+  const nora = asSeeder(coordinators.northwind);
+  const noraCtx: Ctx = { ...ctx, actor: nora };
+  const nw = await createStudy(noraCtx, nora, {
+    protocolNumber: DEMO_STUDY_NORTHWIND,
+    title: "First-in-human single ascending dose of NWX-12",
+    sponsor: "Northwind Therapeutics",
+    phase: "I",
+    plannedEnrolment: 16,
+  });
+  for (const epoch of [
+    { kind: "screening", startDay: -28, endDay: -1 },
+    { kind: "treatment", startDay: 1, endDay: 3 },
+    { kind: "follow_up", startDay: 4, endDay: 14 },
+  ] as const)
+    await addEpoch(noraCtx, nora, nw.id, epoch);
+  await addCohort(noraCtx, nora, nw.id, { name: "Cohort 1", plannedSize: 8, dose: "10 mg NWX-12 oral" });
+  await addCohort(noraCtx, nora, nw.id, { name: "Cohort 2", plannedSize: 8, dose: "30 mg NWX-12 oral" });
+  for (const event of [
+    { name: "Screening visit", dayOffset: -21, windowDays: 7 },
+    { name: "Dosing", dayOffset: 1, windowDays: 0 },
+    { name: "PK sampling", dayOffset: 2, windowDays: 0 },
+    { name: "Safety follow-up", dayOffset: 7, windowDays: 1 },
+    { name: "End of study visit", dayOffset: 14, windowDays: 2 },
+  ])
+    await addEvent(noraCtx, nora, nw.id, event);
+  await updateStudy(noraCtx, nora, nw.id, { status: "active" });
+
+  const cora = asSeeder(coordinators.contoso);
+  const coraCtx: Ctx = { ...ctx, actor: cora };
+  const ct = await createStudy(coraCtx, cora, {
+    protocolNumber: DEMO_STUDY_CONTOSO,
+    title: "Multiple ascending dose of CTX-7 in healthy volunteers",
+    sponsor: "Contoso Pharma",
+    phase: "Ib",
+    plannedEnrolment: 24,
+  });
+  await addCohort(coraCtx, cora, ct.id, { name: "Cohort A", plannedSize: 6, dose: "5 mg CTX-7 twice daily" });
+}
+
+/**
+ * The demo sandbox: agreement version 1 in force, four people with roles, nobody has accepted yet,
+ * and, when the coordinators are given, the two demo studies.
+ */
 export async function seedDemoSandbox(
   ctx: Ctx,
   staff: Actor,
   members: { userId: string; role: SandboxRole }[],
+  coordinators?: { northwind: Actor; contoso: Actor },
 ): Promise<void> {
   const staffCtx: Ctx = { ...ctx, actor: staff };
   const draft = await createAgreementDraft(staffCtx, staff, {
@@ -43,4 +96,5 @@ export async function seedDemoSandbox(
     await ctx.db
       .insert(sandboxUsers)
       .values(members.map((member) => ({ userId: member.userId, role: member.role, addedBy: staff.id })));
+  if (coordinators) await seedDemoStudies(ctx, coordinators);
 }

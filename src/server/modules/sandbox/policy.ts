@@ -1,4 +1,5 @@
 import type { Actor } from "../../platform/context.js";
+import type { SandboxRole } from "./schema.js";
 
 /** Staff manage everyone's sandbox access; an org admin manages their own organisation's. */
 export const canManageSandboxUsers = (actor: Actor) => actor.isStaff || actor.isOrgAdmin;
@@ -12,3 +13,25 @@ export const canManageSandboxUser = (actor: Actor, person: { organisation: { id:
 
 /** Only the product team writes and publishes the agreement and reads who accepted it. */
 export const canEditAgreement = (actor: Actor) => actor.isStaff;
+
+/**
+ * Who changes a study: staff, and the owning organisation's study coordinators. Everyone else in the
+ * sandbox reads it. Returns null when allowed, else the reason to give.
+ */
+export function studyChangeRefusal(
+  actor: Actor,
+  role: SandboxRole | "staff",
+  study: { organisationId: string },
+  organisationName: string,
+): string | null {
+  if (role === "staff" || actor.isStaff) return null;
+  if (role !== "study_coordinator")
+    return "Your development environment role can only read studies; study coordinators and the product team change them.";
+  if (study.organisationId !== actor.organisationId)
+    return `This study belongs to ${organisationName}: only its study coordinators and the product team change it. Ask the service desk about configurations you did not make.`;
+  return null;
+}
+
+/** Who adds a study: staff (for any organisation) and study coordinators (for their own). */
+export const canCreateStudy = (role: SandboxRole | "staff") =>
+  role === "staff" || role === "study_coordinator";

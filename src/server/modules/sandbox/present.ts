@@ -1,5 +1,16 @@
 import { renderMarkdown } from "../../platform/markdown.js";
-import type { AgreementStatus, SandboxRole, sandboxAgreements } from "./schema.js";
+import type {
+  AgreementStatus,
+  EpochKind,
+  SandboxRole,
+  StudyPhase,
+  StudyStatus,
+  sandboxAgreements,
+  studies,
+  studyCohorts,
+  studyEpochs,
+  studyEvents,
+} from "./schema.js";
 
 export type AgreementRow = typeof sandboxAgreements.$inferSelect;
 
@@ -82,3 +93,91 @@ export function presentAgreementVersion(
     acceptanceCount,
   };
 }
+
+export type StudyRow = typeof studies.$inferSelect;
+export type EpochRow = typeof studyEpochs.$inferSelect;
+export type CohortRow = typeof studyCohorts.$inferSelect;
+export type EventRow = typeof studyEvents.$inferSelect;
+
+/** A study in lists: its own fields, the owning organisation and how far its design has come. */
+export type StudySummaryView = {
+  id: string;
+  protocolNumber: string;
+  title: string;
+  sponsor: string;
+  phase: StudyPhase;
+  status: StudyStatus;
+  organisation: { id: string; name: string };
+  plannedEnrolment: number;
+  cohortCount: number;
+  eventCount: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type EpochView = { id: string; kind: EpochKind; startDay: number; endDay: number };
+export type CohortView = { id: string; name: string; plannedSize: number; dose: string; position: number };
+export type EventView = { id: string; name: string; dayOffset: number; windowDays: number };
+
+/** One study with its design (removed epochs, cohorts and events left out) and whether the caller may change it. */
+export type StudyView = StudySummaryView & {
+  canEdit: boolean;
+  epochs: EpochView[];
+  cohorts: CohortView[];
+  events: EventView[];
+};
+
+export type SandboxAuditView = {
+  id: number;
+  at: string;
+  actor: { id: string; email: string };
+  action: "create" | "update" | "remove";
+  recordType: string;
+  recordId: string;
+  studyId: string | null;
+  field: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  reason: string | null;
+};
+
+export function presentStudySummary(
+  row: StudyRow,
+  organisation: { id: string; name: string },
+  counts: { cohortCount: number; eventCount: number },
+): StudySummaryView {
+  return {
+    id: row.id,
+    protocolNumber: row.protocolNumber,
+    title: row.title,
+    sponsor: row.sponsor,
+    phase: row.phase,
+    status: row.status,
+    organisation,
+    plannedEnrolment: row.plannedEnrolment,
+    cohortCount: counts.cohortCount,
+    eventCount: counts.eventCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export const presentEpoch = (row: EpochRow): EpochView => ({
+  id: row.id,
+  kind: row.kind,
+  startDay: row.startDay,
+  endDay: row.endDay,
+});
+export const presentCohort = (row: CohortRow): CohortView => ({
+  id: row.id,
+  name: row.name,
+  plannedSize: row.plannedSize,
+  dose: row.dose,
+  position: row.position,
+});
+export const presentEvent = (row: EventRow): EventView => ({
+  id: row.id,
+  name: row.name,
+  dayOffset: row.dayOffset,
+  windowDays: row.windowDays,
+});

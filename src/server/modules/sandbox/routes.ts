@@ -14,7 +14,23 @@ import {
   publishAgreement,
   updateAgreementDraft,
 } from "./agreement.js";
-import { agreementStatuses, sandboxRoles } from "./schema.js";
+import { listSandboxAudit, sandboxAuditCsv } from "./sandbox-audit.js";
+import { agreementStatuses, epochKinds, sandboxRoles, studyPhases, studyStatuses } from "./schema.js";
+import {
+  addCohort,
+  addEpoch,
+  addEvent,
+  createStudy,
+  getStudy,
+  listStudies,
+  removeCohort,
+  removeEpoch,
+  removeEvent,
+  updateCohort,
+  updateEpoch,
+  updateEvent,
+  updateStudy,
+} from "./studies.js";
 import { addSandboxUser, changeSandboxRole, listSandboxUsers, removeSandboxUser } from "./users.js";
 
 // --- input ---
@@ -38,6 +54,136 @@ const roleField = z.enum(sandboxRoles, {
 });
 const userIdField = z.uuid({ error: "Choose a person." });
 const userIdParam = z.object({ userId: z.uuid({ error: "Not a valid id." }) });
+
+// studies
+
+const text = (what: string, maxLength: number) =>
+  z
+    .string({ error: `Enter ${what}.` })
+    .trim()
+    .min(1, `Enter ${what}.`)
+    .max(maxLength, `Use at most ${maxLength} characters.`);
+const wholeNumber = (message: string, min: number, maxValue: number) =>
+  z
+    .number({ error: message })
+    .int(message)
+    .min(min, message)
+    .max(maxValue, `Use at most ${maxValue.toLocaleString("en")}.`);
+const protocolNumberField = text("the protocol number", 40)
+  .toUpperCase()
+  .regex(/^[A-Z0-9][A-Z0-9._/-]*$/, "Use letters, digits, dots, dashes, slashes or underscores.");
+const phaseField = z.enum(studyPhases, { error: "Choose a phase: I, Ia, Ib, I/II or IIa." });
+const statusField = z.enum(studyStatuses, { error: "Choose a status: design, active or closed." });
+const plannedEnrolmentField = wholeNumber("Plan at least 1 participant (a whole number).", 1, 100_000);
+const reasonField = z
+  .string({ error: "Give a reason." })
+  .trim()
+  .max(1000, "Use at most 1,000 characters.")
+  .optional();
+const studyInput = z.object({
+  protocolNumber: protocolNumberField,
+  title: text("a title", 300),
+  sponsor: text("the sponsor", 200),
+  phase: phaseField,
+  plannedEnrolment: plannedEnrolmentField,
+  organisationId: z.uuid({ error: "Choose an organisation." }).optional(),
+});
+const studyChanges = z
+  .object({
+    protocolNumber: protocolNumberField.optional(),
+    title: text("a title", 300).optional(),
+    sponsor: text("the sponsor", 200).optional(),
+    phase: phaseField.optional(),
+    plannedEnrolment: plannedEnrolmentField.optional(),
+    status: statusField.optional(),
+    reason: reasonField,
+  })
+  .refine(
+    ({ reason: _reason, ...changes }) => Object.values(changes).some((value) => value !== undefined),
+    "Say what to change.",
+  );
+const dayField = (what: string) => wholeNumber(`Enter the ${what} as a whole study day.`, -10_000, 10_000);
+const epochKindField = z.enum(epochKinds, { error: "Choose an epoch: screening, treatment or follow-up." });
+const epochInput = z
+  .object({
+    kind: epochKindField,
+    startDay: dayField("start day"),
+    endDay: dayField("end day"),
+    reason: reasonField,
+  })
+  .refine((epoch) => epoch.startDay <= epoch.endDay, {
+    message: "End on or after the start day.",
+    path: ["endDay"],
+  });
+const epochChanges = z
+  .object({
+    kind: epochKindField.optional(),
+    startDay: dayField("start day").optional(),
+    endDay: dayField("end day").optional(),
+    reason: reasonField,
+  })
+  .refine(
+    (epoch) => epoch.kind !== undefined || epoch.startDay !== undefined || epoch.endDay !== undefined,
+    "Say what to change.",
+  );
+const plannedSizeField = wholeNumber("Plan at least 1 participant (a whole number).", 1, 10_000);
+const cohortInput = z.object({
+  name: text("a name", 120),
+  plannedSize: plannedSizeField,
+  dose: text("the dose", 120),
+  reason: reasonField,
+});
+const cohortChanges = z
+  .object({
+    name: text("a name", 120).optional(),
+    plannedSize: plannedSizeField.optional(),
+    dose: text("the dose", 120).optional(),
+    reason: reasonField,
+  })
+  .refine(
+    (cohort) => cohort.name !== undefined || cohort.plannedSize !== undefined || cohort.dose !== undefined,
+    "Say what to change.",
+  );
+const windowField = wholeNumber("Enter a window of 0 or more whole days.", 0, 365);
+const eventInput = z.object({
+  name: text("a name", 120),
+  dayOffset: dayField("day"),
+  windowDays: windowField.default(0),
+  reason: reasonField,
+});
+const eventChanges = z
+  .object({
+    name: text("a name", 120).optional(),
+    dayOffset: dayField("day").optional(),
+    windowDays: windowField.optional(),
+    reason: reasonField,
+  })
+  .refine(
+    (event) => event.name !== undefined || event.dayOffset !== undefined || event.windowDays !== undefined,
+    "Say what to change.",
+  );
+const studyFilters = z.object({
+  status: statusField.optional(),
+  phase: phaseField.optional(),
+  organisationId: z.uuid({ error: "Not a valid organisation id." }).optional(),
+  q: z.string().trim().max(200, "Use at most 200 characters.").optional(),
+});
+const studyItemParams = z.object({
+  id: z.uuid({ error: "Not a valid id." }),
+  itemId: z.uuid({ error: "Not a valid id." }),
+});
+const removalQuery = z.object({ reason: reasonField });
+const auditQuery = z.object({
+  recordType: z.string().trim().max(40, "Use at most 40 characters.").optional(),
+  recordId: z.uuid({ error: "Not a valid record id." }).optional(),
+  studyId: z.uuid({ error: "Not a valid study id." }).optional(),
+});
+
+/** The body without its reason, which is recorded with the change but is not a field of the record. */
+function split<T extends { reason?: string | undefined }>(body: T): [Omit<T, "reason">, string | undefined] {
+  const { reason, ...rest } = body;
+  return [rest, reason];
+}
 
 // --- output ---
 
@@ -90,6 +236,53 @@ const statusSchema = z.object({
   agreement: z.object({ id: z.string(), version: z.number() }).nullable(),
   accepted: z.boolean(),
   canManageUsers: z.boolean(),
+});
+
+const organisationRefOut = z.object({ id: z.string(), name: z.string() });
+const studySummarySchema = z.object({
+  id: z.string(),
+  protocolNumber: z.string(),
+  title: z.string(),
+  sponsor: z.string(),
+  phase: z.enum(studyPhases),
+  status: z.enum(studyStatuses),
+  organisation: organisationRefOut,
+  plannedEnrolment: z.number(),
+  cohortCount: z.number(),
+  eventCount: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const studySchema = studySummarySchema.extend({
+  canEdit: z.boolean(),
+  epochs: z.array(
+    z.object({ id: z.string(), kind: z.enum(epochKinds), startDay: z.number(), endDay: z.number() }),
+  ),
+  cohorts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      plannedSize: z.number(),
+      dose: z.string(),
+      position: z.number(),
+    }),
+  ),
+  events: z.array(
+    z.object({ id: z.string(), name: z.string(), dayOffset: z.number(), windowDays: z.number() }),
+  ),
+});
+const auditEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.object({ id: z.string(), email: z.string() }),
+  action: z.enum(["create", "update", "remove"]),
+  recordType: z.string(),
+  recordId: z.string(),
+  studyId: z.string().nullable(),
+  field: z.string().nullable(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  reason: z.string().nullable(),
 });
 
 /** The community development environment: its agreement, its users and the status the web app reads. */
@@ -234,4 +427,167 @@ export function registerSandboxRoutes(scope: FastifyInstance, deps: RouteDeps): 
       return reply.status(204).send();
     },
   );
+
+  // --- studies ---
+
+  app.get(
+    "/api/sandbox/studies",
+    {
+      schema: {
+        tags,
+        querystring: studyFilters,
+        response: { 200: z.object({ studies: z.array(studySummarySchema) }) },
+      },
+    },
+    async (request) => ({
+      studies: await listStudies(contextOf(request, deps), requireActor(request), request.query),
+    }),
+  );
+
+  app.post(
+    "/api/sandbox/studies",
+    { schema: { tags, body: studyInput, response: { 201: studySchema } } },
+    async (request, reply) => {
+      const study = await createStudy(contextOf(request, deps), requireActor(request), request.body);
+      return reply.status(201).send(study);
+    },
+  );
+
+  app.get(
+    "/api/sandbox/studies/:id",
+    { schema: { tags, params: idParam, response: { 200: studySchema } } },
+    async (request) => getStudy(contextOf(request, deps), requireActor(request), request.params.id),
+  );
+
+  app.patch(
+    "/api/sandbox/studies/:id",
+    { schema: { tags, params: idParam, body: studyChanges, response: { 200: studySchema } } },
+    async (request) => {
+      const [changes, reason] = split(request.body);
+      return updateStudy(contextOf(request, deps), requireActor(request), request.params.id, changes, reason);
+    },
+  );
+
+  app.post(
+    "/api/sandbox/studies/:id/epochs",
+    { schema: { tags, params: idParam, body: epochInput, response: { 201: studySchema } } },
+    async (request, reply) => {
+      const [input, reason] = split(request.body);
+      const study = await addEpoch(
+        contextOf(request, deps),
+        requireActor(request),
+        request.params.id,
+        input,
+        reason,
+      );
+      return reply.status(201).send(study);
+    },
+  );
+  app.patch(
+    "/api/sandbox/studies/:id/epochs/:itemId",
+    { schema: { tags, params: studyItemParams, body: epochChanges, response: { 200: studySchema } } },
+    async (request) => {
+      const [changes, reason] = split(request.body);
+      const { id, itemId } = request.params;
+      return updateEpoch(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
+    },
+  );
+  app.delete(
+    "/api/sandbox/studies/:id/epochs/:itemId",
+    { schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } } },
+    async (request) => {
+      const { id, itemId } = request.params;
+      return removeEpoch(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
+    },
+  );
+
+  app.post(
+    "/api/sandbox/studies/:id/cohorts",
+    { schema: { tags, params: idParam, body: cohortInput, response: { 201: studySchema } } },
+    async (request, reply) => {
+      const [input, reason] = split(request.body);
+      const study = await addCohort(
+        contextOf(request, deps),
+        requireActor(request),
+        request.params.id,
+        input,
+        reason,
+      );
+      return reply.status(201).send(study);
+    },
+  );
+  app.patch(
+    "/api/sandbox/studies/:id/cohorts/:itemId",
+    { schema: { tags, params: studyItemParams, body: cohortChanges, response: { 200: studySchema } } },
+    async (request) => {
+      const [changes, reason] = split(request.body);
+      const { id, itemId } = request.params;
+      return updateCohort(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
+    },
+  );
+  app.delete(
+    "/api/sandbox/studies/:id/cohorts/:itemId",
+    { schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } } },
+    async (request) => {
+      const { id, itemId } = request.params;
+      return removeCohort(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
+    },
+  );
+
+  app.post(
+    "/api/sandbox/studies/:id/events",
+    { schema: { tags, params: idParam, body: eventInput, response: { 201: studySchema } } },
+    async (request, reply) => {
+      const [input, reason] = split(request.body);
+      const study = await addEvent(
+        contextOf(request, deps),
+        requireActor(request),
+        request.params.id,
+        input,
+        reason,
+      );
+      return reply.status(201).send(study);
+    },
+  );
+  app.patch(
+    "/api/sandbox/studies/:id/events/:itemId",
+    { schema: { tags, params: studyItemParams, body: eventChanges, response: { 200: studySchema } } },
+    async (request) => {
+      const [changes, reason] = split(request.body);
+      const { id, itemId } = request.params;
+      return updateEvent(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
+    },
+  );
+  app.delete(
+    "/api/sandbox/studies/:id/events/:itemId",
+    { schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } } },
+    async (request) => {
+      const { id, itemId } = request.params;
+      return removeEvent(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
+    },
+  );
+
+  // --- the sandbox audit trail ---
+
+  app.get(
+    "/api/sandbox/audit",
+    {
+      schema: {
+        tags,
+        querystring: auditQuery,
+        response: { 200: z.object({ entries: z.array(auditEntrySchema) }) },
+      },
+    },
+    async (request) => ({
+      entries: await listSandboxAudit(contextOf(request, deps), requireActor(request), request.query),
+    }),
+  );
+
+  app.get("/api/sandbox/audit.csv", { schema: { tags, querystring: auditQuery } }, async (request, reply) => {
+    const entries = await listSandboxAudit(contextOf(request, deps), requireActor(request), request.query);
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="sandbox-audit.csv"')
+      .send(sandboxAuditCsv(entries));
+  });
 }
