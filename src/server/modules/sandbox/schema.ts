@@ -170,3 +170,50 @@ export const sandboxAudit = pgTable(
     index("sandbox_audit_study_idx").on(t.studyId, t.id),
   ],
 );
+
+export const recruitmentStatuses = [
+  "prospect",
+  "screening",
+  "eligible",
+  "enrolled",
+  "ineligible",
+  "withdrawn",
+] as const;
+export type RecruitmentStatus = (typeof recruitmentStatuses)[number];
+export const sexes = ["female", "male"] as const;
+export type Sex = (typeof sexes)[number];
+
+/**
+ * The Phase 1 volunteer database of the sandbox. Every row is synthetic or obfuscated: each write
+ * passes the PHI guard. BMI is derived from height and weight, never typed.
+ */
+export const volunteers = pgTable(
+  "volunteers",
+  {
+    id: id(),
+    displayId: text("display_id").notNull().unique(),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    sex: text("sex").$type<Sex>().notNull(),
+    dateOfBirth: date("date_of_birth", { mode: "string" }).notNull(),
+    email: text("email"),
+    phone: text("phone"),
+    region: text("region").notNull(),
+    heightCm: integer("height_cm").notNull(),
+    weightKg: real("weight_kg").notNull(),
+    bmi: real("bmi").notNull(),
+    smoker: boolean("smoker").notNull().default(false),
+    recruitmentStatus: text("recruitment_status").$type<RecruitmentStatus>().notNull().default("prospect"),
+    medicalHistory: text("medical_history").notNull().default(""),
+    organisationId: uuid("organisation_id"),
+    createdBy: uuid("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("volunteers_status_idx").on(t.recruitmentStatus),
+    index("volunteers_bmi_idx").on(t.bmi),
+    index("volunteers_dob_idx").on(t.dateOfBirth),
+  ],
+);
