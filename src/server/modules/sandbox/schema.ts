@@ -1,10 +1,13 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
+  date,
   index,
   integer,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
