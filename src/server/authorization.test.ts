@@ -26,6 +26,7 @@ import { currentAgreement } from "./modules/sandbox/access.js";
 import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
 import { addCohort, addEpoch, addEvent, asSeeder, createStudy } from "./modules/sandbox/studies.js";
 import { addSandboxUser } from "./modules/sandbox/users.js";
+import { createVolunteer } from "./modules/sandbox/volunteers.js";
 import { startSession } from "./platform/auth/sessions.js";
 import type { Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";
@@ -398,6 +399,40 @@ const northwindStudyWriters = (status: number): Expected => ({
   orgAdmin: status,
   staff: status,
 });
+
+/**
+ * Volunteers: every sandbox user reads; staff, study coordinators (the Northwind org admin, the Contoso
+ * member) and recruiters write, the investigator (same-organisation member) only reads.
+ */
+const volunteerWriters = (status: number): Expected => ({
+  anonymous: 401,
+  sameOrg: 403,
+  otherOrg: status,
+  orgAdmin: status,
+  staff: status,
+});
+
+const matrixVolunteerInput = () => ({
+  firstName: "Matty",
+  lastName: "Matrix",
+  sex: "male" as const,
+  dateOfBirth: "1990-05-17",
+  email: "matty.matrix@example.com",
+  region: "Texas, US",
+  heightCm: 180,
+  weightKg: 75,
+});
+
+/** A fresh prospect volunteer, added by staff. */
+async function matrixVolunteer(): Promise<string> {
+  const seeder = asSeeder(asStaff().actor);
+  const volunteer = await createVolunteer(
+    { ...asStaff().ctx, actor: seeder },
+    seeder,
+    matrixVolunteerInput(),
+  );
+  return volunteer.id;
+}
 
 /** A fresh Northwind study in design with one epoch, cohort and event, made by its coordinator. */
 async function northwindStudy() {
@@ -1465,6 +1500,49 @@ const rows: Row[] = [
       const study = await northwindStudy();
       await acceptAs(email);
       return client.delete(`/api/sandbox/studies/${study.id}/events/${study.eventId}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/volunteers",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/volunteers?status=prospect&limit=5");
+    },
+  },
+  {
+    route: "POST /api/sandbox/volunteers",
+    expected: volunteerWriters(201),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.post("/api/sandbox/volunteers", matrixVolunteerInput());
+    },
+  },
+  {
+    route: "GET /api/sandbox/volunteers/:id",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const id = await matrixVolunteer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/volunteers/${id}?display=id`);
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/volunteers/:id",
+    expected: volunteerWriters(200),
+    call: async ({ client, email }) => {
+      const id = await matrixVolunteer();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/volunteers/${id}`, { weightKg: 72 });
+    },
+  },
+  {
+    route: "DELETE /api/sandbox/volunteers/:id",
+    expected: volunteerWriters(204),
+    call: async ({ client, email }) => {
+      const id = await matrixVolunteer();
+      await acceptAs(email);
+      return client.delete(`/api/sandbox/volunteers/${id}?reason=Matrix`);
     },
   },
   {

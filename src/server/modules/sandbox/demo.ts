@@ -3,6 +3,8 @@ import { createAgreementDraft, publishAgreement } from "./agreement.js";
 import type { SandboxRole } from "./schema.js";
 import { sandboxUsers } from "./schema.js";
 import { addCohort, addEpoch, addEvent, asSeeder, createStudy, updateStudy } from "./studies.js";
+import { generateVolunteers } from "./synthetic.js";
+import { seedVolunteers } from "./volunteers.js";
 
 export const DEMO_AGREEMENT_TITLE = "Access and Use Agreement — community development environment";
 
@@ -97,4 +99,17 @@ export async function seedDemoSandbox(
       .insert(sandboxUsers)
       .values(members.map((member) => ({ userId: member.userId, role: member.role, addedBy: staff.id })));
   if (coordinators) await seedDemoStudies(ctx, coordinators);
+  await seedDemoVolunteers(ctx, staff);
+}
+
+export const DEMO_VOLUNTEER_COUNT = 200;
+
+/**
+ * The demo volunteer database: 200 synthetic volunteers (fixed seed, so the same every time), added by
+ * staff through the volunteer service's bulk path (PHI guard, validation, audit trail per volunteer).
+ */
+async function seedDemoVolunteers(ctx: Ctx, staff: Actor): Promise<void> {
+  const seeder = asSeeder(staff);
+  const generated = generateVolunteers({ count: DEMO_VOLUNTEER_COUNT, seed: 26 });
+  await seedVolunteers({ ...ctx, actor: seeder }, seeder, generated);
 }

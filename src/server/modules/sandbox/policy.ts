@@ -35,3 +35,13 @@ export function studyChangeRefusal(
 /** Who adds a study: staff (for any organisation) and study coordinators (for their own). */
 export const canCreateStudy = (role: SandboxRole | "staff") =>
   role === "staff" || role === "study_coordinator";
+
+/** Who adds, changes and removes volunteers: staff, study coordinators and recruiters. */
+export const canWriteVolunteers = (role: SandboxRole | "staff") =>
+  role === "staff" || role === "study_coordinator" || role === "recruiter";
+
+export const volunteerDisplays = ["full", "year", "id"] as const;
+export type VolunteerDisplay = (typeof volunteerDisplays)[number];
+
+/** How much of a volunteer a reader sees unless they ask: staff everything, customers the year of birth. */
+export const defaultVolunteerDisplay = (actor: Actor): VolunteerDisplay => (actor.isStaff ? "full" : "year");

@@ -1,8 +1,11 @@
 import { renderMarkdown } from "../../platform/markdown.js";
+import type { VolunteerDisplay } from "./policy.js";
 import type {
   AgreementStatus,
   EpochKind,
+  RecruitmentStatus,
   SandboxRole,
+  Sex,
   StudyPhase,
   StudyStatus,
   sandboxAgreements,
@@ -10,7 +13,9 @@ import type {
   studyCohorts,
   studyEpochs,
   studyEvents,
+  volunteers,
 } from "./schema.js";
+import { ageOn } from "./synthetic.js";
 
 export type AgreementRow = typeof sandboxAgreements.$inferSelect;
 
@@ -181,3 +186,72 @@ export const presentEvent = (row: EventRow): EventView => ({
   dayOffset: row.dayOffset,
   windowDays: row.windowDays,
 });
+
+export type VolunteerRow = typeof volunteers.$inferSelect;
+
+/**
+ * A volunteer as the privacy setting allows: `id` only the display id, sex, age band and status;
+ * `year` everything but the date of birth, of which only the year; `full` everything.
+ */
+export type VolunteerView = {
+  id: string;
+  displayId: string;
+  display: VolunteerDisplay;
+  sex: Sex;
+  ageBand: string;
+  recruitmentStatus: RecruitmentStatus;
+  firstName?: string;
+  lastName?: string;
+  dateOfBirth?: string;
+  yearOfBirth?: number;
+  age?: number;
+  email?: string | null;
+  phone?: string | null;
+  region?: string;
+  heightCm?: number;
+  weightKg?: number;
+  bmi?: number;
+  smoker?: boolean;
+  medicalHistory?: string;
+  createdAt?: string;
+  updatedAt?: string;
+};
+
+/** Ten-year bands from 18, so an id-only view still says roughly how old. */
+export function ageBand(age: number): string {
+  if (age < 25) return "18-24";
+  if (age >= 75) return "75+";
+  const low = Math.floor((age - 25) / 10) * 10 + 25;
+  return `${low}-${low + 9}`;
+}
+
+export function presentVolunteer(row: VolunteerRow, display: VolunteerDisplay, today: string): VolunteerView {
+  const age = ageOn(row.dateOfBirth, today);
+  const base: VolunteerView = {
+    id: row.id,
+    displayId: row.displayId,
+    display,
+    sex: row.sex,
+    ageBand: ageBand(age),
+    recruitmentStatus: row.recruitmentStatus,
+  };
+  if (display === "id") return base;
+  return {
+    ...base,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    ...(display === "full" ? { dateOfBirth: row.dateOfBirth } : {}),
+    yearOfBirth: Number(row.dateOfBirth.slice(0, 4)),
+    age,
+    email: row.email,
+    phone: row.phone,
+    region: row.region,
+    heightCm: row.heightCm,
+    weightKg: row.weightKg,
+    bmi: row.bmi,
+    smoker: row.smoker,
+    medicalHistory: row.medicalHistory,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

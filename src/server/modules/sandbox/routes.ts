@@ -14,8 +14,17 @@ import {
   publishAgreement,
   updateAgreementDraft,
 } from "./agreement.js";
+import { volunteerDisplays } from "./policy.js";
 import { listSandboxAudit, sandboxAuditCsv } from "./sandbox-audit.js";
-import { agreementStatuses, epochKinds, sandboxRoles, studyPhases, studyStatuses } from "./schema.js";
+import {
+  agreementStatuses,
+  epochKinds,
+  recruitmentStatuses,
+  sandboxRoles,
+  sexes,
+  studyPhases,
+  studyStatuses,
+} from "./schema.js";
 import {
   addCohort,
   addEpoch,
@@ -32,6 +41,14 @@ import {
   updateStudy,
 } from "./studies.js";
 import { addSandboxUser, changeSandboxRole, listSandboxUsers, removeSandboxUser } from "./users.js";
+import {
+  createVolunteer,
+  getVolunteer,
+  listVolunteers,
+  MAX_VOLUNTEER_PAGE,
+  removeVolunteer,
+  updateVolunteer,
+} from "./volunteers.js";
 
 // --- input ---
 
@@ -179,6 +196,84 @@ const auditQuery = z.object({
   studyId: z.uuid({ error: "Not a valid study id." }).optional(),
 });
 
+// volunteers (ranges and dates are checked by the service, after the PHI guard, naming the field)
+
+const sexField = z.enum(sexes, { error: "Choose female or male." });
+const recruitmentStatusField = z.enum(recruitmentStatuses, {
+  error: "Choose a status: prospect, screening, eligible, enrolled, ineligible or withdrawn.",
+});
+const dateOfBirthField = z.iso.date({ error: "Enter the date of birth as YYYY-MM-DD." });
+const heightField = z
+  .number({ error: "Enter the height in whole centimetres." })
+  .int("Use whole centimetres.");
+const weightField = z.number({ error: "Enter the weight in kg." });
+const optionalText = (maxLength: number) =>
+  z.string().trim().max(maxLength, `Use at most ${maxLength} characters.`).nullable().optional();
+const volunteerFields = {
+  firstName: text("a first name", 100),
+  lastName: text("a last name", 100),
+  sex: sexField,
+  dateOfBirth: dateOfBirthField,
+  email: optionalText(200),
+  phone: optionalText(50),
+  region: text("a region", 120),
+  heightCm: heightField,
+  weightKg: weightField,
+  smoker: z.boolean({ error: "Say yes or no." }).optional(),
+  recruitmentStatus: recruitmentStatusField.optional(),
+  medicalHistory: z.string().trim().max(5000, "Use at most 5,000 characters.").optional(),
+};
+const volunteerInput = z.object({
+  displayId: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^V\d{6}$/, "Use V and six digits, or leave it empty to have one generated.")
+    .optional(),
+  ...volunteerFields,
+});
+const volunteerChanges = z
+  .object({
+    firstName: volunteerFields.firstName.optional(),
+    lastName: volunteerFields.lastName.optional(),
+    sex: sexField.optional(),
+    dateOfBirth: dateOfBirthField.optional(),
+    email: volunteerFields.email,
+    phone: volunteerFields.phone,
+    region: volunteerFields.region.optional(),
+    heightCm: heightField.optional(),
+    weightKg: weightField.optional(),
+    smoker: volunteerFields.smoker,
+    recruitmentStatus: volunteerFields.recruitmentStatus,
+    medicalHistory: volunteerFields.medicalHistory,
+    reason: reasonField,
+  })
+  .refine(
+    ({ reason: _reason, ...changes }) => Object.values(changes).some((value) => value !== undefined),
+    "Say what to change.",
+  );
+const displayField = z.enum(volunteerDisplays, { error: "Choose a display: full, year or id." }).optional();
+const displayQuery = z.object({ display: displayField });
+const measure = (message: string) => z.coerce.number({ error: message }).min(0, message).max(1000, message);
+const volunteerFilters = z.object({
+  status: recruitmentStatusField.optional(),
+  sex: sexField.optional(),
+  ageMin: z.coerce.number().int("Use whole years.").min(0).max(150).optional(),
+  ageMax: z.coerce.number().int("Use whole years.").min(0).max(150).optional(),
+  bmiMin: measure("Enter a BMI.").optional(),
+  bmiMax: measure("Enter a BMI.").optional(),
+  q: z.string().trim().max(100, "Use at most 100 characters.").optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, "Ask for at least 1.")
+    .max(MAX_VOLUNTEER_PAGE, `Ask for at most ${MAX_VOLUNTEER_PAGE}.`)
+    .optional(),
+  offset: z.coerce.number().int().min(0, "Start at 0 or later.").optional(),
+  cursor: z.string().max(500).optional(),
+  display: displayField,
+});
+
 /** The body without its reason, which is recorded with the change but is not a field of the record. */
 function split<T extends { reason?: string | undefined }>(body: T): [Omit<T, "reason">, string | undefined] {
   const { reason, ...rest } = body;
@@ -283,6 +378,30 @@ const auditEntrySchema = z.object({
   oldValue: z.string().nullable(),
   newValue: z.string().nullable(),
   reason: z.string().nullable(),
+});
+
+const volunteerSchema = z.object({
+  id: z.string(),
+  displayId: z.string(),
+  display: z.enum(volunteerDisplays),
+  sex: z.enum(sexes),
+  ageBand: z.string(),
+  recruitmentStatus: z.enum(recruitmentStatuses),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  dateOfBirth: z.string().optional(),
+  yearOfBirth: z.number().optional(),
+  age: z.number().optional(),
+  email: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  region: z.string().optional(),
+  heightCm: z.number().optional(),
+  weightKg: z.number().optional(),
+  bmi: z.number().optional(),
+  smoker: z.boolean().optional(),
+  medicalHistory: z.string().optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
 });
 
 /** The community development environment: its agreement, its users and the status the web app reads. */
@@ -564,6 +683,89 @@ export function registerSandboxRoutes(scope: FastifyInstance, deps: RouteDeps): 
     async (request) => {
       const { id, itemId } = request.params;
       return removeEvent(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
+    },
+  );
+
+  // --- volunteers ---
+
+  app.get(
+    "/api/sandbox/volunteers",
+    {
+      schema: {
+        tags,
+        querystring: volunteerFilters,
+        response: {
+          200: z.object({
+            volunteers: z.array(volunteerSchema),
+            total: z.number(),
+            nextCursor: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { display, ...filters } = request.query;
+      return listVolunteers(contextOf(request, deps), requireActor(request), filters, { display });
+    },
+  );
+
+  app.post(
+    "/api/sandbox/volunteers",
+    { schema: { tags, querystring: displayQuery, body: volunteerInput, response: { 201: volunteerSchema } } },
+    async (request, reply) => {
+      const volunteer = await createVolunteer(contextOf(request, deps), requireActor(request), request.body, {
+        display: request.query.display,
+      });
+      return reply.status(201).send(volunteer);
+    },
+  );
+
+  app.get(
+    "/api/sandbox/volunteers/:id",
+    { schema: { tags, params: idParam, querystring: displayQuery, response: { 200: volunteerSchema } } },
+    async (request) =>
+      getVolunteer(contextOf(request, deps), requireActor(request), request.params.id, {
+        display: request.query.display,
+      }),
+  );
+
+  app.patch(
+    "/api/sandbox/volunteers/:id",
+    {
+      schema: {
+        tags,
+        params: idParam,
+        querystring: displayQuery,
+        body: volunteerChanges,
+        response: { 200: volunteerSchema },
+      },
+    },
+    async (request) => {
+      const [changes, reason] = split(request.body);
+      return updateVolunteer(
+        contextOf(request, deps),
+        requireActor(request),
+        request.params.id,
+        changes,
+        reason,
+        {
+          display: request.query.display,
+        },
+      );
+    },
+  );
+
+  app.delete(
+    "/api/sandbox/volunteers/:id",
+    { schema: { tags, params: idParam, querystring: removalQuery } },
+    async (request, reply) => {
+      await removeVolunteer(
+        contextOf(request, deps),
+        requireActor(request),
+        request.params.id,
+        request.query.reason,
+      );
+      return reply.status(204).send();
     },
   );
 

@@ -5,7 +5,7 @@ import { requireSandboxAccess } from "./access.js";
 import type { SandboxAuditView } from "./present.js";
 import { sandboxAudit } from "./schema.js";
 
-export type SandboxRecordType = "study" | "study_epoch" | "study_cohort" | "study_event";
+export type SandboxRecordType = "study" | "study_epoch" | "study_cohort" | "study_event" | "volunteer";
 export type SandboxAuditValue = string | number | boolean | null | undefined;
 export type SandboxFieldChange = { field: string; oldValue: SandboxAuditValue; newValue: SandboxAuditValue };
 
@@ -28,19 +28,24 @@ const asText = (value: SandboxAuditValue): string | null =>
  * fields did not change writes nothing.
  */
 export async function recordSandboxChange(ctx: Ctx, change: SandboxChange): Promise<void> {
+  await recordSandboxChanges(ctx, [change]);
+}
+
+/** Many changes' trails at once (seeding), in chunks, with the same rows as one call per change. */
+export async function recordSandboxChanges(ctx: Ctx, changes: SandboxChange[]): Promise<void> {
   const actor = ctx.actor;
   if (!actor) throw new Error("a sandbox change needs an actor");
-  const base = {
-    actorId: actor.id,
-    actorEmail: actor.email,
-    action: change.action,
-    recordType: change.recordType,
-    recordId: change.recordId,
-    studyId: change.studyId,
-    reason: change.reason,
-  };
-  const rows =
-    change.action === "remove"
+  const rows = changes.flatMap((change): (typeof sandboxAudit.$inferInsert)[] => {
+    const base = {
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: change.action,
+      recordType: change.recordType,
+      recordId: change.recordId,
+      studyId: change.studyId,
+      reason: change.reason,
+    };
+    return change.action === "remove"
       ? [{ ...base, field: null, oldValue: null, newValue: null }]
       : change.changes
           .map((c) => ({
@@ -51,7 +56,9 @@ export async function recordSandboxChange(ctx: Ctx, change: SandboxChange): Prom
           }))
           .filter((row) => change.action === "create" || row.oldValue !== row.newValue)
           .filter((row) => change.action !== "create" || row.newValue !== null);
-  if (rows.length > 0) await ctx.db.insert(sandboxAudit).values(rows);
+  });
+  for (let i = 0; i < rows.length; i += 1000)
+    await ctx.db.insert(sandboxAudit).values(rows.slice(i, i + 1000));
 }
 
 /** Every field of a new record, as audit changes (old value null). */

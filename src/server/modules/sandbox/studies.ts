@@ -55,7 +55,7 @@ export function asSeeder(actor: Actor): Actor {
 }
 
 /** The sandbox gate (see requireSandboxAccess), with the seeder's exception. */
-async function gate(ctx: Ctx, actor: Actor): Promise<{ role: SandboxRole | "staff" }> {
+export async function gate(ctx: Ctx, actor: Actor): Promise<{ role: SandboxRole | "staff" }> {
   if (!seeders.has(actor)) return requireSandboxAccess(ctx.db, actor);
   const role = actor.isStaff ? "staff" : await sandboxRoleOf(ctx.db, actor.id);
   if (!role) throw forbidden("The seeding actor is not a development environment user.");
@@ -63,7 +63,7 @@ async function gate(ctx: Ctx, actor: Actor): Promise<{ role: SandboxRole | "staf
 }
 
 /** drizzle wraps the driver's error; PostgreSQL and PGlite both name a unique violation 23505. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if ((e as { code?: unknown }).code === "23505") return true;
   }
