@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
+import type { Actor, Ctx } from "../../platform/context.js";
 import { idParam, typed } from "../../platform/http.js";
 import { sandboxStatus } from "./access.js";
 import {
@@ -15,6 +16,7 @@ import {
   updateAgreementDraft,
 } from "./agreement.js";
 import { volunteerDisplays } from "./policy.js";
+import type { StudyView } from "./present.js";
 import { listSandboxAudit, sandboxAuditCsv } from "./sandbox-audit.js";
 import {
   agreementStatuses,
@@ -587,102 +589,98 @@ export function registerSandboxRoutes(scope: FastifyInstance, deps: RouteDeps): 
     },
   );
 
-  app.post(
-    "/api/sandbox/studies/:id/epochs",
-    { schema: { tags, params: idParam, body: epochInput, response: { 201: studySchema } } },
-    async (request, reply) => {
-      const [input, reason] = split(request.body);
-      const study = await addEpoch(
-        contextOf(request, deps),
-        requireActor(request),
-        request.params.id,
-        input,
-        reason,
-      );
-      return reply.status(201).send(study);
+  /** Epochs, cohorts and events each get the same three routes: add, change, and soft removal. */
+  function studyItemRoutes<Input extends { reason?: string }, Changes extends { reason?: string }>(
+    items: "epochs" | "cohorts" | "events",
+    schemas: { input: z.ZodType<Input>; changes: z.ZodType<Changes> },
+    service: {
+      add: (
+        ctx: Ctx,
+        actor: Actor,
+        studyId: string,
+        input: Omit<Input, "reason">,
+        reason?: string,
+      ) => Promise<StudyView>;
+      update: (
+        ctx: Ctx,
+        actor: Actor,
+        studyId: string,
+        itemId: string,
+        changes: Omit<Changes, "reason">,
+        reason?: string,
+      ) => Promise<StudyView>;
+      remove: (
+        ctx: Ctx,
+        actor: Actor,
+        studyId: string,
+        itemId: string,
+        reason?: string,
+      ) => Promise<StudyView>;
+    },
+  ): void {
+    app.post(
+      `/api/sandbox/studies/:id/${items}`,
+      { schema: { tags, params: idParam, body: schemas.input, response: { 201: studySchema } } },
+      async (request, reply) => {
+        // The type provider cannot see through a generic schema; zod has validated the body as Input.
+        const [input, reason] = split(request.body as Input);
+        const ctx = contextOf(request, deps);
+        return reply
+          .status(201)
+          .send(await service.add(ctx, requireActor(request), request.params.id, input, reason));
+      },
+    );
+    app.patch(
+      `/api/sandbox/studies/:id/${items}/:itemId`,
+      { schema: { tags, params: studyItemParams, body: schemas.changes, response: { 200: studySchema } } },
+      async (request) => {
+        const [changes, reason] = split(request.body as Changes);
+        const { id, itemId } = request.params;
+        return service.update(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
+      },
+    );
+    app.delete(
+      `/api/sandbox/studies/:id/${items}/:itemId`,
+      {
+        schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } },
+      },
+      async (request) => {
+        const { id, itemId } = request.params;
+        return service.remove(
+          contextOf(request, deps),
+          requireActor(request),
+          id,
+          itemId,
+          request.query.reason,
+        );
+      },
+    );
+  }
+  studyItemRoutes(
+    "epochs",
+    { input: epochInput, changes: epochChanges },
+    {
+      add: addEpoch,
+      update: updateEpoch,
+      remove: removeEpoch,
     },
   );
-  app.patch(
-    "/api/sandbox/studies/:id/epochs/:itemId",
-    { schema: { tags, params: studyItemParams, body: epochChanges, response: { 200: studySchema } } },
-    async (request) => {
-      const [changes, reason] = split(request.body);
-      const { id, itemId } = request.params;
-      return updateEpoch(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
+  studyItemRoutes(
+    "cohorts",
+    { input: cohortInput, changes: cohortChanges },
+    {
+      add: addCohort,
+      update: updateCohort,
+      remove: removeCohort,
     },
   );
-  app.delete(
-    "/api/sandbox/studies/:id/epochs/:itemId",
-    { schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } } },
-    async (request) => {
-      const { id, itemId } = request.params;
-      return removeEpoch(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
-    },
-  );
-
-  app.post(
-    "/api/sandbox/studies/:id/cohorts",
-    { schema: { tags, params: idParam, body: cohortInput, response: { 201: studySchema } } },
-    async (request, reply) => {
-      const [input, reason] = split(request.body);
-      const study = await addCohort(
-        contextOf(request, deps),
-        requireActor(request),
-        request.params.id,
-        input,
-        reason,
-      );
-      return reply.status(201).send(study);
-    },
-  );
-  app.patch(
-    "/api/sandbox/studies/:id/cohorts/:itemId",
-    { schema: { tags, params: studyItemParams, body: cohortChanges, response: { 200: studySchema } } },
-    async (request) => {
-      const [changes, reason] = split(request.body);
-      const { id, itemId } = request.params;
-      return updateCohort(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
-    },
-  );
-  app.delete(
-    "/api/sandbox/studies/:id/cohorts/:itemId",
-    { schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } } },
-    async (request) => {
-      const { id, itemId } = request.params;
-      return removeCohort(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
-    },
-  );
-
-  app.post(
-    "/api/sandbox/studies/:id/events",
-    { schema: { tags, params: idParam, body: eventInput, response: { 201: studySchema } } },
-    async (request, reply) => {
-      const [input, reason] = split(request.body);
-      const study = await addEvent(
-        contextOf(request, deps),
-        requireActor(request),
-        request.params.id,
-        input,
-        reason,
-      );
-      return reply.status(201).send(study);
-    },
-  );
-  app.patch(
-    "/api/sandbox/studies/:id/events/:itemId",
-    { schema: { tags, params: studyItemParams, body: eventChanges, response: { 200: studySchema } } },
-    async (request) => {
-      const [changes, reason] = split(request.body);
-      const { id, itemId } = request.params;
-      return updateEvent(contextOf(request, deps), requireActor(request), id, itemId, changes, reason);
-    },
-  );
-  app.delete(
-    "/api/sandbox/studies/:id/events/:itemId",
-    { schema: { tags, params: studyItemParams, querystring: removalQuery, response: { 200: studySchema } } },
-    async (request) => {
-      const { id, itemId } = request.params;
-      return removeEvent(contextOf(request, deps), requireActor(request), id, itemId, request.query.reason);
+  studyItemRoutes(
+    "events",
+    { input: eventInput, changes: eventChanges },
+    {
+      add: addEvent,
+      update: updateEvent,
+      remove: removeEvent,
     },
   );
 
