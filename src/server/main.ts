@@ -147,6 +147,9 @@ admin
     });
   });
 
+/** The community development environment's operations; each command is registered by its feature. */
+const sandboxCommand = program.command("sandbox").description("the community development environment");
+
 program
   .command("mail")
   .description("the mail outbox")

@@ -5,7 +5,13 @@ import { requireSandboxAccess } from "./access.js";
 import type { SandboxAuditView } from "./present.js";
 import { sandboxAudit } from "./schema.js";
 
-export type SandboxRecordType = "study" | "study_epoch" | "study_cohort" | "study_event" | "volunteer";
+export type SandboxRecordType =
+  | "study"
+  | "study_epoch"
+  | "study_cohort"
+  | "study_event"
+  | "volunteer"
+  | "enrolment";
 export type SandboxAuditValue = string | number | boolean | null | undefined;
 export type SandboxFieldChange = { field: string; oldValue: SandboxAuditValue; newValue: SandboxAuditValue };
 

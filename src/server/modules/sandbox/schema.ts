@@ -5,6 +5,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   real,
@@ -220,3 +221,65 @@ export const volunteers = pgTable(
     index("volunteers_dob_idx").on(t.dateOfBirth),
   ],
 );
+
+export const enrolmentStatuses = ["screening", "eligible", "ineligible", "enrolled", "withdrawn", "completed"] as const;
+export type EnrolmentStatus = (typeof enrolmentStatuses)[number];
+/** The statuses in which a volunteer still counts as taking part in the study. */
+export const openEnrolmentStatuses = ["screening", "eligible", "enrolled"] as const satisfies readonly EnrolmentStatus[];
+
+/**
+ * A volunteer's way through one study: screened on a date, found eligible or not (with a reason),
+ * assigned to a cohort, which gives a study-unique subject number and a dosing period, then withdrawn
+ * or completed. The dosing period is what the over-volunteering check compares across studies.
+ */
+export const enrolments = pgTable(
+  "enrolments",
+  {
+    id: id(),
+    studyId: uuid("study_id")
+      .notNull()
+      .references(() => studies.id),
+    volunteerId: uuid("volunteer_id")
+      .notNull()
+      .references(() => volunteers.id),
+    status: text("status").$type<EnrolmentStatus>().notNull().default("screening"),
+    screeningDate: date("screening_date", { mode: "string" }).notNull(),
+    /** Why the volunteer was found ineligible, withdrawn or completed early; free text. */
+    statusReason: text("status_reason"),
+    cohortId: uuid("cohort_id").references(() => studyCohorts.id),
+    subjectNumber: text("subject_number"),
+    /** First and last dosing day as dates; set on cohort assignment. */
+    dosingStart: date("dosing_start", { mode: "string" }),
+    dosingEnd: date("dosing_end", { mode: "string" }),
+    createdBy: uuid("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("enrolments_subject_number_idx").on(t.studyId, t.subjectNumber),
+    uniqueIndex("enrolments_open_once_idx")
+      .on(t.studyId, t.volunteerId)
+      .where(sql`${t.status} in ('screening', 'eligible', 'enrolled')`),
+    index("enrolments_volunteer_idx").on(t.volunteerId),
+    index("enrolments_cohort_idx").on(t.cohortId),
+  ],
+);
+
+export const importStatuses = ["completed", "failed"] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+
+/** One obfuscating import of volunteer records: who ran it, from which file, and its report. */
+export const volunteerImports = pgTable("volunteer_imports", {
+  id: id(),
+  filename: text("filename").notNull(),
+  status: text("status").$type<ImportStatus>().notNull(),
+  skipInvalid: boolean("skip_invalid").notNull().default(false),
+  rowsRead: integer("rows_read").notNull(),
+  imported: integer("imported").notNull(),
+  refused: integer("refused").notNull(),
+  /** Refused rows: line number and reasons (never the refused values themselves). */
+  report: jsonb("report").$type<{ line: number; field: string | null; reason: string }[]>().notNull(),
+  createdBy: uuid("created_by").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }).notNull().defaultNow(),
+});
