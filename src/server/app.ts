@@ -24,11 +24,19 @@ import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
+import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { releasesPlugin } from "./modules/releases/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
+import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
+import {
+  ENVIRONMENT_PATH,
+  isSandboxRoute,
+  localEnvironment,
+  sandboxResetting,
+} from "./modules/sandbox/wipe-state.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
-import { publicAccess, registerAuth } from "./platform/auth/http.js";
-import { AppError } from "./platform/errors.js";
+import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
+import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
@@ -36,8 +44,19 @@ import { Mailer } from "./platform/mail/service.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
-export type RouteDeps = { db: Database["db"]; config: Config; mailer: Mailer; gateway: Gateway };
-export type App = FastifyInstance & { mailer: Mailer; hub: EventHub; gateway: Gateway };
+export type RouteDeps = {
+  db: Database["db"];
+  config: Config;
+  mailer: Mailer;
+  gateway: Gateway;
+  wipeRunner: WipeRunner;
+};
+export type App = FastifyInstance & {
+  mailer: Mailer;
+  hub: EventHub;
+  gateway: Gateway;
+  wipeRunner: WipeRunner;
+};
 
 const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
 
@@ -96,6 +115,9 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     void mailer.flush();
   });
   app.addHook("onClose", () => mailer.stop());
+  const wipeRunner = new WipeRunner(database.db, config);
+  app.decorate("wipeRunner", wipeRunner);
+  app.addHook("onClose", () => wipeRunner.stop());
 
   await ensureAnnouncementsChannel(database.db);
   const hub = new EventHub(database);
@@ -123,7 +145,9 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error as FastifyError);
-    if (status >= 500) request.log.error(error);
+    if (status >= 500 && status !== 503) request.log.error(error);
+    if (error instanceof AppError && error.code === "sandbox_resetting")
+      reply.header("retry-after", String(RESETTING_RETRY_AFTER_SECONDS));
     return reply.status(status).send(body);
   });
 
@@ -158,6 +182,18 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
+  // While this node runs a wipe, its transaction holds the database (PGlite's only connection): sandbox
+  // routes are answered from memory before the session lookup would wait for it. The environment status
+  // (progress only, no one's data) asks for a session cookie without looking it up.
+  app.addHook("onRequest", async (request, reply) => {
+    const environment = localEnvironment();
+    if (!environment) return;
+    if (request.method === "GET" && request.url.split("?")[0] === ENVIRONMENT_PATH) {
+      if (!request.cookies[SESSION_COOKIE]) throw new AppError("unauthenticated", "Please sign in.");
+      return reply.send(environment);
+    }
+    if (isSandboxRoute(request.url)) throw sandboxResetting();
+  });
   registerAuth(app, { db: database.db, config });
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
@@ -179,7 +215,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     async () => ({ status: "ok" as const, version, database: database.kind }),
   );
 
-  const deps: RouteDeps = { db: database.db, config, mailer, gateway };
+  const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
     registerChatRoutes(scope, deps);
@@ -189,6 +225,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
     registerSandboxRoutes(scope, deps);
+    registerPharmacyRoutes(scope, deps);
   });
   await app.register(releasesPlugin, deps);
 

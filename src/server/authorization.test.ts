@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessions, tickets } from "./db/schema.js";
+import { sandboxWipes, sessions, tickets } from "./db/schema.js";
 import { DEMO_PASSWORD } from "./demo/seed.js";
 import { issueInvitation } from "./modules/accounts/invitations.js";
 import { createOrganisation } from "./modules/accounts/organisations.js";
@@ -20,13 +20,27 @@ import {
 import { type PostInput, postMessage, setPinned } from "./modules/chat/messages.js";
 import { submitAccessRequest } from "./modules/desk/access-requests.js";
 import { attachToTicket, openTicket } from "./modules/desk/tickets.js";
+import { moveContainer } from "./modules/pharmacy/containers.js";
+import { receiveLot } from "./modules/pharmacy/lots.js";
+import { createProduct } from "./modules/pharmacy/products.js";
 import { createDraft, publishRelease, type ReleaseInput } from "./modules/releases/releases.js";
 import { createWebhook, enqueueDeliveries, listDeliveries } from "./modules/releases/webhooks.js";
 import { currentAgreement } from "./modules/sandbox/access.js";
 import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
-import { addCohort, addEpoch, addEvent, asSeeder, createStudy } from "./modules/sandbox/studies.js";
+import { assignCohort, decideEligibility, screenVolunteer } from "./modules/sandbox/enrolments.js";
+import { createFlag } from "./modules/sandbox/flags.js";
+import { prepareVolunteerImport } from "./modules/sandbox/imports.js";
+import {
+  addCohort,
+  addEpoch,
+  addEvent,
+  asSeeder,
+  createStudy,
+  updateStudy,
+} from "./modules/sandbox/studies.js";
 import { addSandboxUser } from "./modules/sandbox/users.js";
 import { createVolunteer } from "./modules/sandbox/volunteers.js";
+import { scheduleWipe } from "./modules/sandbox/wipes.js";
 import { startSession } from "./platform/auth/sessions.js";
 import type { Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";
@@ -423,6 +437,50 @@ const matrixVolunteerInput = () => ({
   weightKg: 75,
 });
 
+const matrixImportCsv = () =>
+  Buffer.from(
+    "first_name,last_name,sex,date_of_birth,height_cm,weight_kg,region\nMatty,Matrix,male,1990-05-17,180,75,Texas\n",
+  );
+
+/** A finished one-row import run by the person with this e-mail, as server code (no agreement needed). */
+async function matrixImport(email: string | null): Promise<string> {
+  const person = Object.values(people()).find((p) => p.email === email);
+  if (!person) throw new Error(`no demo person ${email}`);
+  const importer = asSeeder(actorOf(person));
+  const prepared = await prepareVolunteerImport({ ...ctxAs(person), actor: importer }, importer, {
+    filename: "matrix.csv",
+    data: matrixImportCsv(),
+  });
+  return (await prepared.run()).id;
+}
+
+/** Cancels any scheduled wipe, so a case can schedule one. */
+async function clearPendingWipes(): Promise<void> {
+  await community.db
+    .update(sandboxWipes)
+    .set({ status: "cancelled" })
+    .where(inArray(sandboxWipes.status, ["scheduled", "running"]));
+}
+
+/** An export file with one fresh study design, as GET /api/sandbox/studies/export writes it. */
+const matrixStudyExport = () => ({
+  format: "convene-studies/1",
+  exportedAt: new Date().toISOString(),
+  organisation: { id: community.demo.organisations.northwind.id, name: "Northwind" },
+  studies: [
+    {
+      protocolNumber: unique("MXI").toUpperCase(),
+      title: "Matrix import",
+      sponsor: "Matrix Pharma",
+      phase: "I",
+      plannedEnrolment: 8,
+      epochs: [{ kind: "treatment", startDay: 1, endDay: 3 }],
+      cohorts: [{ name: "Cohort 1", plannedSize: 4, dose: "1 mg" }],
+      events: [{ name: "Dosing", dayOffset: 1, windowDays: 0 }],
+    },
+  ],
+});
+
 /** A fresh prospect volunteer, added by staff. */
 async function matrixVolunteer(): Promise<string> {
   const seeder = asSeeder(asStaff().actor);
@@ -455,6 +513,42 @@ async function northwindStudy() {
   return { id: study.id, epochId: epoch.id, cohortId: cohort.id, eventId: event.id };
 }
 
+/**
+ * Enrolment: every sandbox user reads; staff and the owning organisation's coordinators, investigators
+ * and recruiters write, so on a Northwind study the same-organisation member (an investigator) and the
+ * org admin (the coordinator) pass and the Contoso coordinator is refused.
+ */
+const northwindEnrolmentWriters = (status: number): Expected => ({
+  anonymous: 401,
+  sameOrg: status,
+  otherOrg: 403,
+  orgAdmin: status,
+  staff: status,
+});
+
+/** A fresh Northwind study (see northwindStudy), made active by its coordinator. */
+async function activeNorthwindStudy() {
+  const study = await northwindStudy();
+  const nora = asSeeder(actorOf(people().northwindAdmin));
+  await updateStudy({ ...ctxAs(people().northwindAdmin), actor: nora }, nora, study.id, { status: "active" });
+  return study;
+}
+
+/** A fresh volunteer's enrolment in a fresh active Northwind study, taken to `stage` by its coordinator. */
+async function northwindEnrolment(
+  stage: "screening" | "eligible" | "enrolled",
+): Promise<{ id: string; cohortId: string }> {
+  const study = await activeNorthwindStudy();
+  const nora = asSeeder(actorOf(people().northwindAdmin));
+  const ctx = { ...ctxAs(people().northwindAdmin), actor: nora };
+  const volunteerId = await matrixVolunteer();
+  const { id } = await screenVolunteer(ctx, nora, study.id, { volunteerId, screeningDate: "2025-01-06" });
+  if (stage !== "screening") await decideEligibility(ctx, nora, id, { eligible: true });
+  if (stage === "enrolled")
+    await assignCohort(ctx, nora, id, { cohortId: study.cohortId, dosingStart: "2025-02-03" });
+  return { id, cohortId: study.cohortId };
+}
+
 const nameOf = (role: Role) =>
   role === "anonymous"
     ? "Nobody"
@@ -466,6 +560,45 @@ const nameOf = (role: Role) =>
       }[role];
 
 // --- the matrix ---
+
+/**
+ * Pharmacy preview: every sandbox user reads; pharmacists (of any organisation) and staff write, and
+ * none of the matrix's customers is a pharmacist, so each is refused by the role rule (pharmacists
+ * are tested in modules/pharmacy). Dispensing to a Northwind subject is staff's here for the same reason.
+ */
+const pharmacyWriters = (status: number): Expected => ({
+  anonymous: 401,
+  sameOrg: 403,
+  otherOrg: 403,
+  orgAdmin: 403,
+  staff: status,
+});
+
+/** A fresh product with one lot of 10 units in one container, moved on to `status` by staff. */
+async function pharmacyContainer(status: "receipt" | "storage" | "dispense" = "receipt") {
+  const seeder = asSeeder(asStaff().actor);
+  const ctx = { ...asStaff().ctx, actor: seeder };
+  const product = await createProduct(ctx, seeder, {
+    name: unique("Matrix product"),
+    form: "tablet",
+    strength: "1 mg",
+    units: "tablet",
+    defaultDose: "1 mg",
+    storageNotes: "",
+  });
+  const expiry = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  const lot = await receiveLot(ctx, seeder, product.id, {
+    lotNumber: "MX-1",
+    quantity: 10,
+    expiry,
+    containers: 1,
+  });
+  const [container] = lot.containers;
+  if (!container) throw new Error("the matrix lot has no container");
+  const moves = { receipt: [], storage: ["storage"], dispense: ["storage", "dispense"] } as const;
+  for (const to of moves[status]) await moveContainer(ctx, seeder, container.id, to);
+  return { productId: product.id, lotId: lot.id, containerId: container.id };
+}
 
 const rows: Row[] = [
   // Platform
@@ -1546,6 +1679,73 @@ const rows: Row[] = [
     },
   },
   {
+    route: "GET /api/sandbox/studies/:id/enrolments",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const study = await activeNorthwindStudy();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/studies/${study.id}/enrolments`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/studies/:id/enrolments",
+    expected: northwindEnrolmentWriters(201),
+    call: async ({ client, email }) => {
+      const study = await activeNorthwindStudy();
+      const volunteerId = await matrixVolunteer();
+      await acceptAs(email);
+      return client.post(`/api/sandbox/studies/${study.id}/enrolments`, {
+        volunteerId,
+        screeningDate: "2025-01-06",
+      });
+    },
+  },
+  {
+    route: "POST /api/sandbox/enrolments/:id/eligibility",
+    expected: northwindEnrolmentWriters(200),
+    call: async ({ client, email }) => {
+      const { id } = await northwindEnrolment("screening");
+      await acceptAs(email);
+      return client.post(`/api/sandbox/enrolments/${id}/eligibility`, { eligible: true });
+    },
+  },
+  {
+    route: "POST /api/sandbox/enrolments/:id/assign",
+    expected: northwindEnrolmentWriters(200),
+    call: async ({ client, email }) => {
+      const { id, cohortId } = await northwindEnrolment("eligible");
+      await acceptAs(email);
+      return client.post(`/api/sandbox/enrolments/${id}/assign`, { cohortId, dosingStart: "2025-02-03" });
+    },
+  },
+  {
+    route: "POST /api/sandbox/enrolments/:id/withdraw",
+    expected: northwindEnrolmentWriters(200),
+    call: async ({ client, email }) => {
+      const { id } = await northwindEnrolment("enrolled");
+      await acceptAs(email);
+      return client.post(`/api/sandbox/enrolments/${id}/withdraw`, { reason: "Matrix" });
+    },
+  },
+  {
+    route: "POST /api/sandbox/enrolments/:id/complete",
+    expected: northwindEnrolmentWriters(200),
+    call: async ({ client, email }) => {
+      const { id } = await northwindEnrolment("enrolled");
+      await acceptAs(email);
+      return client.post(`/api/sandbox/enrolments/${id}/complete`, { reason: "Matrix" });
+    },
+  },
+  {
+    route: "GET /api/sandbox/volunteers/:id/enrolments",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const id = await matrixVolunteer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/volunteers/${id}/enrolments`);
+    },
+  },
+  {
     route: "GET /api/sandbox/audit",
     expected: sandboxReaders(200),
     call: async ({ client, email }) => {
@@ -1561,6 +1761,299 @@ const rows: Row[] = [
       const study = await northwindStudy();
       await acceptAs(email);
       return client.get(`/api/sandbox/audit.csv?studyId=${study.id}`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/imports",
+    expected: volunteerWriters(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.upload("/api/sandbox/imports", {
+        filename: "matrix.csv",
+        contentType: "text/csv",
+        data: matrixImportCsv(),
+      });
+    },
+  },
+  {
+    route: "GET /api/sandbox/imports",
+    expected: volunteerWriters(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/imports");
+    },
+  },
+  {
+    route: "GET /api/sandbox/imports/:id",
+    variant: "an import the caller ran (staff's for those who cannot import)",
+    expected: volunteerWriters(200),
+    call: async ({ client, email, role }) => {
+      const id = await matrixImport(
+        role === "anonymous" || role === "sameOrg" ? people().staff.email : email,
+      );
+      await acceptAs(email);
+      return client.get(`/api/sandbox/imports/${id}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/imports/:id",
+    variant: "an import staff ran",
+    // An import report describes the importer's file: nobody but staff learns someone else's exists.
+    expected: { anonymous: 401, sameOrg: 403, otherOrg: 404, orgAdmin: 404, staff: 200 },
+    call: async ({ client, email }) => {
+      const id = await matrixImport(people().staff.email);
+      await acceptAs(email);
+      return client.get(`/api/sandbox/imports/${id}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/environment",
+    // Not behind the agreement gate: the environment banner shows on the agreement page too.
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/sandbox/environment"),
+  },
+  {
+    route: "GET /api/sandbox/flags",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/flags");
+    },
+  },
+  {
+    route: "POST /api/admin/sandbox/flags",
+    expected: staffOnly(201),
+    call: ({ client }) =>
+      client.post("/api/admin/sandbox/flags", {
+        key: unique("matrix-flag"),
+        name: "Matrix flag",
+        state: "off",
+      }),
+  },
+  {
+    route: "PATCH /api/admin/sandbox/flags/:key",
+    expected: staffOnly(200),
+    call: async ({ client }) => {
+      const flag = await createFlag(asStaff().ctx, asStaff().actor, {
+        key: unique("matrix-flag"),
+        name: "Matrix flag",
+        description: "",
+        state: "off",
+      });
+      return client.patch(`/api/admin/sandbox/flags/${flag.key}`, { state: "preview" });
+    },
+  },
+  {
+    route: "GET /api/sandbox/deployments",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/deployments?limit=5");
+    },
+  },
+  {
+    route: "POST /api/admin/sandbox/deployments",
+    expected: staffOnly(201),
+    call: ({ client }) =>
+      client.post("/api/admin/sandbox/deployments", {
+        buildId: unique("matrix-build"),
+        version: "26.9-rc.1",
+      }),
+  },
+  {
+    route: "GET /api/admin/sandbox/settings",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/admin/sandbox/settings"),
+  },
+  {
+    route: "PATCH /api/admin/sandbox/settings",
+    expected: staffOnly(200),
+    call: ({ client }) => client.patch("/api/admin/sandbox/settings", { wipeNoticeHours: 24 }),
+  },
+  // Wipes: at most one is pending, so each case clears what an earlier one scheduled.
+  {
+    route: "GET /api/admin/sandbox/wipes",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/admin/sandbox/wipes"),
+  },
+  {
+    route: "POST /api/admin/sandbox/wipes",
+    expected: staffOnly(201),
+    call: async ({ client }) => {
+      await clearPendingWipes();
+      return client.post("/api/admin/sandbox/wipes", {
+        scheduledFor: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+        message: "Matrix wipe.",
+      });
+    },
+  },
+  {
+    route: "POST /api/admin/sandbox/wipes/now",
+    // Staff get past the access check and are stopped by the confirmation, so the matrix wipes nothing.
+    expected: staffOnly(400),
+    call: ({ client }) =>
+      client.post("/api/admin/sandbox/wipes/now", { confirmation: "not the phrase", message: "Matrix." }),
+  },
+  {
+    route: "POST /api/admin/sandbox/wipes/:id/cancel",
+    expected: staffOnly(200),
+    call: async ({ client }) => {
+      await clearPendingWipes();
+      const wipe = await scheduleWipe(asStaff().ctx, asStaff().actor, {
+        scheduledFor: new Date(Date.now() + 48 * 3_600_000),
+        message: "Matrix wipe to cancel.",
+      });
+      return client.post(`/api/admin/sandbox/wipes/${wipe.id}/cancel`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/studies/export",
+    // Study coordinators export their own organisation's studies (the default); the investigator may not.
+    expected: { ...sandboxReaders(200), sameOrg: 403 },
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/studies/export");
+    },
+  },
+  {
+    route: "POST /api/sandbox/studies/import",
+    expected: { ...sandboxReaders(201), sameOrg: 403 },
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.post("/api/sandbox/studies/import", matrixStudyExport());
+    },
+  },
+  // Pharmacy preview (behind the `pharmacy` flag, which the demo deployment leaves in preview)
+  {
+    route: "GET /api/sandbox/pharmacy/products",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/pharmacy/products");
+    },
+  },
+  {
+    route: "POST /api/sandbox/pharmacy/products",
+    expected: pharmacyWriters(201),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.post("/api/sandbox/pharmacy/products", {
+        name: unique("Matrix product"),
+        form: "capsule",
+        strength: "2 mg",
+        units: "capsule",
+        defaultDose: "2 mg",
+      });
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/products/:id",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { productId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/products/${productId}`);
+    },
+  },
+  {
+    route: "PATCH /api/sandbox/pharmacy/products/:id",
+    expected: pharmacyWriters(200),
+    call: async ({ client, email }) => {
+      const { productId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.patch(`/api/sandbox/pharmacy/products/${productId}`, { storageNotes: "Keep dry." });
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/products/:id/accountability",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { productId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/products/${productId}/accountability`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/products/:id/lots",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { productId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/products/${productId}/lots`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/pharmacy/products/:id/lots",
+    expected: pharmacyWriters(201),
+    call: async ({ client, email }) => {
+      const { productId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.post(`/api/sandbox/pharmacy/products/${productId}/lots`, {
+        lotNumber: "MX-2",
+        quantity: 6,
+        expiry: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+        containers: 2,
+      });
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/containers",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { lotId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/containers?lotId=${lotId}`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/containers/:id",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { containerId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/containers/${containerId}`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/pharmacy/containers/:id/move",
+    expected: pharmacyWriters(200),
+    call: async ({ client, email }) => {
+      const { containerId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.post(`/api/sandbox/pharmacy/containers/${containerId}/move`, { to: "storage" });
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/containers/:id/label.svg",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { containerId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/containers/${containerId}/label.svg`);
+    },
+  },
+  {
+    route: "GET /api/sandbox/pharmacy/dispensations",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      const { productId } = await pharmacyContainer();
+      await acceptAs(email);
+      return client.get(`/api/sandbox/pharmacy/dispensations?productId=${productId}`);
+    },
+  },
+  {
+    route: "POST /api/sandbox/pharmacy/dispensations",
+    expected: pharmacyWriters(201),
+    call: async ({ client, email }) => {
+      const { containerId } = await pharmacyContainer("dispense");
+      const { id: enrolmentId } = await northwindEnrolment("enrolled");
+      await acceptAs(email);
+      return client.post("/api/sandbox/pharmacy/dispensations", {
+        containerId,
+        enrolmentId,
+        quantity: 1,
+        dose: "1 mg",
+      });
     },
   },
 ];

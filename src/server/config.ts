@@ -36,6 +36,7 @@ const configSchema = z.object({
   CHAT_POSTS_PER_SECOND: z.coerce.number().positive().default(10),
   CHAT_POST_BURST: z.coerce.number().int().positive().default(30),
   EVENT_RETENTION_DAYS: z.coerce.number().positive().default(7),
+  SANDBOX_PSEUDONYM_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -60,6 +61,8 @@ export type Config = {
   eventRetentionDays: number;
   logLevel: string;
   secureCookies: boolean;
+  /** Keys the sandbox import's pseudonyms; when unset, one is generated and kept in DATA_DIR. */
+  sandboxPseudonymSecret: string | undefined;
 };
 
 /** Reads the environment once, refusing to start with a clear message naming each bad variable. */
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     secureCookies: publicUrl.startsWith("https://"),
+    sandboxPseudonymSecret: e.SANDBOX_PSEUDONYM_SECRET,
     ...overrides,
   };
 }

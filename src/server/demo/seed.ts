@@ -8,6 +8,7 @@ import { seedDemoChat } from "../modules/chat/demo.js";
 import { ensureAnnouncementsChannel } from "../modules/chat/index.js";
 import { submitAccessRequest } from "../modules/desk/access-requests.js";
 import { addComment, openTicket } from "../modules/desk/tickets.js";
+import { seedDemoPharmacy } from "../modules/pharmacy/demo.js";
 import { seedDemoReleases } from "../modules/releases/demo.js";
 import { seedDemoSandbox } from "../modules/sandbox/demo.js";
 import type { Ctx } from "../platform/context.js";
@@ -45,6 +46,14 @@ export const demoPeople = [
     key: "northwindMember",
     email: "member@northwind.example",
     name: "Ned Member",
+    organisation: "northwind",
+    isStaff: false,
+    isOrgAdmin: false,
+  },
+  {
+    key: "northwindPharmacist",
+    email: "pharmacist@northwind.example",
+    name: "Pia Pharmacist",
     organisation: "northwind",
     isStaff: false,
     isOrgAdmin: false,
@@ -157,11 +166,13 @@ export async function seedDemoCommunity(
       [
         { userId: people.northwindAdmin.id, role: "study_coordinator" },
         { userId: people.northwindMember.id, role: "investigator" },
+        { userId: people.northwindPharmacist.id, role: "pharmacist" },
         { userId: people.contosoMember.id, role: "study_coordinator" },
         { userId: people.fabrikamDev.id, role: "read_only" },
       ],
       { northwind: actorOf(people.northwindAdmin), contoso: actorOf(people.contosoMember) },
     );
+    await seedDemoPharmacy(tx, actorOf(people.staff));
     step("development environment agreement, users and studies");
     return { organisations: orgs, people };
   });

@@ -7,12 +7,14 @@ export type ErrorCode =
   | "agreement_required"
   | "csrf"
   | "not_found"
+  | "feature_disabled"
   | "conflict"
   | "gone"
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
-  | "locked";
+  | "locked"
+  | "sandbox_resetting";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation: 400,
@@ -22,13 +24,20 @@ const statusByCode: Record<ErrorCode, number> = {
   agreement_required: 403,
   csrf: 403,
   not_found: 404,
+  // A switched-off feature answers like a route that does not exist; its data is kept.
+  feature_disabled: 404,
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   locked: 423,
   rate_limited: 429,
+  // The development environment is being wiped; the answer carries Retry-After.
+  sandbox_resetting: 503,
 };
+
+/** Seconds a client waits before retrying a route refused while the sandbox is being reset. */
+export const RESETTING_RETRY_AFTER_SECONDS = 10;
 
 export type FieldErrors = Record<string, string>;
 

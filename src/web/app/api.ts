@@ -45,7 +45,8 @@ function withQuery(path: string, query: Query = {}): string {
   return search ? `${path}?${search}` : path;
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** Sends a request with the CSRF header on writes; a failed answer becomes an `ApiError`. */
+async function send(method: Method, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
   const init: RequestInit = { method, headers, credentials: "same-origin" };
   if (method !== "GET") headers["x-convene-csrf"] = "1";
@@ -64,7 +65,11 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
     throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
   }
   if (!response.ok) throw await toApiError(response);
-  const text = await response.text();
+  return response;
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const text = await (await send(method, path, body)).text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
@@ -78,4 +83,6 @@ export const api = {
     form.append(field, file);
     return request<T>("POST", path, form);
   },
+  /** Posts and hands back the successful response unread, for answers streamed line by line. */
+  postStreamed: (path: string, body: FormData) => send("POST", path, body),
 };

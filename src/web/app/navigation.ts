@@ -110,6 +110,18 @@ export function areasFor(me: Me): AreaSection[] {
           description: "Draft and publish the development environment's agreement; see who accepted.",
           action: "Edit the agreement",
         },
+        {
+          to: "/admin/sandbox-flags",
+          label: "Sandbox flags",
+          description: "Feature flags of the development environment, and where its notices go.",
+          action: "Switch features",
+        },
+        {
+          to: "/admin/sandbox-wipes",
+          label: "Sandbox wipes",
+          description: "Announce a wipe of the development environment, cancel it, or wipe now.",
+          action: "Schedule a wipe",
+        },
       ],
     });
   }

@@ -19,7 +19,17 @@ import { ReleaseEditorPage } from "../features/releases/ReleaseEditorPage.js";
 import { ReleasePage, ReleasesPage } from "../features/releases/ReleasesPage.js";
 import { WebhooksPage } from "../features/releases/WebhooksPage.js";
 import { AdminAgreementPage } from "../features/sandbox/AdminAgreementPage.js";
+import { DeploymentsPage } from "../features/sandbox/DeploymentsPage.js";
+import { EnvironmentStatusPage } from "../features/sandbox/EnvironmentStatusPage.js";
+import { FlagsPage } from "../features/sandbox/FlagsPage.js";
+import { ImportPage } from "../features/sandbox/ImportPage.js";
+import { PharmacyPage } from "../features/sandbox/pharmacy/PharmacyPage.js";
 import { SandboxAgreementPage, SandboxPage } from "../features/sandbox/SandboxPage.js";
+import { StudiesPage } from "../features/sandbox/StudiesPage.js";
+import { StudyPage } from "../features/sandbox/StudyPage.js";
+import { VolunteerPage } from "../features/sandbox/VolunteerPage.js";
+import { VolunteersPage } from "../features/sandbox/VolunteersPage.js";
+import { WipesPage } from "../features/sandbox/WipesPage.js";
 import { RequireSignedIn, RequireStaff } from "./gates.js";
 import { HomePage } from "./HomePage.js";
 import { NotFoundPage, RouteErrorPage } from "./NotFoundPage.js";
@@ -50,6 +60,15 @@ export const router = createBrowserRouter([
           { path: "desk/tickets/:id", element: <TicketPage /> },
           { path: "sandbox", element: <SandboxPage /> },
           { path: "sandbox/agreement", element: <SandboxAgreementPage /> },
+          { path: "sandbox/studies", element: <StudiesPage /> },
+          { path: "sandbox/studies/:id", element: <StudyPage /> },
+          { path: "sandbox/volunteers", element: <VolunteersPage /> },
+          { path: "sandbox/volunteers/:id", element: <VolunteerPage /> },
+          { path: "sandbox/import", element: <ImportPage /> },
+          { path: "sandbox/deployments", element: <DeploymentsPage /> },
+          { path: "sandbox/status", element: <EnvironmentStatusPage /> },
+          { path: "sandbox/pharmacy", element: <PharmacyPage /> },
+          { path: "sandbox/pharmacy/:tab", element: <PharmacyPage /> },
           {
             path: "admin",
             element: <RequireStaff />,
@@ -64,6 +83,8 @@ export const router = createBrowserRouter([
               { path: "releases/:id", element: <ReleaseEditorPage /> },
               { path: "webhooks", element: <WebhooksPage /> },
               { path: "sandbox-agreement", element: <AdminAgreementPage /> },
+              { path: "sandbox-flags", element: <FlagsPage /> },
+              { path: "sandbox-wipes", element: <WipesPage /> },
             ],
           },
         ],

@@ -1,7 +1,10 @@
 // What other modules may use of chat: service functions only, never its tables.
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
 import type { Actor, Ctx } from "../../platform/context.js";
-import { announcementsChannel } from "./channels.js";
+import { announcementsChannel, joinChannel } from "./channels.js";
 import { postMessage } from "./messages.js";
+import { channels } from "./schema.js";
 
 export { ensureAnnouncementsChannel, memberChannelIds } from "./channels.js";
 
@@ -12,6 +15,38 @@ export async function postAnnouncement(
 ): Promise<{ messageId: string }> {
   const channel = await announcementsChannel(ctx.db);
   const { message } = await postMessage(ctx, input.author, channel.id, {
+    clientId: input.clientId,
+    body: input.body,
+  });
+  return { messageId: message.id };
+}
+
+/** #announcements, where notices go unless a module's settings name another channel. */
+export async function announcementsChannelRef(db: Db): Promise<{ id: string; name: string }> {
+  const channel = await announcementsChannel(db);
+  return { id: channel.id, name: channel.name };
+}
+
+/** A public, unarchived channel (one that can carry notices for everyone), or null. */
+export async function openPublicChannel(db: Db, id: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await db
+    .select({ id: channels.id, name: channels.name, kind: channels.kind, archivedAt: channels.archivedAt })
+    .from(channels)
+    .where(eq(channels.id, id));
+  return row && row.kind === "public" && !row.archivedAt ? { id: row.id, name: row.name } : null;
+}
+
+/**
+ * Posts a notice from the product team into a public channel (a sandbox deployment, say), joining the
+ * author to it first: a notice must not fail because the staff member never joined the channel.
+ */
+export async function postNotice(
+  ctx: Ctx,
+  input: { author: Actor; channelId: string; clientId: string; body: string },
+): Promise<{ messageId: string }> {
+  const announcements = await announcementsChannel(ctx.db);
+  if (announcements.id !== input.channelId) await joinChannel(ctx, input.author, input.channelId);
+  const { message } = await postMessage(ctx, input.author, input.channelId, {
     clientId: input.clientId,
     body: input.body,
   });

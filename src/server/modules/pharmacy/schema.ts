@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../db/columns.js";
 
 /** An investigational product of the pharmacy preview. */
@@ -62,7 +72,10 @@ export const pharmacyContainers = pgTable(
   },
   (t) => [
     index("pharmacy_containers_lot_idx").on(t.lotId),
-    check("pharmacy_containers_remaining_in_range", sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.quantity}`),
+    check(
+      "pharmacy_containers_remaining_in_range",
+      sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.quantity}`,
+    ),
   ],
 );
 

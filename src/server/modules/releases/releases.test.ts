@@ -290,6 +290,7 @@ describe("publishing", () => {
         "dev@fabrikam.example",
         "member@contoso.example",
         "member@northwind.example",
+        "pharmacist@northwind.example",
         "staff@vendor.example",
       ].sort(),
     );
@@ -328,8 +329,8 @@ describe("publishing", () => {
       .select()
       .from(mailOutbox)
       .where(eq(mailOutbox.subject, `Convene ${draft.version} — Raced`));
-    expect(mail).toHaveLength(5);
-    expect(new Set(mail.map((m) => m.toAddress)).size).toBe(5);
+    expect(mail).toHaveLength(6);
+    expect(new Set(mail.map((m) => m.toAddress)).size).toBe(6);
     const deliveries = await community.db
       .select()
       .from(webhookDeliveries)

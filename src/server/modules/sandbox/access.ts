@@ -4,6 +4,7 @@ import type { Actor } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import type { AgreementRow } from "./present.js";
 import { type SandboxRole, sandboxAgreementAcceptances, sandboxAgreements, sandboxUsers } from "./schema.js";
+import { assertNotResetting } from "./wipe-state.js";
 
 export const AGREEMENT_REQUIRED_MESSAGE =
   "Read and accept the current Access and Use Agreement at /sandbox before using the development environment.";
@@ -53,11 +54,12 @@ export async function requireAcceptedAgreement(db: Db, actor: Actor): Promise<Ag
 }
 
 /**
- * The gate of every sandbox route. Staff always have full rights (role "staff"); anyone else must be an
- * active sandbox user (else 403 `forbidden`). Everyone, staff included, must have accepted the newest
- * published agreement (else 403 `agreement_required`).
+ * The gate of every sandbox route. While a wipe runs, 503 `sandbox_resetting`. Staff always have full
+ * rights (role "staff"); anyone else must be an active sandbox user (else 403 `forbidden`). Everyone,
+ * staff included, must have accepted the newest published agreement (else 403 `agreement_required`).
  */
 export async function requireSandboxAccess(db: Db, actor: Actor): Promise<{ role: SandboxRole | "staff" }> {
+  await assertNotResetting(db);
   const role: SandboxRole | "staff" | null = actor.isStaff ? "staff" : await sandboxRoleOf(db, actor.id);
   if (!role) throw new AppError("forbidden", NOT_A_SANDBOX_USER_MESSAGE);
   await requireAcceptedAgreement(db, actor);

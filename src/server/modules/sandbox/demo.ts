@@ -1,10 +1,13 @@
 import type { Actor, Ctx } from "../../platform/context.js";
+import { releaseRefByVersion } from "../releases/index.js";
 import { createAgreementDraft, publishAgreement } from "./agreement.js";
+import { type BaselineOptions, seedSandboxBaseline } from "./baseline.js";
+import { recordDeployment } from "./deployments.js";
+import { createFlag } from "./flags.js";
 import type { SandboxRole } from "./schema.js";
 import { sandboxUsers } from "./schema.js";
+import { rememberBaseline } from "./settings.js";
 import { addCohort, addEpoch, addEvent, asSeeder, createStudy, updateStudy } from "./studies.js";
-import { generateVolunteers } from "./synthetic.js";
-import { seedVolunteers } from "./volunteers.js";
 
 export const DEMO_AGREEMENT_TITLE = "Access and Use Agreement — community development environment";
 
@@ -79,8 +82,8 @@ async function seedDemoStudies(ctx: Ctx, coordinators: { northwind: Actor; conto
 }
 
 /**
- * The demo sandbox: agreement version 1 in force, four people with roles, nobody has accepted yet,
- * and, when the coordinators are given, the two demo studies.
+ * The demo sandbox: agreement version 1 in force, the demo people with their roles, nobody has
+ * accepted yet, and, when the coordinators are given, the two demo studies.
  */
 export async function seedDemoSandbox(
   ctx: Ctx,
@@ -100,16 +103,53 @@ export async function seedDemoSandbox(
       .values(members.map((member) => ({ userId: member.userId, role: member.role, addedBy: staff.id })));
   if (coordinators) await seedDemoStudies(ctx, coordinators);
   await seedDemoVolunteers(ctx, staff);
+  await seedDemoOperations(ctx, staff);
 }
 
 export const DEMO_VOLUNTEER_COUNT = 200;
 
+export const DEMO_BASELINE: BaselineOptions = { volunteers: DEMO_VOLUNTEER_COUNT, studies: 0, seed: 26 };
+
 /**
- * The demo volunteer database: 200 synthetic volunteers (fixed seed, so the same every time), added by
- * staff through the volunteer service's bulk path (PHI guard, validation, audit trail per volunteer).
+ * The demo volunteer database: 200 synthetic volunteers (fixed seed, so the same every time), written
+ * by staff as the sandbox baseline and remembered as it, so a wipe brings back exactly these
+ * volunteers. The hand-made studies above are not part of the baseline: a wipe removes them, and
+ * their organisations import them again from their export.
  */
 async function seedDemoVolunteers(ctx: Ctx, staff: Actor): Promise<void> {
   const seeder = asSeeder(staff);
-  const generated = generateVolunteers({ count: DEMO_VOLUNTEER_COUNT, seed: 26 });
-  await seedVolunteers({ ...ctx, actor: seeder }, seeder, generated);
+  await seedSandboxBaseline({ ...ctx, actor: seeder }, seeder, DEMO_BASELINE);
+  await rememberBaseline(ctx, DEMO_BASELINE);
+}
+
+export const DEMO_DEPLOYMENT_VERSION = "26.3-rc.1";
+export const DEMO_DEPLOYMENT_BUILD = "26.3.0-build.700";
+
+/**
+ * The sandbox's operations: the `pharmacy` flag, linked to the draft 26.3 release that makes it
+ * generally available, and the release candidate's deployment that switched it to preview (through the
+ * deployment service, so the history, the audit log and the #announcements notice are all there).
+ */
+async function seedDemoOperations(ctx: Ctx, staff: Actor): Promise<void> {
+  const staffCtx: Ctx = { ...ctx, actor: staff };
+  const release = await releaseRefByVersion(ctx.db, "26.3");
+  await createFlag(staffCtx, staff, {
+    key: "pharmacy",
+    name: "Pharmacy preview",
+    description:
+      "Investigational products, lot receipts, labelled containers, dispensing to enrolled subjects and the accountability report.",
+    state: "off",
+    releaseId: release?.id ?? null,
+  });
+  await recordDeployment(staffCtx, staff, {
+    buildId: DEMO_DEPLOYMENT_BUILD,
+    version: DEMO_DEPLOYMENT_VERSION,
+    notes: [
+      "Release candidate 1 of **26.3**.",
+      "",
+      "- The pharmacy preview: products, receipts, containers with labels, dispensing and accountability.",
+      "- Overlapping visit windows no longer stop a study build from publishing.",
+    ].join("\n"),
+    flags: { pharmacy: "preview" },
+  });
 }

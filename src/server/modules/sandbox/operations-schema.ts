@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../db/columns.js";
 
 export const flagStates = ["off", "preview", "on"] as const;
@@ -49,6 +59,10 @@ export const sandboxSettings = pgTable("sandbox_settings", {
   noticeChannelId: uuid("notice_channel_id"),
   /** How far ahead a wipe must be scheduled. */
   wipeNoticeHours: integer("wipe_notice_hours").notNull().default(24),
+  /** The generated baseline a wipe restores: the last `convene sandbox seed` (or the demo's) options. */
+  baselineVolunteers: integer("baseline_volunteers").notNull().default(200),
+  baselineStudies: integer("baseline_studies").notNull().default(0),
+  baselineSeed: integer("baseline_seed").notNull().default(20260101),
   updatedBy: uuid("updated_by"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

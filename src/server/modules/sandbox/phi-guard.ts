@@ -917,6 +917,26 @@ function finding(field: string, rule: PhiRule, what: string, masked: string, adv
  * Empty and whitespace-only values always pass.
  */
 export function checkValue(field: string, value: string, kind: FieldKind): PhiFinding | null {
+  if (value.length > MEMO_MAX_VALUE_LENGTH) return evaluate(field, value, kind);
+  const key = `${kind}\u0000${field}\u0000${value}`;
+  const known = verdicts.get(key);
+  if (known !== undefined) return known && { ...known };
+  const verdict = evaluate(field, value, kind);
+  if (verdicts.size >= MEMO_CAPACITY) verdicts.clear();
+  verdicts.set(key, verdict);
+  return verdict && { ...verdict };
+}
+
+/**
+ * Bulk writes (a 100,000-volunteer baseline, a 50,000-row import) repeat most values — sexes, names,
+ * regions, statuses, history phrases — and the rules are pure, so each verdict is remembered. Bounded
+ * (cleared when full) and limited to short values, so unique long text never fills it.
+ */
+const verdicts = new Map<string, PhiFinding | null>();
+const MEMO_CAPACITY = 100_000;
+const MEMO_MAX_VALUE_LENGTH = 200;
+
+function evaluate(field: string, value: string, kind: FieldKind): PhiFinding | null {
   const text = normalise(value);
   if (text.trim() === "") return null;
 

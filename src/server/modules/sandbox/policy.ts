@@ -32,6 +32,32 @@ export function studyChangeRefusal(
   return null;
 }
 
+/** The roles that screen and enrol volunteers in their own organisation's studies. */
+const enrolmentWriterRoles: readonly (SandboxRole | "staff")[] = [
+  "study_coordinator",
+  "investigator",
+  "recruiter",
+];
+
+/**
+ * Who screens, enrols, withdraws and completes volunteers in a study: staff, and the owning
+ * organisation's study coordinators, investigators and recruiters (the site team). Everyone else in
+ * the sandbox reads enrolments. Returns null when allowed, else the reason to give.
+ */
+export function enrolmentChangeRefusal(
+  actor: Actor,
+  role: SandboxRole | "staff",
+  study: { organisationId: string },
+  organisationName: string,
+): string | null {
+  if (role === "staff" || actor.isStaff) return null;
+  if (!enrolmentWriterRoles.includes(role))
+    return "Your development environment role can only read enrolments; study coordinators, investigators, recruiters and the product team change them.";
+  if (study.organisationId !== actor.organisationId)
+    return `This study belongs to ${organisationName}: only its study coordinators, investigators, recruiters and the product team enrol volunteers in it. Ask the service desk about configurations you did not make.`;
+  return null;
+}
+
 /** Who adds a study: staff (for any organisation) and study coordinators (for their own). */
 export const canCreateStudy = (role: SandboxRole | "staff") =>
   role === "staff" || role === "study_coordinator";

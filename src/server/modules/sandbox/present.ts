@@ -1,8 +1,20 @@
 import { renderMarkdown } from "../../platform/markdown.js";
+import type { ReleaseRef } from "../releases/index.js";
+import type {
+  FlagChange,
+  FlagState,
+  sandboxDeployments,
+  sandboxFlags,
+  sandboxWipes,
+  WipeStatus,
+} from "./operations-schema.js";
 import type { VolunteerDisplay } from "./policy.js";
 import type {
   AgreementStatus,
+  EnrolmentStatus,
   EpochKind,
+  enrolments,
+  ImportStatus,
   RecruitmentStatus,
   SandboxRole,
   Sex,
@@ -13,6 +25,7 @@ import type {
   studyCohorts,
   studyEpochs,
   studyEvents,
+  volunteerImports,
   volunteers,
 } from "./schema.js";
 import { ageOn } from "./synthetic.js";
@@ -255,3 +268,223 @@ export function presentVolunteer(row: VolunteerRow, display: VolunteerDisplay, t
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+export type EnrolmentRow = typeof enrolments.$inferSelect;
+
+/**
+ * A volunteer's enrolment in one study, with the names a list shows (protocol number, study title,
+ * the volunteer's display id, the cohort's name) so no second request is needed; dates are YYYY-MM-DD.
+ */
+export type EnrolmentView = {
+  id: string;
+  studyId: string;
+  protocolNumber: string;
+  studyTitle: string;
+  volunteerId: string;
+  volunteerDisplayId: string;
+  status: EnrolmentStatus;
+  screeningDate: string;
+  statusReason: string | null;
+  cohortId: string | null;
+  cohortName: string | null;
+  subjectNumber: string | null;
+  dosingStart: string | null;
+  dosingEnd: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export function presentEnrolment(
+  row: EnrolmentRow,
+  names: {
+    protocolNumber: string;
+    studyTitle: string;
+    volunteerDisplayId: string;
+    cohortName: string | null;
+  },
+): EnrolmentView {
+  return {
+    id: row.id,
+    studyId: row.studyId,
+    protocolNumber: names.protocolNumber,
+    studyTitle: names.studyTitle,
+    volunteerId: row.volunteerId,
+    volunteerDisplayId: names.volunteerDisplayId,
+    status: row.status,
+    screeningDate: row.screeningDate,
+    statusReason: row.statusReason,
+    cohortId: row.cohortId,
+    cohortName: names.cohortName,
+    subjectNumber: row.subjectNumber,
+    dosingStart: row.dosingStart,
+    dosingEnd: row.dosingEnd,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+// --- operations: feature flags, deployments, settings and the environment status ---
+
+export type FlagRow = typeof sandboxFlags.$inferSelect;
+export type DeploymentRow = typeof sandboxDeployments.$inferSelect;
+
+/** A feature flag as every sandbox user sees it, with the release that makes it generally available. */
+export type FlagView = {
+  key: string;
+  name: string;
+  description: string;
+  state: FlagState;
+  release: ReleaseRef | null;
+  updatedAt: string;
+};
+
+export const presentFlag = (row: FlagRow, release: ReleaseRef | null): FlagView => ({
+  key: row.key,
+  name: row.name,
+  description: row.description,
+  state: row.state,
+  release,
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+/** A build deployed to the sandbox; the notes are rendered by the server's one sanitizer. */
+export type DeploymentView = {
+  id: string;
+  buildId: string;
+  version: string;
+  deployedAt: string;
+  notes: string;
+  notesHtml: string;
+  flagChanges: FlagChange[];
+  unreleased: boolean;
+  recordedBy: { id: string; name: string } | null;
+  recordedAt: string;
+};
+
+export const presentDeployment = (
+  row: DeploymentRow,
+  recordedBy: { id: string; name: string } | null,
+): DeploymentView => ({
+  id: row.id,
+  buildId: row.buildId,
+  version: row.version,
+  deployedAt: row.deployedAt.toISOString(),
+  notes: row.notes,
+  notesHtml: renderMarkdown(row.notes),
+  flagChanges: row.flagChanges,
+  unreleased: row.unreleased,
+  recordedBy,
+  recordedAt: row.recordedAt.toISOString(),
+});
+
+/** Where notices go (`noticeChannelId` null: #announcements, named in `noticeChannel`) and the wipe notice. */
+export type SandboxSettingsView = {
+  noticeChannelId: string | null;
+  noticeChannel: { id: string; name: string };
+  wipeNoticeHours: number;
+  updatedAt: string | null;
+};
+
+/** The banner and status page: what runs, what is in preview, the wipes, and how much is there. */
+export type EnvironmentView = {
+  build: { buildId: string; version: string; deployedAt: string; unreleased: boolean } | null;
+  flagsInPreview: { key: string; name: string }[];
+  nextWipe: { id: string; scheduledFor: string; message: string } | null;
+  lastWipe: { finishedAt: string; status: "completed" | "failed" } | null;
+  /** While a wipe runs: its progress (step, done, total) on the node running it, null elsewhere. */
+  wipe: { status: "running"; step: string | null; done: number | null; total: number | null } | null;
+  /** Studies and volunteers are null while a wipe runs: their tables are locked until it ends. */
+  counts: { studies: number | null; volunteers: number | null; users: number };
+};
+
+export type VolunteerImportRow = typeof volunteerImports.$inferSelect;
+export type ImportReportEntry = { line: number; field: string | null; reason: string };
+
+/** One CSV import and its report: refused rows by line and field, never their values. */
+export type VolunteerImportView = {
+  id: string;
+  filename: string;
+  status: ImportStatus;
+  skipInvalid: boolean;
+  rowsRead: number;
+  imported: number;
+  refused: number;
+  report: ImportReportEntry[];
+  createdBy: { id: string; name: string };
+  startedAt: string;
+  finishedAt: string;
+};
+
+export const presentVolunteerImport = (
+  row: VolunteerImportRow,
+  createdBy: { id: string; name: string },
+): VolunteerImportView => ({
+  id: row.id,
+  filename: row.filename,
+  status: row.status,
+  skipInvalid: row.skipInvalid,
+  rowsRead: row.rowsRead,
+  imported: row.imported,
+  refused: row.refused,
+  report: row.report,
+  createdBy,
+  startedAt: row.startedAt.toISOString(),
+  finishedAt: row.finishedAt.toISOString(),
+});
+
+export type WipeRow = typeof sandboxWipes.$inferSelect;
+
+/** A wipe as staff see it in the history and the countdown banner. */
+export type WipeView = {
+  id: string;
+  scheduledFor: string;
+  message: string;
+  status: WipeStatus;
+  immediate: boolean;
+  scheduledBy: { id: string; name: string } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelledBy: { id: string; name: string } | null;
+  error: string | null;
+};
+
+export const presentWipe = (row: WipeRow, people: Map<string, { id: string; name: string }>): WipeView => ({
+  id: row.id,
+  scheduledFor: row.scheduledFor.toISOString(),
+  message: row.message,
+  status: row.status,
+  immediate: row.immediate,
+  scheduledBy: people.get(row.scheduledBy) ?? null,
+  createdAt: row.createdAt.toISOString(),
+  startedAt: row.startedAt?.toISOString() ?? null,
+  finishedAt: row.finishedAt?.toISOString() ?? null,
+  cancelledBy: row.cancelledBy ? (people.get(row.cancelledBy) ?? null) : null,
+  error: row.error,
+});
+
+export const STUDY_EXPORT_FORMAT = "convene-studies/1";
+
+/** One study's design in an export: what a customer re-imports after a wipe (no subjects, no ids). */
+export type ExportedStudy = {
+  protocolNumber: string;
+  title: string;
+  sponsor: string;
+  phase: StudyPhase;
+  plannedEnrolment: number;
+  epochs: { kind: EpochKind; startDay: number; endDay: number }[];
+  cohorts: { name: string; plannedSize: number; dose: string }[];
+  events: { name: string; dayOffset: number; windowDays: number }[];
+};
+
+export type StudyExport = {
+  format: typeof STUDY_EXPORT_FORMAT;
+  exportedAt: string;
+  organisation: { id: string; name: string };
+  studies: ExportedStudy[];
+};
+
+export type StudyImportResult = {
+  imported: { id: string; protocolNumber: string }[];
+  skipped: string[];
+};

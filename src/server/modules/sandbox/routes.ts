@@ -17,6 +17,10 @@ import {
 } from "./agreement.js";
 import { volunteerDisplays } from "./policy.js";
 import type { StudyView } from "./present.js";
+import { registerEnrolmentRoutes } from "./routes-enrolments.js";
+import { registerSandboxImportRoutes } from "./routes-imports.js";
+import { registerSandboxOperationsRoutes } from "./routes-operations.js";
+import { registerSandboxWipeRoutes } from "./routes-wipes.js";
 import { listSandboxAudit, sandboxAuditCsv } from "./sandbox-audit.js";
 import {
   agreementStatuses,
@@ -45,10 +49,12 @@ import {
 import { addSandboxUser, changeSandboxRole, listSandboxUsers, removeSandboxUser } from "./users.js";
 import {
   createVolunteer,
+  ENROLLED_ONLY_BY_ENROLMENT,
   getVolunteer,
   listVolunteers,
   MAX_VOLUNTEER_PAGE,
   removeVolunteer,
+  settableRecruitmentStatuses,
   updateVolunteer,
 } from "./volunteers.js";
 
@@ -204,6 +210,13 @@ const sexField = z.enum(sexes, { error: "Choose female or male." });
 const recruitmentStatusField = z.enum(recruitmentStatuses, {
   error: "Choose a status: prospect, screening, eligible, enrolled, ineligible or withdrawn.",
 });
+/** What a volunteer write may set: `enrolled` is refused, saying where it comes from. */
+const settableStatusField = z.enum(settableRecruitmentStatuses, {
+  error: (issue) =>
+    issue.input === "enrolled"
+      ? ENROLLED_ONLY_BY_ENROLMENT
+      : "Choose a status: prospect, screening, eligible, ineligible or withdrawn.",
+});
 const dateOfBirthField = z.iso.date({ error: "Enter the date of birth as YYYY-MM-DD." });
 const heightField = z
   .number({ error: "Enter the height in whole centimetres." })
@@ -222,7 +235,7 @@ const volunteerFields = {
   heightCm: heightField,
   weightKg: weightField,
   smoker: z.boolean({ error: "Say yes or no." }).optional(),
-  recruitmentStatus: recruitmentStatusField.optional(),
+  recruitmentStatus: settableStatusField.optional(),
   medicalHistory: z.string().trim().max(5000, "Use at most 5,000 characters.").optional(),
 };
 const volunteerInput = z.object({
@@ -265,6 +278,7 @@ const volunteerFilters = z.object({
   bmiMin: measure("Enter a BMI.").optional(),
   bmiMax: measure("Enter a BMI.").optional(),
   q: z.string().trim().max(100, "Use at most 100 characters.").optional(),
+  studyId: z.uuid({ error: "Not a valid study id." }).optional(),
   limit: z.coerce
     .number()
     .int()
@@ -766,6 +780,11 @@ export function registerSandboxRoutes(scope: FastifyInstance, deps: RouteDeps): 
       return reply.status(204).send();
     },
   );
+
+  registerEnrolmentRoutes(scope, deps);
+  registerSandboxOperationsRoutes(scope, deps);
+  registerSandboxImportRoutes(scope, deps);
+  registerSandboxWipeRoutes(scope, deps);
 
   // --- the sandbox audit trail ---
 

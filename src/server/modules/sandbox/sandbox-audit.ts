@@ -11,7 +11,11 @@ export type SandboxRecordType =
   | "study_cohort"
   | "study_event"
   | "volunteer"
-  | "enrolment";
+  | "enrolment"
+  | "pharmacy_product"
+  | "pharmacy_lot"
+  | "pharmacy_container"
+  | "pharmacy_dispensation";
 export type SandboxAuditValue = string | number | boolean | null | undefined;
 export type SandboxFieldChange = { field: string; oldValue: SandboxAuditValue; newValue: SandboxAuditValue };
 

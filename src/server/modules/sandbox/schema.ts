@@ -219,13 +219,32 @@ export const volunteers = pgTable(
     index("volunteers_status_idx").on(t.recruitmentStatus),
     index("volunteers_bmi_idx").on(t.bmi),
     index("volunteers_dob_idx").on(t.dateOfBirth),
+    // The volunteer list: filtered by status (and BMI / age), newest first (read backwards), removed
+    // ones left out.
+    index("volunteers_status_newest_idx")
+      .on(t.recruitmentStatus, t.createdAt, t.id)
+      .where(sql`${t.removedAt} is null`),
+    index("volunteers_status_bmi_dob_idx")
+      .on(t.recruitmentStatus, t.bmi, t.dateOfBirth)
+      .where(sql`${t.removedAt} is null`),
   ],
 );
 
-export const enrolmentStatuses = ["screening", "eligible", "ineligible", "enrolled", "withdrawn", "completed"] as const;
+export const enrolmentStatuses = [
+  "screening",
+  "eligible",
+  "ineligible",
+  "enrolled",
+  "withdrawn",
+  "completed",
+] as const;
 export type EnrolmentStatus = (typeof enrolmentStatuses)[number];
 /** The statuses in which a volunteer still counts as taking part in the study. */
-export const openEnrolmentStatuses = ["screening", "eligible", "enrolled"] as const satisfies readonly EnrolmentStatus[];
+export const openEnrolmentStatuses = [
+  "screening",
+  "eligible",
+  "enrolled",
+] as const satisfies readonly EnrolmentStatus[];
 
 /**
  * A volunteer's way through one study: screened on a date, found eligible or not (with a reason),

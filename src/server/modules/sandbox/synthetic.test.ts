@@ -75,10 +75,9 @@ describe("determinism", () => {
   });
 
   it("gives the same enrolments for the same inputs", () => {
-    const volunteers = generateVolunteers({ count: 2000, seed: 1 });
     const studies = generateStudies({ count: 40, seed: 1, organisationIds: ORGS });
-    expect(generateEnrolments({ studies, volunteers, seed: 1 })).toEqual(
-      generateEnrolments({ studies, volunteers, seed: 1 }),
+    expect(generateEnrolments({ studies, volunteers: 2000, seed: 1 })).toEqual(
+      generateEnrolments({ studies, volunteers: 2000, seed: 1 }),
     );
   });
 
@@ -109,6 +108,26 @@ describe("chunked generation", () => {
     );
     expect(chunks).toEqual(whole);
     expect(generateVolunteers({ count: 1, seed: 5, startIndex: 777 })[0]).toEqual(whole[777]);
+  });
+
+  it("generates the same enrolled volunteers in batches as in one call, changing nothing but their status", () => {
+    const enrolled = new Set(["V000003", "V000138", "V000501", "V000778"]);
+    const whole = generateVolunteers({ count: 1000, seed: 5, enrolled });
+    const chunks = [
+      [0, 137],
+      [137, 500],
+      [500, 1000],
+    ].flatMap(([from, to]) =>
+      generateVolunteers({ count: (to as number) - (from as number), seed: 5, startIndex: from, enrolled }),
+    );
+    expect(chunks).toEqual(whole);
+    const plain = generateVolunteers({ count: 1000, seed: 5 });
+    whole.forEach((volunteer, i) => {
+      const expected = enrolled.has(volunteer.displayId)
+        ? { ...plain[i], recruitmentStatus: "enrolled" }
+        : plain[i];
+      expect(volunteer).toEqual(expected);
+    });
   });
 
   it("generates the same studies in batches as in one call", () => {
@@ -169,9 +188,8 @@ describe("PHI guard", () => {
   });
 
   it("accepts the generated enrolments", () => {
-    const volunteers = generateVolunteers({ count: 3000, seed: 11 });
     const studies = generateStudies({ count: 60, seed: 11, organisationIds: ORGS });
-    const enrolments = generateEnrolments({ studies, volunteers, seed: 11 });
+    const enrolments = generateEnrolments({ studies, volunteers: 3000, seed: 11 });
     expect(enrolments.length).toBeGreaterThan(0);
     expect(enrolments.flatMap((e) => guardRecord({ ...e }, {}))).toEqual([]);
   });
@@ -234,15 +252,16 @@ describe("volunteers", () => {
     expect(age).toBeLessThanOrEqual(80);
   });
 
-  it("uses only the allowed sexes, statuses and regions, and all of them", () => {
+  it("uses only the allowed sexes, statuses and regions, and all of them but enrolled", () => {
     const regions = new Set(regionNames());
+    const generatedStatuses = RECRUITMENT_STATUSES.filter((status) => status !== "enrolled");
     for (const v of volunteers) {
       expect(["female", "male"]).toContain(v.sex);
-      expect(RECRUITMENT_STATUSES).toContain(v.recruitmentStatus);
+      expect(generatedStatuses).toContain(v.recruitmentStatus);
       expect(regions.has(v.region)).toBe(true);
       expect(typeof v.smoker).toBe("boolean");
     }
-    expect(new Set(volunteers.map((v) => v.recruitmentStatus)).size).toBe(RECRUITMENT_STATUSES.length);
+    expect(new Set(volunteers.map((v) => v.recruitmentStatus)).size).toBe(generatedStatuses.length);
     expect(new Set(volunteers.map((v) => v.sex)).size).toBe(2);
     const smokers = volunteers.filter((v) => v.smoker).length / volunteers.length;
     expect(smokers).toBeGreaterThan(0.1);
@@ -340,17 +359,19 @@ describe("studies", () => {
 });
 
 describe("enrolments", () => {
-  const volunteers = generateVolunteers({ count: 20_000, seed: 4 });
   const studies = generateStudies({ count: 200, seed: 4, organisationIds: ORGS });
-  const enrolments = generateEnrolments({ studies, volunteers, seed: 4 });
+  const enrolments = generateEnrolments({ studies, volunteers: 20_000, seed: 4 });
+  const enrolled = new Set(enrolments.map((e) => e.volunteerDisplayId));
+  const volunteers = generateVolunteers({ count: 20_000, seed: 4, enrolled });
   const byProtocol = new Map(studies.map((s) => [s.protocolNumber, s]));
-  const statusOf = new Map(volunteers.map((v) => [v.displayId, v.recruitmentStatus]));
 
-  it("assigns enrolled volunteers to cohorts of active studies, each volunteer once", () => {
+  it("assigns volunteers of the generated range to cohorts of active studies, each volunteer once", () => {
     expect(enrolments.length).toBeGreaterThan(100);
-    expect(new Set(enrolments.map((e) => e.volunteerDisplayId)).size).toBe(enrolments.length);
+    expect(enrolled.size).toBe(enrolments.length);
     for (const e of enrolments) {
-      expect(statusOf.get(e.volunteerDisplayId)).toBe("enrolled");
+      expect(e.volunteerDisplayId).toMatch(/^V\d{6}$/);
+      expect(Number(e.volunteerDisplayId.slice(1))).toBeGreaterThanOrEqual(1);
+      expect(Number(e.volunteerDisplayId.slice(1))).toBeLessThanOrEqual(20_000);
       const study = byProtocol.get(e.protocolNumber);
       expect(study?.status).toBe("active");
       expect(study?.cohorts.map((c) => c.name)).toContain(e.cohortName);
@@ -378,10 +399,21 @@ describe("enrolments", () => {
     expect(enrolments.some((e) => e.subjectNumber === "S101-001")).toBe(true);
   });
 
-  it("stops when the enrolled volunteers run out", () => {
-    const few = generateVolunteers({ count: 100, seed: 4 });
-    const result = generateEnrolments({ studies, volunteers: few, seed: 4 });
-    expect(result.length).toBe(few.filter((v) => v.recruitmentStatus === "enrolled").length);
+  it("gives every volunteer generated as enrolled exactly one enrolment, and no one else any", () => {
+    const enrolmentsOf = new Map<string, number>();
+    for (const e of enrolments)
+      enrolmentsOf.set(e.volunteerDisplayId, (enrolmentsOf.get(e.volunteerDisplayId) ?? 0) + 1);
+    const enrolledVolunteers = volunteers.filter((v) => v.recruitmentStatus === "enrolled");
+    expect(enrolledVolunteers.length).toBeGreaterThan(100);
+    for (const v of enrolledVolunteers) expect(enrolmentsOf.get(v.displayId), v.displayId).toBe(1);
+    expect(enrolledVolunteers).toHaveLength(enrolments.length);
+  });
+
+  it("stops when the volunteers run out, using each of them once", () => {
+    const result = generateEnrolments({ studies, volunteers: 100, seed: 4 });
+    expect(result).toHaveLength(100);
+    expect(new Set(result.map((e) => e.volunteerDisplayId)).size).toBe(100);
+    expect(generateEnrolments({ studies, volunteers: 0, seed: 4 })).toEqual([]);
   });
 });
 

@@ -139,6 +139,7 @@ export const DEFAULT_SEED = 20260101;
 const STREAM_VOLUNTEER = 0x766f6c; // "vol"
 const STREAM_STUDY = 0x737479; // "sty"
 const STREAM_ENROLMENT = 0x656e72; // "enr"
+const STREAM_ENROLLED = 0x70636b; // "pck": who is picked for the enrolments
 
 /** murmur3's 32-bit finaliser: spreads every input bit over the whole word. */
 function fmix32(value: number): number {
@@ -268,6 +269,11 @@ function weighted<const T>(f: Faker, table: ReadonlyArray<readonly [T, number]>)
   return f.helpers.weightedArrayElement(table.map(([value, weight]) => ({ value, weight })));
 }
 
+/** The display id of volunteer `index` (0-based): `V` and the record number, six digits or more. */
+function displayIdAt(index: number): string {
+  return `V${pad(index + 1, 6)}`;
+}
+
 function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number ≥ 0`);
 }
@@ -385,11 +391,14 @@ function phoneFor(f: Faker, region: Region): string {
   return template === "AU-MOBILE" ? f.helpers.arrayElement(AU_MOBILES_FORMATTED) : fillDigits(f, template);
 }
 
+/**
+ * The statuses a volunteer is generated with. Never `enrolled`: a volunteer's status follows their
+ * enrolments, so only {@link generateEnrolments} makes a volunteer enrolled (see `enrolled` below).
+ */
 const RECRUITMENT_TABLE: ReadonlyArray<readonly [RecruitmentStatus, number]> = [
   ["prospect", 38],
   ["screening", 10],
-  ["eligible", 14],
-  ["enrolled", 14],
+  ["eligible", 28],
   ["ineligible", 16],
   ["withdrawn", 8],
 ];
@@ -479,18 +488,31 @@ export interface GenerateVolunteersOptions {
   startIndex?: number;
   /** ISO date ages are computed against; defaults to {@link DEFAULT_REFERENCE_DATE}. */
   referenceDate?: string;
+  /**
+   * Display ids of the volunteers {@link generateEnrolments} assigned: these, and only these, are
+   * `enrolled`. Their other values are the same as without it.
+   */
+  enrolled?: ReadonlySet<string>;
 }
 
 /**
- * Generates volunteers `startIndex` .. `startIndex + count - 1`. Deterministic: the same seed and
- * reference date give the same records, whether generated in one call or in batches.
+ * Generates volunteers `startIndex` .. `startIndex + count - 1`. Deterministic: the same seed,
+ * reference date and enrolled set give the same records, whether generated in one call or in batches.
  *
  * Distributions (roughly): 58 % male; ages 18-55 for 85 %, 56-65 for 11 %, 66-80 for 4 %; height
  * normal by sex (men 177 ± 7 cm, women 163 ± 6.5 cm); BMI normal 25.5 ± 3.8 clamped to 17-40;
- * 18 % smokers; 40 % with no relevant medical history; regions US 45 %, UK 36 %, AU 18 %.
+ * 18 % smokers; 40 % with no relevant medical history; regions US 45 %, UK 36 %, AU 18 %; statuses
+ * prospect 38 %, screening 10 %, eligible 28 %, ineligible 16 %, withdrawn 8 %, then `enrolled` for
+ * the volunteers in `enrolled`.
  */
 export function generateVolunteers(options: GenerateVolunteersOptions): SyntheticVolunteer[] {
-  const { count, seed = DEFAULT_SEED, startIndex = 0, referenceDate = DEFAULT_REFERENCE_DATE } = options;
+  const {
+    count,
+    seed = DEFAULT_SEED,
+    startIndex = 0,
+    referenceDate = DEFAULT_REFERENCE_DATE,
+    enrolled = new Set<string>(),
+  } = options;
   checkCount("count", count);
   checkCount("startIndex", startIndex);
   const refMs = parseIsoDate(referenceDate);
@@ -530,9 +552,13 @@ export function generateVolunteers(options: GenerateVolunteersOptions): Syntheti
     const local = f.helpers.arrayElement([`${first}.${last}`, `${first[0]}${last}`, `${first}_${last}`]);
     // The record number makes every address unique (the local part has no other digits).
     const email = `${local}${index + 1}@${domain}`;
+    const displayId = displayIdAt(index);
+    const smoker = f.number.float() < 0.18;
+    // Drawn for every volunteer, so the draws after it do not depend on who is enrolled.
+    const drawnStatus = weighted(f, RECRUITMENT_TABLE);
 
     out[i] = {
-      displayId: `V${pad(index + 1, 6)}`,
+      displayId,
       firstName,
       lastName,
       sex,
@@ -543,8 +569,8 @@ export function generateVolunteers(options: GenerateVolunteersOptions): Syntheti
       heightCm,
       weightKg,
       bmi,
-      smoker: f.number.float() < 0.18,
-      recruitmentStatus: weighted(f, RECRUITMENT_TABLE),
+      smoker,
+      recruitmentStatus: enrolled.has(displayId) ? "enrolled" : drawnStatus,
       medicalHistory: medicalHistory(f, Number(dateOfBirth.slice(0, 4)), refYear),
     };
   }
@@ -873,8 +899,8 @@ export function generateStudies(options: GenerateStudiesOptions): SyntheticStudy
 
 export interface GenerateEnrolmentsOptions {
   studies: readonly Pick<SyntheticStudy, "protocolNumber" | "status" | "cohorts">[];
-  /** Only volunteers whose recruitment status is `enrolled` are assigned. */
-  volunteers: readonly Pick<SyntheticVolunteer, "displayId" | "recruitmentStatus">[];
+  /** How many volunteers {@link generateVolunteers} makes (V000001 onwards); any of them may be picked. */
+  volunteers: number;
   /** Defaults to {@link DEFAULT_SEED}. */
   seed?: number;
   /** Screening dates fall before this day; defaults to {@link DEFAULT_REFERENCE_DATE}. */
@@ -882,21 +908,42 @@ export interface GenerateEnrolmentsOptions {
 }
 
 /**
- * Assigns volunteers with status `enrolled` to cohorts of active studies, each volunteer at most once
- * (so no one is in two overlapping dosing periods). Each active study is part-way through its
- * escalation: its first cohorts are full, the current one partly filled, later ones empty. No cohort
- * goes over its planned size. Stops when the enrolled volunteers run out, so some active studies may
- * have fewer subjects than that; volunteers left over stay unassigned.
+ * The numbers 0 .. n - 1 in random order, drawn one at a time: a Fisher-Yates shuffle that keeps only
+ * the positions it has swapped, so taking k of a million costs k steps, not a million.
+ */
+function* shuffledIndices(f: Faker, n: number): Generator<number> {
+  const swapped = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const j = f.number.int({ min: i, max: n - 1 });
+    const picked = swapped.get(j) ?? j;
+    swapped.set(j, swapped.get(i) ?? i);
+    yield picked;
+  }
+}
+
+/**
+ * Assigns volunteers, picked at random from the first `volunteers`, to cohorts of active studies, each
+ * volunteer at most once (so no one is in two overlapping dosing periods). Each active study is
+ * part-way through its escalation: its first cohorts are full, the current one partly filled, later
+ * ones empty. No cohort goes over its planned size. Stops when the volunteers run out, so some active
+ * studies may have fewer subjects than that.
+ *
+ * Needs no volunteer record, only their number, so the baseline plans the enrolments before it
+ * generates a volunteer and passes the assigned display ids to {@link generateVolunteers} as
+ * `enrolled`: every enrolled volunteer then has exactly one enrolment, and the volunteers are still
+ * generated in independent batches.
  */
 export function generateEnrolments(options: GenerateEnrolmentsOptions): SyntheticEnrolment[] {
   const { studies, volunteers, seed = DEFAULT_SEED, referenceDate = DEFAULT_REFERENCE_DATE } = options;
+  checkCount("volunteers", volunteers);
   const refMs = parseIsoDate(referenceDate);
   const f = createFaker();
   f.seed([seed, STREAM_ENROLMENT]);
-  const pool = f.helpers.shuffle(
-    volunteers.filter((v) => v.recruitmentStatus === "enrolled").map((v) => v.displayId),
-  );
-  let next = 0;
+  // A stream of its own for the picks, so the cohorts' draws do not depend on the number of volunteers.
+  const picker = createFaker();
+  picker.seed([seed, STREAM_ENROLLED]);
+  const pool = shuffledIndices(picker, volunteers);
+  let picked = 0;
   const out: SyntheticEnrolment[] = [];
 
   for (const study of studies) {
@@ -907,17 +954,17 @@ export function generateEnrolments(options: GenerateEnrolmentsOptions): Syntheti
       const filled = c < current ? cohort.plannedSize : f.number.int({ min: 1, max: cohort.plannedSize });
       // Earlier cohorts were screened earlier: two weeks per cohort, plus a few days' spread.
       const cohortScreening = refMs - ((current - c) * 14 + 2) * DAY_MS;
-      for (let s = 0; s < filled && next < pool.length; s++) {
+      for (let s = 0; s < filled && picked < volunteers; s++, picked++) {
         out.push({
           protocolNumber: study.protocolNumber,
           cohortName: cohort.name,
-          volunteerDisplayId: pool[next++] as string,
+          volunteerDisplayId: displayIdAt(pool.next().value as number),
           subjectNumber: `S${101 + c}-${pad(s + 1, 3)}`,
           screeningDate: isoDate(cohortScreening - f.number.int(26) * DAY_MS),
           status: "enrolled",
         });
       }
-      if (next >= pool.length) return out;
+      if (picked >= volunteers) return out;
     }
   }
   return out;

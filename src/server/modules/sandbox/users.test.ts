@@ -51,6 +51,7 @@ describe("who sees the list", () => {
       "dev@fabrikam.example",
       "member@contoso.example",
       "member@northwind.example",
+      "pharmacist@northwind.example",
     ]);
     const response = await admin.get("/api/sandbox/users");
     expect(response.statusCode).toBe(200);
@@ -58,6 +59,7 @@ describe("who sees the list", () => {
     expect(body.users.map((u) => u.email).sort()).toEqual([
       "admin@northwind.example",
       "member@northwind.example",
+      "pharmacist@northwind.example",
     ]);
     expect(body.candidates.map((c) => c.email)).toEqual(["colleague@northwind.example"]);
   });

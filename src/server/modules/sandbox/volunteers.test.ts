@@ -77,6 +77,34 @@ async function create(client: Client, extra: Record<string, unknown> = {}): Prom
   return response.json();
 }
 
+/**
+ * A new volunteer made enrolled the only way there is: Northwind's coordinator screens them for
+ * NW-101, finds them eligible and assigns Cohort 1.
+ */
+async function enrolledVolunteer(): Promise<Volunteer> {
+  const volunteer = await create(coordinator);
+  const { studies } = (await coordinator.get("/api/sandbox/studies?q=NW-101")).json();
+  const study = studies.find((s: { protocolNumber: string }) => s.protocolNumber === "NW-101");
+  const { cohorts } = (await coordinator.get(`/api/sandbox/studies/${study.id}`)).json();
+  const cohort1 = cohorts.find((c: { name: string }) => c.name === "Cohort 1");
+  const screened = await coordinator.post(`/api/sandbox/studies/${study.id}/enrolments`, {
+    volunteerId: volunteer.id,
+    screeningDate: "2025-01-06",
+  });
+  expect(screened.statusCode, screened.body).toBe(201);
+  const enrolment = `/api/sandbox/enrolments/${screened.json().id}`;
+  const eligible = await coordinator.post(`${enrolment}/eligibility`, { eligible: true });
+  expect(eligible.statusCode, eligible.body).toBe(200);
+  const assigned = await coordinator.post(`${enrolment}/assign`, {
+    cohortId: cohort1.id,
+    dosingStart: "2025-02-03",
+  });
+  expect(assigned.statusCode, assigned.body).toBe(200);
+  const enrolled = (await coordinator.get(`/api/sandbox/volunteers/${volunteer.id}?display=full`)).json();
+  expect(enrolled.recruitmentStatus).toBe("enrolled");
+  return enrolled;
+}
+
 const trail = async (id: string): Promise<Entry[]> => {
   const response = await staff.get(`/api/sandbox/audit?recordType=volunteer&recordId=${id}`);
   expect(response.statusCode, response.body).toBe(200);
@@ -99,13 +127,20 @@ beforeAll(async () => {
 afterAll(() => community?.close());
 
 describe("the demo volunteers", () => {
-  it("are 200 synthetic volunteers, each with its creation in the audit trail", async () => {
+  it("are 200 synthetic volunteers of the baseline, each with its creation in the audit trail", async () => {
     const page = (await staff.get("/api/sandbox/volunteers?limit=200")).json();
     expect(page.total).toBe(200);
     expect(page.volunteers).toHaveLength(200);
     const [first] = page.volunteers as Volunteer[];
     const entries = await trail(first?.id ?? "");
-    expect(entries.filter((e) => e.action === "create").map((e) => e.field)).toContain("bmi");
+    // The demo's volunteers are its baseline (so a wipe brings them back): one creation row each,
+    // field `*`, with the record's values as JSON.
+    const creations = entries.filter((e) => e.action === "create");
+    expect(creations.map((e) => [e.field, e.reason])).toEqual([["*", "Synthetic baseline (seed 26)"]]);
+    expect(JSON.parse(creations[0]?.newValue ?? "{}")).toMatchObject({
+      displayId: first?.displayId,
+      bmi: expect.any(Number),
+    });
   });
 });
 
@@ -192,6 +227,32 @@ describe("creating a volunteer", () => {
     expect(status.statusCode).toBe(400);
     expect(Object.keys(status.json().error.fields)).toEqual(["recruitmentStatus"]);
     expect(await volunteerCount()).toBe(before);
+  });
+
+  it("refuses enrolled as a status set by hand, on adding and on changing, saying enrolment sets it", async () => {
+    const before = await volunteerCount();
+    const added = await coordinator.post(
+      "/api/sandbox/volunteers",
+      newVolunteer({ recruitmentStatus: "enrolled" }),
+    );
+    expect(added.statusCode, added.body).toBe(400);
+    expect(added.json().error.fields).toEqual({
+      recruitmentStatus:
+        "A volunteer becomes enrolled by being assigned to a study cohort (Studies → Subjects).",
+    });
+    expect(await volunteerCount()).toBe(before);
+
+    const volunteer = await create(coordinator, { recruitmentStatus: "eligible" });
+    const changed = await coordinator.patch(`/api/sandbox/volunteers/${volunteer.id}`, {
+      recruitmentStatus: "enrolled",
+    });
+    expect(changed.statusCode, changed.body).toBe(400);
+    expect(changed.json().error.fields.recruitmentStatus).toMatch(/assigned to a study cohort/);
+    const others = await coordinator.patch(`/api/sandbox/volunteers/${volunteer.id}?display=full`, {
+      recruitmentStatus: "ineligible",
+    });
+    expect(others.statusCode, others.body).toBe(200);
+    expect(others.json().recruitmentStatus).toBe("ineligible");
   });
 });
 
@@ -346,7 +407,7 @@ describe("changing and removing a volunteer", () => {
   });
 
   it("needs a reason for changes to an enrolled volunteer", async () => {
-    const volunteer = await create(coordinator, { recruitmentStatus: "enrolled" });
+    const volunteer = await enrolledVolunteer();
     const bare = await coordinator.patch(`/api/sandbox/volunteers/${volunteer.id}`, { region: "Ohio, US" });
     expect(bare.statusCode).toBe(400);
     expect(bare.json().error.fields.reason).toMatch(/reason/);
@@ -362,6 +423,26 @@ describe("changing and removing a volunteer", () => {
       reason: "Moved",
     });
     expect((await coordinator.delete(`/api/sandbox/volunteers/${volunteer.id}`)).statusCode).toBe(400);
+  });
+
+  it("refuses to change an enrolled volunteer's status by hand, even with a reason, pointing to the enrolment", async () => {
+    const volunteer = await enrolledVolunteer();
+    const withdrawn = await coordinator.patch(`/api/sandbox/volunteers/${volunteer.id}`, {
+      recruitmentStatus: "withdrawn",
+      reason: "Left the study",
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(400);
+    expect(Object.keys(withdrawn.json().error.fields)).toEqual(["recruitmentStatus"]);
+    expect(withdrawn.json().error.fields.recruitmentStatus).toMatch(
+      /withdraw or complete the enrolment instead/,
+    );
+    expect((await coordinator.get(`/api/sandbox/volunteers/${volunteer.id}`)).json().recruitmentStatus).toBe(
+      "enrolled",
+    );
+    expect((await trail(volunteer.id)).filter((e) => e.field === "recruitmentStatus").at(-1)).toMatchObject({
+      action: "update",
+      newValue: "enrolled",
+    });
   });
 
   it("removes softly: the row stays, reads answer 404, the trail records the removal", async () => {

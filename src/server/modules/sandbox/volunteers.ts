@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, ilike, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, exists, gte, ilike, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
@@ -6,7 +6,7 @@ import { type FieldKind, guardRecord } from "./phi-guard.js";
 import { canWriteVolunteers, defaultVolunteerDisplay, type VolunteerDisplay } from "./policy.js";
 import { presentVolunteer, type VolunteerRow, type VolunteerView } from "./present.js";
 import { createdFields, diffFields, recordSandboxChanges, type SandboxChange } from "./sandbox-audit.js";
-import { type RecruitmentStatus, recruitmentStatuses, type Sex, volunteers } from "./schema.js";
+import { enrolments, type RecruitmentStatus, recruitmentStatuses, type Sex, volunteers } from "./schema.js";
 import { gate, isUniqueViolation } from "./studies.js";
 import { ageOn, computeBmi } from "./synthetic.js";
 
@@ -24,7 +24,7 @@ export type VolunteerInput = {
   heightCm: number;
   weightKg: number;
   smoker?: boolean | undefined;
-  recruitmentStatus?: RecruitmentStatus | undefined;
+  recruitmentStatus?: SettableRecruitmentStatus | undefined;
   medicalHistory?: string | undefined;
 };
 export type VolunteerChanges = Partial<Omit<VolunteerInput, "displayId">>;
@@ -36,6 +36,8 @@ export type VolunteerFilters = {
   bmiMin?: number | undefined;
   bmiMax?: number | undefined;
   q?: string | undefined;
+  /** Volunteers with any enrolment (open or ended) in this study. */
+  studyId?: string | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
   cursor?: string | undefined;
@@ -43,11 +45,24 @@ export type VolunteerFilters = {
 export type VolunteerOptions = { display?: VolunteerDisplay | undefined };
 export type VolunteerPage = { volunteers: VolunteerView[]; total: number; nextCursor: string | null };
 
+/**
+ * The statuses a person sets by hand. `enrolled` is not one: only an enrolment assigned to a cohort
+ * (enrolments.ts) makes a volunteer enrolled, so the status always has an enrolment behind it.
+ */
+export const settableRecruitmentStatuses = recruitmentStatuses.filter(
+  (status): status is Exclude<RecruitmentStatus, "enrolled"> => status !== "enrolled",
+);
+export type SettableRecruitmentStatus = (typeof settableRecruitmentStatuses)[number];
+export const ENROLLED_ONLY_BY_ENROLMENT =
+  "A volunteer becomes enrolled by being assigned to a study cohort (Studies → Subjects).";
+
 export const MAX_VOLUNTEER_PAGE = 200;
+export const MAX_REGION_LENGTH = 120;
+export const MAX_MEDICAL_HISTORY_LENGTH = 5000;
 const DEFAULT_VOLUNTEER_PAGE = 50;
 
 /** What the PHI guard takes each field for; fields not named are checked as free text. */
-const guardKinds: Record<string, FieldKind> = {
+export const guardKinds: Record<string, FieldKind> = {
   displayId: "identifier",
   firstName: "name",
   lastName: "name",
@@ -59,7 +74,7 @@ const guardKinds: Record<string, FieldKind> = {
 };
 
 /** Today's date (UTC) as YYYY-MM-DD. */
-const todayIso = (): string => new Date().toISOString().slice(0, 10);
+export const todayIso = (): string => new Date().toISOString().slice(0, 10);
 
 const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
@@ -85,13 +100,21 @@ function guard(values: Record<string, unknown>): void {
 
 type Measured = { dateOfBirth: string; heightCm: number; weightKg: number };
 
-/** Date of birth (not in the future, age 18 to 100), weight and height, each named when wrong. */
+/**
+ * Date of birth (not in the future, age 18 to 100), weight, height, status and the lengths of the
+ * free texts, each named when wrong. The lengths are checked here, not only in the route's schema,
+ * because the CSV import reaches this without passing a route's schema.
+ */
 function validate(
-  values: Partial<Measured> & { recruitmentStatus?: string | undefined },
+  values: Partial<Measured> & {
+    recruitmentStatus?: string | undefined;
+    region?: string | undefined;
+    medicalHistory?: string | undefined;
+  },
   today: string,
 ): void {
   const fields: Record<string, string> = {};
-  const { dateOfBirth, heightCm, weightKg, recruitmentStatus } = values;
+  const { dateOfBirth, heightCm, weightKg, recruitmentStatus, region, medicalHistory } = values;
   if (dateOfBirth !== undefined) {
     const parsed = new Date(`${dateOfBirth}T00:00:00Z`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) || Number.isNaN(parsed.getTime()))
@@ -109,11 +132,16 @@ function validate(
     fields.weightKg = "Enter a weight above 0 and at most 400 kg.";
   if (heightCm !== undefined && !(Number.isInteger(heightCm) && heightCm >= 100 && heightCm <= 250))
     fields.heightCm = "Enter a height of 100 to 250 cm (whole centimetres).";
-  if (
+  if (recruitmentStatus === "enrolled") fields.recruitmentStatus = ENROLLED_ONLY_BY_ENROLMENT;
+  else if (
     recruitmentStatus !== undefined &&
-    !(recruitmentStatuses as readonly string[]).includes(recruitmentStatus)
+    !(settableRecruitmentStatuses as readonly string[]).includes(recruitmentStatus)
   )
-    fields.recruitmentStatus = `Choose a status: ${recruitmentStatuses.join(", ")}.`;
+    fields.recruitmentStatus = `Choose a status: ${settableRecruitmentStatuses.join(", ")}.`;
+  if (region !== undefined && region.length > MAX_REGION_LENGTH)
+    fields.region = `Use at most ${MAX_REGION_LENGTH} characters.`;
+  if (medicalHistory !== undefined && medicalHistory.length > MAX_MEDICAL_HISTORY_LENGTH)
+    fields.medicalHistory = `Use at most ${MAX_MEDICAL_HISTORY_LENGTH.toLocaleString("en")} characters.`;
   if (Object.keys(fields).length > 0) throw invalid(fields);
 }
 
@@ -122,17 +150,23 @@ const displayIdTaken = (displayId: string) =>
     displayId: `Display id ${displayId} is already used by another volunteer.`,
   });
 
-/** The next free `V` + six digits after the highest one in use (removed volunteers keep theirs). */
-async function nextDisplayId(db: Db): Promise<string> {
+/** The number of the highest `V` + digits display id in use, 0 when none (removed volunteers keep theirs). */
+export async function highestDisplayNumber(db: Db): Promise<number> {
   const [row] = await db
     .select({
-      n: sql<number | null>`max(substring(${volunteers.displayId} from 2)::int)`,
+      n: sql<string | null>`max(substring(${volunteers.displayId} from 2)::bigint)`,
     })
     .from(volunteers)
-    .where(sql`${volunteers.displayId} ~ '^V[0-9]{6}$'`);
-  const next = Number(row?.n ?? 0) + 1;
-  if (next > 999_999) throw new AppError("conflict", "Every generated display id is in use; give one.");
-  return `V${String(next).padStart(6, "0")}`;
+    .where(sql`${volunteers.displayId} ~ '^V[0-9]{6,15}$'`);
+  return Number(row?.n ?? 0);
+}
+
+/** `V` and at least six digits: `V000042`, and `V1000000` once six digits run out. */
+export const displayIdOf = (n: number) => `V${String(n).padStart(6, "0")}`;
+
+/** The next free display id after the highest one in use. */
+async function nextDisplayId(db: Db): Promise<string> {
+  return displayIdOf((await highestDisplayNumber(db)) + 1);
 }
 
 /** The fields of a row the audit trail records, by their API names. */
@@ -153,7 +187,8 @@ const auditedFields = (row: VolunteerRow) => ({
   medicalHistory: row.medicalHistory || null,
 });
 
-const creation = (row: VolunteerRow): SandboxChange => ({
+/** The audit trail of a new volunteer: every field (a new record needs no reason). */
+export const creation = (row: VolunteerRow): SandboxChange => ({
   action: "create",
   recordType: "volunteer",
   recordId: row.id,
@@ -162,8 +197,11 @@ const creation = (row: VolunteerRow): SandboxChange => ({
   reason: null,
 });
 
-/** The values of a new volunteer, checked (guard first, then validation) and with BMI computed. */
-function newValues(actor: Actor, input: VolunteerInput, today: string) {
+/**
+ * The values of a new volunteer, checked (guard first, then validation) and with BMI computed. The
+ * form, the seed and the CSV import all come through here, so they refuse the same things.
+ */
+export function newValues(actor: Actor, input: VolunteerInput, today: string) {
   guard({ ...input });
   validate(input, today);
   return {
@@ -185,7 +223,8 @@ function newValues(actor: Actor, input: VolunteerInput, today: string) {
   };
 }
 
-async function assertWriter(ctx: Ctx, actor: Actor) {
+/** The gate, then the role rule: staff, study coordinators and recruiters write volunteers. */
+export async function assertWriter(ctx: Ctx, actor: Actor) {
   const { role } = await gate(ctx, actor);
   if (!canWriteVolunteers(role))
     throw forbidden(
@@ -244,6 +283,15 @@ export async function listVolunteers(
     conditions.push(sql`${volunteers.dateOfBirth} > ${bornBy(today, filters.ageMax + 1)}`);
   if (filters.bmiMin !== undefined) conditions.push(gte(volunteers.bmi, filters.bmiMin));
   if (filters.bmiMax !== undefined) conditions.push(lte(volunteers.bmi, filters.bmiMax));
+  if (filters.studyId)
+    conditions.push(
+      exists(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(enrolments)
+          .where(and(eq(enrolments.volunteerId, volunteers.id), eq(enrolments.studyId, filters.studyId))),
+      ),
+    );
   if (filters.q) {
     const prefix = `${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const text = or(
@@ -330,33 +378,10 @@ export async function createVolunteer(
 }
 
 /**
- * Seeds many volunteers at once (the demo): the same gate, role rule, PHI guard and validation as
- * `createVolunteer`, then a bulk insert whose audit trail is the same, field by field per volunteer.
- */
-export async function seedVolunteers(
-  ctx: Ctx,
-  actor: Actor,
-  inputs: (VolunteerInput & { displayId: string })[],
-): Promise<number> {
-  await assertWriter(ctx, actor);
-  const today = todayIso();
-  const values = inputs.map((input) => ({ ...newValues(actor, input, today), displayId: input.displayId }));
-  const tctx: Ctx = { ...ctx, actor };
-  await inTransaction(tctx, async (tx) => {
-    for (let i = 0; i < values.length; i += 500) {
-      const rows = await tx.db
-        .insert(volunteers)
-        .values(values.slice(i, i + 500))
-        .returning();
-      await recordSandboxChanges(tx, rows.map(creation));
-    }
-  });
-  return values.length;
-}
-
-/**
- * Changes a volunteer: the PHI guard and validation first, then, with the row locked, a reason when
- * the volunteer is enrolled (400 naming `reason`), the change with BMI recomputed and its audit rows.
+ * Changes a volunteer: the PHI guard and validation first (`enrolled` is never set by hand), then,
+ * with the row locked, for an enrolled volunteer no status change (their enrolment carries it; 400
+ * naming `recruitmentStatus`) and a reason (400 naming `reason`), then the change with BMI recomputed
+ * and its audit rows.
  */
 export async function updateVolunteer(
   ctx: Ctx,
@@ -374,6 +399,14 @@ export async function updateVolunteer(
   const tctx: Ctx = { ...ctx, actor };
   const row = await inTransaction(tctx, async (tx) => {
     const before = await loadVolunteer(tx.db, id, true);
+    if (before.recruitmentStatus === "enrolled" && changes.recruitmentStatus !== undefined)
+      throw invalid(
+        {
+          recruitmentStatus:
+            "This volunteer is enrolled in a study cohort: withdraw or complete the enrolment instead (Studies → Subjects).",
+        },
+        "An enrolled volunteer's status follows their enrolment.",
+      );
     if (before.recruitmentStatus === "enrolled" && !reason)
       throw invalid(
         { reason: "Give a reason: changes to an enrolled volunteer are recorded with one." },

@@ -1,5 +1,7 @@
-import { Alert, Anchor, Badge, Group, List, Stack, Text } from "@mantine/core";
+import { Alert, Anchor, Badge, Group, Stack, Text } from "@mantine/core";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { isApiError } from "../../app/api.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
@@ -7,29 +9,13 @@ import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { AgreementPanel, DeskQuestionLink } from "./AgreementPanel.js";
 import { roleLabels, type SandboxStatus, useAgreement, useSandboxStatus } from "./api.js";
+import { SandboxFrame, WipeCountdown } from "./EnvironmentBanner.js";
+import { PharmacyHomeSection } from "./pharmacy/PharmacyHomeSection.js";
 import { SandboxUsers } from "./SandboxUsers.js";
+import { mayCreateStudies } from "./studies-api.js";
+import { canWriteVolunteers } from "./volunteers-api.js";
 
 const TITLE = "Development environment";
-
-/** Shown on every sandbox page once inside: what this instance is and is not. */
-export function EnvironmentBanner() {
-  return (
-    <Alert
-      color="orange"
-      variant="light"
-      title="Community development environment"
-      data-testid="sandbox-banner"
-    >
-      <List size="sm" spacing={2}>
-        <List.Item>There is no service-level agreement: no promised uptime or support hours.</List.Item>
-        <List.Item>
-          Never enter real, production or PHI data; every volunteer here is synthetic or obfuscated.
-        </List.Item>
-        <List.Item>The data may be changed or wiped at any time.</List.Item>
-      </List>
-    </Alert>
-  );
-}
 
 function NotASandboxUser() {
   const me = useSignedInMe();
@@ -63,11 +49,52 @@ function AgreementStep() {
   );
 }
 
+type SandboxGateProps = {
+  /**
+   * Lets in an organisation admin who manages sandbox users without being one (the sandbox home);
+   * every page of sandbox data leaves it off, because the API refuses such a person.
+   */
+  allowUserManagers?: boolean;
+  children: (status: SandboxStatus) => ReactNode;
+};
+
+/**
+ * The one gate in front of every sandbox page, mirroring the server's: someone not added is told
+ * whom to ask, someone who has not accepted the agreement in force reads and accepts it first, and
+ * everyone inside sees the environment banner (build, wipe countdown) above the page, or a running
+ * wipe's progress instead of it.
+ */
+export function SandboxGate({ allowUserManagers = false, children }: SandboxGateProps) {
+  const status = useSandboxStatus();
+  if (status.isPending) return <PageLoader />;
+  if (status.isError)
+    return isApiError(status.error, "sandbox_resetting") ? (
+      <SandboxFrame refused>{null}</SandboxFrame>
+    ) : (
+      <ErrorAlert error={status.error} />
+    );
+  const mayEnter = status.data.role !== null || (allowUserManagers && status.data.canManageUsers);
+  if (!mayEnter) return <NotASandboxUser />;
+  if (status.data.agreement === null)
+    return (
+      <Alert color="gray">
+        The product team has not published the Access and Use Agreement yet. Please come back later.
+      </Alert>
+    );
+  if (!status.data.accepted)
+    return (
+      <Stack>
+        <WipeCountdown />
+        <AgreementStep />
+      </Stack>
+    );
+  return <SandboxFrame>{children(status.data)}</SandboxFrame>;
+}
+
 function SandboxHome({ status }: { status: SandboxStatus }) {
   const me = useSignedInMe();
   return (
     <Stack>
-      <EnvironmentBanner />
       <Section title="Your access">
         <Group gap="xs">
           <Text>Your role:</Text>
@@ -89,6 +116,49 @@ function SandboxHome({ status }: { status: SandboxStatus }) {
         )}
         <DeskQuestionLink />
       </Section>
+      {status.role !== null && (
+        <Section
+          title="Studies"
+          description="Phase 1 study designs (epochs, cohorts, events) and the volunteers enrolled in them."
+        >
+          <Anchor component={Link} to="/sandbox/studies">
+            {mayCreateStudies(status.role) ? "Browse and add studies" : "Browse studies"}
+          </Anchor>
+        </Section>
+      )}
+      {status.role !== null && (
+        <Section
+          title="Volunteers"
+          description="The Phase 1 volunteer database: synthetic records, and imports obfuscated on the way in."
+        >
+          <Group gap="lg">
+            <Anchor component={Link} to="/sandbox/volunteers">
+              Find volunteers
+            </Anchor>
+            {canWriteVolunteers(status.role) && (
+              <Anchor component={Link} to="/sandbox/import">
+                Import volunteers from a CSV
+              </Anchor>
+            )}
+          </Group>
+        </Section>
+      )}
+      {status.role !== null && <PharmacyHomeSection />}
+      {status.role !== null && (
+        <Section
+          title="This environment"
+          description="What runs here: the builds deployed, the features in preview, and any wipe announced."
+        >
+          <Group gap="lg">
+            <Anchor component={Link} to="/sandbox/status">
+              Environment status
+            </Anchor>
+            <Anchor component={Link} to="/sandbox/deployments">
+              Deployment history
+            </Anchor>
+          </Group>
+        </Section>
+      )}
       {status.canManageUsers && <SandboxUsers isStaff={me.isStaff} />}
     </Stack>
   );
@@ -96,24 +166,9 @@ function SandboxHome({ status }: { status: SandboxStatus }) {
 
 /** `/sandbox`: who may enter, the agreement first, then the sandbox home. */
 export function SandboxPage() {
-  const status = useSandboxStatus();
   return (
     <Page title={TITLE}>
-      {status.isPending ? (
-        <PageLoader />
-      ) : status.isError ? (
-        <ErrorAlert error={status.error} />
-      ) : status.data.role === null && !status.data.canManageUsers ? (
-        <NotASandboxUser />
-      ) : status.data.agreement === null ? (
-        <Alert color="gray">
-          The product team has not published the Access and Use Agreement yet. Please come back later.
-        </Alert>
-      ) : !status.data.accepted ? (
-        <AgreementStep />
-      ) : (
-        <SandboxHome status={status.data} />
-      )}
+      <SandboxGate allowUserManagers>{(status) => <SandboxHome status={status} />}</SandboxGate>
     </Page>
   );
 }

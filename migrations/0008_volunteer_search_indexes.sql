@@ -1,0 +1,2 @@
+CREATE INDEX "volunteers_status_newest_idx" ON "volunteers" USING btree ("recruitment_status","created_at","id") WHERE "volunteers"."removed_at" is null;--> statement-breakpoint
+CREATE INDEX "volunteers_status_bmi_dob_idx" ON "volunteers" USING btree ("recruitment_status","bmi","date_of_birth") WHERE "volunteers"."removed_at" is null;

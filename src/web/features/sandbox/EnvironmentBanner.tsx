@@ -1,0 +1,228 @@
+import { Alert, Badge, Group, List, Progress, Stack, Text } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useEffect, useState } from "react";
+import { isApiError } from "../../app/api.js";
+import { formatDateTime } from "../../app/format.js";
+import { useRealtimeEvent } from "../../app/realtime.js";
+import {
+  type Environment,
+  formatCountdown,
+  formatRelativeTime,
+  operationsKeys,
+  operationsTopics,
+  useEnvironment,
+  WIPE_STEP_COUNT,
+  wipeProgressOf,
+} from "./operations-api.js";
+
+/** Re-renders every `intervalMs` with the current time, for countdowns and "deployed 3 minutes ago". */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * Keeps open sandbox pages in step with the operators: a deployment, a flag, a wipe scheduled or
+ * cancelled refetch the environment status (and the lists they change); a finished wipe refetches
+ * every sandbox query, since its data went back to the baseline.
+ */
+export function useOperationsEvents(): void {
+  const queryClient = useQueryClient();
+  const refetch = (...keys: (readonly string[])[]) => {
+    for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
+  };
+  useRealtimeEvent(operationsTopics.flag, () => refetch(operationsKeys.environment, operationsKeys.flags));
+  useRealtimeEvent(operationsTopics.deployed, () =>
+    refetch(operationsKeys.environment, operationsKeys.deployments, operationsKeys.flags),
+  );
+  useRealtimeEvent(operationsTopics.wipe, () => refetch(operationsKeys.environment, operationsKeys.wipes));
+  useRealtimeEvent(operationsTopics.wiped, () => refetch(["sandbox"], operationsKeys.wipes));
+}
+
+function BuildLine({ build }: { build: NonNullable<Environment["build"]> }) {
+  const now = useNow(30_000);
+  return (
+    <Group gap="xs" data-testid="environment-build">
+      <Text size="sm">
+        Build <strong data-testid="build-id">{build.buildId}</strong>, version{" "}
+        <strong data-testid="build-version">{build.version}</strong>, deployed{" "}
+        <span title={formatDateTime(build.deployedAt)}>{formatRelativeTime(build.deployedAt, now)}</span>
+      </Text>
+      {build.unreleased && (
+        <Badge color="grape" variant="light" size="sm" data-testid="unreleased-badge">
+          Unreleased features
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+/** Shown on every sandbox page once inside: what this instance is and is not, and what runs on it. */
+export function EnvironmentBanner() {
+  const environment = useEnvironment();
+  return (
+    <Alert
+      color="orange"
+      variant="light"
+      title="Community development environment"
+      data-testid="sandbox-banner"
+    >
+      <Stack gap="xs">
+        {environment.data?.build && <BuildLine build={environment.data.build} />}
+        <List size="sm" spacing={2}>
+          <List.Item>There is no service-level agreement: no promised uptime or support hours.</List.Item>
+          <List.Item>
+            Never enter real, production or PHI data; every volunteer here is synthetic or obfuscated.
+          </List.Item>
+          <List.Item>The data may be changed or wiped at any time.</List.Item>
+        </List>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** The countdown to an announced wipe, ticking by the second, on every sandbox page until it runs. */
+export function WipeCountdown() {
+  const environment = useEnvironment();
+  const now = useNow(1000);
+  const nextWipe = environment.data?.nextWipe;
+  if (!nextWipe || environment.data?.wipe) return null;
+  const left = new Date(nextWipe.scheduledFor).getTime() - now;
+  return (
+    <Alert
+      color="red"
+      variant="filled"
+      data-testid="wipe-countdown"
+      title={`Wipe in ${formatCountdown(left)}`}
+    >
+      <Stack gap={4}>
+        <Text size="sm">{nextWipe.message}</Text>
+        <Text size="sm">
+          At {formatDateTime(nextWipe.scheduledFor)} studies, volunteers, enrolments and pharmacy data go back
+          to the generated baseline. Export your organisation's studies from the studies page before then.
+        </Text>
+      </Stack>
+    </Alert>
+  );
+}
+
+type WipeProgressViewProps = {
+  wipe: Environment["wipe"];
+  /** What happens on this page once the wipe is over. */
+  afterwards?: string;
+};
+
+/** While a wipe runs: what it is doing, step by step. */
+export function WipeProgressView({
+  wipe,
+  afterwards = "this page reloads when it is done.",
+}: WipeProgressViewProps) {
+  const progress = wipe ? wipeProgressOf(wipe) : null;
+  return (
+    <Alert
+      color="blue"
+      variant="light"
+      title="The development environment is being reset…"
+      data-testid="wipe-progress"
+    >
+      <Stack gap="xs">
+        <Text size="sm">
+          {progress?.stepNumber
+            ? `Step ${progress.stepNumber} of ${WIPE_STEP_COUNT}: ${progress.label}.`
+            : "Starting the wipe."}{" "}
+          Studies, volunteers, enrolments and pharmacy data go back to the generated baseline; {afterwards}
+        </Text>
+        <Progress
+          value={progress?.percent ?? 0}
+          animated
+          aria-label="Wipe progress"
+          data-testid="wipe-progress-bar"
+        />
+      </Stack>
+    </Alert>
+  );
+}
+
+/**
+ * Notices a wipe in progress on this page: from the environment status, or from any sandbox request
+ * the server refused with 503 `sandbox_resetting` (a query, even before its retries, or a form),
+ * whichever comes first. Answers when it was first noticed, or null while nothing runs.
+ */
+function useResetNoticedAt(environment: Environment | undefined, refusedAlready: boolean): number | null {
+  const queryClient = useQueryClient();
+  const [refusedAt, setRefusedAt] = useState<number | null>(() => (refusedAlready ? Date.now() : null));
+  const [runningSeenAt, setRunningSeenAt] = useState<number | null>(null);
+  useEffect(() => {
+    const markRefused = (error: unknown) => {
+      if (isApiError(error, "sandbox_resetting")) setRefusedAt((at) => at ?? Date.now());
+    };
+    const stopQueries = queryClient
+      .getQueryCache()
+      .subscribe((event) => markRefused(event.query.state.error ?? event.query.state.fetchFailureReason));
+    const stopMutations = queryClient
+      .getMutationCache()
+      .subscribe((event) => markRefused(event.mutation?.state.error));
+    return () => {
+      stopQueries();
+      stopMutations();
+    };
+  }, [queryClient]);
+  const running = Boolean(environment?.wipe);
+  useEffect(() => {
+    if (running) setRunningSeenAt((at) => at ?? Date.now());
+  }, [running]);
+  if (refusedAt === null) return runningSeenAt;
+  return runningSeenAt === null ? refusedAt : Math.min(refusedAt, runningSeenAt);
+}
+
+const WIPE_POLL_MS = 1000;
+
+type SandboxFrameProps = {
+  /** The page's first request was already refused with `sandbox_resetting` (the gate's status). */
+  refused?: boolean;
+  children: ReactNode;
+};
+
+/**
+ * The banner, the wipe countdown and the page; while a wipe runs the page makes way for the wipe's
+ * progress, polled each second, and reloads once the environment answers without a running wipe
+ * (every query on the page holds data from before the wipe).
+ */
+export function SandboxFrame({ refused = false, children }: SandboxFrameProps) {
+  useOperationsEvents();
+  const queryClient = useQueryClient();
+  const environment = useEnvironment();
+  const noticedAt = useResetNoticedAt(environment.data, refused);
+  const resetting = noticedAt !== null;
+
+  useEffect(() => {
+    if (!resetting) return;
+    const timer = window.setInterval(
+      () => void queryClient.invalidateQueries({ queryKey: operationsKeys.environment }),
+      WIPE_POLL_MS,
+    );
+    return () => window.clearInterval(timer);
+  }, [resetting, queryClient]);
+
+  // Only a status fetched after the wipe was noticed can say it is over.
+  const finished =
+    noticedAt !== null &&
+    environment.dataUpdatedAt > noticedAt &&
+    environment.data !== undefined &&
+    environment.data.wipe === null;
+  useEffect(() => {
+    if (finished) window.location.reload();
+  }, [finished]);
+
+  return (
+    <Stack>
+      <EnvironmentBanner />
+      <WipeCountdown />
+      {resetting ? <WipeProgressView wipe={environment.data?.wipe ?? null} /> : children}
+    </Stack>
+  );
+}

@@ -1,0 +1,210 @@
+import { useQuery } from "@tanstack/react-query";
+import type { FlagState, WipeStatus } from "../../../server/modules/sandbox/operations-schema.js";
+import type {
+  DeploymentView,
+  EnvironmentView,
+  FlagView,
+  SandboxSettingsView,
+  StudyExport,
+  StudyImportResult,
+  WipeView,
+} from "../../../server/modules/sandbox/present.js";
+import { api } from "../../app/api.js";
+
+export type { FlagState, StudyExport, StudyImportResult, WipeStatus };
+export type Environment = EnvironmentView;
+export type Flag = FlagView;
+export type Deployment = DeploymentView;
+export type SandboxSettings = SandboxSettingsView;
+export type Wipe = WipeView;
+
+export type FlagInput = {
+  key: string;
+  name: string;
+  description: string;
+  state: FlagState;
+  releaseId: string | null;
+};
+export type FlagChanges = Partial<Omit<FlagInput, "key">>;
+export type DeploymentInput = {
+  buildId: string;
+  version: string;
+  notes: string;
+  flags?: Record<string, FlagState>;
+};
+export type SettingsChanges = { noticeChannelId?: string | null; wipeNoticeHours?: number };
+
+export const flagStateLabels: Record<FlagState, string> = { off: "Off", preview: "Preview", on: "On" };
+export const flagStateColors: Record<FlagState, string> = { off: "gray", preview: "grape", on: "green" };
+export const flagStateOptions = Object.entries(flagStateLabels).map(([value, label]) => ({ value, label }));
+
+export const wipeStatusLabels: Record<WipeStatus, string> = {
+  scheduled: "Scheduled",
+  running: "Running",
+  completed: "Completed",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+export const wipeStatusColors: Record<WipeStatus, string> = {
+  scheduled: "orange",
+  running: "blue",
+  completed: "green",
+  failed: "red",
+  cancelled: "gray",
+};
+
+/** Typed by hand before a wipe now; the server checks the same words (modules/sandbox/wipes.ts). */
+export const WIPE_CONFIRMATION = "wipe the development environment";
+
+/** Real-time topics of sandbox operations (docs/API.md), each answered by refetching what it changes. */
+export const operationsTopics = {
+  flag: "sandbox.flag",
+  deployed: "sandbox.deployed",
+  wipe: "sandbox.wipe",
+  wiped: "sandbox.wiped",
+} as const;
+
+export const operationsKeys = {
+  environment: ["sandbox", "environment"] as const,
+  flags: ["sandbox", "flags"] as const,
+  deployments: ["sandbox", "deployments"] as const,
+  settings: ["admin", "sandbox", "settings"] as const,
+  wipes: ["admin", "sandbox", "wipes"] as const,
+};
+
+const path = (id: string) => encodeURIComponent(id);
+
+export const operationsApi = {
+  createFlag: (body: FlagInput) => api.post<Flag>("/api/admin/sandbox/flags", body),
+  changeFlag: (key: string, body: FlagChanges) =>
+    api.patch<Flag>(`/api/admin/sandbox/flags/${path(key)}`, body),
+  recordDeployment: (body: DeploymentInput) => api.post<Deployment>("/api/admin/sandbox/deployments", body),
+  changeSettings: (body: SettingsChanges) => api.patch<SandboxSettings>("/api/admin/sandbox/settings", body),
+  scheduleWipe: (body: { scheduledFor: string; message: string }) =>
+    api.post<Wipe>("/api/admin/sandbox/wipes", body),
+  cancelWipe: (id: string) => api.post<Wipe>(`/api/admin/sandbox/wipes/${path(id)}/cancel`),
+  wipeNow: (body: { confirmation: string; message: string }) =>
+    api.post<{ wipe: Wipe }>("/api/admin/sandbox/wipes/now", body),
+  importStudies: (exported: unknown, skipExisting: boolean) =>
+    api.post<StudyImportResult>(
+      `/api/sandbox/studies/import?${new URLSearchParams({ skipExisting: String(skipExisting) })}`,
+      exported,
+    ),
+};
+
+/** Where the export is downloaded from: a plain link, so the browser saves the server's file. */
+export const STUDY_EXPORT_URL = "/api/sandbox/studies/export";
+
+/**
+ * The environment status. The banner sits on every sandbox page and events keep it current, so it is
+ * not fetched again per page; the status page (`fresh`) asks each time for up-to-date counts.
+ */
+export const useEnvironment = ({ fresh = false } = {}) =>
+  useQuery({
+    queryKey: operationsKeys.environment,
+    queryFn: () => api.get<Environment>("/api/sandbox/environment"),
+    staleTime: 60_000,
+    refetchOnMount: fresh ? "always" : true,
+  });
+
+export const useFlags = () =>
+  useQuery({
+    queryKey: operationsKeys.flags,
+    queryFn: () => api.get<{ flags: Flag[] }>("/api/sandbox/flags"),
+    select: (data) => data.flags,
+  });
+
+export const useDeployments = () =>
+  useQuery({
+    queryKey: operationsKeys.deployments,
+    queryFn: () =>
+      api.get<{ deployments: Deployment[]; nextBefore: string | null }>("/api/sandbox/deployments"),
+  });
+
+export const useSandboxSettings = () =>
+  useQuery({
+    queryKey: operationsKeys.settings,
+    queryFn: () => api.get<SandboxSettings>("/api/admin/sandbox/settings"),
+  });
+
+export const useWipes = () =>
+  useQuery({
+    queryKey: operationsKeys.wipes,
+    queryFn: () => api.get<{ wipes: Wipe[] }>("/api/admin/sandbox/wipes"),
+    select: (data) => data.wipes,
+  });
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * What is left before a wipe, as the banner says it: "3 d 4 h", "23 h 12 min", "4 min 05 s", and
+ * "less than a second" at the end. Hours and minutes up to two days (a wipe is announced 24 h ahead
+ * by default, and "25 h 0 min" says more than "1 d 1 h"), then by the second in the last hour.
+ */
+export function formatCountdown(milliseconds: number): string {
+  if (milliseconds < 1000) return "less than a second";
+  const totalHours = Math.floor(milliseconds / HOUR);
+  const minutes = Math.floor((milliseconds % HOUR) / MINUTE);
+  const seconds = Math.floor((milliseconds % MINUTE) / 1000);
+  if (totalHours >= 48) return `${Math.floor(totalHours / 24)} d ${totalHours % 24} h`;
+  if (totalHours > 0) return `${totalHours} h ${minutes} min`;
+  if (minutes > 0) return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
+  return `${seconds} s`;
+}
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const relativeSteps: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * DAY],
+  ["month", 30 * DAY],
+  ["week", 7 * DAY],
+  ["day", DAY],
+  ["hour", HOUR],
+  ["minute", MINUTE],
+];
+
+/** "3 minutes ago", "yesterday", "just now": when something happened, as a person says it. */
+export function formatRelativeTime(iso: string, now: number): string {
+  const elapsed = new Date(iso).getTime() - now;
+  for (const [unit, size] of relativeSteps) {
+    if (Math.abs(elapsed) >= size) return relative.format(Math.trunc(elapsed / size), unit);
+  }
+  return "just now";
+}
+
+/** A `datetime-local` input's value (local time, no zone) as the ISO instant the API takes. */
+export const localInputToIso = (value: string) => new Date(value).toISOString();
+
+/** The `datetime-local` value for a moment `hoursAhead` from `now`, rounded up to the next quarter hour. */
+export function localInputAhead(now: Date, hoursAhead: number): string {
+  const quarter = 15 * MINUTE;
+  const at = new Date(Math.ceil((now.getTime() + hoursAhead * HOUR) / quarter) * quarter);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+/** The wipe's steps in the order the server runs them (wipe-runner.ts, then baseline.ts). */
+const wipeSteps: { step: string; label: string }[] = [
+  { step: "clearing", label: "clearing the old data" },
+  { step: "studies", label: "restoring the baseline studies" },
+  { step: "volunteers", label: "restoring the baseline volunteers" },
+  { step: "enrolments", label: "restoring the baseline enrolments" },
+];
+export const WIPE_STEP_COUNT = wipeSteps.length;
+
+/** "step n of m" and how far the whole wipe is, from the running wipe's step and count. */
+export function wipeProgressOf(wipe: NonNullable<Environment["wipe"]>): {
+  stepNumber: number | null;
+  label: string | null;
+  percent: number | null;
+} {
+  const index = wipeSteps.findIndex((candidate) => candidate.step === wipe.step);
+  if (index < 0) return { stepNumber: null, label: null, percent: null };
+  const withinStep = wipe.total ? Math.min(1, (wipe.done ?? 0) / wipe.total) : 0;
+  return {
+    stepNumber: index + 1,
+    label: wipeSteps[index]?.label ?? null,
+    percent: Math.round(((index + withinStep) / wipeSteps.length) * 100),
+  };
+}

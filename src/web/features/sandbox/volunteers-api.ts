@@ -1,0 +1,181 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { VolunteerDisplay } from "../../../server/modules/sandbox/policy.js";
+import type {
+  ImportReportEntry,
+  VolunteerImportView,
+  VolunteerView,
+} from "../../../server/modules/sandbox/present.js";
+import type { RecruitmentStatus, Sex } from "../../../server/modules/sandbox/schema.js";
+import { ApiError, api } from "../../app/api.js";
+import type { SandboxStatus } from "./api.js";
+import type { Enrolment } from "./studies-api.js";
+
+export type { RecruitmentStatus, Sex, VolunteerDisplay };
+export type Volunteer = VolunteerView;
+
+export type ImportProblem = ImportReportEntry;
+export type VolunteerImport = VolunteerImportView;
+
+export type ImportProgress = { phase: "checking" | "writing"; done: number; total: number };
+
+export const recruitmentStatusLabels: Record<RecruitmentStatus, string> = {
+  prospect: "Prospect",
+  screening: "Screening",
+  eligible: "Eligible",
+  enrolled: "Enrolled",
+  ineligible: "Ineligible",
+  withdrawn: "Withdrawn",
+};
+export const recruitmentStatusColors: Record<RecruitmentStatus, string> = {
+  prospect: "gray",
+  screening: "blue",
+  eligible: "teal",
+  enrolled: "green",
+  ineligible: "orange",
+  withdrawn: "red",
+};
+export const sexLabels: Record<Sex, string> = { female: "Female", male: "Male" };
+export const displayLabels: Record<VolunteerDisplay, string> = {
+  full: "Full date of birth",
+  year: "Year of birth only",
+  id: "Display id only",
+};
+const optionsOf = <K extends string>(labels: Record<K, string>) =>
+  (Object.entries(labels) as [K, string][]).map(([value, label]) => ({ value, label }));
+export const recruitmentStatusOptions = optionsOf(recruitmentStatusLabels);
+/** The statuses set by hand: `enrolled` comes only from assigning a study cohort (Studies → Subjects). */
+export const settableStatusOptions = recruitmentStatusOptions.filter((option) => option.value !== "enrolled");
+export const sexOptions = optionsOf(sexLabels);
+export const displayOptions = optionsOf(displayLabels);
+
+/** Mirrors the server's rule (policy.ts `canWriteVolunteers`) to decide which buttons to show. */
+export const canWriteVolunteers = (role: SandboxStatus["role"]) =>
+  role === "staff" || role === "study_coordinator" || role === "recruiter";
+
+/** The list's filters as the address holds them: text, empty when not set. */
+export type VolunteerFilters = {
+  status: string;
+  sex: string;
+  ageMin: string;
+  ageMax: string;
+  bmiMin: string;
+  bmiMax: string;
+  studyId: string;
+  q: string;
+  display: string;
+};
+
+export type VolunteerInput = {
+  firstName: string;
+  lastName: string;
+  sex: Sex;
+  dateOfBirth: string;
+  email: string | null;
+  phone: string | null;
+  region: string;
+  heightCm: number;
+  weightKg: number;
+  smoker: boolean;
+  recruitmentStatus: RecruitmentStatus;
+  medicalHistory: string;
+};
+export type VolunteerChanges = Partial<VolunteerInput> & { reason?: string };
+
+export const volunteerKeys = {
+  all: ["sandbox", "volunteers"] as const,
+  list: (filters: VolunteerFilters, cursor: string | null) =>
+    ["sandbox", "volunteers", "list", filters, cursor] as const,
+  one: (id: string, display: string) => ["sandbox", "volunteers", id, display] as const,
+  enrolments: (id: string) => ["sandbox", "volunteers", id, "enrolments"] as const,
+  imports: ["sandbox", "imports"] as const,
+};
+
+export const VOLUNTEER_PAGE_SIZE = 50;
+const path = (id: string) => encodeURIComponent(id);
+
+export const volunteersApi = {
+  create: (input: VolunteerInput) => api.post<Volunteer>("/api/sandbox/volunteers?display=full", input),
+  update: (id: string, changes: VolunteerChanges) =>
+    api.patch<Volunteer>(`/api/sandbox/volunteers/${path(id)}?display=full`, changes),
+  remove: (id: string, reason: string) =>
+    api.delete(`/api/sandbox/volunteers/${path(id)}${reason ? `?reason=${encodeURIComponent(reason)}` : ""}`),
+};
+
+export const useVolunteers = (filters: VolunteerFilters, cursor: string | null) =>
+  useQuery({
+    queryKey: volunteerKeys.list(filters, cursor),
+    queryFn: () =>
+      api.get<{ volunteers: Volunteer[]; total: number; nextCursor: string | null }>(
+        "/api/sandbox/volunteers",
+        { ...filters, cursor, limit: VOLUNTEER_PAGE_SIZE },
+      ),
+    // The table keeps the previous page while the next loads, so paging does not flash a loader.
+    placeholderData: keepPreviousData,
+  });
+
+/** One volunteer; without a display, the reader's default (the server's choice). */
+export const useVolunteer = (id: string, display: VolunteerDisplay | undefined, enabled = true) =>
+  useQuery({
+    queryKey: volunteerKeys.one(id, display ?? "default"),
+    queryFn: () => api.get<Volunteer>(`/api/sandbox/volunteers/${path(id)}`, { display }),
+    enabled,
+  });
+
+export const useVolunteerEnrolments = (id: string) =>
+  useQuery({
+    queryKey: volunteerKeys.enrolments(id),
+    queryFn: () => api.get<{ enrolments: Enrolment[] }>(`/api/sandbox/volunteers/${path(id)}/enrolments`),
+    select: (data) => data.enrolments,
+  });
+
+export const useImports = () =>
+  useQuery({
+    queryKey: volunteerKeys.imports,
+    queryFn: () => api.get<{ imports: VolunteerImport[] }>("/api/sandbox/imports"),
+    select: (data) => data.imports,
+  });
+
+type ImportLine =
+  | ({ type: "progress" } & ImportProgress)
+  | { type: "report"; import: VolunteerImport }
+  | { type: "error"; error: { code: string; message: string } };
+
+/**
+ * Uploads a CSV and follows the import on its own response: NDJSON lines of progress, then the
+ * report. Refusals before the import starts (no file, unknown column) arrive as an `ApiError`.
+ */
+export async function runImport(
+  file: File,
+  skipInvalid: boolean,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<VolunteerImport> {
+  const form = new FormData();
+  // Fields before the file, so the server knows the option before it reads the upload.
+  if (skipInvalid) form.append("skipInvalid", "true");
+  form.append("file", file);
+  const response = await api.postStreamed("/api/sandbox/imports", form);
+  if (!response.body) throw new ApiError(0, "stream", "The browser could not read the import's progress.");
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) pending += value;
+    // Every complete line is one message; the rest waits for the next chunk.
+    const lines = pending.split("\n");
+    pending = done ? "" : (lines.pop() ?? "");
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const message = JSON.parse(line) as ImportLine;
+      if (message.type === "progress") onProgress(message);
+      else if (message.type === "report") return message.import;
+      // The run broke off after the answer had started, so the failure comes as a line, not a status.
+      else if (message.type === "error") throw new ApiError(500, message.error.code, message.error.message);
+    }
+    if (done) break;
+  }
+  throw new ApiError(
+    0,
+    "stream",
+    "The connection ended before the import's report arrived. Check the import history below before trying again.",
+  );
+}
