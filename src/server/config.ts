@@ -28,6 +28,7 @@ const configSchema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().positive().default(25),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
+  SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().positive().default(30),
   TRUST_PROXY: flag,
   CHAT_MEMBERS_CREATE_CHANNELS: z
     .enum(["true", "false", "1", "0"])
@@ -54,6 +55,8 @@ export type Config = {
   maxUploadBytes: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
+  /** Sign-in attempts one address may make in five minutes (password guessing across accounts). */
+  signInAttemptsPerIp: number;
   trustProxy: boolean;
   membersCreateChannels: boolean;
   chatPostsPerSecond: number;
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+    signInAttemptsPerIp: e.SIGN_IN_ATTEMPTS_PER_IP,
     trustProxy: e.TRUST_PROXY,
     membersCreateChannels: e.CHAT_MEMBERS_CREATE_CHANNELS,
     chatPostsPerSecond: e.CHAT_POSTS_PER_SECOND,

@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => browser.close());
 
-/** A sandbox page for `email`, past the agreement (specs share one server, so it may be accepted). */
+/**
+ * A sandbox page for `email`, past the agreement (specs share one server, so it may be accepted).
+ * The member of these specs is Fabrikam's developer: agreement.spec.ts needs Northwind's member to
+ * meet the agreement for the first time.
+ */
 async function sandboxPage(email: string, path = "/sandbox"): Promise<Page> {
   const page = await newPage(browser);
   await signIn(page, email);
@@ -29,7 +33,7 @@ const localTimeAhead = (page: Page, hours: number) =>
 
 describe("operating the development environment", () => {
   it("staff record a deployment and the banner on an open sandbox page changes to that version", async () => {
-    const member = await sandboxPage("member@northwind.example", "/sandbox/studies");
+    const member = await sandboxPage("dev@fabrikam.example", "/sandbox/studies");
     const banner = member.getByTestId("sandbox-banner");
     await banner.getByTestId("environment-build").waitFor();
     expect(await banner.getByTestId("build-version").textContent()).not.toBe("26.9-rc.1");
@@ -64,7 +68,7 @@ describe("operating the development environment", () => {
   });
 
   it("staff switch the pharmacy flag off: a sandbox user no longer sees it and its routes answer feature_disabled", async () => {
-    const member = await sandboxPage("member@northwind.example");
+    const member = await sandboxPage("dev@fabrikam.example");
     await member.getByTestId("pharmacy-link").waitFor();
 
     const staff = await newPage(browser);

@@ -47,12 +47,12 @@ const invitationSchema = z.object({
 });
 
 // Per-IP limits for the doors anyone can knock on; per-account lockout lives in signIn.
-const signInLimit = { rateLimit: { max: 30, timeWindow: "5 minutes" } };
 const anonymousFormLimit = { rateLimit: { max: 10, timeWindow: "1 hour" } };
 
 export function registerAccountRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   const app = typed(scope);
   const tags = ["accounts"];
+  const signInLimit = { rateLimit: { max: deps.config.signInAttemptsPerIp, timeWindow: "5 minutes" } };
 
   app.post(
     "/api/auth/login",
