@@ -12,6 +12,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -25,6 +26,7 @@ import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/ind
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
+import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { releasesPlugin } from "./modules/releases/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
@@ -60,14 +62,23 @@ export type App = FastifyInstance & {
 
 const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
 
-type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
+type ErrorBody = {
+  error: {
+    code: string;
+    message: string;
+    fields?: Record<string, string>;
+    details?: Record<string, unknown>;
+  };
+};
 
 /** Maps anything thrown to `{ error: { code, message, fields } }`; only real bugs become 500. */
 function toErrorResponse(error: FastifyError | AppError | Error): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
     return {
       status: error.status,
-      body: { error: { code: error.code, message: error.message, fields: error.fields } },
+      body: {
+        error: { code: error.code, message: error.message, fields: error.fields, details: error.details },
+      },
     };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -175,6 +186,8 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
       },
     },
     transform: jsonSchemaTransform,
+    // Schemas registered with an id (recursive ones, like a folder tree) become named components.
+    transformObject: jsonSchemaTransformObject,
   });
   // The API documentation is public, like the OpenAPI document it renders.
   app.addHook("onRoute", (route) => {
@@ -226,6 +239,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerMailRoutes(scope, deps);
     registerSandboxRoutes(scope, deps);
     registerPharmacyRoutes(scope, deps);
+    registerProjectRoutes(scope, deps);
   });
   await app.register(releasesPlugin, deps);
 

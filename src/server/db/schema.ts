@@ -3,6 +3,7 @@ export * from "../modules/accounts/schema.js";
 export * from "../modules/chat/schema.js";
 export * from "../modules/desk/schema.js";
 export * from "../modules/pharmacy/schema.js";
+export * from "../modules/projects/schema.js";
 export * from "../modules/releases/schema.js";
 export * from "../modules/sandbox/operations-schema.js";
 export * from "../modules/sandbox/schema.js";

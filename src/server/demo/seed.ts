@@ -9,6 +9,7 @@ import { ensureAnnouncementsChannel } from "../modules/chat/index.js";
 import { submitAccessRequest } from "../modules/desk/access-requests.js";
 import { addComment, openTicket } from "../modules/desk/tickets.js";
 import { seedDemoPharmacy } from "../modules/pharmacy/demo.js";
+import { seedDemoProjects } from "../modules/projects/demo.js";
 import { seedDemoReleases } from "../modules/releases/demo.js";
 import { seedDemoSandbox } from "../modules/sandbox/demo.js";
 import type { Ctx } from "../platform/context.js";
@@ -106,7 +107,7 @@ export async function seedDemoCommunity(
   ctx: Ctx,
   onProgress: SeedProgress = () => {},
 ): Promise<DemoCommunity> {
-  const total = demoOrganisations.length + demoPeople.length + 4;
+  const total = demoOrganisations.length + demoPeople.length + 5;
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
 
@@ -174,6 +175,17 @@ export async function seedDemoCommunity(
     );
     await seedDemoPharmacy(tx, actorOf(people.staff));
     step("development environment agreement, users and studies");
+    await seedDemoProjects(
+      tx,
+      {
+        staff: actorOf(people.staff),
+        northwindAdmin: actorOf(people.northwindAdmin),
+        northwindMember: actorOf(people.northwindMember),
+        contosoMember: actorOf(people.contosoMember),
+      },
+      { northwind: orgs.northwind.id, contoso: orgs.contoso.id },
+    );
+    step("collaboration project");
     return { organisations: orgs, people };
   });
 }

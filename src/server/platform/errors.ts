@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found"
   | "feature_disabled"
   | "conflict"
+  | "edit_conflict"
   | "gone"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -27,6 +28,8 @@ const statusByCode: Record<ErrorCode, number> = {
   // A switched-off feature answers like a route that does not exist; its data is kept.
   feature_disabled: 404,
   conflict: 409,
+  // Saved from a version someone else has since replaced; `details` carries theirs and the difference.
+  edit_conflict: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -40,12 +43,15 @@ const statusByCode: Record<ErrorCode, number> = {
 export const RESETTING_RETRY_AFTER_SECONDS = 10;
 
 export type FieldErrors = Record<string, string>;
+/** What a client needs to resolve the error beyond field messages (e.g. the other side of a conflict). */
+export type ErrorDetails = Record<string, unknown>;
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldErrors,
+    readonly details?: ErrorDetails,
   ) {
     super(message);
     this.name = "AppError";
@@ -67,5 +73,5 @@ export function withFieldPrefix(error: unknown, prefix: string): unknown {
   const fields = Object.fromEntries(
     Object.entries(error.fields).map(([name, message]) => [`${prefix}.${name}`, message]),
   );
-  return new AppError(error.code, error.message, fields);
+  return new AppError(error.code, error.message, fields, error.details);
 }

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldErrors = {},
+    /** What the client needs to resolve the error, e.g. the other side of an edit conflict. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -17,7 +19,7 @@ export class ApiError extends Error {
 export const isApiError = (error: unknown, code?: string): error is ApiError =>
   error instanceof ApiError && (code === undefined || error.code === code);
 
-type ErrorBody = { error?: { code?: unknown; message?: unknown; fields?: unknown } };
+type ErrorBody = { error?: { code?: unknown; message?: unknown; fields?: unknown; details?: unknown } };
 
 async function toApiError(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as ErrorBody | null;
@@ -29,7 +31,11 @@ async function toApiError(response: Response): Promise<ApiError> {
       : `The server answered ${response.status} ${response.statusText}.`.trim();
   const fields =
     typeof error?.fields === "object" && error.fields !== null ? (error.fields as FieldErrors) : {};
-  return new ApiError(response.status, code, message, fields);
+  const details =
+    typeof error?.details === "object" && error.details !== null
+      ? (error.details as Record<string, unknown>)
+      : {};
+  return new ApiError(response.status, code, message, fields, details);
 }
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -77,6 +83,7 @@ export const api = {
   get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
   post: <T = void>(path: string, body?: unknown) => request<T>("POST", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
   delete: <T = void>(path: string) => request<T>("DELETE", path),
   upload: <T>(path: string, file: File, field = "file") => {
     const form = new FormData();

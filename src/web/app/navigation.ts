@@ -33,6 +33,12 @@ export function areasFor(me: Me): AreaSection[] {
               action: "See my tickets",
             },
         {
+          to: "/projects",
+          label: "Projects",
+          description: "Collaboration projects with the product team: board, documents, files and feedback.",
+          action: "Open my projects",
+        },
+        {
           to: "/releases",
           label: "Releases",
           description: "What changed in each version, with GA and preview features.",

@@ -14,6 +14,8 @@ import { ChatPage } from "../features/chat/ChatPage.js";
 import { DeskPage } from "../features/desk/DeskPage.js";
 import { NewTicketPage } from "../features/desk/NewTicketPage.js";
 import { TicketPage } from "../features/desk/TicketPage.js";
+import { ProjectPage } from "../features/projects/ProjectPage.js";
+import { ProjectsPage } from "../features/projects/ProjectsPage.js";
 import { AdminReleasesPage } from "../features/releases/AdminReleasesPage.js";
 import { ReleaseEditorPage } from "../features/releases/ReleaseEditorPage.js";
 import { ReleasePage, ReleasesPage } from "../features/releases/ReleasesPage.js";
@@ -58,6 +60,8 @@ export const router = createBrowserRouter([
           { path: "desk", element: <DeskPage /> },
           { path: "desk/new", element: <NewTicketPage /> },
           { path: "desk/tickets/:id", element: <TicketPage /> },
+          { path: "projects", element: <ProjectsPage /> },
+          { path: "projects/:id/:tab?", element: <ProjectPage /> },
           { path: "sandbox", element: <SandboxPage /> },
           { path: "sandbox/agreement", element: <SandboxAgreementPage /> },
           { path: "sandbox/studies", element: <StudiesPage /> },

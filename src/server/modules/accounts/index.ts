@@ -9,6 +9,7 @@ export {
   type OrganisationInput,
 } from "./organisations.js";
 export {
+  activeMembersOf,
   activeUsersByEmail,
   listActiveStaff,
   type PersonView,

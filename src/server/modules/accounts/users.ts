@@ -298,3 +298,20 @@ export async function releaseEmailRecipients(db: Db): Promise<{ id: string; name
     .where(and(eq(users.status, "active"), eq(users.releaseEmails, true)))
     .orderBy(users.email);
 }
+
+/** Active people of the given organisations, for modules that include whole organisations. */
+export async function activeMembersOf(db: Db, organisationIds: string[]): Promise<UserSummary[]> {
+  if (organisationIds.length === 0) return [];
+  const rows = await db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      isStaff: users.isStaff,
+      organisationId: users.organisationId,
+    })
+    .from(users)
+    .where(and(inArray(users.organisationId, organisationIds), eq(users.status, "active")))
+    .orderBy(users.name);
+  return rows.map((row) => ({ ...row, active: true }));
+}

@@ -217,6 +217,22 @@ export async function hasUnreleasedFeatures(db: Db): Promise<boolean> {
  * The guard of a flagged feature's routes: 404 `feature_disabled` when its flag is off (or was never
  * defined), else the state, so an answer can say `preview: true`. Switching off never deletes data.
  */
+/** A flag as another module links to it: its key, name and state. */
+export type FlagRef = { key: string; name: string; state: FlagState };
+
+/**
+ * Flags by key, for modules that link to a feature ("try it in the development environment"). No
+ * gate: knowing a flag's name and state is not access to the sandbox, which keeps its own gate.
+ */
+export async function flagRefs(db: Db, keys: string[]): Promise<Map<string, FlagRef>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .select({ key: sandboxFlags.key, name: sandboxFlags.name, state: sandboxFlags.state })
+    .from(sandboxFlags)
+    .where(inArray(sandboxFlags.key, [...new Set(keys)]));
+  return new Map(rows.map((row) => [row.key, row]));
+}
+
 export async function requireFeature(ctx: Ctx, key: string): Promise<Exclude<FlagState, "off">> {
   const [flag] = await ctx.db
     .select({ name: sandboxFlags.name, state: sandboxFlags.state })

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxAudit, volunteerImports, volunteers } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
+import { csvField } from "../../platform/csv.js";
 import { type Client, startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import { createUser } from "../accounts/users.js";
 import { parseCsv, throttleProgress } from "./imports.js";
-import { csvField } from "./sandbox-audit.js";
 import { ageOn } from "./synthetic.js";
 
 // --- a generated source file (nothing big is committed) ---

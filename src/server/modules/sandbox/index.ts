@@ -9,7 +9,7 @@ export {
   screenVolunteer,
   withdrawEnrolment,
 } from "./enrolments.js";
-export { requireFeature } from "./flags.js";
+export { type FlagRef, flagRefs, requireFeature } from "./flags.js";
 export type { FlagState } from "./operations-schema.js";
 export {
   createdFields,

@@ -1,5 +1,6 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import type { Actor, Ctx } from "../../platform/context.js";
+import { csvField } from "../../platform/csv.js";
 import { invalid } from "../../platform/errors.js";
 import { requireSandboxAccess } from "./access.js";
 import type { SandboxAuditView } from "./present.js";
@@ -122,12 +123,6 @@ export async function listSandboxAudit(
     newValue: row.newValue,
     reason: row.reason,
   }));
-}
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote, line break or edge space. */
-export function csvField(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 const csvColumns = [

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxAudit, studyCohorts } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
+import { csvField } from "../../platform/csv.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { createUser } from "../accounts/users.js";
-import { csvField } from "./sandbox-audit.js";
 
 type Study = {
   id: string;

@@ -1,0 +1,522 @@
+import { and, asc, count, desc, eq, inArray, isNull, max } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { forbidden, invalid, notFound } from "../../platform/errors.js";
+import { publishEvent } from "../../platform/events/publish.js";
+import { files } from "../../platform/files/schema.js";
+import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { queueMail } from "../../platform/mail/service.js";
+import { renderMarkdown } from "../../platform/markdown.js";
+import { activeUsersByEmail, peopleByIds, type UserSummary, userSummaries } from "../accounts/index.js";
+import { mentionedHandles } from "../chat/index.js";
+import {
+  canSee,
+  type ProjectRow,
+  projectAudience,
+  recordActivity,
+  requireProject,
+  visibleTo,
+} from "./access.js";
+import { announcementMail, commentMail, mentionMail } from "./mail.js";
+import type {
+  CommentView,
+  MySubscription,
+  PostAttachmentView,
+  PostSummaryView,
+  PostView,
+  ProjectPersonView,
+} from "./present.js";
+import {
+  type ItemVisibility,
+  type PostCategory,
+  projectActivity,
+  projectAttachments,
+  projectComments,
+  projectPostSubscriptions,
+  projectPosts,
+  type SubscriptionState,
+} from "./schema.js";
+
+type PostRow = typeof projectPosts.$inferSelect;
+export type PostInput = { category: PostCategory; title: string; body: string; visibility?: ItemVisibility };
+export type Upload = { filename: string; contentType: string; data: Buffer };
+
+/** A post the person may see in this project; a staff-only post does not exist for customers. */
+async function loadVisiblePost(db: Db, actor: Actor, projectId: string, postId: string): Promise<PostRow> {
+  const [post] = await db
+    .select()
+    .from(projectPosts)
+    .where(
+      and(
+        eq(projectPosts.id, postId),
+        eq(projectPosts.projectId, projectId),
+        isNull(projectPosts.removedAt),
+        inArray(projectPosts.visibility, visibleTo(actor)),
+      ),
+    );
+  if (!post) throw notFound("The post");
+  return post;
+}
+
+/** Only the product team makes items staff-only. */
+function checkVisibility(actor: Actor, visibility: ItemVisibility | undefined): void {
+  if (visibility === "staff" && !actor.isStaff)
+    throw invalid({ visibility: "Only the product team can make a post visible to staff only." });
+}
+
+const canEdit = (actor: Actor, post: PostRow) => actor.isStaff || post.authorId === actor.id;
+
+async function projectPeople(db: Db, ids: Iterable<string>): Promise<Map<string, ProjectPersonView>> {
+  const people = await peopleByIds(db, ids);
+  return new Map(
+    [...people.values()].map((p) => [
+      p.id,
+      { id: p.id, name: p.name, isStaff: p.isStaff, organisationName: p.organisation.name },
+    ]),
+  );
+}
+
+const someone = (id: string): ProjectPersonView => ({
+  id,
+  name: "A former member",
+  isStaff: false,
+  organisationName: "",
+});
+
+async function summarise(db: Db, rows: PostRow[]): Promise<PostSummaryView[]> {
+  const ids = rows.map((row) => row.id);
+  const comments =
+    ids.length > 0
+      ? await db
+          .select({ postId: projectComments.postId, n: count(), latest: max(projectComments.createdAt) })
+          .from(projectComments)
+          .where(and(inArray(projectComments.postId, ids), isNull(projectComments.removedAt)))
+          .groupBy(projectComments.postId)
+      : [];
+  const attachments =
+    ids.length > 0
+      ? await db
+          .select({ postId: projectAttachments.postId, n: count() })
+          .from(projectAttachments)
+          .where(inArray(projectAttachments.postId, ids))
+          .groupBy(projectAttachments.postId)
+      : [];
+  const commentsByPost = new Map(comments.map((c) => [c.postId, c]));
+  const attachmentsByPost = new Map(attachments.map((a) => [a.postId, a.n]));
+  const people = await projectPeople(
+    db,
+    rows.map((row) => row.authorId),
+  );
+  return rows.map((row) => {
+    const latest = commentsByPost.get(row.id)?.latest;
+    return {
+      id: row.id,
+      projectId: row.projectId,
+      category: row.category,
+      title: row.title,
+      visibility: row.visibility,
+      author: people.get(row.authorId) ?? someone(row.authorId),
+      commentCount: commentsByPost.get(row.id)?.n ?? 0,
+      attachmentCount: attachmentsByPost.get(row.id) ?? 0,
+      createdAt: row.createdAt.toISOString(),
+      editedAt: row.editedAt?.toISOString() ?? null,
+      lastActivityAt: new Date(latest ?? row.createdAt).toISOString(),
+    };
+  });
+}
+
+/** The board: posts the person may see, newest first, optionally of one category. */
+export async function listPosts(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  filter: { category?: PostCategory },
+): Promise<PostSummaryView[]> {
+  await requireProject(ctx, actor, projectId, "read");
+  const rows = await ctx.db
+    .select()
+    .from(projectPosts)
+    .where(
+      and(
+        eq(projectPosts.projectId, projectId),
+        isNull(projectPosts.removedAt),
+        inArray(projectPosts.visibility, visibleTo(actor)),
+        filter.category ? eq(projectPosts.category, filter.category) : undefined,
+      ),
+    )
+    .orderBy(desc(projectPosts.createdAt))
+    .limit(500);
+  return summarise(ctx.db, rows);
+}
+
+function presentAttachment(
+  projectId: string,
+  postId: string,
+  attachmentId: string,
+  file: StoredFile,
+  createdAt: Date,
+): PostAttachmentView {
+  return {
+    id: attachmentId,
+    filename: file.filename,
+    contentType: file.contentType,
+    size: file.size,
+    url: `/api/projects/${projectId}/posts/${postId}/attachments/${attachmentId}`,
+    createdAt: createdAt.toISOString(),
+  };
+}
+
+/** Explicit choices for a post, by person. */
+async function subscriptionChoices(db: Db, postId: string): Promise<Map<string, SubscriptionState>> {
+  const rows = await db
+    .select({ userId: projectPostSubscriptions.userId, state: projectPostSubscriptions.state })
+    .from(projectPostSubscriptions)
+    .where(eq(projectPostSubscriptions.postId, postId));
+  return new Map(rows.map((row) => [row.userId, row.state]));
+}
+
+async function commenterIds(db: Db, postId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ authorId: projectComments.authorId })
+    .from(projectComments)
+    .where(and(eq(projectComments.postId, postId), isNull(projectComments.removedAt)));
+  return rows.map((row) => row.authorId);
+}
+
+/** Author and commenters are subscribed unless they muted; anyone else only by choosing to. */
+function subscriptionOf(
+  userId: string,
+  post: PostRow,
+  commenters: string[],
+  choices: Map<string, SubscriptionState>,
+): MySubscription {
+  const chosen = choices.get(userId);
+  if (chosen) return chosen;
+  return post.authorId === userId || commenters.includes(userId) ? "subscribed" : "none";
+}
+
+export async function getPostView(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  postId: string,
+): Promise<PostView> {
+  await requireProject(ctx, actor, projectId, "read");
+  const post = await loadVisiblePost(ctx.db, actor, projectId, postId);
+  const [summary] = await summarise(ctx.db, [post]);
+  if (!summary) throw notFound("The post");
+  const comments = await ctx.db
+    .select()
+    .from(projectComments)
+    .where(and(eq(projectComments.postId, postId), isNull(projectComments.removedAt)))
+    .orderBy(asc(projectComments.createdAt));
+  const attachments = await ctx.db
+    .select({ attachment: projectAttachments, file: files })
+    .from(projectAttachments)
+    .innerJoin(files, eq(files.id, projectAttachments.fileId))
+    .where(eq(projectAttachments.postId, postId))
+    .orderBy(asc(projectAttachments.createdAt));
+  const people = await projectPeople(
+    ctx.db,
+    comments.map((c) => c.authorId),
+  );
+  return {
+    ...summary,
+    body: post.body,
+    bodyHtml: renderMarkdown(post.body),
+    comments: comments.map((c) => presentComment(c, people.get(c.authorId) ?? someone(c.authorId))),
+    attachments: attachments.map(({ attachment, file }) =>
+      presentAttachment(projectId, postId, attachment.id, file, attachment.createdAt),
+    ),
+    mySubscription: subscriptionOf(
+      actor.id,
+      post,
+      comments.map((c) => c.authorId),
+      await subscriptionChoices(ctx.db, postId),
+    ),
+    canEdit: canEdit(actor, post),
+  };
+}
+
+function presentComment(row: typeof projectComments.$inferSelect, author: ProjectPersonView): CommentView {
+  return {
+    id: row.id,
+    author,
+    body: row.body,
+    bodyHtml: renderMarkdown(row.body),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Who may hear about an item of the project: its active participants who may see the visibility
+ * (projectAudience), and active staff, who reach every project, when they are named directly.
+ */
+async function mayHear(
+  db: Db,
+  projectId: string,
+  visibility: ItemVisibility,
+  candidateIds: Iterable<string>,
+): Promise<UserSummary[]> {
+  const audience = new Set((await projectAudience(db, projectId, visibility)).map((p) => p.id));
+  const candidates = await userSummaries(db, candidateIds);
+  return [...candidates.values()].filter(
+    (person) => person.active && canSee(person, visibility) && (person.isStaff || audience.has(person.id)),
+  );
+}
+
+/** The people a text @mentions (as @email) who may see the post, never its writer. */
+async function mentionedReaders(
+  db: Db,
+  post: PostRow,
+  writerId: string,
+  body: string,
+): Promise<UserSummary[]> {
+  const byEmail = await activeUsersByEmail(db, mentionedHandles(body).emails);
+  const readers = await mayHear(db, post.projectId, post.visibility, byEmail.values());
+  return readers.filter((person) => person.id !== writerId);
+}
+
+/** Tells the project's audience that an item changed, for pages open right now. */
+async function publishToAudience(
+  ctx: Ctx,
+  post: PostRow,
+  topic: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  const audience = await projectAudience(ctx.db, post.projectId, post.visibility);
+  if (audience.length === 0) return;
+  await publishEvent(ctx, { topic, audience: { userIds: audience.map((p) => p.id) }, payload });
+}
+
+export async function createPost(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  input: PostInput,
+  uploads: Upload[] = [],
+): Promise<PostView> {
+  checkVisibility(actor, input.visibility);
+  const postId = await inTransaction(ctx, async (tx) => {
+    const project = await requireProject(tx, actor, projectId, "write");
+    const [post] = await tx.db
+      .insert(projectPosts)
+      .values({
+        projectId,
+        category: input.category,
+        title: input.title,
+        body: input.body,
+        visibility: input.visibility ?? "project",
+        authorId: actor.id,
+      })
+      .returning();
+    if (!post) throw new Error("post row was not written");
+    for (const upload of uploads) {
+      const file = await storeFile(tx, { ...upload, field: "file" });
+      await tx.db.insert(projectAttachments).values({ postId: post.id, fileId: file.id });
+    }
+    await recordActivity(tx, actor, {
+      projectId,
+      verb: "post_created",
+      itemType: "post",
+      itemId: post.id,
+      summary: `${actor.name} posted ${categoryLabel[post.category]} “${post.title}”.`,
+      visibility: post.visibility,
+    });
+    await notifyNewPost(tx, actor, project, post);
+    await publishToAudience(tx, post, "project.post.created", { projectId, postId: post.id });
+    return post.id;
+  });
+  return getPostView(ctx, actor, projectId, postId);
+}
+
+const categoryLabel: Record<PostCategory, string> = {
+  announcement: "an announcement",
+  question: "a question",
+  decision: "a decision",
+  fyi: "an FYI",
+};
+
+/** An announcement goes to everyone who may see it; anyone mentioned hears about it in any category. */
+async function notifyNewPost(ctx: Ctx, actor: Actor, project: ProjectRow, post: PostRow): Promise<void> {
+  const mail = { projectName: project.name, post, authorName: actor.name, body: post.body };
+  const mentioned = await mentionedReaders(ctx.db, post, actor.id, post.body);
+  const told = new Set<string>([actor.id]);
+  for (const person of mentioned) {
+    await queueMail(ctx, mentionMail(ctx.config, { ...mail, to: person.email }));
+    told.add(person.id);
+  }
+  if (post.category !== "announcement") return;
+  for (const person of await projectAudience(ctx.db, post.projectId, post.visibility)) {
+    if (told.has(person.id)) continue;
+    await queueMail(ctx, announcementMail(ctx.config, { ...mail, to: person.email }));
+  }
+}
+
+export async function updatePost(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  postId: string,
+  changes: Partial<PostInput>,
+): Promise<PostView> {
+  checkVisibility(actor, changes.visibility);
+  await inTransaction(ctx, async (tx) => {
+    await requireProject(tx, actor, projectId, "write");
+    const post = await loadVisiblePost(tx.db, actor, projectId, postId);
+    if (!canEdit(actor, post)) throw forbidden("Only the author or the product team edits a post.");
+    const [updated] = await tx.db
+      .update(projectPosts)
+      .set({
+        category: changes.category ?? post.category,
+        title: changes.title ?? post.title,
+        body: changes.body ?? post.body,
+        visibility: changes.visibility ?? post.visibility,
+        editedAt: new Date(),
+      })
+      .where(eq(projectPosts.id, postId))
+      .returning();
+    if (!updated) throw notFound("The post");
+    // A post made staff-only keeps its visibility on the timeline too, old lines included.
+    if (updated.visibility !== post.visibility) {
+      await tx.db
+        .update(projectActivity)
+        .set({ visibility: updated.visibility })
+        .where(and(eq(projectActivity.itemType, "post"), eq(projectActivity.itemId, postId)));
+    }
+    await recordActivity(tx, actor, {
+      projectId,
+      verb: "post_edited",
+      itemType: "post",
+      itemId: postId,
+      summary: `${actor.name} edited “${updated.title}”.`,
+      visibility: updated.visibility,
+    });
+    await publishToAudience(tx, updated, "project.post.updated", { projectId, postId });
+  });
+  return getPostView(ctx, actor, projectId, postId);
+}
+
+/**
+ * A comment: the post's subscribers hear of it (unless they muted it), and people it mentions get a
+ * mention instead. Writing a comment subscribes its writer, unless they muted the post.
+ */
+export async function addComment(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  postId: string,
+  input: { body: string },
+): Promise<CommentView> {
+  return inTransaction(ctx, async (tx) => {
+    const project = await requireProject(tx, actor, projectId, "write");
+    const post = await loadVisiblePost(tx.db, actor, projectId, postId);
+    const [comment] = await tx.db
+      .insert(projectComments)
+      .values({ postId, body: input.body, authorId: actor.id })
+      .returning();
+    if (!comment) throw new Error("comment row was not written");
+    await recordActivity(tx, actor, {
+      projectId,
+      verb: "comment_added",
+      itemType: "post",
+      itemId: postId,
+      summary: `${actor.name} commented on “${post.title}”.`,
+      visibility: post.visibility,
+    });
+
+    const choices = await subscriptionChoices(tx.db, postId);
+    const commenters = await commenterIds(tx.db, postId);
+    const muted = (userId: string) => choices.get(userId) === "muted";
+    const mail = { projectName: project.name, post, authorName: actor.name, body: input.body };
+    const told = new Set<string>([actor.id]);
+    for (const person of await mentionedReaders(tx.db, post, actor.id, input.body)) {
+      if (muted(person.id)) continue;
+      await queueMail(tx, mentionMail(tx.config, { ...mail, to: person.email }));
+      told.add(person.id);
+    }
+    const subscriberIds = new Set([post.authorId, ...commenters, ...choices.keys()]);
+    const subscribers = await mayHear(tx.db, projectId, post.visibility, subscriberIds);
+    for (const person of subscribers) {
+      if (told.has(person.id) || subscriptionOf(person.id, post, commenters, choices) !== "subscribed")
+        continue;
+      await queueMail(tx, commentMail(tx.config, { ...mail, to: person.email }));
+    }
+    await publishToAudience(tx, post, "project.comment.created", {
+      projectId,
+      postId,
+      commentId: comment.id,
+    });
+    const [author] = (await projectPeople(tx.db, [actor.id])).values();
+    return presentComment(comment, author ?? someone(actor.id));
+  });
+}
+
+/** Adds a file to a post: its author or the product team, like editing it. */
+export async function attachToPost(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  postId: string,
+  upload: Upload,
+): Promise<PostAttachmentView> {
+  return inTransaction(ctx, async (tx) => {
+    await requireProject(tx, actor, projectId, "write");
+    const post = await loadVisiblePost(tx.db, actor, projectId, postId);
+    if (!canEdit(actor, post)) throw forbidden("Only the author or the product team adds files to a post.");
+    const file = await storeFile(tx, { ...upload, field: "file" });
+    const [attachment] = await tx.db
+      .insert(projectAttachments)
+      .values({ postId, fileId: file.id })
+      .returning();
+    if (!attachment) throw new Error("attachment row was not written");
+    await recordActivity(tx, actor, {
+      projectId,
+      verb: "attachment_added",
+      itemType: "post",
+      itemId: postId,
+      summary: `${actor.name} attached ${file.filename} to “${post.title}”.`,
+      visibility: post.visibility,
+    });
+    return presentAttachment(projectId, postId, attachment.id, file, attachment.createdAt);
+  });
+}
+
+/** The bytes of a post's attachment, for whoever may see the post. */
+export async function loadPostAttachment(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  postId: string,
+  attachmentId: string,
+): Promise<StoredFile> {
+  await requireProject(ctx, actor, projectId, "read");
+  await loadVisiblePost(ctx.db, actor, projectId, postId);
+  const [row] = await ctx.db
+    .select({ file: files })
+    .from(projectAttachments)
+    .innerJoin(files, eq(files.id, projectAttachments.fileId))
+    .where(and(eq(projectAttachments.id, attachmentId), eq(projectAttachments.postId, postId)));
+  if (!row) throw notFound("The attachment");
+  return row.file;
+}
+
+/** Subscribe to or mute one post; muting stops every e-mail about it, mentions included. */
+export async function setSubscription(
+  ctx: Ctx,
+  actor: Actor,
+  projectId: string,
+  postId: string,
+  state: SubscriptionState,
+): Promise<{ state: SubscriptionState }> {
+  await requireProject(ctx, actor, projectId, "read");
+  await loadVisiblePost(ctx.db, actor, projectId, postId);
+  await ctx.db
+    .insert(projectPostSubscriptions)
+    .values({ postId, userId: actor.id, state })
+    .onConflictDoUpdate({
+      target: [projectPostSubscriptions.postId, projectPostSubscriptions.userId],
+      set: { state, updatedAt: new Date() },
+    });
+  return { state };
+}
