@@ -25,6 +25,8 @@ import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
+import { DigestScheduler } from "./modules/groups/digest.js";
+import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { releasesPlugin } from "./modules/releases/routes.js";
@@ -43,6 +45,7 @@ import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
+import { registerMarkdownRoutes } from "./platform/markdown-routes.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
@@ -58,6 +61,8 @@ export type App = FastifyInstance & {
   hub: EventHub;
   gateway: Gateway;
   wipeRunner: WipeRunner;
+  /** Sends the daily group digests at GROUP_DIGEST_HOUR; started by `convene start`, like the mailer. */
+  groupDigests: DigestScheduler;
 };
 
 const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
@@ -129,6 +134,9 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   const wipeRunner = new WipeRunner(database.db, config);
   app.decorate("wipeRunner", wipeRunner);
   app.addHook("onClose", () => wipeRunner.stop());
+  const groupDigests = new DigestScheduler(database.db, config);
+  app.decorate("groupDigests", groupDigests);
+  app.addHook("onClose", () => groupDigests.stop());
 
   await ensureAnnouncementsChannel(database.db);
   const hub = new EventHub(database);
@@ -237,9 +245,11 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerDeskRoutes(scope, deps);
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
+    registerMarkdownRoutes(scope);
     registerSandboxRoutes(scope, deps);
     registerPharmacyRoutes(scope, deps);
     registerProjectRoutes(scope, deps);
+    registerGroupRoutes(scope, deps);
   });
   await app.register(releasesPlugin, deps);
 

@@ -38,6 +38,22 @@ const configSchema = z.object({
   CHAT_POST_BURST: z.coerce.number().int().positive().default(30),
   EVENT_RETENTION_DAYS: z.coerce.number().positive().default(7),
   SANDBOX_PSEUDONYM_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  GROUP_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  GROUP_SMTP_HOST: z.string().default("0.0.0.0"),
+  GROUP_MAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  GROUP_MAIL_PER_MINUTE: z.coerce.number().positive().default(30),
+  GROUP_MAIL_BURST: z.coerce.number().int().positive().default(10),
+  GROUP_DIGEST_HOUR: z.coerce
+    .number()
+    .int()
+    .min(0, "An hour from 0 to 23.")
+    .max(23, "An hour from 0 to 23.")
+    .default(7),
+  GROUP_MAIL_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -66,6 +82,18 @@ export type Config = {
   secureCookies: boolean;
   /** Keys the sandbox import's pseudonyms; when unset, one is generated and kept in DATA_DIR. */
   sandboxPseudonymSecret: string | undefined;
+  /** Port of the group mail (SMTP) listener; undefined keeps it off (demo mode turns it on at 2525). */
+  groupSmtpPort: number | undefined;
+  groupSmtpHost: string;
+  /** Largest group mail accepted over SMTP, announced with the SIZE extension. */
+  groupMailMaxBytes: number;
+  /** Inbound group mail one sender may send: a steady rate a minute, and a burst. */
+  groupMailPerMinute: number;
+  groupMailBurst: number;
+  /** UTC hour at which the daily group digests go out. */
+  groupDigestHour: number;
+  /** Signs one-click unsubscribe links; when unset, one is generated and kept in DATA_DIR. */
+  groupMailSecret: string | undefined;
 };
 
 /** Reads the environment once, refusing to start with a clear message naming each bad variable. */
@@ -104,6 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     secureCookies: publicUrl.startsWith("https://"),
     sandboxPseudonymSecret: e.SANDBOX_PSEUDONYM_SECRET,
+    groupSmtpPort: e.GROUP_SMTP_PORT,
+    groupSmtpHost: e.GROUP_SMTP_HOST,
+    groupMailMaxBytes: e.GROUP_MAIL_MAX_BYTES,
+    groupMailPerMinute: e.GROUP_MAIL_PER_MINUTE,
+    groupMailBurst: e.GROUP_MAIL_BURST,
+    groupDigestHour: e.GROUP_DIGEST_HOUR,
+    groupMailSecret: e.GROUP_MAIL_SECRET,
     ...overrides,
   };
 }

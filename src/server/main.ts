@@ -9,6 +9,7 @@ import { DEMO_PASSWORD, demoPeople, isSeeded, seedDemoCommunity } from "./demo/s
 import { createOrganisation, domainOf, listOrganisations } from "./modules/accounts/organisations.js";
 import { actorOf, createUser, findUserByEmail, listActiveStaff } from "./modules/accounts/users.js";
 import { ensureAnnouncementsChannel } from "./modules/chat/index.js";
+import { startGroupMail } from "./modules/groups/inbound.js";
 import { seedSandboxBaseline } from "./modules/sandbox/baseline.js";
 import { recordDeployment } from "./modules/sandbox/deployments.js";
 import { prepareVolunteerImport } from "./modules/sandbox/imports.js";
@@ -65,6 +66,9 @@ function printDemoSignIns(config: Config): void {
   console.log(`API docs: ${config.publicUrl}/api/docs\n`);
 }
 
+/** Where `convene start --demo` takes group mail when GROUP_SMTP_PORT is not set. */
+const DEMO_GROUP_SMTP_PORT = 2525;
+
 const program = new Command("convene").description("Convene, the customer community platform");
 
 program
@@ -74,9 +78,14 @@ program
   .option("--no-demo", "never seed demo data")
   .addOption(new Option("--port <port>", "port to listen on").argParser((v) => Number.parseInt(v, 10)))
   .action(async (options: { demo?: boolean; port?: number }) => {
-    const config = loadConfig(process.env, options.port !== undefined ? { port: options.port } : {});
+    const loaded = loadConfig(process.env, options.port !== undefined ? { port: options.port } : {});
     // Demo data never lands in a real PostgreSQL unless asked for with --demo.
-    const demo = options.demo ?? !config.databaseUrl;
+    const demo = options.demo ?? !loaded.databaseUrl;
+    // The demo takes group mail on a high port, so anyone can try it with any SMTP client.
+    const config =
+      demo && loaded.groupSmtpPort === undefined
+        ? { ...loaded, groupSmtpPort: DEMO_GROUP_SMTP_PORT }
+        : loaded;
     const database = await openDatabase(config);
     await database.migrate();
     const ctx: Ctx = { db: database.db, config, actor: null, ip: null };
@@ -84,7 +93,10 @@ program
     const app = await buildApp({ database, config });
     app.mailer.start();
     app.wipeRunner.start();
+    app.groupDigests.start();
+    const groupMail = await startGroupMail({ db: database.db, config });
     const stop = async () => {
+      await groupMail?.listener.close();
       await app.close();
       await database.close();
       process.exit(0);
@@ -93,6 +105,11 @@ program
     process.once("SIGTERM", stop);
     await app.listen({ port: config.port, host: config.host });
     if (demo) printDemoSignIns(config);
+    if (groupMail) {
+      console.log(
+        `Group mail (SMTP) listens on ${config.groupSmtpHost}:${groupMail.port}: send to <handle>@${config.mailDomain}.`,
+      );
+    }
   });
 
 program

@@ -8,6 +8,7 @@ import { seedDemoChat } from "../modules/chat/demo.js";
 import { ensureAnnouncementsChannel } from "../modules/chat/index.js";
 import { submitAccessRequest } from "../modules/desk/access-requests.js";
 import { addComment, openTicket } from "../modules/desk/tickets.js";
+import { seedDemoGroups } from "../modules/groups/demo.js";
 import { seedDemoPharmacy } from "../modules/pharmacy/demo.js";
 import { seedDemoProjects } from "../modules/projects/demo.js";
 import { seedDemoReleases } from "../modules/releases/demo.js";
@@ -107,7 +108,7 @@ export async function seedDemoCommunity(
   ctx: Ctx,
   onProgress: SeedProgress = () => {},
 ): Promise<DemoCommunity> {
-  const total = demoOrganisations.length + demoPeople.length + 5;
+  const total = demoOrganisations.length + demoPeople.length + 6;
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
 
@@ -186,6 +187,13 @@ export async function seedDemoCommunity(
       { northwind: orgs.northwind.id, contoso: orgs.contoso.id },
     );
     step("collaboration project");
+    await seedDemoGroups(tx, {
+      northwindMember: actorOf(people.northwindMember),
+      contosoMember: actorOf(people.contosoMember),
+      northwindAdmin: actorOf(people.northwindAdmin),
+      northwindPharmacist: actorOf(people.northwindPharmacist),
+    });
+    step("member groups");
     return { organisations: orgs, people };
   });
 }

@@ -39,6 +39,12 @@ export function areasFor(me: Me): AreaSection[] {
           action: "Open my projects",
         },
         {
+          to: "/groups",
+          label: "Groups",
+          description: "Member-run groups: topics on the web and by e-mail, each at its own address.",
+          action: "Find a group",
+        },
+        {
           to: "/releases",
           label: "Releases",
           description: "What changed in each version, with GA and preview features.",

@@ -14,6 +14,12 @@ import { ChatPage } from "../features/chat/ChatPage.js";
 import { DeskPage } from "../features/desk/DeskPage.js";
 import { NewTicketPage } from "../features/desk/NewTicketPage.js";
 import { TicketPage } from "../features/desk/TicketPage.js";
+import { GroupPage } from "../features/groups/GroupPage.js";
+import { GroupsPage } from "../features/groups/GroupsPage.js";
+import { MembersPage as GroupMembersPage } from "../features/groups/MembersPage.js";
+import { ModerationPage as GroupModerationPage } from "../features/groups/ModerationPage.js";
+import { SettingsPage as GroupSettingsPage } from "../features/groups/SettingsPage.js";
+import { TopicPage as GroupTopicPage } from "../features/groups/TopicPage.js";
 import { ProjectPage } from "../features/projects/ProjectPage.js";
 import { ProjectsPage } from "../features/projects/ProjectsPage.js";
 import { AdminReleasesPage } from "../features/releases/AdminReleasesPage.js";
@@ -60,6 +66,12 @@ export const router = createBrowserRouter([
           { path: "desk", element: <DeskPage /> },
           { path: "desk/new", element: <NewTicketPage /> },
           { path: "desk/tickets/:id", element: <TicketPage /> },
+          { path: "groups", element: <GroupsPage /> },
+          { path: "groups/:handle", element: <GroupPage /> },
+          { path: "groups/:handle/topics/:topicId", element: <GroupTopicPage /> },
+          { path: "groups/:handle/moderation", element: <GroupModerationPage /> },
+          { path: "groups/:handle/members", element: <GroupMembersPage /> },
+          { path: "groups/:handle/settings", element: <GroupSettingsPage /> },
           { path: "projects", element: <ProjectsPage /> },
           { path: "projects/:id/:tab?", element: <ProjectPage /> },
           { path: "sandbox", element: <SandboxPage /> },

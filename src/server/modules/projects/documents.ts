@@ -3,9 +3,9 @@ import type { Db } from "../../db/client.js";
 import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { peopleByIds } from "../accounts/index.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
 import { diffLines } from "./diff.js";
+import { personViews } from "./people.js";
 import type { ProjectPersonView } from "./present.js";
 import type {
   DocumentSummaryView,
@@ -22,17 +22,6 @@ type VersionRow = typeof projectDocumentVersions.$inferSelect;
 export type NewDocumentInput = { title: string; body: string; visibility?: ItemVisibility };
 export type DocumentEditInput = { title: string; body: string; baseVersion: number };
 export type RestoreInput = { version: number; baseVersion?: number };
-
-/** People as project pages show them; someone no longer found reads as "A former member". */
-export async function personViews(db: Db, ids: Iterable<string>): Promise<(id: string) => ProjectPersonView> {
-  const people = await peopleByIds(db, ids);
-  return (id) => {
-    const person = people.get(id);
-    return person
-      ? { id, name: person.name, isStaff: person.isStaff, organisationName: person.organisation.name }
-      : { id, name: "A former member", isStaff: false, organisationName: "" };
-  };
-}
 
 /** Only the product team makes an item staff-only (as for posts); everyone else's are for the whole project. */
 export function chosenVisibility(actor: Actor, visibility: ItemVisibility | undefined): ItemVisibility {

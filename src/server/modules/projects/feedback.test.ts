@@ -420,6 +420,16 @@ describe("staff triage and results", () => {
     expect((await ned.get(`${rounds()}/${round.id}/responses.csv`)).statusCode).toBe(403);
     expect((await contoso.get(`${rounds()}/${round.id}/responses.csv`)).statusCode).toBe(403);
   });
+
+  it("exports an answer a spreadsheet would run as a formula as text, behind an apostrophe", async () => {
+    const round = await openRound({ title: "Formula round" });
+    await answered(ned, round, { q1: 2, q2: "Receipt", q3: '=HYPERLINK("http://evil.example")' });
+    const csv = await staff.get(`${rounds()}/${round.id}/responses.csv`);
+    expect(csv.statusCode).toBe(200);
+    const [, line] = csv.body.split("\r\n");
+    // The rating stays a number; the free text starts with an apostrophe, so Excel shows it as typed.
+    expect(line).toMatch(/,new,,2,Receipt,"'=HYPERLINK\(""http:\/\/evil\.example""\)"$/);
+  });
 });
 
 describe("who sees what", () => {

@@ -6,7 +6,8 @@ import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
-import { chosenVisibility, personViews } from "./documents.js";
+import { chosenVisibility } from "./documents.js";
+import { personViews } from "./people.js";
 import type { ProjectPersonView } from "./present.js";
 import type {
   FileVersionView,

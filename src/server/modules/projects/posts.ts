@@ -7,7 +7,7 @@ import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { activeUsersByEmail, peopleByIds, type UserSummary, userSummaries } from "../accounts/index.js";
+import { activeUsersByEmail, type UserSummary, userSummaries } from "../accounts/index.js";
 import { mentionedHandles } from "../chat/index.js";
 import {
   canSee,
@@ -18,6 +18,7 @@ import {
   visibleTo,
 } from "./access.js";
 import { announcementMail, commentMail, mentionMail } from "./mail.js";
+import { personViews } from "./people.js";
 import type {
   CommentView,
   MySubscription,
@@ -66,23 +67,6 @@ function checkVisibility(actor: Actor, visibility: ItemVisibility | undefined): 
 
 const canEdit = (actor: Actor, post: PostRow) => actor.isStaff || post.authorId === actor.id;
 
-async function projectPeople(db: Db, ids: Iterable<string>): Promise<Map<string, ProjectPersonView>> {
-  const people = await peopleByIds(db, ids);
-  return new Map(
-    [...people.values()].map((p) => [
-      p.id,
-      { id: p.id, name: p.name, isStaff: p.isStaff, organisationName: p.organisation.name },
-    ]),
-  );
-}
-
-const someone = (id: string): ProjectPersonView => ({
-  id,
-  name: "A former member",
-  isStaff: false,
-  organisationName: "",
-});
-
 async function summarise(db: Db, rows: PostRow[]): Promise<PostSummaryView[]> {
   const ids = rows.map((row) => row.id);
   const comments =
@@ -103,7 +87,7 @@ async function summarise(db: Db, rows: PostRow[]): Promise<PostSummaryView[]> {
       : [];
   const commentsByPost = new Map(comments.map((c) => [c.postId, c]));
   const attachmentsByPost = new Map(attachments.map((a) => [a.postId, a.n]));
-  const people = await projectPeople(
+  const person = await personViews(
     db,
     rows.map((row) => row.authorId),
   );
@@ -115,7 +99,7 @@ async function summarise(db: Db, rows: PostRow[]): Promise<PostSummaryView[]> {
       category: row.category,
       title: row.title,
       visibility: row.visibility,
-      author: people.get(row.authorId) ?? someone(row.authorId),
+      author: person(row.authorId),
       commentCount: commentsByPost.get(row.id)?.n ?? 0,
       attachmentCount: attachmentsByPost.get(row.id) ?? 0,
       createdAt: row.createdAt.toISOString(),
@@ -216,7 +200,7 @@ export async function getPostView(
     .innerJoin(files, eq(files.id, projectAttachments.fileId))
     .where(eq(projectAttachments.postId, postId))
     .orderBy(asc(projectAttachments.createdAt));
-  const people = await projectPeople(
+  const person = await personViews(
     ctx.db,
     comments.map((c) => c.authorId),
   );
@@ -224,7 +208,7 @@ export async function getPostView(
     ...summary,
     body: post.body,
     bodyHtml: renderMarkdown(post.body),
-    comments: comments.map((c) => presentComment(c, people.get(c.authorId) ?? someone(c.authorId))),
+    comments: comments.map((c) => presentComment(c, person(c.authorId))),
     attachments: attachments.map(({ attachment, file }) =>
       presentAttachment(projectId, postId, attachment.id, file, attachment.createdAt),
     ),
@@ -447,8 +431,8 @@ export async function addComment(
       postId,
       commentId: comment.id,
     });
-    const [author] = (await projectPeople(tx.db, [actor.id])).values();
-    return presentComment(comment, author ?? someone(actor.id));
+    const person = await personViews(tx.db, [actor.id]);
+    return presentComment(comment, person(actor.id));
   });
 }
 

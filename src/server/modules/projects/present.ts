@@ -100,3 +100,18 @@ export type ActivityPage = {
   /** Pass as `before` for the next (older) page; null when this page is the last. */
   nextBefore: number | null;
 };
+
+export type SearchHitKind = "post" | "comment" | "document" | "file";
+
+/** One search result; `itemId` is the item to open (for a comment, its post). */
+export type SearchHitView = {
+  kind: SearchHitKind;
+  projectId: string;
+  projectName: string;
+  itemId: string;
+  title: string;
+  /** The matching text around the first match, one line; empty when only the title or name matched. */
+  snippet: string;
+  visibility: ItemVisibility;
+  at: string;
+};

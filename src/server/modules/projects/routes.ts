@@ -31,6 +31,7 @@ import {
 import { registerDocumentRoutes } from "./routes-documents.js";
 import { registerFeedbackRoutes } from "./routes-feedback.js";
 import { itemVisibilities, postCategories, projectStatuses, subscriptionStates } from "./schema.js";
+import { searchProjects } from "./search.js";
 
 /**
  * Every route of collaboration projects. Each sub-feature keeps its routes in its own file and adds
@@ -162,6 +163,16 @@ const activitySchema = z.object({
   ),
   nextBefore: z.number().nullable(),
 });
+const searchHitSchema = z.object({
+  kind: z.enum(["post", "comment", "document", "file"]),
+  projectId: z.string(),
+  projectName: z.string(),
+  itemId: z.string(),
+  title: z.string(),
+  snippet: z.string(),
+  visibility: z.enum(itemVisibilities),
+  at: z.string(),
+});
 const activityQuery = z.object({
   before: z.coerce
     .number({ error: "Give before as the nextBefore of the previous page." })
@@ -249,6 +260,27 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
       const project = await createProject(contextOf(request, deps), requireStaff(request), request.body);
       return reply.status(201).send(project);
     },
+  );
+
+  app.get(
+    "/api/projects/search",
+    {
+      schema: {
+        tags,
+        querystring: z.object({
+          q: z
+            .string({ error: "Enter what to search for." })
+            .trim()
+            .min(2, "Enter at least 2 characters.")
+            .max(200, "Use at most 200 characters."),
+          projectId: uuid.optional(),
+        }),
+        response: { 200: z.object({ hits: z.array(searchHitSchema) }) },
+      },
+    },
+    async (request) => ({
+      hits: await searchProjects(contextOf(request, deps), requireActor(request), request.query),
+    }),
   );
 
   app.get(

@@ -13,13 +13,12 @@
  * volunteers, each with one compact audit row (the record's values as JSON, reason "Imported from
  * <file>") rather than one row per field.
  */
-import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
+
 import { and, desc, eq } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
+import { dataDirSecret } from "../../platform/secrets.js";
 import { peopleByIds } from "../accounts/index.js";
 import { BULK_BATCH, insertVolunteers } from "./bulk-write.js";
 import {
@@ -68,23 +67,7 @@ const SECRET_FILE = "sandbox-pseudonym.secret";
  * import of this installation. Nodes that share a database must share the secret (or DATA_DIR).
  */
 export async function pseudonymSecret(config: Config): Promise<string> {
-  if (config.sandboxPseudonymSecret) return config.sandboxPseudonymSecret;
-  const file = path.join(config.dataDir, SECRET_FILE);
-  const existing = await fs.readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
-    throw error;
-  });
-  if (existing?.trim()) return existing.trim();
-  await fs.mkdir(config.dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  try {
-    // "wx": when two imports start at once, the second reads the first one's secret.
-    await fs.writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
-    return secret;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return (await fs.readFile(file, "utf8")).trim();
-  }
+  return config.sandboxPseudonymSecret ?? dataDirSecret(config.dataDir, SECRET_FILE);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -406,6 +406,16 @@ describe("the audit trail", () => {
     expect((await readOnly.get("/api/sandbox/audit")).statusCode).toBe(400);
   });
 
+  it("exports a value a spreadsheet would run as a formula as text, behind an apostrophe", async () => {
+    const study = await create(coordinator, "NW-703");
+    await coordinator.patch(`/api/sandbox/studies/${study.id}`, { title: "=SUM(1+1) bioavailability" });
+    const response = await investigator.get(`/api/sandbox/audit.csv?studyId=${study.id}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(
+      ",title,Relative bioavailability of NWX-9,'=SUM(1+1) bioavailability,\r\n",
+    );
+  });
+
   it("exports as properly quoted CSV", async () => {
     const study = await create(coordinator, "NW-702");
     await coordinator.patch(`/api/sandbox/studies/${study.id}`, { title: 'Line one, "two"\nthree' });

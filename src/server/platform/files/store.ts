@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { Config } from "../../config.js";
 import type { Ctx } from "../context.js";
 import { AppError } from "../errors.js";
 import { files } from "./schema.js";
@@ -26,15 +27,17 @@ export function filesDir(dataDir: string): string {
   return path.join(dataDir, "files");
 }
 
-/** Stores bytes content-addressed (the same file twice is kept once) and records who uploaded what. */
-export async function storeFile(
-  ctx: Ctx,
-  upload: { filename: string; contentType: string; data: Buffer; field: string },
-): Promise<StoredFile> {
+type Upload = { filename: string; contentType: string; data: Buffer; field: string };
+
+/**
+ * Why a file would be refused (type or size), or null when storeFile would take it; lets a caller
+ * that receives many files at once (group mail) drop the refused ones instead of failing them all.
+ */
+export function uploadProblem(config: Config, upload: Upload): AppError | null {
   const extension = path.extname(upload.filename).toLowerCase();
   const extensions = allowedTypes.get(upload.contentType);
   if (!extensions?.includes(extension)) {
-    throw new AppError(
+    return new AppError(
       "unsupported_media_type",
       `Files of type ${upload.contentType} (${extension}) are not accepted.`,
       {
@@ -42,11 +45,18 @@ export async function storeFile(
       },
     );
   }
-  if (upload.data.length > ctx.config.maxUploadBytes) {
-    throw new AppError("payload_too_large", "The file is too large.", {
-      [upload.field]: `At most ${Math.round(ctx.config.maxUploadBytes / 1024 / 1024)} MB per file.`,
+  if (upload.data.length > config.maxUploadBytes) {
+    return new AppError("payload_too_large", "The file is too large.", {
+      [upload.field]: `At most ${Math.round(config.maxUploadBytes / 1024 / 1024)} MB per file.`,
     });
   }
+  return null;
+}
+
+/** Stores bytes content-addressed (the same file twice is kept once) and records who uploaded what. */
+export async function storeFile(ctx: Ctx, upload: Upload): Promise<StoredFile> {
+  const problem = uploadProblem(ctx.config, upload);
+  if (problem) throw problem;
   const sha256 = createHash("sha256").update(upload.data).digest("hex");
   const target = path.join(filesDir(ctx.config.dataDir), sha256.slice(0, 2), sha256);
   await fs.mkdir(path.dirname(target), { recursive: true });

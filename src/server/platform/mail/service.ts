@@ -15,13 +15,24 @@ export type OutgoingMail = {
 
 /** Queues mail in the caller's transaction: it leaves only if the change that caused it commits. */
 export async function queueMail(ctx: Ctx, mail: OutgoingMail): Promise<void> {
-  await ctx.db.insert(mailOutbox).values({
-    toAddress: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html ?? null,
-    headers: mail.headers ?? {},
-  });
+  await queueMails(ctx, [mail]);
+}
+
+const QUEUE_BATCH = 500;
+
+/** Queues many messages (a group's fan-out) in the caller's transaction, a few hundred rows a statement. */
+export async function queueMails(ctx: Ctx, mails: OutgoingMail[]): Promise<void> {
+  for (let start = 0; start < mails.length; start += QUEUE_BATCH) {
+    await ctx.db.insert(mailOutbox).values(
+      mails.slice(start, start + QUEUE_BATCH).map((mail) => ({
+        toAddress: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html ?? null,
+        headers: mail.headers ?? {},
+      })),
+    );
+  }
 }
 
 const MAX_ATTEMPTS = 5;
@@ -72,7 +83,8 @@ export class Mailer {
           .limit(20)
           .for("update", { skipLocked: true });
         if (rows.length === 0) return { claimed: 0, failed };
-        if (!this.transport) {
+        const transport = this.transport;
+        if (!transport) {
           await tx
             .update(mailOutbox)
             .set({ status: "stored" })
@@ -84,32 +96,41 @@ export class Mailer {
             );
           return { claimed: rows.length, failed };
         }
-        for (const row of rows) {
-          try {
-            await this.transport.sendMail({
-              from: this.config.mailFrom,
+        // The batch goes out at once: a pooled transport (SMTP_URL ?pool=true) spreads it over its
+        // connections, which is what makes a group's fan-out to thousands of members quick.
+        const outcomes = await Promise.allSettled(
+          rows.map((row) =>
+            transport.sendMail({
+              // Group mail names its author and list address in From; everything else is from Convene.
+              from: row.headers.From ?? this.config.mailFrom,
               to: row.toAddress,
               subject: row.subject,
               text: row.text,
               html: row.html ?? undefined,
               headers: row.headers,
-            });
-            await tx
-              .update(mailOutbox)
-              .set({ status: "sent", sentAt: new Date() })
-              .where(eq(mailOutbox.id, row.id));
-          } catch (error) {
-            failed++;
-            const attempts = row.attempts + 1;
-            await tx
-              .update(mailOutbox)
-              .set({
-                attempts,
-                lastError: error instanceof Error ? error.message : String(error),
-                status: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
-              })
-              .where(eq(mailOutbox.id, row.id));
-          }
+            }),
+          ),
+        );
+        const sent = rows.filter((_, index) => outcomes[index]?.status === "fulfilled").map((row) => row.id);
+        if (sent.length > 0)
+          await tx
+            .update(mailOutbox)
+            .set({ status: "sent", sentAt: new Date() })
+            .where(inArray(mailOutbox.id, sent));
+        for (const [index, row] of rows.entries()) {
+          const outcome = outcomes[index];
+          if (outcome?.status !== "rejected") continue;
+          failed++;
+          const attempts = row.attempts + 1;
+          const error: unknown = outcome.reason;
+          await tx
+            .update(mailOutbox)
+            .set({
+              attempts,
+              lastError: error instanceof Error ? error.message : String(error),
+              status: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
+            })
+            .where(eq(mailOutbox.id, row.id));
         }
         return { claimed: rows.length, failed };
       });

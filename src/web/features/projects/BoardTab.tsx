@@ -13,7 +13,7 @@ import {
   TextInput,
   UnstyledButton,
 } from "@mantine/core";
-import { isNotEmpty, useForm } from "@mantine/form";
+import { isNotEmpty, type UseFormReturnType, useForm } from "@mantine/form";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { formatBytes, formatDateTime } from "../../app/format.js";
@@ -70,6 +70,51 @@ function Author({ author, at }: { author: Post["author"]; at: string }) {
 
 type PostValues = { category: PostCategory | ""; title: string; body: string; visibility: ItemVisibility };
 
+const validatePost = {
+  category: isNotEmpty("Choose a category."),
+  title: isNotEmpty("Give the post a title."),
+  body: isNotEmpty("Write the post."),
+};
+
+/** What a post is made of, the same when writing and editing; only the product team chooses who sees it. */
+function PostFields({
+  form,
+  choosesVisibility,
+}: {
+  form: UseFormReturnType<PostValues>;
+  choosesVisibility: boolean;
+}) {
+  return (
+    <>
+      <Group grow align="flex-start">
+        <Select
+          label="Category"
+          data={postCategoryOptions}
+          allowDeselect={false}
+          {...form.getInputProps("category")}
+        />
+        {choosesVisibility && (
+          <Select
+            label="Visible to"
+            data={visibilityOptions}
+            allowDeselect={false}
+            {...form.getInputProps("visibility")}
+          />
+        )}
+      </Group>
+      <TextInput label="Title" {...form.getInputProps("title")} />
+      <MentionTextarea
+        label="Post"
+        description="Markdown is supported. Type @ to mention someone; they are told by e-mail."
+        minRows={5}
+        value={form.values.body}
+        onChange={(body) => form.setFieldValue("body", body)}
+        error={form.errors.body}
+      />
+    </>
+  );
+}
+
 /** A new post, with any files attached in the same request. */
 function NewPostForm({ project, onPosted }: { project: Project; onPosted: (post: Post) => void }) {
   const me = useSignedInMe();
@@ -77,11 +122,7 @@ function NewPostForm({ project, onPosted }: { project: Project; onPosted: (post:
   const [files, setFiles] = useState<File[]>([]);
   const form = useForm<PostValues>({
     initialValues: { category: "question", title: "", body: "", visibility: "project" },
-    validate: {
-      category: isNotEmpty("Choose a category."),
-      title: isNotEmpty("Give the post a title."),
-      body: isNotEmpty("Write the post."),
-    },
+    validate: validatePost,
   });
   const { onSubmit, error, pending } = useFormSubmit(
     form,
@@ -108,31 +149,7 @@ function NewPostForm({ project, onPosted }: { project: Project; onPosted: (post:
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <Group grow align="flex-start">
-          <Select
-            label="Category"
-            data={postCategoryOptions}
-            allowDeselect={false}
-            {...form.getInputProps("category")}
-          />
-          {me.isStaff && (
-            <Select
-              label="Visible to"
-              data={visibilityOptions}
-              allowDeselect={false}
-              {...form.getInputProps("visibility")}
-            />
-          )}
-        </Group>
-        <TextInput label="Title" {...form.getInputProps("title")} />
-        <MentionTextarea
-          label="Post"
-          description="Markdown is supported. Type @ to mention someone; they are told by e-mail."
-          minRows={5}
-          value={form.values.body}
-          onChange={(body) => form.setFieldValue("body", body)}
-          error={form.errors.body}
-        />
+        <PostFields form={form} choosesVisibility={me.isStaff} />
         <Group gap={4}>
           {files.map((file) => (
             <Pill
@@ -155,6 +172,54 @@ function NewPostForm({ project, onPosted }: { project: Project; onPosted: (post:
           </FileButton>
           <Button type="submit" loading={pending}>
             Post
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Changes a post's category, title and text (and, for the product team, who sees it). */
+function EditPostForm({ project, post, onDone }: { project: Project; post: Post; onDone: () => void }) {
+  const me = useSignedInMe();
+  const refresh = useProjectsRefresh();
+  const form = useForm<PostValues>({
+    initialValues: {
+      category: post.category,
+      title: post.title,
+      body: post.body,
+      visibility: post.visibility,
+    },
+    validate: validatePost,
+  });
+  const { onSubmit, error, pending } = useFormSubmit(
+    form,
+    (values: PostValues) =>
+      projectsApi.updatePost(project.id, post.id, {
+        category: values.category as PostCategory,
+        title: values.title,
+        body: values.body,
+        ...(me.isStaff ? { visibility: values.visibility } : {}),
+      }),
+    {
+      onSuccess: () => {
+        notifySuccess("Post updated.");
+        void refresh();
+        onDone();
+      },
+    },
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Stack>
+        <ErrorAlert error={error} />
+        <PostFields form={form} choosesVisibility={me.isStaff} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={pending}>
+            Save changes
           </Button>
         </Group>
       </Stack>
@@ -226,6 +291,7 @@ function SubscriptionToggle({ project, post }: { project: Project; post: Post })
 
 function PostDetail({ project, postId }: { project: Project; postId: string }) {
   const post = usePost(project.id, postId);
+  const [editing, setEditing] = useState(false);
   if (post.isPending) return <PageLoader />;
   if (post.isError) return <ErrorAlert error={post.error} />;
   const shown = post.data;
@@ -243,8 +309,25 @@ function PostDetail({ project, postId }: { project: Project; postId: string }) {
           </Text>
           <Author author={shown.author} at={shown.createdAt} />
         </Stack>
-        {writable && <SubscriptionToggle project={project} post={shown} />}
+        {writable && (
+          <Group gap="xs">
+            {shown.canEdit && (
+              <Button size="xs" variant="default" onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            )}
+            <SubscriptionToggle project={project} post={shown} />
+          </Group>
+        )}
       </Group>
+      {shown.editedAt && (
+        <Text size="xs" c="dimmed">
+          Edited {formatDateTime(shown.editedAt)}
+        </Text>
+      )}
+      <Modal opened={editing} onClose={() => setEditing(false)} title="Edit post" size="lg">
+        <EditPostForm project={project} post={shown} onDone={() => setEditing(false)} />
+      </Modal>
       <ServerHtml html={shown.bodyHtml} />
       {shown.attachments.length > 0 && (
         <Stack gap={4} component="ul" p={0} m={0} style={{ listStyle: "none" }}>

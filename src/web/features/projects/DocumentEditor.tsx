@@ -4,6 +4,7 @@ import {
   CopyButton,
   Grid,
   Group,
+  Loader,
   Stack,
   Text,
   Textarea,
@@ -14,6 +15,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { isApiError } from "../../app/api.js";
 import { formatDateTime } from "../../app/format.js";
+import { useMarkdownPreview } from "../../app/markdown-preview.js";
 import { notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
@@ -41,6 +43,7 @@ export function DocumentEditor({ projectId, document, onDone }: EditorProps) {
   const [conflict, setConflict] = useState<EditConflictDetails | null>(null);
   const refresh = useDocumentRefresh(projectId);
   const queryClient = useQueryClient();
+  const preview = useMarkdownPreview(body);
   const save = useMutation({
     mutationFn: () => documentsApi.save(projectId, document.id, { title, body, baseVersion }),
     onMutate: () => setConflict(null),
@@ -118,14 +121,21 @@ export function DocumentEditor({ projectId, document, onDone }: EditorProps) {
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              Saved version {document.version}, as readers see it
-            </Text>
+          <Stack gap={4} data-testid="document-preview">
+            <Group gap="xs">
+              <Text size="sm" fw={500}>
+                Preview, as readers will see it
+              </Text>
+              {preview.pending && <Loader size="xs" aria-label="Updating the preview" />}
+            </Group>
             <Text size="xs" c="dimmed">
-              The server renders Markdown; your changes appear here once saved.
+              Updates as you type; nothing is saved until you press Save.
             </Text>
-            <ServerHtml html={document.bodyHtml} />
+            {preview.error ? (
+              <ErrorAlert error={preview.error} />
+            ) : (
+              <ServerHtml html={preview.html ?? document.bodyHtml} />
+            )}
           </Stack>
         </Grid.Col>
       </Grid>

@@ -15,6 +15,7 @@ import {
 } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useRef, useState } from "react";
+import { useSearchParams } from "react-router";
 import { formatBytes, formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
@@ -218,7 +219,10 @@ function FileList({
  */
 export function FilesTab({ project }: { project: Project }) {
   const [folderId, setFolderId] = useState<string | null>(null);
-  const [fileId, setFileId] = useState<string | null>(null);
+  // The chosen file is in the address (`?file=…`), so a search hit or a reload opens it.
+  const [params, setParams] = useSearchParams();
+  const fileId = params.get("file");
+  const setFileId = (id: string | null) => setParams(id ? { file: id } : {});
   const [creatingFolder, setCreatingFolder] = useState(false);
   const folders = useFolders(project.id);
   const files = useFiles(project.id, folderId);

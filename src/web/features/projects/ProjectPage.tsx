@@ -26,6 +26,7 @@ import { BoardTab } from "./BoardTab.js";
 import { DocumentsTab } from "./DocumentsTab.js";
 import { FeedbackTab } from "./FeedbackTab.js";
 import { FilesTab } from "./FilesTab.js";
+import { ProjectSearch } from "./ProjectSearch.js";
 import { ProjectStatusBadge, projectDates } from "./ProjectsPage.js";
 import { type Project, projectsApi, useProject, useProjectMutation } from "./projects-api.js";
 
@@ -199,6 +200,7 @@ function ProjectView({ project }: { project: Project }) {
           </Stack>
         </SimpleGrid>
       </Section>
+      <ProjectSearch projectId={project.id} />
       <Tabs
         value={tab}
         onChange={(value) =>

@@ -25,6 +25,7 @@ import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { ActivityTab } from "./ActivityTab.js";
+import { ProjectSearch } from "./ProjectSearch.js";
 import {
   type Project,
   type ProjectStatus,
@@ -179,6 +180,7 @@ export function ProjectsPage() {
         Collaboration projects with the product team: a board for questions and decisions, shared documents
         and files, and feedback rounds.
       </Text>
+      <ProjectSearch projectId={null} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Section

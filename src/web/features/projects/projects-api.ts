@@ -11,6 +11,7 @@ import type {
   ProjectStatus,
   ProjectSummaryView,
   ProjectView,
+  SearchHitView,
   SubscriptionState,
 } from "../../../server/modules/projects/present.js";
 import type {
@@ -34,6 +35,7 @@ export type Folder = FolderView;
 export type FileSummary = ProjectFileSummaryView;
 export type ProjectFile = ProjectFileView;
 export type FileVersion = FileVersionView;
+export type SearchHit = SearchHitView;
 
 export type ProjectInput = { name: string; purpose: string; startsOn: string; endsOn?: string };
 export type PostInput = { category: PostCategory; title: string; body: string; visibility?: ItemVisibility };
@@ -60,6 +62,7 @@ export const projectKeys = {
   files: (id: string, folderId: string | null) =>
     ["projects", "one", id, "files", folderId ?? "top"] as const,
   file: (id: string, fileId: string) => ["projects", "one", id, "file", fileId] as const,
+  search: (q: string, projectId: string | null) => ["projects", "search", projectId ?? "mine", q] as const,
 };
 
 export const projectPath = (id: string, rest = "") => `/api/projects/${encodeURIComponent(id)}${rest}`;
@@ -81,6 +84,7 @@ export const projectsApi = {
     for (const file of files) form.append("file", file);
     return api.post<Post>(projectPath(id, "/posts"), form);
   },
+  updatePost: (id: string, postId: string, body: PostInput) => api.patch<Post>(postPath(id, postId), body),
   comment: (id: string, postId: string, body: { body: string }) =>
     api.post<Comment>(postPath(id, postId, "/comments"), body),
   subscribe: (id: string, postId: string, state: SubscriptionState) =>
@@ -127,6 +131,16 @@ export const useActivity = (projectId: string | null) =>
       }),
     initialPageParam: null as number | null,
     getNextPageParam: (page) => page.nextBefore,
+  });
+
+/** Searches every project one takes part in, or (projectId) one; waits for 2 characters, as the server does. */
+export const useProjectSearch = (q: string, projectId: string | null) =>
+  useQuery({
+    queryKey: projectKeys.search(q, projectId),
+    queryFn: () => api.get<{ hits: SearchHit[] }>("/api/projects/search", { q, projectId }),
+    select: (data) => data.hits,
+    enabled: q.length >= 2,
+    placeholderData: (previous) => previous,
   });
 
 export const useFolders = (id: string) =>

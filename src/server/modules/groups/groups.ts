@@ -1,0 +1,208 @@
+import { and, count, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { AppError, invalid } from "../../platform/errors.js";
+import { renderMarkdown } from "../../platform/markdown.js";
+import { recordModeration } from "./log.js";
+import {
+  canSeeGroup,
+  type GroupRow,
+  isModerator,
+  isOwner,
+  type MemberRow,
+  requireOwner,
+  requireVisible,
+} from "./policy.js";
+import type { GroupSummaryView, GroupView } from "./present.js";
+import {
+  type GroupVisibility,
+  groupMembers,
+  groups,
+  type JoinPolicy,
+  type PostingPolicy,
+  type ReplyTo,
+} from "./schema.js";
+import { groupByHandleOrThrow, membershipOf } from "./store.js";
+
+/**
+ * Handles that would make a group's address look like the system's own mailbox, or collide with a
+ * route under /api/groups.
+ */
+export const reservedHandles = new Set([
+  "postmaster",
+  "abuse",
+  "admin",
+  "administrator",
+  "hostmaster",
+  "webmaster",
+  "noreply",
+  "no-reply",
+  "support",
+  "help",
+  "bounce",
+  "bounces",
+  "mailer-daemon",
+  "root",
+  "security",
+  "staff",
+  "convene",
+  "search",
+  "unsubscribe",
+]);
+
+export type GroupSettings = {
+  name: string;
+  description: string;
+  guidelines: string;
+  visibility: GroupVisibility;
+  joinPolicy: JoinPolicy;
+  postingPolicy: PostingPolicy;
+  replyTo: ReplyTo;
+};
+export type GroupInput = { handle: string } & Pick<GroupSettings, "name"> & Partial<GroupSettings>;
+
+/** Any signed-in member creates a group and becomes its first owner. */
+export async function createGroup(ctx: Ctx, actor: Actor, input: GroupInput): Promise<GroupView> {
+  const handle = input.handle.toLowerCase();
+  if (reservedHandles.has(handle))
+    throw invalid({ handle: `"${handle}" is reserved for the system; choose another handle.` });
+  const group = await inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(groups)
+      .values({ ...input, handle, createdBy: actor.id })
+      .onConflictDoNothing({ target: groups.handle })
+      .returning();
+    if (!row)
+      throw new AppError("conflict", `The handle "${handle}" is taken.`, {
+        handle: "Another group uses this handle; choose another.",
+      });
+    await tx.db.insert(groupMembers).values({
+      groupId: row.id,
+      userId: actor.id,
+      role: "owner",
+      status: "active",
+      joinedAt: new Date(),
+    });
+    return row;
+  });
+  return getGroupView(ctx, actor, group.handle);
+}
+
+/** Owners change the settings; the change is logged like any moderation action. */
+export async function updateGroupSettings(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  changes: Partial<GroupSettings>,
+): Promise<GroupView> {
+  await inTransaction(ctx, async (tx) => {
+    const group = await groupByHandleOrThrow(tx.db, handle);
+    requireOwner(group, await membershipOf(tx.db, group.id, actor.id));
+    await tx.db
+      .update(groups)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(groups.id, group.id));
+    await recordModeration(tx, actor, {
+      groupId: group.id,
+      action: "settings_changed",
+      targetType: "group",
+      targetId: group.id,
+      reason: Object.keys(changes).join(", "),
+    });
+  });
+  return getGroupView(ctx, actor, handle);
+}
+
+/** The group's e-mail address. */
+export const groupAddress = (group: Pick<GroupRow, "handle">, mailDomain: string) =>
+  `${group.handle}@${mailDomain}`;
+
+async function memberCounts(db: Db, groupIds: string[]): Promise<Map<string, number>> {
+  if (groupIds.length === 0) return new Map();
+  const rows = await db
+    .select({ groupId: groupMembers.groupId, n: count() })
+    .from(groupMembers)
+    .where(and(inArray(groupMembers.groupId, groupIds), eq(groupMembers.status, "active")))
+    .groupBy(groupMembers.groupId);
+  return new Map(rows.map((row) => [row.groupId, row.n]));
+}
+
+function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCount: number): GroupSummaryView {
+  return {
+    id: group.id,
+    handle: group.handle,
+    name: group.name,
+    description: group.description,
+    address: groupAddress(group, ctx.config.mailDomain),
+    visibility: group.visibility,
+    joinPolicy: group.joinPolicy,
+    postingPolicy: group.postingPolicy,
+    replyTo: group.replyTo,
+    memberCount,
+    myMembership: member
+      ? {
+          role: member.role,
+          status: member.status,
+          delivery: member.delivery,
+          moderated: member.moderated,
+          statusReason: member.statusReason,
+        }
+      : null,
+  };
+}
+
+/**
+ * The directory: every listed group and every group the person has a standing membership in, by
+ * name; `q` matches name, handle or description.
+ */
+export async function listGroups(ctx: Ctx, actor: Actor, query: { q?: string }): Promise<GroupSummaryView[]> {
+  const text = query.q?.trim();
+  const mine = await ctx.db.select().from(groupMembers).where(eq(groupMembers.userId, actor.id));
+  const myGroupIds = mine.map((m) => m.groupId);
+  const matches: SQL | undefined = text
+    ? or(
+        ilike(groups.name, `%${text}%`),
+        ilike(groups.handle, `%${text}%`),
+        ilike(groups.description, `%${text}%`),
+      )
+    : undefined;
+  const rows = await ctx.db
+    .select()
+    .from(groups)
+    .where(
+      and(
+        myGroupIds.length > 0
+          ? or(eq(groups.visibility, "listed"), inArray(groups.id, myGroupIds))
+          : eq(groups.visibility, "listed"),
+        matches,
+      ),
+    )
+    .orderBy(groups.name)
+    .limit(500);
+  const membership = new Map(mine.map((m) => [m.groupId, m]));
+  const visible = rows.filter((group) => canSeeGroup(group, membership.get(group.id) ?? null));
+  const counts = await memberCounts(
+    ctx.db,
+    visible.map((group) => group.id),
+  );
+  return visible.map((group) =>
+    summary(ctx, group, membership.get(group.id) ?? null, counts.get(group.id) ?? 0),
+  );
+}
+
+export async function getGroupView(ctx: Ctx, actor: Actor, handle: string): Promise<GroupView> {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  const member = await membershipOf(ctx.db, group.id, actor.id);
+  requireVisible(group, member);
+  const counts = await memberCounts(ctx.db, [group.id]);
+  return {
+    ...summary(ctx, group, member, counts.get(group.id) ?? 0),
+    descriptionHtml: renderMarkdown(group.description),
+    guidelines: group.guidelines,
+    guidelinesHtml: renderMarkdown(group.guidelines),
+    createdAt: group.createdAt.toISOString(),
+    canRead: member?.status === "active",
+    canModerate: isModerator(member),
+    canManage: isOwner(member),
+  };
+}

@@ -1,0 +1,423 @@
+import type { AddressInfo } from "node:net";
+import { and, eq, inArray } from "drizzle-orm";
+import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
+import sanitizeHtml from "sanitize-html";
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { Config } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import type { Actor, Ctx } from "../../platform/context.js";
+import { AppError } from "../../platform/errors.js";
+import { uploadProblem } from "../../platform/files/store.js";
+import { TokenBuckets } from "../../platform/throttle.js";
+import { actorOf, findUserByEmail } from "../accounts/users.js";
+import { messageIdFromReference } from "./outbound.js";
+import { canSeeGroup, type GroupRow } from "./policy.js";
+import { groupMembers, groupMessages, groupTopics } from "./schema.js";
+import { groupByHandle, membershipOf } from "./store.js";
+import { type GroupUpload, type ReplyInput, replyToTopic, startTopic } from "./topics.js";
+
+/** An SMTP reply: smtp-server sends `responseCode` and the message (which starts with the RFC 3463 code). */
+class SmtpReply extends Error {
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const refuse = (code: number, enhanced: string, text: string) => new SmtpReply(code, `${enhanced} ${text}`);
+
+/** What one mail transaction is for, decided at RCPT TO and used at DATA. */
+type Delivery =
+  | { kind: "post"; group: GroupRow; sender: Actor }
+  | { kind: "unsubscribe"; group: GroupRow; sender: Actor };
+
+/** Subject prefixes mail clients and lists add: Re:, Fwd:, AW:, SV:, and [Group name]. */
+const SUBJECT_PREFIX = /^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d+\])?\s*:|\[[^\]]*\])\s*/i;
+
+export function cleanSubject(subject: string | undefined): string {
+  let text = (subject ?? "").trim();
+  for (let previous = ""; previous !== text; ) {
+    previous = text;
+    text = text.replace(SUBJECT_PREFIX, "").trim();
+  }
+  return text || "(no subject)";
+}
+
+/**
+ * The new part of a mail body: without the signature (after "-- ", where Convene's own footer is)
+ * and without the quoted message a reply ends with ("On ... wrote:" and ">" lines).
+ */
+export function newText(text: string): string {
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  const signature = lines.indexOf("-- ");
+  const kept = signature === -1 ? lines : lines.slice(0, signature);
+  while (kept.length > 0) {
+    const last = (kept.at(-1) ?? "").trim();
+    if (last === "" || last.startsWith(">")) kept.pop();
+    else if (/^On .+wrote:$/.test(last) && kept.length > 1) kept.pop();
+    else break;
+  }
+  return kept.join("\n").trim();
+}
+
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+};
+
+/**
+ * Plain text of an HTML body. mailparser converts HTML itself only when the HTML is the whole mail;
+ * an HTML part next to attachments arrives without text, so we keep paragraphs and drop the markup.
+ */
+export function htmlAsText(html: string): string {
+  const withBreaks = html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(?:p|div|li|h[1-6]|tr|blockquote|pre)>/gi, "\n\n");
+  const text = sanitizeHtml(withBreaks, {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags: ["style", "script", "textarea", "option", "head", "title"],
+  });
+  return text
+    .replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity)
+    .split("\n")
+    .map((line) => line.trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function firstAddress(field: AddressObject | AddressObject[] | undefined): string | null {
+  const objects = Array.isArray(field) ? field : field ? [field] : [];
+  return (
+    objects
+      .flatMap((o) => o.value)
+      .find((a) => a.address)
+      ?.address?.toLowerCase() ?? null
+  );
+}
+
+/** The mail is not well-formed MIME: no From, or a multipart body without (or missing) its boundary. */
+function malformation(raw: Buffer, mail: ParsedMail): string | null {
+  const contentType = mail.headers.get("content-type") as
+    | { value?: string; params?: { boundary?: string } }
+    | undefined;
+  if (contentType?.value?.toLowerCase().startsWith("multipart/")) {
+    const boundary = contentType.params?.boundary;
+    if (!boundary) return "a multipart message without a boundary";
+    if (!raw.includes(`--${boundary}`)) return "a multipart message whose parts are missing";
+  }
+  if (!firstAddress(mail.from)) return "no From address";
+  return null;
+}
+
+/**
+ * An out-of-office or other machine reply (RFC 3834 Auto-Submitted, or a bulk/list Precedence): it is
+ * accepted, so the sender's server does not retry or bounce it back, but never posted, so a vacation
+ * responder answering group mail cannot loop through the group.
+ */
+function isAutomatic(mail: ParsedMail): boolean {
+  const autoSubmitted = String(mail.headers.get("auto-submitted") ?? "no")
+    .trim()
+    .toLowerCase();
+  const precedence = String(mail.headers.get("precedence") ?? "")
+    .trim()
+    .toLowerCase();
+  return autoSubmitted !== "no" || ["bulk", "list", "junk", "auto_reply"].includes(precedence);
+}
+
+/** Message-IDs this mail answers, nearest first: In-Reply-To, then References from the latest back. */
+function answeredIds(mail: ParsedMail): string[] {
+  const references = Array.isArray(mail.references)
+    ? mail.references
+    : mail.references
+      ? [mail.references]
+      : [];
+  const inReplyTo = mail.inReplyTo ? mail.inReplyTo.split(/\s+/) : [];
+  return [...inReplyTo, ...[...references].reverse()].filter((id) => id.length > 0);
+}
+
+export type GroupMailListenerOptions = { db: Db; config: Config };
+
+/**
+ * Group mail in: `handle@MAIL_DOMAIN` over SMTP. Refuses at the earliest step it can tell (unknown
+ * sender at MAIL FROM, unknown group or non-member at RCPT TO, size, spoofed From and bad MIME at
+ * DATA), so nothing is stored for refused mail and the sender's server bounces it with the reason.
+ * Accepted mail goes through the same startTopic/replyToTopic as the web, so the rules are the same.
+ */
+export class GroupMailListener {
+  private readonly server: SMTPServer;
+  private readonly senders: TokenBuckets;
+  private readonly deliveries = new Map<string, Delivery>();
+
+  constructor(private readonly options: GroupMailListenerOptions) {
+    const { config } = options;
+    this.senders = new TokenBuckets(config.groupMailPerMinute / 60, config.groupMailBurst);
+    this.server = new SMTPServer({
+      name: config.mailDomain,
+      banner: "Convene group mail",
+      size: config.groupMailMaxBytes,
+      authOptional: true,
+      // Plain SMTP on a private port or behind the organisation's relay, which does TLS and SPF/DKIM.
+      disabledCommands: ["AUTH", "STARTTLS"],
+      // Our replies carry their own RFC 3463 codes (5.7.1 policy, 5.1.1 no such group) in the text.
+      hideENHANCEDSTATUSCODES: true,
+      logger: false,
+      // The client's host name is never used; a reverse DNS lookup would only slow every connection.
+      disableReverseLookup: true,
+      onMailFrom: (address, session, callback) => {
+        this.deliveries.delete(session.id);
+        this.checkSender(address.address).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+      onRcptTo: (address, session, callback) => {
+        this.checkRecipient(address.address, session).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+      onData: (stream, session, callback) => {
+        this.receive(stream, session).then(
+          (reply) => callback(null, reply),
+          (error: Error) => callback(error),
+        );
+      },
+      onClose: (session) => {
+        this.deliveries.delete(session.id);
+      },
+    });
+    // A client that drops the connection mid-command is its problem, not a reason to stop listening.
+    this.server.on("error", () => undefined);
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.server.once("error", reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return (this.server.server.address() as AddressInfo).port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async checkSender(address: string): Promise<void> {
+    if (!this.senders.take(address.toLowerCase())) {
+      throw refuse(451, "4.7.1", "You are sending to groups too fast; try again in a few minutes.");
+    }
+    const user = address ? await findUserByEmail(this.options.db, address) : null;
+    if (user?.status !== "active") {
+      throw refuse(
+        550,
+        "5.7.1",
+        `No Convene member uses ${address || "an empty sender"}; only members post by mail.`,
+      );
+    }
+  }
+
+  private async checkRecipient(address: string, session: SMTPServerSession): Promise<void> {
+    const { config, db } = this.options;
+    if (this.deliveries.has(session.id)) {
+      throw refuse(452, "4.5.3", "One group per message: send another copy for the other group.");
+    }
+    const [local = "", domain = ""] = address.toLowerCase().split(/@(?=[^@]*$)/);
+    const [handle = "", command] = local.split("+");
+    if (domain !== config.mailDomain.toLowerCase() || (command !== undefined && command !== "unsubscribe")) {
+      throw refuse(550, "5.1.1", `No group ${local} here.`);
+    }
+    const group = await groupByHandle(db, handle);
+    const user = await findUserByEmail(
+      db,
+      session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+    );
+    if (!user) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
+    const member = group ? await membershipOf(db, group.id, user.id) : null;
+    // An unlisted group does not exist for people outside it, exactly as on the web (404).
+    if (!group || !canSeeGroup(group, member)) throw refuse(550, "5.1.1", `No group ${handle} here.`);
+    const sender = actorOf(user);
+    if (command === "unsubscribe") {
+      if (!member) throw refuse(550, "5.7.1", `You are not a member of ${group.name}.`);
+      this.deliveries.set(session.id, { kind: "unsubscribe", group, sender });
+      return;
+    }
+    if (member?.status === "banned") {
+      throw refuse(
+        550,
+        "5.7.1",
+        `You are banned from ${group.name}${member.statusReason ? `: ${member.statusReason}` : "."}`,
+      );
+    }
+    if (member?.status !== "active") {
+      throw refuse(
+        550,
+        "5.7.1",
+        `Only members of ${group.name} post to it; join at ${config.publicUrl}/groups/${group.handle}.`,
+      );
+    }
+    this.deliveries.set(session.id, { kind: "post", group, sender });
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const raw = await readLimited(stream, this.options.config.groupMailMaxBytes);
+    if (stream.sizeExceeded || raw === null) {
+      throw refuse(
+        552,
+        "5.3.4",
+        `The message is larger than ${this.options.config.groupMailMaxBytes} bytes.`,
+      );
+    }
+    const delivery = this.deliveries.get(session.id);
+    if (!delivery) throw refuse(503, "5.5.1", "No group recipient was accepted.");
+    let mail: ParsedMail;
+    try {
+      mail = await simpleParser(raw, { skipImageLinks: true });
+    } catch {
+      throw refuse(550, "5.6.0", "The message is not valid MIME.");
+    }
+    const problem = malformation(raw, mail);
+    if (problem) throw refuse(550, "5.6.0", `The message is not valid MIME: ${problem}.`);
+    if (firstAddress(mail.from) !== delivery.sender.email.toLowerCase()) {
+      throw refuse(
+        550,
+        "5.7.1",
+        "The From header does not match the sender; mail is posted as its sender only.",
+      );
+    }
+    if (isAutomatic(mail)) return "Automatic replies (out of office, bounces) are not posted to groups.";
+    const ctx: Ctx = {
+      db: this.options.db,
+      config: this.options.config,
+      actor: delivery.sender,
+      ip: session.remoteAddress,
+    };
+    if (delivery.kind === "unsubscribe") {
+      await this.options.db
+        .update(groupMembers)
+        .set({ delivery: "none", updatedAt: new Date() })
+        .where(and(eq(groupMembers.groupId, delivery.group.id), eq(groupMembers.userId, delivery.sender.id)));
+      return `You will get no more mail from ${delivery.group.name}.`;
+    }
+    return this.post(ctx, delivery.group, delivery.sender, mail);
+  }
+
+  private async post(ctx: Ctx, group: GroupRow, sender: Actor, mail: ParsedMail): Promise<string> {
+    const emailMessageId = mail.messageId?.trim() || null;
+    if (emailMessageId && (await this.alreadyStored(group.id, emailMessageId))) {
+      return "This message was received before; it is not posted twice.";
+    }
+    const topicId = await this.answeredTopic(group, mail);
+    const attachments: GroupUpload[] = [];
+    const notes: string[] = [];
+    for (const attachment of mail.attachments) {
+      const upload = {
+        filename: attachment.filename ?? "attachment",
+        contentType: attachment.contentType,
+        data: attachment.content,
+      };
+      const problem = uploadProblem(ctx.config, { ...upload, field: "attachment" });
+      if (problem) notes.push(`(${upload.filename} was not attached: ${problem.message})`);
+      else attachments.push(upload);
+    }
+    const text = mail.text?.trim() ? mail.text : typeof mail.html === "string" ? htmlAsText(mail.html) : "";
+    const body = [newText(text), ...notes].filter(Boolean).join("\n\n");
+    if (!body) throw refuse(550, "5.6.0", "The message has no text to post.");
+    const input: ReplyInput = { body, source: "email", attachments };
+    if (emailMessageId) input.emailMessageId = emailMessageId;
+    try {
+      const outcome = topicId
+        ? await replyToTopic(ctx, sender, topicId, input)
+        : await startTopic(ctx, sender, group.id, { ...input, subject: cleanSubject(mail.subject) });
+      return outcome.status === "pending"
+        ? `Received; your message waits for a moderator of ${group.name}.`
+        : `Posted to ${group.name}.`;
+    } catch (error) {
+      if (emailMessageId && (await this.alreadyStored(group.id, emailMessageId))) {
+        return "This message was received before; it is not posted twice.";
+      }
+      if (error instanceof AppError) {
+        const enhanced = error.code === "forbidden" || error.code === "gone" ? "5.7.1" : "5.6.0";
+        throw refuse(550, enhanced, error.message);
+      }
+      throw refuse(451, "4.3.0", "Convene could not store the message just now; try again later.");
+    }
+  }
+
+  private async alreadyStored(groupId: string, emailMessageId: string): Promise<boolean> {
+    const [row] = await this.options.db
+      .select({ id: groupMessages.id })
+      .from(groupMessages)
+      .where(and(eq(groupMessages.groupId, groupId), eq(groupMessages.emailMessageId, emailMessageId)));
+    return row !== undefined;
+  }
+
+  /**
+   * The topic a reply belongs to: a Message-ID Convene sent for a message of this group, or the
+   * Message-ID of mail a member sent to it. A reply to a deleted topic is refused, not re-posted.
+   */
+  private async answeredTopic(group: GroupRow, mail: ParsedMail): Promise<string | null> {
+    const answered = answeredIds(mail);
+    if (answered.length === 0) return null;
+    const conveneIds = answered.flatMap((id) => {
+      const messageId = messageIdFromReference(this.options.config, id);
+      return messageId ? [messageId] : [];
+    });
+    const conditions = [
+      ...(conveneIds.length > 0 ? [inArray(groupMessages.id, conveneIds)] : []),
+      inArray(groupMessages.emailMessageId, answered),
+    ];
+    const candidates = [];
+    for (const condition of conditions) {
+      candidates.push(
+        ...(await this.options.db
+          .select({
+            topicId: groupMessages.topicId,
+            removedAt: groupTopics.removedAt,
+            createdAt: groupMessages.createdAt,
+          })
+          .from(groupMessages)
+          .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
+          .where(and(eq(groupMessages.groupId, group.id), condition))),
+      );
+    }
+    const latest = candidates.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    if (!latest) return null;
+    if (latest.removedAt) {
+      throw refuse(
+        550,
+        "5.7.1",
+        `The topic you replied to was deleted by a moderator of ${group.name}; write a new message to start a topic.`,
+      );
+    }
+    return latest.topicId;
+  }
+}
+
+/** The whole message, or null once it passes `limit` (the rest is drained so the reply can be sent). */
+async function readLimited(stream: SMTPServerDataStream, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? null : Buffer.concat(chunks);
+}
+
+/** Starts the group mail listener when GROUP_SMTP_PORT is set; returns the port it listens on. */
+export async function startGroupMail(
+  options: GroupMailListenerOptions,
+): Promise<{ listener: GroupMailListener; port: number } | null> {
+  const { groupSmtpPort, groupSmtpHost } = options.config;
+  if (groupSmtpPort === undefined) return null;
+  const listener = new GroupMailListener(options);
+  const port = await listener.listen(groupSmtpPort, groupSmtpHost);
+  return { listener, port };
+}

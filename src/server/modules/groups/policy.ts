@@ -1,0 +1,88 @@
+import { AppError, forbidden, notFound } from "../../platform/errors.js";
+import type { groupMembers, groups, groupTopics, MessageStatus } from "./schema.js";
+
+export type GroupRow = typeof groups.$inferSelect;
+export type MemberRow = typeof groupMembers.$inferSelect;
+export type TopicRow = typeof groupTopics.$inferSelect;
+
+/**
+ * The one place that decides who may do what in a group, for the web routes and for mail alike.
+ * Staff have no special power here: a person's rights come from their membership row only.
+ */
+
+const active = (member: MemberRow | null): member is MemberRow => member?.status === "active";
+
+export const isModerator = (member: MemberRow | null): boolean =>
+  active(member) && (member.role === "owner" || member.role === "moderator");
+
+export const isOwner = (member: MemberRow | null): boolean => active(member) && member.role === "owner";
+
+/**
+ * Whether the group exists for this person. A listed group is in everyone's directory; an unlisted one
+ * only for people with a standing membership (including a ban, so the banned hear why they are refused).
+ */
+export function canSeeGroup(group: GroupRow, member: MemberRow | null): boolean {
+  if (group.visibility === "listed") return true;
+  return member !== null && member.status !== "left" && member.status !== "removed";
+}
+
+export function requireVisible(group: GroupRow, member: MemberRow | null): void {
+  if (!canSeeGroup(group, member)) throw notFound("The group");
+}
+
+const bannedError = (member: MemberRow) =>
+  forbidden(`You are banned from this group${member.statusReason ? `: ${member.statusReason}` : "."}`);
+
+/** Topics and messages are read by active members only. */
+export function requireReader(group: GroupRow, member: MemberRow | null): asserts member is MemberRow {
+  requireVisible(group, member);
+  if (member?.status === "banned") throw bannedError(member);
+  if (!active(member)) throw forbidden("Join the group to read its topics.");
+}
+
+/**
+ * Whether a post by this member is published at once or waits for a moderator, or why it is refused
+ * (403 with the reason): banned, not a member, a locked topic (moderators may still answer in it),
+ * an announce-only group (only moderators post). Moderators' own posts never wait.
+ */
+export function postingDecision(
+  group: GroupRow,
+  member: MemberRow | null,
+  topic: TopicRow | null,
+): Exclude<MessageStatus, "rejected"> {
+  requireVisible(group, member);
+  if (member?.status === "banned") throw bannedError(member);
+  if (!active(member)) throw forbidden("Only members of the group post in it.");
+  const moderator = isModerator(member);
+  if (topic?.locked && !moderator) throw forbidden("This topic is locked: no new replies.");
+  if (group.postingPolicy === "announce_only" && !moderator)
+    throw forbidden("This group is announce-only: only its owners and moderators post.");
+  if (moderator) return "published";
+  if (group.postingPolicy === "moderated") return "pending";
+  if (group.postingPolicy === "new_members_moderated" && member.moderated) return "pending";
+  return "published";
+}
+
+/** Pinning, locking, deleting topics, the queue, approving members, inviting: owners and moderators. */
+export function requireModerator(group: GroupRow, member: MemberRow | null): asserts member is MemberRow {
+  requireVisible(group, member);
+  if (!isModerator(member)) throw forbidden("Only the group's owners and moderators can do that.");
+}
+
+/** Settings, roles, removing and banning: owners only. */
+export function requireOwner(group: GroupRow, member: MemberRow | null): asserts member is MemberRow {
+  requireVisible(group, member);
+  if (!isOwner(member)) throw forbidden("Only the group's owners can do that.");
+}
+
+/** The membership a person may turn into an active one by joining, under the group's join policy. */
+export function joinOutcome(group: GroupRow, member: MemberRow | null): "active" | "pending" {
+  requireVisible(group, member);
+  if (member?.status === "banned") throw bannedError(member);
+  if (member?.status === "active") throw new AppError("conflict", "You are already a member of this group.");
+  if (member?.status === "pending")
+    throw new AppError("conflict", "Your request to join is waiting for a moderator.");
+  if (member?.status === "invited") return "active";
+  if (group.joinPolicy === "invitation") throw forbidden("This group is by invitation only.");
+  return group.joinPolicy === "approval" ? "pending" : "active";
+}

@@ -1,0 +1,594 @@
+import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { AppError, notFound } from "../../platform/errors.js";
+import { publishEvent } from "../../platform/events/publish.js";
+import { files } from "../../platform/files/schema.js";
+import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { queueMail } from "../../platform/mail/service.js";
+import { renderMarkdown } from "../../platform/markdown.js";
+import { userSummaries } from "../accounts/index.js";
+import { groupPeople, recordModeration, someone } from "./log.js";
+import { activeMemberIds } from "./members.js";
+import { queueGroupMessageMail } from "./outbound.js";
+import {
+  type GroupRow,
+  isModerator,
+  type MemberRow,
+  postingDecision,
+  requireModerator,
+  requireReader,
+  type TopicRow,
+} from "./policy.js";
+import type { GroupMessageView, PostedView, QueueItemView, TopicSummaryView, TopicView } from "./present.js";
+import {
+  groupHashtags,
+  groupMembers,
+  groupMessageAttachments,
+  groupMessages,
+  groups,
+  groupTopics,
+  type MessageSource,
+} from "./schema.js";
+import { groupByHandleOrThrow, groupById, membershipOf, topicById } from "./store.js";
+
+type MessageRow = typeof groupMessages.$inferSelect;
+export type GroupUpload = { filename: string; contentType: string; data: Buffer };
+export type NewTopicInput = {
+  subject: string;
+  body: string;
+  source: MessageSource;
+  emailMessageId?: string | null;
+  /** Files sent with the message; stored in its transaction (type and size checked by platform files). */
+  attachments?: GroupUpload[];
+};
+export type ReplyInput = Omit<NewTopicInput, "subject">;
+
+/** #hashtags in a text: letters, digits, `_` and `-`, lower-cased, each once. */
+export function hashtagsOf(body: string): string[] {
+  const tags = [...body.matchAll(/(?:^|[\s(])#([\p{L}\p{N}][\p{L}\p{N}_-]{0,49})/gu)].map(([, tag = ""]) =>
+    tag.toLowerCase(),
+  );
+  return [...new Set(tags)];
+}
+
+/**
+ * What happens when a message becomes visible to the group (posted, or approved from the queue): the
+ * topic moves up, its hashtags are indexed, members with an open page hear of it and members who take
+ * every message get it by e-mail, all in the caller's transaction.
+ */
+async function onPublished(ctx: Ctx, message: MessageRow): Promise<void> {
+  await ctx.db
+    .update(groupTopics)
+    .set({ lastMessageAt: message.createdAt })
+    .where(eq(groupTopics.id, message.topicId));
+  const tags = hashtagsOf(message.body);
+  if (tags.length > 0)
+    await ctx.db
+      .insert(groupHashtags)
+      .values(tags.map((tag) => ({ messageId: message.id, groupId: message.groupId, tag })))
+      .onConflictDoNothing();
+  const audience = await activeMemberIds(ctx.db, message.groupId);
+  if (audience.length > 0)
+    await publishEvent(ctx, {
+      topic: "group.message.created",
+      audience: { userIds: audience },
+      payload: { groupId: message.groupId, topicId: message.topicId, messageId: message.id },
+    });
+  await queueGroupMessageMail(ctx, message.id);
+}
+
+/** A mail seen before (same Message-ID into the same group) is not stored twice. */
+async function refuseDuplicateMail(
+  db: Db,
+  groupId: string,
+  emailMessageId: string | null | undefined,
+): Promise<void> {
+  if (!emailMessageId) return;
+  const [seen] = await db
+    .select({ id: groupMessages.id })
+    .from(groupMessages)
+    .where(and(eq(groupMessages.groupId, groupId), eq(groupMessages.emailMessageId, emailMessageId)));
+  if (seen)
+    throw new AppError("conflict", "This e-mail was received already.", undefined, { messageId: seen.id });
+}
+
+async function writeMessage(
+  ctx: Ctx,
+  actor: Actor,
+  group: GroupRow,
+  topic: TopicRow,
+  status: PostedView["status"],
+  input: ReplyInput,
+): Promise<MessageRow> {
+  const [message] = await ctx.db
+    .insert(groupMessages)
+    .values({
+      groupId: group.id,
+      topicId: topic.id,
+      authorId: actor.id,
+      body: input.body,
+      status,
+      source: input.source,
+      emailMessageId: input.emailMessageId ?? null,
+    })
+    .returning();
+  if (!message) throw new Error("message row was not written");
+  for (const upload of input.attachments ?? []) {
+    const file = await storeFile(ctx, { ...upload, field: "file" });
+    // The same bytes attached twice are one stored file, so one link.
+    await ctx.db
+      .insert(groupMessageAttachments)
+      .values({ messageId: message.id, fileId: file.id })
+      .onConflictDoNothing();
+  }
+  if (status === "published") await onPublished(ctx, message);
+  return message;
+}
+
+/**
+ * Starts a topic, from the web or from mail: the group's posting policy decides whether the first
+ * message is published or waits for a moderator; refusals are 403 with the reason.
+ */
+export async function startTopic(
+  ctx: Ctx,
+  actor: Actor,
+  groupId: string,
+  input: NewTopicInput,
+): Promise<PostedView> {
+  const messageId = await inTransaction(ctx, async (tx) => {
+    const group = await groupById(tx.db, groupId);
+    const status = postingDecision(group, await membershipOf(tx.db, group.id, actor.id), null);
+    await refuseDuplicateMail(tx.db, group.id, input.emailMessageId);
+    const [topic] = await tx.db
+      .insert(groupTopics)
+      .values({ groupId: group.id, subject: input.subject, authorId: actor.id })
+      .returning();
+    if (!topic) throw new Error("topic row was not written");
+    return (await writeMessage(tx, actor, group, topic, status, input)).id;
+  });
+  return postedView(ctx, messageId);
+}
+
+/** Replies in a topic, from the web or from mail; a deleted topic is 410, a locked one 403. */
+export async function replyToTopic(
+  ctx: Ctx,
+  actor: Actor,
+  topicId: string,
+  input: ReplyInput,
+): Promise<PostedView> {
+  const messageId = await inTransaction(ctx, async (tx) => {
+    const topic = await topicById(tx.db, topicId);
+    if (!topic) throw notFound("The topic");
+    const group = await groupById(tx.db, topic.groupId);
+    const member = await membershipOf(tx.db, group.id, actor.id);
+    requireReader(group, member);
+    if (topic.removedAt) throw new AppError("gone", "This topic was deleted by a moderator.");
+    const status = postingDecision(group, member, topic);
+    await refuseDuplicateMail(tx.db, group.id, input.emailMessageId);
+    return (await writeMessage(tx, actor, group, topic, status, input)).id;
+  });
+  return postedView(ctx, messageId);
+}
+
+async function postedView(ctx: Ctx, messageId: string): Promise<PostedView> {
+  const [message] = await presentMessages(ctx.db, await messagesByIds(ctx.db, [messageId]));
+  if (!message) throw notFound("The message");
+  return { message, status: message.status === "published" ? "published" : "pending" };
+}
+
+async function messagesByIds(db: Db, ids: string[]): Promise<MessageRow[]> {
+  return ids.length === 0 ? [] : db.select().from(groupMessages).where(inArray(groupMessages.id, ids));
+}
+
+function attachmentUrl(handle: string, messageId: string, fileId: string) {
+  return `/api/groups/${handle}/messages/${messageId}/attachments/${fileId}`;
+}
+
+async function presentMessages(db: Db, rows: MessageRow[]): Promise<GroupMessageView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [people, tags, attachments, handles] = await Promise.all([
+    groupPeople(
+      db,
+      rows.map((row) => row.authorId),
+    ),
+    db.select().from(groupHashtags).where(inArray(groupHashtags.messageId, ids)),
+    db
+      .select({ messageId: groupMessageAttachments.messageId, file: files })
+      .from(groupMessageAttachments)
+      .innerJoin(files, eq(files.id, groupMessageAttachments.fileId))
+      .where(inArray(groupMessageAttachments.messageId, ids))
+      .orderBy(asc(groupMessageAttachments.createdAt)),
+    groupHandles(
+      db,
+      rows.map((row) => row.groupId),
+    ),
+  ]);
+  return rows.map((row) => ({
+    id: row.id,
+    topicId: row.topicId,
+    author: people.get(row.authorId) ?? someone(row.authorId),
+    body: row.body,
+    bodyHtml: renderMarkdown(row.body),
+    status: row.status,
+    source: row.source,
+    rejectionReason: row.rejectionReason,
+    hashtags: tags.filter((tag) => tag.messageId === row.id).map((tag) => tag.tag),
+    attachments: attachments
+      .filter((a) => a.messageId === row.id)
+      .map(({ file }) => ({
+        id: file.id,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.size,
+        url: attachmentUrl(handles.get(row.groupId) ?? "", row.id, file.id),
+      })),
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
+async function groupHandles(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ id: groups.id, handle: groups.handle })
+    .from(groups)
+    .where(inArray(groups.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, row.handle]));
+}
+
+/** Readers see a topic once one of its messages is published; its author and moderators see it at once. */
+function visibleTopics(group: GroupRow, viewer: MemberRow) {
+  const hasPublished = sql`exists (select 1 from ${groupMessages} where ${groupMessages.topicId} = ${groupTopics.id} and ${groupMessages.status} = 'published')`;
+  return and(
+    eq(groupTopics.groupId, group.id),
+    isNull(groupTopics.removedAt),
+    isModerator(viewer) ? undefined : or(hasPublished, eq(groupTopics.authorId, viewer.userId)),
+  );
+}
+
+async function summarise(db: Db, rows: TopicRow[]): Promise<TopicSummaryView[]> {
+  if (rows.length === 0) return [];
+  const counts = await db
+    .select({ topicId: groupMessages.topicId, n: count() })
+    .from(groupMessages)
+    .where(
+      and(
+        inArray(
+          groupMessages.topicId,
+          rows.map((row) => row.id),
+        ),
+        eq(groupMessages.status, "published"),
+        isNull(groupMessages.removedAt),
+      ),
+    )
+    .groupBy(groupMessages.topicId);
+  const byTopic = new Map(counts.map((c) => [c.topicId, c.n]));
+  const people = await groupPeople(
+    db,
+    rows.map((row) => row.authorId),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    groupId: row.groupId,
+    subject: row.subject,
+    author: people.get(row.authorId) ?? someone(row.authorId),
+    pinned: row.pinned,
+    locked: row.locked,
+    messageCount: byTopic.get(row.id) ?? 0,
+    createdAt: row.createdAt.toISOString(),
+    lastMessageAt: row.lastMessageAt.toISOString(),
+  }));
+}
+
+/** The group home: pinned topics first, then the most recently active. */
+export async function listTopics(ctx: Ctx, actor: Actor, handle: string): Promise<TopicSummaryView[]> {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  const viewer = await membershipOf(ctx.db, group.id, actor.id);
+  requireReader(group, viewer);
+  const rows = await ctx.db
+    .select()
+    .from(groupTopics)
+    .where(visibleTopics(group, viewer))
+    .orderBy(desc(groupTopics.pinned), desc(groupTopics.lastMessageAt))
+    .limit(500);
+  return summarise(ctx.db, rows);
+}
+
+async function readableTopic(ctx: Ctx, actor: Actor, handle: string, topicId: string) {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  const viewer = await membershipOf(ctx.db, group.id, actor.id);
+  requireReader(group, viewer);
+  const [topic] = await ctx.db
+    .select()
+    .from(groupTopics)
+    .where(and(eq(groupTopics.id, topicId), visibleTopics(group, viewer)));
+  if (!topic) throw notFound("The topic");
+  return { group, viewer, topic };
+}
+
+/** A topic with its published messages, plus the viewer's own pending (or rejected) ones. */
+export async function getTopic(ctx: Ctx, actor: Actor, handle: string, topicId: string): Promise<TopicView> {
+  const { topic } = await readableTopic(ctx, actor, handle, topicId);
+  const rows = await ctx.db
+    .select()
+    .from(groupMessages)
+    .where(
+      and(
+        eq(groupMessages.topicId, topic.id),
+        isNull(groupMessages.removedAt),
+        or(eq(groupMessages.status, "published"), eq(groupMessages.authorId, actor.id)),
+      ),
+    )
+    .orderBy(asc(groupMessages.createdAt));
+  const [summary] = await summarise(ctx.db, [topic]);
+  if (!summary) throw notFound("The topic");
+  return { ...summary, messages: await presentMessages(ctx.db, rows) };
+}
+
+/** The web's way in: the same service as mail, with the group named by its handle. */
+export async function startTopicIn(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  input: { subject: string; body: string },
+  uploads: GroupUpload[] = [],
+): Promise<PostedView> {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  return startTopic(ctx, actor, group.id, { ...input, source: "web", attachments: uploads });
+}
+
+export async function replyIn(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  topicId: string,
+  input: { body: string },
+  uploads: GroupUpload[] = [],
+): Promise<PostedView> {
+  const { topic } = await readableTopic(ctx, actor, handle, topicId);
+  return replyToTopic(ctx, actor, topic.id, { ...input, source: "web", attachments: uploads });
+}
+
+/** Moderators pin and lock topics; each change is logged. */
+export async function updateTopic(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  topicId: string,
+  changes: { pinned?: boolean; locked?: boolean },
+): Promise<TopicView> {
+  await inTransaction(ctx, async (tx) => {
+    const group = await groupByHandleOrThrow(tx.db, handle);
+    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    const topic = await liveTopic(tx.db, group, topicId);
+    await tx.db.update(groupTopics).set(changes).where(eq(groupTopics.id, topic.id));
+    for (const [flag, value] of Object.entries(changes)) {
+      if (topic[flag as "pinned" | "locked"] === value) continue;
+      const action = {
+        pinned: value ? "topic_pinned" : "topic_unpinned",
+        locked: value ? "topic_locked" : "topic_unlocked",
+      }[flag as "pinned" | "locked"];
+      await recordModeration(tx, actor, {
+        groupId: group.id,
+        action,
+        targetType: "topic",
+        targetId: topic.id,
+      });
+    }
+  });
+  return getTopic(ctx, actor, handle, topicId);
+}
+
+async function liveTopic(db: Db, group: GroupRow, topicId: string): Promise<TopicRow> {
+  const [topic] = await db
+    .select()
+    .from(groupTopics)
+    .where(
+      and(eq(groupTopics.id, topicId), eq(groupTopics.groupId, group.id), isNull(groupTopics.removedAt)),
+    );
+  if (!topic) throw notFound("The topic");
+  return topic;
+}
+
+/** Moderators delete a topic: it is hidden (kept, with who removed it), and mail replies to it are refused. */
+export async function removeTopic(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  topicId: string,
+  reason: string | null,
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const group = await groupByHandleOrThrow(tx.db, handle);
+    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    const topic = await liveTopic(tx.db, group, topicId);
+    await tx.db
+      .update(groupTopics)
+      .set({ removedAt: new Date(), removedBy: actor.id })
+      .where(eq(groupTopics.id, topic.id));
+    await recordModeration(tx, actor, {
+      groupId: group.id,
+      action: "topic_deleted",
+      targetType: "topic",
+      targetId: topic.id,
+      reason,
+    });
+  });
+}
+
+/** The moderation queue: pending messages, oldest first. */
+export async function listQueue(ctx: Ctx, actor: Actor, handle: string): Promise<QueueItemView[]> {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  requireModerator(group, await membershipOf(ctx.db, group.id, actor.id));
+  const rows = await ctx.db
+    .select({ message: groupMessages, subject: groupTopics.subject })
+    .from(groupMessages)
+    .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
+    .where(
+      and(
+        eq(groupMessages.groupId, group.id),
+        eq(groupMessages.status, "pending"),
+        isNull(groupTopics.removedAt),
+      ),
+    )
+    .orderBy(asc(groupMessages.createdAt))
+    .limit(500);
+  const views = await presentMessages(
+    ctx.db,
+    rows.map((row) => row.message),
+  );
+  return views.map((view, index) => ({ ...view, topicSubject: rows[index]?.subject ?? "" }));
+}
+
+async function pendingMessage(db: Db, group: GroupRow, messageId: string): Promise<MessageRow> {
+  const [message] = await db
+    .select()
+    .from(groupMessages)
+    .where(and(eq(groupMessages.id, messageId), eq(groupMessages.groupId, group.id)));
+  if (!message) throw notFound("The message");
+  if (message.status !== "pending")
+    throw new AppError("conflict", `This message was already ${message.status}.`);
+  return message;
+}
+
+/**
+ * Approves a pending message: it is published (indexed, announced, mailed). Approving a message of a
+ * member under new-members-moderated clears their flag, so their next posts go straight out.
+ */
+export async function approveMessage(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  messageId: string,
+): Promise<PostedView> {
+  await inTransaction(ctx, async (tx) => {
+    const group = await groupByHandleOrThrow(tx.db, handle);
+    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    const pending = await pendingMessage(tx.db, group, messageId);
+    const [message] = await tx.db
+      .update(groupMessages)
+      .set({ status: "published", moderatedBy: actor.id, moderatedAt: new Date() })
+      .where(eq(groupMessages.id, pending.id))
+      .returning();
+    if (!message) throw notFound("The message");
+    await tx.db
+      .update(groupMembers)
+      .set({ moderated: false, updatedAt: new Date() })
+      .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, message.authorId)));
+    await onPublished(tx, message);
+    await recordModeration(tx, actor, {
+      groupId: group.id,
+      action: "message_approved",
+      targetType: "message",
+      targetId: message.id,
+    });
+  });
+  return postedView(ctx, messageId);
+}
+
+/** Rejects a pending message with a reason, which is e-mailed to its sender; the message is kept. */
+export async function rejectMessage(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  messageId: string,
+  reason: string,
+): Promise<GroupMessageView> {
+  await inTransaction(ctx, async (tx) => {
+    const group = await groupByHandleOrThrow(tx.db, handle);
+    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    const pending = await pendingMessage(tx.db, group, messageId);
+    await tx.db
+      .update(groupMessages)
+      .set({ status: "rejected", rejectionReason: reason, moderatedBy: actor.id, moderatedAt: new Date() })
+      .where(eq(groupMessages.id, pending.id));
+    const topic = await topicById(tx.db, pending.topicId);
+    const sender = (await userSummaries(tx.db, [pending.authorId])).get(pending.authorId);
+    if (sender?.active)
+      await queueMail(tx, {
+        to: sender.email,
+        subject: `[${group.name}] Your message was not published`,
+        text: [
+          `Hello ${sender.name},`,
+          "",
+          `A moderator of ${group.name} did not publish your message in "${topic?.subject ?? ""}".`,
+          "",
+          `Reason: ${reason}`,
+          "",
+          "Your message:",
+          "",
+          pending.body,
+        ].join("\n"),
+      });
+    await recordModeration(tx, actor, {
+      groupId: group.id,
+      action: "message_rejected",
+      targetType: "message",
+      targetId: pending.id,
+      reason,
+    });
+  });
+  const [view] = await presentMessages(ctx.db, await messagesByIds(ctx.db, [messageId]));
+  if (!view) throw notFound("The message");
+  return view;
+}
+
+/** Published messages of a group carrying a #hashtag, newest first, for its members. */
+export async function messagesWithHashtag(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  tag: string,
+): Promise<QueueItemView[]> {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  requireReader(group, await membershipOf(ctx.db, group.id, actor.id));
+  const rows = await ctx.db
+    .select({ message: groupMessages, subject: groupTopics.subject })
+    .from(groupHashtags)
+    .innerJoin(groupMessages, eq(groupMessages.id, groupHashtags.messageId))
+    .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
+    .where(
+      and(
+        eq(groupHashtags.groupId, group.id),
+        eq(groupHashtags.tag, tag.toLowerCase().replace(/^#/, "")),
+        eq(groupMessages.status, "published"),
+        isNull(groupMessages.removedAt),
+        isNull(groupTopics.removedAt),
+      ),
+    )
+    .orderBy(desc(groupMessages.createdAt))
+    .limit(200);
+  const views = await presentMessages(
+    ctx.db,
+    rows.map((row) => row.message),
+  );
+  return views.map((view, index) => ({ ...view, topicSubject: rows[index]?.subject ?? "" }));
+}
+
+/** An attachment of a message the person may read (published, or their own). */
+export async function loadAttachment(
+  ctx: Ctx,
+  actor: Actor,
+  handle: string,
+  messageId: string,
+  fileId: string,
+): Promise<StoredFile> {
+  const group = await groupByHandleOrThrow(ctx.db, handle);
+  requireReader(group, await membershipOf(ctx.db, group.id, actor.id));
+  const [row] = await ctx.db
+    .select({ file: files, message: groupMessages })
+    .from(groupMessageAttachments)
+    .innerJoin(groupMessages, eq(groupMessages.id, groupMessageAttachments.messageId))
+    .innerJoin(files, eq(files.id, groupMessageAttachments.fileId))
+    .where(
+      and(
+        eq(groupMessageAttachments.messageId, messageId),
+        eq(groupMessageAttachments.fileId, fileId),
+        eq(groupMessages.groupId, group.id),
+        isNull(groupMessages.removedAt),
+      ),
+    );
+  if (!row || (row.message.status !== "published" && row.message.authorId !== actor.id))
+    throw notFound("The attachment");
+  return row.file;
+}
