@@ -94,7 +94,17 @@ program
     app.mailer.start();
     app.wipeRunner.start();
     app.groupDigests.start();
-    const groupMail = await startGroupMail({ db: database.db, config });
+    const groupMail = await startGroupMail({ db: database.db, config }).catch(
+      (error: NodeJS.ErrnoException) => {
+        // The demo's default port may be taken (a second demo on this machine): serve without group
+        // mail and say how to choose another. A port the operator configured must work or stop the start.
+        if (error.code !== "EADDRINUSE" || loaded.groupSmtpPort !== undefined) throw error;
+        console.warn(
+          `Group mail (SMTP) is off: port ${DEMO_GROUP_SMTP_PORT} is in use. Set GROUP_SMTP_PORT to choose another.`,
+        );
+        return null;
+      },
+    );
     const stop = async () => {
       await groupMail?.listener.close();
       await app.close();

@@ -42,6 +42,8 @@ export default async function setup(project: TestProject) {
       // Every spec signs in several people from this one address; the per-address limit is for
       // password guessing, not for a browser test run.
       SIGN_IN_ATTEMPTS_PER_IP: "1000",
+      // Any free port for group mail, so runs side by side (and a demo on 2525) do not collide.
+      GROUP_SMTP_PORT: "0",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -44,6 +44,8 @@ async function startOwnServer(): Promise<OwnServer> {
         LOG_LEVEL: "warn",
         DATABASE_URL: "",
         SMTP_URL: "",
+        // The run's main server already holds the demo's group-mail port: take any free one.
+        GROUP_SMTP_PORT: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
