@@ -51,7 +51,7 @@ export type Client = {
   get: (url: string) => Promise<LightMyRequestResponse>;
   post: (url: string, body?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
   patch: (url: string, body?: unknown) => Promise<LightMyRequestResponse>;
-  delete: (url: string) => Promise<LightMyRequestResponse>;
+  delete: (url: string, body?: unknown) => Promise<LightMyRequestResponse>;
   upload: (
     url: string,
     file: { filename: string; contentType: string; data: Buffer },
@@ -107,7 +107,13 @@ export async function startTestCommunity(overrides: Partial<Config> = {}): Promi
           ...(body === undefined ? {} : { payload: body as object }),
         }),
       patch: (url, body) => app.inject({ method: "PATCH", url, headers: headers(), payload: body as object }),
-      delete: (url) => app.inject({ method: "DELETE", url, headers: headers() }),
+      delete: (url, body) =>
+        app.inject({
+          method: "DELETE",
+          url,
+          headers: headers(),
+          ...(body === undefined ? {} : { payload: body as object }),
+        }),
       upload: (url, file) => {
         const boundary = `----convene${Math.random().toString(16).slice(2)}`;
         const payload = Buffer.concat([

@@ -78,8 +78,6 @@ describe("collaboration projects", () => {
       .getByLabel("Post")
       .fill("When a subject returns **unused** containers, can they be dispensed again?");
     await writing.getByRole("button", { name: "Post", exact: true }).click();
-    await new Promise((r) => setTimeout(r, 3000));
-    await screenshot(northwind, "DEBUG-post");
     await northwind.getByTestId("post").locator("strong", { hasText: "unused" }).waitFor();
     await screenshot(northwind, "projects-question");
 

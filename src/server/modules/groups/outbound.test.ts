@@ -115,7 +115,7 @@ describe("group mail out", () => {
     );
   });
 
-  it("sends nothing for a message that waits for a moderator", async () => {
+  it("sends a message that waits for a moderator to no member, only a notice to the owner", async () => {
     const { ctx } = community;
     const group = await createGroup(ctx, person("northwindMember"), {
       handle: "mail-moderated",
@@ -131,7 +131,10 @@ describe("group mail out", () => {
     expect(posted.status).toBe("pending");
     await community.app.mailer.flush();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(smtp.received.some((m) => m.subject.includes("Waiting"))).toBe(false);
+    const sent = smtp.received.filter((m) => m.subject.includes("Waiting"));
+    expect(sent.map((m) => [m.subject, m.to])).toEqual([
+      ["[Moderated mail] Waiting for approval: Waiting", ["member@northwind.example"]],
+    ]);
   });
 });
 

@@ -400,7 +400,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
       schema: {
         tags,
         params: memberParams,
-        body: z.object({ reason: reasonField.optional() }).optional(),
+        body: z.object({ reason: reasonField.optional() }).nullish(),
         response: { 200: memberSchema },
       },
     },
@@ -509,14 +509,30 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
 
   app.delete(
     "/api/groups/:handle/topics/:topicId",
-    { schema: { tags, params: topicParams } },
+    {
+      schema: {
+        tags,
+        params: topicParams,
+        body: z
+          .object({
+            reason: z
+              .string({ error: "Give the reason as text." })
+              .trim()
+              .min(1, "Give a reason, or leave it out.")
+              .max(500, "Use at most 500 characters.")
+              .optional(),
+          })
+          // A DELETE without a payload reaches validation as null.
+          .nullish(),
+      },
+    },
     async (request, reply) => {
       await removeTopic(
         ctx(request),
         requireActor(request),
         request.params.handle,
         request.params.topicId,
-        null,
+        request.body?.reason ?? null,
       );
       return reply.status(204).send();
     },

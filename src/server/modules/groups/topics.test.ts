@@ -89,6 +89,24 @@ describe("topics", () => {
       (await member.post(`/api/groups/deleting/topics/${topicId}/messages`, { body: "y" })).statusCode,
     ).toBe(404);
   });
+
+  it("records a moderator's reason for deleting a topic in the log, and refuses one over 500 characters", async () => {
+    await freshGroup("deleting-why");
+    const topicId = (
+      await member.post("/api/groups/deleting-why/topics", { subject: "Spam", body: "x" })
+    ).json().message.topicId;
+    const tooLong = await moderator.delete(`/api/groups/deleting-why/topics/${topicId}`, {
+      reason: "x".repeat(501),
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.fields.reason).toBeDefined();
+    const deleted = await moderator.delete(`/api/groups/deleting-why/topics/${topicId}`, {
+      reason: "Advertising.",
+    });
+    expect(deleted.statusCode).toBe(204);
+    const log = (await owner.get("/api/groups/deleting-why/log")).json().entries;
+    expect(log[0]).toMatchObject({ action: "topic_deleted", targetId: topicId, reason: "Advertising." });
+  });
 });
 
 describe("moderation", () => {

@@ -10,7 +10,7 @@ import { renderMarkdown } from "../../platform/markdown.js";
 import { userSummaries } from "../accounts/index.js";
 import { groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
-import { queueGroupMessageMail } from "./outbound.js";
+import { groupSubject, queueGroupMessageMail, queueModeratorNotice } from "./outbound.js";
 import {
   type GroupRow,
   isModerator,
@@ -123,6 +123,7 @@ async function writeMessage(
       .onConflictDoNothing();
   }
   if (status === "published") await onPublished(ctx, message);
+  else await queueModeratorNotice(ctx, message.id);
   return message;
 }
 
@@ -507,7 +508,7 @@ export async function rejectMessage(
     if (sender?.active)
       await queueMail(tx, {
         to: sender.email,
-        subject: `[${group.name}] Your message was not published`,
+        subject: groupSubject(group.name, "Your message was not published"),
         text: [
           `Hello ${sender.name},`,
           "",

@@ -77,7 +77,8 @@ export function ProjectSearch({ projectId }: { projectId: string | null }) {
         <Paper withBorder p="sm" data-testid="search-results">
           {search.isError ? (
             <ErrorAlert error={search.error} />
-          ) : search.isPending ? (
+          ) : search.isPending || (search.isPlaceholderData && search.data.length === 0) ? (
+            // The previous word's empty answer is not an answer for this word: still looking.
             <Text size="sm" c="dimmed">
               Searching…
             </Text>
