@@ -35,6 +35,23 @@ async function withDatabase<T>(config: Config, work: (ctx: Ctx) => Promise<T>): 
   }
 }
 
+/**
+ * The staff account a sandbox command acts as: `--as`, else the first active staff account by name.
+ * Says why there is none, for the caller to exit with its code.
+ */
+async function operatorStaff(ctx: Ctx, as: string | undefined) {
+  const user = as
+    ? await findUserByEmail(ctx.db, as.trim().toLowerCase())
+    : await listActiveStaff(ctx.db).then(([first]) => (first ? findUserByEmail(ctx.db, first.email) : null));
+  if (user?.isStaff && user.status === "active") return user;
+  console.error(
+    as
+      ? `--as: ${as} is not an active staff account.`
+      : "There is no active staff account; create one with `convene admin create-staff`.",
+  );
+  return null;
+}
+
 async function seedWithProgress(ctx: Ctx): Promise<void> {
   // noTTYOutput: the progress still shows when the output is a log file or a CI console.
   const bar = new SingleBar({
@@ -210,17 +227,8 @@ sandboxCommand
   .option("--as <email>", "the staff account the audit trail names (default: the first active staff by name)")
   .action(async (options: { volunteers: number; studies: number; seed: number; as?: string }) => {
     await withDatabase(loadConfig(), async (ctx) => {
-      const user = options.as
-        ? await findUserByEmail(ctx.db, options.as)
-        : await listActiveStaff(ctx.db).then(([first]) =>
-            first ? findUserByEmail(ctx.db, first.email) : null,
-          );
-      if (!user?.isStaff || user.status !== "active") {
-        console.error(
-          options.as
-            ? `--as: ${options.as} is not an active staff account.`
-            : "There is no active staff account; create one with `convene admin create-staff`.",
-        );
+      const user = await operatorStaff(ctx, options.as);
+      if (!user) {
         process.exitCode = 2;
         return;
       }
@@ -275,17 +283,8 @@ sandboxCommand
     });
     if (!data) return;
     await withDatabase(loadConfig(), async (ctx) => {
-      const user = options.as
-        ? await findUserByEmail(ctx.db, options.as)
-        : await listActiveStaff(ctx.db).then(([first]) =>
-            first ? findUserByEmail(ctx.db, first.email) : null,
-          );
-      if (!user?.isStaff || user.status !== "active") {
-        console.error(
-          options.as
-            ? `--as: ${options.as} is not an active staff account.`
-            : "There is no active staff account; create one with `convene admin create-staff`.",
-        );
+      const user = await operatorStaff(ctx, options.as);
+      if (!user) {
         process.exitCode = 2;
         return;
       }
@@ -368,17 +367,8 @@ sandboxCommand
         }
       }
       await withDatabase(loadConfig(), async (ctx) => {
-        const user = options.as
-          ? await findUserByEmail(ctx.db, options.as.trim().toLowerCase())
-          : await listActiveStaff(ctx.db).then(([first]) =>
-              first ? findUserByEmail(ctx.db, first.email) : null,
-            );
-        if (!user?.isStaff || user.status !== "active") {
-          console.error(
-            options.as
-              ? `--as: ${options.as} is not an active staff account.`
-              : "There is no active staff account; create one with `convene admin create-staff`.",
-          );
+        const user = await operatorStaff(ctx, options.as);
+        if (!user) {
           process.exitCode = 1;
           return;
         }
@@ -428,17 +418,8 @@ sandboxCommand
       return;
     }
     await withDatabase(loadConfig(), async (ctx) => {
-      const user = options.as
-        ? await findUserByEmail(ctx.db, options.as.trim().toLowerCase())
-        : await listActiveStaff(ctx.db).then(([first]) =>
-            first ? findUserByEmail(ctx.db, first.email) : null,
-          );
-      if (!user?.isStaff || user.status !== "active") {
-        console.error(
-          options.as
-            ? `--as: ${options.as} is not an active staff account.`
-            : "There is no active staff account; create one with `convene admin create-staff`.",
-        );
+      const user = await operatorStaff(ctx, options.as);
+      if (!user) {
         process.exitCode = 2;
         return;
       }
