@@ -12,7 +12,8 @@ import {
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate } from "react-router";
+import { useFiltersInAddress } from "../../app/filters-in-address.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -33,27 +34,6 @@ import {
 } from "./studies-api.js";
 
 const filterNames: (keyof StudyFilters)[] = ["status", "phase", "q"];
-
-/** The filters live in the address, so a filtered list can be bookmarked and shared. */
-function useFiltersInAddress(): [StudyFilters, (change: Partial<StudyFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(
-    filterNames.map((name) => [name, params.get(name) ?? ""]),
-  ) as StudyFilters;
-  const change = (update: Partial<StudyFilters>) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        for (const [name, value] of Object.entries(update)) {
-          if (value) next.set(name, value);
-          else next.delete(name);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  return [filters, change];
-}
 
 function Filters({
   filters,
@@ -173,7 +153,7 @@ function NewStudy() {
 }
 
 function Studies({ status }: { status: SandboxStatus }) {
-  const [filters, setFilters] = useFiltersInAddress();
+  const [filters, setFilters] = useFiltersInAddress<StudyFilters>(filterNames);
   const studies = useStudies(filters);
   const filtered = filterNames.some((name) => filters[name] !== "");
   return (

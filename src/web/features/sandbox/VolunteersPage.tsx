@@ -14,7 +14,8 @@ import {
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate } from "react-router";
+import { useFiltersInAddress } from "../../app/filters-in-address.js";
 import { formatDate } from "../../app/format.js";
 import { notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
@@ -49,29 +50,6 @@ const filterNames: (keyof VolunteerFilters)[] = [
   "q",
   "display",
 ];
-
-/** The filters live in the address, so a filtered list can be bookmarked and shared. */
-function useFiltersInAddress(): [VolunteerFilters, (change: Partial<VolunteerFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(
-    filterNames.map((name) => [name, params.get(name) ?? ""]),
-  ) as VolunteerFilters;
-  const change = (update: Partial<VolunteerFilters>) =>
-    setParams(
-      () => {
-        // From the address itself, not the router's `current`: that is the render's copy, so the
-        // debounced search firing right after a select changed would put the select back.
-        const next = new URLSearchParams(window.location.search);
-        for (const [name, value] of Object.entries(update)) {
-          if (value) next.set(name, value);
-          else next.delete(name);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  return [filters, change];
-}
 
 export function RecruitmentStatusBadge({ status }: { status: Volunteer["recruitmentStatus"] }) {
   return (
@@ -270,7 +248,7 @@ function AddVolunteer() {
 }
 
 function Volunteers({ status }: { status: SandboxStatus }) {
-  const [filters, setFilters] = useFiltersInAddress();
+  const [filters, setFilters] = useFiltersInAddress<VolunteerFilters>(filterNames);
   const mayWrite = canWriteVolunteers(status.role);
   return (
     <>

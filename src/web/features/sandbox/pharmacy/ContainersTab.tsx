@@ -13,7 +13,7 @@ import {
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { useSearchParams } from "react-router";
+import { useFiltersInAddress } from "../../../app/filters-in-address.js";
 import { formatDate } from "../../../app/format.js";
 import { notifySuccess } from "../../../app/notify.js";
 import { ErrorAlert } from "../../../app/ui/ErrorAlert.js";
@@ -37,27 +37,6 @@ import {
 } from "./pharmacy-api.js";
 
 const filterNames: (keyof ContainerFilters)[] = ["productId", "status", "lotId"];
-
-/** The filters live in the address, so a filtered list can be bookmarked and shared. */
-function useFiltersInAddress(): [ContainerFilters, (change: Partial<ContainerFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(
-    filterNames.map((name) => [name, params.get(name) ?? ""]),
-  ) as ContainerFilters;
-  const change = (update: Partial<ContainerFilters>) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        for (const [name, value] of Object.entries(update)) {
-          if (value) next.set(name, value);
-          else next.delete(name);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  return [filters, change];
-}
 
 function Filters({
   products,
@@ -223,7 +202,7 @@ export function ContainersTab({
   products: Product[];
   role: SandboxRole | "staff" | null;
 }) {
-  const [filters, setFilters] = useFiltersInAddress();
+  const [filters, setFilters] = useFiltersInAddress<ContainerFilters>(filterNames);
   const containers = useContainers(filters);
   const filtered = filterNames.some((name) => filters[name] !== "");
   return (
