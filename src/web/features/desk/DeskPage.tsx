@@ -1,5 +1,6 @@
 import { Button } from "@mantine/core";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
+import { useFiltersInAddress } from "../../app/filters-in-address.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
@@ -10,27 +11,6 @@ import { TicketTable } from "./TicketTable.js";
 
 const filterNames: (keyof TicketFilters)[] = ["type", "status", "assigneeId", "organisationId", "q"];
 
-/** The queue's filters live in the address, so a filtered queue can be bookmarked and shared. */
-function useFiltersInAddress(): [TicketFilters, (change: Partial<TicketFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(
-    filterNames.map((name) => [name, params.get(name) ?? ""]),
-  ) as TicketFilters;
-  const change = (update: Partial<TicketFilters>) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        for (const [name, value] of Object.entries(update)) {
-          if (value) next.set(name, value);
-          else next.delete(name);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  return [filters, change];
-}
-
 function TicketList({ filters, forStaff }: { filters: Partial<TicketFilters>; forStaff: boolean }) {
   const tickets = useTickets(filters);
   if (tickets.isPending) return <PageLoader />;
@@ -39,7 +19,7 @@ function TicketList({ filters, forStaff }: { filters: Partial<TicketFilters>; fo
 }
 
 function StaffQueue() {
-  const [filters, setFilters] = useFiltersInAddress();
+  const [filters, setFilters] = useFiltersInAddress<TicketFilters>(filterNames);
   return (
     <>
       <QueueFilters filters={filters} onChange={setFilters} />
