@@ -1,9 +1,9 @@
-import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor } from "../../platform/auth/http.js";
-import { filePath, storeFile } from "../../platform/files/store.js";
+import { sendStoredFile } from "../../platform/files/download.js";
+import { storeFile } from "../../platform/files/store.js";
 import { readUpload } from "../../platform/files/upload.js";
 import { idParam, typed } from "../../platform/http.js";
 import { TokenBuckets } from "../../platform/throttle.js";
@@ -403,15 +403,7 @@ export function registerChatRoutes(scope: FastifyInstance, deps: RouteDeps): voi
 
   app.get("/api/chat/attachments/:id", { schema: { tags, params: idParam } }, async (request, reply) => {
     const file = await canReadMessageFile(deps.db, requireActor(request), request.params.id);
-    const inline = file.contentType.startsWith("image/");
-    return reply
-      .header("content-type", file.contentType)
-      .header(
-        "content-disposition",
-        `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-      )
-      .header("cache-control", "private, max-age=3600")
-      .send(fs.createReadStream(filePath(deps.config.dataDir, file)));
+    return sendStoredFile(reply, deps.config.dataDir, file);
   });
 
   app.post(

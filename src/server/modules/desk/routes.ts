@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
-import { filePath } from "../../platform/files/store.js";
+import { sendStoredFile } from "../../platform/files/download.js";
 import { readUpload } from "../../platform/files/upload.js";
 import { idParam, typed } from "../../platform/http.js";
 import { organisationInput } from "../accounts/admin-routes.js";
@@ -190,13 +189,7 @@ export function registerDeskRoutes(scope: FastifyInstance, deps: RouteDeps): voi
 
   app.get("/api/desk/attachments/:id", { schema: { tags, params: idParam } }, async (request, reply) => {
     const file = await loadAttachment(deps.db, requireActor(request), request.params.id);
-    const inline = file.contentType.startsWith("image/");
-    const disposition = `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`;
-    return reply
-      .header("content-type", file.contentType)
-      .header("content-disposition", disposition)
-      .header("cache-control", "private, max-age=3600")
-      .send(fs.createReadStream(filePath(deps.config.dataDir, file)));
+    return sendStoredFile(reply, deps.config.dataDir, file);
   });
 
   app.post(

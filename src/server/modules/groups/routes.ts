@@ -1,10 +1,9 @@
-import fs from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor } from "../../platform/auth/http.js";
 import { invalid } from "../../platform/errors.js";
-import { filePath } from "../../platform/files/store.js";
+import { sendStoredFile } from "../../platform/files/download.js";
 import { emailField, typed } from "../../platform/http.js";
 import { createGroup, getGroupView, listGroups, updateGroupSettings } from "./groups.js";
 import { listModerationLog } from "./log.js";
@@ -576,16 +575,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         request.params.messageId,
         request.params.fileId,
       );
-      // Images open in the page; anything else downloads.
-      const inline = file.contentType.startsWith("image/");
-      return reply
-        .header("content-type", file.contentType)
-        .header(
-          "content-disposition",
-          `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-        )
-        .header("cache-control", "private, max-age=3600")
-        .send(fs.createReadStream(filePath(deps.config.dataDir, file)));
+      return sendStoredFile(reply, deps.config.dataDir, file);
     },
   );
 

@@ -1,10 +1,9 @@
-import fs from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor } from "../../platform/auth/http.js";
 import { invalid } from "../../platform/errors.js";
-import { filePath } from "../../platform/files/store.js";
+import { sendStoredFile } from "../../platform/files/download.js";
 import { typed } from "../../platform/http.js";
 import {
   createDocument,
@@ -404,16 +403,7 @@ export function registerDocumentRoutes(scope: FastifyInstance, deps: RouteDeps):
         request.params.fileId,
         request.query.version,
       );
-      const inline = stored.contentType.startsWith("image/");
-      return reply
-        .header("content-type", stored.contentType)
-        .header(
-          "content-disposition",
-          `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(stored.filename)}`,
-        )
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "private, max-age=3600")
-        .send(fs.createReadStream(filePath(deps.config.dataDir, stored)));
+      return sendStoredFile(reply, deps.config.dataDir, stored);
     },
   );
 }

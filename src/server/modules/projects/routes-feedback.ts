@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
-import { filePath } from "../../platform/files/store.js";
+import { sendStoredFile } from "../../platform/files/download.js";
 import { readUpload } from "../../platform/files/upload.js";
 import { typed } from "../../platform/http.js";
 import {
@@ -327,16 +326,7 @@ export function registerFeedbackRoutes(scope: FastifyInstance, deps: RouteDeps):
         responseId: request.params.responseId,
         fileId: request.params.fileId,
       });
-      const inline = file.contentType.startsWith("image/");
-      return reply
-        .header("content-type", file.contentType)
-        .header(
-          "content-disposition",
-          `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-        )
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "private, max-age=3600")
-        .send(fs.createReadStream(filePath(deps.config.dataDir, file)));
+      return sendStoredFile(reply, deps.config.dataDir, file);
     },
   );
 

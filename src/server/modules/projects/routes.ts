@@ -1,10 +1,9 @@
-import fs from "node:fs";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
 import { invalid } from "../../platform/errors.js";
-import { filePath, type StoredFile } from "../../platform/files/store.js";
+import { sendStoredFile } from "../../platform/files/download.js";
 import { readUpload } from "../../platform/files/upload.js";
 import { typed } from "../../platform/http.js";
 import { listMyActivity, listProjectActivity } from "./activity.js";
@@ -209,17 +208,6 @@ async function readMultipartPost(request: FastifyRequest): Promise<void> {
   }
   request.body = fields;
   postUploads.set(request, uploads);
-}
-
-function sendFile(reply: FastifyReply, dataDir: string, file: StoredFile) {
-  // Images open in the page (a preview); anything else downloads.
-  const inline = file.contentType.startsWith("image/");
-  const disposition = `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`;
-  return reply
-    .header("content-type", file.contentType)
-    .header("content-disposition", disposition)
-    .header("cache-control", "private, max-age=3600")
-    .send(fs.createReadStream(filePath(dataDir, file)));
 }
 
 /** Projects, participants, the message board and the activity timeline. */
@@ -521,7 +509,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         postId,
         attachmentId,
       );
-      return sendFile(reply, deps.config.dataDir, file);
+      return sendStoredFile(reply, deps.config.dataDir, file);
     },
   );
 
