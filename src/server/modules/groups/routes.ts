@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor } from "../../platform/auth/http.js";
-import { invalid } from "../../platform/errors.js";
 import { sendStoredFile } from "../../platform/files/download.js";
+import { filesOf, readMultipartForm } from "../../platform/files/upload.js";
 import { emailField, typed } from "../../platform/http.js";
 import { createGroup, getGroupView, listGroups, updateGroupSettings } from "./groups.js";
 import { listModerationLog } from "./log.js";
@@ -33,7 +33,6 @@ import {
 import { searchMessages } from "./search.js";
 import {
   approveMessage,
-  type GroupUpload,
   getTopic,
   listQueue,
   listTopics,
@@ -196,26 +195,6 @@ const searchHitSchema = z.object({
   snippet: z.string(),
   at: z.string(),
 });
-
-/** Files sent with a multipart post, read before validation so the fields are checked like JSON. */
-const postUploads = new WeakMap<FastifyRequest, GroupUpload[]>();
-
-async function readMultipartPost(request: FastifyRequest): Promise<void> {
-  if (!request.isMultipart()) return;
-  const fields: Record<string, string> = {};
-  const uploads: GroupUpload[] = [];
-  for await (const part of request.parts()) {
-    if (part.type === "file") {
-      if (part.fieldname !== "file")
-        throw invalid({ [part.fieldname]: "Send files in the field named file." });
-      uploads.push({ filename: part.filename, contentType: part.mimetype, data: await part.toBuffer() });
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  request.body = fields;
-  postUploads.set(request, uploads);
-}
 
 function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   const app = typed(scope);
@@ -451,7 +430,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   app.post(
     "/api/groups/:handle/topics",
     {
-      preValidation: readMultipartPost,
+      preValidation: readMultipartForm,
       schema: {
         tags,
         params: handleParam,
@@ -469,7 +448,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
             requireActor(request),
             request.params.handle,
             request.body,
-            postUploads.get(request) ?? [],
+            filesOf(request),
           ),
         ),
   );
@@ -540,7 +519,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   app.post(
     "/api/groups/:handle/topics/:topicId/messages",
     {
-      preValidation: readMultipartPost,
+      preValidation: readMultipartForm,
       schema: {
         tags,
         params: topicParams,
@@ -559,7 +538,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
             request.params.handle,
             request.params.topicId,
             request.body,
-            postUploads.get(request) ?? [],
+            filesOf(request),
           ),
         ),
   );

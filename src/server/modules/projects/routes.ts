@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
-import { invalid } from "../../platform/errors.js";
 import { sendStoredFile } from "../../platform/files/download.js";
-import { readUpload } from "../../platform/files/upload.js";
+import { filesOf, readMultipartForm, readUpload } from "../../platform/files/upload.js";
 import { typed } from "../../platform/http.js";
 import { listMyActivity, listProjectActivity } from "./activity.js";
 import {
@@ -15,7 +14,6 @@ import {
   listPosts,
   loadPostAttachment,
   setSubscription,
-  type Upload,
   updatePost,
 } from "./posts.js";
 import {
@@ -185,30 +183,6 @@ const activityQuery = z.object({
     .max(100, "Give limit as a number from 1 to 100.")
     .optional(),
 });
-
-/** Files sent with a multipart post, read before validation so the fields are checked like JSON. */
-const postUploads = new WeakMap<FastifyRequest, Upload[]>();
-
-/**
- * A post may come as JSON or as multipart form data (its fields plus files named `file`). The form's
- * fields become the body, so one zod schema names a bad field either way.
- */
-async function readMultipartPost(request: FastifyRequest): Promise<void> {
-  if (!request.isMultipart()) return;
-  const fields: Record<string, string> = {};
-  const uploads: Upload[] = [];
-  for await (const part of request.parts()) {
-    if (part.type === "file") {
-      if (part.fieldname !== "file")
-        throw invalid({ [part.fieldname]: "Send files in the field named file." });
-      uploads.push({ filename: part.filename, contentType: part.mimetype, data: await part.toBuffer() });
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  request.body = fields;
-  postUploads.set(request, uploads);
-}
 
 /** Projects, participants, the message board and the activity timeline. */
 function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
@@ -385,7 +359,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   app.post(
     "/api/projects/:id/posts",
     {
-      preValidation: readMultipartPost,
+      preValidation: readMultipartForm,
       schema: {
         tags,
         params: projectParams,
@@ -405,7 +379,7 @@ function registerCoreRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         requireActor(request),
         request.params.id,
         request.body,
-        postUploads.get(request) ?? [],
+        filesOf(request),
       );
       return reply.status(201).send(post);
     },
