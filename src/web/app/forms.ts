@@ -39,6 +39,13 @@ function applyServerErrors(form: ErrorTarget, error: unknown, fieldNames: FieldN
 
 type SubmitOptions<Result, Submitted> = {
   onSuccess?: (result: Result, values: Submitted) => unknown;
+  /**
+   * What the form shows after a successful submit. `reset` (the default) brings back its initial
+   * values, so the next item written in a create form starts from the defaults and never inherits
+   * the last one's choices (a "Product team only" visibility above all). `keep` is for a form that
+   * edits an existing item and stays on screen: the saved values become its new baseline.
+   */
+  afterSuccess?: "reset" | "keep";
   /** Handles an error specially; return true to skip the usual field and alert handling. */
   onError?: (error: unknown) => boolean;
   fieldNames?: FieldNameMap;
@@ -54,7 +61,11 @@ export function useFormSubmit<Values extends object, Submitted, Result>(
   const mutation = useMutation({
     mutationFn: submit,
     onMutate: () => setError(null),
-    onSuccess: options.onSuccess,
+    onSuccess: (result, values) => {
+      if (options.afterSuccess === "keep") form.resetDirty();
+      else form.reset();
+      return options.onSuccess?.(result, values);
+    },
     onError: (failure) => {
       if (options.onError?.(failure)) return;
       setError(applyServerErrors(form, failure, options.fieldNames));

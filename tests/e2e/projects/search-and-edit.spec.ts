@@ -98,6 +98,27 @@ describe("project search", () => {
   });
 });
 
+describe("new post", () => {
+  it("starts from the defaults every time: a staff-only post does not make the next post staff-only", async () => {
+    const staff = await newPage(browser);
+    await signIn(staff, "staff@vendor.example");
+    await openProject(staff);
+    await staff.getByRole("button", { name: "New post" }).click();
+    const writing = staff.getByRole("dialog", { name: "New post" });
+    await choose(staff, writing.getByLabel("Visible to"), "Product team only");
+    await writing.getByLabel("Title").fill("Internal: label printer budget");
+    await writing.getByLabel("Post").fill("Keep the label printer budget between us for now.");
+    await writing.getByRole("button", { name: "Post", exact: true }).click();
+    // Opened again at once, while the dialog is still fading out: the same form must not come back.
+    await staff.getByText("Posted.").waitFor();
+    await staff.getByRole("button", { name: "New post" }).dispatchEvent("click");
+    expect(await writing.getByLabel("Visible to").inputValue()).toBe("Everyone in the project");
+    expect(await writing.getByLabel("Title").inputValue()).toBe("");
+    expect(await writing.getByLabel("Post").inputValue()).toBe("");
+    await screenshot(staff, "projects-new-post-defaults");
+  });
+});
+
 describe("post editing", () => {
   it("lets the author change a post's title and text; the board shows the new text and when it was edited", async () => {
     const northwind = await newPage(browser);

@@ -18,7 +18,6 @@ export function ChangePasswordForm() {
   });
   const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.changePassword, {
     onSuccess: () => {
-      form.reset();
       void queryClient.invalidateQueries({ queryKey: accountKeys.sessions });
       notifySuccess("Your password is changed.");
     },

@@ -40,7 +40,6 @@ export function InviteForm({ me }: { me: Me }) {
       accountsApi.invite({ email, organisationId: me.isStaff ? organisationId : undefined }),
     {
       onSuccess: (invitation) => {
-        form.reset();
         notifySuccess(`Invitation sent to ${invitation.email}.`);
         return queryClient.invalidateQueries({ queryKey: ["invitations"] });
       },

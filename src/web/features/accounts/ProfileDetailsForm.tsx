@@ -18,9 +18,9 @@ export function ProfileDetailsForm({ me }: { me: Me }) {
   const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.updateName, {
     onSuccess: (updated) => {
       queryClient.setQueryData(meQueryKey, updated);
-      form.resetDirty({ name: updated.name });
       notifySuccess("Your name is saved.");
     },
+    afterSuccess: "keep",
   });
 
   return (

@@ -41,6 +41,7 @@ export function OrganisationForm({ organisation, onDone }: Props) {
         onDone();
         return queryClient.invalidateQueries({ queryKey: adminKeys.organisations });
       },
+      afterSuccess: organisation ? "keep" : "reset",
     },
   );
 

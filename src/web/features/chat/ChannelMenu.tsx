@@ -22,6 +22,7 @@ function EditChannelForm({ channel, onDone }: { channel: Channel; onDone: () => 
         await queryClient.invalidateQueries({ queryKey: chatKeys.channels });
         onDone();
       },
+      afterSuccess: "keep",
     },
   );
   return (

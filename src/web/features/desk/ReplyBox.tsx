@@ -11,10 +11,7 @@ export function ReplyBox({ ticket }: { ticket: Ticket }) {
     validate: { body: isNotEmpty("Write a reply.") },
   });
   const { onSubmit, error, pending } = useFormSubmit(form, (values) => deskApi.reply(ticket.id, values), {
-    onSuccess: () => {
-      form.reset();
-      return refresh();
-    },
+    onSuccess: () => refresh(),
   });
   const internal = form.values.internal;
 

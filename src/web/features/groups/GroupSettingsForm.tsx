@@ -48,6 +48,7 @@ export function GroupSettingsForm({ group, submitLabel, submit, onSaved }: Props
         notifySuccess(creating ? `${saved.name} created.` : "Settings saved.");
         onSaved(saved);
       },
+      afterSuccess: creating ? "reset" : "keep",
     },
   );
   return (

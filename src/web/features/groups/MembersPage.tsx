@@ -55,7 +55,6 @@ function InviteForm({ group }: { group: Group }) {
     {
       onSuccess: () => {
         notifySuccess("Invited.");
-        form.reset();
         return refresh();
       },
     },

@@ -92,7 +92,6 @@ function ReplyForm({ group, topic }: { group: Group; topic: Topic }) {
     (values: { body: string }) => groupsApi.reply(group.handle, topic.id, values, files),
     {
       onSuccess: (posted) => {
-        form.reset();
         setFiles([]);
         notifySuccess(
           posted.status === "pending" ? "Your reply waits for a moderator's approval." : "Replied.",

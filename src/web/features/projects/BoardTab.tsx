@@ -207,6 +207,7 @@ function EditPostForm({ project, post, onDone }: { project: Project; post: Post;
         void refresh();
         onDone();
       },
+      afterSuccess: "keep",
     },
   );
   return (
@@ -235,7 +236,6 @@ function CommentForm({ project, post }: { project: Project; post: Post }) {
     (values: { body: string }) => projectsApi.comment(project.id, post.id, values),
     {
       onSuccess: () => {
-        form.reset();
         return refresh();
       },
     },

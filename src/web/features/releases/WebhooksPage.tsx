@@ -88,7 +88,6 @@ function NewWebhookForm({ onCreated }: { onCreated: (webhook: Webhook & { secret
   });
   const { onSubmit, error, pending } = useFormSubmit(form, releasesApi.createWebhook, {
     onSuccess: async (created) => {
-      form.reset();
       onCreated(created);
       await queryClient.invalidateQueries({ queryKey: releaseKeys.webhooks });
     },

@@ -43,6 +43,7 @@ function DraftForm({
         void queryClient.invalidateQueries({ queryKey: sandboxKeys.versions });
         onSaved(saved);
       },
+      afterSuccess: version ? "keep" : "reset",
     },
   );
   return (

@@ -77,7 +77,6 @@ function RecordDeployment({ flags }: { flags: Flag[] }) {
   const { onSubmit, error, pending } = useFormSubmit(form, operationsApi.recordDeployment, {
     onSuccess: (deployment) => {
       notifySuccess(`Deployment of ${deployment.version} recorded.`);
-      form.reset();
       for (const queryKey of [operationsKeys.deployments, operationsKeys.environment, operationsKeys.flags])
         void queryClient.invalidateQueries({ queryKey });
     },

@@ -87,7 +87,6 @@ function NewFlag({ releases }: { releases: Release[] }) {
   const { onSubmit, error, pending } = useFormSubmit(form, operationsApi.createFlag, {
     onSuccess: (flag) => {
       notifySuccess(`Flag ${flag.key} created.`);
-      form.reset();
       saved(flag);
     },
   });
@@ -139,6 +138,7 @@ function EditFlag({ flag, releases, onClose }: { flag: Flag; releases: Release[]
         saved(changed);
         onClose();
       },
+      afterSuccess: "keep",
     },
   );
   return (
@@ -271,6 +271,7 @@ function SettingsEditor({ settings }: { settings: SandboxSettings }) {
       );
       queryClient.setQueryData(operationsKeys.settings, saved);
     },
+    afterSuccess: "keep",
   });
   // Notices may go to any public channel that is open; null is #announcements, the default.
   const channelOptions = [

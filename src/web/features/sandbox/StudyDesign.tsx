@@ -158,8 +158,8 @@ function ItemForm({
         notifySuccess(itemId ? `The ${kind.noun} is saved.` : `The ${kind.noun} is added.`);
         saved(result);
         if (itemId) onDone?.();
-        else form.reset();
       },
+      afterSuccess: itemId ? "keep" : "reset",
     },
   );
   return (

@@ -70,6 +70,7 @@ export function StudyForm({ study, submitLabel, submit, onSaved }: StudyFormProp
         studySaved(saved);
         onSaved(saved);
       },
+      afterSuccess: study ? "keep" : "reset",
     },
   );
   return (

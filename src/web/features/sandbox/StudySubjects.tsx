@@ -124,7 +124,6 @@ function ScreenVolunteer({ study }: { study: Study }) {
       onSuccess: (enrolment: Enrolment) => {
         notifySuccess(`${enrolment.volunteerDisplayId} is in screening for ${enrolment.protocolNumber}.`);
         changed();
-        form.reset();
         setScreened((count) => count + 1);
       },
     },

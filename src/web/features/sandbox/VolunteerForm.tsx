@@ -143,6 +143,7 @@ export function VolunteerForm({ volunteer, onSaved, onCancel }: Props) {
         void queryClient.invalidateQueries({ queryKey: ["sandbox", "audit"] });
         onSaved(saved);
       },
+      afterSuccess: volunteer ? "keep" : "reset",
     },
   );
 

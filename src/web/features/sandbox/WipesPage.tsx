@@ -46,7 +46,6 @@ function ScheduleWipe({ noticeHours }: { noticeHours: number }) {
   const { onSubmit, error, pending } = useFormSubmit(form, operationsApi.scheduleWipe, {
     onSuccess: (wipe) => {
       notifySuccess(`Wipe scheduled for ${formatDateTime(wipe.scheduledFor)}; everyone is told.`);
-      form.reset();
       void queryClient.invalidateQueries({ queryKey: operationsKeys.wipes });
       void queryClient.invalidateQueries({ queryKey: operationsKeys.environment });
     },
@@ -171,7 +170,6 @@ function WipeNow({ onStarted }: { onStarted: (wipe: Wipe) => void }) {
   });
   const { onSubmit, error, pending } = useFormSubmit(form, operationsApi.wipeNow, {
     onSuccess: ({ wipe }) => {
-      form.reset();
       void queryClient.invalidateQueries({ queryKey: operationsKeys.wipes });
       onStarted(wipe);
     },

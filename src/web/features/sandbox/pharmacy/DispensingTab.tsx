@@ -91,8 +91,10 @@ function DispenseForm({
           `Dispensed ${dispensation.quantity} from ${dispensation.barcode} to subject ${dispensation.subjectNumber}.`,
         );
         changed();
+        // The next dose usually goes to the same subject from the same container.
         form.setValues({ quantity: 1, doseReason: "" });
       },
+      afterSuccess: "keep",
       onError: (failure) => {
         if (!isApiError(failure) || failure.status !== 409) return false;
         form.setErrors(failure.fields);

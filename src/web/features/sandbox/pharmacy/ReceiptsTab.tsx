@@ -69,7 +69,6 @@ function ReceiveLot({ product, onReceived }: { product: Product; onReceived: (lo
       onSuccess: (lot) => {
         notifySuccess(`Lot ${lot.lotNumber} received in ${lot.containers.length} containers.`);
         changed();
-        form.reset();
         onReceived(lot);
       },
     },
