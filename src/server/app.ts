@@ -29,7 +29,6 @@ import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
-import { releasesPlugin } from "./modules/releases/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
 import {
@@ -38,6 +37,7 @@ import {
   localEnvironment,
   sandboxResetting,
 } from "./modules/sandbox/wipe-state.js";
+import { modules } from "./modules.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
 import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
 import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
@@ -190,7 +190,20 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     openapi: {
       info: { title: "Convene API", version, description: "The customer community platform's JSON API." },
       components: {
-        securitySchemes: { session: { type: "apiKey", in: "cookie", name: "convene_session" } },
+        securitySchemes: {
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "convene_session",
+            description: "The session cookie set by signing in.",
+          },
+          csrf: {
+            type: "apiKey",
+            in: "header",
+            name: "x-convene-csrf",
+            description: "Any value; a browser cannot send it cross-site, so writes need it.",
+          },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -251,7 +264,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerProjectRoutes(scope, deps);
     registerGroupRoutes(scope, deps);
   });
-  await app.register(releasesPlugin, deps);
+  for (const module of modules) await app.register(module.plugin, deps);
 
   const hasWeb = fs.existsSync(path.join(webRoot, "index.html"));
   // Files are routed one by one at start; every other GET (/, /desk/...) falls through to the SPA below.

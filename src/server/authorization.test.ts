@@ -32,7 +32,8 @@ import { attachResponseFile, createRound, saveResponse } from "./modules/project
 import { uploadFile } from "./modules/projects/files.js";
 import { attachToPost, createPost } from "./modules/projects/posts.js";
 import { addParticipant, createProject, setArchived } from "./modules/projects/projects.js";
-import { createDraft, publishRelease, type ReleaseInput } from "./modules/releases/releases.js";
+import type { ReleaseInput } from "./modules/releases/contracts/releases.js";
+import { createDraft, publishRelease } from "./modules/releases/releases.js";
 import { createWebhook, enqueueDeliveries, listDeliveries } from "./modules/releases/webhooks.js";
 import { currentAgreement } from "./modules/sandbox/access.js";
 import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
@@ -51,7 +52,7 @@ import { addSandboxUser } from "./modules/sandbox/users.js";
 import { createVolunteer } from "./modules/sandbox/volunteers.js";
 import { scheduleWipe } from "./modules/sandbox/wipes.js";
 import { startSession } from "./platform/auth/sessions.js";
-import type { Ctx } from "./platform/context.js";
+import { actingAs, type Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";
 import { listOutbox } from "./platform/mail/service.js";
 import { hashToken } from "./platform/tokens.js";
@@ -335,6 +336,7 @@ const postTo = (client: Client, channelId: string, extra: Partial<PostInput> = {
 const thumbsUp = encodeURIComponent("👍");
 
 const asStaff = () => ({ ctx: ctxAs(people().staff), actor: actorOf(people().staff) });
+const asStaffCtx = () => actingAs(community.ctx, actorOf(people().staff));
 
 const releaseInput = (): ReleaseInput => ({
   version: `90.${++sequence}`,
@@ -344,15 +346,15 @@ const releaseInput = (): ReleaseInput => ({
   features: [{ title: "A feature", module: "Pharmacy", availability: "preview", description: "" }],
 });
 
-const releaseDraft = () => createDraft(asStaff().ctx, asStaff().actor, releaseInput());
+const releaseDraft = () => createDraft(asStaffCtx(), releaseInput());
 
 async function publishedRelease() {
-  return publishRelease(asStaff().ctx, asStaff().actor, (await releaseDraft()).id);
+  return publishRelease(asStaffCtx(), (await releaseDraft()).id);
 }
 
 /** Port 9 refuses at once, so the deliveries the matrix causes fail fast and quietly. */
 const matrixWebhook = () =>
-  createWebhook(asStaff().ctx, asStaff().actor, {
+  createWebhook(asStaffCtx(), {
     name: unique("Matrix webhook"),
     url: "http://127.0.0.1:9/",
   });

@@ -14,7 +14,7 @@ import { seedDemoProjects } from "../modules/projects/demo.js";
 import { seedDemoReleases } from "../modules/releases/demo.js";
 import { seedDemoSandbox } from "../modules/sandbox/demo.js";
 import type { Ctx } from "../platform/context.js";
-import { inTransaction } from "../platform/context.js";
+import { actingAs, inTransaction } from "../platform/context.js";
 
 export const DEMO_PASSWORD = "convene-demo";
 
@@ -152,7 +152,7 @@ export async function seedDemoCommunity(
       reason: "I coordinate our Phase 1 unit's studies and want to try the pharmacy preview.",
     });
     step("service desk tickets");
-    await seedDemoReleases(tx, actorOf(people.staff));
+    await seedDemoReleases(actingAs(tx, actorOf(people.staff)));
     step("release notes");
     await seedDemoChat(tx, {
       staff: actorOf(people.staff),

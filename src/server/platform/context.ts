@@ -19,7 +19,13 @@ export type Ctx = {
   ip: string | null;
 };
 
+/** A context whose actor is known: every member and staff route's services receive this one. */
+export type ActorCtx = Ctx & { actor: Actor };
+
+/** The context of server code acting as a known person (the demo seed, a CLI command, a test). */
+export const actingAs = (ctx: Ctx, actor: Actor): ActorCtx => ({ ...ctx, actor });
+
 /** Runs `work` in one transaction; everything it writes (rows, audit, outbox) commits or none of it does. */
-export function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>): Promise<T> {
+export function inTransaction<C extends Ctx, T>(ctx: C, work: (tx: C) => Promise<T>): Promise<T> {
   return ctx.db.transaction((db) => work({ ...ctx, db: db as unknown as Db }));
 }

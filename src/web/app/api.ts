@@ -1,4 +1,11 @@
 /** The one way the web app talks to the server: JSON in and out, errors as `ApiError`. */
+import {
+  type Answer,
+  isRawAnswer,
+  type Operation,
+  type Request as OperationRequest,
+  pathOf,
+} from "../../shared/contract.js";
 
 export type FieldErrors = Record<string, string>;
 
@@ -93,3 +100,22 @@ export const api = {
   /** Posts and hands back the successful response unread, for answers streamed line by line. */
   postStreamed: (path: string, body: FormData) => send("POST", path, body),
 };
+
+/**
+ * Calls an operation of a module's contract: its path params, query and body are typed by the
+ * contract, and so is the answer (a raw answer, such as a CSV, comes back as the unread `Response`).
+ */
+export async function callApi<const O extends Operation>(
+  op: O,
+  input: OperationRequest<O>,
+): Promise<Answer<O>> {
+  const { params, query, body, form } = input as {
+    params?: Record<string, unknown>;
+    query?: Query;
+    body?: unknown;
+    form?: FormData;
+  };
+  const path = withQuery(pathOf(op, params), query);
+  if (isRawAnswer(op.response)) return (await send(op.method, path, form ?? body)) as Answer<O>;
+  return request<Answer<O>>(op.method, path, form ?? body);
+}

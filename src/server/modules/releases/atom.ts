@@ -1,6 +1,7 @@
 import type { Config } from "../../config.js";
 import { releaseHtml } from "./content.js";
-import { type ReleaseView, releaseHeadline } from "./present.js";
+import type { Release } from "./contracts/releases.js";
+import { releaseHeadline } from "./present.js";
 
 // XML 1.0 forbids most control characters even escaped; they are dropped rather than break the feed.
 const NOT_XML =
@@ -16,7 +17,7 @@ export const escapeXml = (text: string) =>
     );
 
 /** An Atom 1.0 document (RFC 4287) of published releases, newest first. */
-export function releaseFeed(config: Config, releases: ReleaseView[]): string {
+export function releaseFeed(config: Config, releases: Release[]): string {
   const feedUrl = `${config.publicUrl}/releases.atom`;
   const pageUrl = `${config.publicUrl}/releases`;
   // ISO 8601 UTC strings sort as the instants they name.

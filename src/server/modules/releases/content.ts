@@ -1,9 +1,10 @@
 import { renderMarkdown } from "../../platform/markdown.js";
-import { availabilityLabels, type FeatureView, type ReleaseView, releaseHeadline } from "./present.js";
+import type { Feature, Release } from "./contracts/releases.js";
+import { availabilityLabels, releaseHeadline } from "./present.js";
 
 /** What every rendering of a release (page, feed, mail, chat, Slack) is made from. */
 export type ReleaseContent = Pick<
-  ReleaseView,
+  Release,
   "version" | "title" | "releaseDate" | "notes" | "features" | "url"
 >;
 
@@ -19,7 +20,7 @@ export const escapeHtml = (text: string) =>
  */
 export const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]<>~|])/g, "\\$1");
 
-export const featureLabel = (feature: FeatureView) =>
+export const featureLabel = (feature: Feature) =>
   `${feature.module} · ${availabilityLabels[feature.availability]}`;
 
 /** The release notes and the feature list as one sanitised HTML fragment (feed entries, e-mail). */
@@ -36,7 +37,7 @@ export function releaseHtml(release: ReleaseContent): string {
 }
 
 /** The feature list as plain text lines, for the e-mail. */
-export function featureLines(features: FeatureView[]): string[] {
+export function featureLines(features: Feature[]): string[] {
   return features.map((feature) => {
     const description = feature.description ? `: ${feature.description}` : "";
     return `- ${feature.title} (${featureLabel(feature)})${description}`;

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
-import { createDraft, type ReleaseInput } from "./releases.js";
+import type { ActorCtx } from "../../platform/context.js";
+import type { ReleaseInput } from "./contracts/releases.js";
+import { createDraft } from "./releases.js";
 import { releases } from "./schema.js";
 
 const published: ReleaseInput[] = [
@@ -99,18 +100,18 @@ const draft: ReleaseInput = {
  * published rows, so seeding announces nothing, mails no one and calls no webhook), and 26.3 as a
  * draft for staff to preview and publish.
  */
-export async function seedDemoReleases(ctx: Ctx, staff: Actor): Promise<{ draftId: string }> {
+export async function seedDemoReleases(ctx: ActorCtx): Promise<{ draftId: string }> {
   for (const input of published) {
-    const release = await createDraft(ctx, staff, input);
+    const release = await createDraft(ctx, input);
     await ctx.db
       .update(releases)
       .set({
         status: "published",
         publishedAt: new Date(`${input.releaseDate}T09:00:00Z`),
-        publishedBy: staff.id,
+        publishedBy: ctx.actor.id,
       })
       .where(eq(releases.id, release.id));
   }
-  const created = await createDraft(ctx, staff, draft);
+  const created = await createDraft(ctx, draft);
   return { draftId: created.id };
 }

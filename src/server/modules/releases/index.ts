@@ -1,7 +1,8 @@
 // What other modules may use of releases: service functions only, never its tables.
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type ReleaseStatus, releases } from "./schema.js";
+import type { ReleaseStatus } from "./contracts/releases.js";
+import { releases } from "./schema.js";
 
 /** A release as another module names it: enough to link to it and to know whether it is out. */
 export type ReleaseRef = { id: string; version: string; status: ReleaseStatus };

@@ -1,64 +1,13 @@
 import type { Config } from "../../config.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import type {
-  FeatureAvailability,
-  ReleaseStatus,
-  releaseFeatures,
-  releases,
-  WebhookDeliveryStatus,
-  webhookDeliveries,
-  webhooks,
-} from "./schema.js";
+import type { Feature, FeatureAvailability, Release } from "./contracts/releases.js";
+import type { Delivery, Webhook } from "./contracts/webhooks.js";
+import type { releaseFeatures, releases, webhookDeliveries, webhooks } from "./schema.js";
 
 export type ReleaseRow = typeof releases.$inferSelect;
 export type FeatureRow = typeof releaseFeatures.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
-
-export type FeatureView = {
-  title: string;
-  module: string;
-  availability: FeatureAvailability;
-  description: string;
-};
-
-export type ReleaseView = {
-  id: string;
-  version: string;
-  title: string;
-  releaseDate: string;
-  notes: string;
-  notesHtml: string;
-  status: ReleaseStatus;
-  features: FeatureView[];
-  url: string;
-  publishedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type WebhookView = {
-  id: string;
-  name: string;
-  url: string;
-  active: boolean;
-  createdAt: string;
-  lastDelivery: { status: WebhookDeliveryStatus; lastStatusCode: number | null; createdAt: string } | null;
-};
-
-export type DeliveryView = {
-  id: string;
-  webhookId: string;
-  release: { id: string; version: string } | null;
-  event: string;
-  status: WebhookDeliveryStatus;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-};
 
 export const availabilityLabels: Record<FeatureAvailability, string> = { ga: "GA", preview: "Preview" };
 
@@ -69,7 +18,7 @@ export const releaseHeadline = (release: Pick<ReleaseRow, "version" | "title">) 
 export const releasePageUrl = (config: Config, version: string) =>
   `${config.publicUrl}/releases/${encodeURIComponent(version)}`;
 
-export function presentFeature(row: FeatureRow): FeatureView {
+export function presentFeature(row: FeatureRow): Feature {
   return {
     title: row.title,
     module: row.module,
@@ -78,7 +27,7 @@ export function presentFeature(row: FeatureRow): FeatureView {
   };
 }
 
-export function presentRelease(config: Config, row: ReleaseRow, features: FeatureRow[]): ReleaseView {
+export function presentRelease(config: Config, row: ReleaseRow, features: FeatureRow[]): Release {
   return {
     id: row.id,
     version: row.version,
@@ -95,7 +44,7 @@ export function presentRelease(config: Config, row: ReleaseRow, features: Featur
   };
 }
 
-export function presentWebhook(row: WebhookRow, last: DeliveryRow | null): WebhookView {
+export function presentWebhook(row: WebhookRow, last: DeliveryRow | null): Webhook {
   return {
     id: row.id,
     name: row.name,
@@ -108,10 +57,7 @@ export function presentWebhook(row: WebhookRow, last: DeliveryRow | null): Webho
   };
 }
 
-export function presentDelivery(
-  row: DeliveryRow,
-  release: { id: string; version: string } | null,
-): DeliveryView {
+export function presentDelivery(row: DeliveryRow, release: { id: string; version: string } | null): Delivery {
   return {
     id: row.id,
     webhookId: row.webhookId,

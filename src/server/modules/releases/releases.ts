@@ -2,37 +2,35 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { releaseEmailRecipients } from "../accounts/index.js";
 import { postAnnouncement } from "../chat/index.js";
 import { announcementBody, type ReleaseContent, releaseHtml } from "./content.js";
+import type {
+  Feature,
+  Release,
+  ReleaseChanges,
+  ReleaseInput,
+  ReleasePreview,
+  ReleaseStatus,
+} from "./contracts/releases.js";
 import { releaseMail, releaseMailContent } from "./mail.js";
 import { canSeeRelease, isEditable } from "./policy.js";
 import {
   type FeatureRow,
-  type FeatureView,
   presentFeature,
   presentRelease,
   type ReleaseRow,
-  type ReleaseView,
   releasePageUrl,
 } from "./present.js";
-import { type ReleaseStatus, releaseFeatures, releases } from "./schema.js";
-import { type SlackPayload, slackPayload } from "./slack.js";
+import { releaseFeatures, releases } from "./schema.js";
+import { slackPayload } from "./slack.js";
 import { enqueueDeliveries } from "./webhooks.js";
 
 export const RELEASE_PUBLISHED = "release.published";
-
-export type ReleaseInput = {
-  version: string;
-  title: string;
-  releaseDate: string;
-  notes: string;
-  features: FeatureView[];
-};
 
 /** Newest first: by date, then by version as numbers (26.10 after 26.9, a hotfix after its release). */
 const newestFirst = [
@@ -53,7 +51,7 @@ async function featuresOf(db: Db, releaseIds: string[]): Promise<Map<string, Fea
   return byRelease;
 }
 
-async function present(db: Db, config: Config, rows: ReleaseRow[]): Promise<ReleaseView[]> {
+async function present(db: Db, config: Config, rows: ReleaseRow[]): Promise<Release[]> {
   const features = await featuresOf(
     db,
     rows.map((row) => row.id),
@@ -61,7 +59,7 @@ async function present(db: Db, config: Config, rows: ReleaseRow[]): Promise<Rele
   return rows.map((row) => presentRelease(config, row, features.get(row.id) ?? []));
 }
 
-async function presentOne(db: Db, config: Config, row: ReleaseRow): Promise<ReleaseView> {
+async function presentOne(db: Db, config: Config, row: ReleaseRow): Promise<Release> {
   const [view] = await present(db, config, [row]);
   if (!view) throw notFound("The release");
   return view;
@@ -75,7 +73,7 @@ async function loadRelease(db: Db, id: string, lock = false): Promise<ReleaseRow
 }
 
 /** Published releases, newest first: the public release notes and the Atom feed. */
-export async function listPublishedReleases(ctx: Ctx): Promise<ReleaseView[]> {
+export async function listPublishedReleases(ctx: Ctx): Promise<Release[]> {
   const rows = await ctx.db
     .select()
     .from(releases)
@@ -85,10 +83,7 @@ export async function listPublishedReleases(ctx: Ctx): Promise<ReleaseView[]> {
 }
 
 /** Every release, drafts included, for the product team's list; `status` narrows it. */
-export async function listAllReleases(
-  ctx: Ctx,
-  filter: { status?: ReleaseStatus } = {},
-): Promise<ReleaseView[]> {
+export async function listAllReleases(ctx: Ctx, filter: { status?: ReleaseStatus } = {}): Promise<Release[]> {
   const rows = await ctx.db
     .select()
     .from(releases)
@@ -98,13 +93,13 @@ export async function listAllReleases(
 }
 
 /** A release by its version; a draft is missing to anyone but the product team. */
-export async function getReleaseByVersion(ctx: Ctx, version: string): Promise<ReleaseView> {
+export async function getReleaseByVersion(ctx: Ctx, version: string): Promise<Release> {
   const [row] = await ctx.db.select().from(releases).where(eq(releases.version, version));
   if (!row || !canSeeRelease(ctx.actor, row)) throw notFound("The release");
   return presentOne(ctx.db, ctx.config, row);
 }
 
-export async function getRelease(ctx: Ctx, id: string): Promise<ReleaseView> {
+export async function getRelease(ctx: Ctx, id: string): Promise<Release> {
   return presentOne(ctx.db, ctx.config, await loadRelease(ctx.db, id));
 }
 
@@ -126,7 +121,7 @@ async function assertVersionFree(db: Db, version: string, exceptId?: string): Pr
   if (other && other.id !== exceptId) throw versionTaken(version);
 }
 
-async function writeFeatures(db: Db, releaseId: string, features: FeatureView[]): Promise<void> {
+async function writeFeatures(db: Db, releaseId: string, features: Feature[]): Promise<void> {
   await db.delete(releaseFeatures).where(eq(releaseFeatures.releaseId, releaseId));
   if (features.length === 0) return;
   await db.insert(releaseFeatures).values(
@@ -141,7 +136,7 @@ async function writeFeatures(db: Db, releaseId: string, features: FeatureView[])
   );
 }
 
-export async function createDraft(ctx: Ctx, actor: Actor, input: ReleaseInput): Promise<ReleaseView> {
+export async function createDraft(ctx: ActorCtx, input: ReleaseInput): Promise<Release> {
   try {
     const id = await inTransaction(ctx, async (tx) => {
       await assertVersionFree(tx.db, input.version);
@@ -152,7 +147,7 @@ export async function createDraft(ctx: Ctx, actor: Actor, input: ReleaseInput): 
           title: input.title,
           releaseDate: input.releaseDate,
           notes: input.notes,
-          createdBy: actor.id,
+          createdBy: ctx.actor.id,
         })
         .returning({ id: releases.id });
       if (!row) throw new Error("release row was not written");
@@ -177,11 +172,7 @@ const publishedIsFinal = (row: ReleaseRow) =>
   new AppError("conflict", `Convene ${row.version} is published and can no longer be changed.`);
 
 /** Changes a draft; `features`, when given, replaces the whole list in the order given. */
-export async function updateDraft(
-  ctx: Ctx,
-  id: string,
-  changes: Partial<ReleaseInput>,
-): Promise<ReleaseView> {
+export async function updateDraft(ctx: Ctx, id: string, changes: ReleaseChanges): Promise<Release> {
   try {
     await inTransaction(ctx, async (tx) => {
       const row = await loadRelease(tx.db, id, true);
@@ -223,18 +214,7 @@ export async function deleteDraft(ctx: Ctx, id: string): Promise<void> {
   });
 }
 
-export type ReleasePreview = {
-  /** The notes and feature list as the release page, the feed and the e-mail's HTML show them. */
-  html: string;
-  notesHtml: string;
-  /** The Markdown posted into #announcements, and how it renders there. */
-  announcement: { body: string; html: string };
-  email: { subject: string; text: string };
-  /** Exactly the JSON each webhook receives. */
-  slack: SlackPayload;
-};
-
-function contentOf(config: Config, input: Omit<ReleaseInput, "features"> & { features: FeatureView[] }) {
+function contentOf(config: Config, input: Omit<ReleaseInput, "features"> & { features: Feature[] }) {
   return {
     version: input.version,
     title: input.title,
@@ -267,7 +247,7 @@ export async function previewStoredRelease(ctx: Ctx, id: string): Promise<Releas
  * The status change, the #announcements post, every opted-in member's e-mail, one pending
  * delivery per active webhook and the audit row commit together or not at all.
  */
-export async function publishRelease(ctx: Ctx, actor: Actor, id: string): Promise<ReleaseView> {
+export async function publishRelease(ctx: ActorCtx, id: string): Promise<Release> {
   await inTransaction(ctx, async (tx) => {
     const row = await loadRelease(tx.db, id, true);
     if (row.status === "published") {
@@ -277,7 +257,7 @@ export async function publishRelease(ctx: Ctx, actor: Actor, id: string): Promis
     const content = contentOf(tx.config, { ...row, features: features.map(presentFeature) });
 
     const { messageId } = await postAnnouncement(tx, {
-      author: actor,
+      author: ctx.actor,
       clientId: `release:${row.id}`,
       body: announcementBody(content),
     });
@@ -286,7 +266,7 @@ export async function publishRelease(ctx: Ctx, actor: Actor, id: string): Promis
       .set({
         status: "published",
         publishedAt: new Date(),
-        publishedBy: actor.id,
+        publishedBy: ctx.actor.id,
         announcementMessageId: messageId,
       })
       .where(and(eq(releases.id, id), eq(releases.status, "draft")));

@@ -1,10 +1,8 @@
 import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../../db/columns.js";
 
-export const releaseStatuses = ["draft", "published"] as const;
-export type ReleaseStatus = (typeof releaseStatuses)[number];
-export const featureAvailabilities = ["ga", "preview"] as const;
-export type FeatureAvailability = (typeof featureAvailabilities)[number];
+import type { FeatureAvailability, ReleaseStatus } from "./contracts/releases.js";
+import type { WebhookDeliveryStatus } from "./contracts/webhooks.js";
 
 export const releases = pgTable("releases", {
   id: id(),
@@ -50,9 +48,6 @@ export const webhooks = pgTable("webhooks", {
   createdBy: uuid("created_by").notNull(),
   createdAt: createdAt(),
 });
-
-export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
-export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
 
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",

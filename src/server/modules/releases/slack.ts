@@ -1,10 +1,10 @@
 import { Lexer, type Token, type Tokens } from "marked";
 import type { ReleaseContent } from "./content.js";
-import { availabilityLabels, type FeatureView, releaseHeadline } from "./present.js";
+import type { Feature, SlackPayload } from "./contracts/releases.js";
+import { availabilityLabels, releaseHeadline } from "./present.js";
 
 /** A Slack Block Kit block; only the shapes built here. */
 export type SlackBlock = Record<string, unknown>;
-export type SlackPayload = { text: string; blocks: SlackBlock[] };
 
 // Slack's documented limits: header text 150, section text 3000, 10 fields per section, 50 blocks.
 const HEADER_MAX = 150;
@@ -107,7 +107,7 @@ export function markdownToMrkdwn(markdown: string): string {
     .join("\n\n");
 }
 
-function featureField(feature: FeatureView) {
+function featureField(feature: Feature) {
   const description = feature.description ? `\n${escapeSlack(truncate(feature.description, 200))}` : "";
   return {
     type: "mrkdwn",

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookDeliveries } from "../../db/schema.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { WebhookDeliverer, webhookSignature } from "./deliverer.js";
-import { webhookDelivererOf } from "./routes.js";
+import { webhookDelivererOf } from "./module.js";
 
 type Received = {
   headers: http.IncomingHttpHeaders;

@@ -2,19 +2,17 @@ import { randomBytes } from "node:crypto";
 import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
-import {
-  type DeliveryRow,
-  type DeliveryView,
-  presentDelivery,
-  presentWebhook,
-  type WebhookRow,
-  type WebhookView,
-} from "./present.js";
+import type {
+  CreatedWebhook,
+  Delivery,
+  Webhook,
+  WebhookChanges,
+  WebhookInput,
+} from "./contracts/webhooks.js";
+import { type DeliveryRow, presentDelivery, presentWebhook, type WebhookRow } from "./present.js";
 import { releases, webhookDeliveries, webhooks } from "./schema.js";
-
-export type WebhookInput = { name: string; url: string };
 
 async function loadWebhook(db: Db, id: string): Promise<WebhookRow> {
   const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
@@ -33,12 +31,12 @@ async function lastDeliveries(db: Db, webhookIds: string[]): Promise<Map<string,
   return new Map(rows.map((row) => [row.webhookId, row]));
 }
 
-async function presentOne(db: Db, row: WebhookRow): Promise<WebhookView> {
+async function presentOne(db: Db, row: WebhookRow): Promise<Webhook> {
   const last = await lastDeliveries(db, [row.id]);
   return presentWebhook(row, last.get(row.id) ?? null);
 }
 
-export async function listWebhooks(db: Db): Promise<WebhookView[]> {
+export async function listWebhooks(db: Db): Promise<Webhook[]> {
   const rows = await db.select().from(webhooks).orderBy(desc(webhooks.active), webhooks.name);
   const last = await lastDeliveries(
     db,
@@ -47,21 +45,17 @@ export async function listWebhooks(db: Db): Promise<WebhookView[]> {
   return rows.map((row) => presentWebhook(row, last.get(row.id) ?? null));
 }
 
-export async function getWebhook(db: Db, id: string): Promise<WebhookView> {
+export async function getWebhook(db: Db, id: string): Promise<Webhook> {
   return presentOne(db, await loadWebhook(db, id));
 }
 
 /** A new webhook with a fresh 256-bit signing secret, which is returned this once and never again. */
-export async function createWebhook(
-  ctx: Ctx,
-  actor: Actor,
-  input: WebhookInput,
-): Promise<WebhookView & { secret: string }> {
+export async function createWebhook(ctx: ActorCtx, input: WebhookInput): Promise<CreatedWebhook> {
   const secret = randomBytes(32).toString("hex");
   const row = await inTransaction(ctx, async (tx) => {
     const [created] = await tx.db
       .insert(webhooks)
-      .values({ name: input.name, url: input.url, secret, createdBy: actor.id })
+      .values({ name: input.name, url: input.url, secret, createdBy: ctx.actor.id })
       .returning();
     if (!created) throw new Error("webhook row was not written");
     await recordAudit(tx, {
@@ -75,11 +69,7 @@ export async function createWebhook(
   return { ...presentWebhook(row, null), secret };
 }
 
-export async function updateWebhook(
-  ctx: Ctx,
-  id: string,
-  changes: Partial<WebhookInput> & { active?: boolean },
-): Promise<WebhookView> {
+export async function updateWebhook(ctx: Ctx, id: string, changes: WebhookChanges): Promise<Webhook> {
   await inTransaction(ctx, async (tx) => {
     const before = await loadWebhook(tx.db, id);
     await tx.db.update(webhooks).set(changes).where(eq(webhooks.id, id));
@@ -98,7 +88,7 @@ export async function deactivateWebhook(ctx: Ctx, id: string): Promise<void> {
   await updateWebhook(ctx, id, { active: false });
 }
 
-export async function listDeliveries(db: Db, webhookId: string, limit = 100): Promise<DeliveryView[]> {
+export async function listDeliveries(db: Db, webhookId: string, limit = 100): Promise<Delivery[]> {
   await loadWebhook(db, webhookId);
   const rows = await db
     .select({ delivery: webhookDeliveries, release: { id: releases.id, version: releases.version } })
@@ -110,7 +100,7 @@ export async function listDeliveries(db: Db, webhookId: string, limit = 100): Pr
   return rows.map(({ delivery, release }) => presentDelivery(delivery, release));
 }
 
-async function deliveryView(db: Db, id: string): Promise<DeliveryView> {
+async function deliveryView(db: Db, id: string): Promise<Delivery> {
   const [row] = await db
     .select({ delivery: webhookDeliveries, release: { id: releases.id, version: releases.version } })
     .from(webhookDeliveries)
@@ -145,7 +135,7 @@ export async function enqueueDeliveries(
  * Sends a delivery's payload again as a new delivery (its own id, attempts and log), leaving the
  * original's record as it was. Only an active webhook is sent to.
  */
-export async function redeliver(ctx: Ctx, deliveryId: string): Promise<DeliveryView> {
+export async function redeliver(ctx: Ctx, deliveryId: string): Promise<Delivery> {
   const id = await inTransaction(ctx, async (tx) => {
     const [original] = await tx.db
       .select()

@@ -1,21 +1,28 @@
 import { useQuery } from "@tanstack/react-query";
 import type {
-  DeliveryView,
-  FeatureView,
-  ReleaseView,
-  WebhookView,
-} from "../../../server/modules/releases/present.js";
-import type { ReleaseInput, ReleasePreview } from "../../../server/modules/releases/releases.js";
-import type { SlackPayload } from "../../../server/modules/releases/slack.js";
-import { api } from "../../app/api.js";
+  Feature,
+  ReleaseChanges,
+  ReleaseInput,
+} from "../../../server/modules/releases/contracts/releases.js";
+import * as releases from "../../../server/modules/releases/contracts/releases.js";
+import type {
+  Delivery,
+  WebhookChanges,
+  WebhookInput,
+} from "../../../server/modules/releases/contracts/webhooks.js";
+import * as webhooks from "../../../server/modules/releases/contracts/webhooks.js";
+import { callApi } from "../../app/api.js";
 
-export type { ReleaseInput, ReleasePreview, SlackPayload };
-export type Feature = FeatureView;
+export type {
+  Feature,
+  Release,
+  ReleaseInput,
+  ReleasePreview,
+  ReleaseStatus,
+  SlackPayload,
+} from "../../../server/modules/releases/contracts/releases.js";
+export type { Delivery, Webhook } from "../../../server/modules/releases/contracts/webhooks.js";
 export type Availability = Feature["availability"];
-export type Release = ReleaseView;
-export type ReleaseStatus = Release["status"];
-export type Webhook = WebhookView;
-export type Delivery = DeliveryView;
 export type DeliveryStatus = Delivery["status"];
 
 export const availabilityLabels: Record<Availability, string> = { ga: "GA", preview: "Preview" };
@@ -32,55 +39,50 @@ export const releaseKeys = {
   deliveries: (webhookId: string) => ["admin", "webhooks", webhookId, "deliveries"] as const,
 };
 
-const path = (...parts: string[]) => parts.map(encodeURIComponent).join("/");
-
 export const releasesApi = {
-  create: (body: ReleaseInput) => api.post<Release>("/api/admin/releases", body),
-  update: (id: string, body: Partial<ReleaseInput>) =>
-    api.patch<Release>(`/api/admin/releases/${path(id)}`, body),
-  remove: (id: string) => api.delete(`/api/admin/releases/${path(id)}`),
-  preview: (body: ReleaseInput) => api.post<ReleasePreview>("/api/admin/releases/preview", body),
-  publish: (id: string) => api.post<Release>(`/api/admin/releases/${path(id)}/publish`),
-  createWebhook: (body: { name: string; url: string }) =>
-    api.post<Webhook & { secret: string }>("/api/admin/webhooks", body),
-  updateWebhook: (id: string, body: { name?: string; url?: string; active?: boolean }) =>
-    api.patch<Webhook>(`/api/admin/webhooks/${path(id)}`, body),
-  redeliver: (deliveryId: string) =>
-    api.post<Delivery>(`/api/admin/webhook-deliveries/${path(deliveryId)}/redeliver`),
+  create: (body: ReleaseInput) => callApi(releases.createRelease, { body }),
+  update: (id: string, body: ReleaseChanges) => callApi(releases.updateRelease, { params: { id }, body }),
+  remove: (id: string) => callApi(releases.deleteRelease, { params: { id } }),
+  preview: (body: ReleaseInput) => callApi(releases.previewRelease, { body }),
+  publish: (id: string) => callApi(releases.publishRelease, { params: { id } }),
+  createWebhook: (body: WebhookInput) => callApi(webhooks.createWebhook, { body }),
+  updateWebhook: (id: string, body: WebhookChanges) =>
+    callApi(webhooks.updateWebhook, { params: { id }, body }),
+  redeliver: (id: string) => callApi(webhooks.redeliver, { params: { id } }),
 };
 
 export const usePublishedReleases = () =>
   useQuery({
     queryKey: releaseKeys.published,
-    queryFn: () => api.get<{ releases: Release[] }>("/api/releases"),
+    queryFn: () => callApi(releases.listPublishedReleases, {}),
     select: (data) => data.releases,
   });
 
 export const useReleaseByVersion = (version: string) =>
   useQuery({
     queryKey: releaseKeys.byVersion(version),
-    queryFn: () => api.get<Release>(`/api/releases/${path(version)}`),
+    queryFn: () => callApi(releases.getPublishedRelease, { params: { version } }),
     retry: false,
   });
 
 export const useAdminReleases = () =>
   useQuery({
     queryKey: releaseKeys.admin,
-    queryFn: () => api.get<{ releases: Release[] }>("/api/admin/releases"),
+    queryFn: () => callApi(releases.listReleases, {}),
     select: (data) => data.releases,
   });
 
 export const useAdminRelease = (id: string) =>
   useQuery({
     queryKey: releaseKeys.adminOne(id),
-    queryFn: () => api.get<Release>(`/api/admin/releases/${path(id)}`),
+    queryFn: () => callApi(releases.getRelease, { params: { id } }),
     retry: false,
   });
 
 export const useWebhooks = () =>
   useQuery({
     queryKey: releaseKeys.webhooks,
-    queryFn: () => api.get<{ webhooks: Webhook[] }>("/api/admin/webhooks"),
+    queryFn: () => callApi(webhooks.listWebhooks, {}),
     select: (data) => data.webhooks,
   });
 
@@ -88,7 +90,7 @@ export const useWebhooks = () =>
 export const useDeliveries = (webhookId: string) =>
   useQuery({
     queryKey: releaseKeys.deliveries(webhookId),
-    queryFn: () => api.get<{ deliveries: Delivery[] }>(`/api/admin/webhooks/${path(webhookId)}/deliveries`),
+    queryFn: () => callApi(webhooks.listDeliveries, { params: { id: webhookId } }),
     select: (data) => data.deliveries,
     refetchInterval: (query) =>
       query.state.data?.deliveries.some((delivery) => delivery.status === "pending") ? 3000 : false,

@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  type Access,
+  errorBody,
+  isRawAnswer,
+  type Operation,
+  type OperationSpec,
+  type ParsedBody,
+  type ParsedParams,
+  type ParsedQuery,
+  type Reply,
+  successStatus,
+} from "../../shared/contract.js";
+import { errorsOf } from "../../shared/errors.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import { requireActor, requireStaff } from "./auth/http.js";
+import type { ActorCtx, Ctx } from "./context.js";
+
+export type { ActorCtx };
+
+/** Public routes may have a signed-in caller or not; member and staff routes always have one. */
+export type CtxFor<A extends Access> = A extends "public" ? Ctx : ActorCtx;
+
+export type RouteInput<O extends OperationSpec> = {
+  ctx: CtxFor<O["access"]>;
+  params: ParsedParams<O>;
+  query: ParsedQuery<O>;
+  body: ParsedBody<O>;
+  request: FastifyRequest;
+  reply: FastifyReply;
+};
+
+export type Handler<O extends OperationSpec> = (input: RouteInput<O>) => Promise<Reply<O>>;
+
+/** What a module's routes need from the app. */
+export type RouteDeps = { db: Db; config: Config };
+
+/** The service context for a request: the app's database, the caller, and their address. */
+export function contextOf(request: FastifyRequest, deps: RouteDeps): Ctx {
+  return { db: deps.db, config: deps.config, actor: request.actor, ip: request.ip };
+}
+
+function actorContextOf(request: FastifyRequest, deps: RouteDeps, access: Access): Ctx | ActorCtx {
+  const ctx = contextOf(request, deps);
+  if (access === "public") return ctx;
+  return { ...ctx, actor: access === "staff" ? requireStaff(request) : requireActor(request) };
+}
+
+/** The OpenAPI schema of a route: validation, the success answer and every documented error. */
+function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
+  const response: Record<number, unknown> = {};
+  const status = successStatus(op);
+  if (op.response === undefined) response[status] = z.null().describe("No content.");
+  // A raw answer is sent as a string, buffer or stream, which Fastify never runs through the serializer.
+  else if (isRawAnswer(op.response))
+    response[status] = z.string().meta({ format: "binary" }).describe(op.response.description);
+  else response[status] = op.response;
+  for (const [statusCode, code] of errorsOf(op)) {
+    response[statusCode] = errorBody.describe(`Error: ${code.join(", ")}.`);
+  }
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: [op.tag],
+    security:
+      op.access === "public" ? [] : op.method === "GET" ? [{ session: [] }] : [{ session: [], csrf: [] }],
+    ...(op.params ? { params: op.params } : {}),
+    ...(op.query ? { querystring: op.query } : {}),
+    ...(op.body && op.body !== "multipart" ? { body: op.body } : {}),
+    ...(op.body === "multipart" ? { consumes: ["multipart/form-data"] } : {}),
+    ...(isRawAnswer(op.response) ? { produces: [op.response.contentType, "application/json"] } : {}),
+    response,
+  };
+}
+
+/**
+ * Registers a module's routes from its contracts:
+ * `const route = router(app, deps); route(tickets.open, async ({ ctx, body }) => openTicket(ctx, body))`.
+ * The handler gets the validated input and a context whose actor is set on member and staff routes.
+ */
+export function router(scope: FastifyInstance, deps: RouteDeps) {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  return function route<const O extends Operation>(op: O, handler: Handler<O>): void {
+    const status = successStatus(op);
+    app.route({
+      method: op.method,
+      url: op.path,
+      config: { access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
+      schema: schemaOf(op),
+      handler: async (request, reply) => {
+        const result = await handler({
+          ctx: actorContextOf(request, deps, op.access) as CtxFor<O["access"]>,
+          params: request.params as ParsedParams<O>,
+          query: request.query as ParsedQuery<O>,
+          body: request.body as ParsedBody<O>,
+          request,
+          reply,
+        });
+        if (isRawAnswer(op.response)) return reply;
+        if (reply.sent) return reply;
+        reply.status(status);
+        return op.response === undefined ? reply.send() : result;
+      },
+    });
+  };
+}
+
+export type Route = ReturnType<typeof router>;

@@ -1,0 +1,55 @@
+/**
+ * The error codes of the one error shape and the HTTP status of each: the server maps with it, the
+ * OpenAPI document lists the answers an operation may give, and the web can tell codes apart.
+ */
+import type { OperationSpec } from "./contract.js";
+
+export const statusByCode = {
+  validation: 400,
+  unauthenticated: 401,
+  totp_required: 401,
+  forbidden: 403,
+  agreement_required: 403,
+  csrf: 403,
+  not_found: 404,
+  // A switched-off feature answers like a route that does not exist; its data is kept.
+  feature_disabled: 404,
+  conflict: 409,
+  // Saved from a version someone else has since replaced; `details` carries theirs and the difference.
+  edit_conflict: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  locked: 423,
+  rate_limited: 429,
+  // The development environment is being wiped; the answer carries Retry-After.
+  sandbox_resetting: 503,
+} as const;
+
+export type ErrorCode = keyof typeof statusByCode;
+
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * The error answers an operation documents, by status: what every route of its kind can answer
+ * (bad input, not signed in, not allowed, not found, a conflicting write, too large an upload),
+ * plus the codes its contract names.
+ */
+export function errorsOf(op: OperationSpec & { errors?: readonly ErrorCode[] }): Map<number, ErrorCode[]> {
+  const codes = new Set<ErrorCode>(op.errors ?? []);
+  if (op.params || op.query || op.body) codes.add("validation");
+  if (op.access !== "public") {
+    codes.add("unauthenticated");
+    codes.add("forbidden");
+  }
+  if (WRITES.has(op.method) && op.csrf !== false) codes.add("csrf");
+  if (op.params) codes.add("not_found");
+  if (WRITES.has(op.method) && op.access !== "public") codes.add("conflict");
+  if (op.body === "multipart") codes.add("payload_too_large");
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = statusByCode[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return byStatus;
+}
