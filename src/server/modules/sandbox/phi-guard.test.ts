@@ -448,11 +448,12 @@ function tally(cases: readonly Case[], shouldRefuse: boolean): Tally {
  * is a regression set rather than an unbiased sample. The two batches at the end were written
  * afterwards without looking at the rules; the first of them found three false accepts (a spelled
  * "social sec #", an Australian local number without area code after "Ph.", a Spanish "c/" street)
- * and one false reject ("Kit 0417-2026-1180", still refused: a dashed number with a leading 0 is
- * read as a national phone number). The second batch found none. New misses belong in these tables.
+ * and one false reject ("Kit 0417-2026-1180": a dashed number with a leading 0 read as a national
+ * phone number; numbers labelled as kits, lots or samples, or followed by a unit, are now study items).
+ * The second batch found none. New misses belong in these tables.
  */
 describe("PHI guard corpus", () => {
-  it("refuses every real-looking value and few safe ones", () => {
+  it("refuses every real-looking value and no safe one", () => {
     expect(REAL_LOOKING.length).toBeGreaterThanOrEqual(100);
     expect(SAFE.length).toBeGreaterThanOrEqual(100);
     const falseAccepts = tally(REAL_LOOKING, true);
@@ -464,7 +465,7 @@ describe("PHI guard corpus", () => {
     for (const line of falseAccepts.wrong) console.log(`  false accept: ${line}`);
     for (const line of falseRejects.wrong) console.log(`  false reject: ${line}`);
     expect(falseAccepts.wrong).toEqual([]);
-    expect(falseRejects.wrong.length / falseRejects.total).toBeLessThanOrEqual(0.05);
+    expect(falseRejects.wrong).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
  * PHI guard for the sandbox: refuses volunteer data that looks like it belongs to a real person.
  *
  * The community development environment is a shared instance that must never hold production,
- * sensitive or PHI data (issue 4, point 5). Every write of volunteer data (form, API, CSV import)
+ * sensitive or PHI data: a shared instance is seen by every customer. Every write of volunteer data (form, API, CSV import)
  * passes {@link guardRecord}; the synthetic data generator uses {@link ALLOWED_EMAIL_DOMAINS} and
  * {@link isFictionalPhone} to produce values that always pass.
  *
@@ -20,13 +20,34 @@
  * - Free text is scanned for every rule, so a visit note that quotes an SSN, an e-mail address or a
  *   home address is refused like the dedicated field would be.
  *
+ * - The HIPAA Safe Harbor categories beyond contact details and account numbers (names and birth
+ *   dates in free text, ages over 89, health plan, licence, vehicle and device numbers, web and IP
+ *   addresses) have their rules in phi-safe-harbor.ts, which says how they avoid false refusals.
+ *
  * Known limits (by design, documented for reviewers):
- * - Names cannot be told apart: a real name and a faker-generated one look the same. Names are
- *   scanned for embedded identifiers only; the obfuscating import replaces names with pseudonyms.
- * - Dates are not judged (a real date of birth looks like a synthetic one); the import shifts dates.
+ * - A name in a name field cannot be told apart: a real name and a faker-generated one look the same.
+ *   Free text is refused for names only where the context says a person is named (an honorific, a
+ *   relative, "patient Jane Doe"); the obfuscating import replaces names with pseudonyms.
+ * - A date in a date field is not judged (a real date of birth looks like a synthetic one); the import
+ *   shifts dates. In free text, a full date after a birth label is refused; visit dates pass.
+ * - Biometric identifiers and photographs are not text: the volunteer record has no field for them.
  * - A deliberately disguised identifier ("four one five…", digits split by letters) gets through:
  *   the guard stops accidents, it is not an adversarial filter.
  */
+
+import {
+  ageOver89,
+  birthDate,
+  deviceIdentifier,
+  healthPlanNumber,
+  IDENTIFIER_FIELDS,
+  ipAddress,
+  licenceNumber,
+  mask,
+  personName,
+  vehicleIdentifier,
+  webAddress,
+} from "./phi-safe-harbor.js";
 
 export type FieldKind = "email" | "phone" | "name" | "date" | "postcode" | "free_text" | "identifier";
 
@@ -54,7 +75,17 @@ export type PhiRule =
   | "po-box"
   | "postcode-in-text"
   | "postcode-too-precise"
-  | "zip3-restricted";
+  | "zip3-restricted"
+  | "health-plan-number"
+  | "licence-number"
+  | "vehicle-identifier"
+  | "device-identifier"
+  | "web-address"
+  | "ip-address"
+  | "birth-date"
+  | "age-over-89"
+  | "person-name"
+  | "identifier-field";
 
 // ---------------------------------------------------------------------------------------------------
 // Reserved values the synthetic generator may use
@@ -243,21 +274,6 @@ function normalise(value: string): string {
  * number or a phone number about once in a thousand ids.
  */
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
-
-/**
- * Masks a matched identifier: letters and digits become "*" except the first one and, for values of
- * eight or more, the last two; punctuation and spacing stay so the shape remains recognisable.
- * `123-45-6789` becomes `1**-**-**89`.
- */
-function mask(text: string): string {
-  const total = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  const keepEnd = total >= 8 ? 2 : 0;
-  let seen = 0;
-  return text.replace(/[\p{L}\p{N}]/gu, (ch) => {
-    seen += 1;
-    return seen === 1 || seen > total - keepEnd ? ch : "*";
-  });
-}
 
 /** `jane.doe@gmail.com` becomes `j***@g***.com`: the kind of address stays visible, not the person. */
 function maskEmail(address: string): string {
@@ -514,12 +530,28 @@ function labelledPhone(clean: string): string | null {
   return null;
 }
 
+/**
+ * A run of digits that names a thing of the study, not a person: one labelled as a kit, lot, sample or
+ * accession number ("Kit 0417-2026-1180"), or one that a unit follows ("100 200 400 800 1600 mg").
+ */
+const STUDY_ITEM_LABEL =
+  /(?:kit|lot|batch|sample|specimen|accession|barcode|container|tube|aliquot|box|plate|well)\s*(?:no\.?|number|#|id)?\s*[:#]?\s*$/i;
+const UNIT_AFTER =
+  /^\s*(?:mg|mcg|µg|ug|g|kg|ml|l|dl|mmol|µmol|umol|nmol|ng|pg|iu|units?|h|hrs?|hours?|min|mins|s|ms|bpm|mmhg|%|x|times|cells|copies)(?![\p{L}\p{N}])/iu;
+
+function studyItemNumber(text: string, start: number, end: number): boolean {
+  return (
+    STUDY_ITEM_LABEL.test(text.slice(Math.max(0, start - 30), start)) || UNIT_AFTER.test(text.slice(end))
+  );
+}
+
 function realPhone(text: string): string | null {
   const clean = withoutDatesAndTimes(text);
   const labelled = labelledPhone(clean);
   if (labelled) return labelled;
   for (const m of clean.matchAll(PHONE_RUN)) {
     const run = m[0];
+    if (studyItemNumber(clean, m.index ?? 0, (m.index ?? 0) + run.length)) continue;
     const groups: Group[] = [];
     for (const g of run.replace(/\(0\)/g, "   ").matchAll(/\d+/g)) {
       groups.push({ digits: g[0], start: g.index ?? 0, end: (g.index ?? 0) + g[0].length });
@@ -784,6 +816,30 @@ const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
+    rule: "health-plan-number",
+    what: "a Medicare, Medicaid or insurance member number",
+    advice: "volunteer records never hold health plan numbers",
+    find: healthPlanNumber,
+  },
+  {
+    rule: "licence-number",
+    what: "a passport, driver licence or certificate number",
+    advice: "volunteer records never hold licence or passport numbers",
+    find: licenceNumber,
+  },
+  {
+    rule: "vehicle-identifier",
+    what: "a vehicle identification number or licence plate",
+    advice: "volunteer records never hold vehicle identifiers",
+    find: vehicleIdentifier,
+  },
+  {
+    rule: "device-identifier",
+    what: "a device serial number",
+    advice: "record the device type, not its serial number",
+    find: deviceIdentifier,
+  },
+  {
     rule: "iban",
     what: "an IBAN bank account number with a valid checksum",
     advice: "volunteer records never hold bank details",
@@ -800,6 +856,18 @@ const TEXT_RULES: readonly TextRule[] = [
     what: "a medical record or hospital number",
     advice: "use the sandbox display id (e.g. VOL-000123) instead",
     find: medicalRecordNumber,
+  },
+  {
+    rule: "web-address",
+    what: "a web address or social-media profile",
+    advice: "only addresses at the reserved example domains are allowed",
+    find: webAddress,
+  },
+  {
+    rule: "ip-address",
+    what: "an IP address",
+    advice: "volunteer records never hold network addresses",
+    find: ipAddress,
   },
   { rule: "phone-not-fictional", what: "a real phone number", advice: PHONE_ADVICE, find: realPhone },
   {
@@ -822,6 +890,24 @@ const TEXT_RULES: readonly TextRule[] = [
     what: "a full postcode",
     advice: "only the first three ZIP digits, a UK outward code or a Canadian FSA are allowed",
     find: postcodeInText,
+  },
+  {
+    rule: "birth-date",
+    what: "a date of birth",
+    advice: "the date of birth belongs in its own field, where the privacy display applies",
+    find: birthDate,
+  },
+  {
+    rule: "age-over-89",
+    what: "an age over 89",
+    advice: "HIPAA Safe Harbor records these as 90 or older",
+    find: ageOver89,
+  },
+  {
+    rule: "person-name",
+    what: "a person's name",
+    advice: "refer to the volunteer by display id or subject number, and to others by role",
+    find: personName,
   },
 ];
 
@@ -854,6 +940,11 @@ const MEDICAL_RECORD_FIELD =
 
 function fieldRule(field: string, text: string): { rule: PhiRule; what: string; advice: string } | null {
   const tokens = fieldTokens(field);
+  for (const identifier of IDENTIFIER_FIELDS) {
+    if (identifier.pattern.test(tokens) && digitsOf(text).length >= identifier.minDigits) {
+      return { rule: "identifier-field", what: identifier.what, advice: "a sandbox record never needs one" };
+    }
+  }
   if (digitsOf(text).length < 4) return null;
   if (NATIONAL_ID_FIELD.test(tokens)) {
     return {
