@@ -1,5 +1,7 @@
 import fs from "node:fs";
+import { STATUS_CODES } from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyMultipart from "@fastify/multipart";
@@ -8,7 +10,7 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -43,6 +45,7 @@ import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http
 import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
+import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
 import { registerMarkdownRoutes } from "./platform/markdown-routes.js";
@@ -99,20 +102,80 @@ function toErrorResponse(error: FastifyError | AppError | Error): { status: numb
     };
   }
   const fastifyError = error as FastifyError;
-  if (fastifyError.code === "FST_REQ_FILE_TOO_LARGE" || fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+  const known = frameworkError(fastifyError.code) ?? databaseInputError(error);
+  if (known)
     return {
-      status: 413,
-      body: { error: { code: "payload_too_large", message: "The upload is too large." } },
+      status: known.status,
+      body: { error: { code: known.code, message: known.message, fields: known.fields } },
     };
-  }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return {
-      status,
-      body: { error: { code: fastifyError.code ?? "bad_request", message: fastifyError.message } },
-    };
+    return { status, body: { error: { code: "bad_request", message: fastifyError.message } } };
   }
   return { status: 500, body: { error: { code: "internal", message: "Something went wrong on our side." } } };
+}
+
+type KnownError = { status: number; code: string; message: string; fields?: Record<string, string> };
+
+/** Fastify's own refusals, in the one error shape with our codes. */
+function frameworkError(code: string | undefined): KnownError | null {
+  switch (code) {
+    case "FST_REQ_FILE_TOO_LARGE":
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, code: "payload_too_large", message: "The upload is too large." };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        status: 415,
+        code: "unsupported_media_type",
+        message: "Send JSON (application/json), or a form with files (multipart/form-data).",
+      };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return {
+        status: 400,
+        code: "validation",
+        message: "The body is not valid JSON.",
+        fields: { body: "Send valid JSON." },
+      };
+    case "FST_ERR_BAD_URL":
+      return { status: 400, code: "bad_request", message: "The address is not valid." };
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return { status: 414, code: "uri_too_long", message: "A part of the address is too long." };
+    default:
+      return null;
+  }
+}
+
+/**
+ * PostgreSQL's "data exception" class (22xxx: a value out of range, text it cannot store, a malformed
+ * number or date) is always about the input, never a bug of ours: a 400, so no route can turn it into a 500.
+ */
+function databaseInputError(error: unknown): KnownError | null {
+  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code !== "string" || !/^22[0-9A-Z]{3}$/.test(code)) return null;
+  return {
+    status: 400,
+    code: "validation",
+    message: "A value cannot be stored: it is out of range or not valid text.",
+  };
+}
+
+/** Errors Node's HTTP parser meets before Fastify sees a request, answered in the one error shape too. */
+function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? [408, "timeout", "The request took too long to arrive."]
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "headers_too_large", "The request's address or headers are too large."]
+        : [400, "bad_request", "The request could not be read."];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export async function buildApp({ database, config }: AppDeps): Promise<App> {
@@ -120,7 +183,20 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     logger: config.logLevel === "silent" ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    clientErrorHandler,
+    frameworkErrors: (error, _request, reply) => {
+      const known = frameworkError(error.code) ?? {
+        status: 400,
+        code: "bad_request",
+        message: error.message,
+      };
+      return (reply as FastifyReply)
+        .status(known.status)
+        .send({ error: { code: known.code, message: known.message } });
+    },
   }).withTypeProvider<ZodTypeProvider>();
+  // Every body is JSON or multipart; anything else is 415, not a string handed to validation.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -229,6 +305,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     if (isSandboxRoute(request.url)) throw sandboxResetting();
   });
   registerAuth(app, { db: database.db, config });
+  app.addHook("preValidation", refuseUnstorableInput);
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
   app.get(

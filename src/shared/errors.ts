@@ -6,6 +6,8 @@ import type { OperationSpec } from "./contract.js";
 
 export const statusByCode = {
   validation: 400,
+  // The request itself is malformed (not its fields): a bad URL, a broken request line.
+  bad_request: 400,
   unauthenticated: 401,
   totp_required: 401,
   forbidden: 403,
@@ -17,11 +19,14 @@ export const statusByCode = {
   conflict: 409,
   // Saved from a version someone else has since replaced; `details` carries theirs and the difference.
   edit_conflict: 409,
+  timeout: 408,
   gone: 410,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   locked: 423,
   rate_limited: 429,
+  headers_too_large: 431,
   // The development environment is being wiped; the answer carries Retry-After.
   sandbox_resetting: 503,
 } as const;
