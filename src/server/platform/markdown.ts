@@ -17,8 +17,20 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedSchemesByTag: { img: ["http", "https"] },
   transformTags: {
     a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }),
+    img: (tagName, attribs) => {
+      if (isSameSite(attribs.src ?? "")) return { tagName, attribs };
+      // A remote image would tell its host who read the text and when: it is shown as a link instead.
+      return {
+        tagName: "a",
+        attribs: { href: attribs.src ?? "", rel: "noopener noreferrer nofollow", target: "_blank" },
+        text: attribs.alt?.trim() || attribs.src || "image",
+      };
+    },
   },
 };
+
+/** A path on this site ("/api/..."), not a URL of another host ("https://…", "//host/…"). */
+const isSameSite = (src: string) => src.startsWith("/") && !src.startsWith("//");
 
 /** The one Markdown renderer: every user-written text becomes HTML only through here. */
 export function renderMarkdown(markdown: string): string {

@@ -37,6 +37,7 @@ describe("the platform", () => {
   it("sets security headers", async () => {
     const response = await community.anonymous().get("/api/health");
     expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(response.headers["content-security-policy"]).toContain("img-src 'self' data:;");
     expect(response.headers["x-content-type-options"]).toBe("nosniff");
     expect(response.headers["x-frame-options"]).toBe("SAMEORIGIN");
   });
