@@ -54,6 +54,10 @@ const configSchema = z.object({
     .max(23, "An hour from 0 to 23.")
     .default(7),
   GROUP_MAIL_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  AUDIT_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  AUDIT_CHECKPOINT_URL: z
+    .url({ protocol: /^https?$/, error: "Enter an http:// or https:// address." })
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -94,6 +98,10 @@ export type Config = {
   groupDigestHour: number;
   /** Signs one-click unsubscribe links; when unset, one is generated and kept in DATA_DIR. */
   groupMailSecret: string | undefined;
+  /** Keys the audit chain's hashes; when unset, one is generated and kept in DATA_DIR. */
+  auditSecret: string | undefined;
+  /** Where each signed audit checkpoint is also POSTed, so a copy lives outside this server. */
+  auditCheckpointUrl: string | undefined;
 };
 
 /** Reads the environment once, refusing to start with a clear message naming each bad variable. */
@@ -139,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     groupMailBurst: e.GROUP_MAIL_BURST,
     groupDigestHour: e.GROUP_DIGEST_HOUR,
     groupMailSecret: e.GROUP_MAIL_SECRET,
+    auditSecret: e.AUDIT_SECRET,
+    auditCheckpointUrl: e.AUDIT_CHECKPOINT_URL,
     ...overrides,
   };
 }

@@ -45,14 +45,18 @@ export function registerAuditRoutes(scope: FastifyInstance, deps: RouteDeps): vo
       requireStaff(request);
       const [entries, chain] = await Promise.all([
         listAudit(deps.db, request.query),
-        verifyAuditChain(deps.db),
+        verifyAuditChain(deps.db, deps.config),
       ]);
       return {
-        entries: entries.map(({ prevHash: _prev, hash: _hash, ...entry }) => ({
+        entries: entries.map(({ prevHash: _prev, hash: _hash, keyed: _keyed, ...entry }) => ({
           ...entry,
           at: entry.at.toISOString(),
         })),
-        chain,
+        chain: {
+          intact: chain.intact,
+          rows: chain.rows,
+          ...(!chain.intact && chain.brokenAtId !== null ? { brokenAtId: chain.brokenAtId } : {}),
+        },
       };
     },
   );

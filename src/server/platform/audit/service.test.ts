@@ -17,7 +17,7 @@ describe("the audit log", () => {
       details: { b: 2, a: [1, { z: true, y: null }] },
     });
     await recordAudit(community.ctx, { action: "test.second" });
-    const verdict = await verifyAuditChain(community.db);
+    const verdict = await verifyAuditChain(community.db, community.config);
     expect(verdict).toMatchObject({ intact: true });
     expect(verdict.rows).toBeGreaterThan(2);
   });
@@ -30,7 +30,7 @@ describe("the audit log", () => {
         ),
       ),
     );
-    expect(await verifyAuditChain(community.db)).toMatchObject({ intact: true });
+    expect(await verifyAuditChain(community.db, community.config)).toMatchObject({ intact: true });
   });
 
   it("detects a row whose content was edited afterwards", async () => {
@@ -40,16 +40,19 @@ describe("the audit log", () => {
       .update(auditLog)
       .set({ details: { b: 3 } })
       .where(eq(auditLog.id, target.id));
-    expect(await verifyAuditChain(community.db)).toMatchObject({ intact: false, brokenAtId: target.id });
+    expect(await verifyAuditChain(community.db, community.config)).toMatchObject({
+      intact: false,
+      brokenAtId: target.id,
+    });
     await community.db.update(auditLog).set({ details: target.details }).where(eq(auditLog.id, target.id));
-    expect(await verifyAuditChain(community.db)).toMatchObject({ intact: true });
+    expect(await verifyAuditChain(community.db, community.config)).toMatchObject({ intact: true });
   });
 
   it("detects a deleted row by the broken link in the next one", async () => {
     const [second] = await community.db.select().from(auditLog).where(eq(auditLog.action, "test.second"));
     if (!second) throw new Error("seeded audit row missing");
     await community.db.execute(sql`delete from audit_log where id = ${second.id}`);
-    const verdict = await verifyAuditChain(community.db);
+    const verdict = await verifyAuditChain(community.db, community.config);
     expect(verdict.intact).toBe(false);
     if (!verdict.intact) expect(verdict.brokenAtId).toBeGreaterThan(second.id);
   });
