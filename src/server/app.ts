@@ -41,6 +41,7 @@ import {
 } from "./modules/sandbox/wipe-state.js";
 import { modules } from "./modules.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
+import { writeCheckpoint } from "./platform/audit/service.js";
 import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
 import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
@@ -223,6 +224,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.decorate("hub", hub);
   app.decorate("gateway", gateway);
   let pruning: NodeJS.Timeout | undefined;
+  let checkpoints: NodeJS.Timeout | undefined;
   app.addHook("onReady", async () => {
     await hub.start();
     gateway.start();
@@ -231,9 +233,18 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
       3600_000,
     );
     pruning.unref();
+    // The audit chain's head is anchored outside the database every hour (and at start).
+    const anchor = () =>
+      void writeCheckpoint(database.db, config).catch((error) =>
+        app.log.error(error, "audit checkpoint failed"),
+      );
+    checkpoints = setInterval(anchor, 3600_000);
+    checkpoints.unref();
+    anchor();
   });
   app.addHook("preClose", async () => {
     clearInterval(pruning);
+    clearInterval(checkpoints);
     gateway.stop();
     await hub.stop();
   });

@@ -19,6 +19,7 @@ import { asSeeder } from "./modules/sandbox/studies.js";
 import { DEFAULT_SEED } from "./modules/sandbox/synthetic.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
 import { scheduleWipe, WIPE_CONFIRMATION, wipeNow } from "./modules/sandbox/wipes.js";
+import { auditCommands } from "./platform/audit/cli.js";
 import type { Ctx } from "./platform/context.js";
 import { inTransaction } from "./platform/context.js";
 import { AppError } from "./platform/errors.js";
@@ -496,6 +497,8 @@ program
       }
     });
   });
+
+auditCommands(program);
 
 try {
   await program.parseAsync(process.argv);
