@@ -49,6 +49,8 @@ function actorContextOf(request: FastifyRequest, deps: RouteDeps, access: Access
   return { ...ctx, actor: access === "staff" ? requireStaff(request) : requireActor(request) };
 }
 
+const SUCCESS: Record<number, string> = { 200: "Success.", 201: "Created.", 202: "Accepted." };
+
 /** The OpenAPI schema of a route: validation, the success answer and every documented error. */
 function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
   const response: Record<number, unknown> = {};
@@ -56,8 +58,15 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
   if (op.response === undefined) response[status] = z.null().describe("No content.");
   // A raw answer is sent as a string, buffer or stream, which Fastify never runs through the serializer.
   else if (isRawAnswer(op.response))
-    response[status] = z.string().meta({ format: "binary" }).describe(op.response.description);
-  else response[status] = op.response;
+    response[status] = {
+      description: op.response.description,
+      content: { [op.response.contentType]: { schema: z.string().meta({ format: "binary" }) } },
+    };
+  else
+    response[status] = {
+      description: z.globalRegistry.get(op.response)?.description ?? SUCCESS[status] ?? "Success.",
+      content: { "application/json": { schema: op.response } },
+    };
   for (const [statusCode, code] of errorsOf(op)) {
     response[statusCode] = errorBody.describe(`Error: ${code.join(", ")}.`);
   }
@@ -72,7 +81,6 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
     ...(op.query ? { querystring: op.query } : {}),
     ...(op.body && op.body !== "multipart" ? { body: op.body } : {}),
     ...(op.body === "multipart" ? { consumes: ["multipart/form-data"] } : {}),
-    ...(isRawAnswer(op.response) ? { produces: [op.response.contentType, "application/json"] } : {}),
     response,
   };
 }
