@@ -49,6 +49,14 @@ function actorContextOf(request: FastifyRequest, deps: RouteDeps, access: Access
   return { ...ctx, actor: access === "staff" ? requireStaff(request) : requireActor(request) };
 }
 
+/** A session on member and staff routes; the CSRF header on every write that checks it, public ones too. */
+function securityOf(op: OperationSpec): Record<string, string[]>[] {
+  const requirement: Record<string, string[]> = {};
+  if (op.access !== "public") requirement.session = [];
+  if (op.method !== "GET" && op.csrf !== false) requirement.csrf = [];
+  return Object.keys(requirement).length > 0 ? [requirement] : [];
+}
+
 const SUCCESS: Record<number, string> = { 200: "Success.", 201: "Created.", 202: "Accepted." };
 
 /** The OpenAPI schema of a route: validation, the success answer and every documented error. */
@@ -75,8 +83,7 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     tags: [op.tag],
-    security:
-      op.access === "public" ? [] : op.method === "GET" ? [{ session: [] }] : [{ session: [], csrf: [] }],
+    security: securityOf(op),
     ...(op.params ? { params: op.params } : {}),
     ...(op.query ? { querystring: op.query } : {}),
     ...(op.body && op.body !== "multipart" ? { body: op.body } : {}),
