@@ -94,6 +94,25 @@ function dropNoContentBodies(document: JsonObject): void {
   }
 }
 
+/**
+ * A record keyed by an enum (`z.record(z.enum([...]), value)`) requires each key; OpenAPI 3.0 has no
+ * `propertyNames` to say which, so the keys are named as properties holding the value's schema.
+ */
+export function nameRecordKeys(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) nameRecordKeys(item);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const child of Object.values(value)) nameRecordKeys(child);
+  const { required, additionalProperties } = value;
+  if (!Array.isArray(required) || !isObject(additionalProperties)) return;
+  const properties = isObject(value.properties) ? value.properties : {};
+  for (const name of required)
+    if (typeof name === "string" && !(name in properties)) properties[name] = additionalProperties;
+  value.properties = properties;
+}
+
 /** The options of @fastify/swagger: the document is served at /api/openapi.json. */
 export function openApiOptions(config: Config): FastifyDynamicSwaggerOptions {
   return {
@@ -123,6 +142,8 @@ export function openApiOptions(config: Config): FastifyDynamicSwaggerOptions {
     transformObject: (input) => {
       const document = jsonSchemaTransformObject(input) as unknown as JsonObject;
       dropNoContentBodies(document);
+      nameRecordKeys(document.paths);
+      nameRecordKeys(document.components);
       pruneUnusedSchemas(document);
       return document as unknown as ReturnType<typeof jsonSchemaTransformObject>;
     },
