@@ -13,8 +13,6 @@ import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -50,6 +48,7 @@ import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
 import { registerMarkdownRoutes } from "./platform/markdown-routes.js";
+import { openApiOptions } from "./platform/openapi.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
@@ -274,30 +273,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.maxUploadBytes, files: 10, fields: 20 },
   });
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: "Convene API", version, description: "The customer community platform's JSON API." },
-      components: {
-        securitySchemes: {
-          session: {
-            type: "apiKey",
-            in: "cookie",
-            name: "convene_session",
-            description: "The session cookie set by signing in.",
-          },
-          csrf: {
-            type: "apiKey",
-            in: "header",
-            name: "x-convene-csrf",
-            description: "Any value; a browser cannot send it cross-site, so writes need it.",
-          },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-    // Schemas registered with an id (recursive ones, like a folder tree) become named components.
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(fastifySwagger, openApiOptions(config));
   // The API documentation is public, like the OpenAPI document it renders.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/api/docs")) route.config = { ...route.config, ...publicAccess };

@@ -2,8 +2,6 @@
  * The error codes of the one error shape and the HTTP status of each: the server maps with it, the
  * OpenAPI document lists the answers an operation may give, and the web can tell codes apart.
  */
-import type { OperationSpec } from "./contract.js";
-
 export const statusByCode = {
   validation: 400,
   // The request itself is malformed (not its fields): a bad URL, a broken request line.
@@ -36,11 +34,25 @@ export type ErrorCode = keyof typeof statusByCode;
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
+ * What errorsOf reads of an operation: an `OperationSpec`, spelled out here because contract.ts imports
+ * ErrorCode from this file, and a type-only import back would close a circle.
+ */
+type ErrorSource = {
+  method: string;
+  access: string;
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+  csrf?: false;
+  errors?: readonly ErrorCode[];
+};
+
+/**
  * The error answers an operation documents, by status: what every route of its kind can answer
  * (bad input, not signed in, not allowed, not found, a conflicting write, too large an upload),
  * plus the codes its contract names.
  */
-export function errorsOf(op: OperationSpec & { errors?: readonly ErrorCode[] }): Map<number, ErrorCode[]> {
+export function errorsOf(op: ErrorSource): Map<number, ErrorCode[]> {
   const codes = new Set<ErrorCode>(op.errors ?? []);
   if (op.params || op.query || op.body) codes.add("validation");
   if (op.access !== "public") {

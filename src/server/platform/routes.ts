@@ -49,6 +49,16 @@ function actorContextOf(request: FastifyRequest, deps: RouteDeps, access: Access
   return { ...ctx, actor: access === "staff" ? requireStaff(request) : requireActor(request) };
 }
 
+/** A session on member and staff routes; the CSRF header on every write that checks it, public ones too. */
+function securityOf(op: OperationSpec): Record<string, string[]>[] {
+  const requirement: Record<string, string[]> = {};
+  if (op.access !== "public") requirement.session = [];
+  if (op.method !== "GET" && op.csrf !== false) requirement.csrf = [];
+  return Object.keys(requirement).length > 0 ? [requirement] : [];
+}
+
+const SUCCESS: Record<number, string> = { 200: "Success.", 201: "Created.", 202: "Accepted." };
+
 /** The OpenAPI schema of a route: validation, the success answer and every documented error. */
 function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
   const response: Record<number, unknown> = {};
@@ -56,8 +66,15 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
   if (op.response === undefined) response[status] = z.null().describe("No content.");
   // A raw answer is sent as a string, buffer or stream, which Fastify never runs through the serializer.
   else if (isRawAnswer(op.response))
-    response[status] = z.string().meta({ format: "binary" }).describe(op.response.description);
-  else response[status] = op.response;
+    response[status] = {
+      description: op.response.description,
+      content: { [op.response.contentType]: { schema: z.string().meta({ format: "binary" }) } },
+    };
+  else
+    response[status] = {
+      description: z.globalRegistry.get(op.response)?.description ?? SUCCESS[status] ?? "Success.",
+      content: { "application/json": { schema: op.response } },
+    };
   for (const [statusCode, code] of errorsOf(op)) {
     response[statusCode] = errorBody.describe(`Error: ${code.join(", ")}.`);
   }
@@ -66,13 +83,11 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     tags: [op.tag],
-    security:
-      op.access === "public" ? [] : op.method === "GET" ? [{ session: [] }] : [{ session: [], csrf: [] }],
+    security: securityOf(op),
     ...(op.params ? { params: op.params } : {}),
     ...(op.query ? { querystring: op.query } : {}),
     ...(op.body && op.body !== "multipart" ? { body: op.body } : {}),
     ...(op.body === "multipart" ? { consumes: ["multipart/form-data"] } : {}),
-    ...(isRawAnswer(op.response) ? { produces: [op.response.contentType, "application/json"] } : {}),
     response,
   };
 }
