@@ -25,14 +25,19 @@ const relative = (file: string) => path.relative(root, file);
 
 type Node = { type: string; start: number; end: number; [key: string]: unknown };
 const isFunction = (node: Node) =>
-  node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
+  node.type === "FunctionDeclaration" ||
+  node.type === "FunctionExpression" ||
+  node.type === "ArrowFunctionExpression";
 
 /** Every function with its length in lines; an inner function is counted inside its outer one too. */
 function functionsOf(file: string, text: string): { name: string; lines: number }[] {
   const found: { name: string; lines: number }[] = [];
   const lineAt = (offset: number) => lineCount(text.slice(0, offset));
   const visit = (node: unknown, name: string) => {
-    if (Array.isArray(node)) return node.forEach((child) => visit(child, name));
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child, name);
+      return;
+    }
     if (!node || typeof node !== "object") return;
     const current = node as Node;
     let childName = name;
@@ -62,7 +67,8 @@ function moduleOf(file: string): string | null {
   const parts = path.relative(modules, file).split(path.sep);
   if (parts.length < 2) return null;
   const [top, sub] = parts;
-  if (parts.length > 2 && sub && fs.existsSync(path.join(modules, top as string, sub, "index.ts"))) return `${top}/${sub}`;
+  if (parts.length > 2 && sub && fs.existsSync(path.join(modules, top as string, sub, "index.ts")))
+    return `${top}/${sub}`;
   return top as string;
 }
 
@@ -89,7 +95,11 @@ for (const file of files) {
     const target = path.resolve(path.dirname(file), (match[1] as string).replace(/\.js$/, ".ts"));
     const line = `${relative(file)} -> ${relative(target)}`;
     const inWeb = file.startsWith(path.join(src, "web") + path.sep);
-    if (inWeb && target.startsWith(path.join(src, "server") + path.sep) && !target.includes(`${path.sep}contracts${path.sep}`))
+    if (
+      inWeb &&
+      target.startsWith(path.join(src, "server") + path.sep) &&
+      !target.includes(`${path.sep}contracts${path.sep}`)
+    )
       webIntoServer.push(line);
     const to = moduleOf(target);
     if (!to) continue;

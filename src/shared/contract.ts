@@ -85,7 +85,8 @@ export type Reply<O extends OperationSpec> = O["response"] extends AnySchema
   ? SchemaIn<O["response"]>
   : O["response"] extends RawAnswer
     ? unknown
-    : void;
+    : // biome-ignore lint/suspicious/noConfusingVoidType: the handler of a 204 operation returns nothing at all.
+      void;
 
 /** What the web receives. */
 export type Answer<O extends OperationSpec> = O["response"] extends AnySchema
