@@ -1527,7 +1527,12 @@ const rows: Row[] = [
     call: ({ client }) => client.get("/api/chat/presence"),
   },
 
-  // Releases (the public Atom feed /releases.atom lives outside /api and OpenAPI)
+  // Releases
+  {
+    route: "GET /releases.atom",
+    expected: everyone(200),
+    call: ({ client }) => client.get("/releases.atom"),
+  },
   {
     route: "GET /api/releases",
     expected: everyone(200),
@@ -2937,7 +2942,7 @@ describe("authorization of every route", () => {
 describe("the matrix itself", () => {
   const covered = new Set(rows.map((row) => row.route));
 
-  it("covers every route of docs/API.md, and nothing else but the public platform routes", () => {
+  it("covers every route of docs/API.md, and nothing else but the public platform routes and the feed", () => {
     const doc = fs.readFileSync(path.resolve(import.meta.dirname, "../../docs/API.md"), "utf8");
     // A table line names one method, or several that share a path (`| POST / DELETE | /api/... |`).
     const documented = [
@@ -2947,7 +2952,7 @@ describe("the matrix itself", () => {
     ].flatMap(([, methods = "", route]) => methods.split(" / ").map((method) => `${method} ${route}`));
     expect(documented.length).toBeGreaterThan(30);
     expect([...covered].sort()).toEqual(
-      [...new Set([...documented, "GET /api/health", "GET /api/openapi.json"])].sort(),
+      [...new Set([...documented, "GET /api/health", "GET /api/openapi.json", "GET /releases.atom"])].sort(),
     );
   });
 
