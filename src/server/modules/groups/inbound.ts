@@ -5,7 +5,7 @@ import sanitizeHtml from "sanitize-html";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { Actor, ActorCtx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { uploadProblem } from "../../platform/files/store.js";
 import { TokenBuckets } from "../../platform/throttle.js";
@@ -292,7 +292,7 @@ export class GroupMailListener {
       );
     }
     if (isAutomatic(mail)) return "Automatic replies (out of office, bounces) are not posted to groups.";
-    const ctx: Ctx = {
+    const ctx: ActorCtx = {
       db: this.options.db,
       config: this.options.config,
       actor: delivery.sender,
@@ -305,10 +305,10 @@ export class GroupMailListener {
         .where(and(eq(groupMembers.groupId, delivery.group.id), eq(groupMembers.userId, delivery.sender.id)));
       return `You will get no more mail from ${delivery.group.name}.`;
     }
-    return this.post(ctx, delivery.group, delivery.sender, mail);
+    return this.post(ctx, delivery.group, mail);
   }
 
-  private async post(ctx: Ctx, group: GroupRow, sender: Actor, mail: ParsedMail): Promise<string> {
+  private async post(ctx: ActorCtx, group: GroupRow, mail: ParsedMail): Promise<string> {
     const emailMessageId = mail.messageId?.trim() || null;
     if (emailMessageId && (await this.alreadyStored(group.id, emailMessageId))) {
       return "This message was received before; it is not posted twice.";
@@ -333,8 +333,8 @@ export class GroupMailListener {
     if (emailMessageId) input.emailMessageId = emailMessageId;
     try {
       const outcome = topicId
-        ? await replyToTopic(ctx, sender, topicId, input)
-        : await startTopic(ctx, sender, group.id, { ...input, subject: cleanSubject(mail.subject) });
+        ? await replyToTopic(ctx, topicId, input)
+        : await startTopic(ctx, group.id, { ...input, subject: cleanSubject(mail.subject) });
       return outcome.status === "pending"
         ? `Received; your message waits for a moderator of ${group.name}.`
         : `Posted to ${group.name}.`;
