@@ -9,7 +9,7 @@ import type { Actor, ActorCtx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { uploadProblem } from "../../platform/files/store.js";
 import { TokenBuckets } from "../../platform/throttle.js";
-import { actorOf, findUserByEmail } from "../accounts/users.js";
+import { personByEmail } from "../accounts/index.js";
 import { messageIdFromReference } from "./outbound.js";
 import { canSeeGroup, type GroupRow } from "./policy.js";
 import { groupMembers, groupMessages, groupTopics } from "./schema.js";
@@ -213,8 +213,8 @@ export class GroupMailListener {
     if (!this.senders.take(address.toLowerCase())) {
       throw refuse(451, "4.7.1", "You are sending to groups too fast; try again in a few minutes.");
     }
-    const user = address ? await findUserByEmail(this.options.db, address) : null;
-    if (user?.status !== "active") {
+    const person = address ? await personByEmail(this.options.db, address) : null;
+    if (!person?.active) {
       throw refuse(
         550,
         "5.7.1",
@@ -234,15 +234,15 @@ export class GroupMailListener {
       throw refuse(550, "5.1.1", `No group ${local} here.`);
     }
     const group = await groupByHandle(db, handle);
-    const user = await findUserByEmail(
+    const person = await personByEmail(
       db,
       session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
     );
-    if (!user) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
-    const member = group ? await membershipOf(db, group.id, user.id) : null;
+    if (!person) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
+    const sender = person.actor;
+    const member = group ? await membershipOf(db, group.id, sender.id) : null;
     // An unlisted group does not exist for people outside it, exactly as on the web (404).
     if (!group || !canSeeGroup(group, member)) throw refuse(550, "5.1.1", `No group ${handle} here.`);
-    const sender = actorOf(user);
     if (command === "unsubscribe") {
       if (!member) throw refuse(550, "5.7.1", `You are not a member of ${group.name}.`);
       this.deliveries.set(session.id, { kind: "unsubscribe", group, sender });
