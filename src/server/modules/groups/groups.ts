@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid } from "../../platform/errors.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import type { Group, GroupChanges, GroupInput, GroupSummary } from "./contracts/groups.js";
+import type { DirectoryQuery, Group, GroupChanges, GroupInput, GroupSummary } from "./contracts/groups.js";
 import { recordModeration } from "./log.js";
 import {
   canSeeGroup,
@@ -136,7 +136,7 @@ function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCoun
  * The directory: every listed group and every group the person has a standing membership in, by
  * name; `q` matches name, handle or description.
  */
-export async function listGroups(ctx: ActorCtx, query: { q?: string }): Promise<GroupSummary[]> {
+export async function listGroups(ctx: ActorCtx, query: DirectoryQuery): Promise<GroupSummary[]> {
   const text = query.q?.trim();
   const mine = await ctx.db.select().from(groupMembers).where(eq(groupMembers.userId, ctx.actor.id));
   const myGroupIds = mine.map((m) => m.groupId);

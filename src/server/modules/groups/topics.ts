@@ -8,8 +8,14 @@ import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { userSummaries } from "../accounts/index.js";
-import type { GroupMessage, MessageSource, Posted, TaggedMessage } from "./contracts/messages.js";
-import type { Topic, TopicSummary } from "./contracts/topics.js";
+import type {
+  GroupMessage,
+  MessageSource,
+  Posted,
+  ReplyFields,
+  TaggedMessage,
+} from "./contracts/messages.js";
+import type { Topic, TopicChanges, TopicFields, TopicSummary } from "./contracts/topics.js";
 import { groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
 import { groupSubject, queueGroupMessageMail, queueModeratorNotice } from "./outbound.js";
@@ -319,7 +325,7 @@ export async function getTopic(ctx: ActorCtx, handle: string, topicId: string): 
 export async function startTopicIn(
   ctx: ActorCtx,
   handle: string,
-  input: { subject: string; body: string },
+  input: TopicFields,
   uploads: GroupUpload[] = [],
 ): Promise<Posted> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
@@ -330,7 +336,7 @@ export async function replyIn(
   ctx: ActorCtx,
   handle: string,
   topicId: string,
-  input: { body: string },
+  input: ReplyFields,
   uploads: GroupUpload[] = [],
 ): Promise<Posted> {
   const { topic } = await readableTopic(ctx, handle, topicId);
@@ -342,7 +348,7 @@ export async function updateTopic(
   ctx: ActorCtx,
   handle: string,
   topicId: string,
-  changes: { pinned?: boolean; locked?: boolean },
+  changes: TopicChanges,
 ): Promise<Topic> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
