@@ -22,7 +22,7 @@ import { createGroup } from "../src/server/modules/groups/groups.js";
 import { GroupMailListener } from "../src/server/modules/groups/inbound.js";
 import { joinGroup } from "../src/server/modules/groups/members.js";
 import { startTopic } from "../src/server/modules/groups/topics.js";
-import type { Ctx } from "../src/server/platform/context.js";
+import { actingAs, type Ctx } from "../src/server/platform/context.js";
 import { Mailer } from "../src/server/platform/mail/service.js";
 import { type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 
@@ -110,9 +110,9 @@ async function benchDatabase(fresh: Fresh, sinkPort: number, sink: () => number)
     const rows: Row[] = [];
 
     // Inbound: a group of the demo people, every one taking every message (so each post also queues mail).
-    await createGroup(ctx, owner, { handle: "bench-in", name: "Bench in" });
+    await createGroup(actingAs(ctx, owner), { handle: "bench-in", name: "Bench in" });
     for (const key of ["contosoMember", "northwindPharmacist", "fabrikamDev", "northwindAdmin"] as const) {
-      await joinGroup(ctx, actorOf(demo.people[key]), "bench-in");
+      await joinGroup(actingAs(ctx, actorOf(demo.people[key])), "bench-in");
     }
     const listener = new GroupMailListener({ db: database.db, config });
     const inboundPort = await listener.listen(0, "127.0.0.1");
@@ -147,7 +147,7 @@ async function benchDatabase(fresh: Fresh, sinkPort: number, sink: () => number)
     await database.db.execute(sql`delete from mail_outbox`);
 
     // Fan-out: one message to MEMBERS members.
-    const big = await createGroup(ctx, owner, { handle: "bench-out", name: "Bench out" });
+    const big = await createGroup(actingAs(ctx, owner), { handle: "bench-out", name: "Bench out" });
     await seedMembers(ctx, big.id, demo.organisations.fabrikam.id);
     for (const [variant, smtpUrl] of [
       ["SMTP_URL ?pool=true", `smtp://127.0.0.1:${sinkPort}?pool=true`],
@@ -156,7 +156,7 @@ async function benchDatabase(fresh: Fresh, sinkPort: number, sink: () => number)
       const mailer = new Mailer(database.db, { ...config, smtpUrl });
       const before = sink();
       start = process.hrtime.bigint();
-      await startTopic(ctx, owner, big.id, {
+      await startTopic(actingAs(ctx, owner), big.id, {
         subject: `Fan-out ${variant}`,
         body: "Hello all. #bench",
         source: "web",

@@ -25,8 +25,6 @@ import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
-import { DigestScheduler } from "./modules/groups/digest.js";
-import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
@@ -64,8 +62,6 @@ export type App = FastifyInstance & {
   hub: EventHub;
   gateway: Gateway;
   wipeRunner: WipeRunner;
-  /** Sends the daily group digests at GROUP_DIGEST_HOUR; started by `convene start`, like the mailer. */
-  groupDigests: DigestScheduler;
 };
 
 const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
@@ -210,9 +206,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   const wipeRunner = new WipeRunner(database.db, config);
   app.decorate("wipeRunner", wipeRunner);
   app.addHook("onClose", () => wipeRunner.stop());
-  const groupDigests = new DigestScheduler(database.db, config);
-  app.decorate("groupDigests", groupDigests);
-  app.addHook("onClose", () => groupDigests.stop());
 
   await ensureAnnouncementsChannel(database.db);
   const hub = new EventHub(database);
@@ -327,7 +320,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerSandboxRoutes(scope, deps);
     registerPharmacyRoutes(scope, deps);
     registerProjectRoutes(scope, deps);
-    registerGroupRoutes(scope, deps);
   });
   for (const module of modules) await app.register(module.plugin, deps);
 

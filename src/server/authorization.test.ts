@@ -20,7 +20,8 @@ import {
 import { type PostInput, postMessage, setPinned } from "./modules/chat/messages.js";
 import { submitAccessRequest } from "./modules/desk/access-requests.js";
 import { attachToTicket, openTicket } from "./modules/desk/tickets.js";
-import { createGroup, type GroupSettings } from "./modules/groups/groups.js";
+import type { GroupSettings } from "./modules/groups/contracts/groups.js";
+import { createGroup } from "./modules/groups/groups.js";
 import { inviteMember, joinGroup, removeMember, setRole } from "./modules/groups/members.js";
 import { startTopic } from "./modules/groups/topics.js";
 import { unsubscribeToken } from "./modules/groups/unsubscribe.js";
@@ -771,24 +772,24 @@ async function matrixGroup(
 ) {
   const { northwindMember: owner, contosoMember: moderator, northwindAdmin: member } = people();
   const handle = unique("mx-group");
-  const group = await createGroup(ctxAs(owner), actorOf(owner), {
+  const group = await createGroup(actingAs(community.ctx, actorOf(owner)), {
     handle,
     name: "Matrix group",
     ...settings,
   });
   // Invited first, so they join whatever the visibility and join policy.
   for (const person of [moderator, member]) {
-    await inviteMember(ctxAs(owner), actorOf(owner), handle, person.email);
-    await joinGroup(ctxAs(person), actorOf(person), handle);
+    await inviteMember(actingAs(community.ctx, actorOf(owner)), handle, person.email);
+    await joinGroup(actingAs(community.ctx, actorOf(person)), handle);
   }
-  await setRole(ctxAs(owner), actorOf(owner), handle, moderator.id, "moderator");
+  await setRole(actingAs(community.ctx, actorOf(owner)), handle, moderator.id, "moderator");
   const ban = (userId: string, reason: string) =>
-    removeMember(ctxAs(owner), actorOf(owner), handle, userId, { status: "banned", reason });
+    removeMember(actingAs(community.ctx, actorOf(owner)), handle, userId, { status: "banned", reason });
   if (extra.banMember) await ban(member.id, "Matrix ban");
   let outsiderId = "";
   if (extra.extraMember) {
     const person = await throwawayUser();
-    await joinGroup(ctxAs(person), actorOf(person), handle);
+    await joinGroup(actingAs(community.ctx, actorOf(person)), handle);
     outsiderId = person.id;
     if (extra.banExtra) await ban(person.id, "Matrix ban");
   }
@@ -805,7 +806,7 @@ async function matrixUnsubscribeToken(): Promise<string> {
 async function matrixTopic(settings: Partial<GroupSettings> = {}) {
   const group = await matrixGroup(settings);
   const member = people().northwindAdmin;
-  const { message } = await startTopic(ctxAs(member), actorOf(member), group.id, {
+  const { message } = await startTopic(actingAs(community.ctx, actorOf(member)), group.id, {
     subject: "Matrix topic",
     body: "A topic for the matrix #matrix",
     source: "web",
@@ -2762,7 +2763,7 @@ const rows: Row[] = [
     call: async ({ client }) => {
       const group = await matrixGroup({ joinPolicy: "approval" });
       const person = await throwawayUser();
-      await joinGroup(ctxAs(person), actorOf(person), group.handle);
+      await joinGroup(actingAs(community.ctx, actorOf(person)), group.handle);
       return client.post(`${group.path}/members/${person.id}/approve`);
     },
   },

@@ -62,6 +62,8 @@ const configSchema = z.object({
 });
 
 export type Config = {
+  /** Started as the demo (`convene start --demo`): modules may turn on what a demo shows, such as group mail. */
+  demo?: boolean;
   port: number;
   host: string;
   dataDir: string;

@@ -9,7 +9,6 @@ import { DEMO_PASSWORD, demoPeople, isSeeded, seedDemoCommunity } from "./demo/s
 import { createOrganisation, domainOf, listOrganisations } from "./modules/accounts/organisations.js";
 import { actorOf, createUser, findUserByEmail, listActiveStaff } from "./modules/accounts/users.js";
 import { ensureAnnouncementsChannel } from "./modules/chat/index.js";
-import { startGroupMail } from "./modules/groups/inbound.js";
 import { seedSandboxBaseline } from "./modules/sandbox/baseline.js";
 import { recordDeployment } from "./modules/sandbox/deployments.js";
 import { prepareVolunteerImport } from "./modules/sandbox/imports.js";
@@ -84,9 +83,6 @@ function printDemoSignIns(config: Config): void {
   console.log(`API docs: ${config.publicUrl}/api/docs\n`);
 }
 
-/** Where `convene start --demo` takes group mail when GROUP_SMTP_PORT is not set. */
-const DEMO_GROUP_SMTP_PORT = 2525;
-
 const program = new Command("convene").description("Convene, the customer community platform");
 
 program
@@ -99,11 +95,7 @@ program
     const loaded = loadConfig(process.env, options.port !== undefined ? { port: options.port } : {});
     // Demo data never lands in a real PostgreSQL unless asked for with --demo.
     const demo = options.demo ?? !loaded.databaseUrl;
-    // The demo takes group mail on a high port, so anyone can try it with any SMTP client.
-    const config =
-      demo && loaded.groupSmtpPort === undefined
-        ? { ...loaded, groupSmtpPort: DEMO_GROUP_SMTP_PORT }
-        : loaded;
+    const config = { ...loaded, demo };
     const database = await openDatabase(config);
     await database.migrate();
     const ctx: Ctx = { db: database.db, config, actor: null, ip: null };
@@ -111,20 +103,7 @@ program
     const app = await buildApp({ database, config });
     app.mailer.start();
     app.wipeRunner.start();
-    app.groupDigests.start();
-    const groupMail = await startGroupMail({ db: database.db, config }).catch(
-      (error: NodeJS.ErrnoException) => {
-        // The demo's default port may be taken (a second demo on this machine): serve without group
-        // mail and say how to choose another. A port the operator configured must work or stop the start.
-        if (error.code !== "EADDRINUSE" || loaded.groupSmtpPort !== undefined) throw error;
-        console.warn(
-          `Group mail (SMTP) is off: port ${DEMO_GROUP_SMTP_PORT} is in use. Set GROUP_SMTP_PORT to choose another.`,
-        );
-        return null;
-      },
-    );
     const stop = async () => {
-      await groupMail?.listener.close();
       await app.close();
       await database.close();
       process.exit(0);
@@ -133,11 +112,6 @@ program
     process.once("SIGTERM", stop);
     await app.listen({ port: config.port, host: config.host });
     if (demo) printDemoSignIns(config);
-    if (groupMail) {
-      console.log(
-        `Group mail (SMTP) listens on ${config.groupSmtpHost}:${groupMail.port}: send to <handle>@${config.mailDomain}.`,
-      );
-    }
   });
 
 program

@@ -50,6 +50,8 @@ export type OperationSpec = {
   query?: AnySchema;
   /** A JSON body, or `multipart` for uploads (read by the route from the request's parts). */
   body?: AnySchema | "multipart";
+  /** The JSON body may come as a multipart form instead: its fields, plus files named `file`. */
+  form?: true;
   /** The JSON answer, or a raw one; none means 204 No Content. */
   response?: AnySchema | RawAnswer;
   status?: 200 | 201 | 202 | 204;
@@ -107,9 +109,11 @@ export type Request<O extends OperationSpec> = Optionalize<"params", SchemaIn<O[
   (O["body"] extends "multipart"
     ? { form: FormData }
     : O["body"] extends AnySchema
-      ? Record<string, never> extends SchemaIn<O["body"]>
-        ? { body?: SchemaIn<O["body"]> }
-        : { body: SchemaIn<O["body"]> }
+      ? O["form"] extends true
+        ? { body: SchemaIn<O["body"]> } | { form: FormData }
+        : Record<string, never> extends SchemaIn<O["body"]>
+          ? { body?: SchemaIn<O["body"]> }
+          : { body: SchemaIn<O["body"]> }
       : unknown);
 
 export const isRawAnswer = (response: OperationSpec["response"]): response is RawAnswer =>

@@ -43,6 +43,7 @@ type ErrorSource = {
   params?: unknown;
   query?: unknown;
   body?: unknown;
+  form?: true;
   csrf?: false;
   errors?: readonly ErrorCode[];
 };
@@ -62,7 +63,7 @@ export function errorsOf(op: ErrorSource): Map<number, ErrorCode[]> {
   if (WRITES.has(op.method) && op.csrf !== false) codes.add("csrf");
   if (op.params) codes.add("not_found");
   if (WRITES.has(op.method) && op.access !== "public") codes.add("conflict");
-  if (op.body === "multipart") codes.add("payload_too_large");
+  if (op.body === "multipart" || op.form) codes.add("payload_too_large");
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
     const status = statusByCode[code];

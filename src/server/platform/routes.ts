@@ -18,6 +18,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import { requireActor, requireStaff } from "./auth/http.js";
 import type { ActorCtx, Ctx } from "./context.js";
+import { readMultipartForm } from "./files/upload.js";
 
 export type { ActorCtx };
 
@@ -88,6 +89,7 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
     ...(op.query ? { querystring: op.query } : {}),
     ...(op.body && op.body !== "multipart" ? { body: op.body } : {}),
     ...(op.body === "multipart" ? { consumes: ["multipart/form-data"] } : {}),
+    ...(op.form ? { consumes: ["application/json", "multipart/form-data"] } : {}),
     response,
   };
 }
@@ -106,6 +108,7 @@ export function router(scope: FastifyInstance, deps: RouteDeps) {
       url: op.path,
       config: { access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
       schema: schemaOf(op),
+      ...(op.form ? { preValidation: readMultipartForm } : {}),
       handler: async (request, reply) => {
         const result = await handler({
           ctx: actorContextOf(request, deps, op.access) as CtxFor<O["access"]>,

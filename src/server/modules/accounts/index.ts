@@ -1,5 +1,9 @@
 // What other modules may use of accounts: service functions only, never its tables.
 
+import type { Db } from "../../db/client.js";
+import type { Actor } from "../../platform/context.js";
+import { actorOf, findUserByEmail } from "./users.js";
+
 export { issueInvitation } from "./invitations.js";
 export {
   createOrganisation,
@@ -19,3 +23,12 @@ export {
   type UserSummary,
   userSummaries,
 } from "./users.js";
+
+/** The person who uses this address, as they would act, and whether their account is active (mail in). */
+export async function personByEmail(
+  db: Db,
+  email: string,
+): Promise<{ actor: Actor; active: boolean } | null> {
+  const user = await findUserByEmail(db, email);
+  return user ? { actor: actorOf(user), active: user.status === "active" } : null;
+}

@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import { createGroup } from "./groups.js";
 import { joinGroup, setRole } from "./members.js";
 import { replyToTopic, startTopic } from "./topics.js";
@@ -15,9 +15,9 @@ type DemoPeople = {
  * a few topics with replies and #hashtags. Built through the services, like a person would.
  */
 export async function seedDemoGroups(ctx: Ctx, people: DemoPeople): Promise<void> {
-  const as = (actor: Actor): Ctx => ({ ...ctx, actor });
+  const as = (actor: Actor) => actingAs(ctx, actor);
   const owner = people.northwindMember;
-  const group = await createGroup(as(owner), owner, {
+  const group = await createGroup(as(owner), {
     handle: "site-ops",
     name: "Phase 1 site operations",
     description: "Running Phase 1 units day to day: **staffing**, dosing days, sample logistics and audits.",
@@ -26,8 +26,8 @@ export async function seedDemoGroups(ctx: Ctx, people: DemoPeople): Promise<void
     postingPolicy: "all",
   });
   for (const person of [people.contosoMember, people.northwindAdmin, people.northwindPharmacist])
-    await joinGroup(as(person), person, group.handle);
-  await setRole(as(owner), owner, group.handle, people.contosoMember.id, "moderator");
+    await joinGroup(as(person), group.handle);
+  await setRole(as(owner), group.handle, people.contosoMember.id, "moderator");
 
   const topics: { author: Actor; subject: string; body: string; replies: [Actor, string][] }[] = [
     {
@@ -66,12 +66,12 @@ export async function seedDemoGroups(ctx: Ctx, people: DemoPeople): Promise<void
     },
   ];
   for (const topic of topics) {
-    const { message } = await startTopic(as(topic.author), topic.author, group.id, {
+    const { message } = await startTopic(as(topic.author), group.id, {
       subject: topic.subject,
       body: topic.body,
       source: "web",
     });
     for (const [author, body] of topic.replies)
-      await replyToTopic(as(author), author, message.topicId, { body, source: "web" });
+      await replyToTopic(as(author), message.topicId, { body, source: "web" });
   }
 }

@@ -1,6 +1,7 @@
 import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailOutbox } from "../../db/schema.js";
+import { actingAs } from "../../platform/context.js";
 import { startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { actorOf } from "../accounts/users.js";
 import { DigestScheduler, previousDay, sendDailyDigests } from "./digest.js";
@@ -24,23 +25,29 @@ beforeAll(async () => {
   community = await startTestCommunity({ groupDigestHour: 7 });
   const { ctx } = community;
   today = new Date().toISOString().slice(0, 10);
-  const one = await createGroup(ctx, person("northwindMember"), { handle: "digest-one", name: "Digest one" });
-  const two = await createGroup(ctx, person("northwindMember"), { handle: "digest-two", name: "Digest two" });
+  const one = await createGroup(actingAs(ctx, person("northwindMember")), {
+    handle: "digest-one",
+    name: "Digest one",
+  });
+  const two = await createGroup(actingAs(ctx, person("northwindMember")), {
+    handle: "digest-two",
+    name: "Digest two",
+  });
   for (const handle of ["digest-one", "digest-two"]) {
-    await joinGroup(ctx, person("contosoMember"), handle);
-    await setDelivery(ctx, person("contosoMember"), handle, "digest");
+    await joinGroup(actingAs(ctx, person("contosoMember")), handle);
+    await setDelivery(actingAs(ctx, person("contosoMember")), handle, "digest");
   }
-  await joinGroup(ctx, person("fabrikamDev"), "digest-one");
-  const topic = await startTopic(ctx, person("northwindMember"), one.id, {
+  await joinGroup(actingAs(ctx, person("fabrikamDev")), "digest-one");
+  const topic = await startTopic(actingAs(ctx, person("northwindMember")), one.id, {
     subject: "Label printer settings",
     body: "Which printer settings do you use for vial labels?",
     source: "web",
   });
-  await replyToTopic(ctx, person("fabrikamDev"), topic.message.topicId, {
+  await replyToTopic(actingAs(ctx, person("fabrikamDev")), topic.message.topicId, {
     body: "300 dpi, thermal transfer.",
     source: "web",
   });
-  await startTopic(ctx, person("northwindMember"), two.id, {
+  await startTopic(actingAs(ctx, person("northwindMember")), two.id, {
     subject: "Holiday cover",
     body: "Who covers the pharmacy over the holidays?",
     source: "web",

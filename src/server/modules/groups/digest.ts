@@ -1,10 +1,9 @@
 import { and, asc, eq, gte, isNull, lt } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { type Ctx, inTransaction } from "../../platform/context.js";
 import { queueMail } from "../../platform/mail/service.js";
-import { users } from "../accounts/schema.js";
+import { userSummaries } from "../accounts/index.js";
 import { groupAddress } from "./groups.js";
 import { topicUrl } from "./outbound.js";
 import { groupDigests, groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
@@ -42,29 +41,23 @@ type DigestLine = {
 export async function sendDailyDigests(ctx: Ctx, day: string): Promise<number> {
   const start = new Date(`${day}T00:00:00.000Z`);
   const end = new Date(start.getTime() + 24 * 3600_000);
-  const reader = alias(users, "reader");
-  const author = alias(users, "author");
-  const rows = await ctx.db
+  const found = await ctx.db
     .select({
       userId: groupMembers.userId,
-      email: reader.email,
       group: { id: groups.id, handle: groups.handle, name: groups.name },
       topic: { id: groupTopics.id, subject: groupTopics.subject },
-      authorName: author.name,
+      authorId: groupMessages.authorId,
       body: groupMessages.body,
       createdAt: groupMessages.createdAt,
     })
     .from(groupMembers)
-    .innerJoin(reader, eq(reader.id, groupMembers.userId))
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .innerJoin(groupMessages, eq(groupMessages.groupId, groupMembers.groupId))
     .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
-    .innerJoin(author, eq(author.id, groupMessages.authorId))
     .where(
       and(
         eq(groupMembers.status, "active"),
         eq(groupMembers.delivery, "digest"),
-        eq(reader.status, "active"),
         eq(groupMessages.status, "published"),
         isNull(groupMessages.removedAt),
         isNull(groupTopics.removedAt),
@@ -73,6 +66,15 @@ export async function sendDailyDigests(ctx: Ctx, day: string): Promise<number> {
       ),
     )
     .orderBy(asc(groupMembers.userId), asc(groups.name), asc(groupTopics.id), asc(groupMessages.createdAt));
+  const people = await userSummaries(
+    ctx.db,
+    found.flatMap((row) => [row.userId, row.authorId]),
+  );
+  const rows = found.flatMap(({ authorId, ...row }): DigestLine[] => {
+    const reader = people.get(row.userId);
+    const author = people.get(authorId);
+    return reader?.active && author ? [{ ...row, email: reader.email, authorName: author.name }] : [];
+  });
 
   const byPerson = new Map<string, DigestLine[]>();
   for (const row of rows) {

@@ -1,8 +1,9 @@
 import { and, count, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid } from "../../platform/errors.js";
 import { renderMarkdown } from "../../platform/markdown.js";
+import type { DirectoryQuery, Group, GroupChanges, GroupInput, GroupSummary } from "./contracts/groups.js";
 import { recordModeration } from "./log.js";
 import {
   canSeeGroup,
@@ -13,15 +14,7 @@ import {
   requireOwner,
   requireVisible,
 } from "./policy.js";
-import type { GroupSummaryView, GroupView } from "./present.js";
-import {
-  type GroupVisibility,
-  groupMembers,
-  groups,
-  type JoinPolicy,
-  type PostingPolicy,
-  type ReplyTo,
-} from "./schema.js";
+import { groupMembers, groups } from "./schema.js";
 import { groupByHandleOrThrow, membershipOf } from "./store.js";
 
 /**
@@ -50,26 +43,15 @@ export const reservedHandles = new Set([
   "unsubscribe",
 ]);
 
-export type GroupSettings = {
-  name: string;
-  description: string;
-  guidelines: string;
-  visibility: GroupVisibility;
-  joinPolicy: JoinPolicy;
-  postingPolicy: PostingPolicy;
-  replyTo: ReplyTo;
-};
-export type GroupInput = { handle: string } & Pick<GroupSettings, "name"> & Partial<GroupSettings>;
-
 /** Any signed-in member creates a group and becomes its first owner. */
-export async function createGroup(ctx: Ctx, actor: Actor, input: GroupInput): Promise<GroupView> {
+export async function createGroup(ctx: ActorCtx, input: GroupInput): Promise<Group> {
   const handle = input.handle.toLowerCase();
   if (reservedHandles.has(handle))
     throw invalid({ handle: `"${handle}" is reserved for the system; choose another handle.` });
   const group = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(groups)
-      .values({ ...input, handle, createdBy: actor.id })
+      .values({ ...input, handle, createdBy: ctx.actor.id })
       .onConflictDoNothing({ target: groups.handle })
       .returning();
     if (!row)
@@ -78,31 +60,30 @@ export async function createGroup(ctx: Ctx, actor: Actor, input: GroupInput): Pr
       });
     await tx.db.insert(groupMembers).values({
       groupId: row.id,
-      userId: actor.id,
+      userId: ctx.actor.id,
       role: "owner",
       status: "active",
       joinedAt: new Date(),
     });
     return row;
   });
-  return getGroupView(ctx, actor, group.handle);
+  return getGroupView(ctx, group.handle);
 }
 
 /** Owners change the settings; the change is logged like any moderation action. */
 export async function updateGroupSettings(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
-  changes: Partial<GroupSettings>,
-): Promise<GroupView> {
+  changes: GroupChanges,
+): Promise<Group> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireOwner(group, await membershipOf(tx.db, group.id, actor.id));
+    requireOwner(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     await tx.db
       .update(groups)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(groups.id, group.id));
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "settings_changed",
       targetType: "group",
@@ -110,7 +91,7 @@ export async function updateGroupSettings(
       reason: Object.keys(changes).join(", "),
     });
   });
-  return getGroupView(ctx, actor, handle);
+  return getGroupView(ctx, handle);
 }
 
 /** The group's e-mail address. */
@@ -127,7 +108,7 @@ async function memberCounts(db: Db, groupIds: string[]): Promise<Map<string, num
   return new Map(rows.map((row) => [row.groupId, row.n]));
 }
 
-function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCount: number): GroupSummaryView {
+function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCount: number): GroupSummary {
   return {
     id: group.id,
     handle: group.handle,
@@ -155,9 +136,9 @@ function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCoun
  * The directory: every listed group and every group the person has a standing membership in, by
  * name; `q` matches name, handle or description.
  */
-export async function listGroups(ctx: Ctx, actor: Actor, query: { q?: string }): Promise<GroupSummaryView[]> {
+export async function listGroups(ctx: ActorCtx, query: DirectoryQuery): Promise<GroupSummary[]> {
   const text = query.q?.trim();
-  const mine = await ctx.db.select().from(groupMembers).where(eq(groupMembers.userId, actor.id));
+  const mine = await ctx.db.select().from(groupMembers).where(eq(groupMembers.userId, ctx.actor.id));
   const myGroupIds = mine.map((m) => m.groupId);
   const matches: SQL | undefined = text
     ? or(
@@ -190,9 +171,9 @@ export async function listGroups(ctx: Ctx, actor: Actor, query: { q?: string }):
   );
 }
 
-export async function getGroupView(ctx: Ctx, actor: Actor, handle: string): Promise<GroupView> {
+export async function getGroupView(ctx: ActorCtx, handle: string): Promise<Group> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  const member = await membershipOf(ctx.db, group.id, actor.id);
+  const member = await membershipOf(ctx.db, group.id, ctx.actor.id);
   requireVisible(group, member);
   const counts = await memberCounts(ctx.db, [group.id]);
   return {

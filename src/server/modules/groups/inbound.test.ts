@@ -1,6 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actingAs } from "../../platform/context.js";
 import { files } from "../../platform/files/schema.js";
 import { startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { startSmtpCatcher } from "../../testing/smtp.js";
@@ -33,14 +34,22 @@ beforeAll(async () => {
   smtp = await startSmtpCatcher();
   community = await startTestCommunity({ smtpUrl: smtp.url, groupMailBurst: 100 });
   const { ctx, db, config } = community;
-  const group = await createGroup(ctx, person("northwindMember"), { handle: HANDLE, name: "Site mail" });
-  groupId = group.id;
-  await joinGroup(ctx, person("contosoMember"), HANDLE);
-  await joinGroup(ctx, person("northwindPharmacist"), HANDLE);
-  await removeMember(ctx, person("northwindMember"), HANDLE, community.demo.people.northwindPharmacist.id, {
-    status: "banned",
-    reason: "posting patient names",
+  const group = await createGroup(actingAs(ctx, person("northwindMember")), {
+    handle: HANDLE,
+    name: "Site mail",
   });
+  groupId = group.id;
+  await joinGroup(actingAs(ctx, person("contosoMember")), HANDLE);
+  await joinGroup(actingAs(ctx, person("northwindPharmacist")), HANDLE);
+  await removeMember(
+    actingAs(ctx, person("northwindMember")),
+    HANDLE,
+    community.demo.people.northwindPharmacist.id,
+    {
+      status: "banned",
+      reason: "posting patient names",
+    },
+  );
   listener = new GroupMailListener({ db, config });
   port = await listener.listen(0, "127.0.0.1");
   strict = new GroupMailListener({
@@ -237,7 +246,7 @@ describe("group mail in", () => {
   });
 
   it("refuses a reply to a topic a moderator deleted, with the reason", async () => {
-    const posted = await startTopic(community.ctx, person("northwindMember"), groupId, {
+    const posted = await startTopic(actingAs(community.ctx, person("northwindMember")), groupId, {
       subject: "Soon deleted",
       body: "This topic will be deleted.",
       source: "web",
@@ -246,7 +255,12 @@ describe("group mail in", () => {
     const delivered = await smtp.waitFor(
       (m) => m.to.includes(CORA) && m.subject === "[Site mail] Soon deleted",
     );
-    await removeTopic(community.ctx, person("northwindMember"), HANDLE, posted.message.topicId, "off topic");
+    await removeTopic(
+      actingAs(community.ctx, person("northwindMember")),
+      HANDLE,
+      posted.message.topicId,
+      "off topic",
+    );
     const reply = await refusal({
       from: CORA,
       to: address(),

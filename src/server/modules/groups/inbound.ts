@@ -5,11 +5,11 @@ import sanitizeHtml from "sanitize-html";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { Actor, ActorCtx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { uploadProblem } from "../../platform/files/store.js";
 import { TokenBuckets } from "../../platform/throttle.js";
-import { actorOf, findUserByEmail } from "../accounts/users.js";
+import { personByEmail } from "../accounts/index.js";
 import { messageIdFromReference } from "./outbound.js";
 import { canSeeGroup, type GroupRow } from "./policy.js";
 import { groupMembers, groupMessages, groupTopics } from "./schema.js";
@@ -213,8 +213,8 @@ export class GroupMailListener {
     if (!this.senders.take(address.toLowerCase())) {
       throw refuse(451, "4.7.1", "You are sending to groups too fast; try again in a few minutes.");
     }
-    const user = address ? await findUserByEmail(this.options.db, address) : null;
-    if (user?.status !== "active") {
+    const person = address ? await personByEmail(this.options.db, address) : null;
+    if (!person?.active) {
       throw refuse(
         550,
         "5.7.1",
@@ -234,15 +234,15 @@ export class GroupMailListener {
       throw refuse(550, "5.1.1", `No group ${local} here.`);
     }
     const group = await groupByHandle(db, handle);
-    const user = await findUserByEmail(
+    const person = await personByEmail(
       db,
       session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
     );
-    if (!user) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
-    const member = group ? await membershipOf(db, group.id, user.id) : null;
+    if (!person) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
+    const sender = person.actor;
+    const member = group ? await membershipOf(db, group.id, sender.id) : null;
     // An unlisted group does not exist for people outside it, exactly as on the web (404).
     if (!group || !canSeeGroup(group, member)) throw refuse(550, "5.1.1", `No group ${handle} here.`);
-    const sender = actorOf(user);
     if (command === "unsubscribe") {
       if (!member) throw refuse(550, "5.7.1", `You are not a member of ${group.name}.`);
       this.deliveries.set(session.id, { kind: "unsubscribe", group, sender });
@@ -292,7 +292,7 @@ export class GroupMailListener {
       );
     }
     if (isAutomatic(mail)) return "Automatic replies (out of office, bounces) are not posted to groups.";
-    const ctx: Ctx = {
+    const ctx: ActorCtx = {
       db: this.options.db,
       config: this.options.config,
       actor: delivery.sender,
@@ -305,10 +305,10 @@ export class GroupMailListener {
         .where(and(eq(groupMembers.groupId, delivery.group.id), eq(groupMembers.userId, delivery.sender.id)));
       return `You will get no more mail from ${delivery.group.name}.`;
     }
-    return this.post(ctx, delivery.group, delivery.sender, mail);
+    return this.post(ctx, delivery.group, mail);
   }
 
-  private async post(ctx: Ctx, group: GroupRow, sender: Actor, mail: ParsedMail): Promise<string> {
+  private async post(ctx: ActorCtx, group: GroupRow, mail: ParsedMail): Promise<string> {
     const emailMessageId = mail.messageId?.trim() || null;
     if (emailMessageId && (await this.alreadyStored(group.id, emailMessageId))) {
       return "This message was received before; it is not posted twice.";
@@ -333,8 +333,8 @@ export class GroupMailListener {
     if (emailMessageId) input.emailMessageId = emailMessageId;
     try {
       const outcome = topicId
-        ? await replyToTopic(ctx, sender, topicId, input)
-        : await startTopic(ctx, sender, group.id, { ...input, subject: cleanSubject(mail.subject) });
+        ? await replyToTopic(ctx, topicId, input)
+        : await startTopic(ctx, group.id, { ...input, subject: cleanSubject(mail.subject) });
       return outcome.status === "pending"
         ? `Received; your message waits for a moderator of ${group.name}.`
         : `Posted to ${group.name}.`;

@@ -1,9 +1,10 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { peopleByIds } from "../accounts/index.js";
+import type { GroupPerson } from "./contracts/groups.js";
+import type { ModerationLogEntry } from "./contracts/moderation.js";
 import { requireModerator } from "./policy.js";
-import type { GroupPersonView, ModerationLogEntryView } from "./present.js";
 import { groupModerationLog } from "./schema.js";
 import { groupByHandleOrThrow, membershipOf } from "./store.js";
 
@@ -16,14 +17,14 @@ export type ModerationEntry = {
 };
 
 /** Records a moderation or role action in the caller's transaction, so it is logged only if it happened. */
-export async function recordModeration(ctx: Ctx, actor: Actor, entry: ModerationEntry): Promise<void> {
+export async function recordModeration(ctx: ActorCtx, entry: ModerationEntry): Promise<void> {
   await ctx.db
     .insert(groupModerationLog)
-    .values({ ...entry, reason: entry.reason ?? null, actorId: actor.id });
+    .values({ ...entry, reason: entry.reason ?? null, actorId: ctx.actor.id });
 }
 
 /** People as groups show them: name and organisation (groups span organisations). */
-export async function groupPeople(db: Db, ids: Iterable<string>): Promise<Map<string, GroupPersonView>> {
+export async function groupPeople(db: Db, ids: Iterable<string>): Promise<Map<string, GroupPerson>> {
   const people = await peopleByIds(db, ids);
   return new Map(
     [...people.values()].map((p) => [
@@ -33,20 +34,16 @@ export async function groupPeople(db: Db, ids: Iterable<string>): Promise<Map<st
   );
 }
 
-export const someone = (id: string): GroupPersonView => ({
+export const someone = (id: string): GroupPerson => ({
   id,
   name: "A former member",
   organisationName: "",
 });
 
 /** The group's moderation log, newest first: owners and moderators only. */
-export async function listModerationLog(
-  ctx: Ctx,
-  actor: Actor,
-  handle: string,
-): Promise<ModerationLogEntryView[]> {
+export async function listModerationLog(ctx: ActorCtx, handle: string): Promise<ModerationLogEntry[]> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  requireModerator(group, await membershipOf(ctx.db, group.id, actor.id));
+  requireModerator(group, await membershipOf(ctx.db, group.id, ctx.actor.id));
   const rows = await ctx.db
     .select()
     .from(groupModerationLog)

@@ -1,8 +1,10 @@
 import { and, count, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { activeUsersByEmail } from "../accounts/index.js";
+import type { DeliveryMode, GroupRole, MyMembership } from "./contracts/groups.js";
+import type { Member } from "./contracts/members.js";
 import { groupPeople, recordModeration, someone } from "./log.js";
 import {
   type GroupRow,
@@ -14,11 +16,10 @@ import {
   requireReader,
   requireVisible,
 } from "./policy.js";
-import type { MemberView, MyMembershipView } from "./present.js";
-import { type DeliveryMode, type GroupRole, groupMembers } from "./schema.js";
+import { groupMembers } from "./schema.js";
 import { groupByHandleOrThrow, membershipOf } from "./store.js";
 
-const mine = (member: MemberRow): MyMembershipView => ({
+const mine = (member: MemberRow): MyMembership => ({
   role: member.role,
   status: member.status,
   delivery: member.delivery,
@@ -49,12 +50,12 @@ async function putMembership(
 const startsModerated = (group: GroupRow) => group.postingPolicy === "new_members_moderated";
 
 /** Join under the group's policy: open -> active; approval -> pending; invitation -> only if invited. */
-export async function joinGroup(ctx: Ctx, actor: Actor, handle: string): Promise<MyMembershipView> {
+export async function joinGroup(ctx: ActorCtx, handle: string): Promise<MyMembership> {
   return inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    const current = await membershipOf(tx.db, group.id, actor.id);
+    const current = await membershipOf(tx.db, group.id, ctx.actor.id);
     const status = joinOutcome(group, current);
-    const row = await putMembership(tx, group, actor.id, {
+    const row = await putMembership(tx, group, ctx.actor.id, {
       status,
       role: "member",
       moderated: startsModerated(group),
@@ -85,32 +86,31 @@ async function keepAnOwner(db: Db, group: GroupRow, member: MemberRow): Promise<
     throw new AppError("conflict", "A group always keeps at least one owner: appoint another owner first.");
 }
 
-export async function leaveGroup(ctx: Ctx, actor: Actor, handle: string): Promise<MyMembershipView> {
+export async function leaveGroup(ctx: ActorCtx, handle: string): Promise<MyMembership> {
   return inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    const current = await membershipOf(tx.db, group.id, actor.id);
+    const current = await membershipOf(tx.db, group.id, ctx.actor.id);
     requireVisible(group, current);
     if (!current || !["active", "pending", "invited"].includes(current.status))
       throw new AppError("conflict", "You are not a member of this group.");
     await keepAnOwner(tx.db, group, current);
-    return mine(await putMembership(tx, group, actor.id, { status: "left", role: "member" }));
+    return mine(await putMembership(tx, group, ctx.actor.id, { status: "left", role: "member" }));
   });
 }
 
 export async function setDelivery(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   delivery: DeliveryMode,
-): Promise<MyMembershipView> {
+): Promise<MyMembership> {
   return inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    const current = await membershipOf(tx.db, group.id, actor.id);
+    const current = await membershipOf(tx.db, group.id, ctx.actor.id);
     requireReader(group, current);
     const [row] = await tx.db
       .update(groupMembers)
       .set({ delivery, updatedAt: new Date() })
-      .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, actor.id)))
+      .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, ctx.actor.id)))
       .returning();
     if (!row) throw notFound("Your membership");
     return mine(row);
@@ -121,9 +121,9 @@ export async function setDelivery(
  * The members list: active members see who is active; owners and moderators also see pending,
  * invited and banned people (the ones they act on).
  */
-export async function listMembers(ctx: Ctx, actor: Actor, handle: string): Promise<MemberView[]> {
+export async function listMembers(ctx: ActorCtx, handle: string): Promise<Member[]> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  const viewer = await membershipOf(ctx.db, group.id, actor.id);
+  const viewer = await membershipOf(ctx.db, group.id, ctx.actor.id);
   requireReader(group, viewer);
   const statuses = isModerator(viewer)
     ? (["active", "pending", "invited", "banned"] as const)
@@ -157,15 +157,10 @@ async function targetMember(db: Db, group: GroupRow, userId: string): Promise<Me
 }
 
 /** Owners and moderators invite a person by address; the invitee joins with POST .../join. */
-export async function inviteMember(
-  ctx: Ctx,
-  actor: Actor,
-  handle: string,
-  email: string,
-): Promise<MemberView> {
+export async function inviteMember(ctx: ActorCtx, handle: string, email: string): Promise<Member> {
   const userId = await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const id = (await activeUsersByEmail(tx.db, [email])).get(email);
     if (!id) throw invalid({ email: "No active member of the community has this address." });
     const current = await membershipOf(tx.db, group.id, id);
@@ -175,11 +170,11 @@ export async function inviteMember(
     await putMembership(tx, group, id, {
       status: "invited",
       role: "member",
-      invitedBy: actor.id,
+      invitedBy: ctx.actor.id,
       moderated: startsModerated(group),
       statusReason: null,
     });
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "member_invited",
       targetType: "member",
@@ -190,7 +185,7 @@ export async function inviteMember(
   return memberView(ctx, handle, userId);
 }
 
-async function memberView(ctx: Ctx, handle: string, userId: string): Promise<MemberView> {
+async function memberView(ctx: Ctx, handle: string, userId: string): Promise<Member> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
   const row = await targetMember(ctx.db, group, userId);
   const people = await groupPeople(ctx.db, [userId]);
@@ -206,19 +201,14 @@ async function memberView(ctx: Ctx, handle: string, userId: string): Promise<Mem
 }
 
 /** A moderator lets in someone who asked to join a group with the approval policy. */
-export async function approveMember(
-  ctx: Ctx,
-  actor: Actor,
-  handle: string,
-  userId: string,
-): Promise<MemberView> {
+export async function approveMember(ctx: ActorCtx, handle: string, userId: string): Promise<Member> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const target = await targetMember(tx.db, group, userId);
     if (target.status !== "pending") throw new AppError("conflict", "This person has not asked to join.");
     await putMembership(tx, group, userId, { status: "active", joinedAt: new Date() });
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "member_approved",
       targetType: "member",
@@ -230,15 +220,14 @@ export async function approveMember(
 
 /** Owners appoint moderators and owners (and step them down), never leaving the group without an owner. */
 export async function setRole(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   userId: string,
   role: GroupRole,
-): Promise<MemberView> {
+): Promise<Member> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireOwner(group, await membershipOf(tx.db, group.id, actor.id));
+    requireOwner(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const target = await targetMember(tx.db, group, userId);
     if (target.status !== "active") throw new AppError("conflict", "Only active members get a role.");
     if (target.role === role) return;
@@ -249,7 +238,7 @@ export async function setRole(
       role,
       moderated: role === "member" ? target.moderated : false,
     });
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: `role_${role}`,
       targetType: "member",
@@ -262,16 +251,16 @@ export async function setRole(
 
 /** Owners remove (the person may join again) or ban (they may not, and are told the reason). */
 export async function removeMember(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   userId: string,
   outcome: { status: "removed" | "banned"; reason: string | null },
-): Promise<MemberView> {
+): Promise<Member> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireOwner(group, await membershipOf(tx.db, group.id, actor.id));
-    if (userId === actor.id) throw new AppError("conflict", "Leave the group instead of removing yourself.");
+    requireOwner(group, await membershipOf(tx.db, group.id, ctx.actor.id));
+    if (userId === ctx.actor.id)
+      throw new AppError("conflict", "Leave the group instead of removing yourself.");
     const target = await membershipOf(tx.db, group.id, userId);
     if (
       outcome.status === "removed" &&
@@ -284,7 +273,7 @@ export async function removeMember(
       role: "member",
       statusReason: outcome.reason,
     });
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: outcome.status === "banned" ? "member_banned" : "member_removed",
       targetType: "member",
@@ -296,15 +285,10 @@ export async function removeMember(
 }
 
 /** Lifting a ban leaves the person outside the group, free to join again under its policy. */
-export async function unbanMember(
-  ctx: Ctx,
-  actor: Actor,
-  handle: string,
-  userId: string,
-): Promise<MemberView> {
+export async function unbanMember(ctx: ActorCtx, handle: string, userId: string): Promise<Member> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireOwner(group, await membershipOf(tx.db, group.id, actor.id));
+    requireOwner(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const [row] = await tx.db
       .update(groupMembers)
       .set({ status: "removed", statusReason: null, updatedAt: new Date() })
@@ -317,7 +301,7 @@ export async function unbanMember(
       )
       .returning();
     if (!row) throw new AppError("conflict", "This person is not banned.");
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "member_unbanned",
       targetType: "member",

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actingAs } from "../../platform/context.js";
 import { listOutbox } from "../../platform/mail/service.js";
 import { startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import { users } from "../accounts/schema.js";
@@ -25,17 +26,22 @@ beforeAll(async () => {
   const { ctx } = community;
   // Owner: the Northwind member. Moderators: the Contoso member (who takes no group mail) and the
   // Fabrikam developer (deactivated below). Ordinary members: the Northwind admin and pharmacist.
-  const group = await createGroup(ctx, person("northwindMember"), {
+  const group = await createGroup(actingAs(ctx, person("northwindMember")), {
     handle: HANDLE,
     name: "Held mail",
     postingPolicy: "moderated",
   });
   groupId = group.id;
   for (const key of ["contosoMember", "fabrikamDev", "northwindAdmin", "northwindPharmacist"] as const)
-    await joinGroup(ctx, person(key), HANDLE);
+    await joinGroup(actingAs(ctx, person(key)), HANDLE);
   for (const key of ["contosoMember", "fabrikamDev"] as const)
-    await setRole(ctx, person("northwindMember"), HANDLE, community.demo.people[key].id, "moderator");
-  await setDelivery(ctx, person("contosoMember"), HANDLE, "none");
+    await setRole(
+      actingAs(ctx, person("northwindMember")),
+      HANDLE,
+      community.demo.people[key].id,
+      "moderator",
+    );
+  await setDelivery(actingAs(ctx, person("contosoMember")), HANDLE, "none");
   await community.db
     .update(users)
     .set({ status: "deactivated" })
@@ -45,7 +51,7 @@ afterAll(() => community?.close());
 
 describe("moderators' notice of a held message", () => {
   it("e-mails the active owners and moderators, not ordinary members, the deactivated or the author", async () => {
-    const posted = await startTopic(community.ctx, person("northwindAdmin"), groupId, {
+    const posted = await startTopic(actingAs(community.ctx, person("northwindAdmin")), groupId, {
       subject: "Freezer alarm",
       body: [
         "The -80 freezer alarmed overnight.",
@@ -71,12 +77,12 @@ describe("moderators' notice of a held message", () => {
   });
 
   it("also e-mails them for a held reply that came in by e-mail", async () => {
-    const posted = await startTopic(community.ctx, person("northwindPharmacist"), groupId, {
+    const posted = await startTopic(actingAs(community.ctx, person("northwindPharmacist")), groupId, {
       subject: "Courier by mail",
       body: "Is the courier late?",
       source: "email",
     });
-    await replyToTopic(community.ctx, person("northwindPharmacist"), posted.message.topicId, {
+    await replyToTopic(actingAs(community.ctx, person("northwindPharmacist")), posted.message.topicId, {
       body: "Still waiting.",
       source: "email",
     });
@@ -85,12 +91,12 @@ describe("moderators' notice of a held message", () => {
   });
 
   it("sends no notice for a message that is published at once", async () => {
-    const open = await createGroup(community.ctx, person("northwindMember"), {
+    const open = await createGroup(actingAs(community.ctx, person("northwindMember")), {
       handle: "open-mail",
       name: "Open mail",
     });
-    await joinGroup(community.ctx, person("northwindAdmin"), "open-mail");
-    const posted = await startTopic(community.ctx, person("northwindAdmin"), open.id, {
+    await joinGroup(actingAs(community.ctx, person("northwindAdmin")), "open-mail");
+    const posted = await startTopic(actingAs(community.ctx, person("northwindAdmin")), open.id, {
       subject: "Published straight away",
       body: "Hello all",
       source: "web",
@@ -104,7 +110,7 @@ describe("moderators' notice of a held message", () => {
   });
 
   it("sends no notice for a moderator's own post, which never waits", async () => {
-    const posted = await startTopic(community.ctx, person("contosoMember"), groupId, {
+    const posted = await startTopic(actingAs(community.ctx, person("contosoMember")), groupId, {
       subject: "From the moderator",
       body: "House rules.",
       source: "web",

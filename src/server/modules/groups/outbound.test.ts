@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actingAs } from "../../platform/context.js";
 import { startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import { type ReceivedMail, startSmtpCatcher } from "../../testing/smtp.js";
 import { actorOf } from "../accounts/users.js";
@@ -21,17 +22,17 @@ beforeAll(async () => {
   smtp = await startSmtpCatcher();
   community = await startTestCommunity({ smtpUrl: smtp.url });
   const { ctx } = community;
-  const group = await createGroup(ctx, person("northwindMember"), {
+  const group = await createGroup(actingAs(ctx, person("northwindMember")), {
     handle: HANDLE,
     name: "Mail out",
     replyTo: "group",
   });
   groupId = group.id;
   for (const key of ["contosoMember", "northwindPharmacist", "fabrikamDev"] as const) {
-    await joinGroup(ctx, person(key), HANDLE);
+    await joinGroup(actingAs(ctx, person(key)), HANDLE);
   }
-  await setDelivery(ctx, person("northwindPharmacist"), HANDLE, "digest");
-  await setDelivery(ctx, person("fabrikamDev"), HANDLE, "none");
+  await setDelivery(actingAs(ctx, person("northwindPharmacist")), HANDLE, "digest");
+  await setDelivery(actingAs(ctx, person("fabrikamDev")), HANDLE, "none");
 });
 afterAll(async () => {
   await community?.close();
@@ -50,7 +51,7 @@ const list = (mail: ReceivedMail) =>
 describe("group mail out", () => {
   it("sends a published message to every member who takes every message, not to its author", async () => {
     const { ctx, config } = community;
-    const posted = await startTopic(ctx, person("northwindMember"), groupId, {
+    const posted = await startTopic(actingAs(ctx, person("northwindMember")), groupId, {
       subject: "Courier pick-up times",
       body: "Our courier now comes at 16:00. #logistics",
       source: "web",
@@ -78,12 +79,12 @@ describe("group mail out", () => {
 
   it("threads a reply under the topic's earlier messages and sends it to the topic's author", async () => {
     const { ctx, config } = community;
-    const first = await startTopic(ctx, person("northwindMember"), groupId, {
+    const first = await startTopic(actingAs(ctx, person("northwindMember")), groupId, {
       subject: "Freezer alarms",
       body: "Who else sees false freezer alarms at night?",
       source: "web",
     });
-    const reply = await replyToTopic(ctx, person("contosoMember"), first.message.topicId, {
+    const reply = await replyToTopic(actingAs(ctx, person("contosoMember")), first.message.topicId, {
       body: "We do, since the firmware update.",
       source: "web",
     });
@@ -97,13 +98,13 @@ describe("group mail out", () => {
 
   it("sets Reply-To to the author when the group's replies go to the sender", async () => {
     const { ctx } = community;
-    const group = await createGroup(ctx, person("contosoMember"), {
+    const group = await createGroup(actingAs(ctx, person("contosoMember")), {
       handle: "mail-sender",
       name: "Replies to sender",
       replyTo: "sender",
     });
-    await joinGroup(ctx, person("northwindMember"), "mail-sender");
-    await startTopic(ctx, person("contosoMember"), group.id, {
+    await joinGroup(actingAs(ctx, person("northwindMember")), "mail-sender");
+    await startTopic(actingAs(ctx, person("contosoMember")), group.id, {
       subject: "Ask me",
       body: "Write to me.",
       source: "web",
@@ -117,13 +118,13 @@ describe("group mail out", () => {
 
   it("sends a message that waits for a moderator to no member, only a notice to the owner", async () => {
     const { ctx } = community;
-    const group = await createGroup(ctx, person("northwindMember"), {
+    const group = await createGroup(actingAs(ctx, person("northwindMember")), {
       handle: "mail-moderated",
       name: "Moderated mail",
       postingPolicy: "moderated",
     });
-    await joinGroup(ctx, person("contosoMember"), "mail-moderated");
-    const posted = await startTopic(ctx, person("contosoMember"), group.id, {
+    await joinGroup(actingAs(ctx, person("contosoMember")), "mail-moderated");
+    const posted = await startTopic(actingAs(ctx, person("contosoMember")), group.id, {
       subject: "Waiting",
       body: "Pending body",
       source: "web",
@@ -177,7 +178,7 @@ describe("one-click unsubscribe", () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ delivery: "none" });
     expect(await delivery(cora.id)).toBe("none");
-    await setDelivery(community.ctx, person("contosoMember"), HANDLE, "all");
+    await setDelivery(actingAs(community.ctx, person("contosoMember")), HANDLE, "all");
   });
 
   it("refuses a forged token with 400 and changes nothing", async () => {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Ctx } from "../../platform/context.js";
 import { type OutgoingMail, queueMails } from "../../platform/mail/service.js";
-import { users } from "../accounts/schema.js";
+import { userSummaries } from "../accounts/index.js";
 import { groupAddress } from "./groups.js";
 import { groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
 import { unsubscribeToken } from "./unsubscribe.js";
@@ -15,6 +15,24 @@ export const conveneMessageId = (config: Config, messageId: string) =>
 export function messageIdFromReference(config: Config, reference: string): string | null {
   const match = /^<?message-([0-9a-f-]{36})@([^>\s]+)>?$/i.exec(reference.trim());
   return match?.[1] && match[2]?.toLowerCase() === config.mailDomain.toLowerCase() ? match[1] : null;
+}
+
+const authorOf = async (ctx: Ctx, authorId: string) =>
+  (await userSummaries(ctx.db, [authorId])).get(authorId) ?? null;
+
+/** The members among `rows` whose account is active, with their addresses. */
+async function activePeople(
+  ctx: Ctx,
+  rows: { userId: string }[],
+): Promise<{ userId: string; email: string }[]> {
+  const people = await userSummaries(
+    ctx.db,
+    rows.map((row) => row.userId),
+  );
+  return rows.flatMap(({ userId }) => {
+    const person = people.get(userId);
+    return person?.active ? [{ userId, email: person.email }] : [];
+  });
 }
 
 /** Mail to this address from a member stops their group mail, the mailto half of List-Unsubscribe. */
@@ -54,28 +72,30 @@ const MAX_REFERENCES = 10;
  */
 export async function queueGroupMessageMail(ctx: Ctx, messageId: string): Promise<number> {
   const [row] = await ctx.db
-    .select({ message: groupMessages, topic: groupTopics, group: groups, author: users })
+    .select({ message: groupMessages, topic: groupTopics, group: groups })
     .from(groupMessages)
     .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
     .innerJoin(groups, eq(groups.id, groupMessages.groupId))
-    .innerJoin(users, eq(users.id, groupMessages.authorId))
     .where(eq(groupMessages.id, messageId));
   if (row?.message.status !== "published") return 0;
-  const { message, topic, group, author } = row;
+  const { message, topic, group } = row;
+  const author = await authorOf(ctx, message.authorId);
+  if (!author) return 0;
 
-  const recipients = await ctx.db
-    .select({ userId: users.id, email: users.email })
-    .from(groupMembers)
-    .innerJoin(users, eq(users.id, groupMembers.userId))
-    .where(
-      and(
-        eq(groupMembers.groupId, group.id),
-        eq(groupMembers.status, "active"),
-        eq(groupMembers.delivery, "all"),
-        eq(users.status, "active"),
-        ne(groupMembers.userId, author.id),
+  const recipients = await activePeople(
+    ctx,
+    await ctx.db
+      .select({ userId: groupMembers.userId })
+      .from(groupMembers)
+      .where(
+        and(
+          eq(groupMembers.groupId, group.id),
+          eq(groupMembers.status, "active"),
+          eq(groupMembers.delivery, "all"),
+          ne(groupMembers.userId, author.id),
+        ),
       ),
-    );
+  );
   if (recipients.length === 0) return 0;
 
   const earlier = await ctx.db
@@ -153,28 +173,30 @@ function excerpt(body: string): string {
  */
 export async function queueModeratorNotice(ctx: Ctx, messageId: string): Promise<number> {
   const [row] = await ctx.db
-    .select({ message: groupMessages, topic: groupTopics, group: groups, author: users })
+    .select({ message: groupMessages, topic: groupTopics, group: groups })
     .from(groupMessages)
     .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
     .innerJoin(groups, eq(groups.id, groupMessages.groupId))
-    .innerJoin(users, eq(users.id, groupMessages.authorId))
     .where(eq(groupMessages.id, messageId));
   if (row?.message.status !== "pending") return 0;
-  const { message, topic, group, author } = row;
+  const { message, topic, group } = row;
+  const author = await authorOf(ctx, message.authorId);
+  if (!author) return 0;
 
-  const moderators = await ctx.db
-    .select({ email: users.email })
-    .from(groupMembers)
-    .innerJoin(users, eq(users.id, groupMembers.userId))
-    .where(
-      and(
-        eq(groupMembers.groupId, group.id),
-        eq(groupMembers.status, "active"),
-        inArray(groupMembers.role, ["owner", "moderator"]),
-        eq(users.status, "active"),
-        ne(groupMembers.userId, author.id),
+  const moderators = await activePeople(
+    ctx,
+    await ctx.db
+      .select({ userId: groupMembers.userId })
+      .from(groupMembers)
+      .where(
+        and(
+          eq(groupMembers.groupId, group.id),
+          eq(groupMembers.status, "active"),
+          inArray(groupMembers.role, ["owner", "moderator"]),
+          ne(groupMembers.userId, author.id),
+        ),
       ),
-    );
+  );
   const announcement = `A message from ${author.name} waits for approval in ${group.name}: ${topic.subject}`;
   await queueMails(
     ctx,

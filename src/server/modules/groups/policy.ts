@@ -1,5 +1,6 @@
 import { AppError, forbidden, notFound } from "../../platform/errors.js";
-import type { groupMembers, groups, groupTopics, MessageStatus } from "./schema.js";
+import type { MessageStatus } from "./contracts/messages.js";
+import type { groupMembers, groups, groupTopics } from "./schema.js";
 
 export type GroupRow = typeof groups.$inferSelect;
 export type MemberRow = typeof groupMembers.$inferSelect;

@@ -13,16 +13,16 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, tsvector } from "../../db/columns.js";
-
-export const groupVisibilities = ["listed", "unlisted"] as const;
-export type GroupVisibility = (typeof groupVisibilities)[number];
-export const joinPolicies = ["open", "approval", "invitation"] as const;
-export type JoinPolicy = (typeof joinPolicies)[number];
-/** all members; every post moderated; new members moderated until approved; only moderators post. */
-export const postingPolicies = ["all", "moderated", "new_members_moderated", "announce_only"] as const;
-export type PostingPolicy = (typeof postingPolicies)[number];
-export const replyTos = ["group", "sender"] as const;
-export type ReplyTo = (typeof replyTos)[number];
+import type {
+  DeliveryMode,
+  GroupRole,
+  GroupVisibility,
+  JoinPolicy,
+  MembershipStatus,
+  PostingPolicy,
+  ReplyTo,
+} from "./contracts/groups.js";
+import type { MessageSource, MessageStatus } from "./contracts/messages.js";
 
 /** A member-run group; its address is `handle@MAIL_DOMAIN`. */
 export const groups = pgTable("groups", {
@@ -39,14 +39,6 @@ export const groups = pgTable("groups", {
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
-
-export const groupRoles = ["owner", "moderator", "member"] as const;
-export type GroupRole = (typeof groupRoles)[number];
-/** pending: asked to join (approval policy); invited: invited, not yet joined. */
-export const membershipStatuses = ["active", "pending", "invited", "left", "removed", "banned"] as const;
-export type MembershipStatus = (typeof membershipStatuses)[number];
-export const deliveryModes = ["all", "digest", "none"] as const;
-export type DeliveryMode = (typeof deliveryModes)[number];
 
 /** One person's place in a group: role, status, delivery choice. The row stays when they leave. */
 export const groupMembers = pgTable(
@@ -91,11 +83,6 @@ export const groupTopics = pgTable(
   },
   (t) => [index("group_topics_group_idx").on(t.groupId, t.pinned, t.lastMessageAt)],
 );
-
-export const messageStatuses = ["published", "pending", "rejected"] as const;
-export type MessageStatus = (typeof messageStatuses)[number];
-export const messageSources = ["web", "email"] as const;
-export type MessageSource = (typeof messageSources)[number];
 
 /**
  * A message in a topic. Pending messages wait in the moderation queue; rejected ones keep their

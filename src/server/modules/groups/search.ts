@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
-import type { SearchHitView } from "./present.js";
+import type { ActorCtx } from "../../platform/context.js";
+import type { SearchHit } from "./contracts/search.js";
 import { groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
 
 /**
@@ -9,14 +9,13 @@ import { groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
  * group. Matches the message body (the generated tsvector) or the topic's subject.
  */
 export async function searchMessages(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   query: { q: string; handle?: string },
-): Promise<SearchHitView[]> {
+): Promise<SearchHit[]> {
   const readable = ctx.db
     .select({ groupId: groupMembers.groupId })
     .from(groupMembers)
-    .where(and(eq(groupMembers.userId, actor.id), eq(groupMembers.status, "active")));
+    .where(and(eq(groupMembers.userId, ctx.actor.id), eq(groupMembers.status, "active")));
   const tsquery = sql`websearch_to_tsquery('english', ${query.q})`;
   const rows = await ctx.db
     .select({

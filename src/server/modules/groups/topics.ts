@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
@@ -8,6 +8,14 @@ import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { userSummaries } from "../accounts/index.js";
+import type {
+  GroupMessage,
+  MessageSource,
+  Posted,
+  ReplyFields,
+  TaggedMessage,
+} from "./contracts/messages.js";
+import type { Topic, TopicChanges, TopicFields, TopicSummary } from "./contracts/topics.js";
 import { groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
 import { groupSubject, queueGroupMessageMail, queueModeratorNotice } from "./outbound.js";
@@ -20,7 +28,6 @@ import {
   requireReader,
   type TopicRow,
 } from "./policy.js";
-import type { GroupMessageView, PostedView, QueueItemView, TopicSummaryView, TopicView } from "./present.js";
 import {
   groupHashtags,
   groupMembers,
@@ -28,7 +35,6 @@ import {
   groupMessages,
   groups,
   groupTopics,
-  type MessageSource,
 } from "./schema.js";
 import { groupByHandleOrThrow, groupById, membershipOf, topicById } from "./store.js";
 
@@ -94,11 +100,10 @@ async function refuseDuplicateMail(
 }
 
 async function writeMessage(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   group: GroupRow,
   topic: TopicRow,
-  status: PostedView["status"],
+  status: Posted["status"],
   input: ReplyInput,
 ): Promise<MessageRow> {
   const [message] = await ctx.db
@@ -106,7 +111,7 @@ async function writeMessage(
     .values({
       groupId: group.id,
       topicId: topic.id,
-      authorId: actor.id,
+      authorId: ctx.actor.id,
       body: input.body,
       status,
       source: input.source,
@@ -131,48 +136,38 @@ async function writeMessage(
  * Starts a topic, from the web or from mail: the group's posting policy decides whether the first
  * message is published or waits for a moderator; refusals are 403 with the reason.
  */
-export async function startTopic(
-  ctx: Ctx,
-  actor: Actor,
-  groupId: string,
-  input: NewTopicInput,
-): Promise<PostedView> {
+export async function startTopic(ctx: ActorCtx, groupId: string, input: NewTopicInput): Promise<Posted> {
   const messageId = await inTransaction(ctx, async (tx) => {
     const group = await groupById(tx.db, groupId);
-    const status = postingDecision(group, await membershipOf(tx.db, group.id, actor.id), null);
+    const status = postingDecision(group, await membershipOf(tx.db, group.id, ctx.actor.id), null);
     await refuseDuplicateMail(tx.db, group.id, input.emailMessageId);
     const [topic] = await tx.db
       .insert(groupTopics)
-      .values({ groupId: group.id, subject: input.subject, authorId: actor.id })
+      .values({ groupId: group.id, subject: input.subject, authorId: ctx.actor.id })
       .returning();
     if (!topic) throw new Error("topic row was not written");
-    return (await writeMessage(tx, actor, group, topic, status, input)).id;
+    return (await writeMessage(tx, group, topic, status, input)).id;
   });
   return postedView(ctx, messageId);
 }
 
 /** Replies in a topic, from the web or from mail; a deleted topic is 410, a locked one 403. */
-export async function replyToTopic(
-  ctx: Ctx,
-  actor: Actor,
-  topicId: string,
-  input: ReplyInput,
-): Promise<PostedView> {
+export async function replyToTopic(ctx: ActorCtx, topicId: string, input: ReplyInput): Promise<Posted> {
   const messageId = await inTransaction(ctx, async (tx) => {
     const topic = await topicById(tx.db, topicId);
     if (!topic) throw notFound("The topic");
     const group = await groupById(tx.db, topic.groupId);
-    const member = await membershipOf(tx.db, group.id, actor.id);
+    const member = await membershipOf(tx.db, group.id, ctx.actor.id);
     requireReader(group, member);
     if (topic.removedAt) throw new AppError("gone", "This topic was deleted by a moderator.");
     const status = postingDecision(group, member, topic);
     await refuseDuplicateMail(tx.db, group.id, input.emailMessageId);
-    return (await writeMessage(tx, actor, group, topic, status, input)).id;
+    return (await writeMessage(tx, group, topic, status, input)).id;
   });
   return postedView(ctx, messageId);
 }
 
-async function postedView(ctx: Ctx, messageId: string): Promise<PostedView> {
+async function postedView(ctx: Ctx, messageId: string): Promise<Posted> {
   const [message] = await presentMessages(ctx.db, await messagesByIds(ctx.db, [messageId]));
   if (!message) throw notFound("The message");
   return { message, status: message.status === "published" ? "published" : "pending" };
@@ -186,7 +181,7 @@ function attachmentUrl(handle: string, messageId: string, fileId: string) {
   return `/api/groups/${handle}/messages/${messageId}/attachments/${fileId}`;
 }
 
-async function presentMessages(db: Db, rows: MessageRow[]): Promise<GroupMessageView[]> {
+async function presentMessages(db: Db, rows: MessageRow[]): Promise<GroupMessage[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const [people, tags, attachments, handles] = await Promise.all([
@@ -247,7 +242,7 @@ function visibleTopics(group: GroupRow, viewer: MemberRow) {
   );
 }
 
-async function summarise(db: Db, rows: TopicRow[]): Promise<TopicSummaryView[]> {
+async function summarise(db: Db, rows: TopicRow[]): Promise<TopicSummary[]> {
   if (rows.length === 0) return [];
   const counts = await db
     .select({ topicId: groupMessages.topicId, n: count() })
@@ -282,9 +277,9 @@ async function summarise(db: Db, rows: TopicRow[]): Promise<TopicSummaryView[]> 
 }
 
 /** The group home: pinned topics first, then the most recently active. */
-export async function listTopics(ctx: Ctx, actor: Actor, handle: string): Promise<TopicSummaryView[]> {
+export async function listTopics(ctx: ActorCtx, handle: string): Promise<TopicSummary[]> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  const viewer = await membershipOf(ctx.db, group.id, actor.id);
+  const viewer = await membershipOf(ctx.db, group.id, ctx.actor.id);
   requireReader(group, viewer);
   const rows = await ctx.db
     .select()
@@ -295,9 +290,9 @@ export async function listTopics(ctx: Ctx, actor: Actor, handle: string): Promis
   return summarise(ctx.db, rows);
 }
 
-async function readableTopic(ctx: Ctx, actor: Actor, handle: string, topicId: string) {
+async function readableTopic(ctx: ActorCtx, handle: string, topicId: string) {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  const viewer = await membershipOf(ctx.db, group.id, actor.id);
+  const viewer = await membershipOf(ctx.db, group.id, ctx.actor.id);
   requireReader(group, viewer);
   const [topic] = await ctx.db
     .select()
@@ -308,8 +303,8 @@ async function readableTopic(ctx: Ctx, actor: Actor, handle: string, topicId: st
 }
 
 /** A topic with its published messages, plus the viewer's own pending (or rejected) ones. */
-export async function getTopic(ctx: Ctx, actor: Actor, handle: string, topicId: string): Promise<TopicView> {
-  const { topic } = await readableTopic(ctx, actor, handle, topicId);
+export async function getTopic(ctx: ActorCtx, handle: string, topicId: string): Promise<Topic> {
+  const { topic } = await readableTopic(ctx, handle, topicId);
   const rows = await ctx.db
     .select()
     .from(groupMessages)
@@ -317,7 +312,7 @@ export async function getTopic(ctx: Ctx, actor: Actor, handle: string, topicId: 
       and(
         eq(groupMessages.topicId, topic.id),
         isNull(groupMessages.removedAt),
-        or(eq(groupMessages.status, "published"), eq(groupMessages.authorId, actor.id)),
+        or(eq(groupMessages.status, "published"), eq(groupMessages.authorId, ctx.actor.id)),
       ),
     )
     .orderBy(asc(groupMessages.createdAt));
@@ -328,39 +323,36 @@ export async function getTopic(ctx: Ctx, actor: Actor, handle: string, topicId: 
 
 /** The web's way in: the same service as mail, with the group named by its handle. */
 export async function startTopicIn(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
-  input: { subject: string; body: string },
+  input: TopicFields,
   uploads: GroupUpload[] = [],
-): Promise<PostedView> {
+): Promise<Posted> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  return startTopic(ctx, actor, group.id, { ...input, source: "web", attachments: uploads });
+  return startTopic(ctx, group.id, { ...input, source: "web", attachments: uploads });
 }
 
 export async function replyIn(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   topicId: string,
-  input: { body: string },
+  input: ReplyFields,
   uploads: GroupUpload[] = [],
-): Promise<PostedView> {
-  const { topic } = await readableTopic(ctx, actor, handle, topicId);
-  return replyToTopic(ctx, actor, topic.id, { ...input, source: "web", attachments: uploads });
+): Promise<Posted> {
+  const { topic } = await readableTopic(ctx, handle, topicId);
+  return replyToTopic(ctx, topic.id, { ...input, source: "web", attachments: uploads });
 }
 
 /** Moderators pin and lock topics; each change is logged. */
 export async function updateTopic(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   topicId: string,
-  changes: { pinned?: boolean; locked?: boolean },
-): Promise<TopicView> {
+  changes: TopicChanges,
+): Promise<Topic> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const topic = await liveTopic(tx.db, group, topicId);
     await tx.db.update(groupTopics).set(changes).where(eq(groupTopics.id, topic.id));
     for (const [flag, value] of Object.entries(changes)) {
@@ -369,7 +361,7 @@ export async function updateTopic(
         pinned: value ? "topic_pinned" : "topic_unpinned",
         locked: value ? "topic_locked" : "topic_unlocked",
       }[flag as "pinned" | "locked"];
-      await recordModeration(tx, actor, {
+      await recordModeration(tx, {
         groupId: group.id,
         action,
         targetType: "topic",
@@ -377,7 +369,7 @@ export async function updateTopic(
       });
     }
   });
-  return getTopic(ctx, actor, handle, topicId);
+  return getTopic(ctx, handle, topicId);
 }
 
 async function liveTopic(db: Db, group: GroupRow, topicId: string): Promise<TopicRow> {
@@ -393,21 +385,20 @@ async function liveTopic(db: Db, group: GroupRow, topicId: string): Promise<Topi
 
 /** Moderators delete a topic: it is hidden (kept, with who removed it), and mail replies to it are refused. */
 export async function removeTopic(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   topicId: string,
   reason: string | null,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const topic = await liveTopic(tx.db, group, topicId);
     await tx.db
       .update(groupTopics)
-      .set({ removedAt: new Date(), removedBy: actor.id })
+      .set({ removedAt: new Date(), removedBy: ctx.actor.id })
       .where(eq(groupTopics.id, topic.id));
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "topic_deleted",
       targetType: "topic",
@@ -418,9 +409,9 @@ export async function removeTopic(
 }
 
 /** The moderation queue: pending messages, oldest first. */
-export async function listQueue(ctx: Ctx, actor: Actor, handle: string): Promise<QueueItemView[]> {
+export async function listQueue(ctx: ActorCtx, handle: string): Promise<TaggedMessage[]> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  requireModerator(group, await membershipOf(ctx.db, group.id, actor.id));
+  requireModerator(group, await membershipOf(ctx.db, group.id, ctx.actor.id));
   const rows = await ctx.db
     .select({ message: groupMessages, subject: groupTopics.subject })
     .from(groupMessages)
@@ -456,19 +447,14 @@ async function pendingMessage(db: Db, group: GroupRow, messageId: string): Promi
  * Approves a pending message: it is published (indexed, announced, mailed). Approving a message of a
  * member under new-members-moderated clears their flag, so their next posts go straight out.
  */
-export async function approveMessage(
-  ctx: Ctx,
-  actor: Actor,
-  handle: string,
-  messageId: string,
-): Promise<PostedView> {
+export async function approveMessage(ctx: ActorCtx, handle: string, messageId: string): Promise<Posted> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const pending = await pendingMessage(tx.db, group, messageId);
     const [message] = await tx.db
       .update(groupMessages)
-      .set({ status: "published", moderatedBy: actor.id, moderatedAt: new Date() })
+      .set({ status: "published", moderatedBy: ctx.actor.id, moderatedAt: new Date() })
       .where(eq(groupMessages.id, pending.id))
       .returning();
     if (!message) throw notFound("The message");
@@ -477,7 +463,7 @@ export async function approveMessage(
       .set({ moderated: false, updatedAt: new Date() })
       .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, message.authorId)));
     await onPublished(tx, message);
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "message_approved",
       targetType: "message",
@@ -489,19 +475,23 @@ export async function approveMessage(
 
 /** Rejects a pending message with a reason, which is e-mailed to its sender; the message is kept. */
 export async function rejectMessage(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   messageId: string,
   reason: string,
-): Promise<GroupMessageView> {
+): Promise<GroupMessage> {
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
-    requireModerator(group, await membershipOf(tx.db, group.id, actor.id));
+    requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const pending = await pendingMessage(tx.db, group, messageId);
     await tx.db
       .update(groupMessages)
-      .set({ status: "rejected", rejectionReason: reason, moderatedBy: actor.id, moderatedAt: new Date() })
+      .set({
+        status: "rejected",
+        rejectionReason: reason,
+        moderatedBy: ctx.actor.id,
+        moderatedAt: new Date(),
+      })
       .where(eq(groupMessages.id, pending.id));
     const topic = await topicById(tx.db, pending.topicId);
     const sender = (await userSummaries(tx.db, [pending.authorId])).get(pending.authorId);
@@ -521,7 +511,7 @@ export async function rejectMessage(
           pending.body,
         ].join("\n"),
       });
-    await recordModeration(tx, actor, {
+    await recordModeration(tx, {
       groupId: group.id,
       action: "message_rejected",
       targetType: "message",
@@ -536,13 +526,12 @@ export async function rejectMessage(
 
 /** Published messages of a group carrying a #hashtag, newest first, for its members. */
 export async function messagesWithHashtag(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   tag: string,
-): Promise<QueueItemView[]> {
+): Promise<TaggedMessage[]> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  requireReader(group, await membershipOf(ctx.db, group.id, actor.id));
+  requireReader(group, await membershipOf(ctx.db, group.id, ctx.actor.id));
   const rows = await ctx.db
     .select({ message: groupMessages, subject: groupTopics.subject })
     .from(groupHashtags)
@@ -568,14 +557,13 @@ export async function messagesWithHashtag(
 
 /** An attachment of a message the person may read (published, or their own). */
 export async function loadAttachment(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   handle: string,
   messageId: string,
   fileId: string,
 ): Promise<StoredFile> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
-  requireReader(group, await membershipOf(ctx.db, group.id, actor.id));
+  requireReader(group, await membershipOf(ctx.db, group.id, ctx.actor.id));
   const [row] = await ctx.db
     .select({ file: files, message: groupMessages })
     .from(groupMessageAttachments)
@@ -589,7 +577,7 @@ export async function loadAttachment(
         isNull(groupMessages.removedAt),
       ),
     );
-  if (!row || (row.message.status !== "published" && row.message.authorId !== actor.id))
+  if (!row || (row.message.status !== "published" && row.message.authorId !== ctx.actor.id))
     throw notFound("The attachment");
   return row.file;
 }

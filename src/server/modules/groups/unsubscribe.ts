@@ -4,6 +4,7 @@ import type { Config } from "../../config.js";
 import type { Ctx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { dataDirSecret } from "../../platform/secrets.js";
+import type { UnsubscribeView } from "./contracts/unsubscribe.js";
 import { groupMembers, groups } from "./schema.js";
 
 const SECRET_FILE = "group-mail.secret";
@@ -48,11 +49,6 @@ export async function verifyUnsubscribeToken(
     token: "The link is damaged or was not made by this site; open it again from the e-mail.",
   });
 }
-
-export type UnsubscribeView = {
-  group: { handle: string; name: string };
-  delivery: "all" | "digest" | "none";
-};
 
 /** What the link would change, for the confirmation page. */
 export async function describeUnsubscribe(ctx: Ctx, token: string): Promise<UnsubscribeView> {

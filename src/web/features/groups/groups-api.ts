@@ -1,53 +1,49 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type {
-  GroupMessageView,
-  GroupSummaryView,
-  GroupView,
-  MemberView,
-  ModerationLogEntryView,
-  MyMembershipView,
-  PostedView,
-  QueueItemView,
-  SearchHitView,
-  TopicSummaryView,
-  TopicView,
-} from "../../../server/modules/groups/present.js";
-import type {
   DeliveryMode,
+  GroupInput,
   GroupRole,
+  GroupSettings,
   GroupVisibility,
   JoinPolicy,
   PostingPolicy,
   ReplyTo,
-} from "../../../server/modules/groups/schema.js";
-import { api } from "../../app/api.js";
+} from "../../../server/modules/groups/contracts/groups.js";
+import * as groups from "../../../server/modules/groups/contracts/groups.js";
+import * as members from "../../../server/modules/groups/contracts/members.js";
+import type { TaggedMessage } from "../../../server/modules/groups/contracts/messages.js";
+import * as messages from "../../../server/modules/groups/contracts/messages.js";
+import * as moderation from "../../../server/modules/groups/contracts/moderation.js";
+import * as search from "../../../server/modules/groups/contracts/search.js";
+import type { TopicChanges } from "../../../server/modules/groups/contracts/topics.js";
+import * as topics from "../../../server/modules/groups/contracts/topics.js";
+import { callApi } from "../../app/api.js";
 import { notifyFailure } from "../../app/notify.js";
 
-export type { DeliveryMode, GroupRole, GroupVisibility, JoinPolicy, PostingPolicy, ReplyTo };
-export type GroupSummary = GroupSummaryView;
-export type Group = GroupView;
-export type Member = MemberView;
-export type MyMembership = MyMembershipView;
-export type SearchHit = SearchHitView;
-export type TopicSummary = TopicSummaryView;
-export type Topic = TopicView;
-export type GroupMessage = GroupMessageView;
-export type Posted = PostedView;
-export type QueueItem = QueueItemView;
-/** A message found by #hashtag, with the subject of its topic. */
-export type TaggedMessage = QueueItemView;
-export type LogEntry = ModerationLogEntryView;
-
-export type GroupSettings = {
-  name: string;
-  description: string;
-  guidelines: string;
-  visibility: GroupVisibility;
-  joinPolicy: JoinPolicy;
-  postingPolicy: PostingPolicy;
-  replyTo: ReplyTo;
-};
-export type NewGroup = GroupSettings & { handle: string };
+export type {
+  DeliveryMode,
+  Group,
+  GroupRole,
+  GroupSettings,
+  GroupSummary,
+  GroupVisibility,
+  JoinPolicy,
+  MyMembership,
+  PostingPolicy,
+  ReplyTo,
+} from "../../../server/modules/groups/contracts/groups.js";
+export type { Member } from "../../../server/modules/groups/contracts/members.js";
+export type {
+  GroupMessage,
+  Posted,
+  TaggedMessage,
+} from "../../../server/modules/groups/contracts/messages.js";
+export type { ModerationLogEntry as LogEntry } from "../../../server/modules/groups/contracts/moderation.js";
+export type { SearchHit } from "../../../server/modules/groups/contracts/search.js";
+export type { Topic, TopicSummary } from "../../../server/modules/groups/contracts/topics.js";
+/** A message waiting in the moderation queue, with the subject of its topic. */
+export type QueueItem = TaggedMessage;
+export type NewGroup = GroupSettings & Pick<GroupInput, "handle">;
 
 export const visibilityOptions: { value: GroupVisibility; label: string }[] = [
   { value: "listed", label: "Listed in the directory" },
@@ -92,66 +88,75 @@ export const groupKeys = {
   search: (q: string, handle: string | null) => ["groups", "search", q, handle ?? "all"] as const,
 };
 
-export const groupPath = (handle: string, rest = "") => `/api/groups/${encodeURIComponent(handle)}${rest}`;
-const topicPath = (handle: string, topicId: string, rest = "") =>
-  groupPath(handle, `/topics/${encodeURIComponent(topicId)}${rest}`);
-const memberPath = (handle: string, userId: string, rest = "") =>
-  groupPath(handle, `/members/${encodeURIComponent(userId)}${rest}`);
-const queuePath = (handle: string, messageId: string, rest: string) =>
-  groupPath(handle, `/queue/${encodeURIComponent(messageId)}${rest}`);
-
 /** A post with files goes as one multipart request, so the message and its files are saved together. */
-function post(path: string, fields: Record<string, string>, files: File[]) {
-  if (files.length === 0) return api.post<Posted>(path, fields);
+function formOf(fields: Record<string, string>, files: File[]): FormData {
   const form = new FormData();
   // Fields before the files: the server reads the multipart stream in order.
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const file of files) form.append("file", file);
-  return api.post<Posted>(path, form);
+  return form;
 }
 
 export const groupsApi = {
-  create: (body: NewGroup) => api.post<Group>("/api/groups", body),
-  updateSettings: (handle: string, body: GroupSettings) => api.patch<Group>(groupPath(handle), body),
-  join: (handle: string) => api.post<MyMembership>(groupPath(handle, "/join")),
-  leave: (handle: string) => api.post<MyMembership>(groupPath(handle, "/leave")),
+  create: (body: NewGroup) => callApi(groups.createGroup, { body }),
+  updateSettings: (handle: string, body: GroupSettings) =>
+    callApi(groups.updateGroupSettings, { params: { handle }, body }),
+  join: (handle: string) => callApi(members.joinGroup, { params: { handle } }),
+  leave: (handle: string) => callApi(members.leaveGroup, { params: { handle } }),
   setDelivery: (handle: string, delivery: DeliveryMode) =>
-    api.put<MyMembership>(groupPath(handle, "/membership"), { delivery }),
+    callApi(members.setGroupDelivery, { params: { handle }, body: { delivery } }),
   startTopic: (handle: string, body: { subject: string; body: string }, files: File[]) =>
-    post(groupPath(handle, "/topics"), body, files),
+    callApi(
+      topics.startGroupTopic,
+      files.length === 0 ? { params: { handle }, body } : { params: { handle }, form: formOf(body, files) },
+    ),
   reply: (handle: string, topicId: string, body: { body: string }, files: File[]) =>
-    post(topicPath(handle, topicId, "/messages"), body, files),
-  changeTopic: (handle: string, topicId: string, changes: { pinned?: boolean; locked?: boolean }) =>
-    api.patch<Topic>(topicPath(handle, topicId), changes),
-  removeTopic: (handle: string, topicId: string) => api.delete(topicPath(handle, topicId)),
-  approve: (handle: string, messageId: string) => api.post<Posted>(queuePath(handle, messageId, "/approve")),
+    callApi(
+      messages.replyToGroupTopic,
+      files.length === 0
+        ? { params: { handle, topicId }, body }
+        : { params: { handle, topicId }, form: formOf(body, files) },
+    ),
+  changeTopic: (handle: string, topicId: string, changes: TopicChanges) =>
+    callApi(topics.updateGroupTopic, { params: { handle, topicId }, body: changes }),
+  removeTopic: (handle: string, topicId: string) =>
+    callApi(topics.removeGroupTopic, { params: { handle, topicId } }),
+  approve: (handle: string, messageId: string) =>
+    callApi(moderation.approveGroupMessage, { params: { handle, messageId } }),
   reject: (handle: string, messageId: string, reason: string) =>
-    api.post<GroupMessage>(queuePath(handle, messageId, "/reject"), { reason }),
-  invite: (handle: string, email: string) => api.post<Member>(groupPath(handle, "/invitations"), { email }),
-  approveMember: (handle: string, userId: string) => api.post<Member>(memberPath(handle, userId, "/approve")),
+    callApi(moderation.rejectGroupMessage, { params: { handle, messageId }, body: { reason } }),
+  invite: (handle: string, email: string) =>
+    callApi(members.inviteGroupMember, { params: { handle }, body: { email } }),
+  approveMember: (handle: string, userId: string) =>
+    callApi(members.approveGroupMember, { params: { handle, userId } }),
   setRole: (handle: string, userId: string, role: GroupRole) =>
-    api.patch<Member>(memberPath(handle, userId), { role }),
-  removeMember: (handle: string, userId: string) => api.post<Member>(memberPath(handle, userId, "/remove")),
+    callApi(members.setGroupMemberRole, { params: { handle, userId }, body: { role } }),
+  removeMember: (handle: string, userId: string) =>
+    callApi(members.removeGroupMember, { params: { handle, userId } }),
   ban: (handle: string, userId: string, reason: string) =>
-    api.post<Member>(memberPath(handle, userId, "/ban"), { reason }),
-  unban: (handle: string, userId: string) => api.post<Member>(memberPath(handle, userId, "/unban")),
+    callApi(members.banGroupMember, { params: { handle, userId }, body: { reason } }),
+  unban: (handle: string, userId: string) =>
+    callApi(members.unbanGroupMember, { params: { handle, userId } }),
 };
 
 export const useDirectory = (q: string) =>
   useQuery({
     queryKey: groupKeys.directory(q),
-    queryFn: () => api.get<{ groups: GroupSummary[] }>("/api/groups", { q }),
+    queryFn: () => callApi(groups.listGroups, { query: { q } }),
     select: (data) => data.groups,
     placeholderData: (previous) => previous,
   });
 
 export const useGroup = (handle: string) =>
-  useQuery({ queryKey: groupKeys.group(handle), queryFn: () => api.get<Group>(groupPath(handle)) });
+  useQuery({
+    queryKey: groupKeys.group(handle),
+    queryFn: () => callApi(groups.getGroup, { params: { handle } }),
+  });
 
 export const useTopics = (handle: string, enabled: boolean) =>
   useQuery({
     queryKey: groupKeys.topics(handle),
-    queryFn: () => api.get<{ topics: TopicSummary[] }>(groupPath(handle, "/topics")),
+    queryFn: () => callApi(topics.listGroupTopics, { params: { handle } }),
     select: (data) => data.topics,
     enabled,
   });
@@ -159,8 +164,7 @@ export const useTopics = (handle: string, enabled: boolean) =>
 export const useHashtag = (handle: string, tag: string | null) =>
   useQuery({
     queryKey: groupKeys.hashtag(handle, tag ?? ""),
-    queryFn: () =>
-      api.get<{ messages: TaggedMessage[] }>(groupPath(handle, `/hashtags/${encodeURIComponent(tag ?? "")}`)),
+    queryFn: () => callApi(messages.listGroupHashtagMessages, { params: { handle, tag: tag ?? "" } }),
     select: (data) => data.messages,
     enabled: tag !== null,
   });
@@ -168,13 +172,13 @@ export const useHashtag = (handle: string, tag: string | null) =>
 export const useTopic = (handle: string, topicId: string) =>
   useQuery({
     queryKey: groupKeys.topic(handle, topicId),
-    queryFn: () => api.get<Topic>(topicPath(handle, topicId)),
+    queryFn: () => callApi(topics.getGroupTopic, { params: { handle, topicId } }),
   });
 
 export const useMembers = (handle: string, enabled: boolean) =>
   useQuery({
     queryKey: groupKeys.members(handle),
-    queryFn: () => api.get<{ members: Member[] }>(groupPath(handle, "/members")),
+    queryFn: () => callApi(members.listGroupMembers, { params: { handle } }),
     select: (data) => data.members,
     enabled,
   });
@@ -182,7 +186,7 @@ export const useMembers = (handle: string, enabled: boolean) =>
 export const useQueue = (handle: string, enabled: boolean) =>
   useQuery({
     queryKey: groupKeys.queue(handle),
-    queryFn: () => api.get<{ messages: QueueItem[] }>(groupPath(handle, "/queue")),
+    queryFn: () => callApi(moderation.listGroupQueue, { params: { handle } }),
     select: (data) => data.messages,
     enabled,
   });
@@ -190,7 +194,7 @@ export const useQueue = (handle: string, enabled: boolean) =>
 export const useModerationLog = (handle: string, enabled: boolean) =>
   useQuery({
     queryKey: groupKeys.log(handle),
-    queryFn: () => api.get<{ entries: LogEntry[] }>(groupPath(handle, "/log")),
+    queryFn: () => callApi(moderation.listGroupModerationLog, { params: { handle } }),
     select: (data) => data.entries,
     enabled,
   });
@@ -199,7 +203,7 @@ export const useModerationLog = (handle: string, enabled: boolean) =>
 export const useMessageSearch = (q: string, handle: string | null) =>
   useQuery({
     queryKey: groupKeys.search(q, handle),
-    queryFn: () => api.get<{ results: SearchHit[] }>("/api/groups/search", { q, group: handle }),
+    queryFn: () => callApi(search.searchGroupMessages, { query: { q, group: handle ?? undefined } }),
     select: (data) => data.results,
     enabled: q.length >= 2,
     placeholderData: (previous) => previous,

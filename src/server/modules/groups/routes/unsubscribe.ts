@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Route } from "../../../platform/routes.js";
+import type { UnsubscribeView } from "../contracts/unsubscribe.js";
+import * as contract from "../contracts/unsubscribe.js";
+import { describeUnsubscribe, unsubscribe } from "../unsubscribe.js";
+
+/** Mail providers post the one-click form urlencoded; only the scope of these routes reads that. */
+export function acceptFormBodies(scope: FastifyInstance): void {
+  scope.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
+}
+
+/**
+ * One-click unsubscribe from group mail, without signing in: the signed token in the link names the
+ * group and the person. GET only shows what would change (link checkers and previews follow GETs);
+ * POST does it, as RFC 8058 asks. A page sent here ends the reply, so the router sends nothing more.
+ */
+export function unsubscribeRoutes(route: Route): void {
+  route(contract.describeGroupUnsubscribe, async ({ ctx, query, request, reply }) => {
+    const view = await describeUnsubscribe(ctx, query.token);
+    if (wantsPage(request)) confirmationPage(reply, query.token, view);
+    return view;
+  });
+  route(contract.unsubscribeFromGroup, async ({ ctx, query, request, reply }) => {
+    const view = await unsubscribe(ctx, query.token);
+    if (wantsPage(request)) {
+      page(
+        reply,
+        "You are unsubscribed",
+        `<p>You will get no more e-mail from <strong>${escapeHtml(view.group.name)}</strong>. ` +
+          `You are still a member and can read it, or choose e-mail again, on ` +
+          `<a href="/groups/${encodeURIComponent(view.group.handle)}">the group's page</a>.</p>`,
+      );
+    }
+    return view;
+  });
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+
+/** A person following the link from a mail reader gets a page; mail providers and scripts get JSON. */
+const wantsPage = (request: FastifyRequest) => request.headers.accept?.includes("text/html") ?? false;
+
+function page(reply: FastifyReply, title: string, body: string): void {
+  reply
+    .type("text/html; charset=utf-8")
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+        `<title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">` +
+        `<h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    );
+}
+
+function confirmationPage(reply: FastifyReply, token: string, view: UnsubscribeView): void {
+  const name = escapeHtml(view.group.name);
+  if (view.delivery === "none") {
+    page(reply, "Already unsubscribed", `<p>You get no e-mail from <strong>${name}</strong>.</p>`);
+    return;
+  }
+  page(
+    reply,
+    `Stop e-mail from ${view.group.name}?`,
+    `<p>You will stay a member and can still read <strong>${name}</strong> on the web.</p>` +
+      `<form method="post" action="${contract.describeGroupUnsubscribe.path}?token=${encodeURIComponent(token)}">` +
+      `<input type="hidden" name="List-Unsubscribe" value="One-Click">` +
+      `<button type="submit">Unsubscribe</button></form>`,
+  );
+}
