@@ -27,7 +27,6 @@ import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
-import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
@@ -260,7 +259,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerMailRoutes(scope, deps);
     registerMarkdownRoutes(scope);
     registerSandboxRoutes(scope, deps);
-    registerPharmacyRoutes(scope, deps);
     registerProjectRoutes(scope, deps);
     registerGroupRoutes(scope, deps);
   });
