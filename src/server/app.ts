@@ -25,7 +25,6 @@ import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
-import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
@@ -318,7 +317,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerMailRoutes(scope, deps);
     registerMarkdownRoutes(scope);
     registerSandboxRoutes(scope, deps);
-    registerPharmacyRoutes(scope, deps);
     registerProjectRoutes(scope, deps);
   });
   for (const module of modules) await app.register(module.plugin, deps);

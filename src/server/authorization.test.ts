@@ -588,9 +588,8 @@ const pharmacyWriters = (status: number): Expected => ({
 
 /** A fresh product with one lot of 10 units in one container, moved on to `status` by staff. */
 async function pharmacyContainer(status: "receipt" | "storage" | "dispense" = "receipt") {
-  const seeder = asSeeder(asStaff().actor);
-  const ctx = { ...asStaff().ctx, actor: seeder };
-  const product = await createProduct(ctx, seeder, {
+  const ctx = actingAs(community.ctx, asSeeder(actorOf(people().staff)));
+  const product = await createProduct(ctx, {
     name: unique("Matrix product"),
     form: "tablet",
     strength: "1 mg",
@@ -599,7 +598,7 @@ async function pharmacyContainer(status: "receipt" | "storage" | "dispense" = "r
     storageNotes: "",
   });
   const expiry = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
-  const lot = await receiveLot(ctx, seeder, product.id, {
+  const lot = await receiveLot(ctx, product.id, {
     lotNumber: "MX-1",
     quantity: 10,
     expiry,
@@ -608,7 +607,7 @@ async function pharmacyContainer(status: "receipt" | "storage" | "dispense" = "r
   const [container] = lot.containers;
   if (!container) throw new Error("the matrix lot has no container");
   const moves = { receipt: [], storage: ["storage"], dispense: ["storage", "dispense"] } as const;
-  for (const to of moves[status]) await moveContainer(ctx, seeder, container.id, to);
+  for (const to of moves[status]) await moveContainer(ctx, container.id, to);
   return { productId: product.id, lotId: lot.id, containerId: container.id };
 }
 

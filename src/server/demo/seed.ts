@@ -174,7 +174,7 @@ export async function seedDemoCommunity(
       ],
       { northwind: actorOf(people.northwindAdmin), contoso: actorOf(people.contosoMember) },
     );
-    await seedDemoPharmacy(tx, actorOf(people.staff));
+    await seedDemoPharmacy(actingAs(tx, actorOf(people.staff)));
     step("development environment agreement, users and studies");
     await seedDemoProjects(
       tx,

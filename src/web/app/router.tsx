@@ -20,6 +20,7 @@ import { MembersPage as GroupMembersPage } from "../features/groups/MembersPage.
 import { ModerationPage as GroupModerationPage } from "../features/groups/ModerationPage.js";
 import { SettingsPage as GroupSettingsPage } from "../features/groups/SettingsPage.js";
 import { TopicPage as GroupTopicPage } from "../features/groups/TopicPage.js";
+import { PharmacyPage } from "../features/pharmacy/PharmacyPage.js";
 import { ProjectPage } from "../features/projects/ProjectPage.js";
 import { ProjectsPage } from "../features/projects/ProjectsPage.js";
 import { AdminReleasesPage } from "../features/releases/AdminReleasesPage.js";
@@ -31,7 +32,6 @@ import { DeploymentsPage } from "../features/sandbox/DeploymentsPage.js";
 import { EnvironmentStatusPage } from "../features/sandbox/EnvironmentStatusPage.js";
 import { FlagsPage } from "../features/sandbox/FlagsPage.js";
 import { ImportPage } from "../features/sandbox/ImportPage.js";
-import { PharmacyPage } from "../features/sandbox/pharmacy/PharmacyPage.js";
 import { SandboxAgreementPage, SandboxPage } from "../features/sandbox/SandboxPage.js";
 import { StudiesPage } from "../features/sandbox/StudiesPage.js";
 import { StudyPage } from "../features/sandbox/StudyPage.js";

@@ -1,8 +1,10 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
+import type { Accountability } from "./contracts/accountability.js";
+import type { Previewed } from "./contracts/common.js";
 import { isExpired, todayIso } from "./lots.js";
 import { openPharmacy } from "./policy.js";
-import { type AccountabilityView, type Previewed, presentProduct, withPreview } from "./present.js";
+import { presentProduct, withPreview } from "./present.js";
 import { loadProduct } from "./products.js";
 import { pharmacyContainers, pharmacyDispensations, pharmacyLots } from "./schema.js";
 
@@ -13,11 +15,10 @@ import { pharmacyContainers, pharmacyDispensations, pharmacyLots } from "./schem
  * received = dispensed + onHand holds for every lot; the report reads all three in one statement.
  */
 export async function productAccountability(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   productId: string,
-): Promise<Previewed<AccountabilityView>> {
-  const { preview } = await openPharmacy(ctx, actor);
+): Promise<Previewed<Accountability>> {
+  const { preview } = await openPharmacy(ctx);
   const product = await loadProduct(ctx.db, productId);
   // drizzle leaves columns unqualified inside a selected expression, so the outer lot is named in full.
   const onHand = sql<number>`(select coalesce(sum(c.remaining), 0)::int from ${pharmacyContainers} c where c.lot_id = "pharmacy_lots"."id")`;

@@ -1,13 +1,13 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { recordSandboxChange } from "../sandbox/index.js";
+import type { Previewed } from "./contracts/common.js";
+import type { Container, ContainerFilters, ContainerStatus } from "./contracts/containers.js";
 import { openPharmacy, openPharmacyForChange } from "./policy.js";
-import { type ContainerView, type Previewed, presentContainer, withPreview } from "./present.js";
-import { type ContainerStatus, pharmacyContainers, pharmacyLots, pharmacyProducts } from "./schema.js";
-
-export type ContainerFilters = { productId?: string; lotId?: string; status?: ContainerStatus };
+import { presentContainer, withPreview } from "./present.js";
+import { pharmacyContainers, pharmacyLots, pharmacyProducts } from "./schema.js";
 
 /** The one move each status allows: receipt -> storage -> dispense; a container in dispense stays there. */
 const nextStatus: Record<ContainerStatus, ContainerStatus | null> = {
@@ -16,7 +16,7 @@ const nextStatus: Record<ContainerStatus, ContainerStatus | null> = {
   dispense: null,
 };
 
-async function selectContainers(db: Db, where: SQL | undefined): Promise<ContainerView[]> {
+async function selectContainers(db: Db, where: SQL | undefined): Promise<Container[]> {
   const rows = await db
     .select({ container: pharmacyContainers, lot: pharmacyLots, product: pharmacyProducts })
     .from(pharmacyContainers)
@@ -27,7 +27,7 @@ async function selectContainers(db: Db, where: SQL | undefined): Promise<Contain
   return rows.map((row) => presentContainer(row.container, row.lot, row.product));
 }
 
-export async function containerView(db: Db, id: string): Promise<ContainerView> {
+export async function containerView(db: Db, id: string): Promise<Container> {
   const [view] = await selectContainers(db, eq(pharmacyContainers.id, id));
   if (!view) throw notFound("The container");
   return view;
@@ -35,11 +35,10 @@ export async function containerView(db: Db, id: string): Promise<ContainerView> 
 
 /** Containers by barcode, filtered by product, lot and status. */
 export async function listContainers(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   filters: ContainerFilters,
-): Promise<{ containers: ContainerView[]; preview: boolean }> {
-  const { preview } = await openPharmacy(ctx, actor);
+): Promise<{ containers: Container[]; preview: boolean }> {
+  const { preview } = await openPharmacy(ctx);
   const conditions: SQL[] = [];
   if (filters.productId) conditions.push(eq(pharmacyLots.productId, filters.productId));
   if (filters.lotId) conditions.push(eq(pharmacyContainers.lotId, filters.lotId));
@@ -47,8 +46,8 @@ export async function listContainers(
   return { containers: await selectContainers(ctx.db, and(...conditions)), preview };
 }
 
-export async function getContainer(ctx: Ctx, actor: Actor, id: string): Promise<Previewed<ContainerView>> {
-  const { preview } = await openPharmacy(ctx, actor);
+export async function getContainer(ctx: ActorCtx, id: string): Promise<Previewed<Container>> {
+  const { preview } = await openPharmacy(ctx);
   return withPreview(await containerView(ctx.db, id), preview);
 }
 
@@ -57,13 +56,12 @@ export async function getContainer(ctx: Ctx, actor: Actor, id: string): Promise<
  * container locked and the move audited; any other move is 409 naming the step it may take.
  */
 export async function moveContainer(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   id: string,
   to: ContainerStatus,
-): Promise<Previewed<ContainerView>> {
-  const { preview } = await openPharmacyForChange(ctx, actor);
-  await inTransaction({ ...ctx, actor }, async (tx) => {
+): Promise<Previewed<Container>> {
+  const { preview } = await openPharmacyForChange(ctx);
+  await inTransaction(ctx, async (tx) => {
     const [container] = await tx.db
       .select()
       .from(pharmacyContainers)

@@ -1,8 +1,9 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type ActorCtx, actingAs } from "../../platform/context.js";
 import { asSeeder } from "../sandbox/index.js";
 import { moveContainer } from "./containers.js";
+import type { ProductInput } from "./contracts/products.js";
 import { receiveLot } from "./lots.js";
-import { createProduct, type ProductInput } from "./products.js";
+import { createProduct } from "./products.js";
 
 const DAY_MS = 86_400_000;
 /** Demo lots expire well after the day the demo is built, so they can be dispensed from at once. */
@@ -57,15 +58,14 @@ export const demoProducts: DemoProduct[] = [
  * one lot of each split over containers, some moved on to storage and dispense. Needs the `pharmacy`
  * flag in preview or on, as the demo deployment leaves it.
  */
-export async function seedDemoPharmacy(ctx: Ctx, staff: Actor): Promise<void> {
-  const seeder = asSeeder(staff);
-  const seederCtx: Ctx = { ...ctx, actor: seeder };
+export async function seedDemoPharmacy(staff: ActorCtx): Promise<void> {
+  const ctx = actingAs(staff, asSeeder(staff.actor));
   for (const { lot, stored, dispensable, ...input } of demoProducts) {
-    const product = await createProduct(seederCtx, seeder, input);
-    const received = await receiveLot(seederCtx, seeder, product.id, { ...lot, expiry: expiryIn(540) });
+    const product = await createProduct(ctx, input);
+    const received = await receiveLot(ctx, product.id, { ...lot, expiry: expiryIn(540) });
     for (const [i, container] of received.containers.entries()) {
-      if (i < stored) await moveContainer(seederCtx, seeder, container.id, "storage");
-      if (i < dispensable) await moveContainer(seederCtx, seeder, container.id, "dispense");
+      if (i < stored) await moveContainer(ctx, container.id, "storage");
+      if (i < dispensable) await moveContainer(ctx, container.id, "dispense");
     }
   }
 }

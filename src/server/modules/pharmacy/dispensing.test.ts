@@ -11,7 +11,10 @@ import {
   screenVolunteer,
   withdrawEnrolment,
 } from "../sandbox/index.js";
-import type { AccountabilityView, ContainerView, LotView, ProductView } from "./present.js";
+import type { Accountability } from "./contracts/accountability.js";
+import type { Container } from "./contracts/containers.js";
+import type { Lot } from "./contracts/lots.js";
+import type { Product } from "./contracts/products.js";
 import { pharmacyLots } from "./schema.js";
 
 let community: TestCommunity;
@@ -73,7 +76,7 @@ const cohort = (n: number): Cohort => {
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 let productCount = 0;
-async function product(): Promise<ProductView> {
+async function product(): Promise<Product> {
   productCount += 1;
   const response = await pharmacist.post(`${base}/products`, {
     name: `Dispensing test product ${productCount}`,
@@ -91,7 +94,7 @@ async function container(
   quantity: number,
   status: "receipt" | "storage" | "dispense" = "dispense",
   productId?: string,
-): Promise<ContainerView & { lot: LotView }> {
+): Promise<Container & { lot: Lot }> {
   const id = productId ?? (await product()).id;
   const received = await pharmacist.post(`${base}/products/${id}/lots`, {
     lotNumber: `D${Math.random().toString(36).slice(2, 8)}`,
@@ -99,8 +102,8 @@ async function container(
     expiry: inDays(90),
   });
   expect(received.statusCode, received.body).toBe(201);
-  const lot: LotView = received.json();
-  const made = lot.containers[0] as ContainerView;
+  const lot: Lot = received.json();
+  const made = lot.containers[0] as Container;
   for (const to of status === "receipt" ? [] : status === "storage" ? ["storage"] : ["storage", "dispense"]) {
     const moved = await pharmacist.post(`${base}/containers/${made.id}/move`, { to });
     expect(moved.statusCode, moved.body).toBe(200);
@@ -111,7 +114,7 @@ async function container(
 const remaining = async (containerId: string): Promise<number> =>
   (await readOnly.get(`${base}/containers/${containerId}`)).json().remaining;
 
-const accountability = async (productId: string): Promise<AccountabilityView> => {
+const accountability = async (productId: string): Promise<Accountability> => {
   const response = await readOnly.get(`${base}/products/${productId}/accountability`);
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
@@ -390,7 +393,7 @@ describe("accountability", () => {
   });
 
   it("reports the demo products to every reader, and 404 for an unknown product", async () => {
-    const products: ProductView[] = (await readOnly.get(`${base}/products`)).json().products;
+    const products: Product[] = (await readOnly.get(`${base}/products`)).json().products;
     const demo = products.find((p) => p.name === "NWX-12 10 mg tablet");
     const report = await accountability(demo?.id ?? "");
     expect(report).toMatchObject({ received: 120, dispensed: 0, onHand: 120 });

@@ -1,30 +1,22 @@
 import { and, desc, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { getOrganisation, userSummaries } from "../accounts/index.js";
 import { createdFields, dosingSubjects, recordSandboxChanges } from "../sandbox/index.js";
+import type { Previewed } from "./contracts/common.js";
+import type { Dispensation, DispensationFilters, DispensationInput } from "./contracts/dispensing.js";
 import { isExpired } from "./lots.js";
 import { dispensingRefusal, openPharmacy } from "./policy.js";
-import { type DispensationView, type Previewed, withPreview } from "./present.js";
+import { withPreview } from "./present.js";
 import { pharmacyContainers, pharmacyDispensations, pharmacyLots, pharmacyProducts } from "./schema.js";
-
-export type DispensationInput = {
-  containerId: string;
-  enrolmentId: string;
-  /** Units drawn from the container. */
-  quantity: number;
-  dose: string;
-  doseReason?: string | undefined;
-};
-export type DispensationFilters = { enrolmentId?: string; productId?: string };
 
 /** Doses compare without regard to case or spacing: "10 mg  NWX-12 Oral" is the cohort's "10 mg NWX-12 oral". */
 export const normaliseDose = (dose: string): string => dose.trim().replace(/\s+/g, " ").toLowerCase();
 
 const MAX_DISPENSATION_LIST = 1000;
 
-async function presentDispensations(db: Db, where: SQL | undefined): Promise<DispensationView[]> {
+async function presentDispensations(db: Db, where: SQL | undefined): Promise<Dispensation[]> {
   const rows = await db
     .select({
       dispensation: pharmacyDispensations,
@@ -70,11 +62,10 @@ async function presentDispensations(db: Db, where: SQL | undefined): Promise<Dis
 
 /** Dispensations, newest first (the latest 1,000), by subject and/or product. */
 export async function listDispensations(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   filters: DispensationFilters,
-): Promise<{ dispensations: DispensationView[]; preview: boolean }> {
-  const { preview } = await openPharmacy(ctx, actor);
+): Promise<{ dispensations: Dispensation[]; preview: boolean }> {
+  const { preview } = await openPharmacy(ctx);
   const conditions: SQL[] = [];
   if (filters.enrolmentId) conditions.push(eq(pharmacyDispensations.enrolmentId, filters.enrolmentId));
   if (filters.productId) conditions.push(eq(pharmacyProducts.id, filters.productId));
@@ -91,19 +82,15 @@ export async function listDispensations(
  * The units are drawn by one conditional UPDATE (`remaining >= quantity`), so dispenses racing for the
  * last units of a container are serialised on its row and never take it below zero.
  */
-export async function dispense(
-  ctx: Ctx,
-  actor: Actor,
-  input: DispensationInput,
-): Promise<Previewed<DispensationView>> {
-  const { role, preview } = await openPharmacy(ctx, actor);
+export async function dispense(ctx: ActorCtx, input: DispensationInput): Promise<Previewed<Dispensation>> {
+  const { role, preview } = await openPharmacy(ctx);
   const dose = input.dose.trim();
   const doseReason = input.doseReason?.trim() || null;
-  const id = await inTransaction({ ...ctx, actor }, async (tx) => {
+  const id = await inTransaction(ctx, async (tx) => {
     const subject = (await dosingSubjects(tx.db, [input.enrolmentId], true)).get(input.enrolmentId);
     if (!subject) throw notFound("The enrolment");
     const owner = await getOrganisation(tx.db, subject.organisationId);
-    const refusal = dispensingRefusal(actor, role, subject, owner.name);
+    const refusal = dispensingRefusal(ctx.actor, role, subject, owner.name);
     if (refusal) throw forbidden(refusal);
     const who = subject.subjectNumber
       ? `subject ${subject.subjectNumber}`
@@ -179,7 +166,7 @@ export async function dispense(
         quantity: input.quantity,
         dose,
         doseReason,
-        dispensedBy: actor.id,
+        dispensedBy: ctx.actor.id,
       })
       .returning();
     if (!row) throw new Error("the dispensation was not written");

@@ -1,6 +1,6 @@
 import bwipjs from "bwip-js";
 import { eq } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { notFound } from "../../platform/errors.js";
 import { openPharmacy } from "./policy.js";
 import { pharmacyContainers, pharmacyLots, pharmacyProducts } from "./schema.js";
@@ -65,8 +65,8 @@ export function renderLabel(content: LabelContent): string {
 }
 
 /** The label of one container, for any pharmacy reader to print. */
-export async function containerLabel(ctx: Ctx, actor: Actor, id: string): Promise<string> {
-  await openPharmacy(ctx, actor);
+export async function containerLabel(ctx: ActorCtx, id: string): Promise<string> {
+  await openPharmacy(ctx);
   const [row] = await ctx.db
     .select({ container: pharmacyContainers, lot: pharmacyLots, product: pharmacyProducts })
     .from(pharmacyContainers)

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { userSummaries } from "../accounts/index.js";
 import {
@@ -9,22 +9,12 @@ import {
   recordSandboxChanges,
   type SandboxChange,
 } from "../sandbox/index.js";
+import type { Previewed } from "./contracts/common.js";
+import type { Lot, ReceiptInput } from "./contracts/lots.js";
 import { openPharmacy, openPharmacyForChange } from "./policy.js";
-import { type LotRow, type LotView, type Previewed, presentLot, withPreview } from "./present.js";
+import { type LotRow, presentLot, withPreview } from "./present.js";
 import { loadProduct } from "./products.js";
 import { pharmacyContainers, pharmacyLots, pharmacyProducts } from "./schema.js";
-
-export type ReceiptInput = {
-  lotNumber: string;
-  quantity: number;
-  /** YYYY-MM-DD: the last day the lot may be dispensed. */
-  expiry: string;
-  receivedAt?: Date | undefined;
-  /** How many containers the quantity is split over (1 to MAX_CONTAINERS_PER_LOT). */
-  containers: number;
-};
-
-export const MAX_CONTAINERS_PER_LOT = 500;
 
 export const todayIso = (): string => new Date().toISOString().slice(0, 10);
 
@@ -77,7 +67,7 @@ const lotTaken = (lotNumber: string, productName: string) =>
   });
 
 /** The lot as its page shows it: the receiver's name and every container, by barcode. */
-export async function lotView(db: Db, lot: LotRow): Promise<LotView> {
+export async function lotView(db: Db, lot: LotRow): Promise<Lot> {
   const product = await loadProduct(db, lot.productId);
   const containers = await db
     .select()
@@ -89,12 +79,8 @@ export async function lotView(db: Db, lot: LotRow): Promise<LotView> {
 }
 
 /** A product's lots, newest receipt first, each with its containers. */
-export async function listLots(
-  ctx: Ctx,
-  actor: Actor,
-  productId: string,
-): Promise<{ lots: LotView[]; preview: boolean }> {
-  const { preview } = await openPharmacy(ctx, actor);
+export async function listLots(ctx: ActorCtx, productId: string): Promise<{ lots: Lot[]; preview: boolean }> {
+  const { preview } = await openPharmacy(ctx);
   const product = await loadProduct(ctx.db, productId);
   const lots = await ctx.db
     .select()
@@ -138,13 +124,12 @@ export async function listLots(
  * a lot number the product already has is 409.
  */
 export async function receiveLot(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   productId: string,
   input: ReceiptInput,
-): Promise<Previewed<LotView>> {
-  const { preview } = await openPharmacyForChange(ctx, actor);
-  const receivedAt = input.receivedAt ?? new Date();
+): Promise<Previewed<Lot>> {
+  const { preview } = await openPharmacyForChange(ctx);
+  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
   const problems: Record<string, string> = {};
   if (isExpired(input.expiry))
     problems.expiry = `This lot expired on ${input.expiry}; an expired lot cannot be received.`;
@@ -155,7 +140,7 @@ export async function receiveLot(
 
   let productName = "this product";
   try {
-    const lot = await inTransaction({ ...ctx, actor }, async (tx) => {
+    const lot = await inTransaction(ctx, async (tx) => {
       // Share-locked so the product cannot be renamed between the receipt and its label.
       const [product] = await tx.db
         .select()
@@ -177,7 +162,7 @@ export async function receiveLot(
           quantity: input.quantity,
           expiry: input.expiry,
           receivedAt,
-          receivedBy: actor.id,
+          receivedBy: ctx.actor.id,
         })
         .returning();
       if (!created) throw new Error("the lot was not written");

@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { Actor, ActorCtx } from "../../platform/context.js";
 import { forbidden } from "../../platform/errors.js";
 import { gate, requireFeature, type SandboxRole } from "../sandbox/index.js";
 
@@ -13,15 +13,15 @@ export type PharmacyAccess = { role: Role; preview: boolean };
  * The door of every pharmacy route: the sandbox gate (403), then the `pharmacy` flag (404
  * `feature_disabled` while it is off; the data stays). `preview` says whether to show the marker.
  */
-export async function openPharmacy(ctx: Ctx, actor: Actor): Promise<PharmacyAccess> {
-  const { role } = await gate(ctx, actor);
+export async function openPharmacy(ctx: ActorCtx): Promise<PharmacyAccess> {
+  const { role } = await gate(ctx, ctx.actor);
   const state = await requireFeature(ctx, PHARMACY_FLAG);
   return { role, preview: state === "preview" };
 }
 
 /** The door of the pharmacy's writes but dispensing: openPharmacy, then pharmacists and staff only (403). */
-export async function openPharmacyForChange(ctx: Ctx, actor: Actor): Promise<PharmacyAccess> {
-  const access = await openPharmacy(ctx, actor);
+export async function openPharmacyForChange(ctx: ActorCtx): Promise<PharmacyAccess> {
+  const access = await openPharmacy(ctx);
   const refusal = pharmacyChangeRefusal(access.role);
   if (refusal) throw forbidden(refusal);
   return access;

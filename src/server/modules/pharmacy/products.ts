@@ -1,21 +1,13 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { createdFields, diffFields, isUniqueViolation, recordSandboxChange } from "../sandbox/index.js";
+import type { Previewed } from "./contracts/common.js";
+import type { Product, ProductChanges, ProductInput } from "./contracts/products.js";
 import { openPharmacy, openPharmacyForChange } from "./policy.js";
-import { type Previewed, type ProductRow, type ProductView, presentProduct, withPreview } from "./present.js";
+import { type ProductRow, presentProduct, withPreview } from "./present.js";
 import { pharmacyProducts } from "./schema.js";
-
-export type ProductInput = {
-  name: string;
-  form: string;
-  strength: string;
-  units: string;
-  defaultDose: string;
-  storageNotes: string;
-};
-export type ProductChanges = Partial<ProductInput> & { reason?: string | undefined };
 
 const nameTaken = (name: string) =>
   new AppError("conflict", `There is already a product named ${name}.`, {
@@ -44,33 +36,26 @@ export async function loadProduct(db: Db, id: string, lock = false): Promise<Pro
 }
 
 /** Every product, by name: the pharmacy is shared by the whole instance. */
-export async function listProducts(
-  ctx: Ctx,
-  actor: Actor,
-): Promise<{ products: ProductView[]; preview: boolean }> {
-  const { preview } = await openPharmacy(ctx, actor);
+export async function listProducts(ctx: ActorCtx): Promise<{ products: Product[]; preview: boolean }> {
+  const { preview } = await openPharmacy(ctx);
   const rows = await ctx.db.select().from(pharmacyProducts).orderBy(asc(pharmacyProducts.name));
   return { products: rows.map(presentProduct), preview };
 }
 
-export async function getProduct(ctx: Ctx, actor: Actor, id: string): Promise<Previewed<ProductView>> {
-  const { preview } = await openPharmacy(ctx, actor);
+export async function getProduct(ctx: ActorCtx, id: string): Promise<Previewed<Product>> {
+  const { preview } = await openPharmacy(ctx);
   return withPreview(presentProduct(await loadProduct(ctx.db, id)), preview);
 }
 
 /** Adds an investigational product (pharmacists and staff); its fields start its audit trail. */
-export async function createProduct(
-  ctx: Ctx,
-  actor: Actor,
-  input: ProductInput,
-): Promise<Previewed<ProductView>> {
-  const { preview } = await openPharmacyForChange(ctx, actor);
+export async function createProduct(ctx: ActorCtx, input: ProductInput): Promise<Previewed<Product>> {
+  const { preview } = await openPharmacyForChange(ctx);
   try {
-    const row = await inTransaction({ ...ctx, actor }, async (tx) => {
+    const row = await inTransaction(ctx, async (tx) => {
       await assertNameFree(tx.db, input.name);
       const [created] = await tx.db
         .insert(pharmacyProducts)
-        .values({ ...input, createdBy: actor.id })
+        .values({ ...input, createdBy: ctx.actor.id })
         .returning();
       if (!created) throw new Error("the product was not written");
       await recordSandboxChange(tx, {
@@ -93,14 +78,13 @@ export async function createProduct(
 
 /** Changes a product's fields (pharmacists and staff), each change audited with the reason given. */
 export async function updateProduct(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   id: string,
   { reason, ...changes }: ProductChanges,
-): Promise<Previewed<ProductView>> {
-  const { preview } = await openPharmacyForChange(ctx, actor);
+): Promise<Previewed<Product>> {
+  const { preview } = await openPharmacyForChange(ctx);
   try {
-    const row = await inTransaction({ ...ctx, actor }, async (tx) => {
+    const row = await inTransaction(ctx, async (tx) => {
       const before = await loadProduct(tx.db, id, true);
       if (changes.name !== undefined) await assertNameFree(tx.db, changes.name, id);
       const changed = diffFields(

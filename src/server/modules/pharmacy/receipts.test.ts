@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { createUser } from "../accounts/users.js";
+import type { Container } from "./contracts/containers.js";
+import type { Lot } from "./contracts/lots.js";
+import type { Product } from "./contracts/products.js";
 import { LABEL_CAUTION } from "./label.js";
-import type { ContainerView, LotView, ProductView } from "./present.js";
 
 let community: TestCommunity;
 let staff: Client;
@@ -41,7 +43,7 @@ async function sandboxUser(
 }
 
 let productCount = 0;
-async function product(client = pharmacist): Promise<ProductView> {
+async function product(client = pharmacist): Promise<Product> {
   productCount += 1;
   const response = await client.post(`${base}/products`, {
     name: `Receipt test product ${productCount}`,
@@ -56,7 +58,7 @@ async function product(client = pharmacist): Promise<ProductView> {
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-async function receive(productId: string, body: Record<string, unknown> = {}): Promise<LotView> {
+async function receive(productId: string, body: Record<string, unknown> = {}): Promise<Lot> {
   const response = await pharmacist.post(`${base}/products/${productId}/lots`, {
     lotNumber: `L${Math.random().toString(36).slice(2, 8)}`,
     quantity: 10,
@@ -106,7 +108,7 @@ describe("products", () => {
       const response = await client.get(`${base}/products`);
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json().preview).toBe(true);
-      expect(response.json().products.map((p: ProductView) => p.name)).toEqual(
+      expect(response.json().products.map((p: Product) => p.name)).toEqual(
         expect.arrayContaining(["NWX-12 10 mg tablet", "NWX-12 30 mg tablet", "CTX-7 5 mg capsule"]),
       );
     }
@@ -328,7 +330,7 @@ describe("containers", () => {
     const list = async (query: string) => {
       const response = await readOnly.get(`${base}/containers?${query}`);
       expect(response.statusCode, response.body).toBe(200);
-      return (response.json().containers as ContainerView[]).map((c) => c.id);
+      return (response.json().containers as Container[]).map((c) => c.id);
     };
     expect((await list(`productId=${id}`)).sort()).toEqual(
       [...first.containers, ...second.containers].map((c) => c.id).sort(),
@@ -343,7 +345,7 @@ describe("containers", () => {
   it("prints a label with the product, lot, expiry, caution and a Code 128 barcode of the value", async () => {
     const created = await product();
     const lot = await receive(created.id, { lotNumber: "LBL-7", expiry: inDays(200) });
-    const container = lot.containers[0] as ContainerView;
+    const container = lot.containers[0] as Container;
     const response = await readOnly.get(`${base}/containers/${container.id}/label.svg`);
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toMatch(/^image\/svg\+xml/);

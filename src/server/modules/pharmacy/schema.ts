@@ -11,6 +11,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../db/columns.js";
+import type { ContainerStatus } from "./contracts/containers.js";
 
 /** An investigational product of the pharmacy preview. */
 export const pharmacyProducts = pgTable("pharmacy_products", {
@@ -48,9 +49,6 @@ export const pharmacyLots = pgTable(
     check("pharmacy_lots_quantity_positive", sql`${t.quantity} > 0`),
   ],
 );
-
-export const containerStatuses = ["receipt", "storage", "dispense"] as const;
-export type ContainerStatus = (typeof containerStatuses)[number];
 
 /**
  * A labelled container of one lot. Moves receipt -> storage -> dispense; doses are drawn only from a

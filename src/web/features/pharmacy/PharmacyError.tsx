@@ -1,6 +1,6 @@
 import { Alert } from "@mantine/core";
-import { ErrorAlert } from "../../../app/ui/ErrorAlert.js";
-import { isSwitchedOff, SWITCHED_OFF_MESSAGE } from "./pharmacy-api.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { isSwitchedOff, SWITCHED_OFF_MESSAGE } from "./api.js";
 
 /**
  * A failed pharmacy request: while the `pharmacy` flag is off the API answers 404 `feature_disabled`,

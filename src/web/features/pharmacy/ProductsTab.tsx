@@ -1,18 +1,18 @@
 import { Button, Group, Modal, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useState } from "react";
-import { useFormSubmit } from "../../../app/forms.js";
-import { notifySuccess } from "../../../app/notify.js";
-import { ErrorAlert } from "../../../app/ui/ErrorAlert.js";
-import { Section } from "../../../app/ui/Section.js";
-import type { SandboxRole } from "../api.js";
+import { useFormSubmit } from "../../app/forms.js";
+import { notifySuccess } from "../../app/notify.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { Section } from "../../app/ui/Section.js";
+import type { SandboxRole } from "../sandbox/api.js";
 import {
   mayChangePharmacy,
   type Product,
   type ProductInput,
   pharmacyApi,
   usePharmacyChanged,
-} from "./pharmacy-api.js";
+} from "./api.js";
 
 type Values = ProductInput & { reason: string };
 

@@ -12,17 +12,16 @@ import {
 } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useState } from "react";
-import { isApiError } from "../../../app/api.js";
-import { formatDateTime } from "../../../app/format.js";
-import { useFormSubmit } from "../../../app/forms.js";
-import { useSignedInMe } from "../../../app/gates.js";
-import { notifySuccess } from "../../../app/notify.js";
-import { ErrorAlert } from "../../../app/ui/ErrorAlert.js";
-import { PageLoader } from "../../../app/ui/PageLoader.js";
-import { Section } from "../../../app/ui/Section.js";
-import type { SandboxRole } from "../api.js";
-import { type Enrolment, type Study, useEnrolments, useStudies, useStudy } from "../studies-api.js";
-import { PharmacyError } from "./PharmacyError.js";
+import { isApiError } from "../../app/api.js";
+import { formatDateTime } from "../../app/format.js";
+import { useFormSubmit } from "../../app/forms.js";
+import { useSignedInMe } from "../../app/gates.js";
+import { notifySuccess } from "../../app/notify.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import { Section } from "../../app/ui/Section.js";
+import type { SandboxRole } from "../sandbox/api.js";
+import { type Enrolment, type Study, useEnrolments, useStudies, useStudy } from "../sandbox/studies-api.js";
 import {
   type Container,
   type Dispensation,
@@ -32,7 +31,8 @@ import {
   useContainers,
   useDispensations,
   usePharmacyChanged,
-} from "./pharmacy-api.js";
+} from "./api.js";
+import { PharmacyError } from "./PharmacyError.js";
 
 type Values = {
   enrolmentId: string;

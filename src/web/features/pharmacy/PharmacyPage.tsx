@@ -1,16 +1,16 @@
 import { Group, Tabs, Text } from "@mantine/core";
 import { useNavigate, useParams } from "react-router";
-import { Page } from "../../../app/ui/Page.js";
-import { PageLoader } from "../../../app/ui/PageLoader.js";
-import type { SandboxStatus } from "../api.js";
-import { PreviewMarker } from "../PreviewMarker.js";
-import { SandboxGate } from "../SandboxPage.js";
+import { Page } from "../../app/ui/Page.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import type { SandboxStatus } from "../sandbox/api.js";
+import { PreviewMarker } from "../sandbox/PreviewMarker.js";
+import { SandboxGate } from "../sandbox/SandboxPage.js";
 import { AccountabilityTab } from "./AccountabilityTab.js";
+import { useProducts } from "./api.js";
 import { ContainersTab } from "./ContainersTab.js";
 import { DispensingTab } from "./DispensingTab.js";
 import { PharmacyError } from "./PharmacyError.js";
 import { ProductsTab } from "./ProductsTab.js";
-import { useProducts } from "./pharmacy-api.js";
 import { ReceiptsTab } from "./ReceiptsTab.js";
 
 const tabs = [

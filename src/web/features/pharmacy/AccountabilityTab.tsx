@@ -1,10 +1,10 @@
 import { Badge, Group, Paper, Select, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { useState } from "react";
-import { formatDate } from "../../../app/format.js";
-import { PageLoader } from "../../../app/ui/PageLoader.js";
-import { Section } from "../../../app/ui/Section.js";
+import { formatDate } from "../../app/format.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import { Section } from "../../app/ui/Section.js";
+import { type Product, useAccountability } from "./api.js";
 import { PharmacyError } from "./PharmacyError.js";
-import { type Product, useAccountability } from "./pharmacy-api.js";
 
 type Balance = { received: number; dispensed: number; onHand: number };
 

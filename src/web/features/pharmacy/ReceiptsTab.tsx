@@ -14,14 +14,13 @@ import {
 } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useState } from "react";
-import { formatDate, formatDateTime } from "../../../app/format.js";
-import { useFormSubmit } from "../../../app/forms.js";
-import { notifySuccess } from "../../../app/notify.js";
-import { ErrorAlert } from "../../../app/ui/ErrorAlert.js";
-import { PageLoader } from "../../../app/ui/PageLoader.js";
-import { Section } from "../../../app/ui/Section.js";
-import type { SandboxRole } from "../api.js";
-import { PharmacyError } from "./PharmacyError.js";
+import { formatDate, formatDateTime } from "../../app/format.js";
+import { useFormSubmit } from "../../app/forms.js";
+import { notifySuccess } from "../../app/notify.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import { Section } from "../../app/ui/Section.js";
+import type { SandboxRole } from "../sandbox/api.js";
 import {
   type Lot,
   labelUrl,
@@ -30,7 +29,8 @@ import {
   pharmacyApi,
   useLots,
   usePharmacyChanged,
-} from "./pharmacy-api.js";
+} from "./api.js";
+import { PharmacyError } from "./PharmacyError.js";
 
 /** Today in the person's own calendar (YYYY-MM-DD), the earliest expiry a receipt accepts. */
 function today(): string {

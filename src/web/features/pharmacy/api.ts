@@ -1,22 +1,27 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type {
-  AccountabilityView,
-  ContainerView,
-  DispensationView,
-  LotView,
-  Previewed,
-  ProductView,
-} from "../../../../server/modules/pharmacy/present.js";
-import type { ContainerStatus } from "../../../../server/modules/pharmacy/schema.js";
-import type { SandboxRole } from "../../../../server/modules/sandbox/schema.js";
-import { api, isApiError } from "../../../app/api.js";
+import * as accountability from "../../../server/modules/pharmacy/contracts/accountability.js";
+import type { ContainerStatus } from "../../../server/modules/pharmacy/contracts/containers.js";
+import * as containers from "../../../server/modules/pharmacy/contracts/containers.js";
+import * as dispensing from "../../../server/modules/pharmacy/contracts/dispensing.js";
+import * as lots from "../../../server/modules/pharmacy/contracts/lots.js";
+import * as products from "../../../server/modules/pharmacy/contracts/products.js";
+import { pathOf } from "../../../shared/contract.js";
+import { callApi, isApiError } from "../../app/api.js";
+import type { SandboxRole } from "../sandbox/api.js";
 
-export type { ContainerStatus };
-export type Product = ProductView;
-export type Lot = LotView;
-export type Container = ContainerView;
-export type Dispensation = DispensationView;
-export type Accountability = Previewed<AccountabilityView>;
+export type { Accountability } from "../../../server/modules/pharmacy/contracts/accountability.js";
+export type {
+  Container,
+  ContainerStatus,
+} from "../../../server/modules/pharmacy/contracts/containers.js";
+export type { Dispensation } from "../../../server/modules/pharmacy/contracts/dispensing.js";
+export type { Lot } from "../../../server/modules/pharmacy/contracts/lots.js";
+export type { Product } from "../../../server/modules/pharmacy/contracts/products.js";
+
+export type ProductInput = products.ProductInput;
+export type ProductChanges = products.ProductChanges;
+export type ReceiptInput = lots.ReceiptInput;
+export type DispensationInput = dispensing.DispensationInput;
 
 /** The feature flag the pharmacy preview is shipped behind (the server's PHARMACY_FLAG). */
 export const PHARMACY_FLAG = "pharmacy";
@@ -68,22 +73,15 @@ export const SWITCHED_OFF_MESSAGE = "The pharmacy preview is switched off in thi
 /** Every filter is a string; "" means any. */
 export type ContainerFilters = { productId: string; status: string; lotId: string };
 
-export type ProductInput = {
-  name: string;
-  form: string;
-  strength: string;
-  units: string;
-  defaultDose: string;
-  storageNotes: string;
-};
-export type ReceiptInput = { lotNumber: string; quantity: number; expiry: string; containers: number };
-export type DispensationInput = {
-  containerId: string;
-  enrolmentId: string;
-  quantity: number;
-  dose: string;
-  doseReason?: string;
-};
+const isContainerStatus = (status: string | undefined): status is ContainerStatus =>
+  (containers.containerStatuses as readonly string[]).includes(status ?? "");
+
+/** The filters as the contract takes them; a status the address names that is not one means any. */
+const containerQuery = ({ productId, lotId, status }: Partial<ContainerFilters>) => ({
+  productId,
+  lotId,
+  status: isContainerStatus(status) ? status : undefined,
+});
 
 export const pharmacyKeys = {
   all: ["sandbox", "pharmacy"] as const,
@@ -94,21 +92,18 @@ export const pharmacyKeys = {
   accountability: (productId: string) => ["sandbox", "pharmacy", "accountability", productId] as const,
 };
 
-const base = "/api/sandbox/pharmacy";
-const path = (id: string) => encodeURIComponent(id);
-
 /** The printable label of a container, an SVG the browser shows and prints as it is. */
-export const labelUrl = (containerId: string) => `${base}/containers/${path(containerId)}/label.svg`;
+export const labelUrl = (containerId: string) => pathOf(containers.containerLabel, { id: containerId });
 
 export const pharmacyApi = {
-  createProduct: (body: ProductInput) => api.post<Previewed<Product>>(`${base}/products`, body),
-  updateProduct: (id: string, body: Partial<ProductInput>) =>
-    api.patch<Previewed<Product>>(`${base}/products/${path(id)}`, body),
+  createProduct: (body: ProductInput) => callApi(products.createProduct, { body }),
+  updateProduct: (id: string, body: ProductChanges) =>
+    callApi(products.updateProduct, { params: { id }, body }),
   receiveLot: (productId: string, body: ReceiptInput) =>
-    api.post<Previewed<Lot>>(`${base}/products/${path(productId)}/lots`, body),
+    callApi(lots.receiveLot, { params: { id: productId }, body }),
   move: (containerId: string, to: "storage" | "dispense") =>
-    api.post<Previewed<Container>>(`${base}/containers/${path(containerId)}/move`, { to }),
-  dispense: (body: DispensationInput) => api.post<Previewed<Dispensation>>(`${base}/dispensations`, body),
+    callApi(containers.moveContainer, { params: { id: containerId }, body: { to } }),
+  dispense: (body: DispensationInput) => callApi(dispensing.dispense, { body }),
 };
 
 /** After any pharmacy write every list and balance may have changed: refetch the lot. */
@@ -123,13 +118,13 @@ export function usePharmacyChanged() {
 export const useProducts = () =>
   useQuery({
     queryKey: pharmacyKeys.products,
-    queryFn: () => api.get<{ products: Product[]; preview: boolean }>(`${base}/products`),
+    queryFn: () => callApi(products.listProducts, {}),
   });
 
 export const useLots = (productId: string) =>
   useQuery({
     queryKey: pharmacyKeys.lots(productId),
-    queryFn: () => api.get<{ lots: Lot[]; preview: boolean }>(`${base}/products/${path(productId)}/lots`),
+    queryFn: () => callApi(lots.listLots, { params: { id: productId } }),
     select: (data) => data.lots,
     enabled: productId !== "",
   });
@@ -137,7 +132,7 @@ export const useLots = (productId: string) =>
 export const useContainers = (filters: Partial<ContainerFilters>) =>
   useQuery({
     queryKey: pharmacyKeys.containers(filters),
-    queryFn: () => api.get<{ containers: Container[]; preview: boolean }>(`${base}/containers`, filters),
+    queryFn: () => callApi(containers.listContainers, { query: containerQuery(filters) }),
     select: (data) => data.containers,
     placeholderData: (previous) => previous,
   });
@@ -145,13 +140,13 @@ export const useContainers = (filters: Partial<ContainerFilters>) =>
 export const useDispensations = () =>
   useQuery({
     queryKey: pharmacyKeys.dispensations,
-    queryFn: () => api.get<{ dispensations: Dispensation[]; preview: boolean }>(`${base}/dispensations`),
+    queryFn: () => callApi(dispensing.listDispensations, {}),
     select: (data) => data.dispensations,
   });
 
 export const useAccountability = (productId: string) =>
   useQuery({
     queryKey: pharmacyKeys.accountability(productId),
-    queryFn: () => api.get<Accountability>(`${base}/products/${path(productId)}/accountability`),
+    queryFn: () => callApi(accountability.productAccountability, { params: { id: productId } }),
     enabled: productId !== "",
   });

@@ -13,13 +13,12 @@ import {
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { useFiltersInAddress } from "../../../app/filters-in-address.js";
-import { formatDate } from "../../../app/format.js";
-import { notifySuccess } from "../../../app/notify.js";
-import { ErrorAlert } from "../../../app/ui/ErrorAlert.js";
-import { PageLoader } from "../../../app/ui/PageLoader.js";
-import type { SandboxRole } from "../api.js";
-import { PharmacyError } from "./PharmacyError.js";
+import { useFiltersInAddress } from "../../app/filters-in-address.js";
+import { formatDate } from "../../app/format.js";
+import { notifySuccess } from "../../app/notify.js";
+import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { PageLoader } from "../../app/ui/PageLoader.js";
+import type { SandboxRole } from "../sandbox/api.js";
 import {
   type Container,
   type ContainerFilters,
@@ -34,7 +33,8 @@ import {
   useContainers,
   useLots,
   usePharmacyChanged,
-} from "./pharmacy-api.js";
+} from "./api.js";
+import { PharmacyError } from "./PharmacyError.js";
 
 const filterNames: (keyof ContainerFilters)[] = ["productId", "status", "lotId"];
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { normaliseDose } from "../../../../server/modules/pharmacy/dispensing.js";
+import { normaliseDose } from "../../../server/modules/pharmacy/dispensing.js";
 import {
   dispensingRefusal,
   pharmacyChangeRefusal,
   PHARMACY_FLAG as SERVER_PHARMACY_FLAG,
-} from "../../../../server/modules/pharmacy/policy.js";
-import { type SandboxRole, sandboxRoles } from "../../../../server/modules/sandbox/schema.js";
-import type { Actor } from "../../../../server/platform/context.js";
+} from "../../../server/modules/pharmacy/policy.js";
+import { type SandboxRole, sandboxRoles } from "../../../server/modules/sandbox/schema.js";
+import type { Actor } from "../../../server/platform/context.js";
 import {
   isSwitchedOff,
   labelUrl,
@@ -15,7 +15,7 @@ import {
   PHARMACY_FLAG,
   pharmacyApi,
   sameDose,
-} from "./pharmacy-api.js";
+} from "./api.js";
 
 const NORTHWIND = "0194f7a0-0000-7000-8000-00000000000a";
 const CONTOSO = "0194f7a0-0000-7000-8000-00000000000b";

@@ -1,9 +1,9 @@
 import { Anchor, Group } from "@mantine/core";
 import { Link } from "react-router";
-import { Section } from "../../../app/ui/Section.js";
-import { useFlags } from "../operations-api.js";
-import { PreviewMarker } from "../PreviewMarker.js";
-import { PHARMACY_FLAG } from "./pharmacy-api.js";
+import { Section } from "../../app/ui/Section.js";
+import { useFlags } from "../sandbox/operations-api.js";
+import { PreviewMarker } from "../sandbox/PreviewMarker.js";
+import { PHARMACY_FLAG } from "./api.js";
 
 /**
  * The pharmacy's place on the sandbox home, for sandbox users: hidden while the `pharmacy` flag is off
