@@ -41,7 +41,7 @@ export function auditCommands(program: Command): void {
         console.log(
           checkpoint
             ? `Checkpoint written: ${checkpoint.rows} rows up to row ${checkpoint.lastId}.`
-            : "Nothing new since the last checkpoint.",
+            : "Nothing to anchor: the log is empty or unchanged since the last checkpoint.",
         );
       } finally {
         await database.close();
