@@ -22,8 +22,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
 import { registerAccountRoutes } from "./modules/accounts/routes.js";
-import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
-import { registerChatRoutes } from "./modules/chat/routes.js";
+import { memberChannelIds } from "./modules/chat/index.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
@@ -138,7 +137,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.decorate("groupDigests", groupDigests);
   app.addHook("onClose", () => groupDigests.stop());
 
-  await ensureAnnouncementsChannel(database.db);
   const hub = new EventHub(database);
   const gateway = new Gateway(hub, database.db, config, {
     channelsOf: (userId) => memberChannelIds(database.db, userId),
@@ -252,7 +250,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
-    registerChatRoutes(scope, deps);
     registerAccountRoutes(scope, deps);
     registerAdminRoutes(scope, deps);
     registerDeskRoutes(scope, deps);
