@@ -95,7 +95,7 @@ export const listMessages = operation({
 });
 
 export const postMessage = operation({
-  operationId: "postMessage",
+  operationId: "postChatMessage",
   summary: "Post a message or a thread reply, once per client id",
   description:
     "Answers 201 with the new message; a retry with a client id already used answers 200 with the first one.",
@@ -111,7 +111,7 @@ export const postMessage = operation({
 });
 
 export const getThread = operation({
-  operationId: "getMessageThread",
+  operationId: "getChatThread",
   summary: "The thread a message belongs to",
   method: "GET",
   path: "/api/chat/messages/:id/thread",
@@ -122,7 +122,7 @@ export const getThread = operation({
 });
 
 export const editMessage = operation({
-  operationId: "editMessage",
+  operationId: "editChatMessage",
   summary: "Change the text of one's own message",
   method: "PATCH",
   path: "/api/chat/messages/:id",
@@ -134,7 +134,7 @@ export const editMessage = operation({
 });
 
 export const deleteMessage = operation({
-  operationId: "deleteMessage",
+  operationId: "deleteChatMessage",
   summary: "Hide a message from everyone",
   method: "DELETE",
   path: "/api/chat/messages/:id",
@@ -144,7 +144,7 @@ export const deleteMessage = operation({
 });
 
 export const openTicketFromMessage = operation({
-  operationId: "openTicketFromMessage",
+  operationId: "openTicketFromChatMessage",
   summary: "Turn one's own message into a service desk ticket",
   method: "POST",
   path: "/api/chat/messages/:id/ticket",

@@ -6,7 +6,7 @@ import { message } from "./messages.js";
 const tag = "chat";
 
 export const pinMessage = operation({
-  operationId: "pinMessage",
+  operationId: "pinChatMessage",
   summary: "Pin a message to its channel",
   method: "POST",
   path: "/api/chat/messages/:id/pin",
@@ -17,7 +17,7 @@ export const pinMessage = operation({
 });
 
 export const unpinMessage = operation({
-  operationId: "unpinMessage",
+  operationId: "unpinChatMessage",
   summary: "Unpin a message",
   method: "DELETE",
   path: "/api/chat/messages/:id/pin",

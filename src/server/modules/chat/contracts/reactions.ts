@@ -12,7 +12,7 @@ const emojiField = z
   .refine((text) => !/[\s<>]/.test(text), "Choose one emoji.");
 
 export const addReaction = operation({
-  operationId: "addReaction",
+  operationId: "addChatReaction",
   summary: "React to a message with an emoji",
   method: "POST",
   path: "/api/chat/messages/:id/reactions",
@@ -24,7 +24,7 @@ export const addReaction = operation({
 });
 
 export const removeReaction = operation({
-  operationId: "removeReaction",
+  operationId: "removeChatReaction",
   summary: "Take back one's reaction to a message",
   method: "DELETE",
   path: "/api/chat/messages/:id/reactions/:emoji",
