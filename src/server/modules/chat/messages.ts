@@ -152,21 +152,7 @@ export async function postMessage(
     const earlier = await findByClientId(tx.db, actor.id, input.clientId);
     if (earlier) return { message: await presentRetry(tx.db, earlier, channelId), created: false };
     const channel = await loadReadableChannel(tx, channelId);
-    let root: MessageRow | undefined;
-    if (input.threadRootId) {
-      [root] = await tx.db.select().from(messages).where(eq(messages.id, input.threadRootId)).for("update");
-      if (!root || root.channelId !== channelId || root.threadRootId !== null) {
-        throw invalid({ threadRootId: "Reply to a message in this channel." });
-      }
-      if (root.deletedAt) throw invalid({ threadRootId: "That message was deleted." });
-      if (channel.archivedAt) throw forbidden("This channel is archived.");
-      // Everyone may reply in #announcements threads; elsewhere replying takes membership.
-      if (!channel.isAnnouncements && !(await isMember(tx.db, channel, actor.id)))
-        throw forbidden("Join the channel to reply.");
-    } else {
-      const refusal = await postingRefusal(tx.db, channel, actor);
-      if (refusal) throw forbidden(refusal);
-    }
+    const root = await checkPostingPlace(tx, channel, input.threadRootId);
     if (!allowance())
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
     const uploads = await checkUploads(tx, input.attachmentIds ?? []);
@@ -233,6 +219,32 @@ export async function postMessage(
     }
     return { message: view, created: true };
   });
+}
+
+/**
+ * Refuses a post the actor may not make here; for a thread reply, returns its root, locked so
+ * concurrent replies count up one after another.
+ */
+async function checkPostingPlace(
+  ctx: ActorCtx,
+  channel: typeof channels.$inferSelect,
+  threadRootId: string | undefined,
+): Promise<MessageRow | undefined> {
+  if (!threadRootId) {
+    const refusal = await postingRefusal(ctx.db, channel, ctx.actor);
+    if (refusal) throw forbidden(refusal);
+    return undefined;
+  }
+  const [root] = await ctx.db.select().from(messages).where(eq(messages.id, threadRootId)).for("update");
+  if (!root || root.channelId !== channel.id || root.threadRootId !== null) {
+    throw invalid({ threadRootId: "Reply to a message in this channel." });
+  }
+  if (root.deletedAt) throw invalid({ threadRootId: "That message was deleted." });
+  if (channel.archivedAt) throw forbidden("This channel is archived.");
+  // Everyone may reply in #announcements threads; elsewhere replying takes membership.
+  if (!channel.isAnnouncements && !(await isMember(ctx.db, channel, ctx.actor.id)))
+    throw forbidden("Join the channel to reply.");
+  return root;
 }
 
 async function findByClientId(db: Db, authorId: string, clientId: string) {
