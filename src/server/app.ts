@@ -22,8 +22,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
 import { registerAccountRoutes } from "./modules/accounts/routes.js";
-import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
-import { registerChatRoutes } from "./modules/chat/routes.js";
+import { memberChannelIds } from "./modules/chat/index.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
@@ -206,7 +205,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.decorate("wipeRunner", wipeRunner);
   app.addHook("onClose", () => wipeRunner.stop());
 
-  await ensureAnnouncementsChannel(database.db);
   const hub = new EventHub(database);
   const gateway = new Gateway(hub, database.db, config, {
     channelsOf: (userId) => memberChannelIds(database.db, userId),
@@ -309,7 +307,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
-    registerChatRoutes(scope, deps);
     registerAccountRoutes(scope, deps);
     registerAdminRoutes(scope, deps);
     registerDeskRoutes(scope, deps);

@@ -17,7 +17,8 @@ import {
   createChannel,
   openDirectMessage,
 } from "./modules/chat/channels.js";
-import { type PostInput, postMessage, setPinned } from "./modules/chat/messages.js";
+import type { PostInput } from "./modules/chat/contracts/messages.js";
+import { postMessage, setPinned } from "./modules/chat/messages.js";
 import { submitAccessRequest } from "./modules/desk/access-requests.js";
 import { attachToTicket, openTicket } from "./modules/desk/tickets.js";
 import type { GroupSettings } from "./modules/groups/contracts/groups.js";
@@ -265,14 +266,16 @@ async function freshChatPlace(place: Exclude<ChatPlace, "announcements">): Promi
   const member = people().northwindMember;
   if (place === "dm") {
     const other = await throwawayUser();
-    return (await openDirectMessage(ctxAs(member), actorOf(member), [other.id])).id;
+    return (await openDirectMessage(actingAs(community.ctx, actorOf(member)), [other.id])).id;
   }
-  const channel = await createChannel(ctxAs(member), actorOf(member), {
+  const channel = await createChannel(actingAs(community.ctx, actorOf(member)), {
     name: unique("matrix-channel"),
     kind: place,
+    topic: "",
+    description: "",
   });
   if (place === "private") {
-    await addMember(ctxAs(member), actorOf(member), channel.id, people().northwindAdmin.id);
+    await addMember(actingAs(community.ctx, actorOf(member)), channel.id, people().northwindAdmin.id);
   }
   return channel.id;
 }
@@ -299,7 +302,7 @@ function chatRoom(place: ChatPlace): Promise<string> {
 /** A fresh top-level message in a standing room, by the same-organisation member (by staff in #announcements). */
 async function chatMessage(place: ChatPlace, extra: Partial<PostInput> = {}) {
   const author = place === "announcements" ? people().staff : people().northwindMember;
-  const { message } = await postMessage(ctxAs(author), actorOf(author), await chatRoom(place), {
+  const { message } = await postMessage(actingAs(community.ctx, actorOf(author)), await chatRoom(place), {
     clientId: randomUUID(),
     body: unique("Matrix message"),
     ...extra,
@@ -310,7 +313,7 @@ async function chatMessage(place: ChatPlace, extra: Partial<PostInput> = {}) {
 async function pinnedChatMessage(place: ChatPlace) {
   const author = place === "announcements" ? people().staff : people().northwindMember;
   const message = await chatMessage(place);
-  return setPinned(ctxAs(author), actorOf(author), message.id, true);
+  return setPinned(actingAs(community.ctx, actorOf(author)), message.id, true);
 }
 
 /** The download address of a file the same-organisation member sent in a fresh message. */

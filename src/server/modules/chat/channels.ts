@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { MEMBERSHIP_TOPIC } from "../../platform/events/gateway.js";
 import { publishEvent } from "../../platform/events/publish.js";
-import { type PersonView, peopleByIds, searchPeople, userSummaries } from "../accounts/index.js";
-import { type ChannelView, presentChannel } from "./present.js";
+import { peopleByIds, searchPeople, userSummaries } from "../accounts/index.js";
+import type { Channel, ChannelChanges, ChannelInput, Person, ReadState } from "./contracts/channels.js";
+import { presentChannel } from "./present.js";
 import { channelMembers, channels, messageMentions, messages } from "./schema.js";
 
 type ChannelRow = typeof channels.$inferSelect;
@@ -79,13 +80,14 @@ export const mayManage = (channel: ChannelRow, actor: Actor) =>
   actor.isStaff || (channel.createdBy === actor.id && !channel.isAnnouncements);
 
 /** Loads a channel the actor may read; others' private channels and DMs are reported missing. */
-export async function loadReadableChannel(db: Db, actor: Actor, id: string): Promise<ChannelRow> {
-  const [row] = await db.select().from(channels).where(eq(channels.id, id));
-  if (!row || !(await canRead(db, row, actor))) throw notFound("The channel");
+export async function loadReadableChannel(ctx: ActorCtx, id: string): Promise<ChannelRow> {
+  const [row] = await ctx.db.select().from(channels).where(eq(channels.id, id));
+  if (!row || !(await canRead(ctx.db, row, ctx.actor))) throw notFound("The channel");
   return row;
 }
 
-export async function listChannels(db: Db, actor: Actor, onlyId?: string): Promise<ChannelView[]> {
+export async function listChannels(ctx: ActorCtx, onlyId?: string): Promise<Channel[]> {
+  const { db, actor } = ctx;
   const rows = await db
     .select({
       channel: channels,
@@ -120,11 +122,11 @@ export async function listChannels(db: Db, actor: Actor, onlyId?: string): Promi
     dmMembers.map((m) => m.userId),
   );
 
-  const views: ChannelView[] = [];
+  const views: Channel[] = [];
   for (const row of rows) {
     const member = row.joined || row.channel.isAnnouncements;
     const refusal = postingRefusalFor(row.channel, actor, member);
-    const others: PersonView[] = dmMembers
+    const others: Person[] = dmMembers
       .filter((m) => m.channelId === row.channel.id && m.userId !== actor.id)
       .flatMap((m) => {
         const person = people.get(m.userId);
@@ -150,8 +152,8 @@ export async function listChannels(db: Db, actor: Actor, onlyId?: string): Promi
   return views;
 }
 
-async function channelViewFor(db: Db, actor: Actor, id: string): Promise<ChannelView> {
-  const [view] = await listChannels(db, actor, id);
+async function channelViewFor(ctx: ActorCtx, id: string): Promise<Channel> {
+  const [view] = await listChannels(ctx, id);
   if (!view) throw notFound("The channel");
   return view;
 }
@@ -168,11 +170,8 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 60);
 
-export async function createChannel(
-  ctx: Ctx,
-  actor: Actor,
-  input: { name: string; kind: "public" | "private"; topic?: string; description?: string },
-): Promise<ChannelView> {
+export async function createChannel(ctx: ActorCtx, input: ChannelInput): Promise<Channel> {
+  const { actor } = ctx;
   if (!actor.isStaff && !ctx.config.membersCreateChannels) {
     throw forbidden("Only the product team creates channels in this community.");
   }
@@ -187,8 +186,8 @@ export async function createChannel(
         slug,
         name: slug,
         kind: input.kind,
-        topic: input.topic ?? "",
-        description: input.description ?? "",
+        topic: input.topic,
+        description: input.description,
         createdBy: actor.id,
       })
       .returning();
@@ -206,17 +205,13 @@ export async function createChannel(
     });
     return row.id;
   });
-  return channelViewFor(ctx.db, actor, id);
+  return channelViewFor(ctx, id);
 }
 
-export async function updateChannel(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  changes: { name?: string; topic?: string; description?: string; archived?: boolean },
-): Promise<ChannelView> {
+export async function updateChannel(ctx: ActorCtx, id: string, changes: ChannelChanges): Promise<Channel> {
+  const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
-    const channel = await loadReadableChannel(tx.db, actor, id);
+    const channel = await loadReadableChannel(tx, id);
     if (!mayManage(channel, actor))
       throw forbidden("Only the product team or the channel's creator changes it.");
     if (channel.isAnnouncements && changes.archived) throw forbidden("#announcements cannot be archived.");
@@ -242,7 +237,7 @@ export async function updateChannel(
       payload: { channel: presentChannel(row) },
     });
   });
-  return channelViewFor(ctx.db, actor, id);
+  return channelViewFor(ctx, id);
 }
 
 async function addMembership(ctx: Ctx, channel: ChannelRow, userId: string): Promise<void> {
@@ -259,19 +254,21 @@ async function addMembership(ctx: Ctx, channel: ChannelRow, userId: string): Pro
   });
 }
 
-export async function joinChannel(ctx: Ctx, actor: Actor, id: string): Promise<ChannelView> {
+export async function joinChannel(ctx: ActorCtx, id: string): Promise<Channel> {
+  const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
-    const channel = await loadReadableChannel(tx.db, actor, id);
+    const channel = await loadReadableChannel(tx, id);
     if (channel.kind !== "public") throw forbidden("Private channels are joined by invitation.");
     if (channel.archivedAt) throw forbidden("This channel is archived.");
     await addMembership(tx, channel, actor.id);
   });
-  return channelViewFor(ctx.db, actor, id);
+  return channelViewFor(ctx, id);
 }
 
-export async function leaveChannel(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+export async function leaveChannel(ctx: ActorCtx, id: string): Promise<void> {
+  const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
-    const channel = await loadReadableChannel(tx.db, actor, id);
+    const channel = await loadReadableChannel(tx, id);
     if (channel.isAnnouncements) throw forbidden("Everyone stays in #announcements.");
     const removed = await tx.db
       .delete(channelMembers)
@@ -286,8 +283,9 @@ export async function leaveChannel(ctx: Ctx, actor: Actor, id: string): Promise<
   });
 }
 
-export async function listMembers(db: Db, actor: Actor, id: string): Promise<PersonView[]> {
-  const channel = await loadReadableChannel(db, actor, id);
+export async function listMembers(ctx: ActorCtx, id: string): Promise<Person[]> {
+  const { db } = ctx;
+  const channel = await loadReadableChannel(ctx, id);
   // Everyone active is in #announcements without a membership row.
   if (channel.isAnnouncements)
     return (await searchPeople(db, "", 5000)).map(({ email: _email, ...person }) => person);
@@ -304,9 +302,10 @@ export async function listMembers(db: Db, actor: Actor, id: string): Promise<Per
 }
 
 /** A member of a private channel (or staff) brings someone in; public channels are joined freely. */
-export async function addMember(ctx: Ctx, actor: Actor, id: string, userId: string): Promise<PersonView[]> {
+export async function addMember(ctx: ActorCtx, id: string, userId: string): Promise<Person[]> {
+  const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
-    const channel = await loadReadableChannel(tx.db, actor, id);
+    const channel = await loadReadableChannel(tx, id);
     if (channel.kind === "dm") throw forbidden("Start a new direct message to include more people.");
     if (channel.isAnnouncements) throw forbidden("Everyone is in #announcements already.");
     if (!actor.isStaff && !(await isMember(tx.db, channel, actor.id)))
@@ -315,11 +314,12 @@ export async function addMember(ctx: Ctx, actor: Actor, id: string, userId: stri
     if (!person?.active) throw invalid({ userId: "Choose an active member of the community." });
     await addMembership(tx, channel, userId);
   });
-  return listMembers(ctx.db, actor, id);
+  return listMembers(ctx, id);
 }
 
 /** The one DM channel of exactly these people (the actor and 1 to 7 others), made on first use. */
-export async function openDirectMessage(ctx: Ctx, actor: Actor, userIds: string[]): Promise<ChannelView> {
+export async function openDirectMessage(ctx: ActorCtx, userIds: string[]): Promise<Channel> {
+  const { actor } = ctx;
   const everyone = [...new Set([actor.id, ...userIds])].sort();
   if (everyone.length < 2) throw invalid({ userIds: "Choose at least one other person." });
   if (everyone.length > MAX_DM_PEOPLE)
@@ -354,13 +354,14 @@ export async function openDirectMessage(ctx: Ctx, actor: Actor, userIds: string[
     }
     return row.id;
   });
-  return channelViewFor(ctx.db, actor, id);
+  return channelViewFor(ctx, id);
 }
 
 /** Moves a person's read marker forward (never back) and tells their other devices. */
-export async function markRead(ctx: Ctx, actor: Actor, id: string, seq: number) {
+export async function markRead(ctx: ActorCtx, id: string, seq: number): Promise<ReadState> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const channel = await loadReadableChannel(tx.db, actor, id);
+    const channel = await loadReadableChannel(tx, id);
     if (!(await isMember(tx.db, channel, actor.id))) throw forbidden("Join the channel first.");
     const [row] = await tx.db
       .insert(channelMembers)
@@ -376,7 +377,7 @@ export async function markRead(ctx: Ctx, actor: Actor, id: string, seq: number) 
       audience: { userIds: [actor.id] },
       payload: { channelId: id, lastReadSeq },
     });
-    const [view] = await listChannels(tx.db, actor, id);
+    const [view] = await listChannels(tx, id);
     return { channelId: id, lastReadSeq, unread: view?.unread ?? 0, mentions: view?.mentions ?? 0 };
   });
 }

@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import {
   addMember,
   createChannel,
@@ -23,25 +23,27 @@ type DemoPeople = {
  */
 export async function seedDemoChat(ctx: Ctx, people: DemoPeople): Promise<void> {
   await ensureAnnouncementsChannel(ctx.db);
+  const as = (person: Actor) => actingAs(ctx, person);
   let counter = 0;
   const say = async (author: Actor, channelId: string, body: string, extra: { threadRootId?: string } = {}) =>
-    (await postMessage(ctx, author, channelId, { clientId: `demo-${++counter}`, body, ...extra })).message;
+    (await postMessage(as(author), channelId, { clientId: `demo-${++counter}`, body, ...extra })).message;
 
   const everyone = [people.northwindAdmin, people.northwindMember, people.contosoMember, people.fabrikamDev];
-  const general = await createChannel(ctx, people.staff, {
+  const general = await createChannel(as(people.staff), {
     name: "general",
     kind: "public",
     topic: "Say hello, share what your unit is working on",
     description: "The community's open room. For help, open a ticket in the Service desk.",
   });
-  const pharmacy = await createChannel(ctx, people.staff, {
+  const pharmacy = await createChannel(as(people.staff), {
     name: "pharmacy-preview",
     kind: "public",
     topic: "Trying the pharmacy preview in the development environment",
+    description: "",
   });
   for (const person of everyone) {
-    await joinChannel(ctx, person, general.id);
-    await joinChannel(ctx, person, pharmacy.id);
+    await joinChannel(as(person), general.id);
+    await joinChannel(as(person), pharmacy.id);
   }
 
   await say(
@@ -54,8 +56,8 @@ export async function seedDemoChat(ctx: Ctx, people: DemoPeople): Promise<void> 
     general.id,
     "Hi all, Ned from Northwind's Phase 1 unit. We run about 30 FIH studies a year.",
   );
-  await setReaction(ctx, people.contosoMember, hello.id, "👋", true);
-  await setReaction(ctx, people.staff, hello.id, "👋", true);
+  await setReaction(as(people.contosoMember), hello.id, "👋", true);
+  await setReaction(as(people.staff), hello.id, "👋", true);
   await say(people.contosoMember, general.id, "Cora from Contoso Clinical here, great to meet everyone.");
 
   const question = await say(
@@ -80,19 +82,20 @@ export async function seedDemoChat(ctx: Ctx, people: DemoPeople): Promise<void> 
     "The dispensing page gives an error when I pick lot B-2291, it is not working since this morning",
   );
 
-  const team = await createChannel(ctx, people.northwindAdmin, {
+  const team = await createChannel(as(people.northwindAdmin), {
     name: "northwind-team",
     kind: "private",
     topic: "Northwind colleagues only",
+    description: "",
   });
-  await addMember(ctx, people.northwindAdmin, team.id, people.northwindMember.id);
+  await addMember(as(people.northwindAdmin), team.id, people.northwindMember.id);
   await say(
     people.northwindAdmin,
     team.id,
     "Reminder: sandbox wipe on Friday, export our study designs first.",
   );
 
-  const dm = await openDirectMessage(ctx, people.northwindMember, [people.contosoMember.id]);
+  const dm = await openDirectMessage(as(people.northwindMember), [people.contosoMember.id]);
   await say(people.northwindMember, dm.id, "Cora, shall we compare notes on the pharmacy preview next week?");
   await say(people.contosoMember, dm.id, "Yes please, Tuesday works for me.");
 }

@@ -1,7 +1,7 @@
 // What other modules may use of chat: service functions only, never its tables.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { announcementsChannel, joinChannel } from "./channels.js";
 import { postMessage } from "./messages.js";
 import { channels } from "./schema.js";
@@ -11,11 +11,11 @@ export { mentionedHandles } from "./render.js";
 
 /** Posts into #announcements as a member of the product team (a release being published, say). */
 export async function postAnnouncement(
-  ctx: Ctx,
-  input: { author: Actor; clientId: string; body: string },
+  ctx: ActorCtx,
+  input: { clientId: string; body: string },
 ): Promise<{ messageId: string }> {
   const channel = await announcementsChannel(ctx.db);
-  const { message } = await postMessage(ctx, input.author, channel.id, {
+  const { message } = await postMessage(ctx, channel.id, {
     clientId: input.clientId,
     body: input.body,
   });
@@ -42,12 +42,12 @@ export async function openPublicChannel(db: Db, id: string): Promise<{ id: strin
  * author to it first: a notice must not fail because the staff member never joined the channel.
  */
 export async function postNotice(
-  ctx: Ctx,
-  input: { author: Actor; channelId: string; clientId: string; body: string },
+  ctx: ActorCtx,
+  input: { channelId: string; clientId: string; body: string },
 ): Promise<{ messageId: string }> {
   const announcements = await announcementsChannel(ctx.db);
-  if (announcements.id !== input.channelId) await joinChannel(ctx, input.author, input.channelId);
-  const { message } = await postMessage(ctx, input.author, input.channelId, {
+  if (announcements.id !== input.channelId) await joinChannel(ctx, input.channelId);
+  const { message } = await postMessage(ctx, input.channelId, {
     clientId: input.clientId,
     body: input.body,
   });

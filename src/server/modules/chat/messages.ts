@@ -1,13 +1,15 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { lockEventOrder, publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
-import { activeUsersByEmail, type PersonView, peopleByIds } from "../accounts/index.js";
+import { activeUsersByEmail, peopleByIds } from "../accounts/index.js";
 import { canRead, isMember, loadReadableChannel, postingRefusal } from "./channels.js";
-import { type MessageRow, type MessageView, unknownPerson } from "./present.js";
+import type { Person } from "./contracts/channels.js";
+import type { Message, MessagePage, MessagesPage, PostInput, Thread } from "./contracts/messages.js";
+import { type MessageRow, unknownPerson } from "./present.js";
 import { mentionedHandles, renderMessageBody } from "./render.js";
 import {
   channelMembers,
@@ -20,13 +22,11 @@ import {
 } from "./schema.js";
 import { detectSupportRequest } from "./support-detector.js";
 
-export const MAX_MESSAGE_LENGTH = 40_000;
-
 type Related = {
   reactions: { messageId: string; userId: string; emoji: string }[];
   attachments: { messageId: string; id: string; file: typeof files.$inferSelect }[];
   mentions: { messageId: string; userId: string }[];
-  people: Map<string, PersonView>;
+  people: Map<string, Person>;
   namesByEmail: Map<string, { id: string; name: string }>;
 };
 
@@ -45,7 +45,7 @@ async function loadPeople(db: Db, bodies: string[], authorIds: string[]) {
 }
 
 /** A message as every reader sees it, from its row and its related rows. */
-function toView(row: MessageRow, related: Related): MessageView {
+function toView(row: MessageRow, related: Related): Message {
   const deleted = row.deletedAt !== null;
   const byEmoji = new Map<string, string[]>();
   for (const reaction of related.reactions.filter((r) => r.messageId === row.id)) {
@@ -90,7 +90,7 @@ function toView(row: MessageRow, related: Related): MessageView {
 }
 
 /** Messages with everything a reader sees: author, rendered body, reactions, files, mentions. */
-export async function presentMessages(db: Db, rows: MessageRow[]): Promise<MessageView[]> {
+export async function presentMessages(db: Db, rows: MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   // One after another: inside a transaction the queries share one connection anyway.
@@ -113,34 +113,26 @@ export async function presentMessages(db: Db, rows: MessageRow[]): Promise<Messa
   return rows.map((row) => toView(row, { reactions, attachments, mentions, people, namesByEmail }));
 }
 
-async function presentOne(db: Db, row: MessageRow): Promise<MessageView> {
+async function presentOne(db: Db, row: MessageRow): Promise<Message> {
   const [view] = await presentMessages(db, [row]);
   if (!view) throw notFound("The message");
   return view;
 }
 
 /** Loads a message whose channel the actor may read. */
-export async function loadReadableMessage(db: Db, actor: Actor, id: string, lock = false) {
-  const query = db.select().from(messages).where(eq(messages.id, id));
+export async function loadReadableMessage(ctx: ActorCtx, id: string, lock = false) {
+  const query = ctx.db.select().from(messages).where(eq(messages.id, id));
   const [row] = lock ? await query.for("update") : await query;
   if (!row) throw notFound("The message");
-  const channel = await loadReadableChannel(db, actor, row.channelId).catch(() => {
+  const channel = await loadReadableChannel(ctx, row.channelId).catch(() => {
     throw notFound("The message");
   });
   return { message: row, channel };
 }
 
-async function publishMessage(ctx: Ctx, topic: string, view: MessageView): Promise<void> {
+async function publishMessage(ctx: Ctx, topic: string, view: Message): Promise<void> {
   await publishEvent(ctx, { topic, audience: { channelId: view.channelId }, payload: { message: view } });
 }
-
-export type PostInput = {
-  clientId: string;
-  body: string;
-  threadRootId?: string;
-  alsoToChannel?: boolean;
-  attachmentIds?: string[];
-};
 
 /**
  * Posts a message, once per client id: a retry of the same post returns the first one. Everything
@@ -149,35 +141,21 @@ export type PostInput = {
  * posts in different channels barely wait for each other.
  */
 export async function postMessage(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   channelId: string,
   input: PostInput,
   /** Asked only for a new message: a retried post never spends the person's posting allowance. */
   allowance: () => boolean = () => true,
-): Promise<{ message: MessageView; created: boolean }> {
+): Promise<{ message: Message; created: boolean }> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     const earlier = await findByClientId(tx.db, actor.id, input.clientId);
     if (earlier) return { message: await presentRetry(tx.db, earlier, channelId), created: false };
-    const channel = await loadReadableChannel(tx.db, actor, channelId);
-    let root: MessageRow | undefined;
-    if (input.threadRootId) {
-      [root] = await tx.db.select().from(messages).where(eq(messages.id, input.threadRootId)).for("update");
-      if (!root || root.channelId !== channelId || root.threadRootId !== null) {
-        throw invalid({ threadRootId: "Reply to a message in this channel." });
-      }
-      if (root.deletedAt) throw invalid({ threadRootId: "That message was deleted." });
-      if (channel.archivedAt) throw forbidden("This channel is archived.");
-      // Everyone may reply in #announcements threads; elsewhere replying takes membership.
-      if (!channel.isAnnouncements && !(await isMember(tx.db, channel, actor.id)))
-        throw forbidden("Join the channel to reply.");
-    } else {
-      const refusal = await postingRefusal(tx.db, channel, actor);
-      if (refusal) throw forbidden(refusal);
-    }
+    const channel = await loadReadableChannel(tx, channelId);
+    const root = await checkPostingPlace(tx, channel, input.threadRootId);
     if (!allowance())
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
-    const uploads = await checkUploads(tx, actor, input.attachmentIds ?? []);
+    const uploads = await checkUploads(tx, input.attachmentIds ?? []);
     const mentioned = await mentionedMembers(tx, channel, actor.id, input.body);
     const { people, namesByEmail } = await loadPeople(tx.db, [input.body], [actor.id]);
 
@@ -243,6 +221,32 @@ export async function postMessage(
   });
 }
 
+/**
+ * Refuses a post the actor may not make here; for a thread reply, returns its root, locked so
+ * concurrent replies count up one after another.
+ */
+async function checkPostingPlace(
+  ctx: ActorCtx,
+  channel: typeof channels.$inferSelect,
+  threadRootId: string | undefined,
+): Promise<MessageRow | undefined> {
+  if (!threadRootId) {
+    const refusal = await postingRefusal(ctx.db, channel, ctx.actor);
+    if (refusal) throw forbidden(refusal);
+    return undefined;
+  }
+  const [root] = await ctx.db.select().from(messages).where(eq(messages.id, threadRootId)).for("update");
+  if (!root || root.channelId !== channel.id || root.threadRootId !== null) {
+    throw invalid({ threadRootId: "Reply to a message in this channel." });
+  }
+  if (root.deletedAt) throw invalid({ threadRootId: "That message was deleted." });
+  if (channel.archivedAt) throw forbidden("This channel is archived.");
+  // Everyone may reply in #announcements threads; elsewhere replying takes membership.
+  if (!channel.isAnnouncements && !(await isMember(ctx.db, channel, ctx.actor.id)))
+    throw forbidden("Join the channel to reply.");
+  return root;
+}
+
 async function findByClientId(db: Db, authorId: string, clientId: string) {
   const [row] = await db
     .select()
@@ -251,7 +255,7 @@ async function findByClientId(db: Db, authorId: string, clientId: string) {
   return row;
 }
 
-async function presentRetry(db: Db, earlier: MessageRow, channelId: string): Promise<MessageView> {
+async function presentRetry(db: Db, earlier: MessageRow, channelId: string): Promise<Message> {
   if (earlier.channelId !== channelId)
     throw invalid({ clientId: "This client id was used for another message." });
   return presentOne(db, earlier);
@@ -281,13 +285,13 @@ async function mentionedMembers(
 }
 
 /** Files the author uploaded and has not sent yet; anything else is refused. */
-async function checkUploads(ctx: Ctx, actor: Actor, fileIds: string[]) {
+async function checkUploads(ctx: ActorCtx, fileIds: string[]) {
   if (fileIds.length === 0) return [];
   const unique = [...new Set(fileIds)];
   const owned = await ctx.db
     .select()
     .from(files)
-    .where(and(inArray(files.id, unique), eq(files.uploadedBy, actor.id)));
+    .where(and(inArray(files.id, unique), eq(files.uploadedBy, ctx.actor.id)));
   const used = await ctx.db
     .select({ fileId: messageAttachments.fileId })
     .from(messageAttachments)
@@ -300,12 +304,12 @@ async function checkUploads(ctx: Ctx, actor: Actor, fileIds: string[]) {
 
 /** A channel's history, newest page first by `before`, returned oldest first. */
 export async function listMessages(
-  db: Db,
-  actor: Actor,
+  ctx: ActorCtx,
   channelId: string,
-  page: { before?: number; limit: number },
-) {
-  await loadReadableChannel(db, actor, channelId);
+  page: MessagePage,
+): Promise<MessagesPage> {
+  const { db } = ctx;
+  await loadReadableChannel(ctx, channelId);
   const rows = await db
     .select()
     .from(messages)
@@ -323,11 +327,10 @@ export async function listMessages(
 }
 
 /** The thread a message belongs to; asked with a reply's id, the whole thread of its root. */
-export async function getThread(db: Db, actor: Actor, messageId: string) {
-  const { message: asked } = await loadReadableMessage(db, actor, messageId);
-  const message = asked.threadRootId
-    ? (await loadReadableMessage(db, actor, asked.threadRootId)).message
-    : asked;
+export async function getThread(ctx: ActorCtx, messageId: string): Promise<Thread> {
+  const { db } = ctx;
+  const { message: asked } = await loadReadableMessage(ctx, messageId);
+  const message = asked.threadRootId ? (await loadReadableMessage(ctx, asked.threadRootId)).message : asked;
   const rootId = message.id;
   const replies = await db
     .select()
@@ -339,9 +342,10 @@ export async function getThread(db: Db, actor: Actor, messageId: string) {
   return { root, replies: rest };
 }
 
-export async function editMessage(ctx: Ctx, actor: Actor, id: string, body: string): Promise<MessageView> {
+export async function editMessage(ctx: ActorCtx, id: string, body: string): Promise<Message> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const { message } = await loadReadableMessage(tx.db, actor, id, true);
+    const { message } = await loadReadableMessage(tx, id, true);
     if (message.authorId !== actor.id) throw forbidden("Only the author edits a message.");
     if (message.deletedAt) throw new AppError("conflict", "This message was deleted.");
     if (message.body === body) return presentOne(tx.db, message);
@@ -361,9 +365,10 @@ export async function editMessage(ctx: Ctx, actor: Actor, id: string, body: stri
 }
 
 /** Hides a message from everyone; its text stays in the revisions and the audit log. */
-export async function deleteMessage(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+export async function deleteMessage(ctx: ActorCtx, id: string): Promise<void> {
+  const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
-    const { message } = await loadReadableMessage(tx.db, actor, id, true);
+    const { message } = await loadReadableMessage(tx, id, true);
     if (message.authorId !== actor.id && !actor.isStaff)
       throw forbidden("Only the author or the product team deletes a message.");
     if (message.deletedAt) return;
@@ -385,24 +390,15 @@ export async function deleteMessage(ctx: Ctx, actor: Actor, id: string): Promise
   });
 }
 
-async function requireParticipant(
-  db: Db,
-  actor: Actor,
-  channel: typeof channels.$inferSelect,
-): Promise<void> {
-  if (!(await isMember(db, channel, actor.id))) throw forbidden("Join the channel first.");
+async function requireParticipant(ctx: ActorCtx, channel: typeof channels.$inferSelect): Promise<void> {
+  if (!(await isMember(ctx.db, channel, ctx.actor.id))) throw forbidden("Join the channel first.");
 }
 
-export async function setReaction(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  emoji: string,
-  on: boolean,
-): Promise<MessageView> {
+export async function setReaction(ctx: ActorCtx, id: string, emoji: string, on: boolean): Promise<Message> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const { message, channel } = await loadReadableMessage(tx.db, actor, id);
-    await requireParticipant(tx.db, actor, channel);
+    const { message, channel } = await loadReadableMessage(tx, id);
+    await requireParticipant(tx, channel);
     if (message.deletedAt) throw new AppError("conflict", "This message was deleted.");
     if (on) {
       await tx.db
@@ -430,10 +426,11 @@ export async function setReaction(
   });
 }
 
-export async function setPinned(ctx: Ctx, actor: Actor, id: string, pinned: boolean): Promise<MessageView> {
+export async function setPinned(ctx: ActorCtx, id: string, pinned: boolean): Promise<Message> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const { message, channel } = await loadReadableMessage(tx.db, actor, id, true);
-    await requireParticipant(tx.db, actor, channel);
+    const { message, channel } = await loadReadableMessage(tx, id, true);
+    await requireParticipant(tx, channel);
     if (channel.isAnnouncements && !actor.isStaff)
       throw forbidden("Only the product team pins in #announcements.");
     if (message.deletedAt) throw new AppError("conflict", "This message was deleted.");
@@ -449,14 +446,14 @@ export async function setPinned(ctx: Ctx, actor: Actor, id: string, pinned: bool
   });
 }
 
-export async function listPins(db: Db, actor: Actor, channelId: string): Promise<MessageView[]> {
-  await loadReadableChannel(db, actor, channelId);
-  const rows = await db
+export async function listPins(ctx: ActorCtx, channelId: string): Promise<Message[]> {
+  await loadReadableChannel(ctx, channelId);
+  const rows = await ctx.db
     .select()
     .from(messages)
     .where(and(eq(messages.channelId, channelId), sql`${messages.pinnedAt} is not null`))
     .orderBy(desc(messages.pinnedAt));
-  return presentMessages(db, rows);
+  return presentMessages(ctx.db, rows);
 }
 
 /** Links a message to the desk ticket opened from it, and tells the channel. */
@@ -465,7 +462,8 @@ export async function linkTicket(ctx: Ctx, messageId: string, ticketId: string):
   if (row) await publishMessage(ctx, "message.updated", await presentOne(ctx.db, row));
 }
 
-export async function canReadMessageFile(db: Db, actor: Actor, attachmentId: string) {
+export async function canReadMessageFile(ctx: ActorCtx, attachmentId: string) {
+  const { db } = ctx;
   const [row] = await db
     .select({ file: files, channelId: messages.channelId, deletedAt: messages.deletedAt })
     .from(messageAttachments)
@@ -474,6 +472,6 @@ export async function canReadMessageFile(db: Db, actor: Actor, attachmentId: str
     .where(eq(messageAttachments.id, attachmentId));
   if (!row || row.deletedAt) throw notFound("The attachment");
   const [channel] = await db.select().from(channels).where(eq(channels.id, row.channelId));
-  if (!channel || !(await canRead(db, channel, actor))) throw notFound("The attachment");
+  if (!channel || !(await canRead(db, channel, ctx.actor))) throw notFound("The attachment");
   return row.file;
 }

@@ -13,9 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, tsvector } from "../../db/columns.js";
-
-export const channelKinds = ["public", "private", "dm"] as const;
-export type ChannelKind = (typeof channelKinds)[number];
+import type { ChannelKind } from "./contracts/channels.js";
 
 export const channels = pgTable(
   "channels",

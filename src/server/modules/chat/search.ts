@@ -1,11 +1,11 @@
 import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import type { Actor } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { invalid } from "../../platform/errors.js";
 import { activeUsersByEmail, searchPeople } from "../accounts/index.js";
 import { memberChannelIds } from "./channels.js";
+import type { Message } from "./contracts/messages.js";
+import type { SearchResult } from "./contracts/search.js";
 import { presentMessages } from "./messages.js";
-import type { MessageView } from "./present.js";
 import { channels, messages } from "./schema.js";
 
 export type SearchQuery = { text: string; channelSlug?: string; from?: string; before?: Date; after?: Date };
@@ -35,7 +35,8 @@ export function parseSearch(q: string): SearchQuery {
 }
 
 /** Full-text search over every message the person may read: public channels and their own. */
-export async function searchMessages(db: Db, actor: Actor, q: string) {
+export async function searchMessages(ctx: ActorCtx, q: string): Promise<SearchResult[]> {
+  const { db, actor } = ctx;
   const query = parseSearch(q);
   const conditions: (SQL | undefined)[] = [sql`${messages.deletedAt} is null`];
   const mine = await memberChannelIds(db, actor.id);
@@ -72,5 +73,5 @@ export async function searchMessages(db: Db, actor: Actor, q: string) {
     db,
     rows.map((r) => r.message),
   );
-  return rows.map((row, index) => ({ message: views[index] as MessageView, channel: row.channel }));
+  return rows.map((row, index) => ({ message: views[index] as Message, channel: row.channel }));
 }

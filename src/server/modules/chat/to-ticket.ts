@@ -1,15 +1,17 @@
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden } from "../../platform/errors.js";
 import { openTicket } from "../desk/index.js";
+import type { TicketLink } from "./contracts/messages.js";
 import { linkTicket, loadReadableMessage } from "./messages.js";
 
 /**
  * Chat is not support: the author turns their message into a desk ticket in one click. The ticket
  * quotes the message and links back to it; the message links to the ticket.
  */
-export async function openTicketFromMessage(ctx: Ctx, actor: Actor, messageId: string) {
+export async function openTicketFromMessage(ctx: ActorCtx, messageId: string): Promise<TicketLink> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const { message, channel } = await loadReadableMessage(tx.db, actor, messageId, true);
+    const { message, channel } = await loadReadableMessage(tx, messageId, true);
     if (message.authorId !== actor.id) throw forbidden("Only the author turns a message into a ticket.");
     if (message.deletedAt) throw new AppError("conflict", "This message was deleted.");
     if (message.ticketId) throw new AppError("conflict", "A ticket was already opened from this message.");

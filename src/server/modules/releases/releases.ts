@@ -257,7 +257,6 @@ export async function publishRelease(ctx: ActorCtx, id: string): Promise<Release
     const content = contentOf(tx.config, { ...row, features: features.map(presentFeature) });
 
     const { messageId } = await postAnnouncement(tx, {
-      author: ctx.actor,
       clientId: `release:${row.id}`,
       body: announcementBody(content),
     });

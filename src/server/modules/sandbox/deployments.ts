@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx, inTransaction } from "../../platform/context.js";
 import { type FieldErrors, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { userSummaries } from "../accounts/index.js";
@@ -125,8 +125,7 @@ export async function recordDeployment(
       details: { buildId, version, flagChanges, unreleased },
     });
     const channel = await noticeChannel(tx.db);
-    await postNotice(tx, {
-      author: actor,
+    await postNotice(actingAs(tx, actor), {
       channelId: channel.id,
       // One notice per deployment, however often the transaction's caller retries.
       clientId: `sandbox-deployment:${row.id}`,

@@ -7,7 +7,7 @@
 import { desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { queueMail } from "../../platform/mail/service.js";
@@ -121,8 +121,7 @@ function announcement(kind: "scheduled" | "now" | "cancelled", wipe: WipeRow, pu
 async function announce(tx: Ctx, actor: Actor, kind: "scheduled" | "now" | "cancelled", row: WipeRow) {
   const { subject, body } = announcement(kind, row, tx.config.publicUrl);
   const channel = await noticeChannel(tx.db);
-  await postNotice(tx, {
-    author: actor,
+  await postNotice(actingAs(tx, actor), {
     channelId: channel.id,
     clientId: `sandbox-wipe:${row.id}:${kind}`,
     body,

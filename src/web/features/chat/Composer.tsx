@@ -10,14 +10,12 @@ import {
   Text,
   Textarea,
   Tooltip,
-  useCombobox,
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
-import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
-import { useSignedInMe } from "../../app/gates.js";
+import { type KeyboardEvent, useState } from "react";
+import { MentionOptions, useMentions } from "../../app/mentions.js";
 import { notifyFailure } from "../../app/notify.js";
 import { chatApi, type Upload } from "./api.js";
-import { insertMention, type MentionToken, mentionTokenAt, useMentionOptions } from "./mentions.js";
 import { usePosting } from "./mutations.js";
 import { useTypingNotice } from "./typing.js";
 
@@ -75,40 +73,12 @@ export function Composer({
   onEditLast,
   onEscape,
 }: ComposerProps) {
-  const me = useSignedInMe();
   const { send } = usePosting();
   const notifyTyping = useTypingNotice(channelId);
   const uploads = useUploads();
   const [body, setBody] = useState("");
-  const [caret, setCaret] = useState(0);
   const [alsoToChannel, setAlsoToChannel] = useState(false);
-  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  const caretAfterRender = useRef<number | null>(null);
-  const combobox = useCombobox();
-
-  const found = mentionTokenAt(body, caret);
-  const token: MentionToken | null = found && found.start !== dismissedAt ? found : null;
-  const options = useMentionOptions(token, me.id);
-  const showOptions = token !== null && options.length > 0;
-
-  const optionsKey = showOptions ? options.map((option) => option.value).join(" ") : "";
-  // The store is a new object on every render; what matters is which options are on offer.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the offered options change.
-  useEffect(() => {
-    if (optionsKey) {
-      combobox.openDropdown();
-      combobox.selectFirstOption();
-    } else {
-      combobox.closeDropdown();
-    }
-  }, [optionsKey]);
-
-  useLayoutEffect(() => {
-    if (caretAfterRender.current === null) return;
-    textarea.current?.setSelectionRange(caretAfterRender.current, caretAfterRender.current);
-    caretAfterRender.current = null;
-  });
+  const mentions = useMentions(body, setBody, { withChannel: true });
 
   const submit = () => {
     const text = body.trim();
@@ -123,41 +93,12 @@ export function Composer({
       uploads: sent,
     });
     setBody("");
-    setCaret(0);
     setAlsoToChannel(false);
     uploads.clear();
   };
 
-  const chooseMention = (handle: string) => {
-    if (!token) return;
-    const next = insertMention(body, token, handle);
-    setBody(next.text);
-    setCaret(next.caret);
-    caretAfterRender.current = next.caret;
-    textarea.current?.focus();
-  };
-
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.nativeEvent.isComposing) return;
-    if (combobox.dropdownOpened) {
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        event.preventDefault();
-        if (event.key === "ArrowDown") combobox.selectNextOption();
-        else combobox.selectPreviousOption();
-        return;
-      }
-      if ((event.key === "Enter" || event.key === "Tab") && combobox.getSelectedOptionIndex() !== -1) {
-        event.preventDefault();
-        combobox.clickSelectedOption();
-        return;
-      }
-      if (event.key === "Escape") {
-        event.preventDefault();
-        event.stopPropagation();
-        setDismissedAt(token?.start ?? null);
-        return;
-      }
-    }
+    if (event.nativeEvent.isComposing || mentions.onKeyDown(event)) return;
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       submit();
@@ -179,10 +120,10 @@ export function Composer({
       }}
     >
       <Stack gap={6}>
-        <Combobox store={combobox} onOptionSubmit={chooseMention} position="top-start" width={320}>
+        <Combobox store={mentions.combobox} onOptionSubmit={mentions.choose} position="top-start" width={320}>
           <Combobox.DropdownTarget>
             <Textarea
-              ref={textarea}
+              {...mentions.textareaProps}
               aria-label={label}
               description={refusal}
               placeholder={disabled ? undefined : placeholder}
@@ -191,33 +132,15 @@ export function Composer({
               autosize
               minRows={1}
               maxRows={10}
-              aria-autocomplete="list"
-              aria-controls={combobox.dropdownOpened ? (combobox.listId ?? undefined) : undefined}
               onChange={(event) => {
                 setBody(event.currentTarget.value);
-                setCaret(event.currentTarget.selectionStart);
-                setDismissedAt(null);
+                mentions.typed(event);
                 if (event.currentTarget.value.trim()) notifyTyping();
               }}
-              onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
               onKeyDown={onKeyDown}
-              onBlur={() => setDismissedAt(token?.start ?? null)}
             />
           </Combobox.DropdownTarget>
-          <Combobox.Dropdown>
-            <Combobox.Options aria-label="People to mention">
-              {options.map((option) => (
-                <Combobox.Option value={option.value} key={option.value}>
-                  <Text size="sm" fw={500}>
-                    {option.label}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {option.hint}
-                  </Text>
-                </Combobox.Option>
-              ))}
-            </Combobox.Options>
-          </Combobox.Dropdown>
+          <MentionOptions options={mentions.options} />
         </Combobox>
         {uploads.files.length > 0 && (
           <Group gap={4}>

@@ -1,41 +1,47 @@
 import { type InfiniteData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import type { PersonView } from "../../../server/modules/accounts/index.js";
-import type { ChannelView, MessageView } from "../../../server/modules/chat/present.js";
-import { api } from "../../app/api.js";
+import type { ChannelChanges, ChannelInput } from "../../../server/modules/chat/contracts/channels.js";
+import * as channels from "../../../server/modules/chat/contracts/channels.js";
+import type {
+  Attachment,
+  MessagesPage,
+  PostInput,
+  Message as SentMessage,
+  Thread as SentThread,
+} from "../../../server/modules/chat/contracts/messages.js";
+import * as messages from "../../../server/modules/chat/contracts/messages.js";
+import * as pins from "../../../server/modules/chat/contracts/pins.js";
+import * as reactions from "../../../server/modules/chat/contracts/reactions.js";
+import * as search from "../../../server/modules/chat/contracts/search.js";
+import * as uploads from "../../../server/modules/chat/contracts/uploads.js";
+import { callApi } from "../../app/api.js";
 
-export type ChannelKind = ChannelView["kind"];
-export type Person = PersonView;
-
+export type {
+  Channel,
+  ChannelChanges,
+  ChannelInput,
+  ChannelKind,
+  Person,
+  ReadState,
+} from "../../../server/modules/chat/contracts/channels.js";
+export type { Reaction } from "../../../server/modules/chat/contracts/messages.js";
 /** People as the picker lists them: mentions are written with the address. */
-export type Contact = Person & { email: string };
+export type {
+  PersonWithEmail as Contact,
+  SearchResult,
+} from "../../../server/modules/chat/contracts/search.js";
+export type { Upload } from "../../../server/modules/chat/contracts/uploads.js";
+export type MessageAttachment = Attachment;
 
-export type Channel = ChannelView;
-export type Reaction = MessageView["reactions"][number];
-export type MessageAttachment = MessageView["attachments"][number];
-
-export type Message = MessageView & {
+export type Message = SentMessage & {
   /** Only on this tab's own posts the server has not confirmed yet. */
   delivery?: "sending" | "failed";
 };
 
-export type MessagePage = { messages: Message[]; hasMore: boolean };
+export type MessagePage = Omit<MessagesPage, "messages"> & { messages: Message[] };
 export type MessagePages = InfiniteData<MessagePage, number | undefined>;
-export type Thread = { root: Message; replies: Message[] };
-export type ReadState = { channelId: string; lastReadSeq: number; unread: number; mentions: number };
-export type Upload = { id: string; filename: string; contentType: string; size: number; isImage: boolean };
-export type SearchResult = {
-  message: Message;
-  channel: { id: string; name: string; slug: string | null; kind: ChannelKind };
-};
-export type NewPost = {
-  clientId: string;
-  body: string;
-  threadRootId?: string;
-  alsoToChannel?: boolean;
-  attachmentIds?: string[];
-};
-export type ChannelInput = { name: string; kind: "public" | "private"; topic: string; description: string };
-export type ChannelChange = Partial<Pick<Channel, "name" | "topic" | "description" | "archived">>;
+export type Thread = Omit<SentThread, "root" | "replies"> & { root: Message; replies: Message[] };
+export type NewPost = PostInput;
+export type ChannelChange = ChannelChanges;
 
 export const chatKeys = {
   all: ["chat"] as const,
@@ -50,39 +56,42 @@ export const chatKeys = {
   search: (q: string) => ["chat", "search", q] as const,
 };
 
-const channelPath = (id: string, rest = "") => `/api/chat/channels/${encodeURIComponent(id)}${rest}`;
-const messagePath = (id: string, rest = "") => `/api/chat/messages/${encodeURIComponent(id)}${rest}`;
 const PAGE_SIZE = 50;
 
 export const chatApi = {
-  createChannel: (input: ChannelInput) => api.post<Channel>("/api/chat/channels", input),
-  changeChannel: (id: string, change: ChannelChange) => api.patch<Channel>(channelPath(id), change),
-  join: (id: string) => api.post<Channel>(channelPath(id, "/join")),
-  leave: (id: string) => api.post(channelPath(id, "/leave")),
+  createChannel: (body: ChannelInput) => callApi(channels.createChannel, { body }),
+  changeChannel: (id: string, body: ChannelChanges) =>
+    callApi(channels.updateChannel, { params: { id }, body }),
+  join: (id: string) => callApi(channels.joinChannel, { params: { id } }),
+  leave: (id: string) => callApi(channels.leaveChannel, { params: { id } }),
   invite: (id: string, userId: string) =>
-    api.post<{ members: Person[] }>(channelPath(id, "/members"), { userId }),
-  openDm: (userIds: string[]) => api.post<Channel>("/api/chat/dms", { userIds }),
-  post: (channelId: string, post: NewPost) => api.post<Message>(channelPath(channelId, "/messages"), post),
-  edit: (id: string, body: string) => api.patch<Message>(messagePath(id), { body }),
-  remove: (id: string) => api.delete(messagePath(id)),
-  react: (id: string, emoji: string) => api.post<Message>(messagePath(id, "/reactions"), { emoji }),
-  unreact: (id: string, emoji: string) =>
-    api.delete<Message>(messagePath(id, `/reactions/${encodeURIComponent(emoji)}`)),
+    callApi(channels.addChannelMember, { params: { id }, body: { userId } }),
+  openDm: (userIds: string[]) => callApi(channels.openDirectMessage, { body: { userIds } }),
+  post: (channelId: string, body: PostInput) =>
+    callApi(messages.postMessage, { params: { id: channelId }, body }),
+  edit: (id: string, body: string) => callApi(messages.editMessage, { params: { id }, body: { body } }),
+  remove: (id: string) => callApi(messages.deleteMessage, { params: { id } }),
+  react: (id: string, emoji: string) => callApi(reactions.addReaction, { params: { id }, body: { emoji } }),
+  unreact: (id: string, emoji: string) => callApi(reactions.removeReaction, { params: { id, emoji } }),
   pin: (id: string, pinned: boolean) =>
-    pinned ? api.post<Message>(messagePath(id, "/pin")) : api.delete<Message>(messagePath(id, "/pin")),
-  markRead: (channelId: string, seq: number) => api.post<ReadState>(channelPath(channelId, "/read"), { seq }),
-  upload: (file: File) => api.upload<Upload>("/api/chat/uploads", file),
-  openTicket: (id: string) =>
-    api.post<{ ticketId: string; ticketNumber: number }>(messagePath(id, "/ticket")),
-  thread: (rootId: string) => api.get<Thread>(messagePath(rootId, "/thread")),
-  olderMessages: (channelId: string, before: number | undefined) =>
-    api.get<MessagePage>(channelPath(channelId, "/messages"), { before, limit: PAGE_SIZE }),
+    callApi(pinned ? pins.pinMessage : pins.unpinMessage, { params: { id } }),
+  markRead: (channelId: string, seq: number) =>
+    callApi(channels.markChannelRead, { params: { id: channelId }, body: { seq } }),
+  upload: (file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return callApi(uploads.uploadFile, { form });
+  },
+  openTicket: (id: string) => callApi(messages.openTicketFromMessage, { params: { id } }),
+  thread: (rootId: string): Promise<Thread> => callApi(messages.getThread, { params: { id: rootId } }),
+  olderMessages: (channelId: string, before: number | undefined): Promise<MessagePage> =>
+    callApi(messages.listMessages, { params: { id: channelId }, query: { before, limit: PAGE_SIZE } }),
 };
 
 export const useChannels = () =>
   useQuery({
     queryKey: chatKeys.channels,
-    queryFn: () => api.get<{ channels: Channel[] }>("/api/chat/channels"),
+    queryFn: () => callApi(channels.listChannels, {}),
     select: (data) => data.channels,
     staleTime: 30_000,
   });
@@ -107,7 +116,7 @@ export const useThread = (rootId: string) =>
 export const useChannelMembers = (channelId: string, enabled: boolean) =>
   useQuery({
     queryKey: chatKeys.members(channelId),
-    queryFn: () => api.get<{ members: Person[] }>(channelPath(channelId, "/members")),
+    queryFn: () => callApi(channels.listChannelMembers, { params: { id: channelId } }),
     select: (data) => data.members,
     staleTime: 60_000,
     enabled,
@@ -116,7 +125,7 @@ export const useChannelMembers = (channelId: string, enabled: boolean) =>
 export const usePins = (channelId: string, enabled: boolean) =>
   useQuery({
     queryKey: chatKeys.pins(channelId),
-    queryFn: () => api.get<{ messages: Message[] }>(channelPath(channelId, "/pins")),
+    queryFn: () => callApi(pins.listPins, { params: { id: channelId } }),
     select: (data) => data.messages,
     enabled,
   });
@@ -124,7 +133,7 @@ export const usePins = (channelId: string, enabled: boolean) =>
 export const usePeople = (q: string, enabled = true) =>
   useQuery({
     queryKey: chatKeys.people(q),
-    queryFn: () => api.get<{ people: Contact[] }>("/api/chat/people", { q }),
+    queryFn: () => callApi(search.searchPeople, { query: { q } }),
     select: (data) => data.people,
     staleTime: 60_000,
     placeholderData: (previous) => previous,
@@ -135,7 +144,7 @@ export const usePeople = (q: string, enabled = true) =>
 export const usePresence = () =>
   useQuery({
     queryKey: chatKeys.presence,
-    queryFn: () => api.get<{ online: string[] }>("/api/chat/presence"),
+    queryFn: () => callApi(search.getPresence, {}),
     select: (data) => new Set(data.online),
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -143,7 +152,7 @@ export const usePresence = () =>
 export const useSearch = (q: string) =>
   useQuery({
     queryKey: chatKeys.search(q),
-    queryFn: () => api.get<{ results: SearchResult[] }>("/api/chat/search", { q }),
+    queryFn: () => callApi(search.searchMessages, { query: { q } }),
     select: (data) => data.results,
     enabled: q.trim() !== "",
   });

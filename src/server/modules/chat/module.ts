@@ -1,0 +1,30 @@
+import type { ConveneModule } from "../../platform/module.js";
+import { router } from "../../platform/routes.js";
+import { TokenBuckets } from "../../platform/throttle.js";
+import { ensureAnnouncementsChannel } from "./channels.js";
+import { channelRoutes } from "./routes/channels.js";
+import { messageRoutes } from "./routes/messages.js";
+import { pinRoutes } from "./routes/pins.js";
+import { reactionRoutes } from "./routes/reactions.js";
+import { searchRoutes } from "./routes/search.js";
+import { uploadRoutes } from "./routes/uploads.js";
+
+/**
+ * Channels, messages, threads, reactions, pins, read state, search and files. Its events reach
+ * browsers through the platform's gateway, which app.ts runs for every module; each person's
+ * posting allowance lives with this plugin, so every app instance has its own.
+ */
+export const chatModule: ConveneModule = {
+  name: "chat",
+  async plugin(app, deps) {
+    await ensureAnnouncementsChannel(deps.db);
+    const posting = new TokenBuckets(deps.config.chatPostsPerSecond, deps.config.chatPostBurst);
+    const route = router(app, deps);
+    channelRoutes(route);
+    messageRoutes(route, posting);
+    reactionRoutes(route);
+    pinRoutes(route);
+    searchRoutes(route, deps.gateway);
+    uploadRoutes(route);
+  },
+};
