@@ -24,7 +24,6 @@ import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
 import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
 import { registerChatRoutes } from "./modules/chat/routes.js";
-import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
@@ -255,7 +254,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerChatRoutes(scope, deps);
     registerAccountRoutes(scope, deps);
     registerAdminRoutes(scope, deps);
-    registerDeskRoutes(scope, deps);
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
     registerMarkdownRoutes(scope);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor } from "../../platform/auth/http.js";
+import { actingAs } from "../../platform/context.js";
 import { sendStoredFile } from "../../platform/files/download.js";
 import { storeFile } from "../../platform/files/store.js";
 import { readUpload } from "../../platform/files/upload.js";
@@ -416,11 +417,8 @@ export function registerChatRoutes(scope: FastifyInstance, deps: RouteDeps): voi
       },
     },
     async (request, reply) => {
-      const ticket = await openTicketFromMessage(
-        contextOf(request, deps),
-        requireActor(request),
-        request.params.id,
-      );
+      const ctx = actingAs(contextOf(request, deps), requireActor(request));
+      const ticket = await openTicketFromMessage(ctx, request.params.id);
       return reply.status(201).send(ticket);
     },
   );

@@ -1,4 +1,4 @@
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden } from "../../platform/errors.js";
 import { openTicket } from "../desk/index.js";
 import { linkTicket, loadReadableMessage } from "./messages.js";
@@ -7,7 +7,8 @@ import { linkTicket, loadReadableMessage } from "./messages.js";
  * Chat is not support: the author turns their message into a desk ticket in one click. The ticket
  * quotes the message and links back to it; the message links to the ticket.
  */
-export async function openTicketFromMessage(ctx: Ctx, actor: Actor, messageId: string) {
+export async function openTicketFromMessage(ctx: ActorCtx, messageId: string) {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     const { message, channel } = await loadReadableMessage(tx.db, actor, messageId, true);
     if (message.authorId !== actor.id) throw forbidden("Only the author turns a message into a ticket.");
@@ -20,7 +21,7 @@ export async function openTicketFromMessage(ctx: Ctx, actor: Actor, messageId: s
         .trim()
         .slice(0, 120) || "Support request from chat";
     const link = `${ctx.config.publicUrl}/chat/${channel.id}?message=${message.id}`;
-    const ticket = await openTicket(tx, actor, {
+    const ticket = await openTicket(tx, {
       type: "support_question",
       subject: subject.length >= 3 ? subject : `Chat: ${subject}`,
       description: `${message.body}\n\n---\nOpened from [a chat message](${link}).`,
