@@ -23,7 +23,6 @@ import type { Database } from "./db/client.js";
 import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
 import { registerAccountRoutes } from "./modules/accounts/routes.js";
 import { memberChannelIds } from "./modules/chat/index.js";
-import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
@@ -309,7 +308,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     gateway.register(scope);
     registerAccountRoutes(scope, deps);
     registerAdminRoutes(scope, deps);
-    registerDeskRoutes(scope, deps);
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
     registerMarkdownRoutes(scope);

@@ -179,7 +179,7 @@ const ctxAs = (user: Parameters<typeof actorOf>[0] | null): Ctx => ({
 
 async function northwindTicket(shared = true) {
   const member = people().northwindMember;
-  return openTicket(ctxAs(member), actorOf(member), {
+  return openTicket(actingAs(community.ctx, actorOf(member)), {
     type: "support_question",
     subject: unique("Matrix ticket"),
     description: "A ticket for the authorization matrix.",
@@ -190,7 +190,7 @@ async function northwindTicket(shared = true) {
 async function northwindAttachment() {
   const member = people().northwindMember;
   const ticket = await northwindTicket();
-  return attachToTicket(ctxAs(member), actorOf(member), ticket.id, {
+  return attachToTicket(actingAs(community.ctx, actorOf(member)), ticket.id, {
     filename: "matrix.txt",
     contentType: "text/plain",
     data: Buffer.from(unique("attachment")),

@@ -1,8 +1,15 @@
 import { chatModule } from "./modules/chat/module.js";
+import { deskModule } from "./modules/desk/module.js";
 import { groupsModule } from "./modules/groups/module.js";
 import { pharmacyModule } from "./modules/pharmacy/module.js";
 import { releasesModule } from "./modules/releases/module.js";
 import type { ConveneModule } from "./platform/module.js";
 
 /** Every feature module, in the order their routes, hooks and commands are registered. */
-export const modules: ConveneModule[] = [chatModule, releasesModule, groupsModule, pharmacyModule];
+export const modules: ConveneModule[] = [
+  deskModule,
+  chatModule,
+  releasesModule,
+  groupsModule,
+  pharmacyModule,
+];

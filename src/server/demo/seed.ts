@@ -129,18 +129,17 @@ export async function seedDemoCommunity(
       step(`person ${input.email}`);
     }
 
-    const member = actorOf(people.northwindMember);
-    const ticket = await openTicket(tx, member, {
+    const ticket = await openTicket(actingAs(tx, actorOf(people.northwindMember)), {
       type: "dev_environment_question",
       subject: "Study build fails to publish in the development environment",
       description:
         "When I publish our **NW-101** study build, the publish step stops at 80% and shows `schedule conflict`.\n\nSteps:\n1. Open the study\n2. Publish",
       sharedWithOrganisation: true,
     });
-    await addComment(tx, actorOf(people.staff), ticket.id, {
+    await addComment(actingAs(tx, actorOf(people.staff)), ticket.id, {
       body: "Thanks Ned, we can reproduce it. A fix is in the next sandbox build.",
     });
-    await addComment(tx, actorOf(people.staff), ticket.id, {
+    await addComment(actingAs(tx, actorOf(people.staff)), ticket.id, {
       body: "Caused by the overlapping visit windows validation; see build 812.",
       internal: true,
     });

@@ -22,7 +22,7 @@ export async function openTicketFromMessage(ctx: ActorCtx, messageId: string): P
         .trim()
         .slice(0, 120) || "Support request from chat";
     const link = `${ctx.config.publicUrl}/chat/${channel.id}?message=${message.id}`;
-    const ticket = await openTicket(tx, actor, {
+    const ticket = await openTicket(tx, {
       type: "support_question",
       subject: subject.length >= 3 ? subject : `Chat: ${subject}`,
       description: `${message.body}\n\n---\nOpened from [a chat message](${link}).`,

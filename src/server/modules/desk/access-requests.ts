@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, withFieldPrefix } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
 import {
@@ -9,12 +9,12 @@ import {
   getOrganisation,
   issueInvitation,
   listOrganisations,
-  type OrganisationInput,
 } from "../accounts/index.js";
+import type { ApprovalInput } from "./contracts/access-requests.js";
+import type { Ticket } from "./contracts/tickets.js";
 import { accessDeclinedMail, accessRequestReceivedMail } from "./mail.js";
-import type { TicketView } from "./present.js";
 import { type AccessRequestDetails, ticketComments, tickets } from "./schema.js";
-import { changeTicketStatus, getTicketView, loadVisibleTicket } from "./tickets.js";
+import { changeTicketStatus, getTicket, loadVisibleTicket } from "./tickets.js";
 
 type AccessRequestForm = { name: string; email: string; organisation: string; role: string; reason: string };
 
@@ -58,8 +58,8 @@ export async function submitAccessRequest(ctx: Ctx, form: AccessRequestForm): Pr
   });
 }
 
-async function loadUndecidedRequest(ctx: Ctx, actor: Actor, id: string) {
-  const ticket = await loadVisibleTicket(ctx.db, actor, id, true);
+async function loadUndecidedRequest(ctx: ActorCtx, id: string) {
+  const ticket = await loadVisibleTicket(ctx, id, true);
   if (ticket.type !== "access_request" || !ticket.accessRequest) {
     throw new AppError("conflict", "This ticket is not an access request.");
   }
@@ -70,24 +70,20 @@ async function loadUndecidedRequest(ctx: Ctx, actor: Actor, id: string) {
 }
 
 async function recordDecision(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   input: { ticketId: string; details: AccessRequestDetails; note: string },
 ): Promise<void> {
   await ctx.db.update(tickets).set({ accessRequest: input.details }).where(eq(tickets.id, input.ticketId));
   await ctx.db.insert(ticketComments).values({
     ticketId: input.ticketId,
-    authorId: actor.id,
-    authorName: actor.name,
+    authorId: ctx.actor.id,
+    authorName: ctx.actor.name,
     body: input.note,
     internal: true,
   });
 }
 
-async function chosenOrganisation(
-  ctx: Ctx,
-  choice: { organisationId?: string; newOrganisation?: OrganisationInput },
-) {
+async function chosenOrganisation(ctx: ActorCtx, choice: ApprovalInput) {
   if (choice.newOrganisation) {
     return createOrganisation(ctx, choice.newOrganisation).catch((error: unknown) => {
       throw withFieldPrefix(error, "newOrganisation");
@@ -102,13 +98,12 @@ async function chosenOrganisation(
  * requester's address, and e-mails them a single-use invitation.
  */
 export async function approveAccessRequest(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   id: string,
-  choice: { organisationId?: string; newOrganisation?: OrganisationInput },
-): Promise<TicketView> {
+  choice: ApprovalInput,
+): Promise<Ticket> {
   await inTransaction(ctx, async (tx) => {
-    const { ticket, request } = await loadUndecidedRequest(tx, actor, id);
+    const { ticket, request } = await loadUndecidedRequest(tx, id);
     const organisation = await chosenOrganisation(tx, choice);
     if (!(await emailBelongsTo(tx.db, request.email, organisation.id))) {
       const field = choice.newOrganisation ? "newOrganisation.domains" : "organisationId";
@@ -122,7 +117,7 @@ export async function approveAccessRequest(
       accessRequestTicketId: id,
     });
     await tx.db.update(tickets).set({ organisationId: organisation.id }).where(eq(tickets.id, id));
-    await recordDecision(tx, actor, {
+    await recordDecision(tx, {
       ticketId: id,
       details: {
         ...request,
@@ -140,18 +135,13 @@ export async function approveAccessRequest(
     });
     await changeTicketStatus(tx, ticket, "resolved", { notify: false });
   });
-  return getTicketView(ctx.db, actor, id);
+  return getTicket(ctx, id);
 }
 
-export async function declineAccessRequest(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  reason: string,
-): Promise<TicketView> {
+export async function declineAccessRequest(ctx: ActorCtx, id: string, reason: string): Promise<Ticket> {
   await inTransaction(ctx, async (tx) => {
-    const { ticket, request } = await loadUndecidedRequest(tx, actor, id);
-    await recordDecision(tx, actor, {
+    const { ticket, request } = await loadUndecidedRequest(tx, id);
+    await recordDecision(tx, {
       ticketId: id,
       details: { ...request, decision: "declined", declineReason: reason },
       note: `Declined. Reason sent to ${request.email}: ${reason}`,
@@ -168,5 +158,5 @@ export async function declineAccessRequest(
     });
     await changeTicketStatus(tx, ticket, "closed", { notify: false });
   });
-  return getTicketView(ctx.db, actor, id);
+  return getTicket(ctx, id);
 }

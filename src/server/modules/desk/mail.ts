@@ -1,6 +1,7 @@
 import type { Config } from "../../config.js";
 import type { OutgoingMail } from "../../platform/mail/service.js";
-import { type TicketStatus, ticketStatusLabels } from "./present.js";
+import type { TicketStatus } from "./contracts/tickets.js";
+import { ticketStatusLabels } from "./present.js";
 
 type TicketRef = { id: string; number: number; subject: string };
 

@@ -1,7 +1,10 @@
+import type { StoredFile } from "../../platform/files/store.js";
+import { renderMarkdown } from "../../platform/markdown.js";
 import type { UserSummary } from "../accounts/index.js";
-import type { AccessRequestDetails, TicketStatus, TicketType, tickets } from "./schema.js";
-
-export type { TicketStatus, TicketType };
+import type { Attachment } from "./contracts/attachments.js";
+import type { Comment } from "./contracts/comments.js";
+import type { TicketStatus, TicketSummary } from "./contracts/tickets.js";
+import type { ticketComments, tickets } from "./schema.js";
 
 export const ticketStatusLabels: Record<TicketStatus, string> = {
   new: "New",
@@ -12,53 +15,13 @@ export const ticketStatusLabels: Record<TicketStatus, string> = {
 };
 
 type TicketRow = typeof tickets.$inferSelect;
-
-export type TicketSummaryView = {
-  id: string;
-  number: number;
-  type: TicketType;
-  subject: string;
-  status: TicketStatus;
-  requester: { id: string | null; name: string; email: string };
-  organisation: { id: string; name: string } | null;
-  assignee: { id: string; name: string } | null;
-  sharedWithOrganisation: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type AttachmentView = {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  url: string;
-  createdAt: string;
-};
-export type CommentView = {
-  id: string;
-  author: { id: string | null; name: string; isStaff: boolean };
-  bodyHtml: string;
-  internal: boolean;
-  createdAt: string;
-};
-
-export type TicketView = TicketSummaryView & {
-  description: string;
-  descriptionHtml: string;
-  attachments: AttachmentView[];
-  comments: CommentView[];
-  watchers: { id: string; name: string }[];
-  watching: boolean;
-  canManage: boolean;
-  accessRequest: AccessRequestDetails | null;
-};
+type CommentRow = typeof ticketComments.$inferSelect;
 
 export function presentTicketSummary(
   row: TicketRow,
   people: Map<string, UserSummary>,
   organisations: Map<string, { id: string; name: string }>,
-): TicketSummaryView {
+): TicketSummary {
   const assignee = row.assigneeId ? people.get(row.assigneeId) : undefined;
   return {
     id: row.id,
@@ -72,5 +35,34 @@ export function presentTicketSummary(
     sharedWithOrganisation: row.sharedWithOrganisation,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function presentAttachment(file: StoredFile, attachmentId: string, createdAt: Date): Attachment {
+  return {
+    id: attachmentId,
+    filename: file.filename,
+    contentType: file.contentType,
+    size: file.size,
+    url: `/api/desk/attachments/${attachmentId}`,
+    createdAt: createdAt.toISOString(),
+  };
+}
+
+/** A comment by its author as they are now; one without an account keeps the name it was written under. */
+export function presentComment(
+  row: CommentRow,
+  author: { name: string; isStaff: boolean } | undefined,
+): Comment {
+  return {
+    id: row.id,
+    author: {
+      id: row.authorId,
+      name: author?.name ?? row.authorName,
+      isStaff: author?.isStaff ?? false,
+    },
+    bodyHtml: renderMarkdown(row.body),
+    internal: row.internal,
+    createdAt: row.createdAt.toISOString(),
   };
 }

@@ -1,29 +1,12 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, tsvector, updatedAt } from "../../db/columns.js";
+import type { AccessRequest, TicketStatus, TicketType } from "./contracts/tickets.js";
 
-export const ticketTypes = [
-  "access_request",
-  "support_question",
-  "dev_environment_question",
-  "product_feedback",
-] as const;
-export type TicketType = (typeof ticketTypes)[number];
-export const ticketStatuses = ["new", "open", "waiting_on_customer", "resolved", "closed"] as const;
-export type TicketStatus = (typeof ticketStatuses)[number];
+export type { TicketStatus, TicketType };
 
-/** What a visitor wrote on the Request access form, and what staff decided. */
-export type AccessRequestDetails = {
-  name: string;
-  email: string;
-  organisation: string;
-  role: string;
-  reason: string;
-  decision?: "approved" | "declined";
-  declineReason?: string;
-  organisationId?: string;
-  invitationId?: string;
-};
+/** What a visitor wrote on the Request access form, what staff decided, and what an approval made. */
+export type AccessRequestDetails = AccessRequest & { organisationId?: string; invitationId?: string };
 
 export const tickets = pgTable(
   "tickets",

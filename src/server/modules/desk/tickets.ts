@@ -1,29 +1,27 @@
 import { and, asc, desc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { listActiveStaff, listOrganisations, type UserSummary, userSummaries } from "../accounts/index.js";
+import type { Attachment } from "./contracts/attachments.js";
+import type { Comment, CommentInput } from "./contracts/comments.js";
+import type {
+  Ticket,
+  TicketChanges,
+  TicketFilter,
+  TicketInput,
+  TicketStatus,
+  TicketSummary,
+} from "./contracts/tickets.js";
 import { publicReplyMail, statusChangeMail } from "./mail.js";
 import { canChangeSharing, canSeeTicket, canWorkTicket } from "./policy.js";
-import {
-  type AttachmentView,
-  presentTicketSummary,
-  type TicketSummaryView,
-  type TicketView,
-} from "./present.js";
-import {
-  type TicketStatus,
-  type TicketType,
-  ticketAttachments,
-  ticketComments,
-  tickets,
-  ticketWatchers,
-} from "./schema.js";
+import { presentAttachment, presentComment, presentTicketSummary } from "./present.js";
+import { ticketAttachments, ticketComments, tickets, ticketWatchers } from "./schema.js";
 
 type TicketRow = typeof tickets.$inferSelect;
 
@@ -42,7 +40,7 @@ async function organisationNames(db: Db, ids: (string | null)[]) {
   return new Map(rows.map((o) => [o.id, { id: o.id, name: o.name }]));
 }
 
-async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummaryView[]> {
+async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummary[]> {
   const people = await userSummaries(
     db,
     rows.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])),
@@ -55,20 +53,12 @@ async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummaryView[]
 }
 
 /** Loads a ticket the actor may see; one they may not see is reported as missing, not forbidden. */
-export async function loadVisibleTicket(db: Db, actor: Actor, id: string, lock = false): Promise<TicketRow> {
-  const query = db.select().from(tickets).where(eq(tickets.id, id));
+export async function loadVisibleTicket(ctx: ActorCtx, id: string, lock = false): Promise<TicketRow> {
+  const query = ctx.db.select().from(tickets).where(eq(tickets.id, id));
   const [row] = lock ? await query.for("update") : await query;
-  if (!row || !canSeeTicket(actor, row)) throw notFound("The ticket");
+  if (!row || !canSeeTicket(ctx.actor, row)) throw notFound("The ticket");
   return row;
 }
-
-export type TicketFilter = {
-  type?: TicketType;
-  status?: TicketStatus;
-  assigneeId?: string;
-  organisationId?: string;
-  q?: string;
-};
 
 /** Ticket numbers are a PostgreSQL integer: a longer run of digits can name no ticket. */
 function ticketNumber(digits: string | undefined): number | undefined {
@@ -77,7 +67,8 @@ function ticketNumber(digits: string | undefined): number | undefined {
   return number <= 2_147_483_647 ? number : undefined;
 }
 
-export async function listTickets(db: Db, actor: Actor, filter: TicketFilter): Promise<TicketSummaryView[]> {
+export async function listTickets(ctx: ActorCtx, filter: TicketFilter): Promise<TicketSummary[]> {
+  const { db, actor } = ctx;
   const conditions: (SQL | undefined)[] = [visibleTo(actor)];
   if (filter.type) conditions.push(eq(tickets.type, filter.type));
   if (filter.status) conditions.push(eq(tickets.status, filter.status));
@@ -116,19 +107,9 @@ export async function listTickets(db: Db, actor: Actor, filter: TicketFilter): P
   return summarise(db, rows);
 }
 
-function presentAttachment(file: StoredFile, attachmentId: string, createdAt: Date): AttachmentView {
-  return {
-    id: attachmentId,
-    filename: file.filename,
-    contentType: file.contentType,
-    size: file.size,
-    url: `/api/desk/attachments/${attachmentId}`,
-    createdAt: createdAt.toISOString(),
-  };
-}
-
-export async function getTicketView(db: Db, actor: Actor, id: string): Promise<TicketView> {
-  const row = await loadVisibleTicket(db, actor, id);
+export async function getTicket(ctx: ActorCtx, id: string): Promise<Ticket> {
+  const { db, actor } = ctx;
+  const row = await loadVisibleTicket(ctx, id);
   const [summary] = await summarise(db, [row]);
   if (!summary) throw notFound("The ticket");
   const comments = await db
@@ -161,17 +142,7 @@ export async function getTicketView(db: Db, actor: Actor, id: string): Promise<T
     attachments: attachments.map(({ attachment, file }) =>
       presentAttachment(file, attachment.id, attachment.createdAt),
     ),
-    comments: comments.map((c) => ({
-      id: c.id,
-      author: {
-        id: c.authorId,
-        name: c.authorId ? (people.get(c.authorId)?.name ?? c.authorName) : c.authorName,
-        isStaff: c.authorId ? (people.get(c.authorId)?.isStaff ?? false) : false,
-      },
-      bodyHtml: renderMarkdown(c.body),
-      internal: c.internal,
-      createdAt: c.createdAt.toISOString(),
-    })),
+    comments: comments.map((c) => presentComment(c, c.authorId ? people.get(c.authorId) : undefined)),
     watchers: watcherIds.flatMap((wid) => {
       const person = people.get(wid);
       return person ? [{ id: person.id, name: person.name }] : [];
@@ -210,11 +181,8 @@ async function ticketAudience(db: Db, ticket: TicketRow, exceptEmail: string | n
   return [...addresses];
 }
 
-export async function openTicket(
-  ctx: Ctx,
-  actor: Actor,
-  input: { type: TicketType; subject: string; description: string; sharedWithOrganisation?: boolean },
-): Promise<TicketView> {
+export async function openTicket(ctx: ActorCtx, input: TicketInput): Promise<Ticket> {
+  const { actor } = ctx;
   if (input.type === "access_request") {
     throw invalid({ type: "Access requests come from the Request access form; choose another type." });
   }
@@ -241,7 +209,7 @@ export async function openTicket(
     });
     return row.id;
   });
-  return getTicketView(ctx.db, actor, id);
+  return getTicket(ctx, id);
 }
 
 /**
@@ -268,14 +236,10 @@ export async function changeTicketStatus(
   }
 }
 
-export async function updateTicket(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  changes: { status?: TicketStatus; assigneeId?: string | null; sharedWithOrganisation?: boolean },
-): Promise<TicketView> {
+export async function updateTicket(ctx: ActorCtx, id: string, changes: TicketChanges): Promise<Ticket> {
+  const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
-    const ticket = await loadVisibleTicket(tx.db, actor, id, true);
+    const ticket = await loadVisibleTicket(tx, id, true);
     if ((changes.status !== undefined || changes.assigneeId !== undefined) && !canWorkTicket(actor)) {
       throw forbidden("Only the product team changes a ticket's status or assignee.");
     }
@@ -305,23 +269,19 @@ export async function updateTicket(
     }
     if (changes.status !== undefined) await changeTicketStatus(tx, ticket, changes.status);
   });
-  return getTicketView(ctx.db, actor, id);
+  return getTicket(ctx, id);
 }
 
 /**
  * A public reply (told to the requester and watchers) or, for staff, an internal note that no
  * customer ever sees. A customer's reply reopens a ticket that waited on them or was resolved.
  */
-export async function addComment(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  input: { body: string; internal?: boolean },
-) {
+export async function addComment(ctx: ActorCtx, id: string, input: CommentInput): Promise<Comment> {
+  const { actor } = ctx;
   const internal = input.internal ?? false;
   return inTransaction(ctx, async (tx) => {
     // A ticket the actor may not see is missing, whatever they tried to write on it.
-    const ticket = await loadVisibleTicket(tx.db, actor, id, true);
+    const ticket = await loadVisibleTicket(tx, id, true);
     if (internal && !actor.isStaff) throw forbidden("Only the product team writes internal notes.");
     const [comment] = await tx.db
       .insert(ticketComments)
@@ -340,23 +300,13 @@ export async function addComment(
         await changeTicketStatus(tx, ticket, "open");
       }
     }
-    return {
-      id: comment.id,
-      author: { id: actor.id, name: actor.name, isStaff: actor.isStaff },
-      bodyHtml: renderMarkdown(comment.body),
-      internal,
-      createdAt: comment.createdAt.toISOString(),
-    };
+    return presentComment(comment, actor);
   });
 }
 
-export async function setWatching(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  watching: boolean,
-): Promise<TicketView> {
-  await loadVisibleTicket(ctx.db, actor, id);
+export async function setWatching(ctx: ActorCtx, id: string, watching: boolean): Promise<Ticket> {
+  const { actor } = ctx;
+  await loadVisibleTicket(ctx, id);
   if (watching) {
     await ctx.db.insert(ticketWatchers).values({ ticketId: id, userId: actor.id }).onConflictDoNothing();
   } else {
@@ -364,17 +314,16 @@ export async function setWatching(
       .delete(ticketWatchers)
       .where(and(eq(ticketWatchers.ticketId, id), eq(ticketWatchers.userId, actor.id)));
   }
-  return getTicketView(ctx.db, actor, id);
+  return getTicket(ctx, id);
 }
 
 export async function attachToTicket(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   id: string,
   upload: { filename: string; contentType: string; data: Buffer },
-): Promise<AttachmentView> {
+): Promise<Attachment> {
   return inTransaction(ctx, async (tx) => {
-    await loadVisibleTicket(tx.db, actor, id);
+    await loadVisibleTicket(tx, id);
     const file = await storeFile(tx, { ...upload, field: "file" });
     const [attachment] = await tx.db
       .insert(ticketAttachments)
@@ -386,13 +335,13 @@ export async function attachToTicket(
   });
 }
 
-export async function loadAttachment(db: Db, actor: Actor, attachmentId: string): Promise<StoredFile> {
-  const [row] = await db
+export async function loadAttachment(ctx: ActorCtx, attachmentId: string): Promise<StoredFile> {
+  const [row] = await ctx.db
     .select({ attachment: ticketAttachments, file: files })
     .from(ticketAttachments)
     .innerJoin(files, eq(files.id, ticketAttachments.fileId))
     .where(eq(ticketAttachments.id, attachmentId));
   if (!row) throw notFound("The attachment");
-  await loadVisibleTicket(db, actor, row.attachment.ticketId);
+  await loadVisibleTicket(ctx, row.attachment.ticketId);
   return row.file;
 }

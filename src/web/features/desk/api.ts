@@ -1,42 +1,32 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type {
-  AttachmentView,
-  CommentView,
-  TicketStatus,
-  TicketSummaryView,
-  TicketType,
-  TicketView,
-} from "../../../server/modules/desk/present.js";
-import type { AccessRequestDetails } from "../../../server/modules/desk/schema.js";
-import { api } from "../../app/api.js";
+import * as accessRequests from "../../../server/modules/desk/contracts/access-requests.js";
+import * as attachments from "../../../server/modules/desk/contracts/attachments.js";
+import * as comments from "../../../server/modules/desk/contracts/comments.js";
+import type { Ticket } from "../../../server/modules/desk/contracts/tickets.js";
+import * as tickets from "../../../server/modules/desk/contracts/tickets.js";
+import * as watchers from "../../../server/modules/desk/contracts/watchers.js";
+import type { Request } from "../../../shared/contract.js";
+import { callApi } from "../../app/api.js";
 import { notifyFailure } from "../../app/notify.js";
-import type { OrganisationInput } from "../admin/api.js";
 
-export type { TicketStatus, TicketType };
-export type TicketSummary = TicketSummaryView;
-export type Attachment = AttachmentView;
-export type Comment = CommentView;
+export type { Attachment } from "../../../server/modules/desk/contracts/attachments.js";
+export type { Comment } from "../../../server/modules/desk/contracts/comments.js";
+export type {
+  AccessRequest,
+  Ticket,
+  TicketStatus,
+  TicketSummary,
+  TicketType,
+} from "../../../server/modules/desk/contracts/tickets.js";
 
-/** As the API sends it: the response leaves out the organisation and invitation ids an approval records. */
-export type AccessRequest = Omit<AccessRequestDetails, "organisationId" | "invitationId">;
-
-export type Ticket = Omit<TicketView, "accessRequest"> & { accessRequest: AccessRequest | null };
-
-/** Every filter is a string; "" means any. `assigneeId` is a person's id, "me" or "none". */
-export type TicketFilters = {
-  type: string;
-  status: string;
-  assigneeId: string;
-  organisationId: string;
-  q: string;
-};
-
-export type TicketChange = {
-  status?: TicketStatus;
-  assigneeId?: string | null;
-  sharedWithOrganisation?: boolean;
-};
-export type Approval = { organisationId: string } | { newOrganisation: OrganisationInput };
+type TicketQuery = NonNullable<Request<typeof tickets.listTickets>["query"]>;
+/**
+ * The list's filters as the address keeps them: every one a string, "" meaning any. `assigneeId` is
+ * a person's id, "me" or "none".
+ */
+export type TicketFilters = { [K in keyof TicketQuery]-?: string };
+export type Approval = Request<typeof accessRequests.approveAccessRequest>["body"];
+export type TicketChange = Request<typeof tickets.updateTicket>["body"];
 
 export const deskKeys = {
   tickets: ["desk", "tickets"] as const,
@@ -45,35 +35,40 @@ export const deskKeys = {
   staff: ["desk", "staff"] as const,
 };
 
-const ticketPath = (id: string, rest = "") => `/api/desk/tickets/${encodeURIComponent(id)}${rest}`;
+const upload = (file: File) => {
+  const form = new FormData();
+  form.append("file", file);
+  return form;
+};
 
 export const deskApi = {
-  open: (body: { type: TicketType; subject: string; description: string; sharedWithOrganisation: boolean }) =>
-    api.post<Ticket>("/api/desk/tickets", body),
+  open: (body: Request<typeof tickets.openTicket>["body"]) => callApi(tickets.openTicket, { body }),
   attach: (ticketId: string, file: File) =>
-    api.upload<Attachment>(ticketPath(ticketId, "/attachments"), file),
-  reply: (ticketId: string, body: { body: string; internal: boolean }) =>
-    api.post<Comment>(ticketPath(ticketId, "/comments"), body),
-  approve: (ticketId: string, body: Approval) => api.post<Ticket>(ticketPath(ticketId, "/approve"), body),
-  decline: (ticketId: string, body: { reason: string }) =>
-    api.post<Ticket>(ticketPath(ticketId, "/decline"), body),
+    callApi(attachments.uploadTicketAttachment, { params: { id: ticketId }, form: upload(file) }),
+  reply: (ticketId: string, body: Request<typeof comments.addTicketComment>["body"]) =>
+    callApi(comments.addTicketComment, { params: { id: ticketId }, body }),
+  approve: (ticketId: string, body: Approval) =>
+    callApi(accessRequests.approveAccessRequest, { params: { id: ticketId }, body }),
+  decline: (ticketId: string, body: Request<typeof accessRequests.declineAccessRequest>["body"]) =>
+    callApi(accessRequests.declineAccessRequest, { params: { id: ticketId }, body }),
 };
 
 export const useTickets = (filters: Partial<TicketFilters>) =>
   useQuery({
     queryKey: deskKeys.list(filters),
-    queryFn: () => api.get<{ tickets: TicketSummary[] }>("/api/desk/tickets", filters),
+    // The address may hold anything; empty filters are left out and the server names a bad one.
+    queryFn: () => callApi(tickets.listTickets, { query: filters as TicketQuery }),
     select: (data) => data.tickets,
     placeholderData: (previous) => previous,
   });
 
 export const useTicket = (id: string) =>
-  useQuery({ queryKey: deskKeys.ticket(id), queryFn: () => api.get<Ticket>(ticketPath(id)) });
+  useQuery({ queryKey: deskKeys.ticket(id), queryFn: () => callApi(tickets.getTicket, { params: { id } }) });
 
 export const useStaff = () =>
   useQuery({
     queryKey: deskKeys.staff,
-    queryFn: () => api.get<{ users: { id: string; name: string }[] }>("/api/desk/staff"),
+    queryFn: () => callApi(tickets.listDeskStaff, {}),
     select: (data) => data.users,
     staleTime: 5 * 60_000,
   });
@@ -101,11 +96,11 @@ function useTicketMutation<Input>(ticketId: string, request: (input: Input) => P
 
 /** Status, assignee and sharing. */
 export const useTicketUpdate = (ticketId: string) =>
-  useTicketMutation(ticketId, (change: TicketChange) => api.patch<Ticket>(ticketPath(ticketId), change));
+  useTicketMutation(ticketId, (body: TicketChange) =>
+    callApi(tickets.updateTicket, { params: { id: ticketId }, body }),
+  );
 
 export const useWatching = (ticketId: string) =>
   useTicketMutation(ticketId, (watch: boolean) =>
-    watch
-      ? api.post<Ticket>(ticketPath(ticketId, "/watch"))
-      : api.delete<Ticket>(ticketPath(ticketId, "/watch")),
+    callApi(watch ? watchers.watchTicket : watchers.unwatchTicket, { params: { id: ticketId } }),
   );

@@ -1,0 +1,20 @@
+import type { ConveneModule } from "../../platform/module.js";
+import { router } from "../../platform/routes.js";
+import { accessRequestRoutes } from "./routes/access-requests.js";
+import { attachmentRoutes } from "./routes/attachments.js";
+import { commentRoutes } from "./routes/comments.js";
+import { ticketRoutes } from "./routes/tickets.js";
+import { watcherRoutes } from "./routes/watchers.js";
+
+/** The service desk: tickets, comments and internal notes, attachments, watchers, access requests. */
+export const deskModule: ConveneModule = {
+  name: "desk",
+  async plugin(app, deps) {
+    const route = router(app, deps);
+    ticketRoutes(route);
+    commentRoutes(route);
+    attachmentRoutes(route);
+    watcherRoutes(route);
+    accessRequestRoutes(route);
+  },
+};
