@@ -18,10 +18,10 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
-import { registerAccountRoutes } from "./modules/accounts/routes.js";
+import { resolveSession } from "./modules/accounts/index.js";
 import { ensureAnnouncementsChannel, memberChannelIds } from "./modules/chat/index.js";
 import { registerChatRoutes } from "./modules/chat/routes.js";
 import { registerDeskRoutes } from "./modules/desk/routes.js";
@@ -38,14 +38,15 @@ import {
   sandboxResetting,
 } from "./modules/sandbox/wipe-state.js";
 import { modules } from "./modules.js";
-import { registerAuditRoutes } from "./platform/audit/routes.js";
+import { auditRoutes } from "./platform/audit/routes.js";
 import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
 import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
-import { registerMailRoutes } from "./platform/mail/routes.js";
+import { mailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
-import { registerMarkdownRoutes } from "./platform/markdown-routes.js";
+import { markdownRoutes } from "./platform/markdown-routes.js";
+import { router } from "./platform/routes.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
@@ -228,37 +229,21 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     }
     if (isSandboxRoute(request.url)) throw sandboxResetting();
   });
-  registerAuth(app, { db: database.db, config });
+  // Sessions live in the accounts module's tables; the platform only asks who a cookie belongs to.
+  registerAuth(app, { config, resolveSession: (token) => resolveSession(database.db, config, token) });
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
-  app.get(
-    "/api/health",
-    {
-      config: publicAccess,
-      schema: {
-        tags: ["platform"],
-        response: {
-          200: z.object({
-            status: z.literal("ok"),
-            version: z.string(),
-            database: z.enum(["pglite", "postgres"]),
-          }),
-        },
-      },
-    },
-    async () => ({ status: "ok" as const, version, database: database.kind }),
-  );
 
   const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
     registerChatRoutes(scope, deps);
-    registerAccountRoutes(scope, deps);
-    registerAdminRoutes(scope, deps);
     registerDeskRoutes(scope, deps);
-    registerAuditRoutes(scope, deps);
-    registerMailRoutes(scope, deps);
-    registerMarkdownRoutes(scope);
+    const route = router(scope, deps);
+    route(health, async () => ({ status: "ok" as const, version, database: database.kind }));
+    markdownRoutes(route);
+    auditRoutes(route);
+    mailRoutes(route);
     registerSandboxRoutes(scope, deps);
     registerPharmacyRoutes(scope, deps);
     registerProjectRoutes(scope, deps);

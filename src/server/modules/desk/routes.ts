@@ -5,8 +5,7 @@ import { contextOf, requireActor, requireStaff, staffAccess } from "../../platfo
 import { sendStoredFile } from "../../platform/files/download.js";
 import { readUpload } from "../../platform/files/upload.js";
 import { idParam, typed } from "../../platform/http.js";
-import { organisationInput } from "../accounts/admin-routes.js";
-import { listActiveStaff } from "../accounts/index.js";
+import { listActiveStaff, organisationInput } from "../accounts/index.js";
 import { approveAccessRequest, declineAccessRequest } from "./access-requests.js";
 import { ticketStatuses, ticketTypes } from "./schema.js";
 import {

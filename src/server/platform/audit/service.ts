@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
+import type { AuditEntry as AuditEntryView, AuditFilter } from "../../../shared/contracts/platform.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../context.js";
 import { auditLog } from "./schema.js";
@@ -73,6 +74,8 @@ export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
   });
 }
 
+export type { AuditFilter };
+
 export type ChainVerdict =
   | { intact: true; rows: number }
   | { intact: false; rows: number; brokenAtId: number };
@@ -91,16 +94,6 @@ export async function verifyAuditChain(db: Db): Promise<ChainVerdict> {
   return { intact: true, rows: rows.length };
 }
 
-export type AuditFilter = {
-  action?: string;
-  actor?: string;
-  target?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
-  beforeId?: number;
-};
-
 export async function listAudit(db: Db, filter: AuditFilter) {
   const conditions: SQL[] = [];
   if (filter.action) conditions.push(ilike(auditLog.action, `${filter.action}%`));
@@ -118,4 +111,10 @@ export async function listAudit(db: Db, filter: AuditFilter) {
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
     .limit(filter.limit);
+}
+
+/** The log as staff read it: the hash columns stay on the server. */
+export async function listAuditEntries(db: Db, filter: AuditFilter): Promise<AuditEntryView[]> {
+  const rows = await listAudit(db, filter);
+  return rows.map(({ prevHash: _prev, hash: _hash, ...entry }) => ({ ...entry, at: entry.at.toISOString() }));
 }
