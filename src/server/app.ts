@@ -17,7 +17,6 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
 import { buildApp } from "./app.js";
-import { type Config, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { printDemoSignIns, seedWithProgress } from "./demo/cli.js";
 import { isSeeded } from "./demo/seed.js";
