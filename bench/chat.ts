@@ -28,9 +28,9 @@ import { loadConfig } from "../src/server/config.js";
 import { openDatabase } from "../src/server/db/client.js";
 import { users } from "../src/server/db/schema.js";
 import { seedDemoCommunity } from "../src/server/demo/seed.js";
+import { startSession } from "../src/server/modules/accounts/sessions.js";
 import { channelMembers, channels } from "../src/server/modules/chat/schema.js";
 import { hashPassword } from "../src/server/platform/auth/passwords.js";
-import { startSession } from "../src/server/platform/auth/sessions.js";
 
 // ---------------------------------------------------------------------------------------------
 // Options

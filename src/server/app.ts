@@ -17,11 +17,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { z } from "zod";
+import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import { registerAdminRoutes } from "./modules/accounts/admin-routes.js";
-import { registerAccountRoutes } from "./modules/accounts/routes.js";
+import { resolveSession } from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
@@ -33,17 +32,18 @@ import {
   sandboxResetting,
 } from "./modules/sandbox/wipe-state.js";
 import { modules } from "./modules.js";
-import { registerAuditRoutes } from "./platform/audit/routes.js";
+import { auditRoutes } from "./platform/audit/routes.js";
 import { writeCheckpoint } from "./platform/audit/service.js";
 import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
 import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { refuseUnstorableInput } from "./platform/input-guard.js";
-import { registerMailRoutes } from "./platform/mail/routes.js";
+import { mailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
-import { registerMarkdownRoutes } from "./platform/markdown-routes.js";
+import { markdownRoutes } from "./platform/markdown-routes.js";
 import { openApiOptions } from "./platform/openapi.js";
+import { router } from "./platform/routes.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
@@ -281,36 +281,20 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     }
     if (isSandboxRoute(request.url)) throw sandboxResetting();
   });
-  registerAuth(app, { db: database.db, config });
+  // Sessions live in the accounts module's tables; the platform only asks who a cookie belongs to.
+  registerAuth(app, { config, resolveSession: (token) => resolveSession(database.db, config, token) });
   app.addHook("preValidation", refuseUnstorableInput);
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
-  app.get(
-    "/api/health",
-    {
-      config: publicAccess,
-      schema: {
-        tags: ["platform"],
-        response: {
-          200: z.object({
-            status: z.literal("ok"),
-            version: z.string(),
-            database: z.enum(["pglite", "postgres"]),
-          }),
-        },
-      },
-    },
-    async () => ({ status: "ok" as const, version, database: database.kind }),
-  );
 
   const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
-    registerAccountRoutes(scope, deps);
-    registerAdminRoutes(scope, deps);
-    registerAuditRoutes(scope, deps);
-    registerMailRoutes(scope, deps);
-    registerMarkdownRoutes(scope);
+    const route = router(scope, deps);
+    route(health, async () => ({ status: "ok" as const, version, database: database.kind }));
+    markdownRoutes(route);
+    auditRoutes(route);
+    mailRoutes(route);
     registerSandboxRoutes(scope, deps);
     registerProjectRoutes(scope, deps);
   });

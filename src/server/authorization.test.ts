@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from "./demo/seed.js";
 import { issueInvitation } from "./modules/accounts/invitations.js";
 import { createOrganisation } from "./modules/accounts/organisations.js";
 import { requestPasswordReset } from "./modules/accounts/password-reset.js";
+import { startSession } from "./modules/accounts/sessions.js";
 import { actorOf, createUser } from "./modules/accounts/users.js";
 import {
   addMember,
@@ -53,7 +54,6 @@ import {
 import { addSandboxUser } from "./modules/sandbox/users.js";
 import { createVolunteer } from "./modules/sandbox/volunteers.js";
 import { scheduleWipe } from "./modules/sandbox/wipes.js";
-import { startSession } from "./platform/auth/sessions.js";
 import { actingAs, type Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";
 import { listOutbox } from "./platform/mail/service.js";

@@ -3,11 +3,11 @@ import path from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
 import { buildApp } from "./app.js";
-import { type Config, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
-import { DEMO_PASSWORD, demoPeople, isSeeded, seedDemoCommunity } from "./demo/seed.js";
-import { createOrganisation, domainOf, listOrganisations } from "./modules/accounts/organisations.js";
-import { actorOf, createUser, findUserByEmail, listActiveStaff } from "./modules/accounts/users.js";
+import { printDemoSignIns, seedWithProgress } from "./demo/cli.js";
+import { isSeeded } from "./demo/seed.js";
+import { actorOf, findUserByEmail, listActiveStaff } from "./modules/accounts/index.js";
 import { ensureAnnouncementsChannel } from "./modules/chat/index.js";
 import { seedSandboxBaseline } from "./modules/sandbox/baseline.js";
 import { recordDeployment } from "./modules/sandbox/deployments.js";
@@ -18,22 +18,12 @@ import { asSeeder } from "./modules/sandbox/studies.js";
 import { DEFAULT_SEED } from "./modules/sandbox/synthetic.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
 import { scheduleWipe, WIPE_CONFIRMATION, wipeNow } from "./modules/sandbox/wipes.js";
+import { modules } from "./modules.js";
 import { auditCommands } from "./platform/audit/cli.js";
+import { withDatabase } from "./platform/cli.js";
 import type { Ctx } from "./platform/context.js";
-import { inTransaction } from "./platform/context.js";
 import { AppError } from "./platform/errors.js";
-import { listOutbox } from "./platform/mail/service.js";
-import { newToken } from "./platform/tokens.js";
-
-async function withDatabase<T>(config: Config, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config);
-  try {
-    await database.migrate();
-    return await work({ db: database.db, config, actor: null, ip: null });
-  } finally {
-    await database.close();
-  }
-}
+import { mailCommands } from "./platform/mail/cli.js";
 
 /**
  * The staff account a sandbox command acts as: `--as`, else the first active staff account by name.
@@ -50,37 +40,6 @@ async function operatorStaff(ctx: Ctx, as: string | undefined) {
       : "There is no active staff account; create one with `convene admin create-staff`.",
   );
   return null;
-}
-
-async function seedWithProgress(ctx: Ctx): Promise<void> {
-  // noTTYOutput: the progress still shows when the output is a log file or a CI console.
-  const bar = new SingleBar({
-    format: "Seeding demo community [{bar}] {value}/{total} {step}",
-    hideCursor: true,
-    noTTYOutput: true,
-    notTTYSchedule: 200,
-  });
-  bar.start(1, 0, { step: "" });
-  await seedDemoCommunity(ctx, (done, total, step) => {
-    bar.setTotal(total);
-    bar.update(done, { step });
-  });
-  bar.stop();
-}
-
-function printDemoSignIns(config: Config): void {
-  console.log(`\nConvene is running at ${config.publicUrl}\n`);
-  console.log("Demo sign-ins (password for all: %s):", DEMO_PASSWORD);
-  for (const person of demoPeople) {
-    const role = person.isStaff
-      ? "product team (staff)"
-      : person.isOrgAdmin
-        ? "organisation admin"
-        : "member";
-    console.log(`  ${person.email.padEnd(28)} ${role}`);
-  }
-  console.log(`\nMail goes to the outbox at ${config.publicUrl}/admin/mail (or \`convene mail list\`).`);
-  console.log(`API docs: ${config.publicUrl}/api/docs\n`);
 }
 
 const program = new Command("convene").description("Convene, the customer community platform");
@@ -119,65 +78,6 @@ program
   .description("apply database migrations")
   .action(async () => {
     await withDatabase(loadConfig(), async () => console.log("Migrations applied."));
-  });
-
-program
-  .command("seed")
-  .description("seed demo data")
-  .requiredOption("--demo", "the demo community")
-  .action(async () => {
-    await withDatabase(loadConfig(), async (ctx) => {
-      if (await isSeeded(ctx.db)) {
-        console.log("The database already has organisations; nothing seeded.");
-        return;
-      }
-      await seedWithProgress(ctx);
-      printDemoSignIns(ctx.config);
-    });
-  });
-
-const admin = program.command("admin").description("administration");
-admin
-  .command("create-staff")
-  .description("create a product-team (staff) account: how a real installation gets its first administrator")
-  .requiredOption("--email <email>", "their e-mail")
-  .option("--name <name>", "their name", "Product Team Administrator")
-  .option("--organisation <name>", "the vendor organisation, created if missing", "Product Team")
-  .action(async (options: { email: string; name: string; organisation: string }) => {
-    const email = options.email.trim().toLowerCase();
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-      console.error("--email: not a valid e-mail address.");
-      process.exitCode = 2;
-      return;
-    }
-    await withDatabase(loadConfig(), async (ctx) => {
-      if (await findUserByEmail(ctx.db, email)) {
-        console.error(`${email} already has an account.`);
-        process.exitCode = 1;
-        return;
-      }
-      const password = newToken().token.slice(0, 20);
-      await inTransaction(ctx, async (tx) => {
-        const existing = (await listOrganisations(tx.db)).find((o) => o.name === options.organisation);
-        const vendor =
-          existing ??
-          (await createOrganisation(tx, {
-            name: options.organisation,
-            kind: "vendor",
-            domains: [domainOf(email)],
-          }));
-        await createUser(tx, {
-          email,
-          name: options.name,
-          password,
-          organisationId: vendor.id,
-          isStaff: true,
-        });
-      });
-      console.log(
-        `Staff account created for ${email}.\nTemporary password: ${password}\nChange it after signing in.`,
-      );
-    });
   });
 
 /** The community development environment's operations; each command is registered by its feature. */
@@ -455,22 +355,8 @@ sandboxCommand
     });
   });
 
-program
-  .command("mail")
-  .description("the mail outbox")
-  .command("list")
-  .option("--limit <n>", "how many", (v) => Number.parseInt(v, 10), 20)
-  .option("--to <address>", "only mail to this address")
-  .action(async (options: { limit: number; to?: string }) => {
-    await withDatabase(loadConfig(), async (ctx) => {
-      const rows = await listOutbox(ctx.db, { limit: options.limit, to: options.to });
-      if (rows.length === 0) console.log("The outbox is empty.");
-      for (const row of rows.reverse()) {
-        console.log(`--- ${row.createdAt.toISOString()}  [${row.status}]  to ${row.toAddress}`);
-        console.log(`Subject: ${row.subject}\n\n${row.text}\n`);
-      }
-    });
-  });
+mailCommands(program);
+for (const module of modules) module.commands?.(program);
 
 auditCommands(program);
 

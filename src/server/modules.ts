@@ -1,3 +1,4 @@
+import { accountsModule } from "./modules/accounts/module.js";
 import { chatModule } from "./modules/chat/module.js";
 import { deskModule } from "./modules/desk/module.js";
 import { groupsModule } from "./modules/groups/module.js";
@@ -7,6 +8,7 @@ import type { ConveneModule } from "./platform/module.js";
 
 /** Every feature module, in the order their routes, hooks and commands are registered. */
 export const modules: ConveneModule[] = [
+  accountsModule,
   deskModule,
   chatModule,
   releasesModule,

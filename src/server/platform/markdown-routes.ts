@@ -1,33 +1,13 @@
-import type { FastifyInstance } from "fastify";
-import { z } from "zod";
-import { requireActor } from "./auth/http.js";
-import { typed } from "./http.js";
+import { previewMarkdown } from "../../shared/contracts/platform.js";
 import { renderMarkdown } from "./markdown.js";
+import type { Route } from "./routes.js";
 
-/** As long as the longest text the community stores (a project document), so anything savable previews. */
-export const PREVIEW_MAX_CHARACTERS = 200_000;
+export { PREVIEW_MAX_CHARACTERS } from "../../shared/contracts/platform.js";
 
 /**
- * Renders Markdown being typed, for editors' live previews: the server's sanitizer stays the only
- * thing that turns someone's text into markup. Signed-in members only; nothing is stored.
+ * Editors' live previews go through the server's renderer, so its sanitizer stays the only thing that
+ * turns someone's text into markup.
  */
-export function registerMarkdownRoutes(scope: FastifyInstance): void {
-  typed(scope).post(
-    "/api/markdown/preview",
-    {
-      schema: {
-        tags: ["platform"],
-        body: z.object({
-          markdown: z
-            .string({ error: "Send the Markdown to preview as text." })
-            .max(PREVIEW_MAX_CHARACTERS, "Use at most 200,000 characters."),
-        }),
-        response: { 200: z.object({ html: z.string() }) },
-      },
-    },
-    async (request) => {
-      requireActor(request);
-      return { html: renderMarkdown(request.body.markdown) };
-    },
-  );
+export function markdownRoutes(route: Route): void {
+  route(previewMarkdown, async ({ body }) => ({ html: renderMarkdown(body.markdown) }));
 }

@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from "fastify";
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+} from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -35,6 +41,9 @@ export type RouteInput<O extends OperationSpec> = {
 };
 
 export type Handler<O extends OperationSpec> = (input: RouteInput<O>) => Promise<Reply<O>>;
+
+/** Route-specific Fastify settings a contract does not carry, such as a `rateLimit` on a public form. */
+export type RouteOptions = { config?: FastifyContextConfig };
 
 /** What a module's routes need from the app. */
 export type RouteDeps = { db: Db; config: Config };
@@ -101,12 +110,16 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
  */
 export function router(scope: FastifyInstance, deps: RouteDeps) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  return function route<const O extends Operation>(op: O, handler: Handler<O>): void {
+  return function route<const O extends Operation>(
+    op: O,
+    handler: Handler<O>,
+    options: RouteOptions = {},
+  ): void {
     const status = successStatus(op);
     app.route({
       method: op.method,
       url: op.path,
-      config: { access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
+      config: { ...options.config, access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
       schema: schemaOf(op),
       ...(op.form ? { preValidation: readMultipartForm } : {}),
       handler: async (request, reply) => {

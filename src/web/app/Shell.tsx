@@ -13,9 +13,10 @@ import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { signOut as signOutOp } from "../../server/modules/accounts/contracts/auth.js";
 import { ChatMentionBadge } from "../features/chat/ChatMentionBadge.js";
 import { useChatLiveUpdates } from "../features/chat/live.js";
-import { api, isApiError } from "./api.js";
+import { callApi, isApiError } from "./api.js";
 import { areasFor } from "./navigation.js";
 import { notifyFailure } from "./notify.js";
 import { useRealtimeConnection } from "./realtime.js";
@@ -87,7 +88,7 @@ function useSignOut() {
     queryClient.setQueryData(meQueryKey, null);
   };
   return useMutation({
-    mutationFn: () => api.post("/api/auth/logout"),
+    mutationFn: () => callApi(signOutOp, {}),
     onSuccess: forgetSession,
     // A session that already ended elsewhere is as signed out as it gets.
     onError: (error) =>

@@ -1,6 +1,7 @@
 import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
-import { api } from "./api.js";
+import { previewMarkdown } from "../../shared/contracts/platform.js";
+import { callApi } from "./api.js";
 
 /** Waiting this long after the last keystroke keeps the preview to a request per pause, not per key. */
 const PREVIEW_DELAY_MS = 400;
@@ -13,7 +14,7 @@ export function useMarkdownPreview(markdown: string) {
   const [settled] = useDebouncedValue(markdown, PREVIEW_DELAY_MS);
   const preview = useQuery({
     queryKey: ["markdown-preview", settled],
-    queryFn: () => api.post<{ html: string }>("/api/markdown/preview", { markdown: settled }),
+    queryFn: () => callApi(previewMarkdown, { body: { markdown: settled } }),
     select: (data) => data.html,
     placeholderData: (previous) => previous,
     staleTime: Number.POSITIVE_INFINITY,

@@ -1,15 +1,16 @@
 import { useQuery } from "@tanstack/react-query";
-import type { MeView } from "../../server/modules/accounts/present.js";
-import { api, isApiError } from "./api.js";
+import type { Me } from "../../server/modules/accounts/contracts/me.js";
+import { getMe } from "../../server/modules/accounts/contracts/me.js";
+import { callApi, isApiError } from "./api.js";
 
-export type Me = MeView;
+export type { Me };
 export type OrganisationKind = Me["organisation"]["kind"];
 
 export const meQueryKey = ["me"] as const;
 
 async function fetchMe(): Promise<Me | null> {
   try {
-    return await api.get<Me>("/api/me");
+    return await callApi(getMe, {});
   } catch (error) {
     if (isApiError(error) && error.status === 401) return null;
     throw error;

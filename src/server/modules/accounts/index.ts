@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import type { Actor } from "../../platform/context.js";
 import { actorOf, findUserByEmail } from "./users.js";
 
+export { organisationInput } from "./contracts/organisations.js";
 export { issueInvitation } from "./invitations.js";
 export {
   createOrganisation,
@@ -12,9 +13,13 @@ export {
   listOrganisations,
   type OrganisationInput,
 } from "./organisations.js";
+export { resolveSession, startSession } from "./sessions.js";
 export {
   activeMembersOf,
   activeUsersByEmail,
+  actorOf,
+  createUser,
+  findUserByEmail,
   listActiveStaff,
   type PersonView,
   peopleByIds,

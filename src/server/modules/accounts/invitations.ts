@@ -1,22 +1,25 @@
 import { aliasedTable, and, count, desc, eq, gt, isNull, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, actingAs, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { hashToken, newToken } from "../../platform/tokens.js";
+import type { Acceptance, Invitation, InvitationFilter, InvitationInput } from "./contracts/invitations.js";
+import type { Me } from "./contracts/me.js";
 import { invitationMail } from "./mail.js";
 import { emailBelongsTo, getOrganisation, normaliseEmail } from "./organisations.js";
-import { type InvitationView, invitationStatus } from "./present.js";
+import { invitationStatus } from "./present.js";
 import { invitations, organisations, users } from "./schema.js";
-import { actorOf, createUser, findUserByEmail } from "./users.js";
+import { startSession } from "./sessions.js";
+import { actorOf, createUser, findUserByEmail, getMe } from "./users.js";
 
 export const INVITATION_DAYS = 7;
 export const INVITATIONS_PER_DAY = 20;
 
 const inviter = aliasedTable(users, "inviter");
 
-async function listInvitationViews(db: Db, where: SQL | undefined): Promise<InvitationView[]> {
+async function listInvitationViews(db: Db, where: SQL | undefined): Promise<Invitation[]> {
   const rows = await db
     .select({
       invitation: invitations,
@@ -40,7 +43,7 @@ async function listInvitationViews(db: Db, where: SQL | undefined): Promise<Invi
   }));
 }
 
-async function getInvitationView(db: Db, id: string): Promise<InvitationView> {
+async function getInvitationView(db: Db, id: string): Promise<Invitation> {
   const [view] = await listInvitationViews(db, eq(invitations.id, id));
   if (!view) throw notFound("The invitation");
   return view;
@@ -53,7 +56,7 @@ async function getInvitationView(db: Db, id: string): Promise<InvitationView> {
 export async function issueInvitation(
   ctx: Ctx,
   input: { email: string; organisationId: string; accessRequestTicketId?: string },
-): Promise<InvitationView> {
+): Promise<Invitation> {
   const email = normaliseEmail(input.email);
   if (await findUserByEmail(ctx.db, email)) {
     throw new AppError("conflict", "That person already has an account.", { email: "Already a member" });
@@ -100,11 +103,8 @@ export async function issueInvitation(
  * A member invites a colleague at one of their own organisation's domains, at most 20 a day;
  * staff may invite anyone into any organisation.
  */
-export async function inviteColleague(
-  ctx: Ctx,
-  actor: Actor,
-  input: { email: string; organisationId?: string },
-): Promise<InvitationView> {
+export async function inviteColleague(ctx: ActorCtx, input: InvitationInput): Promise<Invitation> {
+  const { actor } = ctx;
   const organisationId = input.organisationId ?? actor.organisationId;
   if (!actor.isStaff) {
     if (organisationId !== actor.organisationId)
@@ -137,21 +137,19 @@ async function assertUnderDailyLimit(db: Db, inviterId: string): Promise<void> {
 }
 
 /** Staff see every invitation; an org admin their organisation's; a member the ones they sent. */
-export async function listInvitations(
-  db: Db,
-  actor: Actor,
-  filter: { organisationId?: string; status?: InvitationView["status"] },
-): Promise<InvitationView[]> {
+export async function listInvitations(ctx: ActorCtx, filter: InvitationFilter): Promise<Invitation[]> {
+  const { actor } = ctx;
   let scope: SQL | undefined;
   if (actor.isStaff)
     scope = filter.organisationId ? eq(invitations.organisationId, filter.organisationId) : undefined;
   else if (actor.isOrgAdmin) scope = eq(invitations.organisationId, actor.organisationId);
   else scope = eq(invitations.invitedBy, actor.id);
-  const views = await listInvitationViews(db, scope);
+  const views = await listInvitationViews(ctx.db, scope);
   return filter.status ? views.filter((v) => v.status === filter.status) : views;
 }
 
-export async function revokeInvitation(ctx: Ctx, actor: Actor, id: string): Promise<InvitationView> {
+export async function revokeInvitation(ctx: ActorCtx, id: string): Promise<Invitation> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.db.select().from(invitations).where(eq(invitations.id, id)).for("update");
     if (!row) throw notFound("The invitation");
@@ -202,7 +200,7 @@ export async function previewInvitation(db: Db, token: string) {
 }
 
 /** Creates the account and consumes the invitation in one transaction: a link works exactly once. */
-export async function acceptInvitation(ctx: Ctx, token: string, input: { name: string; password: string }) {
+export async function acceptInvitation(ctx: Ctx, token: string, input: Acceptance) {
   return inTransaction(ctx, async (tx) => {
     const row = await findLiveInvitation(tx.db, token, true);
     const user = await createUser(tx, {
@@ -215,15 +213,33 @@ export async function acceptInvitation(ctx: Ctx, token: string, input: { name: s
       .update(invitations)
       .set({ acceptedAt: new Date(), acceptedUserId: user.id })
       .where(eq(invitations.id, row.id));
-    await recordAudit(
-      { ...tx, actor: actorOf(user) },
-      {
-        action: "invitation.accepted",
-        targetType: "invitation",
-        targetId: row.id,
-        details: { email: row.email },
-      },
-    );
+    // The new account accepted it: the audit row names them.
+    await recordAudit(actingAs(tx, actorOf(user)), {
+      action: "invitation.accepted",
+      targetType: "invitation",
+      targetId: row.id,
+      details: { email: row.email },
+    });
     return user;
   });
+}
+
+/** Accepting an invitation signs the new person in, on a fresh session. */
+export async function acceptInvitationAndSignIn(
+  ctx: Ctx,
+  token: string,
+  input: Acceptance & { userAgent: string | null },
+): Promise<{ token: string; me: Me }> {
+  const user = await acceptInvitation(ctx, token, input);
+  const sessionToken = await startSession(ctx.db, ctx.config, {
+    userId: user.id,
+    ip: ctx.ip,
+    userAgent: input.userAgent,
+  });
+  await recordAudit(actingAs(ctx, actorOf(user)), {
+    action: "auth.signed_in",
+    targetType: "user",
+    targetId: user.id,
+  });
+  return { token: sessionToken, me: await getMe(ctx.db, user.id) };
 }

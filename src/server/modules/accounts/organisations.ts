@@ -3,20 +3,15 @@ import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import type { Ctx } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
-import { type OrganisationKind, organisationDomains, organisations, users } from "./schema.js";
+import type { Organisation, OrganisationChanges, OrganisationInput } from "./contracts/organisations.js";
+import { organisationDomains, organisations, users } from "./schema.js";
 
-export type OrganisationWithDomains = {
-  id: string;
-  name: string;
-  kind: OrganisationKind;
-  domains: string[];
-  memberCount: number;
-};
+export type { OrganisationInput };
 
 export const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export async function listOrganisations(db: Db, ids?: string[]): Promise<OrganisationWithDomains[]> {
+export async function listOrganisations(db: Db, ids?: string[]): Promise<Organisation[]> {
   const rows = await db
     .select({
       id: organisations.id,
@@ -33,7 +28,7 @@ export async function listOrganisations(db: Db, ids?: string[]): Promise<Organis
   return rows;
 }
 
-export async function getOrganisation(db: Db, id: string): Promise<OrganisationWithDomains> {
+export async function getOrganisation(db: Db, id: string): Promise<Organisation> {
   const [row] = await listOrganisations(db, [id]);
   if (!row) throw notFound("The organisation");
   return row;
@@ -87,12 +82,7 @@ async function assertNameFree(db: Db, name: string, exceptOrganisationId?: strin
     throw new AppError("conflict", "An organisation with that name exists.", { name: "Already in use" });
 }
 
-export type OrganisationInput = { name: string; kind: OrganisationKind; domains: string[] };
-
-export async function createOrganisation(
-  ctx: Ctx,
-  input: OrganisationInput,
-): Promise<OrganisationWithDomains> {
+export async function createOrganisation(ctx: Ctx, input: OrganisationInput): Promise<Organisation> {
   await assertNameFree(ctx.db, input.name);
   await assertDomainsFree(ctx.db, input.domains);
   const [created] = await ctx.db
@@ -117,8 +107,8 @@ export async function createOrganisation(
 export async function updateOrganisation(
   ctx: Ctx,
   id: string,
-  changes: Partial<OrganisationInput>,
-): Promise<OrganisationWithDomains> {
+  changes: OrganisationChanges,
+): Promise<Organisation> {
   const before = await getOrganisation(ctx.db, id);
   if (changes.name !== undefined) await assertNameFree(ctx.db, changes.name, id);
   if (changes.domains !== undefined) {

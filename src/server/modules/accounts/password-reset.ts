@@ -2,7 +2,6 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword } from "../../platform/auth/passwords.js";
-import { endAllSessions } from "../../platform/auth/sessions.js";
 import { type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
@@ -10,6 +9,7 @@ import { hashToken, newToken } from "../../platform/tokens.js";
 import { passwordResetMail } from "./mail.js";
 import { normaliseEmail } from "./organisations.js";
 import { passwordResets, users } from "./schema.js";
+import { endAllSessions } from "./sessions.js";
 import { findUserByEmail } from "./users.js";
 
 const RESET_LIFETIME_MS = 3600_000;

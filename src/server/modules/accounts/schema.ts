@@ -10,9 +10,10 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../../db/columns.js";
+import { type OrganisationKind, organisationKinds } from "./contracts/organisations.js";
+import type { UserStatus } from "./contracts/users.js";
 
-export const organisationKinds = ["vendor", "customer", "partner"] as const;
-export type OrganisationKind = (typeof organisationKinds)[number];
+export { type OrganisationKind, organisationKinds, type UserStatus };
 
 export const organisations = pgTable("organisations", {
   id: id(),
@@ -29,8 +30,6 @@ export const organisationDomains = pgTable("organisation_domains", {
     .notNull()
     .references(() => organisations.id, { onDelete: "cascade" }),
 });
-
-export type UserStatus = "active" | "deactivated";
 
 export const users = pgTable(
   "users",

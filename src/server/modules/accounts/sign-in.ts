@@ -2,12 +2,13 @@ import { eq } from "drizzle-orm";
 import { verify as verifyTotp } from "otplib";
 import { recordAudit } from "../../platform/audit/service.js";
 import { burnPasswordCheck, verifyPassword } from "../../platform/auth/passwords.js";
-import { startSession } from "../../platform/auth/sessions.js";
-import type { Ctx } from "../../platform/context.js";
+import { actingAs, type Ctx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
+import type { SignInInput } from "./contracts/auth.js";
+import type { Me } from "./contracts/me.js";
 import { normaliseEmail } from "./organisations.js";
-import type { MeView } from "./present.js";
 import { users } from "./schema.js";
+import { startSession } from "./sessions.js";
 import { actorOf, findUserByEmail, getMe } from "./users.js";
 
 const WRONG_CREDENTIALS = "That e-mail and password do not match an active account.";
@@ -26,8 +27,8 @@ export async function totpCodeIsValid(secret: string, code: string): Promise<boo
  */
 export async function signIn(
   ctx: Ctx,
-  input: { email: string; password: string; totpCode?: string; userAgent: string | null },
-): Promise<{ token: string; me: MeView }> {
+  input: SignInInput & { userAgent: string | null },
+): Promise<{ token: string; me: Me }> {
   const email = normaliseEmail(input.email);
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
@@ -100,9 +101,11 @@ export async function signIn(
     ip: ctx.ip,
     userAgent: input.userAgent,
   });
-  await recordAudit(
-    { ...ctx, actor: actorOf(user) },
-    { action: "auth.signed_in", targetType: "user", targetId: user.id },
-  );
+  // From here on the person is who they said: the audit row names them.
+  await recordAudit(actingAs(ctx, actorOf(user)), {
+    action: "auth.signed_in",
+    targetType: "user",
+    targetId: user.id,
+  });
   return { token, me: await getMe(ctx.db, user.id) };
 }

@@ -2,14 +2,16 @@ import { eq } from "drizzle-orm";
 import { generateSecret, generateURI } from "otplib";
 import { recordAudit } from "../../platform/audit/service.js";
 import { verifyPassword } from "../../platform/auth/passwords.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { AppError, invalid } from "../../platform/errors.js";
+import type { TotpSetup } from "./contracts/me.js";
 import { users } from "./schema.js";
 import { totpCodeIsValid } from "./sign-in.js";
 import { getUserRow } from "./users.js";
 
 /** Stores a fresh secret, not yet in force: it takes effect only once a code from it is confirmed. */
-export async function beginTotpSetup(ctx: Ctx, actor: Actor) {
+export async function beginTotpSetup(ctx: ActorCtx): Promise<TotpSetup> {
+  const { actor } = ctx;
   const user = await getUserRow(ctx.db, actor.id);
   if (user.totpEnabled)
     throw new AppError("conflict", "Two-factor sign-in is already on. Turn it off first.");
@@ -18,7 +20,8 @@ export async function beginTotpSetup(ctx: Ctx, actor: Actor) {
   return { secret, otpauthUrl: generateURI({ issuer: "Convene", label: actor.email, secret }) };
 }
 
-export async function enableTotp(ctx: Ctx, actor: Actor, code: string): Promise<void> {
+export async function enableTotp(ctx: ActorCtx, code: string): Promise<void> {
+  const { actor } = ctx;
   const user = await getUserRow(ctx.db, actor.id);
   if (!user.totpSecret) throw new AppError("conflict", "Start the two-factor set-up first.");
   if (!(await totpCodeIsValid(user.totpSecret, code))) throw invalid({ code: "That code is not valid." });
@@ -26,7 +29,8 @@ export async function enableTotp(ctx: Ctx, actor: Actor, code: string): Promise<
   await recordAudit(ctx, { action: "auth.totp_enabled", targetType: "user", targetId: actor.id });
 }
 
-export async function disableTotp(ctx: Ctx, actor: Actor, password: string): Promise<void> {
+export async function disableTotp(ctx: ActorCtx, password: string): Promise<void> {
+  const { actor } = ctx;
   const user = await getUserRow(ctx.db, actor.id);
   if (!(await verifyPassword(user.passwordHash, password))) {
     throw invalid({ password: "That is not your password." });

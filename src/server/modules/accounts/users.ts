@@ -2,13 +2,14 @@ import { and, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
-import { endAllSessions } from "../../platform/auth/sessions.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { Actor, ActorCtx, Ctx } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
-import type { AdminUserView, MeView } from "./present.js";
-import { organisations, type UserStatus, users } from "./schema.js";
+import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
+import type { AdminUser, UserChanges, UserFilter } from "./contracts/users.js";
+import { organisations, users } from "./schema.js";
+import { endAllSessions } from "./sessions.js";
 
-export async function getMe(db: Db, userId: string): Promise<MeView> {
+export async function getMe(db: Db, userId: string): Promise<Me> {
   const [row] = await db
     .select({ user: users, organisation: organisations })
     .from(users)
@@ -72,11 +73,8 @@ export async function createUser(
 }
 
 /** A person changes their own name and whether release announcements reach them by e-mail. */
-export async function updateMe(
-  ctx: Ctx,
-  actor: Actor,
-  changes: { name?: string; releaseEmails?: boolean },
-): Promise<MeView> {
+export async function updateMe(ctx: ActorCtx, changes: ProfileChanges): Promise<Me> {
+  const { actor } = ctx;
   const set: Partial<typeof users.$inferInsert> = {};
   if (changes.name !== undefined) set.name = changes.name.trim();
   if (changes.releaseEmails !== undefined) set.releaseEmails = changes.releaseEmails;
@@ -85,10 +83,10 @@ export async function updateMe(
 }
 
 export async function changePassword(
-  ctx: Ctx,
-  actor: Actor,
-  input: { currentPassword: string; newPassword: string; keepSessionId: string | null },
+  ctx: ActorCtx,
+  input: PasswordChange & { keepSessionId: string | null },
 ): Promise<void> {
+  const { actor } = ctx;
   const user = await getUserRow(ctx.db, actor.id);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw invalid({ currentPassword: "That is not your current password." });
@@ -106,10 +104,7 @@ export async function changePassword(
   });
 }
 
-export async function listUsersForAdmin(
-  db: Db,
-  filter: { id?: string; q?: string; organisationId?: string; status?: UserStatus },
-): Promise<AdminUserView[]> {
+export async function listUsersForAdmin(db: Db, filter: UserFilter & { id?: string }): Promise<AdminUser[]> {
   const conditions: SQL[] = [];
   if (filter.id) conditions.push(eq(users.id, filter.id));
   if (filter.q) {
@@ -138,19 +133,15 @@ export async function listUsersForAdmin(
   }));
 }
 
-export async function getUserForAdmin(db: Db, id: string): Promise<AdminUserView> {
+export async function getUserForAdmin(db: Db, id: string): Promise<AdminUser> {
   const [view] = await listUsersForAdmin(db, { id });
   if (!view) throw notFound("The person");
   return view;
 }
 
 /** Staff change a person's standing; deactivation ends every session they have at once. */
-export async function updateUserByAdmin(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  changes: { status?: UserStatus; isOrgAdmin?: boolean; isStaff?: boolean },
-): Promise<AdminUserView> {
+export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: UserChanges): Promise<AdminUser> {
+  const { actor } = ctx;
   const before = await getUserRow(ctx.db, id);
   if (id === actor.id && (changes.status === "deactivated" || changes.isStaff === false)) {
     throw new AppError("forbidden", "You cannot deactivate yourself or remove your own staff role.");

@@ -2,6 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
+import type { AuditEntry as AuditEntryView, AuditFilter } from "../../../shared/contracts/platform.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../context.js";
@@ -96,6 +97,8 @@ export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
     await tx.insert(auditLog).values({ ...fields, hash: rowHash(fields, key), keyed: true });
   });
 }
+
+export type { AuditFilter };
 
 export type ChainVerdict =
   | { intact: true; rows: number; checkpoints: number }
@@ -214,16 +217,6 @@ export async function writeCheckpoint(db: Db, config: Config): Promise<Checkpoin
   return checkpoint;
 }
 
-export type AuditFilter = {
-  action?: string;
-  actor?: string;
-  target?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
-  beforeId?: number;
-};
-
 export async function listAudit(db: Db, filter: AuditFilter) {
   const conditions: SQL[] = [];
   if (filter.action) conditions.push(ilike(auditLog.action, `${filter.action}%`));
@@ -241,4 +234,10 @@ export async function listAudit(db: Db, filter: AuditFilter) {
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
     .limit(filter.limit);
+}
+
+/** The log as staff read it: the hash columns stay on the server. */
+export async function listAuditEntries(db: Db, filter: AuditFilter): Promise<AuditEntryView[]> {
+  const rows = await listAudit(db, filter);
+  return rows.map(({ prevHash: _prev, hash: _hash, ...entry }) => ({ ...entry, at: entry.at.toISOString() }));
 }

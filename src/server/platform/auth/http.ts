@@ -3,7 +3,6 @@ import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Actor, Ctx } from "../context.js";
 import { AppError } from "../errors.js";
-import { resolveSession } from "./sessions.js";
 
 export const SESSION_COOKIE = "convene_session";
 /** Browsers never send a custom header cross-site without a CORS preflight, which we never grant. */
@@ -41,7 +40,13 @@ export function isSameOrigin(request: FastifyRequest, config: Config): boolean {
   }
 }
 
-export function registerAuth(app: FastifyInstance, deps: { db: Db; config: Config }): void {
+/** Who a session token belongs to, if it is live; the accounts module answers it. */
+export type SessionResolver = (token: string) => Promise<{ actor: Actor; sessionId: string } | null>;
+
+export function registerAuth(
+  app: FastifyInstance,
+  deps: { config: Config; resolveSession: SessionResolver },
+): void {
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionId", null);
 
@@ -59,7 +64,7 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; config: Confi
   app.addHook("onRequest", async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await resolveSession(deps.db, deps.config, token);
+    const session = await deps.resolveSession(token);
     if (session) {
       request.actor = session.actor;
       request.sessionId = session.sessionId;

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
+import type { MailMessage } from "../../../shared/contracts/platform.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../context.js";
@@ -147,4 +148,21 @@ export async function listOutbox(db: Db, options: { to?: string; limit: number }
     .where(options.to ? sql`${mailOutbox.toAddress} ilike ${`%${options.to}%`}` : undefined)
     .orderBy(desc(mailOutbox.createdAt))
     .limit(options.limit);
+}
+
+/** The outbox as staff read it. */
+export async function listOutboxMessages(
+  db: Db,
+  options: { to?: string; limit: number },
+): Promise<MailMessage[]> {
+  const rows = await listOutbox(db, options);
+  return rows.map((row) => ({
+    id: row.id,
+    to: row.toAddress,
+    subject: row.subject,
+    text: row.text,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+  }));
 }

@@ -15,7 +15,7 @@ export function ProfileDetailsForm({ me }: { me: Me }) {
     initialValues: { name: me.name },
     validate: { name: isNotEmpty("Enter your name.") },
   });
-  const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.updateName, {
+  const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.updateMe, {
     onSuccess: (updated) => {
       queryClient.setQueryData(meQueryKey, updated);
       notifySuccess("Your name is saved.");

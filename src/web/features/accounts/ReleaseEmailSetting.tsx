@@ -1,16 +1,16 @@
 import { Anchor, Switch } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api } from "../../app/api.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
 import { type Me, meQueryKey } from "../../app/session.js";
 import { Section } from "../../app/ui/Section.js";
+import { accountsApi } from "./api.js";
 
 /** The per-person switch for release announcement e-mails; on by default. */
 export function ReleaseEmailSetting({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   const change = useMutation({
-    mutationFn: (releaseEmails: boolean) => api.patch<Me>("/api/me", { releaseEmails }),
+    mutationFn: (releaseEmails: boolean) => accountsApi.updateMe({ releaseEmails }),
     onSuccess: (updated) => {
       queryClient.setQueryData(meQueryKey, updated);
       notifySuccess(

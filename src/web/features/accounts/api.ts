@@ -1,23 +1,24 @@
 import { useQuery } from "@tanstack/react-query";
-import type { InvitationStatus, InvitationView } from "../../../server/modules/accounts/present.js";
-import { api } from "../../app/api.js";
-import type { Me } from "../../app/session.js";
+import type { AccessRequestInput } from "../../../server/modules/accounts/contracts/access-requests.js";
+import * as accessRequests from "../../../server/modules/accounts/contracts/access-requests.js";
+import type { SignInInput } from "../../../server/modules/accounts/contracts/auth.js";
+import * as auth from "../../../server/modules/accounts/contracts/auth.js";
+import type {
+  Acceptance,
+  InvitationInput,
+  InvitationStatus,
+} from "../../../server/modules/accounts/contracts/invitations.js";
+import * as invitations from "../../../server/modules/accounts/contracts/invitations.js";
+import type { PasswordChange, ProfileChanges } from "../../../server/modules/accounts/contracts/me.js";
+import * as me from "../../../server/modules/accounts/contracts/me.js";
+import { callApi } from "../../app/api.js";
 
-export type { InvitationStatus };
-export type Invitation = InvitationView;
-
-export type InvitationPreview = { email: string; organisation: { name: string }; expiresAt: string };
-
-export type Session = {
-  id: string;
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  current: boolean;
-};
-
-export type TotpSetup = { secret: string; otpauthUrl: string };
+export type {
+  Invitation,
+  InvitationPreview,
+  InvitationStatus,
+} from "../../../server/modules/accounts/contracts/invitations.js";
+export type { Session, TotpSetup } from "../../../server/modules/accounts/contracts/me.js";
 
 export const accountKeys = {
   sessions: ["my-sessions"] as const,
@@ -27,36 +28,28 @@ export const accountKeys = {
 };
 
 export const accountsApi = {
-  signIn: (body: { email: string; password: string; totpCode?: string }) =>
-    api.post<{ user: Me }>("/api/auth/login", body),
-  requestAccess: (body: {
-    name: string;
-    email: string;
-    organisation: string;
-    role: string;
-    reason: string;
-  }) => api.post<{ ticketNumber: number }>("/api/access-requests", body),
-  acceptInvitation: (token: string, body: { name: string; password: string }) =>
-    api.post<{ user: Me }>(`/api/invitations/${encodeURIComponent(token)}/accept`, body),
-  requestPasswordReset: (body: { email: string }) => api.post("/api/auth/password-reset", body),
+  signIn: (body: SignInInput) => callApi(auth.signIn, { body }),
+  signOut: () => callApi(auth.signOut, {}),
+  requestAccess: (body: AccessRequestInput) => callApi(accessRequests.requestAccess, { body }),
+  acceptInvitation: (token: string, body: Acceptance) =>
+    callApi(invitations.acceptInvitation, { params: { token }, body }),
+  requestPasswordReset: (body: { email: string }) => callApi(auth.requestPasswordReset, { body }),
   resetPassword: (token: string, body: { password: string }) =>
-    api.post(`/api/auth/password-reset/${encodeURIComponent(token)}`, body),
-  updateName: (body: { name: string }) => api.patch<Me>("/api/me", body),
-  changePassword: (body: { currentPassword: string; newPassword: string }) =>
-    api.post("/api/me/password", body),
-  endSession: (id: string) => api.delete(`/api/me/sessions/${encodeURIComponent(id)}`),
-  setUpTotp: () => api.post<TotpSetup>("/api/me/totp/setup"),
-  enableTotp: (body: { code: string }) => api.post("/api/me/totp/enable", body),
-  disableTotp: (body: { password: string }) => api.post("/api/me/totp/disable", body),
-  invite: (body: { email: string; organisationId?: string }) =>
-    api.post<Invitation>("/api/invitations", body),
-  revokeInvitation: (id: string) => api.post<Invitation>(`/api/invitations/${encodeURIComponent(id)}/revoke`),
+    callApi(auth.completePasswordReset, { params: { token }, body }),
+  updateMe: (body: ProfileChanges) => callApi(me.updateMe, { body }),
+  changePassword: (body: PasswordChange) => callApi(me.changePassword, { body }),
+  endSession: (id: string) => callApi(me.endSession, { params: { id } }),
+  setUpTotp: () => callApi(me.setUpTotp, {}),
+  enableTotp: (body: { code: string }) => callApi(me.enableTotp, { body }),
+  disableTotp: (body: { password: string }) => callApi(me.disableTotp, { body }),
+  invite: (body: InvitationInput) => callApi(invitations.inviteColleague, { body }),
+  revokeInvitation: (id: string) => callApi(invitations.revokeInvitation, { params: { id } }),
 };
 
 export const useSessions = () =>
   useQuery({
     queryKey: accountKeys.sessions,
-    queryFn: () => api.get<{ sessions: Session[] }>("/api/me/sessions"),
+    queryFn: () => callApi(me.listSessions, {}),
     select: (data) => data.sessions,
   });
 
@@ -64,20 +57,20 @@ export const useSessions = () =>
 export const useInvitations = (status: InvitationStatus | "") =>
   useQuery({
     queryKey: accountKeys.invitations(status),
-    queryFn: () => api.get<{ invitations: Invitation[] }>("/api/invitations", { status }),
+    queryFn: () => callApi(invitations.listInvitations, { query: { status: status || undefined } }),
     select: (data) => data.invitations,
   });
 
 export const useInvitationPreview = (token: string) =>
   useQuery({
     queryKey: accountKeys.invitationPreview(token),
-    queryFn: () => api.get<InvitationPreview>(`/api/invitations/${encodeURIComponent(token)}`),
+    queryFn: () => callApi(invitations.previewInvitation, { params: { token } }),
     retry: false,
   });
 
 export const usePasswordResetPreview = (token: string) =>
   useQuery({
     queryKey: accountKeys.resetPreview(token),
-    queryFn: () => api.get<{ email: string }>(`/api/auth/password-reset/${encodeURIComponent(token)}`),
+    queryFn: () => callApi(auth.previewPasswordReset, { params: { token } }),
     retry: false,
   });

@@ -1,44 +1,25 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type {
+  OrganisationChanges,
   OrganisationInput,
-  OrganisationWithDomains,
-} from "../../../server/modules/accounts/organisations.js";
-import type { AdminUserView } from "../../../server/modules/accounts/present.js";
-import { api } from "../../app/api.js";
+} from "../../../server/modules/accounts/contracts/organisations.js";
+import * as organisations from "../../../server/modules/accounts/contracts/organisations.js";
+import type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
+import * as users from "../../../server/modules/accounts/contracts/users.js";
+import * as platform from "../../../shared/contracts/platform.js";
+import { callApi } from "../../app/api.js";
 import type { OrganisationKind } from "../../app/session.js";
 
-export type Organisation = OrganisationWithDomains;
-export type { OrganisationInput };
+export type {
+  Organisation,
+  OrganisationInput,
+} from "../../../server/modules/accounts/contracts/organisations.js";
+export type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
+export type { AuditChain, AuditEntry, MailMessage } from "../../../shared/contracts/platform.js";
 
-export type AdminUser = AdminUserView;
-export type UserStatus = AdminUser["status"];
 export type UserFilters = { q: string; organisationId: string; status: string };
 export type UserChange = Partial<Pick<AdminUser, "status" | "isOrgAdmin" | "isStaff">>;
-
-export type AuditEntry = {
-  id: number;
-  at: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-};
-export type AuditChain = { intact: boolean; rows: number; brokenAtId?: number };
 export type AuditFilters = { action: string; actor: string; target: string; from: string; to: string };
-type AuditPage = { entries: AuditEntry[]; chain: AuditChain };
-
-export type MailMessage = {
-  id: string;
-  to: string;
-  subject: string;
-  text: string;
-  status: string;
-  createdAt: string;
-  sentAt: string | null;
-};
 
 export const organisationKinds: { value: OrganisationKind; label: string }[] = [
   { value: "customer", label: "Customer" },
@@ -58,24 +39,31 @@ export const adminKeys = {
 };
 
 export const adminApi = {
-  createOrganisation: (body: OrganisationInput) => api.post<Organisation>("/api/admin/organisations", body),
-  updateOrganisation: (id: string, body: OrganisationInput) =>
-    api.patch<Organisation>(`/api/admin/organisations/${encodeURIComponent(id)}`, body),
-  updateUser: (id: string, body: UserChange) =>
-    api.patch<AdminUser>(`/api/admin/users/${encodeURIComponent(id)}`, body),
+  createOrganisation: (body: OrganisationInput) => callApi(organisations.createOrganisation, { body }),
+  updateOrganisation: (id: string, body: OrganisationChanges) =>
+    callApi(organisations.updateOrganisation, { params: { id }, body }),
+  updateUser: (id: string, body: UserChange) => callApi(users.updateUser, { params: { id }, body }),
 };
 
 export const useOrganisations = () =>
   useQuery({
     queryKey: adminKeys.organisations,
-    queryFn: () => api.get<{ organisations: Organisation[] }>("/api/admin/organisations"),
+    queryFn: () => callApi(organisations.listOrganisations, {}),
     select: (data) => data.organisations,
   });
 
 export const useAdminUsers = (filters: UserFilters) =>
   useQuery({
     queryKey: adminKeys.users(filters),
-    queryFn: () => api.get<{ users: AdminUser[] }>("/api/admin/users", filters),
+    queryFn: () =>
+      callApi(users.listUsers, {
+        query: {
+          q: filters.q,
+          organisationId: filters.organisationId,
+          // The filter's "" means every status; the query leaves empty values out.
+          status: (filters.status || undefined) as UserStatus | undefined,
+        },
+      }),
     select: (data) => data.users,
     placeholderData: (previous) => previous,
   });
@@ -98,7 +86,7 @@ export const useAuditLog = (filters: AuditFilters) =>
   useInfiniteQuery({
     queryKey: adminKeys.audit(filters),
     queryFn: ({ pageParam }) =>
-      api.get<AuditPage>("/api/admin/audit", { ...auditQuery(filters), beforeId: pageParam }),
+      callApi(platform.listAudit, { query: { ...auditQuery(filters), beforeId: pageParam } }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (lastPage) =>
       lastPage.entries.length < AUDIT_PAGE_SIZE ? undefined : lastPage.entries.at(-1)?.id,
@@ -107,7 +95,7 @@ export const useAuditLog = (filters: AuditFilters) =>
 export const useMailOutbox = (to: string) =>
   useQuery({
     queryKey: adminKeys.mail(to),
-    queryFn: () => api.get<{ messages: MailMessage[] }>("/api/admin/mail", { to, limit: 200 }),
+    queryFn: () => callApi(platform.listMail, { query: { to, limit: 200 } }),
     select: (data) => data.messages,
     placeholderData: (previous) => previous,
   });

@@ -1,9 +1,12 @@
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
-import { sessions, users } from "../../modules/accounts/schema.js";
-import type { Actor } from "../context.js";
-import { hashToken, newToken } from "../tokens.js";
+import { recordAudit } from "../../platform/audit/service.js";
+import type { Actor, ActorCtx } from "../../platform/context.js";
+import { AppError } from "../../platform/errors.js";
+import { hashToken, newToken } from "../../platform/tokens.js";
+import type { Session } from "./contracts/me.js";
+import { sessions, users } from "./schema.js";
 
 /** Starts a fresh session: a new id and token on every sign-in, so a planted cookie is useless. */
 export async function startSession(
@@ -25,7 +28,10 @@ export async function startSession(
 // lastSeenAt is written at most once a minute per session, not on every request.
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** The session's person if the token is live: not ended, not idle too long, not past its lifetime. */
+/**
+ * The session's person if the token is live: not ended, not idle too long, not past its lifetime.
+ * The app hands this to the platform's authentication, which knows no module's tables.
+ */
 export async function resolveSession(
   db: Db,
   config: Config,
@@ -102,4 +108,30 @@ export async function listLiveSessions(db: Db, config: Config, userId: string) {
   return rows.filter(
     (s) => s.expiresAt.getTime() > now && s.lastSeenAt.getTime() + config.sessionIdleMinutes * 60_000 > now,
   );
+}
+
+/** The person's live sessions as their settings page lists them, the one asking marked current. */
+export async function listMySessions(ctx: ActorCtx, currentSessionId: string | null): Promise<Session[]> {
+  const rows = await listLiveSessions(ctx.db, ctx.config, ctx.actor.id);
+  return rows.map((s) => ({
+    id: s.id,
+    ip: s.ip,
+    userAgent: s.userAgent,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    current: s.id === currentSessionId,
+  }));
+}
+
+/** Ends one of the person's own sessions; someone else's is as good as unknown. */
+export async function endMySession(ctx: ActorCtx, sessionId: string): Promise<void> {
+  const ended = await endSession(ctx.db, { sessionId, userId: ctx.actor.id });
+  if (!ended) throw new AppError("not_found", "That session was not found among yours.");
+  await recordAudit(ctx, { action: "auth.session_ended", targetType: "session", targetId: sessionId });
+}
+
+/** Signing out ends the session the request came on. */
+export async function signOut(ctx: ActorCtx, sessionId: string | null): Promise<void> {
+  if (sessionId) await endSession(ctx.db, { sessionId, userId: ctx.actor.id });
+  await recordAudit(ctx, { action: "auth.signed_out", targetType: "user", targetId: ctx.actor.id });
 }

@@ -1,0 +1,30 @@
+import type { ConveneModule } from "../../platform/module.js";
+import { router } from "../../platform/routes.js";
+import { accountsCommands } from "./cli.js";
+import { accessRequestRoutes } from "./routes/access-requests.js";
+import { authRoutes } from "./routes/auth.js";
+import { invitationRoutes } from "./routes/invitations.js";
+import { anonymousLimits } from "./routes/limits.js";
+import { meRoutes } from "./routes/me.js";
+import { organisationRoutes } from "./routes/organisations.js";
+import { userRoutes } from "./routes/users.js";
+
+/**
+ * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in and
+ * the staff's administration of them. The platform's authentication resolves session cookies through
+ * `resolveSession` (sessions.ts), which the app hands it, so the platform needs no accounts table.
+ */
+export const accountsModule: ConveneModule = {
+  name: "accounts",
+  async plugin(app, deps) {
+    const route = router(app, deps);
+    const limits = anonymousLimits(deps.config);
+    authRoutes(route, limits);
+    meRoutes(route);
+    accessRequestRoutes(route, limits);
+    invitationRoutes(route, limits);
+    organisationRoutes(route);
+    userRoutes(route);
+  },
+  commands: accountsCommands,
+};
