@@ -28,7 +28,6 @@ import { registerDeskRoutes } from "./modules/desk/routes.js";
 import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
-import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
 import {
@@ -261,7 +260,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerMarkdownRoutes(scope);
     registerSandboxRoutes(scope, deps);
     registerPharmacyRoutes(scope, deps);
-    registerProjectRoutes(scope, deps);
     registerGroupRoutes(scope, deps);
   });
   for (const module of modules) await app.register(module.plugin, deps);

@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RouteShorthandOptions,
+} from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -34,6 +40,9 @@ export type RouteInput<O extends OperationSpec> = {
 };
 
 export type Handler<O extends OperationSpec> = (input: RouteInput<O>) => Promise<Reply<O>>;
+
+/** Fastify options a route may add to its contract's: hooks such as `preValidation`, or `config`. */
+export type RouteExtras = Pick<RouteShorthandOptions, "preValidation" | "config">;
 
 /** What a module's routes need from the app. */
 export type RouteDeps = { db: Db; config: Config };
@@ -84,12 +93,17 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
  */
 export function router(scope: FastifyInstance, deps: RouteDeps) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  return function route<const O extends Operation>(op: O, handler: Handler<O>): void {
+  return function route<const O extends Operation>(
+    op: O,
+    handler: Handler<O>,
+    extras: RouteExtras = {},
+  ): void {
     const status = successStatus(op);
     app.route({
+      ...extras,
       method: op.method,
       url: op.path,
-      config: { access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
+      config: { ...extras.config, access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
       schema: schemaOf(op),
       handler: async (request, reply) => {
         const result = await handler({

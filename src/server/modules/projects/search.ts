@@ -1,7 +1,7 @@
 import { type AnyColumn, and, desc, eq, ilike, inArray, isNull, or, type SQL } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { requireProject, visibleTo } from "./access.js";
-import type { SearchHitView } from "./present.js";
+import type { SearchHit } from "./contracts/search.js";
 import { amongMyProjects } from "./projects.js";
 import {
   projectComments,
@@ -40,8 +40,9 @@ export function snippetOf(text: string, q: string): string {
  * and staff-only items (a comment follows its post) only for the product team, so a search never
  * shows a customer what a list would not.
  */
-export async function searchProjects(ctx: Ctx, actor: Actor, query: SearchQuery): Promise<SearchHitView[]> {
-  if (query.projectId) await requireProject(ctx, actor, query.projectId, "read");
+export async function searchProjects(ctx: ActorCtx, query: SearchQuery): Promise<SearchHit[]> {
+  const { actor } = ctx;
+  if (query.projectId) await requireProject(ctx, query.projectId, "read");
   const pattern = containing(query.q);
   const visible = visibleTo(actor);
   const inScope = (projectId: AnyColumn): SQL | undefined =>
@@ -116,7 +117,7 @@ export async function searchProjects(ctx: Ctx, actor: Actor, query: SearchQuery)
     .orderBy(desc(projectFiles.updatedAt))
     .limit(PER_KIND);
 
-  const hits: SearchHitView[] = [
+  const hits: SearchHit[] = [
     ...posts.map(({ post, projectName }) => ({
       kind: "post" as const,
       projectId: post.projectId,
