@@ -2,11 +2,9 @@ import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { userSummaries } from "../accounts/index.js";
 import { requireProject, visibleTo } from "./access.js";
-import type { ActivityPage } from "./contracts/activity.js";
+import type { ActivityPage, ActivityQuery } from "./contracts/activity.js";
 import { amongMyProjects } from "./projects.js";
 import { projectActivity, projects } from "./schema.js";
-
-export type ActivityQuery = { before?: number; limit?: number };
 
 const DEFAULT_PAGE = 50;
 

@@ -6,11 +6,14 @@ import { renderMarkdown } from "../../platform/markdown.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
 import type { ProjectPerson } from "./contracts/common.js";
 import type {
+  DocumentEditInput,
   DocumentSummary,
   DocumentVersion,
   DocumentVersionSummary,
   EditConflictDetails,
+  NewDocumentInput,
   ProjectDocument,
+  RestoreInput,
 } from "./contracts/documents.js";
 import { diffLines } from "./diff.js";
 import { personViews } from "./people.js";
@@ -18,10 +21,6 @@ import { type ItemVisibility, projectDocuments, projectDocumentVersions } from "
 
 type DocumentRow = typeof projectDocuments.$inferSelect;
 type VersionRow = typeof projectDocumentVersions.$inferSelect;
-
-export type NewDocumentInput = { title: string; body: string; visibility?: ItemVisibility };
-export type DocumentEditInput = { title: string; body: string; baseVersion: number };
-export type RestoreInput = { version: number; baseVersion?: number };
 
 /** Only the product team makes an item staff-only (as for posts); everyone else's are for the whole project. */
 export function chosenVisibility(actor: Actor, visibility: ItemVisibility | undefined): ItemVisibility {

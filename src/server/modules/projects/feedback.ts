@@ -19,6 +19,7 @@ import {
 import { flagRefs } from "../sandbox/index.js";
 import { type ProjectRow, recordActivity, requireProject } from "./access.js";
 import type {
+  Answers,
   FeedbackResponse,
   QuestionSummary,
   ResponseFile,
@@ -29,6 +30,7 @@ import type {
   RoundStatus,
   RoundSummary,
   SummaryPostCategory,
+  TriageInput,
 } from "./contracts/feedback.js";
 import { MAX_CHOICE_OPTIONS, MAX_QUESTIONS } from "./contracts/feedback.js";
 import { createPost } from "./posts.js";
@@ -64,7 +66,6 @@ export type RoundInput = {
   flagKey?: string | null | undefined;
 };
 export type RoundChanges = Partial<RoundInput>;
-export type Answers = Record<string, string | number>;
 export type ResponseInput = {
   answers: Answers;
   /**
@@ -73,7 +74,6 @@ export type ResponseInput = {
    */
   baseUpdatedAt?: Date | undefined;
 };
-export type TriageInput = { triage?: TriageState | undefined; staffReply?: string | null | undefined };
 
 /** Where the web app lets a person try a flagged feature. */
 export const TRY_URL = "/sandbox";

@@ -7,7 +7,14 @@ import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
 import type { ProjectPerson } from "./contracts/common.js";
-import type { FileSummary, FileVersion, Folder, ProjectFile } from "./contracts/files.js";
+import type {
+  FileSummary,
+  FileVersion,
+  Folder,
+  NewFolderInput,
+  ProjectFile,
+  UploadOptions,
+} from "./contracts/files.js";
 import { chosenVisibility } from "./documents.js";
 import { personViews } from "./people.js";
 import {
@@ -21,9 +28,7 @@ import {
 type FolderRow = typeof projectFolders.$inferSelect;
 type FileRow = typeof projectFiles.$inferSelect;
 
-export type NewFolderInput = { name: string; parentId?: string; visibility?: ItemVisibility };
 export type FileUpload = { filename: string; contentType: string; data: Buffer };
-export type UploadOptions = { folderId?: string; visibility?: ItemVisibility };
 
 const downloadUrl = (projectId: string, fileId: string, version: number) =>
   `/api/projects/${projectId}/files/${fileId}/download?version=${version}`;

@@ -19,7 +19,14 @@ import {
 } from "./access.js";
 import type { Comment } from "./contracts/comments.js";
 import type { Attachment, ProjectPerson } from "./contracts/common.js";
-import type { MySubscription, Post, PostSummary } from "./contracts/posts.js";
+import type {
+  MySubscription,
+  Post,
+  PostChanges,
+  PostInput,
+  PostListQuery,
+  PostSummary,
+} from "./contracts/posts.js";
 import { announcementMail, commentMail, mentionMail } from "./mail.js";
 import { personViews } from "./people.js";
 import {
@@ -34,7 +41,6 @@ import {
 } from "./schema.js";
 
 type PostRow = typeof projectPosts.$inferSelect;
-export type PostInput = { category: PostCategory; title: string; body: string; visibility?: ItemVisibility };
 export type Upload = { filename: string; contentType: string; data: Buffer };
 
 /** A post the person may see in this project; a staff-only post does not exist for customers. */
@@ -108,7 +114,7 @@ async function summarise(db: Db, rows: PostRow[]): Promise<PostSummary[]> {
 export async function listPosts(
   ctx: ActorCtx,
   projectId: string,
-  filter: { category?: PostCategory },
+  filter: PostListQuery,
 ): Promise<PostSummary[]> {
   const { actor } = ctx;
   await requireProject(ctx, projectId, "read");
@@ -333,7 +339,7 @@ export async function updatePost(
   ctx: ActorCtx,
   projectId: string,
   postId: string,
-  changes: Partial<PostInput>,
+  changes: PostChanges,
 ): Promise<Post> {
   const { actor } = ctx;
   checkVisibility(actor, changes.visibility);

@@ -6,12 +6,15 @@ import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js
 import { renderMarkdown } from "../../platform/markdown.js";
 import { listOrganisations, peopleByIds, userSummaries } from "../accounts/index.js";
 import { type ProjectRow, recordActivity, requireProject } from "./access.js";
-import type { Participant } from "./contracts/participants.js";
-import type { Project, ProjectSummary } from "./contracts/projects.js";
-import { type ProjectStatus, projectParticipants, projects } from "./schema.js";
-
-export type ProjectInput = { name: string; purpose: string; startsOn: string; endsOn?: string | null };
-export type ParticipantInput = { userId: string } | { organisationId: string };
+import type { Participant, ParticipantInput } from "./contracts/participants.js";
+import type {
+  Project,
+  ProjectChanges,
+  ProjectInput,
+  ProjectListQuery,
+  ProjectSummary,
+} from "./contracts/projects.js";
+import { projectParticipants, projects } from "./schema.js";
 
 type ParticipantRow = typeof projectParticipants.$inferSelect;
 
@@ -102,10 +105,7 @@ export function amongMyProjects(db: Db, actor: Actor, projectId: AnyColumn): SQL
 }
 
 /** The projects a person takes part in (staff: all), newest start first. */
-export async function listProjects(
-  ctx: ActorCtx,
-  filter: { status?: ProjectStatus },
-): Promise<ProjectSummary[]> {
+export async function listProjects(ctx: ActorCtx, filter: ProjectListQuery): Promise<ProjectSummary[]> {
   const { db, actor } = ctx;
   const rows = await db
     .select()
@@ -203,7 +203,7 @@ export async function createProject(ctx: ActorCtx, input: ProjectInput): Promise
 export async function updateProject(
   ctx: ActorCtx,
   projectId: string,
-  changes: Partial<ProjectInput>,
+  changes: ProjectChanges,
 ): Promise<Project> {
   const { actor } = ctx;
   requireManager(actor);

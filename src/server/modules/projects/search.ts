@@ -1,7 +1,7 @@
 import { type AnyColumn, and, desc, eq, ilike, inArray, isNull, or, type SQL } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { requireProject, visibleTo } from "./access.js";
-import type { SearchHit } from "./contracts/search.js";
+import type { SearchHit, SearchQuery } from "./contracts/search.js";
 import { amongMyProjects } from "./projects.js";
 import {
   projectComments,
@@ -11,8 +11,6 @@ import {
   projectPosts,
   projects,
 } from "./schema.js";
-
-export type SearchQuery = { q: string; projectId?: string };
 
 /** Hits per kind of item; the newest first, so a broad word still answers quickly. */
 const PER_KIND = 25;
