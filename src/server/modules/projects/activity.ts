@@ -67,6 +67,5 @@ export async function listProjectActivity(
 
 /** The timeline across every project the person takes part in (staff: every project). */
 export async function listMyActivity(ctx: ActorCtx, query: ActivityQuery): Promise<ActivityPage> {
-  const { actor } = ctx;
-  return activityPage(ctx, amongMyProjects(ctx.db, actor, projectActivity.projectId), query);
+  return activityPage(ctx, amongMyProjects(ctx, projectActivity.projectId), query);
 }

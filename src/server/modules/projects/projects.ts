@@ -85,7 +85,7 @@ const summaryOf = (project: ProjectRow) => ({
  * The SQL condition "this project id is one the person reaches": every project for staff, otherwise
  * those they take part in, in person or through their organisation (as `requireProject` decides).
  */
-export function amongMyProjects(db: Db, actor: Actor, projectId: AnyColumn): SQL | undefined {
+export function amongMyProjects({ db, actor }: ActorCtx, projectId: AnyColumn): SQL | undefined {
   if (actor.isStaff) return undefined;
   return inArray(
     projectId,
@@ -106,15 +106,12 @@ export function amongMyProjects(db: Db, actor: Actor, projectId: AnyColumn): SQL
 
 /** The projects a person takes part in (staff: all), newest start first. */
 export async function listProjects(ctx: ActorCtx, filter: ProjectListQuery): Promise<ProjectSummary[]> {
-  const { db, actor } = ctx;
+  const { db } = ctx;
   const rows = await db
     .select()
     .from(projects)
     .where(
-      and(
-        amongMyProjects(db, actor, projects.id),
-        filter.status ? eq(projects.status, filter.status) : undefined,
-      ),
+      and(amongMyProjects(ctx, projects.id), filter.status ? eq(projects.status, filter.status) : undefined),
     )
     .orderBy(desc(projects.startsOn), asc(projects.name));
   const participants = await presentParticipantsByProject(

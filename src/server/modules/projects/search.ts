@@ -44,7 +44,7 @@ export async function searchProjects(ctx: ActorCtx, query: SearchQuery): Promise
   const pattern = containing(query.q);
   const visible = visibleTo(actor);
   const inScope = (projectId: AnyColumn): SQL | undefined =>
-    query.projectId ? eq(projectId, query.projectId) : amongMyProjects(ctx.db, actor, projectId);
+    query.projectId ? eq(projectId, query.projectId) : amongMyProjects(ctx, projectId);
 
   const posts = await ctx.db
     .select({ post: projectPosts, projectName: projects.name })
