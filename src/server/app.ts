@@ -22,7 +22,6 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { resolveSession } from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
-import { registerProjectRoutes } from "./modules/projects/routes.js";
 import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
 import {
@@ -296,7 +295,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     auditRoutes(route);
     mailRoutes(route);
     registerSandboxRoutes(scope, deps);
-    registerProjectRoutes(scope, deps);
   });
   for (const module of modules) await app.register(module.plugin, deps);
 

@@ -636,13 +636,15 @@ const staffOnlyItem = (status: number): Expected => ({
 
 async function matrixProject(options: { archived?: boolean } = {}) {
   const { ctx, actor } = asStaff();
-  const project = await createProject(ctx, actor, {
+  const project = await createProject(actingAs(ctx, actor), {
     name: unique("Matrix project"),
     purpose: "A project for the authorization matrix.",
     startsOn: "2026-04-01",
   });
-  const participant = await addParticipant(ctx, actor, project.id, { organisationId: northwind().id });
-  if (options.archived) await setArchived(ctx, actor, project.id, true);
+  const participant = await addParticipant(actingAs(ctx, actor), project.id, {
+    organisationId: northwind().id,
+  });
+  if (options.archived) await setArchived(actingAs(ctx, actor), project.id, true);
   return { projectId: project.id, participantId: participant.id };
 }
 
@@ -650,7 +652,7 @@ async function matrixProject(options: { archived?: boolean } = {}) {
 async function matrixPost(visibility: "project" | "staff" = "project") {
   const { projectId } = await matrixProject();
   const author = visibility === "staff" ? people().staff : people().northwindMember;
-  const post = await createPost(ctxAs(author), actorOf(author), projectId, {
+  const post = await createPost(actingAs(ctxAs(author), actorOf(author)), projectId, {
     category: "question",
     title: unique("Matrix post"),
     body: "A post for the authorization matrix.",
@@ -661,7 +663,7 @@ async function matrixPost(visibility: "project" | "staff" = "project") {
 
 async function matrixPostAttachmentUrl(visibility: "project" | "staff" = "project") {
   const { projectId, postId, author } = await matrixPost(visibility);
-  const attachment = await attachToPost(ctxAs(author), actorOf(author), projectId, postId, {
+  const attachment = await attachToPost(actingAs(ctxAs(author), actorOf(author)), projectId, postId, {
     filename: "matrix.txt",
     contentType: "text/plain",
     data: Buffer.from(unique("project attachment")),
@@ -690,13 +692,13 @@ async function matrixDocument(
   const { projectId } = await matrixProject();
   const author = visibility === "staff" ? people().staff : people().northwindMember;
   const ctx = ctxAs(author);
-  const document = await createDocument(ctx, actorOf(author), projectId, {
+  const document = await createDocument(actingAs(ctx, actorOf(author)), projectId, {
     title: unique("Matrix document"),
     body: "Version 1.",
     visibility,
   });
   for (let version = 2; version <= (options.versions ?? 1); version++) {
-    await updateDocument(ctx, actorOf(author), projectId, document.id, {
+    await updateDocument(actingAs(ctx, actorOf(author)), projectId, document.id, {
       title: document.title,
       body: `Version ${version}.`,
       baseVersion: version - 1,
@@ -710,8 +712,7 @@ async function matrixFile(visibility: "project" | "staff" = "project") {
   const { projectId } = await matrixProject();
   const author = visibility === "staff" ? people().staff : people().northwindMember;
   const file = await uploadFile(
-    ctxAs(author),
-    actorOf(author),
+    actingAs(ctxAs(author), actorOf(author)),
     projectId,
     { filename: "matrix.txt", contentType: "text/plain", data: Buffer.from(unique("project file")) },
     { visibility },
@@ -723,7 +724,7 @@ async function matrixFile(visibility: "project" | "staff" = "project") {
 async function matrixRound(scope: "organisation" | "person" = "organisation") {
   const { projectId } = await matrixProject();
   const { ctx, actor } = asStaff();
-  const round = await createRound(ctx, actor, projectId, {
+  const round = await createRound(actingAs(ctx, actor), projectId, {
     title: unique("Matrix round"),
     description: "A round for the authorization matrix.",
     questions: [
@@ -746,8 +747,10 @@ async function matrixAnswer(
   const { projectId, roundId, path } = await matrixRound(scope);
   const respondent = people()[respondentKey];
   const ctx = ctxAs(respondent);
-  const response = await saveResponse(ctx, actorOf(respondent), projectId, roundId, { answers: { q1: 4 } });
-  const file = await attachResponseFile(ctx, actorOf(respondent), projectId, roundId, {
+  const response = await saveResponse(actingAs(ctx, actorOf(respondent)), projectId, roundId, {
+    answers: { q1: 4 },
+  });
+  const file = await attachResponseFile(actingAs(ctx, actorOf(respondent)), projectId, roundId, {
     filename: "matrix.txt",
     contentType: "text/plain",
     data: Buffer.from(unique("answer file")),

@@ -3,6 +3,7 @@ import { chatModule } from "./modules/chat/module.js";
 import { deskModule } from "./modules/desk/module.js";
 import { groupsModule } from "./modules/groups/module.js";
 import { pharmacyModule } from "./modules/pharmacy/module.js";
+import { projectsModule } from "./modules/projects/module.js";
 import { releasesModule } from "./modules/releases/module.js";
 import type { ConveneModule } from "./platform/module.js";
 
@@ -12,6 +13,7 @@ export const modules: ConveneModule[] = [
   deskModule,
   chatModule,
   releasesModule,
+  projectsModule,
   groupsModule,
   pharmacyModule,
 ];

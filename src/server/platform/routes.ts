@@ -1,9 +1,9 @@
 import type {
-  FastifyContextConfig,
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
   FastifySchema,
+  RouteShorthandOptions,
 } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -42,8 +42,8 @@ export type RouteInput<O extends OperationSpec> = {
 
 export type Handler<O extends OperationSpec> = (input: RouteInput<O>) => Promise<Reply<O>>;
 
-/** Route-specific Fastify settings a contract does not carry, such as a `rateLimit` on a public form. */
-export type RouteOptions = { config?: FastifyContextConfig };
+/** Fastify options a route may add to its contract's: hooks such as `preValidation`, or `config`. */
+export type RouteExtras = Pick<RouteShorthandOptions, "preValidation" | "config">;
 
 /** What a module's routes need from the app. */
 export type RouteDeps = { db: Db; config: Config };
@@ -113,13 +113,14 @@ export function router(scope: FastifyInstance, deps: RouteDeps) {
   return function route<const O extends Operation>(
     op: O,
     handler: Handler<O>,
-    options: RouteOptions = {},
+    extras: RouteExtras = {},
   ): void {
     const status = successStatus(op);
     app.route({
+      ...extras,
       method: op.method,
       url: op.path,
-      config: { ...options.config, access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
+      config: { ...extras.config, access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
       schema: schemaOf(op),
       ...(op.form ? { preValidation: readMultipartForm } : {}),
       handler: async (request, reply) => {

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { Actor, ActorCtx } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { activeMembersOf, type UserSummary, userSummaries } from "../accounts/index.js";
 import { type ItemVisibility, projectActivity, projectParticipants, projects } from "./schema.js";
@@ -26,11 +26,11 @@ const participates = (actor: Actor, projectId: string): SQL | undefined =>
  * until restored.
  */
 export async function requireProject(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   need: ProjectNeed,
 ): Promise<ProjectRow> {
+  const { actor } = ctx;
   const [project] = await ctx.db.select().from(projects).where(eq(projects.id, projectId));
   if (!project) throw notFound("No such project.");
   if (!actor.isStaff) {
@@ -95,6 +95,7 @@ export type ActivityInput = {
 };
 
 /** Adds a line to the project's timeline, in the caller's transaction. */
-export async function recordActivity(ctx: Ctx, actor: Actor, input: ActivityInput): Promise<void> {
+export async function recordActivity(ctx: ActorCtx, input: ActivityInput): Promise<void> {
+  const { actor } = ctx;
   await ctx.db.insert(projectActivity).values({ ...input, actorId: actor.id });
 }

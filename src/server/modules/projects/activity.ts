@@ -1,12 +1,10 @@
 import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { userSummaries } from "../accounts/index.js";
 import { requireProject, visibleTo } from "./access.js";
-import type { ActivityPage } from "./present.js";
+import type { ActivityPage, ActivityQuery } from "./contracts/activity.js";
 import { amongMyProjects } from "./projects.js";
 import { projectActivity, projects } from "./schema.js";
-
-export type ActivityQuery = { before?: number; limit?: number };
 
 const DEFAULT_PAGE = 50;
 
@@ -15,11 +13,11 @@ const DEFAULT_PAGE = 50;
  * the previous page). Staff-only items stay off customers' timelines.
  */
 async function activityPage(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   scope: SQL | undefined,
   query: ActivityQuery,
 ): Promise<ActivityPage> {
+  const { actor } = ctx;
   const limit = query.limit ?? DEFAULT_PAGE;
   const rows = await ctx.db
     .select({ line: projectActivity, projectName: projects.name })
@@ -59,16 +57,15 @@ async function activityPage(
 
 /** One project's timeline. */
 export async function listProjectActivity(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   query: ActivityQuery,
 ): Promise<ActivityPage> {
-  await requireProject(ctx, actor, projectId, "read");
-  return activityPage(ctx, actor, eq(projectActivity.projectId, projectId), query);
+  await requireProject(ctx, projectId, "read");
+  return activityPage(ctx, eq(projectActivity.projectId, projectId), query);
 }
 
 /** The timeline across every project the person takes part in (staff: every project). */
-export async function listMyActivity(ctx: Ctx, actor: Actor, query: ActivityQuery): Promise<ActivityPage> {
-  return activityPage(ctx, actor, amongMyProjects(ctx.db, actor, projectActivity.projectId), query);
+export async function listMyActivity(ctx: ActorCtx, query: ActivityQuery): Promise<ActivityPage> {
+  return activityPage(ctx, amongMyProjects(ctx, projectActivity.projectId), query);
 }

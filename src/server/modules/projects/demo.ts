@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import { seedDemoDocuments } from "./documents-demo.js";
 import { seedDemoFeedback } from "./feedback-demo.js";
 import { addComment, createPost } from "./posts.js";
@@ -26,8 +26,8 @@ export async function seedDemoProjects(
   organisations: { northwind: string; contoso: string },
 ): Promise<DemoProject> {
   const { staff, northwindAdmin, northwindMember, contosoMember } = people;
-  const as = (actor: Actor): Ctx => ({ ...ctx, actor });
-  const project = await createProject(as(staff), staff, {
+  const as = (actor: Actor) => actingAs(ctx, actor);
+  const project = await createProject(as(staff), {
     name: "Pharmacy preview feedback",
     purpose:
       "Shape the **investigational pharmacy** module with the sites that will use it first: try the " +
@@ -37,39 +37,39 @@ export async function seedDemoProjects(
     endsOn: "2026-06-30",
   });
   for (const organisationId of [organisations.northwind, organisations.contoso]) {
-    await addParticipant(as(staff), staff, project.id, { organisationId });
+    await addParticipant(as(staff), project.id, { organisationId });
   }
 
-  const welcome = await createPost(as(staff), staff, project.id, {
+  const welcome = await createPost(as(staff), project.id, {
     category: "announcement",
     title: "Welcome to the pharmacy preview",
     body:
       "The pharmacy preview is switched on in the development environment. Receive a lot, label " +
       "containers and dispense to an enrolled subject, then tell us here what you found.",
   });
-  await addComment(as(northwindAdmin), northwindAdmin, project.id, welcome.id, {
+  await addComment(as(northwindAdmin), project.id, welcome.id, {
     body: "Thanks! Our pharmacist will try receiving lots this week.",
   });
 
-  const question = await createPost(as(contosoMember), contosoMember, project.id, {
+  const question = await createPost(as(contosoMember), project.id, {
     category: "question",
     title: "Can a lot be split across two storage locations?",
     body: "We keep part of each lot in the satellite pharmacy. Is there a way to record that?",
   });
-  await addComment(as(staff), staff, project.id, question.id, {
+  await addComment(as(staff), project.id, question.id, {
     body: "Not yet: containers move between receipt, storage and dispense only. Would a location per container cover it?",
   });
-  await addComment(as(northwindMember), northwindMember, project.id, question.id, {
+  await addComment(as(northwindMember), project.id, question.id, {
     body: "A location per container would work for us too.",
   });
 
-  await createPost(as(staff), staff, project.id, {
+  await createPost(as(staff), project.id, {
     category: "decision",
     title: "Expiry is checked at dispensing",
     body: "Dispensing from an expired lot is refused, with the lot and its expiry named. No override in the first release.",
   });
 
-  await createPost(as(staff), staff, project.id, {
+  await createPost(as(staff), project.id, {
     category: "fyi",
     title: "Internal: storage locations estimate",
     body: "Per-container locations look like two sprints. Do not promise a date to the sites yet.",

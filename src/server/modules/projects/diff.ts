@@ -1,6 +1,8 @@
-export type DiffOp = "equal" | "insert" | "delete";
+import type { DiffOp, DiffPart } from "./contracts/documents.js";
+
+export type { DiffOp, DiffPart };
+
 /** A run of whole lines with the same fate; `text` is those lines joined by "\n". */
-export type DiffPart = { op: DiffOp; text: string };
 
 /**
  * Past this many differing lines the exact search (quadratic in the edit count) is not worth its

@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import type { DemoProject } from "./demo.js";
 import { createDocument, updateDocument } from "./documents.js";
 import { createFolder, uploadFile } from "./files.js";
@@ -30,26 +30,25 @@ const withContosoQuestion = `${withNorthwindChecks}
  */
 export async function seedDemoDocuments(ctx: Ctx, demo: DemoProject): Promise<void> {
   const { projectId, people } = demo;
-  const as = (actor: Actor): Ctx => ({ ...ctx, actor });
-  const notes = await createDocument(as(people.staff), people.staff, projectId, {
+  const as = (actor: Actor) => actingAs(ctx, actor);
+  const notes = await createDocument(as(people.staff), projectId, {
     title: notesTitle,
     body: firstDraft,
   });
-  const second = await updateDocument(as(people.northwindAdmin), people.northwindAdmin, projectId, notes.id, {
+  const second = await updateDocument(as(people.northwindAdmin), projectId, notes.id, {
     title: notesTitle,
     body: withNorthwindChecks,
     baseVersion: notes.version,
   });
-  await updateDocument(as(people.contosoMember), people.contosoMember, projectId, notes.id, {
+  await updateDocument(as(people.contosoMember), projectId, notes.id, {
     title: notesTitle,
     body: withContosoQuestion,
     baseVersion: second.version,
   });
 
-  const folder = await createFolder(as(people.staff), people.staff, projectId, { name: "Site checklists" });
+  const folder = await createFolder(as(people.staff), projectId, { name: "Site checklists" });
   await uploadFile(
     as(people.northwindMember),
-    people.northwindMember,
     projectId,
     {
       filename: "dispensing-checklist.txt",

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
+import { actingAs } from "../../platform/context.js";
 import { type Client, startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import { actorOf } from "../accounts/users.js";
 import { listProjectActivity } from "./activity.js";
@@ -57,7 +58,7 @@ async function versions(client: Client, doc: { id: string }): Promise<Version[]>
 async function timeline(email: string) {
   const person = Object.values(community.demo.people).find((p) => p.email === email);
   if (!person) throw new Error(`no demo person ${email}`);
-  const page = await listProjectActivity(community.ctx, actorOf(person), projectId, {});
+  const page = await listProjectActivity(actingAs(community.ctx, actorOf(person)), projectId, {});
   return page.activity;
 }
 
@@ -67,15 +68,15 @@ beforeAll(async () => {
   northwind = await community.signIn("member@northwind.example");
   contoso = await community.signIn("member@contoso.example");
   fabrikam = await community.signIn("dev@fabrikam.example");
-  const ctx = { ...community.ctx, actor: staffActor() };
-  const project = await createProject(ctx, staffActor(), {
+  const ctx = actingAs(community.ctx, staffActor());
+  const project = await createProject(ctx, {
     name: "Documents under test",
     purpose: "Versioned documents",
     startsOn: "2025-01-01",
   });
   projectId = project.id;
   for (const organisation of [community.demo.organisations.northwind, community.demo.organisations.contoso])
-    await addParticipant(ctx, staffActor(), projectId, { organisationId: organisation.id });
+    await addParticipant(ctx, projectId, { organisationId: organisation.id });
 });
 afterAll(() => community?.close());
 
@@ -253,20 +254,20 @@ describe("documents", () => {
   });
 
   it("keeps an archived project's documents readable but refuses edits with 409", async () => {
-    const ctx = { ...community.ctx, actor: staffActor() };
-    const other = await createProject(ctx, staffActor(), {
+    const ctx = actingAs(community.ctx, staffActor());
+    const other = await createProject(ctx, {
       name: "Archived docs",
       purpose: "",
       startsOn: "2025-01-01",
     });
-    await addParticipant(ctx, staffActor(), other.id, {
+    await addParticipant(ctx, other.id, {
       organisationId: community.demo.organisations.northwind.id,
     });
     const created = await northwind.post(`/api/projects/${other.id}/documents`, {
       title: "Before",
       body: "",
     });
-    await setArchived(ctx, staffActor(), other.id, true);
+    await setArchived(ctx, other.id, true);
     const url = `/api/projects/${other.id}/documents/${created.json().id}`;
     expect((await northwind.get(url)).statusCode).toBe(200);
     const edit = await put(northwind, url, { title: "After", body: "", baseVersion: 1 });

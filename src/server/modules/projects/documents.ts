@@ -1,27 +1,26 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
+import type { ProjectPerson } from "./contracts/common.js";
+import type {
+  DocumentEditInput,
+  DocumentSummary,
+  DocumentVersion,
+  DocumentVersionSummary,
+  EditConflictDetails,
+  NewDocumentInput,
+  ProjectDocument,
+  RestoreInput,
+} from "./contracts/documents.js";
 import { diffLines } from "./diff.js";
 import { personViews } from "./people.js";
-import type { ProjectPersonView } from "./present.js";
-import type {
-  DocumentSummaryView,
-  DocumentVersionSummaryView,
-  DocumentVersionView,
-  DocumentView,
-  EditConflictDetails,
-} from "./present-documents.js";
 import { type ItemVisibility, projectDocuments, projectDocumentVersions } from "./schema.js";
 
 type DocumentRow = typeof projectDocuments.$inferSelect;
 type VersionRow = typeof projectDocumentVersions.$inferSelect;
-
-export type NewDocumentInput = { title: string; body: string; visibility?: ItemVisibility };
-export type DocumentEditInput = { title: string; body: string; baseVersion: number };
-export type RestoreInput = { version: number; baseVersion?: number };
 
 /** Only the product team makes an item staff-only (as for posts); everyone else's are for the whole project. */
 export function chosenVisibility(actor: Actor, visibility: ItemVisibility | undefined): ItemVisibility {
@@ -74,7 +73,7 @@ async function currentVersionOf(db: Db, document: DocumentRow): Promise<VersionR
   return row;
 }
 
-async function presentDocument(db: Db, document: DocumentRow, current: VersionRow): Promise<DocumentView> {
+async function presentDocument(db: Db, document: DocumentRow, current: VersionRow): Promise<ProjectDocument> {
   const person = await personViews(db, [document.createdBy, current.authorId]);
   return {
     id: document.id,
@@ -91,10 +90,7 @@ async function presentDocument(db: Db, document: DocumentRow, current: VersionRo
   };
 }
 
-const presentVersion = (
-  row: VersionRow,
-  person: (id: string) => ProjectPersonView,
-): DocumentVersionSummaryView => ({
+const presentVersion = (row: VersionRow, person: (id: string) => ProjectPerson): DocumentVersionSummary => ({
   version: row.version,
   title: row.title,
   author: person(row.authorId),
@@ -103,12 +99,9 @@ const presentVersion = (
 });
 
 /** The project's documents the actor may see, most recently changed first. */
-export async function listDocuments(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-): Promise<DocumentSummaryView[]> {
-  await requireProject(ctx, actor, projectId, "read");
+export async function listDocuments(ctx: ActorCtx, projectId: string): Promise<DocumentSummary[]> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const rows = await ctx.db
     .select({ document: projectDocuments, updatedBy: projectDocumentVersions.authorId })
     .from(projectDocuments)
@@ -145,14 +138,14 @@ export async function listDocuments(
 }
 
 export async function createDocument(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   input: NewDocumentInput,
-): Promise<DocumentView> {
+): Promise<ProjectDocument> {
+  const { actor } = ctx;
   const visibility = chosenVisibility(actor, input.visibility);
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const [document] = await tx.db
       .insert(projectDocuments)
       .values({ projectId, title: input.title, visibility, currentVersion: 1, createdBy: actor.id })
@@ -169,7 +162,7 @@ export async function createDocument(
       })
       .returning();
     if (!version) throw new Error("document version was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "document_created",
       itemType: "document",
@@ -182,12 +175,12 @@ export async function createDocument(
 }
 
 export async function getDocument(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   documentId: string,
-): Promise<DocumentView> {
-  await requireProject(ctx, actor, projectId, "read");
+): Promise<ProjectDocument> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const document = await loadDocument(ctx.db, actor, projectId, documentId);
   return presentDocument(ctx.db, document, await currentVersionOf(ctx.db, document));
 }
@@ -216,11 +209,11 @@ async function editConflict(db: Db, document: DocumentRow, mine: { body: string 
 
 /** Writes the next version and moves the document to it, with its timeline line, in the caller's transaction. */
 async function writeVersion(
-  tx: Ctx,
-  actor: Actor,
+  tx: ActorCtx,
   document: DocumentRow,
   content: { title: string; body: string; restoredFrom?: number },
-): Promise<DocumentView> {
+): Promise<ProjectDocument> {
+  const { actor } = tx;
   const next = document.currentVersion + 1;
   const [version] = await tx.db
     .insert(projectDocumentVersions)
@@ -240,7 +233,7 @@ async function writeVersion(
     .where(eq(projectDocuments.id, document.id))
     .returning();
   if (!updated) throw new Error("document row was not updated");
-  await recordActivity(tx, actor, {
+  await recordActivity(tx, {
     projectId: document.projectId,
     verb: content.restoredFrom ? "document_restored" : "document_edited",
     itemType: "document",
@@ -260,14 +253,14 @@ async function writeVersion(
  * version.
  */
 export async function updateDocument(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   documentId: string,
   input: DocumentEditInput,
-): Promise<DocumentView> {
+): Promise<ProjectDocument> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const document = await loadDocument(tx.db, actor, projectId, documentId, true);
     if (input.baseVersion > document.currentVersion)
       throw invalid({ baseVersion: `The newest version is ${document.currentVersion}.` });
@@ -275,20 +268,20 @@ export async function updateDocument(
     const current = await currentVersionOf(tx.db, document);
     if (current.title === input.title && current.body === input.body)
       return presentDocument(tx.db, document, current);
-    return writeVersion(tx, actor, document, { title: input.title, body: input.body });
+    return writeVersion(tx, document, { title: input.title, body: input.body });
   });
 }
 
 /** Brings an old version back as a new one (history is never rewritten). */
 export async function restoreVersion(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   documentId: string,
   input: RestoreInput,
-): Promise<DocumentView> {
+): Promise<ProjectDocument> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const document = await loadDocument(tx.db, actor, projectId, documentId, true);
     const source = await loadVersion(tx.db, document.id, input.version);
     if (!source) throw invalid({ version: `There is no version ${input.version}.` });
@@ -296,7 +289,7 @@ export async function restoreVersion(
       throw invalid({ version: `Version ${input.version} is already the current version.` });
     if (input.baseVersion !== undefined && input.baseVersion !== document.currentVersion)
       throw await editConflict(tx.db, document, source);
-    return writeVersion(tx, actor, document, {
+    return writeVersion(tx, document, {
       title: source.title,
       body: source.body,
       restoredFrom: source.version,
@@ -305,12 +298,12 @@ export async function restoreVersion(
 }
 
 export async function listVersions(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   documentId: string,
-): Promise<DocumentVersionSummaryView[]> {
-  await requireProject(ctx, actor, projectId, "read");
+): Promise<DocumentVersionSummary[]> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const document = await loadDocument(ctx.db, actor, projectId, documentId);
   const rows = await ctx.db
     .select()
@@ -325,13 +318,13 @@ export async function listVersions(
 }
 
 export async function getVersion(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   documentId: string,
   version: number,
-): Promise<DocumentVersionView> {
-  await requireProject(ctx, actor, projectId, "read");
+): Promise<DocumentVersion> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const document = await loadDocument(ctx.db, actor, projectId, documentId);
   const row = await loadVersion(ctx.db, document.id, version);
   if (!row) throw notFound(`Version ${version}`);
@@ -341,13 +334,13 @@ export async function getVersion(
 
 /** The line diff from version `from` to version `to` (either order; the same version gives all equal). */
 export async function diffVersions(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   documentId: string,
   range: { from: number; to: number },
 ) {
-  await requireProject(ctx, actor, projectId, "read");
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const document = await loadDocument(ctx.db, actor, projectId, documentId);
   const rows = await ctx.db
     .select()

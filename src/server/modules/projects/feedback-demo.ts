@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import type { DemoProject } from "./demo.js";
 import { createRound, saveResponse } from "./feedback.js";
 
@@ -12,9 +12,9 @@ const DAY_MS = 86_400_000;
  */
 export async function seedDemoFeedback(ctx: Ctx, demo: DemoProject): Promise<void> {
   const { staff, northwindAdmin } = demo.people;
-  const as = (actor: Actor): Ctx => ({ ...ctx, actor });
+  const as = (actor: Actor) => actingAs(ctx, actor);
   const now = Date.now();
-  const round = await createRound(as(staff), staff, demo.projectId, {
+  const round = await createRound(as(staff), demo.projectId, {
     title: "Pharmacy preview: first impressions",
     description:
       "Try the pharmacy preview in the development environment: receive a lot, label its containers " +
@@ -42,7 +42,7 @@ export async function seedDemoFeedback(ctx: Ctx, demo: DemoProject): Promise<voi
   });
   const [rating, choice, text] = round.questions;
   if (!rating || !choice || !text) throw new Error("the demo round lost its questions");
-  await saveResponse(as(northwindAdmin), northwindAdmin, demo.projectId, round.id, {
+  await saveResponse(as(northwindAdmin), demo.projectId, round.id, {
     answers: {
       [rating.id]: 4,
       [choice.id]: "Dispensing",

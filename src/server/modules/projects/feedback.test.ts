@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
 import { listOutbox } from "../../platform/mail/service.js";
 import { type Client, startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
-import type {
-  FeedbackResponseView,
-  RoundResultsView,
-  RoundSummaryView,
-  RoundView,
-} from "./present-feedback.js";
+import type { FeedbackResponse, Round, RoundResults, RoundSummary } from "./contracts/feedback.js";
 
 let community: TestCommunity;
 let staff: Client;
@@ -64,7 +59,7 @@ const questions = [
   { kind: "text", prompt: "What is missing?", required: false },
 ];
 
-async function openRound(overrides: Record<string, unknown> = {}): Promise<RoundView> {
+async function openRound(overrides: Record<string, unknown> = {}): Promise<Round> {
   const response = await staff.post(rounds(), {
     title: "Pharmacy first impressions",
     description: "Try the **pharmacy** preview.",
@@ -78,18 +73,18 @@ async function openRound(overrides: Record<string, unknown> = {}): Promise<Round
   return response.json();
 }
 
-const answer = (client: Client, round: RoundView, answers: Record<string, unknown>, extra: object = {}) =>
+const answer = (client: Client, round: Round, answers: Record<string, unknown>, extra: object = {}) =>
   put(client, `${rounds()}/${round.id}/response`, { answers, ...extra });
 
 const goodAnswers = { q1: 4, q2: "Dispensing", q3: "Storage locations, please." };
 
-async function answered(client: Client, round: RoundView, answers: Record<string, unknown> = goodAnswers) {
+async function answered(client: Client, round: Round, answers: Record<string, unknown> = goodAnswers) {
   const response = await answer(client, round, answers);
   expect(response.statusCode, response.body).toBe(200);
-  return response.json() as FeedbackResponseView;
+  return response.json() as FeedbackResponse;
 }
 
-async function closeNow(round: RoundView): Promise<void> {
+async function closeNow(round: Round): Promise<void> {
   const response = await staff.patch(`${rounds()}/${round.id}`, { closesAt: new Date().toISOString() });
   expect(response.statusCode, response.body).toBe(200);
 }
@@ -107,7 +102,7 @@ describe("opening rounds", () => {
       questions: [...round.questions, { kind: "rating", prompt: "Would you recommend it?", required: false }],
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    expect((changed.json() as RoundView).questions.map((q) => q.id)).toEqual(["q1", "q2", "q3", "q4"]);
+    expect((changed.json() as Round).questions.map((q) => q.id)).toEqual(["q1", "q2", "q3", "q4"]);
   });
 
   it("refuses a choice with one option, a close before the opening and an unknown flag, naming each field", async () => {
@@ -141,7 +136,7 @@ describe("opening rounds", () => {
     });
     expect(noFlag.statusCode).toBe(400);
     expect(noFlag.json().error.fields.flagKey).toContain("no-such-flag");
-    const list = (await staff.get(rounds())).json() as { rounds: RoundSummaryView[] };
+    const list = (await staff.get(rounds())).json() as { rounds: RoundSummary[] };
     expect(list.rounds.filter((round) => round.title === "Bad")).toEqual([]);
   });
 
@@ -178,7 +173,7 @@ describe("answering", () => {
     const response = await answer(ned, round, { ...goodAnswers, q1: 6 });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.fields).toEqual({ "answers.q1": "Rate with a whole number from 1 to 5." });
-    expect(((await ned.get(`${rounds()}/${round.id}`)).json() as RoundView).myResponse).toBeNull();
+    expect(((await ned.get(`${rounds()}/${round.id}`)).json() as Round).myResponse).toBeNull();
   });
 
   it("refuses a choice that is not an option, a missing required answer and an unknown question", async () => {
@@ -203,7 +198,7 @@ describe("answering", () => {
     const late = await answer(ned, round, { ...goodAnswers, q1: 5 });
     expect(late.statusCode).toBe(409);
     expect(late.json().error.message).toContain("closed");
-    const view = (await ned.get(`${rounds()}/${round.id}`)).json() as RoundView;
+    const view = (await ned.get(`${rounds()}/${round.id}`)).json() as Round;
     expect(view.status).toBe("closed");
     expect(view.myResponse?.answers.q1).toBe(2);
   });
@@ -224,7 +219,7 @@ describe("answering", () => {
     expect(blind.statusCode).toBe(409);
     expect(blind.json().error.message).toContain("Nora Admin already answered for Northwind Research Unit");
 
-    const seen = (await ned.get(`${rounds()}/${round.id}`)).json() as RoundView;
+    const seen = (await ned.get(`${rounds()}/${round.id}`)).json() as Round;
     expect(seen.myResponse?.id).toBe(noras.id);
     const edit = await answer(
       ned,
@@ -233,7 +228,7 @@ describe("answering", () => {
       { baseUpdatedAt: seen.myResponse?.updatedAt },
     );
     expect(edit.statusCode, edit.body).toBe(200);
-    const edited = edit.json() as FeedbackResponseView;
+    const edited = edit.json() as FeedbackResponse;
     expect(edited.id).toBe(noras.id);
     expect(edited.answeredBy.name).toBe("Ned Member");
 
@@ -278,7 +273,7 @@ describe("answering", () => {
     });
     expect(stored.statusCode, stored.body).toBe(201);
     const { url } = stored.json() as { url: string };
-    const mine = (await nora.get(`${rounds()}/${round.id}`)).json() as RoundView;
+    const mine = (await nora.get(`${rounds()}/${round.id}`)).json() as Round;
     expect(mine.myResponse?.files.map((file) => file.filename)).toEqual(["screenshot.png"]);
 
     const colleague = await nora.get(url);
@@ -300,7 +295,7 @@ describe("staff triage and results", () => {
     });
     expect(triaged.statusCode, triaged.body).toBe(200);
 
-    const mine = (await ned.get(`${rounds()}/${round.id}`)).json() as RoundView;
+    const mine = (await ned.get(`${rounds()}/${round.id}`)).json() as Round;
     expect(mine.myResponse).toMatchObject({
       triage: "planned",
       staffReply: "Storage locations are **planned** for 26.4.",
@@ -318,7 +313,7 @@ describe("staff triage and results", () => {
     await answered(contoso, round, { q1: 3, q2: "Receipt" });
     const list = await staff.get(`${rounds()}/${round.id}/responses`);
     expect(list.statusCode).toBe(200);
-    const responses = (list.json() as { responses: FeedbackResponseView[] }).responses;
+    const responses = (list.json() as { responses: FeedbackResponse[] }).responses;
     expect(responses.map((r) => [r.organisation.name, r.answeredBy.name]).sort()).toEqual([
       ["Contoso Clinical", "Cora Member"],
       ["Northwind Research Unit", "Ned Member"],
@@ -329,7 +324,7 @@ describe("staff triage and results", () => {
       (await ned.patch(`${rounds()}/${round.id}/responses/${contosos?.id}`, { triage: "planned" }))
         .statusCode,
     ).toBe(403);
-    const nedsView = (await ned.get(`${rounds()}/${round.id}`)).json() as RoundView;
+    const nedsView = (await ned.get(`${rounds()}/${round.id}`)).json() as Round;
     expect(nedsView.myResponse?.answeredBy.name).toBe("Ned Member");
     expect(nedsView.responseCount).toBeNull();
   });
@@ -339,7 +334,7 @@ describe("staff triage and results", () => {
     await answered(nora, round, { q1: 5, q2: "Dispensing", q3: "Fine" });
     const summary = await staff.get(`${rounds()}/${round.id}/summary`);
     expect(summary.statusCode, summary.body).toBe(200);
-    const results = summary.json() as RoundResultsView;
+    const results = summary.json() as RoundResults;
     expect(results.responseCount).toBe(1);
     expect(results.responseRate).toEqual([
       {
@@ -379,7 +374,7 @@ describe("staff triage and results", () => {
     const round = await openRound({ answerScope: "person" });
     await answered(ned, round);
     await answered(nora, round, { q1: 1, q2: "Receipt" });
-    const results = (await staff.get(`${rounds()}/${round.id}/summary`)).json() as RoundResultsView;
+    const results = (await staff.get(`${rounds()}/${round.id}/summary`)).json() as RoundResults;
     const northwind = results.responseRate.find(
       (rate) => rate.organisationName === "Northwind Research Unit",
     );
@@ -399,7 +394,7 @@ describe("staff triage and results", () => {
     expect(post.json()).toMatchObject({ category: "decision", title: "Feedback results: Labels round" });
     expect(post.json().body).toContain("| Northwind Research Unit | 1 | 1 |");
     expect(post.json().body).toContain("Average 4.0 of 5 from 1 ratings.");
-    expect(((await staff.get(`${rounds()}/${round.id}`)).json() as RoundView).summaryPostId).toBe(id);
+    expect(((await staff.get(`${rounds()}/${round.id}`)).json() as Round).summaryPostId).toBe(id);
     expect((await ned.post(`${rounds()}/${round.id}/summary-post`, {})).statusCode).toBe(403);
   });
 
@@ -443,10 +438,10 @@ describe("who sees what", () => {
   it("shows each organisation only its own answer", async () => {
     const round = await openRound();
     await answered(ned, round);
-    const contosos = (await contoso.get(`${rounds()}/${round.id}`)).json() as RoundView;
+    const contosos = (await contoso.get(`${rounds()}/${round.id}`)).json() as Round;
     expect(contosos.myResponse).toBeNull();
     expect(contosos.answered).toBe(false);
-    const list = (await nora.get(rounds())).json() as { rounds: RoundSummaryView[] };
+    const list = (await nora.get(rounds())).json() as { rounds: RoundSummary[] };
     expect(list.rounds.find((r) => r.id === round.id)).toMatchObject({ answered: true, responseCount: null });
   });
 
@@ -471,7 +466,7 @@ describe("the demo", () => {
     };
     const demo = projects.projects.find((project) => project.name === "Pharmacy preview feedback");
     expect(demo).toBeDefined();
-    const list = (await ned.get(`/api/projects/${demo?.id}/rounds`)).json() as { rounds: RoundSummaryView[] };
+    const list = (await ned.get(`/api/projects/${demo?.id}/rounds`)).json() as { rounds: RoundSummary[] };
     const [round] = list.rounds;
     expect(round).toMatchObject({
       title: "Pharmacy preview: first impressions",
@@ -479,7 +474,7 @@ describe("the demo", () => {
       answerScope: "organisation",
       answered: true,
     });
-    const detail = (await contoso.get(`/api/projects/${demo?.id}/rounds/${round?.id}`)).json() as RoundView;
+    const detail = (await contoso.get(`/api/projects/${demo?.id}/rounds/${round?.id}`)).json() as Round;
     expect(detail.flag?.key).toBe("pharmacy");
     expect(detail.questions.map((q) => q.kind)).toEqual(["rating", "choice", "text"]);
     expect(detail.myResponse).toBeNull();

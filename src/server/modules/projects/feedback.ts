@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { csvField } from "../../platform/csv.js";
 import { AppError, type FieldErrors, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
@@ -18,19 +18,22 @@ import {
 } from "../accounts/index.js";
 import { flagRefs } from "../sandbox/index.js";
 import { type ProjectRow, recordActivity, requireProject } from "./access.js";
-import { createPost } from "./posts.js";
 import type {
-  FeedbackResponseView,
-  QuestionSummaryView,
-  ResponseFileView,
-  ResponseRateView,
-  RoundFlagView,
-  RoundResultsView,
+  Answers,
+  FeedbackResponse,
+  QuestionSummary,
+  ResponseFile,
+  ResponseRate,
+  Round,
+  RoundFlag,
+  RoundResults,
   RoundStatus,
-  RoundSummaryView,
-  RoundView,
+  RoundSummary,
   SummaryPostCategory,
-} from "./present-feedback.js";
+  TriageInput,
+} from "./contracts/feedback.js";
+import { MAX_CHOICE_OPTIONS, MAX_QUESTIONS } from "./contracts/feedback.js";
+import { createPost } from "./posts.js";
 import {
   type AnswerScope,
   type FeedbackQuestion,
@@ -63,7 +66,6 @@ export type RoundInput = {
   flagKey?: string | null | undefined;
 };
 export type RoundChanges = Partial<RoundInput>;
-export type Answers = Record<string, string | number>;
 export type ResponseInput = {
   answers: Answers;
   /**
@@ -72,15 +74,12 @@ export type ResponseInput = {
    */
   baseUpdatedAt?: Date | undefined;
 };
-export type TriageInput = { triage?: TriageState | undefined; staffReply?: string | null | undefined };
 
 /** Where the web app lets a person try a flagged feature. */
 export const TRY_URL = "/sandbox";
 /** The topic staff pages may listen to, so answers appear as they arrive. */
 export const FEEDBACK_RESPONSE_TOPIC = "projects.feedback_response";
-export const MAX_QUESTIONS = 30;
 export const MIN_CHOICE_OPTIONS = 2;
-export const MAX_CHOICE_OPTIONS = 10;
 export const MAX_TEXT_ANSWER = 5000;
 export const MAX_FILES_PER_RESPONSE = 10;
 const ratings = ["1", "2", "3", "4", "5"] as const;
@@ -106,13 +105,12 @@ const respondentKeyOf = (round: Pick<RoundRow, "answerScope">, actor: Actor) =>
   round.answerScope === "organisation" ? actor.organisationId : actor.id;
 
 async function loadRound(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
   need: "read" | "write",
 ): Promise<{ project: ProjectRow; round: RoundRow }> {
-  const project = await requireProject(ctx, actor, projectId, need);
+  const project = await requireProject(ctx, projectId, need);
   const [round] = await ctx.db
     .select()
     .from(feedbackRounds)
@@ -180,11 +178,7 @@ async function checkFlag(db: Db, flagKey: string | null | undefined): Promise<vo
 
 // --- presenting ---
 
-async function presentResponses(
-  db: Db,
-  rows: ResponseRow[],
-  projectId: string,
-): Promise<FeedbackResponseView[]> {
+async function presentResponses(db: Db, rows: ResponseRow[], projectId: string): Promise<FeedbackResponse[]> {
   if (rows.length === 0) return [];
   const people = await userSummaries(db, [
     ...rows.map((row) => row.userId),
@@ -231,7 +225,7 @@ const presentResponseFile = (
   projectId: string,
   response: Pick<ResponseRow, "id" | "roundId">,
   file: StoredFile,
-): ResponseFileView => ({
+): ResponseFile => ({
   id: file.id,
   filename: file.filename,
   contentType: file.contentType,
@@ -240,7 +234,7 @@ const presentResponseFile = (
   createdAt: file.createdAt.toISOString(),
 });
 
-async function presentResponse(db: Db, row: ResponseRow, projectId: string): Promise<FeedbackResponseView> {
+async function presentResponse(db: Db, row: ResponseRow, projectId: string): Promise<FeedbackResponse> {
   const [view] = await presentResponses(db, [row], projectId);
   if (!view) throw new Error("the answer could not be presented");
   return view;
@@ -261,8 +255,9 @@ async function ownResponse(db: Db, actor: Actor, round: RoundRow): Promise<Respo
   return row;
 }
 
-async function presentRound(ctx: Ctx, actor: Actor, round: RoundRow): Promise<RoundView> {
-  const flag: RoundFlagView | null = round.flagKey
+async function presentRound(ctx: ActorCtx, round: RoundRow): Promise<Round> {
+  const { actor } = ctx;
+  const flag: RoundFlag | null = round.flagKey
     ? ((await flagRefs(ctx.db, [round.flagKey])).get(round.flagKey) ?? null)
     : null;
   const mine = await ownResponse(ctx.db, actor, round);
@@ -298,8 +293,9 @@ async function presentRound(ctx: Ctx, actor: Actor, round: RoundRow): Promise<Ro
 // --- rounds ---
 
 /** The project's rounds, newest first; everyone in the project sees every round. */
-export async function listRounds(ctx: Ctx, actor: Actor, projectId: string): Promise<RoundSummaryView[]> {
-  await requireProject(ctx, actor, projectId, "read");
+export async function listRounds(ctx: ActorCtx, projectId: string): Promise<RoundSummary[]> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const rows = await ctx.db
     .select()
     .from(feedbackRounds)
@@ -343,31 +339,22 @@ export async function listRounds(ctx: Ctx, actor: Actor, projectId: string): Pro
   }));
 }
 
-export async function getRound(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  roundId: string,
-): Promise<RoundView> {
-  const { round } = await loadRound(ctx, actor, projectId, roundId, "read");
-  return presentRound(ctx, actor, round);
+export async function getRound(ctx: ActorCtx, projectId: string, roundId: string): Promise<Round> {
+  const { round } = await loadRound(ctx, projectId, roundId, "read");
+  return presentRound(ctx, round);
 }
 
 const when = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
 
 /** Staff open a round: it is on the project's timeline for everyone in it. */
-export async function createRound(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  input: RoundInput,
-): Promise<RoundView> {
+export async function createRound(ctx: ActorCtx, projectId: string, input: RoundInput): Promise<Round> {
+  const { actor } = ctx;
   requireManager(actor);
   const questions = settleQuestions(input.questions, []);
   checkDates(input.opensAt, input.closesAt);
   if (input.closesAt <= new Date()) throw invalid({ closesAt: "Close the round in the future." });
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     await checkFlag(tx.db, input.flagKey);
     const [round] = await tx.db
       .insert(feedbackRounds)
@@ -384,7 +371,7 @@ export async function createRound(
       })
       .returning();
     if (!round) throw new Error("the feedback round was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "round_opened",
       itemType: "feedback_round",
@@ -398,7 +385,7 @@ export async function createRound(
       targetId: round.id,
       details: { projectId, title: round.title, answerScope: round.answerScope, flagKey: round.flagKey },
     });
-    return presentRound(tx, actor, round);
+    return presentRound(tx, round);
   });
 }
 
@@ -407,15 +394,15 @@ export async function createRound(
  * keep their ids, kinds, options and whether they are required, so no answer loses its meaning.
  */
 export async function updateRound(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
   changes: RoundChanges,
-): Promise<RoundView> {
+): Promise<Round> {
+  const { actor } = ctx;
   requireManager(actor);
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const [before] = await tx.db
       .select()
       .from(feedbackRounds)
@@ -463,7 +450,7 @@ export async function updateRound(
       .where(eq(feedbackRounds.id, roundId))
       .returning();
     if (!round) throw notFound("The feedback round");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "round_updated",
       itemType: "feedback_round",
@@ -480,7 +467,7 @@ export async function updateRound(
         changed: Object.entries(changes).flatMap(([key, value]) => (value === undefined ? [] : [key])),
       },
     });
-    return presentRound(tx, actor, round);
+    return presentRound(tx, round);
   });
 }
 
@@ -551,15 +538,15 @@ async function announceToStaff(
  * answered otherwise), so a colleague's answer is never overwritten unseen.
  */
 export async function saveResponse(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
   input: ResponseInput,
-): Promise<FeedbackResponseView> {
+): Promise<FeedbackResponse> {
+  const { actor } = ctx;
   if (actor.isStaff) throw forbidden("The product team reads the answers; participants give them.");
   return inTransaction(ctx, async (tx) => {
-    const { round } = await loadRound(tx, actor, projectId, roundId, "write");
+    const { round } = await loadRound(tx, projectId, roundId, "write");
     assertOpen(round);
     const answers = checkAnswers(round.questions, input.answers);
     const respondentKey = respondentKeyOf(round, actor);
@@ -600,7 +587,7 @@ export async function saveResponse(
     }
     if (!saved) throw new Error("the answer was not written");
     const whose = round.answerScope === "organisation" ? "their organisation's answer" : "their answer";
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: existing ? "answer_edited" : "answer_submitted",
       itemType: "feedback_round",
@@ -625,15 +612,15 @@ async function answeredAlready(db: Db, existing: ResponseRow): Promise<AppError>
 
 /** Attaches a file to the caller's (organisation's) answer while the round is open. */
 export async function attachResponseFile(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
   upload: { filename: string; contentType: string; data: Buffer },
-): Promise<ResponseFileView> {
+): Promise<ResponseFile> {
+  const { actor } = ctx;
   if (actor.isStaff) throw forbidden("The product team reads the answers; participants give them.");
   return inTransaction(ctx, async (tx) => {
-    const { round } = await loadRound(tx, actor, projectId, roundId, "write");
+    const { round } = await loadRound(tx, projectId, roundId, "write");
     assertOpen(round);
     const response = await ownResponse(tx.db, actor, round);
     if (!response) throw new AppError("conflict", "Save your answer first, then attach files to it.");
@@ -645,7 +632,7 @@ export async function attachResponseFile(
       throw invalid({ file: `An answer holds at most ${MAX_FILES_PER_RESPONSE} files.` });
     const file = await storeFile(tx, { ...upload, field: "file" });
     await tx.db.insert(feedbackResponseFiles).values({ responseId: response.id, fileId: file.id });
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "answer_file_attached",
       itemType: "feedback_round",
@@ -659,11 +646,11 @@ export async function attachResponseFile(
 
 /** A file of an answer, for staff and for whoever the answer belongs to; anyone else: 404. */
 export async function loadResponseFile(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   ids: { projectId: string; roundId: string; responseId: string; fileId: string },
 ): Promise<StoredFile> {
-  const { round } = await loadRound(ctx, actor, ids.projectId, ids.roundId, "read");
+  const { actor } = ctx;
+  const { round } = await loadRound(ctx, ids.projectId, ids.roundId, "read");
   const [row] = await ctx.db
     .select({ response: feedbackResponses, file: files })
     .from(feedbackResponseFiles)
@@ -693,26 +680,26 @@ async function responsesOf(db: Db, roundId: string): Promise<ResponseRow[]> {
 
 /** Every answer of a round, the latest change first, for staff. */
 export async function listResponses(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
-): Promise<FeedbackResponseView[]> {
+): Promise<FeedbackResponse[]> {
+  const { actor } = ctx;
   requireManager(actor);
-  const { round } = await loadRound(ctx, actor, projectId, roundId, "read");
+  const { round } = await loadRound(ctx, projectId, roundId, "read");
   return presentResponses(ctx.db, await responsesOf(ctx.db, round.id), projectId);
 }
 
 /** Staff triage an answer and may reply; whoever saved it last hears of it by e-mail. */
 export async function triageResponse(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   ids: { projectId: string; roundId: string; responseId: string },
   input: TriageInput,
-): Promise<FeedbackResponseView> {
+): Promise<FeedbackResponse> {
+  const { actor } = ctx;
   requireManager(actor);
   return inTransaction(ctx, async (tx) => {
-    const { project, round } = await loadRound(tx, actor, ids.projectId, ids.roundId, "write");
+    const { project, round } = await loadRound(tx, ids.projectId, ids.roundId, "write");
     const [before] = await tx.db
       .select()
       .from(feedbackResponses)
@@ -728,7 +715,7 @@ export async function triageResponse(
       .returning();
     if (!row) throw notFound("The answer");
     const view = await presentResponse(tx.db, row, project.id);
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId: project.id,
       verb: "answer_triaged",
       itemType: "feedback_round",
@@ -796,23 +783,19 @@ async function invitedByOrganisation(db: Db, projectId: string): Promise<Map<str
 }
 
 /** Response rate per organisation, and per question the distribution of ratings and choices. */
-export async function roundResults(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  roundId: string,
-): Promise<RoundResultsView> {
+export async function roundResults(ctx: ActorCtx, projectId: string, roundId: string): Promise<RoundResults> {
+  const { actor } = ctx;
   requireManager(actor);
-  const { round } = await loadRound(ctx, actor, projectId, roundId, "read");
+  const { round } = await loadRound(ctx, projectId, roundId, "read");
   return resultsOf(ctx.db, round, await responsesOf(ctx.db, round.id));
 }
 
-async function resultsOf(db: Db, round: RoundRow, responses: ResponseRow[]): Promise<RoundResultsView> {
+async function resultsOf(db: Db, round: RoundRow, responses: ResponseRow[]): Promise<RoundResults> {
   const invited = await invitedByOrganisation(db, round.projectId);
   for (const response of responses)
     if (!invited.has(response.organisationId)) invited.set(response.organisationId, new Set());
   const organisations = await listOrganisations(db, [...invited.keys()]);
-  const responseRate: ResponseRateView[] = organisations
+  const responseRate: ResponseRate[] = organisations
     .filter((organisation) => organisation.kind !== "vendor")
     .map((organisation) => {
       const own = responses.filter((response) => response.organisationId === organisation.id);
@@ -832,7 +815,7 @@ async function resultsOf(db: Db, round: RoundRow, responses: ResponseRow[]): Pro
           };
     })
     .sort((a, b) => a.organisationName.localeCompare(b.organisationName));
-  const questions = round.questions.map((question): QuestionSummaryView => {
+  const questions = round.questions.map((question): QuestionSummary => {
     const values = responses.flatMap((response) => {
       const value = response.answers[question.id];
       return value === undefined || value === "" ? [] : [value];
@@ -862,7 +845,7 @@ async function resultsOf(db: Db, round: RoundRow, responses: ResponseRow[]): Pro
 /** The results as Markdown, for the summary post: numbers only, never an answer's own words. */
 export function resultsMarkdown(
   round: Pick<RoundRow, "title" | "answerScope">,
-  results: RoundResultsView,
+  results: RoundResults,
 ): string {
   const unit = round.answerScope === "organisation" ? "organisations" : "people";
   const lines = [
@@ -904,13 +887,13 @@ export function resultsMarkdown(
 
 /** One line per answer, a column per question; staff only, so it may carry names and replies. */
 export async function responsesCsv(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
 ): Promise<{ filename: string; csv: string }> {
+  const { actor } = ctx;
   requireManager(actor);
-  const { round } = await loadRound(ctx, actor, projectId, roundId, "read");
+  const { round } = await loadRound(ctx, projectId, roundId, "read");
   const responses = await responsesOf(ctx.db, round.id);
   const views = await presentResponses(ctx.db, responses, projectId);
   const people = await peopleByIds(
@@ -964,18 +947,18 @@ export async function responsesCsv(
  * e-mails them); the round remembers its latest summary post.
  */
 export async function publishSummaryPost(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   roundId: string,
   category: SummaryPostCategory,
 ): Promise<{ id: string; projectId: string; category: SummaryPostCategory; title: string }> {
+  const { actor } = ctx;
   requireManager(actor);
   return inTransaction(ctx, async (tx) => {
-    const { round } = await loadRound(tx, actor, projectId, roundId, "write");
+    const { round } = await loadRound(tx, projectId, roundId, "write");
     const results = await resultsOf(tx.db, round, await responsesOf(tx.db, round.id));
     const title = `Feedback results: ${round.title}`;
-    const post = await createPost(tx, actor, projectId, {
+    const post = await createPost(tx, projectId, {
       category,
       title,
       body: resultsMarkdown(round, results),

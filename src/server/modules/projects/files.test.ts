@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
+import { actingAs } from "../../platform/context.js";
 import { type Client, startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import { actorOf } from "../accounts/users.js";
 import { listProjectActivity } from "./activity.js";
@@ -93,7 +94,7 @@ async function listed(client: Client, folderId?: string): Promise<ProjectFile[]>
 async function timelineItems(email: string): Promise<string[]> {
   const person = Object.values(community.demo.people).find((p) => p.email === email);
   if (!person) throw new Error(`no demo person ${email}`);
-  const page = await listProjectActivity(community.ctx, actorOf(person), projectId, {});
+  const page = await listProjectActivity(actingAs(community.ctx, actorOf(person)), projectId, {});
   return page.activity.map((line) => line.itemId);
 }
 
@@ -104,15 +105,15 @@ beforeAll(async () => {
   contoso = await community.signIn("member@contoso.example");
   fabrikam = await community.signIn("dev@fabrikam.example");
   const sam = actorOf(community.demo.people.staff);
-  const ctx = { ...community.ctx, actor: sam };
-  const project = await createProject(ctx, sam, {
+  const ctx = actingAs(community.ctx, sam);
+  const project = await createProject(ctx, {
     name: "Files under test",
     purpose: "",
     startsOn: "2025-01-01",
   });
   projectId = project.id;
   for (const organisation of [community.demo.organisations.northwind, community.demo.organisations.contoso])
-    await addParticipant(ctx, sam, projectId, { organisationId: organisation.id });
+    await addParticipant(ctx, projectId, { organisationId: organisation.id });
 });
 afterAll(() => community?.close());
 

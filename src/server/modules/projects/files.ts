@@ -1,20 +1,22 @@
 import path from "node:path";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
+import type { ProjectPerson } from "./contracts/common.js";
+import type {
+  FileSummary,
+  FileVersion,
+  Folder,
+  NewFolderInput,
+  ProjectFile,
+  UploadOptions,
+} from "./contracts/files.js";
 import { chosenVisibility } from "./documents.js";
 import { personViews } from "./people.js";
-import type { ProjectPersonView } from "./present.js";
-import type {
-  FileVersionView,
-  FolderView,
-  ProjectFileSummaryView,
-  ProjectFileView,
-} from "./present-documents.js";
 import {
   type ItemVisibility,
   projectFiles,
@@ -26,9 +28,7 @@ import {
 type FolderRow = typeof projectFolders.$inferSelect;
 type FileRow = typeof projectFiles.$inferSelect;
 
-export type NewFolderInput = { name: string; parentId?: string; visibility?: ItemVisibility };
 export type FileUpload = { filename: string; contentType: string; data: Buffer };
-export type UploadOptions = { folderId?: string; visibility?: ItemVisibility };
 
 const downloadUrl = (projectId: string, fileId: string, version: number) =>
   `/api/projects/${projectId}/files/${fileId}/download?version=${version}`;
@@ -73,8 +73,9 @@ function visibilityInside(
 }
 
 /** The project's folders the actor may see, as a tree sorted by name. */
-export async function listFolders(ctx: Ctx, actor: Actor, projectId: string): Promise<FolderView[]> {
-  await requireProject(ctx, actor, projectId, "read");
+export async function listFolders(ctx: ActorCtx, projectId: string): Promise<Folder[]> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const rows = await ctx.db
     .select()
     .from(projectFolders)
@@ -90,7 +91,7 @@ export async function listFolders(ctx: Ctx, actor: Actor, projectId: string): Pr
     ctx.db,
     rows.map((row) => row.createdBy),
   );
-  const views = new Map<string, FolderView>(
+  const views = new Map<string, Folder>(
     rows.map((row) => [
       row.id,
       {
@@ -104,7 +105,7 @@ export async function listFolders(ctx: Ctx, actor: Actor, projectId: string): Pr
       },
     ]),
   );
-  const roots: FolderView[] = [];
+  const roots: Folder[] = [];
   for (const view of views.values()) {
     if (view.parentId === null) roots.push(view);
     else views.get(view.parentId)?.children.push(view);
@@ -112,14 +113,10 @@ export async function listFolders(ctx: Ctx, actor: Actor, projectId: string): Pr
   return roots;
 }
 
-export async function createFolder(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  input: NewFolderInput,
-): Promise<FolderView> {
+export async function createFolder(ctx: ActorCtx, projectId: string, input: NewFolderInput): Promise<Folder> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     await lockProjectItems(tx.db, projectId);
     const parent = input.parentId
       ? await loadFolder(tx.db, actor, projectId, input.parentId, "parentId")
@@ -146,7 +143,7 @@ export async function createFolder(
       .values({ projectId, parentId: parent?.id ?? null, name: input.name, visibility, createdBy: actor.id })
       .returning();
     if (!folder) throw new Error("folder row was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "folder_created",
       itemType: "folder",
@@ -211,11 +208,11 @@ async function versionsOf(db: Db, fileIds: string[]): Promise<Map<string, Versio
 function presentFile(
   file: FileRow,
   versions: VersionWithBytes[],
-  person: (id: string) => ProjectPersonView,
-): ProjectFileView {
+  person: (id: string) => ProjectPerson,
+): ProjectFile {
   const current = versions.find((v) => v.version === file.currentVersion);
   if (!current) throw new Error(`file ${file.id} has no version ${file.currentVersion}`);
-  const presentVersion = (v: VersionWithBytes): FileVersionView => ({
+  const presentVersion = (v: VersionWithBytes): FileVersion => ({
     version: v.version,
     filename: v.stored.filename,
     contentType: v.stored.contentType,
@@ -241,7 +238,7 @@ function presentFile(
   };
 }
 
-async function presentFiles(db: Db, rows: FileRow[]): Promise<ProjectFileView[]> {
+async function presentFiles(db: Db, rows: FileRow[]): Promise<ProjectFile[]> {
   const versions = await versionsOf(
     db,
     rows.map((row) => row.id),
@@ -254,13 +251,9 @@ async function presentFiles(db: Db, rows: FileRow[]): Promise<ProjectFileView[]>
 }
 
 /** The files of one folder (the project's top level without `folderId`) the actor may see, by name. */
-export async function listFiles(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  folderId?: string,
-): Promise<ProjectFileSummaryView[]> {
-  await requireProject(ctx, actor, projectId, "read");
+export async function listFiles(ctx: ActorCtx, projectId: string, folderId?: string): Promise<FileSummary[]> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   if (folderId) await loadFolder(ctx.db, actor, projectId, folderId, "folderId");
   const rows = await ctx.db
     .select()
@@ -277,8 +270,9 @@ export async function listFiles(
   return (await presentFiles(ctx.db, rows)).map(({ versions: _versions, ...summary }) => summary);
 }
 
-export async function getFile(ctx: Ctx, actor: Actor, projectId: string, fileId: string) {
-  await requireProject(ctx, actor, projectId, "read");
+export async function getFile(ctx: ActorCtx, projectId: string, fileId: string) {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const file = await loadFile(ctx.db, actor, projectId, fileId);
   const [view] = await presentFiles(ctx.db, [file]);
   if (!view) throw new Error(`file ${fileId} was not presented`);
@@ -290,14 +284,14 @@ export async function getFile(ctx: Ctx, actor: Actor, projectId: string, fileId:
  * name and visibility already in that folder gets a new version; otherwise a new file starts at 1.
  */
 export async function uploadFile(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   upload: FileUpload,
   options: UploadOptions,
-): Promise<ProjectFileView> {
+): Promise<ProjectFile> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     await lockProjectItems(tx.db, projectId);
     const folder = options.folderId
       ? await loadFolder(tx.db, actor, projectId, options.folderId, "folderId")
@@ -332,7 +326,7 @@ export async function uploadFile(
     await tx.db
       .insert(projectFileVersions)
       .values({ projectFileId: file.id, version, fileId: stored.id, uploadedBy: actor.id });
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "file_uploaded",
       itemType: "file",
@@ -351,13 +345,13 @@ export async function uploadFile(
 
 /** The stored bytes of one version (the current one by default) of a file the actor may see. */
 export async function loadFileDownload(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   fileId: string,
   version?: number,
 ): Promise<StoredFile> {
-  await requireProject(ctx, actor, projectId, "read");
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const file = await loadFile(ctx.db, actor, projectId, fileId);
   const [row] = await ctx.db
     .select({ stored: files })

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, max } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
@@ -17,16 +17,18 @@ import {
   requireProject,
   visibleTo,
 } from "./access.js";
+import type { Comment } from "./contracts/comments.js";
+import type { Attachment, ProjectPerson } from "./contracts/common.js";
+import type {
+  MySubscription,
+  Post,
+  PostChanges,
+  PostInput,
+  PostListQuery,
+  PostSummary,
+} from "./contracts/posts.js";
 import { announcementMail, commentMail, mentionMail } from "./mail.js";
 import { personViews } from "./people.js";
-import type {
-  CommentView,
-  MySubscription,
-  PostAttachmentView,
-  PostSummaryView,
-  PostView,
-  ProjectPersonView,
-} from "./present.js";
 import {
   type ItemVisibility,
   type PostCategory,
@@ -39,7 +41,6 @@ import {
 } from "./schema.js";
 
 type PostRow = typeof projectPosts.$inferSelect;
-export type PostInput = { category: PostCategory; title: string; body: string; visibility?: ItemVisibility };
 export type Upload = { filename: string; contentType: string; data: Buffer };
 
 /** A post the person may see in this project; a staff-only post does not exist for customers. */
@@ -67,7 +68,7 @@ function checkVisibility(actor: Actor, visibility: ItemVisibility | undefined): 
 
 const canEdit = (actor: Actor, post: PostRow) => actor.isStaff || post.authorId === actor.id;
 
-async function summarise(db: Db, rows: PostRow[]): Promise<PostSummaryView[]> {
+async function summarise(db: Db, rows: PostRow[]): Promise<PostSummary[]> {
   const ids = rows.map((row) => row.id);
   const comments =
     ids.length > 0
@@ -111,12 +112,12 @@ async function summarise(db: Db, rows: PostRow[]): Promise<PostSummaryView[]> {
 
 /** The board: posts the person may see, newest first, optionally of one category. */
 export async function listPosts(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
-  filter: { category?: PostCategory },
-): Promise<PostSummaryView[]> {
-  await requireProject(ctx, actor, projectId, "read");
+  filter: PostListQuery,
+): Promise<PostSummary[]> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const rows = await ctx.db
     .select()
     .from(projectPosts)
@@ -139,7 +140,7 @@ function presentAttachment(
   attachmentId: string,
   file: StoredFile,
   createdAt: Date,
-): PostAttachmentView {
+): Attachment {
   return {
     id: attachmentId,
     filename: file.filename,
@@ -179,13 +180,9 @@ function subscriptionOf(
   return post.authorId === userId || commenters.includes(userId) ? "subscribed" : "none";
 }
 
-export async function getPostView(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  postId: string,
-): Promise<PostView> {
-  await requireProject(ctx, actor, projectId, "read");
+export async function getPostView(ctx: ActorCtx, projectId: string, postId: string): Promise<Post> {
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   const post = await loadVisiblePost(ctx.db, actor, projectId, postId);
   const [summary] = await summarise(ctx.db, [post]);
   if (!summary) throw notFound("The post");
@@ -222,7 +219,7 @@ export async function getPostView(
   };
 }
 
-function presentComment(row: typeof projectComments.$inferSelect, author: ProjectPersonView): CommentView {
+function presentComment(row: typeof projectComments.$inferSelect, author: ProjectPerson): Comment {
   return {
     id: row.id,
     author,
@@ -274,15 +271,15 @@ async function publishToAudience(
 }
 
 export async function createPost(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   input: PostInput,
   uploads: Upload[] = [],
-): Promise<PostView> {
+): Promise<Post> {
+  const { actor } = ctx;
   checkVisibility(actor, input.visibility);
   const postId = await inTransaction(ctx, async (tx) => {
-    const project = await requireProject(tx, actor, projectId, "write");
+    const project = await requireProject(tx, projectId, "write");
     const [post] = await tx.db
       .insert(projectPosts)
       .values({
@@ -299,7 +296,7 @@ export async function createPost(
       const file = await storeFile(tx, { ...upload, field: "file" });
       await tx.db.insert(projectAttachments).values({ postId: post.id, fileId: file.id });
     }
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "post_created",
       itemType: "post",
@@ -307,11 +304,11 @@ export async function createPost(
       summary: `${actor.name} posted ${categoryLabel[post.category]} “${post.title}”.`,
       visibility: post.visibility,
     });
-    await notifyNewPost(tx, actor, project, post);
+    await notifyNewPost(tx, project, post);
     await publishToAudience(tx, post, "project.post.created", { projectId, postId: post.id });
     return post.id;
   });
-  return getPostView(ctx, actor, projectId, postId);
+  return getPostView(ctx, projectId, postId);
 }
 
 const categoryLabel: Record<PostCategory, string> = {
@@ -322,7 +319,8 @@ const categoryLabel: Record<PostCategory, string> = {
 };
 
 /** An announcement goes to everyone who may see it; anyone mentioned hears about it in any category. */
-async function notifyNewPost(ctx: Ctx, actor: Actor, project: ProjectRow, post: PostRow): Promise<void> {
+async function notifyNewPost(ctx: ActorCtx, project: ProjectRow, post: PostRow): Promise<void> {
+  const { actor } = ctx;
   const mail = { projectName: project.name, post, authorName: actor.name, body: post.body };
   const mentioned = await mentionedReaders(ctx.db, post, actor.id, post.body);
   const told = new Set<string>([actor.id]);
@@ -338,15 +336,15 @@ async function notifyNewPost(ctx: Ctx, actor: Actor, project: ProjectRow, post: 
 }
 
 export async function updatePost(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   postId: string,
-  changes: Partial<PostInput>,
-): Promise<PostView> {
+  changes: PostChanges,
+): Promise<Post> {
+  const { actor } = ctx;
   checkVisibility(actor, changes.visibility);
   await inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const post = await loadVisiblePost(tx.db, actor, projectId, postId);
     if (!canEdit(actor, post)) throw forbidden("Only the author or the product team edits a post.");
     const [updated] = await tx.db
@@ -368,7 +366,7 @@ export async function updatePost(
         .set({ visibility: updated.visibility })
         .where(and(eq(projectActivity.itemType, "post"), eq(projectActivity.itemId, postId)));
     }
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "post_edited",
       itemType: "post",
@@ -378,7 +376,7 @@ export async function updatePost(
     });
     await publishToAudience(tx, updated, "project.post.updated", { projectId, postId });
   });
-  return getPostView(ctx, actor, projectId, postId);
+  return getPostView(ctx, projectId, postId);
 }
 
 /**
@@ -386,21 +384,21 @@ export async function updatePost(
  * mention instead. Writing a comment subscribes its writer, unless they muted the post.
  */
 export async function addComment(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   postId: string,
   input: { body: string },
-): Promise<CommentView> {
+): Promise<Comment> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const project = await requireProject(tx, actor, projectId, "write");
+    const project = await requireProject(tx, projectId, "write");
     const post = await loadVisiblePost(tx.db, actor, projectId, postId);
     const [comment] = await tx.db
       .insert(projectComments)
       .values({ postId, body: input.body, authorId: actor.id })
       .returning();
     if (!comment) throw new Error("comment row was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "comment_added",
       itemType: "post",
@@ -438,14 +436,14 @@ export async function addComment(
 
 /** Adds a file to a post: its author or the product team, like editing it. */
 export async function attachToPost(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   postId: string,
   upload: Upload,
-): Promise<PostAttachmentView> {
+): Promise<Attachment> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const post = await loadVisiblePost(tx.db, actor, projectId, postId);
     if (!canEdit(actor, post)) throw forbidden("Only the author or the product team adds files to a post.");
     const file = await storeFile(tx, { ...upload, field: "file" });
@@ -454,7 +452,7 @@ export async function attachToPost(
       .values({ postId, fileId: file.id })
       .returning();
     if (!attachment) throw new Error("attachment row was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "attachment_added",
       itemType: "post",
@@ -468,13 +466,13 @@ export async function attachToPost(
 
 /** The bytes of a post's attachment, for whoever may see the post. */
 export async function loadPostAttachment(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   postId: string,
   attachmentId: string,
 ): Promise<StoredFile> {
-  await requireProject(ctx, actor, projectId, "read");
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   await loadVisiblePost(ctx.db, actor, projectId, postId);
   const [row] = await ctx.db
     .select({ file: files })
@@ -487,13 +485,13 @@ export async function loadPostAttachment(
 
 /** Subscribe to or mute one post; muting stops every e-mail about it, mentions included. */
 export async function setSubscription(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   postId: string,
   state: SubscriptionState,
 ): Promise<{ state: SubscriptionState }> {
-  await requireProject(ctx, actor, projectId, "read");
+  const { actor } = ctx;
+  await requireProject(ctx, projectId, "read");
   await loadVisiblePost(ctx.db, actor, projectId, postId);
   await ctx.db
     .insert(projectPostSubscriptions)

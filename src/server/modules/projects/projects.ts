@@ -1,16 +1,20 @@
 import { type AnyColumn, and, asc, desc, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { listOrganisations, peopleByIds, userSummaries } from "../accounts/index.js";
 import { type ProjectRow, recordActivity, requireProject } from "./access.js";
-import type { ParticipantView, ProjectSummaryView, ProjectView } from "./present.js";
-import { type ProjectStatus, projectParticipants, projects } from "./schema.js";
-
-export type ProjectInput = { name: string; purpose: string; startsOn: string; endsOn?: string | null };
-export type ParticipantInput = { userId: string } | { organisationId: string };
+import type { Participant, ParticipantInput } from "./contracts/participants.js";
+import type {
+  Project,
+  ProjectChanges,
+  ProjectInput,
+  ProjectListQuery,
+  ProjectSummary,
+} from "./contracts/projects.js";
+import { projectParticipants, projects } from "./schema.js";
 
 type ParticipantRow = typeof projectParticipants.$inferSelect;
 
@@ -32,7 +36,7 @@ async function currentParticipants(db: Db, projectIds: string[]): Promise<Partic
     .orderBy(asc(projectParticipants.addedAt));
 }
 
-async function presentParticipants(db: Db, rows: ParticipantRow[]): Promise<ParticipantView[]> {
+async function presentParticipants(db: Db, rows: ParticipantRow[]): Promise<Participant[]> {
   const people = await peopleByIds(
     db,
     rows.flatMap((row) => (row.userId ? [row.userId] : [])),
@@ -81,7 +85,7 @@ const summaryOf = (project: ProjectRow) => ({
  * The SQL condition "this project id is one the person reaches": every project for staff, otherwise
  * those they take part in, in person or through their organisation (as `requireProject` decides).
  */
-export function amongMyProjects(db: Db, actor: Actor, projectId: AnyColumn): SQL | undefined {
+export function amongMyProjects({ db, actor }: ActorCtx, projectId: AnyColumn): SQL | undefined {
   if (actor.isStaff) return undefined;
   return inArray(
     projectId,
@@ -101,19 +105,13 @@ export function amongMyProjects(db: Db, actor: Actor, projectId: AnyColumn): SQL
 }
 
 /** The projects a person takes part in (staff: all), newest start first. */
-export async function listProjects(
-  db: Db,
-  actor: Actor,
-  filter: { status?: ProjectStatus },
-): Promise<ProjectSummaryView[]> {
+export async function listProjects(ctx: ActorCtx, filter: ProjectListQuery): Promise<ProjectSummary[]> {
+  const { db } = ctx;
   const rows = await db
     .select()
     .from(projects)
     .where(
-      and(
-        amongMyProjects(db, actor, projects.id),
-        filter.status ? eq(projects.status, filter.status) : undefined,
-      ),
+      and(amongMyProjects(ctx, projects.id), filter.status ? eq(projects.status, filter.status) : undefined),
     )
     .orderBy(desc(projects.startsOn), asc(projects.name));
   const participants = await presentParticipantsByProject(
@@ -133,7 +131,7 @@ export async function listProjects(
 async function presentParticipantsByProject(db: Db, projectIds: string[]) {
   const rows = await currentParticipants(db, projectIds);
   const views = await presentParticipants(db, rows);
-  const byProject = new Map<string, ParticipantView[]>();
+  const byProject = new Map<string, Participant[]>();
   rows.forEach((row, index) => {
     const view = views[index];
     if (view) byProject.set(row.projectId, [...(byProject.get(row.projectId) ?? []), view]);
@@ -141,12 +139,13 @@ async function presentParticipantsByProject(db: Db, projectIds: string[]) {
   return byProject;
 }
 
-export async function getProjectView(ctx: Ctx, actor: Actor, projectId: string): Promise<ProjectView> {
-  const project = await requireProject(ctx, actor, projectId, "read");
+export async function getProjectView(ctx: ActorCtx, projectId: string): Promise<Project> {
+  const { actor } = ctx;
+  const project = await requireProject(ctx, projectId, "read");
   return presentProject(ctx.db, actor, project);
 }
 
-async function presentProject(db: Db, actor: Actor, project: ProjectRow): Promise<ProjectView> {
+async function presentProject(db: Db, actor: Actor, project: ProjectRow): Promise<Project> {
   return {
     ...summaryOf(project),
     purposeHtml: renderMarkdown(project.purpose),
@@ -156,13 +155,15 @@ async function presentProject(db: Db, actor: Actor, project: ProjectRow): Promis
   };
 }
 
-async function reload(ctx: Ctx, actor: Actor, projectId: string): Promise<ProjectView> {
+async function reload(ctx: ActorCtx, projectId: string): Promise<Project> {
+  const { actor } = ctx;
   const [project] = await ctx.db.select().from(projects).where(eq(projects.id, projectId));
   if (!project) throw notFound("The project");
   return presentProject(ctx.db, actor, project);
 }
 
-export async function createProject(ctx: Ctx, actor: Actor, input: ProjectInput): Promise<ProjectView> {
+export async function createProject(ctx: ActorCtx, input: ProjectInput): Promise<Project> {
+  const { actor } = ctx;
   requireManager(actor);
   checkDates(input.startsOn, input.endsOn);
   const id = await inTransaction(ctx, async (tx) => {
@@ -177,7 +178,7 @@ export async function createProject(ctx: Ctx, actor: Actor, input: ProjectInput)
       })
       .returning();
     if (!project) throw new Error("project row was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId: project.id,
       verb: "project_created",
       itemType: "project",
@@ -193,18 +194,18 @@ export async function createProject(ctx: Ctx, actor: Actor, input: ProjectInput)
     });
     return project.id;
   });
-  return reload(ctx, actor, id);
+  return reload(ctx, id);
 }
 
 export async function updateProject(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
-  changes: Partial<ProjectInput>,
-): Promise<ProjectView> {
+  changes: ProjectChanges,
+): Promise<Project> {
+  const { actor } = ctx;
   requireManager(actor);
   await inTransaction(ctx, async (tx) => {
-    const project = await requireProject(tx, actor, projectId, "write");
+    const project = await requireProject(tx, projectId, "write");
     const next = {
       name: changes.name ?? project.name,
       purpose: changes.purpose ?? project.purpose,
@@ -218,7 +219,7 @@ export async function updateProject(
       .update(projects)
       .set({ ...next, updatedAt: new Date() })
       .where(eq(projects.id, projectId));
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "project_updated",
       itemType: "project",
@@ -233,19 +234,15 @@ export async function updateProject(
       details: { changed },
     });
   });
-  return reload(ctx, actor, projectId);
+  return reload(ctx, projectId);
 }
 
 /** Archiving makes the project read-only for everyone; restoring opens it again. */
-export async function setArchived(
-  ctx: Ctx,
-  actor: Actor,
-  projectId: string,
-  archived: boolean,
-): Promise<ProjectView> {
+export async function setArchived(ctx: ActorCtx, projectId: string, archived: boolean): Promise<Project> {
+  const { actor } = ctx;
   requireManager(actor);
   await inTransaction(ctx, async (tx) => {
-    const project = await requireProject(tx, actor, projectId, "read");
+    const project = await requireProject(tx, projectId, "read");
     if (archived && project.status === "archived")
       throw new AppError("conflict", `${project.name} is archived already.`);
     if (!archived && project.status === "active")
@@ -258,7 +255,7 @@ export async function setArchived(
           : { status: "active", archivedAt: null, archivedBy: null, updatedAt: new Date() },
       )
       .where(eq(projects.id, projectId));
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: archived ? "project_archived" : "project_restored",
       itemType: "project",
@@ -275,7 +272,7 @@ export async function setArchived(
       details: { name: project.name },
     });
   });
-  return reload(ctx, actor, projectId);
+  return reload(ctx, projectId);
 }
 
 /**
@@ -283,14 +280,14 @@ export async function setArchived(
  * later, takes part through the one row. Someone or something already in the project is a 409.
  */
 export async function addParticipant(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   input: ParticipantInput,
-): Promise<ParticipantView> {
+): Promise<Participant> {
+  const { actor } = ctx;
   requireManager(actor);
   return inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     let label: string;
     let same: SQL;
     if ("userId" in input) {
@@ -320,7 +317,7 @@ export async function addParticipant(
       })
       .returning();
     if (!row) throw new Error("participant row was not written");
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "participant_added",
       itemType: "project",
@@ -342,14 +339,14 @@ export async function addParticipant(
 
 /** Takes a participant out of the project; the row is kept with who removed it and when. */
 export async function removeParticipant(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   projectId: string,
   participantId: string,
 ): Promise<void> {
+  const { actor } = ctx;
   requireManager(actor);
   await inTransaction(ctx, async (tx) => {
-    await requireProject(tx, actor, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const [row] = await tx.db
       .select()
       .from(projectParticipants)
@@ -366,7 +363,7 @@ export async function removeParticipant(
       .update(projectParticipants)
       .set({ removedAt: new Date(), removedBy: actor.id })
       .where(eq(projectParticipants.id, participantId));
-    await recordActivity(tx, actor, {
+    await recordActivity(tx, {
       projectId,
       verb: "participant_removed",
       itemType: "project",

@@ -14,13 +14,36 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../db/columns.js";
+import type {
+  AnswerScope,
+  ItemVisibility,
+  PostCategory,
+  ProjectStatus,
+  QuestionKind,
+  SubscriptionState,
+  TriageState,
+} from "./contracts/common.js";
+import type { FeedbackQuestion } from "./contracts/feedback.js";
 
-export const projectStatuses = ["active", "archived"] as const;
-export type ProjectStatus = (typeof projectStatuses)[number];
-
-/** Who sees an item of a project: everyone in it, or only the product team. */
-export const itemVisibilities = ["project", "staff"] as const;
-export type ItemVisibility = (typeof itemVisibilities)[number];
+export {
+  answerScopes,
+  itemVisibilities,
+  postCategories,
+  projectStatuses,
+  questionKinds,
+  subscriptionStates,
+  triageStates,
+} from "./contracts/common.js";
+export type {
+  AnswerScope,
+  FeedbackQuestion,
+  ItemVisibility,
+  PostCategory,
+  ProjectStatus,
+  QuestionKind,
+  SubscriptionState,
+  TriageState,
+};
 
 /** A collaboration project across customers; archived projects are read-only until restored. */
 export const projects = pgTable("projects", {
@@ -67,9 +90,6 @@ export const projectParticipants = pgTable(
     index("project_participants_org_lookup_idx").on(t.organisationId),
   ],
 );
-
-export const postCategories = ["announcement", "question", "decision", "fyi"] as const;
-export type PostCategory = (typeof postCategories)[number];
 
 /** A message-board post. */
 export const projectPosts = pgTable(
@@ -123,9 +143,6 @@ export const projectAttachments = pgTable(
     index("project_attachments_comment_idx").on(t.commentId),
   ],
 );
-
-export const subscriptionStates = ["subscribed", "muted"] as const;
-export type SubscriptionState = (typeof subscriptionStates)[number];
 
 /** A person's explicit choice for a post; authors and commenters are subscribed unless they muted. */
 export const projectPostSubscriptions = pgTable(
@@ -251,19 +268,6 @@ export const projectActivity = pgTable(
   (t) => [index("project_activity_project_idx").on(t.projectId, t.id)],
 );
 
-export const questionKinds = ["rating", "choice", "text"] as const;
-export type QuestionKind = (typeof questionKinds)[number];
-export type FeedbackQuestion = {
-  id: string;
-  kind: QuestionKind;
-  prompt: string;
-  /** For `choice`: the options, one of which is picked. */
-  options?: string[];
-  required: boolean;
-};
-export const answerScopes = ["organisation", "person"] as const;
-export type AnswerScope = (typeof answerScopes)[number];
-
 /** A feedback round about a feature in development, optionally linked to a sandbox flag. */
 export const feedbackRounds = pgTable(
   "feedback_rounds",
@@ -287,9 +291,6 @@ export const feedbackRounds = pgTable(
   },
   (t) => [index("feedback_rounds_project_idx").on(t.projectId)],
 );
-
-export const triageStates = ["new", "acknowledged", "planned", "wont_do"] as const;
-export type TriageState = (typeof triageStates)[number];
 
 /**
  * One answer to a round: by a person, counted for their organisation. `respondentKey` is the

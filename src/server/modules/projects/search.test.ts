@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ctx } from "../../platform/context.js";
+import { actingAs } from "../../platform/context.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { actorOf } from "../accounts/users.js";
+import type { SearchHit } from "./contracts/search.js";
 import { createDocument, updateDocument } from "./documents.js";
 import { uploadFile } from "./files.js";
 import { addComment, createPost } from "./posts.js";
-import type { SearchHitView } from "./present.js";
 import { addParticipant, createProject } from "./projects.js";
 import { snippetOf } from "./search.js";
 
@@ -17,17 +17,14 @@ let projectId: string;
 let otherProjectId: string;
 
 type Person = (typeof community.demo.people)[keyof typeof community.demo.people];
-const as = (person: Person): [Ctx, ReturnType<typeof actorOf>] => [
-  { ...community.ctx, actor: actorOf(person) },
-  actorOf(person),
-];
+const as = (person: Person) => actingAs(community.ctx, actorOf(person));
 
 async function search(client: Client, query: Record<string, string>) {
   const response = await client.get(`/api/projects/search?${new URLSearchParams(query)}`);
   expect(response.statusCode, response.body).toBe(200);
-  return response.json().hits as SearchHitView[];
+  return response.json().hits as SearchHit[];
 }
-const kindsAndTitles = (hits: SearchHitView[]) => hits.map((hit) => `${hit.kind}: ${hit.title}`).sort();
+const kindsAndTitles = (hits: SearchHit[]) => hits.map((hit) => `${hit.kind}: ${hit.title}`).sort();
 
 beforeAll(async () => {
   community = await startTestCommunity();
@@ -38,66 +35,66 @@ beforeAll(async () => {
   const asStaff = as(people.staff);
   const asMember = as(people.northwindMember);
 
-  const project = await createProject(...asStaff, {
+  const project = await createProject(asStaff, {
     name: "Search under test",
     purpose: "",
     startsOn: "2025-01-01",
   });
   projectId = project.id;
-  await addParticipant(...asStaff, projectId, { organisationId: organisations.northwind.id });
-  const other = await createProject(...asStaff, {
+  await addParticipant(asStaff, projectId, { organisationId: organisations.northwind.id });
+  const other = await createProject(asStaff, {
     name: "Contoso only",
     purpose: "",
     startsOn: "2025-01-01",
   });
   otherProjectId = other.id;
-  await addParticipant(...asStaff, otherProjectId, { organisationId: organisations.contoso.id });
+  await addParticipant(asStaff, otherProjectId, { organisationId: organisations.contoso.id });
 
   // Seen by everyone in the project.
-  const post = await createPost(...asMember, projectId, {
+  const post = await createPost(asMember, projectId, {
     category: "question",
     title: "Quokka labels",
     body: "Do the quokka labels print on the small printer?",
   });
-  await addComment(...asStaff, projectId, post.id, { body: "Yes, quokka labels fit at 50 mm." });
-  const document = await createDocument(...asMember, projectId, {
+  await addComment(asStaff, projectId, post.id, { body: "Yes, quokka labels fit at 50 mm." });
+  const document = await createDocument(asMember, projectId, {
     title: "Dispensing notes",
     body: "Wombat.",
   });
-  await updateDocument(...asMember, projectId, document.id, {
+  await updateDocument(asMember, projectId, document.id, {
     title: "Dispensing notes",
     body: "Quokka dispensing starts in March.",
     baseVersion: 1,
   });
   await uploadFile(
-    ...asMember,
+    asMember,
     projectId,
     { filename: "quokka-plan.txt", contentType: "text/plain", data: Buffer.from("plan") },
     {},
   );
 
   // For the product team only.
-  const secret = await createPost(...asStaff, projectId, {
+  const secret = await createPost(asStaff, projectId, {
     category: "fyi",
     title: "Quokka pricing",
     body: "Internal quokka pricing.",
     visibility: "staff",
   });
-  await addComment(...asStaff, projectId, secret.id, { body: "Quokka margin is thin." });
-  await createDocument(...asStaff, projectId, {
+  await addComment(asStaff, projectId, secret.id, { body: "Quokka margin is thin." });
+  await createDocument(asStaff, projectId, {
     title: "Quokka roadmap",
     body: "Staff-only quokka plans.",
     visibility: "staff",
   });
   await uploadFile(
-    ...asStaff,
+    asStaff,
     projectId,
     { filename: "quokka-costs.txt", contentType: "text/plain", data: Buffer.from("costs") },
     { visibility: "staff" },
   );
 
   // In a project Northwind is not in.
-  await createPost(...as(people.contosoMember), otherProjectId, {
+  await createPost(as(people.contosoMember), otherProjectId, {
     category: "question",
     title: "Quokka at Contoso",
     body: "Ours.",

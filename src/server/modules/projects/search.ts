@@ -1,7 +1,7 @@
 import { type AnyColumn, and, desc, eq, ilike, inArray, isNull, or, type SQL } from "drizzle-orm";
-import type { Actor, Ctx } from "../../platform/context.js";
+import type { ActorCtx } from "../../platform/context.js";
 import { requireProject, visibleTo } from "./access.js";
-import type { SearchHitView } from "./present.js";
+import type { SearchHit, SearchQuery } from "./contracts/search.js";
 import { amongMyProjects } from "./projects.js";
 import {
   projectComments,
@@ -11,8 +11,6 @@ import {
   projectPosts,
   projects,
 } from "./schema.js";
-
-export type SearchQuery = { q: string; projectId?: string };
 
 /** Hits per kind of item; the newest first, so a broad word still answers quickly. */
 const PER_KIND = 25;
@@ -40,12 +38,13 @@ export function snippetOf(text: string, q: string): string {
  * and staff-only items (a comment follows its post) only for the product team, so a search never
  * shows a customer what a list would not.
  */
-export async function searchProjects(ctx: Ctx, actor: Actor, query: SearchQuery): Promise<SearchHitView[]> {
-  if (query.projectId) await requireProject(ctx, actor, query.projectId, "read");
+export async function searchProjects(ctx: ActorCtx, query: SearchQuery): Promise<SearchHit[]> {
+  const { actor } = ctx;
+  if (query.projectId) await requireProject(ctx, query.projectId, "read");
   const pattern = containing(query.q);
   const visible = visibleTo(actor);
   const inScope = (projectId: AnyColumn): SQL | undefined =>
-    query.projectId ? eq(projectId, query.projectId) : amongMyProjects(ctx.db, actor, projectId);
+    query.projectId ? eq(projectId, query.projectId) : amongMyProjects(ctx, projectId);
 
   const posts = await ctx.db
     .select({ post: projectPosts, projectName: projects.name })
@@ -116,7 +115,7 @@ export async function searchProjects(ctx: Ctx, actor: Actor, query: SearchQuery)
     .orderBy(desc(projectFiles.updatedAt))
     .limit(PER_KIND);
 
-  const hits: SearchHitView[] = [
+  const hits: SearchHit[] = [
     ...posts.map(({ post, projectName }) => ({
       kind: "post" as const,
       projectId: post.projectId,

@@ -13,7 +13,6 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useSearchParams } from "react-router";
-import type { ProjectView } from "../../../server/modules/projects/present.js";
 import { formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
@@ -25,8 +24,9 @@ import { ServerHtml } from "../desk/ServerHtml.js";
 import { DocumentEditor } from "./DocumentEditor.js";
 import { DocumentHistory } from "./DocumentHistory.js";
 import { documentsApi, useDocument, useDocumentRefresh, useDocuments } from "./documents-api.js";
+import type { Project } from "./projects-api.js";
 
-type TabProps = { projectId: string; project: ProjectView };
+type TabProps = { projectId: string; project: Project };
 type DocumentMode = "read" | "edit" | "history";
 
 function StaffOnlyBadge() {

@@ -1,17 +1,17 @@
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useSearchParams } from "react-router";
-import type { ProjectView } from "../../../server/modules/projects/present.js";
 import { formatDate, formatDateTime } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { type Round, roundStatusColors, roundStatusLabels, useRound, useRounds } from "./feedback-api.js";
+import type { Project } from "./projects-api.js";
 import { RoundAnswerForm } from "./RoundAnswerForm.js";
 import { RoundForm } from "./RoundForm.js";
 import { RoundResults } from "./RoundResults.js";
 
-type TabProps = { projectId: string; project: ProjectView };
+type TabProps = { projectId: string; project: Project };
 
 function RoundHeader({ round }: { round: Round }) {
   return (

@@ -26,7 +26,7 @@ import {
   feedbackKeys,
   type QuestionSummary,
   type Round,
-  roundPath,
+  responsesCsvUrl,
   type SummaryPostCategory,
   type TriageState,
   triageColors,
@@ -190,7 +190,7 @@ function ResultsSummary({ projectId, round }: ResultsProps) {
           Summary
         </Title>
         <Group gap="xs">
-          <Anchor href={roundPath(projectId, round.id, "/responses.csv")} download size="sm">
+          <Anchor href={responsesCsvUrl(projectId, round.id)} download size="sm">
             Export CSV
           </Anchor>
           <SegmentedControl

@@ -1,24 +1,25 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ItemVisibility } from "../../../server/modules/projects/present.js";
 import type {
-  DiffPart,
-  DocumentSummaryView,
-  DocumentVersionSummaryView,
-  DocumentVersionView,
-  DocumentView,
+  DocumentEditInput,
   EditConflictDetails,
-} from "../../../server/modules/projects/present-documents.js";
-import { api, isApiError } from "../../app/api.js";
+  NewDocumentInput,
+  ProjectDocument,
+} from "../../../server/modules/projects/contracts/documents.js";
+import * as documents from "../../../server/modules/projects/contracts/documents.js";
+import { callApi, isApiError } from "../../app/api.js";
 
-export type { DiffPart, EditConflictDetails, ItemVisibility };
-export type DocumentSummary = DocumentSummaryView;
-export type ProjectDocument = DocumentView;
-export type DocumentVersionSummary = DocumentVersionSummaryView;
-export type DocumentVersion = DocumentVersionView;
-
-export type NewDocument = { title: string; body: string; visibility?: ItemVisibility };
+export type { ItemVisibility } from "../../../server/modules/projects/contracts/common.js";
+export type {
+  DiffPart,
+  DocumentSummary,
+  DocumentVersion,
+  DocumentVersionSummary,
+  EditConflictDetails,
+  ProjectDocument,
+} from "../../../server/modules/projects/contracts/documents.js";
+export type NewDocument = NewDocumentInput;
 /** An edit names the version it started from, so a save on top of someone else's is refused. */
-export type DocumentEdit = { title: string; body: string; baseVersion: number };
+export type DocumentEdit = DocumentEditInput;
 
 export const documentKeys = {
   all: (projectId: string) => ["projects", projectId, "documents"] as const,
@@ -31,17 +32,17 @@ export const documentKeys = {
     ["projects", projectId, "documents", documentId, "diff", from, to] as const,
 };
 
-const documentsPath = (projectId: string) => `/api/projects/${encodeURIComponent(projectId)}/documents`;
-const documentPath = (projectId: string, documentId: string, rest = "") =>
-  `${documentsPath(projectId)}/${encodeURIComponent(documentId)}${rest}`;
-
 export const documentsApi = {
-  create: (projectId: string, body: NewDocument) => api.post<ProjectDocument>(documentsPath(projectId), body),
+  create: (projectId: string, body: NewDocument) =>
+    callApi(documents.createDocument, { params: { id: projectId }, body }),
   save: (projectId: string, documentId: string, body: DocumentEdit) =>
-    api.put<ProjectDocument>(documentPath(projectId, documentId), body),
+    callApi(documents.saveDocument, { params: { id: projectId, docId: documentId }, body }),
   /** `baseVersion` is the version the person looked at; a restore over a newer save is refused like an edit. */
   restore: (projectId: string, documentId: string, version: number, baseVersion: number) =>
-    api.post<ProjectDocument>(documentPath(projectId, documentId, "/restore"), { version, baseVersion }),
+    callApi(documents.restoreDocumentVersion, {
+      params: { id: projectId, docId: documentId },
+      body: { version, baseVersion },
+    }),
 };
 
 /** The other side of a refused save, or null when the error is anything else. */
@@ -56,35 +57,41 @@ export function editConflictOf(error: unknown): EditConflictDetails | null {
 export const useDocuments = (projectId: string) =>
   useQuery({
     queryKey: documentKeys.all(projectId),
-    queryFn: () => api.get<{ documents: DocumentSummary[] }>(documentsPath(projectId)),
+    queryFn: () => callApi(documents.listDocuments, { params: { id: projectId } }),
     select: (data) => data.documents,
   });
 
 export const useDocument = (projectId: string, documentId: string) =>
   useQuery({
     queryKey: documentKeys.one(projectId, documentId),
-    queryFn: () => api.get<ProjectDocument>(documentPath(projectId, documentId)),
+    queryFn: () => callApi(documents.getDocument, { params: { id: projectId, docId: documentId } }),
   });
 
 export const useDocumentVersions = (projectId: string, documentId: string) =>
   useQuery({
     queryKey: documentKeys.versions(projectId, documentId),
-    queryFn: () =>
-      api.get<{ versions: DocumentVersionSummary[] }>(documentPath(projectId, documentId, "/versions")),
+    queryFn: () => callApi(documents.listDocumentVersions, { params: { id: projectId, docId: documentId } }),
     select: (data) => data.versions,
   });
 
 export const useDocumentVersion = (projectId: string, documentId: string, version: number | null) =>
   useQuery({
     queryKey: documentKeys.version(projectId, documentId, version ?? 0),
-    queryFn: () => api.get<DocumentVersion>(documentPath(projectId, documentId, `/versions/${version}`)),
+    queryFn: () =>
+      callApi(documents.getDocumentVersion, {
+        params: { id: projectId, docId: documentId, n: version ?? 0 },
+      }),
     enabled: version !== null,
   });
 
 export const useDocumentDiff = (projectId: string, documentId: string, from: number, to: number) =>
   useQuery({
     queryKey: documentKeys.diff(projectId, documentId, from, to),
-    queryFn: () => api.get<{ diff: DiffPart[] }>(documentPath(projectId, documentId, "/diff"), { from, to }),
+    queryFn: () =>
+      callApi(documents.diffDocumentVersions, {
+        params: { id: projectId, docId: documentId },
+        query: { from, to },
+      }),
     select: (data) => data.diff,
     enabled: from !== to,
   });

@@ -1,43 +1,36 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { QuestionKind, TriageState } from "../../../server/modules/projects/contracts/common.js";
 import type {
-  AnswerScope,
-  FeedbackQuestion,
-  FeedbackResponseView,
-  QuestionKind,
-  QuestionSummaryView,
-  ResponseFileView,
-  RoundResultsView,
+  Answers,
+  RoundInput,
   RoundStatus,
-  RoundSummaryView,
-  RoundView,
   SummaryPostCategory,
+  TriageInput,
+} from "../../../server/modules/projects/contracts/feedback.js";
+import * as feedback from "../../../server/modules/projects/contracts/feedback.js";
+import { pathOf } from "../../../shared/contract.js";
+import { callApi } from "../../app/api.js";
+
+export type {
+  AnswerScope,
+  QuestionKind,
   TriageState,
-} from "../../../server/modules/projects/present-feedback.js";
-import { api } from "../../app/api.js";
-
-export type { AnswerScope, FeedbackQuestion, QuestionKind, RoundStatus, SummaryPostCategory, TriageState };
-export type RoundSummary = RoundSummaryView;
-export type Round = RoundView;
-export type FeedbackResponse = FeedbackResponseView;
-export type ResponseFile = ResponseFileView;
-export type RoundResults = RoundResultsView;
-export type QuestionSummary = QuestionSummaryView;
-
-/** An answer per question id: a rating 1–5, a chosen option or free text. */
-export type Answers = Record<string, number | string>;
-
-/** A question as the round form sends it; the server gives each its id. */
-export type QuestionInput = Omit<FeedbackQuestion, "id">;
-export type RoundInput = {
-  title: string;
-  description: string;
-  questions: QuestionInput[];
-  opensAt: string;
-  closesAt: string;
-  answerScope: AnswerScope;
-  flagKey?: string;
-};
-export type Triage = { triage: TriageState; staffReply: string | null };
+} from "../../../server/modules/projects/contracts/common.js";
+export type {
+  Answers,
+  FeedbackQuestion,
+  FeedbackResponse,
+  QuestionInput,
+  QuestionSummary,
+  ResponseFile,
+  Round,
+  RoundInput,
+  RoundResults,
+  RoundStatus,
+  RoundSummary,
+  SummaryPostCategory,
+} from "../../../server/modules/projects/contracts/feedback.js";
+export type Triage = TriageInput;
 
 export const triageLabels: Record<TriageState, string> = {
   new: "New",
@@ -79,47 +72,48 @@ export const feedbackKeys = {
     ["projects", projectId, "rounds", roundId, "summary"] as const,
 };
 
-const roundsPath = (projectId: string) => `/api/projects/${encodeURIComponent(projectId)}/rounds`;
-export const roundPath = (projectId: string, roundId: string, rest = "") =>
-  `${roundsPath(projectId)}/${encodeURIComponent(roundId)}${rest}`;
+/** The link that downloads every answer of a round as CSV. */
+export const responsesCsvUrl = (projectId: string, roundId: string) =>
+  pathOf(feedback.downloadResponsesCsv, { id: projectId, roundId });
 
 export const feedbackApi = {
-  create: (projectId: string, body: RoundInput) => api.post<Round>(roundsPath(projectId), body),
+  create: (projectId: string, body: RoundInput) =>
+    callApi(feedback.createRound, { params: { id: projectId }, body }),
   /** `baseUpdatedAt` is when the answer being edited was saved, so a colleague's newer save is not overwritten unseen. */
   answer: (projectId: string, roundId: string, answers: Answers, baseUpdatedAt?: string) =>
-    api.put<FeedbackResponse>(roundPath(projectId, roundId, "/response"), {
-      answers,
-      ...(baseUpdatedAt ? { baseUpdatedAt } : {}),
+    callApi(feedback.saveResponse, {
+      params: { id: projectId, roundId },
+      body: { answers, ...(baseUpdatedAt ? { baseUpdatedAt } : {}) },
     }),
-  attach: (projectId: string, roundId: string, file: File) =>
-    api.upload<ResponseFile>(roundPath(projectId, roundId, "/response/files"), file),
+  attach: (projectId: string, roundId: string, file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return callApi(feedback.attachResponseFile, { params: { id: projectId, roundId }, form });
+  },
   triage: (projectId: string, roundId: string, responseId: string, body: Triage) =>
-    api.patch<FeedbackResponse>(
-      roundPath(projectId, roundId, `/responses/${encodeURIComponent(responseId)}`),
-      body,
-    ),
+    callApi(feedback.triageResponse, { params: { id: projectId, roundId, responseId }, body }),
   publishSummary: (projectId: string, roundId: string, category: SummaryPostCategory) =>
-    api.post<{ id: string; title: string }>(roundPath(projectId, roundId, "/summary-post"), { category }),
+    callApi(feedback.publishSummaryPost, { params: { id: projectId, roundId }, body: { category } }),
 };
 
 export const useRounds = (projectId: string) =>
   useQuery({
     queryKey: feedbackKeys.rounds(projectId),
-    queryFn: () => api.get<{ rounds: RoundSummary[] }>(roundsPath(projectId)),
+    queryFn: () => callApi(feedback.listRounds, { params: { id: projectId } }),
     select: (data) => data.rounds,
   });
 
 export const useRound = (projectId: string, roundId: string) =>
   useQuery({
     queryKey: feedbackKeys.round(projectId, roundId),
-    queryFn: () => api.get<Round>(roundPath(projectId, roundId)),
+    queryFn: () => callApi(feedback.getRound, { params: { id: projectId, roundId } }),
   });
 
 /** Staff: the answers as they arrive, so polled while the page is open. */
 export const useResponses = (projectId: string, roundId: string) =>
   useQuery({
     queryKey: feedbackKeys.responses(projectId, roundId),
-    queryFn: () => api.get<{ responses: FeedbackResponse[] }>(roundPath(projectId, roundId, "/responses")),
+    queryFn: () => callApi(feedback.listResponses, { params: { id: projectId, roundId } }),
     select: (data) => data.responses,
     refetchInterval: 30_000,
   });
@@ -127,7 +121,7 @@ export const useResponses = (projectId: string, roundId: string) =>
 export const useRoundResults = (projectId: string, roundId: string) =>
   useQuery({
     queryKey: feedbackKeys.summary(projectId, roundId),
-    queryFn: () => api.get<RoundResults>(roundPath(projectId, roundId, "/summary")),
+    queryFn: () => callApi(feedback.getRoundResults, { params: { id: projectId, roundId } }),
     refetchInterval: 30_000,
   });
 

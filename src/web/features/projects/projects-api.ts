@@ -1,44 +1,50 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import * as activity from "../../../server/modules/projects/contracts/activity.js";
+import * as comments from "../../../server/modules/projects/contracts/comments.js";
 import type {
-  ActivityPage,
-  CommentView,
-  ItemVisibility,
-  MySubscription,
-  PostAttachmentView,
   PostCategory,
-  PostSummaryView,
-  PostView,
   ProjectStatus,
-  ProjectSummaryView,
-  ProjectView,
-  SearchHitView,
   SubscriptionState,
-} from "../../../server/modules/projects/present.js";
-import type {
-  FileVersionView,
-  FolderView,
-  ProjectFileSummaryView,
-  ProjectFileView,
-} from "../../../server/modules/projects/present-documents.js";
-import { api } from "../../app/api.js";
+} from "../../../server/modules/projects/contracts/common.js";
+import type { NewFolderInput } from "../../../server/modules/projects/contracts/files.js";
+import * as files from "../../../server/modules/projects/contracts/files.js";
+import type { ParticipantInput } from "../../../server/modules/projects/contracts/participants.js";
+import * as participants from "../../../server/modules/projects/contracts/participants.js";
+import type { PostInput } from "../../../server/modules/projects/contracts/posts.js";
+import * as posts from "../../../server/modules/projects/contracts/posts.js";
+import type { ProjectInput } from "../../../server/modules/projects/contracts/projects.js";
+import * as projects from "../../../server/modules/projects/contracts/projects.js";
+import * as search from "../../../server/modules/projects/contracts/search.js";
+import { callApi } from "../../app/api.js";
 import { notifyFailure } from "../../app/notify.js";
 
-export type { ItemVisibility, MySubscription, PostCategory, ProjectStatus, SubscriptionState };
-export type ProjectSummary = ProjectSummaryView;
-export type Project = ProjectView;
-export type PostSummary = PostSummaryView;
-export type Post = PostView;
-export type Comment = CommentView;
-export type PostAttachment = PostAttachmentView;
-export type ActivityItem = ActivityPage["activity"][number];
-export type Folder = FolderView;
-export type FileSummary = ProjectFileSummaryView;
-export type ProjectFile = ProjectFileView;
-export type FileVersion = FileVersionView;
-export type SearchHit = SearchHitView;
-
-export type ProjectInput = { name: string; purpose: string; startsOn: string; endsOn?: string };
-export type PostInput = { category: PostCategory; title: string; body: string; visibility?: ItemVisibility };
+export type { ActivityItem } from "../../../server/modules/projects/contracts/activity.js";
+export type { Comment } from "../../../server/modules/projects/contracts/comments.js";
+export type {
+  Attachment as PostAttachment,
+  ItemVisibility,
+  PostCategory,
+  ProjectStatus,
+  SubscriptionState,
+} from "../../../server/modules/projects/contracts/common.js";
+export type {
+  FileSummary,
+  FileVersion,
+  Folder,
+  ProjectFile,
+} from "../../../server/modules/projects/contracts/files.js";
+export type {
+  MySubscription,
+  Post,
+  PostInput,
+  PostSummary,
+} from "../../../server/modules/projects/contracts/posts.js";
+export type {
+  Project,
+  ProjectInput,
+  ProjectSummary,
+} from "../../../server/modules/projects/contracts/projects.js";
+export type { SearchHit } from "../../../server/modules/projects/contracts/search.js";
 
 export const postCategoryLabels: Record<PostCategory, string> = {
   announcement: "Announcement",
@@ -65,70 +71,82 @@ export const projectKeys = {
   search: (q: string, projectId: string | null) => ["projects", "search", projectId ?? "mine", q] as const,
 };
 
-export const projectPath = (id: string, rest = "") => `/api/projects/${encodeURIComponent(id)}${rest}`;
-const postPath = (id: string, postId: string, rest = "") =>
-  projectPath(id, `/posts/${encodeURIComponent(postId)}${rest}`);
 export const projectsApi = {
-  create: (body: ProjectInput) => api.post<Project>("/api/projects", body),
-  archive: (id: string) => api.post<Project>(projectPath(id, "/archive")),
-  restore: (id: string) => api.post<Project>(projectPath(id, "/restore")),
-  addParticipant: (id: string, body: { userId: string } | { organisationId: string }) =>
-    api.post(projectPath(id, "/participants"), body),
+  create: (body: ProjectInput) => callApi(projects.createProject, { body }),
+  archive: (id: string) => callApi(projects.archiveProject, { params: { id } }),
+  restore: (id: string) => callApi(projects.restoreProject, { params: { id } }),
+  addParticipant: (id: string, body: ParticipantInput) =>
+    callApi(participants.addParticipant, { params: { id }, body }),
   removeParticipant: (id: string, participantId: string) =>
-    api.delete(projectPath(id, `/participants/${encodeURIComponent(participantId)}`)),
+    callApi(participants.removeParticipant, { params: { id, participantId } }),
   /** A post with files goes as one multipart request, so it and its files are saved together or not at all. */
-  createPost: (id: string, body: PostInput, files: File[]) => {
-    if (files.length === 0) return api.post<Post>(projectPath(id, "/posts"), body);
+  createPost: (id: string, body: PostInput, chosen: File[]) => {
+    if (chosen.length === 0) return callApi(posts.createPost, { params: { id }, body });
     const form = new FormData();
     for (const [name, value] of Object.entries(body)) form.append(name, value);
-    for (const file of files) form.append("file", file);
-    return api.post<Post>(projectPath(id, "/posts"), form);
+    for (const file of chosen) form.append("file", file);
+    // The contract's body is the form's fields: the server reads them out of the multipart request.
+    const input = { params: { id }, body, form };
+    return callApi(posts.createPost, input);
   },
-  updatePost: (id: string, postId: string, body: PostInput) => api.patch<Post>(postPath(id, postId), body),
+  updatePost: (id: string, postId: string, body: PostInput) =>
+    callApi(posts.updatePost, { params: { id, postId }, body }),
   comment: (id: string, postId: string, body: { body: string }) =>
-    api.post<Comment>(postPath(id, postId, "/comments"), body),
+    callApi(comments.addComment, { params: { id, postId }, body }),
   subscribe: (id: string, postId: string, state: SubscriptionState) =>
-    api.put(postPath(id, postId, "/subscription"), { state }),
-  createFolder: (id: string, body: { name: string; parentId?: string }) =>
-    api.post<Folder>(projectPath(id, "/folders"), body),
+    callApi(posts.setPostSubscription, { params: { id, postId }, body: { state } }),
+  createFolder: (id: string, body: NewFolderInput) => callApi(files.createFolder, { params: { id }, body }),
   uploadFile: (id: string, file: File, folderId: string | null) => {
     const form = new FormData();
     // Fields before the file: the server reads the multipart stream in order.
     if (folderId) form.append("folderId", folderId);
     form.append("file", file);
-    return api.post<ProjectFile>(projectPath(id, "/files"), form);
+    return callApi(files.uploadFile, { params: { id }, form });
   },
 };
 
 export const useProjects = (status: ProjectStatus) =>
   useQuery({
     queryKey: projectKeys.list(status),
-    queryFn: () => api.get<{ projects: ProjectSummary[] }>("/api/projects", { status }),
+    queryFn: () => callApi(projects.listProjects, { query: { status } }),
     select: (data) => data.projects,
   });
 
 export const useProject = (id: string) =>
-  useQuery({ queryKey: projectKeys.project(id), queryFn: () => api.get<Project>(projectPath(id)) });
+  useQuery({
+    queryKey: projectKeys.project(id),
+    queryFn: () => callApi(projects.getProject, { params: { id } }),
+  });
 
+/** `category` is the board's filter: one of the post categories, or empty for all. */
 export const usePosts = (id: string, category: string) =>
   useQuery({
     queryKey: projectKeys.posts(id, category),
-    queryFn: () => api.get<{ posts: PostSummary[] }>(projectPath(id, "/posts"), { category }),
+    queryFn: () =>
+      callApi(posts.listPosts, {
+        params: { id },
+        query: { category: (category || undefined) as PostCategory | undefined },
+      }),
     select: (data) => data.posts,
     placeholderData: (previous) => previous,
   });
 
 export const usePost = (id: string, postId: string) =>
-  useQuery({ queryKey: projectKeys.post(id, postId), queryFn: () => api.get<Post>(postPath(id, postId)) });
+  useQuery({
+    queryKey: projectKeys.post(id, postId),
+    queryFn: () => callApi(posts.getPost, { params: { id, postId } }),
+  });
 
 /** One project's timeline, or (projectId null) the timeline of every project one takes part in. */
 export const useActivity = (projectId: string | null) =>
   useInfiniteQuery({
     queryKey: projectKeys.activity(projectId),
-    queryFn: ({ pageParam }) =>
-      api.get<ActivityPage>(projectId ? projectPath(projectId, "/activity") : "/api/projects/activity", {
-        before: pageParam,
-      }),
+    queryFn: ({ pageParam }) => {
+      const query = { before: pageParam ?? undefined };
+      return projectId
+        ? callApi(activity.listProjectActivity, { params: { id: projectId }, query })
+        : callApi(activity.listMyActivity, { query });
+    },
     initialPageParam: null as number | null,
     getNextPageParam: (page) => page.nextBefore,
   });
@@ -137,7 +155,7 @@ export const useActivity = (projectId: string | null) =>
 export const useProjectSearch = (q: string, projectId: string | null) =>
   useQuery({
     queryKey: projectKeys.search(q, projectId),
-    queryFn: () => api.get<{ hits: SearchHit[] }>("/api/projects/search", { q, projectId }),
+    queryFn: () => callApi(search.searchProjects, { query: { q, projectId: projectId ?? undefined } }),
     select: (data) => data.hits,
     enabled: q.length >= 2,
     placeholderData: (previous) => previous,
@@ -146,21 +164,21 @@ export const useProjectSearch = (q: string, projectId: string | null) =>
 export const useFolders = (id: string) =>
   useQuery({
     queryKey: projectKeys.folders(id),
-    queryFn: () => api.get<{ folders: Folder[] }>(projectPath(id, "/folders")),
+    queryFn: () => callApi(files.listFolders, { params: { id } }),
     select: (data) => data.folders,
   });
 
 export const useFiles = (id: string, folderId: string | null) =>
   useQuery({
     queryKey: projectKeys.files(id, folderId),
-    queryFn: () => api.get<{ files: FileSummary[] }>(projectPath(id, "/files"), { folderId }),
+    queryFn: () => callApi(files.listFiles, { params: { id }, query: { folderId: folderId ?? undefined } }),
     select: (data) => data.files,
   });
 
 export const useFile = (id: string, fileId: string | null) =>
   useQuery({
     queryKey: projectKeys.file(id, fileId ?? ""),
-    queryFn: () => api.get<ProjectFile>(projectPath(id, `/files/${encodeURIComponent(fileId ?? "")}`)),
+    queryFn: () => callApi(files.getFile, { params: { id, fileId: fileId ?? "" } }),
     enabled: fileId !== null,
   });
 

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from "fastify";
 import type { Config } from "../../../config.js";
-import type { RouteOptions } from "../../../platform/routes.js";
+import type { RouteExtras } from "../../../platform/routes.js";
 
 /** Per-IP limits for the doors anyone can knock on; the per-account lockout lives in signIn. */
-export type AnonymousLimits = { signIn: RouteOptions; anonymousForm: RouteOptions };
+export type AnonymousLimits = { signIn: RouteExtras; anonymousForm: RouteExtras };
 
 export const anonymousLimits = (config: Config): AnonymousLimits => ({
   signIn: { config: { rateLimit: { max: config.signInAttemptsPerIp, timeWindow: "5 minutes" } } },

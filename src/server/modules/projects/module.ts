@@ -1,0 +1,20 @@
+import type { ConveneModule } from "../../platform/module.js";
+import { router } from "../../platform/routes.js";
+import { documentRoutes } from "./routes/documents.js";
+import { feedbackRoutes } from "./routes/feedback.js";
+import { fileRoutes } from "./routes/files.js";
+import { postRoutes } from "./routes/posts.js";
+import { projectRoutes } from "./routes/projects.js";
+
+/** Collaboration projects: participants, the message board, documents, files and feedback rounds. */
+export const projectsModule: ConveneModule = {
+  name: "projects",
+  async plugin(app, deps) {
+    const route = router(app, deps);
+    projectRoutes(route);
+    postRoutes(route);
+    documentRoutes(route);
+    fileRoutes(route);
+    feedbackRoutes(route);
+  },
+};
