@@ -23,16 +23,16 @@ import { loadConfig } from "../src/server/config.js";
 import type { Database } from "../src/server/db/client.js";
 import { seedDemoCommunity } from "../src/server/demo/seed.js";
 import { actorOf } from "../src/server/modules/accounts/users.js";
-import { seedSandboxBaseline } from "../src/server/modules/sandbox/baseline.js";
-import { prepareVolunteerImport } from "../src/server/modules/sandbox/imports.js";
-import { recruitmentStatuses } from "../src/server/modules/sandbox/schema.js";
-import { asSeeder } from "../src/server/modules/sandbox/studies.js";
+import { asSeeder } from "../src/server/modules/sandbox/access/index.js";
+import { listVolunteers } from "../src/server/modules/sandbox/clinical/index.js";
 import {
   createSfc32Randomizer,
   generateVolunteers,
+  prepareVolunteerImport,
   type SyntheticVolunteer,
-} from "../src/server/modules/sandbox/synthetic.js";
-import { listVolunteers } from "../src/server/modules/sandbox/volunteers.js";
+  seedSandboxBaseline,
+} from "../src/server/modules/sandbox/data/index.js";
+import { recruitmentStatuses } from "../src/server/modules/sandbox/schema.js";
 import type { Actor, Ctx } from "../src/server/platform/context.js";
 import { driverOf, type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 

@@ -19,11 +19,14 @@ import { loadConfig } from "../src/server/config.js";
 import type { Database } from "../src/server/db/client.js";
 import { seedDemoCommunity } from "../src/server/demo/seed.js";
 import { actorOf } from "../src/server/modules/accounts/users.js";
-import { seedSandboxBaseline } from "../src/server/modules/sandbox/baseline.js";
-import { rememberBaseline } from "../src/server/modules/sandbox/settings.js";
-import { asSeeder } from "../src/server/modules/sandbox/studies.js";
-import { WipeRunner } from "../src/server/modules/sandbox/wipe-runner.js";
-import { WIPE_CONFIRMATION, wipeNow } from "../src/server/modules/sandbox/wipes.js";
+import { asSeeder } from "../src/server/modules/sandbox/access/index.js";
+import { seedSandboxBaseline } from "../src/server/modules/sandbox/data/index.js";
+import {
+  rememberBaseline,
+  WIPE_CONFIRMATION,
+  WipeRunner,
+  wipeNow,
+} from "../src/server/modules/sandbox/operations/index.js";
 import type { Ctx } from "../src/server/platform/context.js";
 import { driverOf, type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 

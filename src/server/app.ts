@@ -29,14 +29,14 @@ import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
-import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
-import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
 import {
   ENVIRONMENT_PATH,
   isSandboxRoute,
   localEnvironment,
   sandboxResetting,
-} from "./modules/sandbox/wipe-state.js";
+  WipeRunner,
+} from "./modules/sandbox/operations/index.js";
+import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { modules } from "./modules.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
 import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";

@@ -35,22 +35,22 @@ import { addParticipant, createProject, setArchived } from "./modules/projects/p
 import type { ReleaseInput } from "./modules/releases/contracts/releases.js";
 import { createDraft, publishRelease } from "./modules/releases/releases.js";
 import { createWebhook, enqueueDeliveries, listDeliveries } from "./modules/releases/webhooks.js";
-import { currentAgreement } from "./modules/sandbox/access.js";
-import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
-import { assignCohort, decideEligibility, screenVolunteer } from "./modules/sandbox/enrolments.js";
-import { createFlag } from "./modules/sandbox/flags.js";
-import { prepareVolunteerImport } from "./modules/sandbox/imports.js";
+import { currentAgreement } from "./modules/sandbox/access/access.js";
+import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/access/agreement.js";
+import { asSeeder } from "./modules/sandbox/access/index.js";
+import { addSandboxUser } from "./modules/sandbox/access/users.js";
+import { assignCohort, decideEligibility, screenVolunteer } from "./modules/sandbox/clinical/enrolments.js";
 import {
   addCohort,
   addEpoch,
   addEvent,
-  asSeeder,
   createStudy,
   updateStudy,
-} from "./modules/sandbox/studies.js";
-import { addSandboxUser } from "./modules/sandbox/users.js";
-import { createVolunteer } from "./modules/sandbox/volunteers.js";
-import { scheduleWipe } from "./modules/sandbox/wipes.js";
+} from "./modules/sandbox/clinical/studies.js";
+import { createVolunteer } from "./modules/sandbox/clinical/volunteers.js";
+import { prepareVolunteerImport } from "./modules/sandbox/data/imports.js";
+import { createFlag } from "./modules/sandbox/operations/flags.js";
+import { scheduleWipe } from "./modules/sandbox/operations/wipes.js";
 import { startSession } from "./platform/auth/sessions.js";
 import { actingAs, type Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";

@@ -10,15 +10,17 @@ import { createOrganisation, domainOf, listOrganisations } from "./modules/accou
 import { actorOf, createUser, findUserByEmail, listActiveStaff } from "./modules/accounts/users.js";
 import { ensureAnnouncementsChannel } from "./modules/chat/index.js";
 import { startGroupMail } from "./modules/groups/inbound.js";
-import { seedSandboxBaseline } from "./modules/sandbox/baseline.js";
-import { recordDeployment } from "./modules/sandbox/deployments.js";
-import { prepareVolunteerImport } from "./modules/sandbox/imports.js";
-import type { FlagState } from "./modules/sandbox/operations-schema.js";
-import { rememberBaseline } from "./modules/sandbox/settings.js";
-import { asSeeder } from "./modules/sandbox/studies.js";
-import { DEFAULT_SEED } from "./modules/sandbox/synthetic.js";
-import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
-import { scheduleWipe, WIPE_CONFIRMATION, wipeNow } from "./modules/sandbox/wipes.js";
+import { asSeeder } from "./modules/sandbox/access/index.js";
+import { DEFAULT_SEED, prepareVolunteerImport, seedSandboxBaseline } from "./modules/sandbox/data/index.js";
+import {
+  recordDeployment,
+  rememberBaseline,
+  scheduleWipe,
+  WIPE_CONFIRMATION,
+  WipeRunner,
+  wipeNow,
+} from "./modules/sandbox/operations/index.js";
+import type { FlagState } from "./modules/sandbox/operations/schema.js";
 import type { Ctx } from "./platform/context.js";
 import { inTransaction } from "./platform/context.js";
 import { AppError } from "./platform/errors.js";

@@ -1,13 +1,11 @@
 import type { Actor, Ctx } from "../../platform/context.js";
 import { releaseRefByVersion } from "../releases/index.js";
-import { createAgreementDraft, publishAgreement } from "./agreement.js";
-import { type BaselineOptions, seedSandboxBaseline } from "./baseline.js";
-import { recordDeployment } from "./deployments.js";
-import { createFlag } from "./flags.js";
+import { createAgreementDraft, publishAgreement } from "./access/index.js";
+import { addCohort, addEpoch, addEvent, createStudy, updateStudy } from "./clinical/index.js";
+import { type BaselineOptions, seedSandboxBaseline } from "./data/index.js";
+import { createFlag, recordDeployment, rememberBaseline } from "./operations/index.js";
 import type { SandboxRole } from "./schema.js";
 import { sandboxUsers } from "./schema.js";
-import { rememberBaseline } from "./settings.js";
-import { addCohort, addEpoch, addEvent, asSeeder, createStudy, updateStudy } from "./studies.js";
 
 export const DEMO_AGREEMENT_TITLE = "Access and Use Agreement — community development environment";
 
@@ -124,6 +122,8 @@ async function seedDemoVolunteers(ctx: Ctx, staff: Actor): Promise<void> {
 
 export const DEMO_DEPLOYMENT_VERSION = "26.3-rc.1";
 export const DEMO_DEPLOYMENT_BUILD = "26.3.0-build.700";
+
+import { asSeeder } from "./access/index.js";
 
 /**
  * The sandbox's operations: the `pharmacy` flag, linked to the draft 26.3 release that makes it

@@ -1,5 +1,6 @@
 import { renderMarkdown } from "../../platform/markdown.js";
 import type { ReleaseRef } from "../releases/index.js";
+import { ageOn } from "./data/index.js";
 import type {
   FlagChange,
   FlagState,
@@ -7,7 +8,7 @@ import type {
   sandboxFlags,
   sandboxWipes,
   WipeStatus,
-} from "./operations-schema.js";
+} from "./operations/schema.js";
 import type { VolunteerDisplay } from "./policy.js";
 import type {
   AgreementStatus,
@@ -28,7 +29,6 @@ import type {
   volunteerImports,
   volunteers,
 } from "./schema.js";
-import { ageOn } from "./synthetic.js";
 
 export type AgreementRow = typeof sandboxAgreements.$inferSelect;
 

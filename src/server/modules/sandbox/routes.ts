@@ -4,24 +4,52 @@ import type { RouteDeps } from "../../app.js";
 import { contextOf, requireActor, requireStaff, staffAccess } from "../../platform/auth/http.js";
 import type { Actor, Ctx } from "../../platform/context.js";
 import { idParam, typed } from "../../platform/http.js";
-import { sandboxStatus } from "./access.js";
 import {
   acceptAgreement,
+  addSandboxUser,
+  changeSandboxRole,
   createAgreementDraft,
   getAgreementVersion,
   getCurrentAgreement,
   listAcceptances,
   listAgreementVersions,
+  listSandboxUsers,
   publishAgreement,
+  removeSandboxUser,
+  sandboxStatus,
   updateAgreementDraft,
-} from "./agreement.js";
+} from "./access/index.js";
+import {
+  addCohort,
+  addEpoch,
+  addEvent,
+  createStudy,
+  createVolunteer,
+  ENROLLED_ONLY_BY_ENROLMENT,
+  getStudy,
+  getVolunteer,
+  listSandboxAudit,
+  listStudies,
+  listVolunteers,
+  MAX_VOLUNTEER_PAGE,
+  removeCohort,
+  removeEpoch,
+  removeEvent,
+  removeVolunteer,
+  sandboxAuditCsv,
+  settableRecruitmentStatuses,
+  updateCohort,
+  updateEpoch,
+  updateEvent,
+  updateStudy,
+  updateVolunteer,
+} from "./clinical/index.js";
+import { registerEnrolmentRoutes } from "./clinical/routes-enrolments.js";
+import { registerSandboxImportRoutes } from "./data/routes-imports.js";
+import { registerSandboxOperationsRoutes } from "./operations/routes-operations.js";
+import { registerSandboxWipeRoutes } from "./operations/routes-wipes.js";
 import { volunteerDisplays } from "./policy.js";
 import type { StudyView } from "./present.js";
-import { registerEnrolmentRoutes } from "./routes-enrolments.js";
-import { registerSandboxImportRoutes } from "./routes-imports.js";
-import { registerSandboxOperationsRoutes } from "./routes-operations.js";
-import { registerSandboxWipeRoutes } from "./routes-wipes.js";
-import { listSandboxAudit, sandboxAuditCsv } from "./sandbox-audit.js";
 import {
   agreementStatuses,
   epochKinds,
@@ -31,32 +59,6 @@ import {
   studyPhases,
   studyStatuses,
 } from "./schema.js";
-import {
-  addCohort,
-  addEpoch,
-  addEvent,
-  createStudy,
-  getStudy,
-  listStudies,
-  removeCohort,
-  removeEpoch,
-  removeEvent,
-  updateCohort,
-  updateEpoch,
-  updateEvent,
-  updateStudy,
-} from "./studies.js";
-import { addSandboxUser, changeSandboxRole, listSandboxUsers, removeSandboxUser } from "./users.js";
-import {
-  createVolunteer,
-  ENROLLED_ONLY_BY_ENROLMENT,
-  getVolunteer,
-  listVolunteers,
-  MAX_VOLUNTEER_PAGE,
-  removeVolunteer,
-  settableRecruitmentStatuses,
-  updateVolunteer,
-} from "./volunteers.js";
 
 // --- input ---
 

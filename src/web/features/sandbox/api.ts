@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import type { SandboxStatus } from "../../../server/modules/sandbox/access.js";
+import type { SandboxStatus } from "../../../server/modules/sandbox/access/access.js";
 import type {
   AcceptanceView,
   AgreementVersionView,

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import type { FlagState, WipeStatus } from "../../../server/modules/sandbox/operations-schema.js";
+import type { FlagState, WipeStatus } from "../../../server/modules/sandbox/operations/schema.js";
 import type {
   DeploymentView,
   EnvironmentView,
