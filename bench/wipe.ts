@@ -27,7 +27,7 @@ import {
   WipeRunner,
   wipeNow,
 } from "../src/server/modules/sandbox/operations/index.js";
-import type { Ctx } from "../src/server/platform/context.js";
+import { actingAs, type Ctx } from "../src/server/platform/context.js";
 import { driverOf, type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 
 const VOLUNTEERS = Number(process.env.BENCH_VOLUNTEERS ?? 100_000);
@@ -127,10 +127,10 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
     const person = actorOf(demo.people.staff);
     const staff = asSeeder(person);
     const baseline = { volunteers: VOLUNTEERS, studies: STUDIES, seed: SEED };
-    const seeded = await seedSandboxBaseline({ ...base, actor: staff }, staff, baseline);
+    const seeded = await seedSandboxBaseline(actingAs(base, staff), baseline);
     await rememberBaseline(base, baseline);
 
-    await wipeNow({ ...base, actor: person }, person, {
+    await wipeNow(actingAs(base, person), {
       confirmation: WIPE_CONFIRMATION,
       message: "Benchmark.",
     });

@@ -29,18 +29,10 @@ import { DigestScheduler } from "./modules/groups/digest.js";
 import { registerGroupRoutes } from "./modules/groups/routes.js";
 import { registerPharmacyRoutes } from "./modules/pharmacy/routes.js";
 import { registerProjectRoutes } from "./modules/projects/routes.js";
-import {
-  ENVIRONMENT_PATH,
-  isSandboxRoute,
-  localEnvironment,
-  sandboxResetting,
-  WipeRunner,
-} from "./modules/sandbox/operations/index.js";
-import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
 import { modules } from "./modules.js";
 import { registerAuditRoutes } from "./platform/audit/routes.js";
-import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
-import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
+import { publicAccess, registerAuth } from "./platform/auth/http.js";
+import { AppError } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { registerMailRoutes } from "./platform/mail/routes.js";
@@ -54,13 +46,11 @@ export type RouteDeps = {
   config: Config;
   mailer: Mailer;
   gateway: Gateway;
-  wipeRunner: WipeRunner;
 };
 export type App = FastifyInstance & {
   mailer: Mailer;
   hub: EventHub;
   gateway: Gateway;
-  wipeRunner: WipeRunner;
   /** Sends the daily group digests at GROUP_DIGEST_HOUR; started by `convene start`, like the mailer. */
   groupDigests: DigestScheduler;
 };
@@ -131,9 +121,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     void mailer.flush();
   });
   app.addHook("onClose", () => mailer.stop());
-  const wipeRunner = new WipeRunner(database.db, config);
-  app.decorate("wipeRunner", wipeRunner);
-  app.addHook("onClose", () => wipeRunner.stop());
   const groupDigests = new DigestScheduler(database.db, config);
   app.decorate("groupDigests", groupDigests);
   app.addHook("onClose", () => groupDigests.stop());
@@ -165,8 +152,8 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error as FastifyError);
     if (status >= 500 && status !== 503) request.log.error(error);
-    if (error instanceof AppError && error.code === "sandbox_resetting")
-      reply.header("retry-after", String(RESETTING_RETRY_AFTER_SECONDS));
+    if (error instanceof AppError && error.retryAfterSeconds !== undefined)
+      reply.header("retry-after", String(error.retryAfterSeconds));
     return reply.status(status).send(body);
   });
 
@@ -216,18 +203,9 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
-  // While this node runs a wipe, its transaction holds the database (PGlite's only connection): sandbox
-  // routes are answered from memory before the session lookup would wait for it. The environment status
-  // (progress only, no one's data) asks for a session cookie without looking it up.
-  app.addHook("onRequest", async (request, reply) => {
-    const environment = localEnvironment();
-    if (!environment) return;
-    if (request.method === "GET" && request.url.split("?")[0] === ENVIRONMENT_PATH) {
-      if (!request.cookies[SESSION_COOKIE]) throw new AppError("unauthenticated", "Please sign in.");
-      return reply.send(environment);
-    }
-    if (isSandboxRoute(request.url)) throw sandboxResetting();
-  });
+  const deps: RouteDeps = { db: database.db, config, mailer, gateway };
+  // Hooks a module needs ahead of the session lookup (the sandbox while a wipe holds the database).
+  for (const module of modules) module.beforeAuth?.(app, deps);
   registerAuth(app, { db: database.db, config });
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
@@ -249,7 +227,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     async () => ({ status: "ok" as const, version, database: database.kind }),
   );
 
-  const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
     registerChatRoutes(scope, deps);
@@ -259,7 +236,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     registerAuditRoutes(scope, deps);
     registerMailRoutes(scope, deps);
     registerMarkdownRoutes(scope);
-    registerSandboxRoutes(scope, deps);
     registerPharmacyRoutes(scope, deps);
     registerProjectRoutes(scope, deps);
     registerGroupRoutes(scope, deps);

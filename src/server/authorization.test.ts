@@ -383,11 +383,11 @@ async function agreementId(): Promise<string> {
 async function acceptAs(email: string | null): Promise<void> {
   const person = Object.values(people()).find((p) => p.email === email);
   if (!person) return;
-  await acceptAgreement(ctxAs(person), actorOf(person), await agreementId(), "matrix");
+  await acceptAgreement(actingAs(ctxAs(person), actorOf(person)), await agreementId(), "matrix");
 }
 
 const sandboxAgreementDraft = () =>
-  createAgreementDraft(asStaff().ctx, asStaff().actor, { title: unique("Matrix agreement"), body: "Text." });
+  createAgreementDraft(asStaffCtx(), { title: unique("Matrix agreement"), body: "Text." });
 
 /** A fresh sandbox user in Northwind (or Contoso), added by staff. */
 async function sandboxUser(organisation: "northwind" | "contoso" = "northwind"): Promise<string> {
@@ -398,7 +398,7 @@ async function sandboxUser(organisation: "northwind" | "contoso" = "northwind"):
     organisationId: community.demo.organisations[organisation].id,
   });
   await acceptAs(people().staff.email);
-  await addSandboxUser(asStaff().ctx, asStaff().actor, { userId: user.id, role: "investigator" });
+  await addSandboxUser(asStaffCtx(), { userId: user.id, role: "investigator" });
   return user.id;
 }
 
@@ -458,7 +458,7 @@ async function matrixImport(email: string | null): Promise<string> {
   const person = Object.values(people()).find((p) => p.email === email);
   if (!person) throw new Error(`no demo person ${email}`);
   const importer = asSeeder(actorOf(person));
-  const prepared = await prepareVolunteerImport({ ...ctxAs(person), actor: importer }, importer, {
+  const prepared = await prepareVolunteerImport(actingAs(ctxAs(person), importer), {
     filename: "matrix.csv",
     data: matrixImportCsv(),
   });
@@ -495,11 +495,7 @@ const matrixStudyExport = () => ({
 /** A fresh prospect volunteer, added by staff. */
 async function matrixVolunteer(): Promise<string> {
   const seeder = asSeeder(asStaff().actor);
-  const volunteer = await createVolunteer(
-    { ...asStaff().ctx, actor: seeder },
-    seeder,
-    matrixVolunteerInput(),
-  );
+  const volunteer = await createVolunteer(actingAs(asStaff().ctx, seeder), matrixVolunteerInput());
   return volunteer.id;
 }
 
@@ -507,16 +503,16 @@ async function matrixVolunteer(): Promise<string> {
 async function northwindStudy() {
   const nora = asSeeder(actorOf(people().northwindAdmin));
   const ctx = { ...ctxAs(people().northwindAdmin), actor: nora };
-  const study = await createStudy(ctx, nora, {
+  const study = await createStudy(ctx, {
     protocolNumber: unique("MX").toUpperCase(),
     title: "Matrix study",
     sponsor: "Matrix Pharma",
     phase: "I",
     plannedEnrolment: 8,
   });
-  await addEpoch(ctx, nora, study.id, { kind: "treatment", startDay: 1, endDay: 3 });
-  await addCohort(ctx, nora, study.id, { name: "Cohort 1", plannedSize: 4, dose: "1 mg" });
-  const full = await addEvent(ctx, nora, study.id, { name: "Dosing", dayOffset: 1, windowDays: 0 });
+  await addEpoch(ctx, study.id, { kind: "treatment", startDay: 1, endDay: 3 });
+  await addCohort(ctx, study.id, { name: "Cohort 1", plannedSize: 4, dose: "1 mg" });
+  const full = await addEvent(ctx, study.id, { name: "Dosing", dayOffset: 1, windowDays: 0 });
   const [epoch] = full.epochs;
   const [cohort] = full.cohorts;
   const [event] = full.events;
@@ -541,7 +537,7 @@ const northwindEnrolmentWriters = (status: number): Expected => ({
 async function activeNorthwindStudy() {
   const study = await northwindStudy();
   const nora = asSeeder(actorOf(people().northwindAdmin));
-  await updateStudy({ ...ctxAs(people().northwindAdmin), actor: nora }, nora, study.id, { status: "active" });
+  await updateStudy(actingAs(ctxAs(people().northwindAdmin), nora), study.id, { status: "active" });
   return study;
 }
 
@@ -553,10 +549,10 @@ async function northwindEnrolment(
   const nora = asSeeder(actorOf(people().northwindAdmin));
   const ctx = { ...ctxAs(people().northwindAdmin), actor: nora };
   const volunteerId = await matrixVolunteer();
-  const { id } = await screenVolunteer(ctx, nora, study.id, { volunteerId, screeningDate: "2025-01-06" });
-  if (stage !== "screening") await decideEligibility(ctx, nora, id, { eligible: true });
+  const { id } = await screenVolunteer(ctx, study.id, { volunteerId, screeningDate: "2025-01-06" });
+  if (stage !== "screening") await decideEligibility(ctx, id, { eligible: true });
   if (stage === "enrolled")
-    await assignCohort(ctx, nora, id, { cohortId: study.cohortId, dosingStart: "2025-02-03" });
+    await assignCohort(ctx, id, { cohortId: study.cohortId, dosingStart: "2025-02-03" });
   return { id, cohortId: study.cohortId };
 }
 
@@ -2057,7 +2053,7 @@ const rows: Row[] = [
     route: "PATCH /api/admin/sandbox/flags/:key",
     expected: staffOnly(200),
     call: async ({ client }) => {
-      const flag = await createFlag(asStaff().ctx, asStaff().actor, {
+      const flag = await createFlag(asStaffCtx(), {
         key: unique("matrix-flag"),
         name: "Matrix flag",
         description: "",
@@ -2122,7 +2118,7 @@ const rows: Row[] = [
     expected: staffOnly(200),
     call: async ({ client }) => {
       await clearPendingWipes();
-      const wipe = await scheduleWipe(asStaff().ctx, asStaff().actor, {
+      const wipe = await scheduleWipe(asStaffCtx(), {
         scheduledFor: new Date(Date.now() + 48 * 3_600_000),
         message: "Matrix wipe to cancel.",
       });

@@ -11,6 +11,8 @@ export {
 export {
   activeMembersOf,
   activeUsersByEmail,
+  actorOf,
+  findUserByEmail,
   listActiveStaff,
   type PersonView,
   peopleByIds,

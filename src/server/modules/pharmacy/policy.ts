@@ -1,4 +1,4 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import { forbidden } from "../../platform/errors.js";
 import { gate, requireFeature, type SandboxRole } from "../sandbox/index.js";
 
@@ -14,7 +14,7 @@ export type PharmacyAccess = { role: Role; preview: boolean };
  * `feature_disabled` while it is off; the data stays). `preview` says whether to show the marker.
  */
 export async function openPharmacy(ctx: Ctx, actor: Actor): Promise<PharmacyAccess> {
-  const { role } = await gate(ctx, actor);
+  const { role } = await gate(actingAs(ctx, actor));
   const state = await requireFeature(ctx, PHARMACY_FLAG);
   return { role, preview: state === "preview" };
 }

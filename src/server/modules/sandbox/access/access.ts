@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import type { Actor, Ctx } from "../../../platform/context.js";
+import type { Actor, ActorCtx } from "../../../platform/context.js";
 import { AppError, forbidden } from "../../../platform/errors.js";
 import { assertNotResetting } from "../operations/index.js";
 import type { AgreementRow } from "../present.js";
@@ -101,7 +101,8 @@ export function asSeeder(actor: Actor): Actor {
 }
 
 /** The sandbox gate (see requireSandboxAccess), with the seeder's exception. */
-export async function gate(ctx: Ctx, actor: Actor): Promise<{ role: SandboxRole | "staff" }> {
+export async function gate(ctx: ActorCtx): Promise<{ role: SandboxRole | "staff" }> {
+  const { actor } = ctx;
   if (!seeders.has(actor)) return requireSandboxAccess(ctx.db, actor);
   const role = actor.isStaff ? "staff" : await sandboxRoleOf(ctx.db, actor.id);
   if (!role) throw forbidden("The seeding actor is not a development environment user.");

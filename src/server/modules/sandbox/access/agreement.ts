@@ -1,7 +1,7 @@
 import { count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, notFound } from "../../../platform/errors.js";
 import { peopleByIds } from "../../accounts/index.js";
 import {
@@ -30,7 +30,8 @@ async function loadAgreement(db: Db, id: string, lock = false): Promise<Agreemen
 }
 
 /** The agreement in force and when the actor accepted it; 404 before staff publish the first version. */
-export async function getCurrentAgreement(ctx: Ctx, actor: Actor): Promise<AgreementView> {
+export async function getCurrentAgreement(ctx: ActorCtx): Promise<AgreementView> {
+  const { actor } = ctx;
   const agreement = await currentAgreement(ctx.db);
   if (!agreement) throw notFound("The Access and Use Agreement");
   return presentAgreement(agreement, await acceptedAt(ctx.db, agreement.id, actor.id));
@@ -41,11 +42,11 @@ export async function getCurrentAgreement(ctx: Ctx, actor: Actor): Promise<Agree
  * again is harmless (the first acceptance stands); an older or unpublished version is 409.
  */
 export async function acceptAgreement(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   agreementId: string,
   userAgent: string | null,
 ): Promise<AgreementView> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     const agreement = await currentAgreement(tx.db);
     if (!agreement || agreement.id !== agreementId)
@@ -107,10 +108,10 @@ export async function getAgreementVersion(ctx: Ctx, id: string): Promise<Agreeme
 
 /** A new draft, numbered after every existing version. */
 export async function createAgreementDraft(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   input: AgreementInput,
 ): Promise<AgreementVersionView> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     // One numbering at a time, so two drafts started together do not take the same number.
     await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext('sandbox_agreement_versions'))`);
@@ -171,7 +172,8 @@ export async function updateAgreementDraft(
  * Puts a draft in force. From then on everyone, staff included, must accept it before using the
  * sandbox again. A draft older than the version in force cannot be published (409).
  */
-export async function publishAgreement(ctx: Ctx, actor: Actor, id: string): Promise<AgreementVersionView> {
+export async function publishAgreement(ctx: ActorCtx, id: string): Promise<AgreementVersionView> {
+  const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     const row = await loadAgreement(tx.db, id, true);
     if (row.status !== "draft")

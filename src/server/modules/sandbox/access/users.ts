@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, notFound } from "../../../platform/errors.js";
 import { peopleByIds, searchPeople, userSummaries } from "../../accounts/index.js";
 import { canManageSandboxUser, canManageSandboxUsers } from "../policy.js";
@@ -16,7 +16,8 @@ export const USER_REMOVED = "sandbox.user_removed";
  * The gate of the user-management routes: staff or an org admin (else `forbidden`), who accepted the
  * agreement in force (else `agreement_required`), like every other sandbox route.
  */
-async function requireManager(ctx: Ctx, actor: Actor): Promise<void> {
+async function requireManager(ctx: ActorCtx): Promise<void> {
+  const { actor } = ctx;
   if (!canManageSandboxUsers(actor))
     throw forbidden(
       "Only your organisation's admin and the product team manage development environment users.",
@@ -25,7 +26,8 @@ async function requireManager(ctx: Ctx, actor: Actor): Promise<void> {
 }
 
 /** The person behind a user id, if the actor may manage them; anyone else is "not found". */
-async function manageablePerson(ctx: Ctx, actor: Actor, userId: string) {
+async function manageablePerson(ctx: ActorCtx, userId: string) {
+  const { actor } = ctx;
   const person = (await peopleByIds(ctx.db, [userId])).get(userId);
   if (!person || !canManageSandboxUser(actor, person)) throw notFound("The person");
   return person;
@@ -33,10 +35,10 @@ async function manageablePerson(ctx: Ctx, actor: Actor, userId: string) {
 
 /** Active sandbox users the actor manages (staff: all; org admin: their organisation's), and whom they may add. */
 export async function listSandboxUsers(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
 ): Promise<{ users: SandboxUserView[]; candidates: PersonOption[] }> {
-  await requireManager(ctx, actor);
+  const { actor } = ctx;
+  await requireManager(ctx);
   const rows = await ctx.db.select().from(sandboxUsers).where(isNull(sandboxUsers.removedAt));
   const people = await peopleByIds(
     ctx.db,
@@ -81,13 +83,13 @@ async function presentOne(ctx: Ctx, userId: string): Promise<SandboxUserView> {
 
 /** Gives a person access with a role; someone removed before comes back with the new role. */
 export async function addSandboxUser(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   input: { userId: string; role: SandboxRole },
 ): Promise<SandboxUserView> {
-  await requireManager(ctx, actor);
+  const { actor } = ctx;
+  await requireManager(ctx);
   return inTransaction(ctx, async (tx) => {
-    const person = await manageablePerson(tx, actor, input.userId);
+    const person = await manageablePerson(tx, input.userId);
     if (!(await userSummaries(tx.db, [person.id])).get(person.id)?.active)
       throw new AppError("conflict", `${person.name}'s account is deactivated.`, {
         userId: "This account is deactivated.",
@@ -120,8 +122,8 @@ export async function addSandboxUser(
   });
 }
 
-async function loadActive(ctx: Ctx, actor: Actor, userId: string) {
-  const person = await manageablePerson(ctx, actor, userId);
+async function loadActive(ctx: ActorCtx, userId: string) {
+  const person = await manageablePerson(ctx, userId);
   const [row] = await ctx.db
     .select()
     .from(sandboxUsers)
@@ -132,14 +134,13 @@ async function loadActive(ctx: Ctx, actor: Actor, userId: string) {
 }
 
 export async function changeSandboxRole(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   userId: string,
   role: SandboxRole,
 ): Promise<SandboxUserView> {
-  await requireManager(ctx, actor);
+  await requireManager(ctx);
   return inTransaction(ctx, async (tx) => {
-    const { row } = await loadActive(tx, actor, userId);
+    const { row } = await loadActive(tx, userId);
     if (row.role !== role) {
       await tx.db.update(sandboxUsers).set({ role }).where(eq(sandboxUsers.userId, userId));
       await recordAudit(tx, {
@@ -154,10 +155,11 @@ export async function changeSandboxRole(
 }
 
 /** Ends a person's access; the row stays, marked removed, as the record of who had access. */
-export async function removeSandboxUser(ctx: Ctx, actor: Actor, userId: string): Promise<void> {
-  await requireManager(ctx, actor);
+export async function removeSandboxUser(ctx: ActorCtx, userId: string): Promise<void> {
+  const { actor } = ctx;
+  await requireManager(ctx);
   await inTransaction(ctx, async (tx) => {
-    const { row } = await loadActive(tx, actor, userId);
+    const { row } = await loadActive(tx, userId);
     await tx.db
       .update(sandboxUsers)
       .set({ removedAt: new Date(), removedBy: actor.id })

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, max, ne, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { getOrganisation } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
@@ -91,8 +91,8 @@ async function enrolmentView(db: Db, id: string): Promise<EnrolmentView> {
 }
 
 /** A study's subjects tab: every enrolment, by subject number (unassigned last), then screening date. */
-export async function listStudyEnrolments(ctx: Ctx, actor: Actor, studyId: string): Promise<EnrolmentView[]> {
-  await gate(ctx, actor);
+export async function listStudyEnrolments(ctx: ActorCtx, studyId: string): Promise<EnrolmentView[]> {
+  await gate(ctx);
   const [study] = await ctx.db.select({ id: studies.id }).from(studies).where(eq(studies.id, studyId));
   if (!study) throw notFound("The study");
   return selectEnrolments(ctx.db, eq(enrolments.studyId, studyId), [
@@ -103,12 +103,8 @@ export async function listStudyEnrolments(ctx: Ctx, actor: Actor, studyId: strin
 }
 
 /** A volunteer's participation history, newest first; a removed volunteer is not found, as everywhere. */
-export async function listVolunteerEnrolments(
-  ctx: Ctx,
-  actor: Actor,
-  volunteerId: string,
-): Promise<EnrolmentView[]> {
-  await gate(ctx, actor);
+export async function listVolunteerEnrolments(ctx: ActorCtx, volunteerId: string): Promise<EnrolmentView[]> {
+  await gate(ctx);
   const [volunteer] = await ctx.db
     .select({ id: volunteers.id })
     .from(volunteers)
@@ -127,11 +123,11 @@ export async function listVolunteerEnrolments(
  * while the write is under way, and the caller's right to change its enrolments (403 with the reason).
  */
 async function writableStudy(
-  tx: Ctx,
-  actor: Actor,
+  tx: ActorCtx,
   role: Awaited<ReturnType<typeof gate>>["role"],
   studyId: string,
 ): Promise<StudyRow> {
+  const { actor } = tx;
   const [study] = await tx.db.select().from(studies).where(eq(studies.id, studyId)).for("share");
   if (!study) throw notFound("The study");
   const organisation = await getOrganisation(tx.db, study.organisationId);
@@ -213,20 +209,19 @@ const alreadyOpen = (displayId: string, protocolNumber: string) =>
  * enrolment per volunteer and study (409).
  */
 export async function screenVolunteer(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   input: ScreeningInput,
 ): Promise<EnrolmentView> {
-  const { role } = await gate(ctx, actor);
+  const { actor } = ctx;
+  const { role } = await gate(ctx);
   if (input.screeningDate > todayIso())
     throw invalid({ screeningDate: "The screening date cannot be in the future." });
-  const tctx: Ctx = { ...ctx, actor };
   let protocolNumber = "";
   let displayId = "";
   try {
-    const id = await inTransaction(tctx, async (tx) => {
-      const study = await writableStudy(tx, actor, role, studyId);
+    const id = await inTransaction(ctx, async (tx) => {
+      const study = await writableStudy(tx, role, studyId);
       protocolNumber = study.protocolNumber;
       assertActive(study);
       const volunteer = await lockVolunteer(tx.db, input.volunteerId);
@@ -290,21 +285,19 @@ type EnrolmentChange = {
  * enrolment's audit rows, and the volunteer's recruitment status in step.
  */
 async function changeEnrolment(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   enrolmentId: string,
   decide: (tx: Ctx, enrolment: EnrolmentRow, study: StudyRow) => Promise<EnrolmentChange>,
 ): Promise<EnrolmentView> {
-  const { role } = await gate(ctx, actor);
-  const tctx: Ctx = { ...ctx, actor };
-  await inTransaction(tctx, async (tx) => {
+  const { role } = await gate(ctx);
+  await inTransaction(ctx, async (tx) => {
     const [enrolment] = await tx.db
       .select()
       .from(enrolments)
       .where(eq(enrolments.id, enrolmentId))
       .for("update");
     if (!enrolment) throw notFound("The enrolment");
-    const study = await writableStudy(tx, actor, role, enrolment.studyId);
+    const study = await writableStudy(tx, role, enrolment.studyId);
     const change = await decide(tx, enrolment, study);
     const [volunteer] = await tx.db
       .select({ id: volunteers.id, recruitmentStatus: volunteers.recruitmentStatus })
@@ -350,15 +343,14 @@ const wrongStatus = (enrolment: EnrolmentRow, action: string, allowed: string) =
 
 /** Marks a screened volunteer eligible or ineligible; ineligible needs a reason (400 naming `reason`). */
 export async function decideEligibility(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   enrolmentId: string,
   input: EligibilityInput,
 ): Promise<EnrolmentView> {
   const reason = input.eligible
     ? input.reason?.trim() || null
     : requireReason(input.reason, "Give a reason: say why the volunteer is not eligible.");
-  return changeEnrolment(ctx, actor, enrolmentId, async (_tx, enrolment, study) => {
+  return changeEnrolment(ctx, enrolmentId, async (_tx, enrolment, study) => {
     assertActive(study);
     if (enrolment.status !== "screening") throw wrongStatus(enrolment, "eligibility is decided", "screening");
     return { set: { status: input.eligible ? "eligible" : "ineligible", statusReason: reason }, reason };
@@ -428,13 +420,12 @@ async function assertNoOverlap(
  * the over-volunteering check against the volunteer's other studies (409 naming the study and dates).
  */
 export async function assignCohort(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   enrolmentId: string,
   input: AssignmentInput,
 ): Promise<EnrolmentView> {
   try {
-    return await changeEnrolment(ctx, actor, enrolmentId, async (tx, enrolment, study) => {
+    return await changeEnrolment(ctx, enrolmentId, async (tx, enrolment, study) => {
       assertActive(study);
       if (enrolment.status !== "eligible") throw wrongStatus(enrolment, "a cohort is assigned", "eligible");
       if (input.dosingStart < enrolment.screeningDate)
@@ -501,13 +492,12 @@ const withdrawable: readonly EnrolmentStatus[] = ["screening", "eligible", "enro
 
 /** Withdraws a volunteer in screening, eligible or enrolled, with a reason (400 naming `reason`). */
 export async function withdrawEnrolment(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   enrolmentId: string,
   reasonInput: string | undefined,
 ): Promise<EnrolmentView> {
   const reason = requireReason(reasonInput, "Give a reason: say why the volunteer is withdrawn.");
-  return changeEnrolment(ctx, actor, enrolmentId, async (_tx, enrolment) => {
+  return changeEnrolment(ctx, enrolmentId, async (_tx, enrolment) => {
     if (!withdrawable.includes(enrolment.status))
       throw wrongStatus(enrolment, "a volunteer is withdrawn", "screening, eligible or enrolled");
     return { set: { status: "withdrawn", statusReason: reason }, reason };
@@ -516,8 +506,7 @@ export async function withdrawEnrolment(
 
 /** Completes an enrolled subject, with a reason (400 naming `reason`); the volunteer returns to the pool. */
 export async function completeEnrolment(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   enrolmentId: string,
   reasonInput: string | undefined,
 ): Promise<EnrolmentView> {
@@ -525,7 +514,7 @@ export async function completeEnrolment(
     reasonInput,
     "Give a reason: changes to an enrolled subject are recorded with one.",
   );
-  return changeEnrolment(ctx, actor, enrolmentId, async (_tx, enrolment) => {
+  return changeEnrolment(ctx, enrolmentId, async (_tx, enrolment) => {
     if (enrolment.status !== "enrolled") throw wrongStatus(enrolment, "a subject is completed", "enrolled");
     return { set: { status: "completed", statusReason: reason }, reason };
   });

@@ -1,5 +1,5 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
-import type { Actor, Ctx } from "../../../platform/context.js";
+import type { ActorCtx, Ctx } from "../../../platform/context.js";
 import { csvField } from "../../../platform/csv.js";
 import { invalid } from "../../../platform/errors.js";
 import { requireSandboxAccess } from "../access/index.js";
@@ -92,11 +92,8 @@ export type SandboxAuditQuery = { recordType?: string; recordId?: string; studyI
  * A record's or a study's trail, oldest first. Any sandbox user may read it (the sandbox is a shared
  * instance and so is its history); a record or a study must be named.
  */
-export async function listSandboxAudit(
-  ctx: Ctx,
-  actor: Actor,
-  query: SandboxAuditQuery,
-): Promise<SandboxAuditView[]> {
+export async function listSandboxAudit(ctx: ActorCtx, query: SandboxAuditQuery): Promise<SandboxAuditView[]> {
+  const { actor } = ctx;
   await requireSandboxAccess(ctx.db, actor);
   if (!query.recordId && !query.studyId)
     throw invalid({ studyId: "Name a study or a record." }, "Name a study or a record whose trail to show.");

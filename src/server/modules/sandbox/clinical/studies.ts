@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, isNull, max, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { getOrganisation, listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
@@ -16,7 +16,6 @@ import {
 } from "../present.js";
 import {
   type EpochKind,
-  type SandboxRole,
   type StudyPhase,
   type StudyStatus,
   studies,
@@ -59,12 +58,8 @@ const cohortCount = sql<number>`(select count(*)::int from ${studyCohorts} c whe
 const eventCount = sql<number>`(select count(*)::int from ${studyEvents} e where e.study_id = "studies"."id" and e.removed_at is null)`;
 
 /** Every study (the sandbox is a shared instance), by protocol number, filtered. */
-export async function listStudies(
-  ctx: Ctx,
-  actor: Actor,
-  filters: StudyFilters,
-): Promise<StudySummaryView[]> {
-  await gate(ctx, actor);
+export async function listStudies(ctx: ActorCtx, filters: StudyFilters): Promise<StudySummaryView[]> {
+  await gate(ctx);
   const conditions: SQL[] = [];
   if (filters.status) conditions.push(eq(studies.status, filters.status));
   if (filters.phase) conditions.push(eq(studies.phase, filters.phase));
@@ -146,14 +141,16 @@ async function presentStudy(
 }
 
 /** One study with its epochs, cohorts and events; any sandbox user may read it. */
-export async function getStudy(ctx: Ctx, actor: Actor, id: string): Promise<StudyView> {
-  const { role } = await gate(ctx, actor);
+export async function getStudy(ctx: ActorCtx, id: string): Promise<StudyView> {
+  const { actor } = ctx;
+  const { role } = await gate(ctx);
   return presentStudy(ctx.db, actor, role, id);
 }
 
 /** A new study in design, owned by the creator's organisation (staff: any), audited field by field. */
-export async function createStudy(ctx: Ctx, actor: Actor, input: StudyInput): Promise<StudyView> {
-  const { role } = await gate(ctx, actor);
+export async function createStudy(ctx: ActorCtx, input: StudyInput): Promise<StudyView> {
+  const { actor } = ctx;
+  const { role } = await gate(ctx);
   if (!canCreateStudy(role))
     throw forbidden(
       "Only study coordinators and the product team add studies to the development environment.",
@@ -163,9 +160,8 @@ export async function createStudy(ctx: Ctx, actor: Actor, input: StudyInput): Pr
     throw new AppError("forbidden", "You can only add studies owned by your own organisation.", {
       organisationId: "Choose your own organisation.",
     });
-  const tctx: Ctx = { ...ctx, actor };
   try {
-    const id = await inTransaction(tctx, async (tx) => {
+    const id = await inTransaction(ctx, async (tx) => {
       await getOrganisation(tx.db, organisationId).catch(() => {
         throw invalid({ organisationId: "Choose an existing organisation." });
       });
@@ -218,16 +214,15 @@ type Writable = { tx: Ctx; study: StudyRow; reason: string | null };
  * for an active study (400 naming `reason`); then the change and its audit rows; then the study.
  */
 async function changeStudy(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   reasonInput: string | undefined,
   work: (writable: Writable) => Promise<void>,
 ): Promise<StudyView> {
-  const { role } = await gate(ctx, actor);
+  const { actor } = ctx;
+  const { role } = await gate(ctx);
   const reason = reasonInput?.trim() || null;
-  const tctx: Ctx = { ...ctx, actor };
-  await inTransaction(tctx, async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const study = await loadStudy(tx.db, studyId, true);
     const organisation = await organisationRef(tx.db, study.organisationId);
     const refusal = studyChangeRefusal(actor, role, study, organisation.name);
@@ -259,14 +254,13 @@ async function liveCounts(db: Db, studyId: string): Promise<{ cohorts: number; e
 
 /** Changes a study's fields or moves its status (design -> active -> closed). */
 export async function updateStudy(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   changes: StudyChanges,
   reason?: string,
 ): Promise<StudyView> {
   try {
-    return await changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+    return await changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
       if (changes.status !== undefined && changes.status !== study.status) {
         const move = `${study.status}->${changes.status}`;
         if (move === "design->active") {
@@ -327,14 +321,13 @@ async function liveEpoch(db: Db, studyId: string, epochId: string) {
 }
 
 export async function addEpoch(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   input: EpochInput,
   reason?: string,
 ): Promise<StudyView> {
   dayOrder(input.startDay, input.endDay);
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const [row] = await tx.db
       .insert(studyEpochs)
       .values({ studyId: study.id, ...input })
@@ -352,14 +345,13 @@ export async function addEpoch(
 }
 
 export async function updateEpoch(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   epochId: string,
   changes: Partial<EpochInput>,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const row = await liveEpoch(tx.db, study.id, epochId);
     const before = { kind: row.kind, startDay: row.startDay, endDay: row.endDay };
     dayOrder(changes.startDay ?? row.startDay, changes.endDay ?? row.endDay);
@@ -378,13 +370,12 @@ export async function updateEpoch(
 }
 
 export async function removeEpoch(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   epochId: string,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const row = await liveEpoch(tx.db, study.id, epochId);
     await tx.db.update(studyEpochs).set({ removedAt: new Date() }).where(eq(studyEpochs.id, row.id));
     await recordSandboxChange(tx, {
@@ -412,13 +403,12 @@ async function liveCohort(db: Db, studyId: string, cohortId: string) {
 }
 
 export async function addCohort(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   input: CohortInput,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const [last] = await tx.db
       .select({ position: max(studyCohorts.position) })
       .from(studyCohorts)
@@ -440,14 +430,13 @@ export async function addCohort(
 }
 
 export async function updateCohort(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   cohortId: string,
   changes: Partial<CohortInput>,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const row = await liveCohort(tx.db, study.id, cohortId);
     const fieldChanges = diffFields(
       { name: row.name, plannedSize: row.plannedSize, dose: row.dose },
@@ -473,13 +462,12 @@ const keepsOne = (what: "cohort" | "event") =>
   );
 
 export async function removeCohort(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   cohortId: string,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const row = await liveCohort(tx.db, study.id, cohortId);
     if (study.status === "active" && (await liveCounts(tx.db, study.id)).cohorts <= 1)
       throw keepsOne("cohort");
@@ -507,13 +495,12 @@ async function liveEvent(db: Db, studyId: string, eventId: string) {
 }
 
 export async function addEvent(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   input: EventInput,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const [row] = await tx.db
       .insert(studyEvents)
       .values({ studyId: study.id, ...input })
@@ -531,14 +518,13 @@ export async function addEvent(
 }
 
 export async function updateEvent(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   eventId: string,
   changes: Partial<EventInput>,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const row = await liveEvent(tx.db, study.id, eventId);
     const fieldChanges = diffFields(
       { name: row.name, dayOffset: row.dayOffset, windowDays: row.windowDays },
@@ -558,13 +544,12 @@ export async function updateEvent(
 }
 
 export async function removeEvent(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studyId: string,
   eventId: string,
   reason?: string,
 ): Promise<StudyView> {
-  return changeStudy(ctx, actor, studyId, reason, async ({ tx, study, reason }) => {
+  return changeStudy(ctx, studyId, reason, async ({ tx, study, reason }) => {
     const row = await liveEvent(tx.db, study.id, eventId);
     if (study.status === "active" && (await liveCounts(tx.db, study.id)).events <= 1) throw keepsOne("event");
     await tx.db.update(studyEvents).set({ removedAt: new Date() }).where(eq(studyEvents.id, row.id));

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxAudit, studies } from "../../../db/schema.js";
+import { actingAs } from "../../../platform/context.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
 import { DEMO_STUDY_CONTOSO, DEMO_STUDY_NORTHWIND } from "../demo.js";
@@ -193,7 +194,7 @@ describe("importing studies", () => {
       protocolNumber: "NW-BROKEN-2",
       epochs: [{ kind: "treatment" as const, startDay: 1.5, endDay: 3 }],
     };
-    await expect(importStudies({ ...community.ctx, actor }, actor, [first, broken])).rejects.toThrow();
+    await expect(importStudies(actingAs(community.ctx, actor), [first, broken])).rejects.toThrow();
     expect(await studyCount()).toBe(before);
   });
 

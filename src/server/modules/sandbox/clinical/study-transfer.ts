@@ -6,7 +6,7 @@
  * audit trail records every record it creates; it runs in one transaction, all or nothing.
  */
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid, withFieldPrefix } from "../../../platform/errors.js";
 import { getOrganisation } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
@@ -31,11 +31,11 @@ const EXPORT_REFUSED =
  * organisation's; anyone else is refused.
  */
 export async function exportStudies(
-  ctx: Ctx,
-  actor: Actor,
-  organisationId: string = actor.organisationId,
+  ctx: ActorCtx,
+  organisationId: string = ctx.actor.organisationId,
 ): Promise<StudyExport> {
-  const { role } = await gate(ctx, actor);
+  const { actor } = ctx;
+  const { role } = await gate(ctx);
   if (!canCreateStudy(role)) throw forbidden(EXPORT_REFUSED);
   if (role !== "staff" && organisationId !== actor.organisationId)
     throw new AppError("forbidden", "You can export only your own organisation's studies.", {
@@ -123,12 +123,12 @@ export type StudyImportOptions = {
  * one that appears twice in the file 400; anything the service refuses is named under `studies.<n>`.
  */
 export async function importStudies(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   studiesToImport: ExportedStudy[],
   options: StudyImportOptions = {},
 ): Promise<StudyImportResult> {
-  const { role } = await gate(ctx, actor);
+  const { actor } = ctx;
+  const { role } = await gate(ctx);
   if (!canCreateStudy(role)) throw forbidden(EXPORT_REFUSED);
   const organisationId = options.organisationId ?? actor.organisationId;
   if (role !== "staff" && organisationId !== actor.organisationId)
@@ -146,7 +146,7 @@ export async function importStudies(
       });
     firstIndex.set(study.protocolNumber, i);
   });
-  return inTransaction({ ...ctx, actor }, async (tx) => {
+  return inTransaction(ctx, async (tx) => {
     const protocolNumbers = [...firstIndex.keys()];
     const existing = new Set(
       protocolNumbers.length === 0
@@ -172,7 +172,7 @@ export async function importStudies(
         );
       }
       try {
-        const created = await createStudy(tx, actor, {
+        const created = await createStudy(tx, {
           protocolNumber: study.protocolNumber,
           title: study.title,
           sponsor: study.sponsor,
@@ -180,9 +180,9 @@ export async function importStudies(
           plannedEnrolment: study.plannedEnrolment,
           organisationId,
         });
-        for (const epoch of study.epochs) await addEpoch(tx, actor, created.id, epoch);
-        for (const cohort of study.cohorts) await addCohort(tx, actor, created.id, cohort);
-        for (const event of study.events) await addEvent(tx, actor, created.id, event);
+        for (const epoch of study.epochs) await addEpoch(tx, created.id, epoch);
+        for (const cohort of study.cohorts) await addCohort(tx, created.id, cohort);
+        for (const event of study.events) await addEvent(tx, created.id, event);
         result.imported.push({ id: created.id, protocolNumber: created.protocolNumber });
       } catch (error) {
         throw withFieldPrefix(error, `studies.${i}`);

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, exists, gte, ilike, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { gate } from "../access/index.js";
 import { ageOn, computeBmi, type FieldKind, guardRecord } from "../data/index.js";
@@ -224,8 +224,8 @@ export function newValues(actor: Actor, input: VolunteerInput, today: string) {
 }
 
 /** The gate, then the role rule: staff, study coordinators and recruiters write volunteers. */
-export async function assertWriter(ctx: Ctx, actor: Actor) {
-  const { role } = await gate(ctx, actor);
+export async function assertWriter(ctx: ActorCtx) {
+  const { role } = await gate(ctx);
   if (!canWriteVolunteers(role))
     throw forbidden(
       "Your development environment role can only read volunteers; study coordinators, recruiters and the product team change them.",
@@ -264,12 +264,12 @@ function decodeCursor(text: string): Cursor {
  * previous page). Any sandbox user reads them, in the privacy display asked for or their default.
  */
 export async function listVolunteers(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   filters: VolunteerFilters,
   options: VolunteerOptions = {},
 ): Promise<VolunteerPage> {
-  await gate(ctx, actor);
+  const { actor } = ctx;
+  await gate(ctx);
   const today = todayIso();
   const limit = Math.min(filters.limit ?? DEFAULT_VOLUNTEER_PAGE, MAX_VOLUNTEER_PAGE);
   const conditions: SQL[] = [isNull(volunteers.removedAt) as SQL];
@@ -332,12 +332,12 @@ export async function listVolunteers(
 
 /** One volunteer (not removed); any sandbox user reads it. */
 export async function getVolunteer(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   id: string,
   options: VolunteerOptions = {},
 ): Promise<VolunteerView> {
-  await gate(ctx, actor);
+  const { actor } = ctx;
+  await gate(ctx);
   return presentVolunteer(await loadVolunteer(ctx.db, id), displayOf(actor, options), todayIso());
 }
 
@@ -346,19 +346,18 @@ export async function getVolunteer(
  * when not given) and its audit trail, field by field, in one transaction.
  */
 export async function createVolunteer(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   input: VolunteerInput,
   options: VolunteerOptions = {},
 ): Promise<VolunteerView> {
-  await assertWriter(ctx, actor);
+  const { actor } = ctx;
+  await assertWriter(ctx);
   const today = todayIso();
   const values = newValues(actor, input, today);
-  const tctx: Ctx = { ...ctx, actor };
   // A generated id may be taken by a concurrent create between reading the highest and writing: retry.
   for (let attempt = 1; ; attempt++) {
     try {
-      const row = await inTransaction(tctx, async (tx) => {
+      const row = await inTransaction(ctx, async (tx) => {
         const displayId = input.displayId ?? (await nextDisplayId(tx.db));
         const [written] = await tx.db
           .insert(volunteers)
@@ -384,20 +383,19 @@ export async function createVolunteer(
  * and its audit rows.
  */
 export async function updateVolunteer(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   id: string,
   changes: VolunteerChanges,
   reasonInput?: string,
   options: VolunteerOptions = {},
 ): Promise<VolunteerView> {
-  await assertWriter(ctx, actor);
+  const { actor } = ctx;
+  await assertWriter(ctx);
   const today = todayIso();
   guard({ ...changes });
   validate(changes, today);
   const reason = reasonInput?.trim() || null;
-  const tctx: Ctx = { ...ctx, actor };
-  const row = await inTransaction(tctx, async (tx) => {
+  const row = await inTransaction(ctx, async (tx) => {
     const before = await loadVolunteer(tx.db, id, true);
     if (before.recruitmentStatus === "enrolled" && changes.recruitmentStatus !== undefined)
       throw invalid(
@@ -447,16 +445,10 @@ export async function updateVolunteer(
 }
 
 /** Removes a volunteer softly (the row stays, marked removed), audited; enrolled ones need a reason. */
-export async function removeVolunteer(
-  ctx: Ctx,
-  actor: Actor,
-  id: string,
-  reasonInput?: string,
-): Promise<void> {
-  await assertWriter(ctx, actor);
+export async function removeVolunteer(ctx: ActorCtx, id: string, reasonInput?: string): Promise<void> {
+  await assertWriter(ctx);
   const reason = reasonInput?.trim() || null;
-  const tctx: Ctx = { ...ctx, actor };
-  await inTransaction(tctx, async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const row = await loadVolunteer(tx.db, id, true);
     if (row.recruitmentStatus === "enrolled" && !reason)
       throw invalid(

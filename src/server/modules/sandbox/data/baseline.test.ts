@@ -9,7 +9,7 @@ import {
   studyEvents,
   volunteers,
 } from "../../../db/schema.js";
-import type { Actor, Ctx } from "../../../platform/context.js";
+import { type Actor, type ActorCtx, actingAs } from "../../../platform/context.js";
 import { AppError } from "../../../platform/errors.js";
 import { startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
@@ -41,7 +41,7 @@ const REASON = `Synthetic baseline (seed ${SEED})`;
 
 let community: TestCommunity;
 let staff: Actor;
-let ctx: Ctx;
+let ctx: ActorCtx;
 let first: BaselineResult;
 const progress: { done: number; total: number; step: string }[] = [];
 
@@ -83,7 +83,6 @@ beforeAll(async () => {
   ctx = { ...community.ctx, actor: staff };
   first = await seedSandboxBaseline(
     ctx,
-    staff,
     { volunteers: VOLUNTEERS, studies: STUDIES, seed: SEED },
     (done, total, step) => progress.push({ done, total, step }),
   );
@@ -164,7 +163,7 @@ describe("the sandbox baseline", () => {
 
   it("writes nothing new when run again with the same seed", async () => {
     const before = await snapshot();
-    const again = await seedSandboxBaseline(ctx, staff, {
+    const again = await seedSandboxBaseline(ctx, {
       volunteers: VOLUNTEERS,
       studies: STUDIES,
       seed: SEED,
@@ -314,7 +313,7 @@ describe("the sandbox baseline", () => {
 
   it("refuses counts out of range, naming the option, and writes nothing", async () => {
     const before = await snapshot();
-    const refusal = await seedSandboxBaseline(ctx, staff, { volunteers: -1, studies: 1.5, seed: SEED }).catch(
+    const refusal = await seedSandboxBaseline(ctx, { volunteers: -1, studies: 1.5, seed: SEED }).catch(
       (error: unknown) => error,
     );
     expect(refusal).toBeInstanceOf(AppError);
@@ -328,7 +327,7 @@ describe("the sandbox baseline", () => {
   it("writes nothing when a generated volunteer fails the PHI guard, naming the record and field", async () => {
     const before = await snapshot();
     generator.plantIdentifier = true;
-    const refusal = await seedSandboxBaseline(ctx, staff, {
+    const refusal = await seedSandboxBaseline(ctx, {
       volunteers: VOLUNTEERS + 50,
       studies: STUDIES + 1,
       seed: SEED,
@@ -344,7 +343,7 @@ describe("the sandbox baseline", () => {
 
   it("refuses anyone but the product team", async () => {
     const coordinator = asSeeder(actorOf(community.demo.people.northwindAdmin));
-    const refusal = await seedSandboxBaseline({ ...community.ctx, actor: coordinator }, coordinator, {
+    const refusal = await seedSandboxBaseline(actingAs(community.ctx, coordinator), {
       volunteers: 10,
       studies: 1,
       seed: 7,

@@ -21,7 +21,7 @@ import { gate } from "../access/index.js";
  */
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../../../db/client.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, type Ctx, inTransaction, type ActorCtx } from "../../../platform/context.js";
 import { AppError, forbidden, invalid } from "../../../platform/errors.js";
 import { listOrganisations } from "../../accounts/index.js";
 import { type Auditor, BULK_BATCH, column, insertAudited, insertVolunteers } from "./bulk-write.js";
@@ -214,14 +214,14 @@ async function writeStudies(
  * display id or protocol number) are kept as they are, so running it again writes nothing new.
  */
 export async function seedSandboxBaseline(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   options: BaselineOptions,
   onProgress: BaselineProgress = () => {},
 ): Promise<BaselineResult> {
+  const { actor } = ctx;
   const started = performance.now();
   validateOptions(options);
-  const { role } = await gate(ctx, actor);
+  const { role } = await gate(ctx);
   if (role !== "staff")
     throw forbidden("Only the product team seeds the development environment's baseline.");
   const owners = (await listOrganisations(ctx.db))
@@ -259,7 +259,7 @@ export async function seedSandboxBaseline(
   let total = options.studies + options.volunteers;
   let done = 0;
 
-  const result = await inTransaction({ ...ctx, actor }, async (tx) => {
+  const result = await inTransaction(ctx, async (tx) => {
     const { created, designRecords } = await waited(writeStudies(tx.db, auditor, actor, generatedStudies));
     done += options.studies;
     onProgress(done, total, "studies");

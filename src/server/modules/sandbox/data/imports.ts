@@ -17,7 +17,7 @@ import { isUniqueViolation } from "../unique.js";
 
 import { and, desc, eq } from "drizzle-orm";
 import type { Config } from "../../../config.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, type Ctx, inTransaction, type ActorCtx } from "../../../platform/context.js";
 import { AppError, invalid, notFound } from "../../../platform/errors.js";
 import { dataDirSecret } from "../../../platform/secrets.js";
 import { peopleByIds } from "../../accounts/index.js";
@@ -294,12 +294,12 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * so nothing unexpected is silently kept); then hands back the run.
  */
 export async function prepareVolunteerImport(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   file: ImportFile,
   options: ImportOptions = {},
 ): Promise<PreparedImport> {
-  await assertWriter(ctx, actor);
+  const { actor } = ctx;
+  await assertWriter(ctx);
   const { records, problems: malformed } = parseCsv(decodeCsv(file.data));
   const header = records[0];
   if (header?.line !== 1 || malformed.some((problem) => problem.line === 1))
@@ -322,7 +322,6 @@ export async function prepareVolunteerImport(
   const rowsRead = rows.length + malformed.length;
   if (rowsRead === 0) throw headerProblem("The file has a header row but no volunteers.");
   const skipInvalid = options.skipInvalid ?? false;
-  const tctx: Ctx = { ...ctx, actor };
 
   const record = async (
     db: Ctx["db"],
@@ -373,7 +372,7 @@ export async function prepareVolunteerImport(
     // them, which fails the insert: start again from the new highest.
     for (let attempt = 1; ; attempt++) {
       try {
-        const row = await inTransaction(tctx, async (tx) => {
+        const row = await inTransaction(ctx, async (tx) => {
           const first = (await highestDisplayNumber(tx.db)) + 1;
           onProgress({ phase: "writing", done: 0, total: valid.length });
           for (let i = 0; i < valid.length; i += BULK_BATCH) {
@@ -440,8 +439,9 @@ async function withCreators(ctx: Ctx, rows: VolunteerImportRow[]): Promise<Volun
  * Imports, newest first (the latest 100). Only those who may import read them: staff every import,
  * anyone else the ones they ran, since a report describes the importer's own source file.
  */
-export async function listVolunteerImports(ctx: Ctx, actor: Actor): Promise<VolunteerImportView[]> {
-  const role = await assertWriter(ctx, actor);
+export async function listVolunteerImports(ctx: ActorCtx): Promise<VolunteerImportView[]> {
+  const { actor } = ctx;
+  const role = await assertWriter(ctx);
   const rows = await ctx.db
     .select()
     .from(volunteerImports)
@@ -452,8 +452,9 @@ export async function listVolunteerImports(ctx: Ctx, actor: Actor): Promise<Volu
 }
 
 /** One import; someone else's is 404 to anyone but staff. */
-export async function getVolunteerImport(ctx: Ctx, actor: Actor, id: string): Promise<VolunteerImportView> {
-  const role = await assertWriter(ctx, actor);
+export async function getVolunteerImport(ctx: ActorCtx, id: string): Promise<VolunteerImportView> {
+  const { actor } = ctx;
+  const role = await assertWriter(ctx);
   const [row] = await ctx.db
     .select()
     .from(volunteerImports)

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { type FieldErrors, invalid, notFound } from "../../../platform/errors.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { userSummaries } from "../../accounts/index.js";
@@ -94,16 +94,13 @@ async function presentDeployments(db: Db, rows: DeploymentRow[]): Promise<Deploy
  * listed), the row with its `unreleased` badge, the platform audit row, the notice in the configured
  * chat channel, and the real-time event. Any refusal leaves nothing written.
  */
-export async function recordDeployment(
-  ctx: Ctx,
-  actor: Actor,
-  input: DeploymentInput,
-): Promise<DeploymentView> {
+export async function recordDeployment(ctx: ActorCtx, input: DeploymentInput): Promise<DeploymentView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   const now = new Date();
   const { buildId, version, notes } = checkInput(input, now);
   return inTransaction(ctx, async (tx) => {
-    const flagChanges = await applyFlagStates(tx, actor, input.flags ?? {});
+    const flagChanges = await applyFlagStates(tx, input.flags ?? {});
     const unreleased = isTaggedVersion(version) || (await hasUnreleasedFeatures(tx.db));
     const [row] = await tx.db
       .insert(sandboxDeployments)
@@ -147,11 +144,10 @@ export type DeploymentPage = { deployments: DeploymentView[]; nextBefore: string
 
 /** The history, newest first, a page at a time: `before` is the id of the last one already shown. */
 export async function listDeployments(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   page: { limit?: number | undefined; before?: string | undefined } = {},
 ): Promise<DeploymentPage> {
-  await gate(ctx, actor);
+  await gate(ctx);
   const limit = Math.min(page.limit ?? 20, MAX_DEPLOYMENT_PAGE);
   let after: SQL | undefined;
   if (page.before) {

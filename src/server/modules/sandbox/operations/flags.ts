@@ -1,7 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { releaseRefs } from "../../releases/index.js";
@@ -54,8 +54,8 @@ async function publishFlag(ctx: Ctx, flag: FlagView): Promise<void> {
 }
 
 /** Every flag, by key: every sandbox user may know what is switched on and what is in preview. */
-export async function listFlags(ctx: Ctx, actor: Actor): Promise<FlagView[]> {
-  await gate(ctx, actor);
+export async function listFlags(ctx: ActorCtx): Promise<FlagView[]> {
+  await gate(ctx);
   const rows = await ctx.db.select().from(sandboxFlags).orderBy(asc(sandboxFlags.key));
   return presentFlags(ctx.db, rows);
 }
@@ -65,7 +65,8 @@ const keyTaken = (key: string) =>
     key: `The key ${key} is already used by another flag.`,
   });
 
-export async function createFlag(ctx: Ctx, actor: Actor, input: FlagInput): Promise<FlagView> {
+export async function createFlag(ctx: ActorCtx, input: FlagInput): Promise<FlagView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   try {
     return await inTransaction(ctx, async (tx) => {
@@ -106,12 +107,8 @@ export async function createFlag(ctx: Ctx, actor: Actor, input: FlagInput): Prom
 }
 
 /** Changes a flag; switching one off hides its feature but keeps every row it wrote. */
-export async function updateFlag(
-  ctx: Ctx,
-  actor: Actor,
-  key: string,
-  changes: FlagChanges,
-): Promise<FlagView> {
+export async function updateFlag(ctx: ActorCtx, key: string, changes: FlagChanges): Promise<FlagView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   return inTransaction(ctx, async (tx) => {
     const [before] = await tx.db.select().from(sandboxFlags).where(eq(sandboxFlags.key, key)).for("update");
@@ -153,10 +150,10 @@ export async function updateFlag(
  * changed. Every key is checked first (400 naming `flags.<key>`), so nothing is half-applied.
  */
 export async function applyFlagStates(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   states: Record<string, FlagState>,
 ): Promise<FlagChange[]> {
+  const { actor } = ctx;
   const keys = Object.keys(states).sort();
   if (keys.length === 0) return [];
   const rows = await ctx.db

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { invalid } from "../../../platform/errors.js";
 import { announcementsChannelRef, openPublicChannel } from "../../chat/index.js";
 import type { BaselineOptions } from "../data/index.js";
@@ -56,16 +56,17 @@ async function presentSettings(db: Db): Promise<SandboxSettingsView> {
   };
 }
 
-export async function getSandboxSettings(ctx: Ctx, actor: Actor): Promise<SandboxSettingsView> {
+export async function getSandboxSettings(ctx: ActorCtx): Promise<SandboxSettingsView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   return presentSettings(ctx.db);
 }
 
 export async function updateSandboxSettings(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   changes: SettingsChanges,
 ): Promise<SandboxSettingsView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   if (changes.noticeChannelId && !(await openPublicChannel(ctx.db, changes.noticeChannelId)))
     throw invalid({

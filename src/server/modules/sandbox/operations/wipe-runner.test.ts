@@ -15,12 +15,14 @@ import {
   studies,
   volunteers,
 } from "../../../db/schema.js";
-import { RESETTING_RETRY_AFTER_SECONDS } from "../../../platform/errors.js";
+import { actingAs } from "../../../platform/context.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
 import { DEMO_BASELINE } from "../demo.js";
+import { wipeRunnerOf } from "../module.js";
 import { rememberBaseline } from "./settings.js";
 import { WIPED_TOPIC } from "./wipe-runner.js";
+import { RESETTING_RETRY_AFTER_SECONDS } from "./wipe-state.js";
 import { WIPE_CONFIRMATION, wipeNow } from "./wipes.js";
 
 let community: TestCommunity;
@@ -37,7 +39,7 @@ async function accept(client: Client) {
 async function dueWipe(message = "Test wipe.") {
   const person = community.demo.people.staff;
   const actor = actorOf(person);
-  return wipeNow({ ...community.ctx, actor }, actor, { confirmation: WIPE_CONFIRMATION, message });
+  return wipeNow(actingAs(community.ctx, actor), { confirmation: WIPE_CONFIRMATION, message });
 }
 
 const rowCount = async (
@@ -86,7 +88,7 @@ beforeEach(async () => {
 
 describe("the wipe runner", () => {
   it("does nothing when no wipe is due", async () => {
-    expect(await community.app.wipeRunner.runDueWipes()).toBeNull();
+    expect(await wipeRunnerOf(community.db).runDueWipes()).toBeNull();
   });
 
   it("resets clinical data to the remembered baseline and keeps users, acceptances, flags, deployments and settings", async () => {
@@ -113,7 +115,7 @@ describe("the wipe runner", () => {
 
     const wipe = await dueWipe();
     const steps = new Set<string>();
-    const outcome = await community.app.wipeRunner.runDueWipes({ onProgress: (step) => steps.add(step) });
+    const outcome = await wipeRunnerOf(community.db).runDueWipes({ onProgress: (step) => steps.add(step) });
 
     expect(outcome).toMatchObject({
       wipeId: wipe.id,
@@ -163,7 +165,7 @@ describe("the wipe runner", () => {
     await rememberBaseline(community.ctx, { volunteers: 30, studies: 2, seed: 7 });
     try {
       await dueWipe();
-      const outcome = await community.app.wipeRunner.runDueWipes();
+      const outcome = await wipeRunnerOf(community.db).runDueWipes();
       expect(outcome).toMatchObject({ status: "completed", restored: { volunteers: 30, studies: 2 } });
       expect(await rowCount(volunteers)).toBe(30);
       expect(await rowCount(studies)).toBe(2);
@@ -180,7 +182,7 @@ describe("the wipe runner", () => {
       audit: await rowCount(sandboxAudit),
     };
     const wipe = await dueWipe();
-    const outcome = await community.app.wipeRunner.runDueWipes({
+    const outcome = await wipeRunnerOf(community.db).runDueWipes({
       afterClear: () => {
         throw new Error("disk full while writing the baseline");
       },
@@ -217,7 +219,7 @@ describe("the wipe runner", () => {
     const cleared = new Promise<void>((resolve) => {
       reachedClear = resolve;
     });
-    const running = community.app.wipeRunner.runDueWipes({
+    const running = wipeRunnerOf(community.db).runDueWipes({
       afterClear: async () => {
         reachedClear();
         await held;
@@ -271,7 +273,7 @@ describe("the wipe runner", () => {
     expect(environment.wipe).toEqual({ status: "running", step: null, done: null, total: null });
     expect(environment.counts).toMatchObject({ studies: null, volunteers: null });
     // Only one node runs a wipe: this one finds nothing to claim.
-    expect(await community.app.wipeRunner.runDueWipes()).toBeNull();
+    expect(await wipeRunnerOf(community.db).runDueWipes()).toBeNull();
     expect(row?.status).toBe("running");
   });
 
@@ -286,7 +288,7 @@ describe("the wipe runner", () => {
         scheduledBy: community.demo.people.staff.id,
       })
       .returning();
-    expect(await community.app.wipeRunner.runDueWipes()).toBeNull();
+    expect(await wipeRunnerOf(community.db).runDueWipes()).toBeNull();
     const [after] = await community.db
       .select()
       .from(sandboxWipes)

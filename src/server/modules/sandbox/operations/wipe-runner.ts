@@ -9,7 +9,7 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Config } from "../../../config.js";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, actingAs, type Ctx, inTransaction } from "../../../platform/context.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { listActiveStaff, userSummaries } from "../../accounts/index.js";
 import { asSeeder } from "../access/index.js";
@@ -166,7 +166,7 @@ export class WipeRunner {
     };
     try {
       const seeder = await seedingActor(this.db, scheduledBy);
-      ctx = { ...ctx, actor: seeder };
+      ctx = actingAs(ctx, seeder);
       const options: BaselineOptions = await loadBaselineOptions(this.db);
       await recordAudit(ctx, {
         action: WIPE_STARTED,
@@ -177,11 +177,11 @@ export class WipeRunner {
       // From here this node answers sandbox routes from memory (wipe-state.ts), not the database.
       beginLocalWipe(wipeId, await environmentStatus(ctx));
       progress("clearing", 0, 0);
-      const outcome = await inTransaction(ctx, async (tx) => {
+      const outcome = await inTransaction(actingAs(ctx, seeder), async (tx) => {
         const removed = await countRows(tx.db);
         await tx.db.execute(sql.raw(`truncate table ${CLINICAL_TABLES.join(", ")}`));
         await hooks.afterClear?.();
-        const seeded = await seedSandboxBaseline(tx, seeder, options, (done, total, step) =>
+        const seeded = await seedSandboxBaseline(tx, options, (done, total, step) =>
           progress(step, done, total),
         );
         const restored = {

@@ -43,11 +43,17 @@ export function localEnvironment(): EnvironmentView | null {
   };
 }
 
-export const sandboxResetting = () =>
-  new AppError(
+/** Seconds a client waits before retrying a route refused while the sandbox is being reset. */
+export const RESETTING_RETRY_AFTER_SECONDS = 10;
+
+export function sandboxResetting(): AppError {
+  const error = new AppError(
     "sandbox_resetting",
     "The development environment is being reset to its baseline. Try again in a few seconds.",
   );
+  error.retryAfterSeconds = RESETTING_RETRY_AFTER_SECONDS;
+  return error;
+}
 
 /** Every sandbox route's first check: refused while a wipe runs here (memory) or on another node (its row). */
 export async function assertNotResetting(db: Db): Promise<void> {

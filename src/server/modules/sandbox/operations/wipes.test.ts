@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, events, mailOutbox, sandboxWipes, studies, users } from "../../../db/schema.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
+import { wipeRunnerOf } from "../module.js";
 import { WIPE_CONFIRMATION, WIPE_TOPIC } from "./wipes.js";
 
 type Wipe = {
@@ -279,7 +280,7 @@ describe("wiping now", () => {
       immediate: true,
       message: "A broken build corrupted the data.",
     });
-    await community.app.wipeRunner.idle();
+    await wipeRunnerOf(community.db).idle();
 
     const [row] = await community.db.select().from(sandboxWipes).where(eq(sandboxWipes.id, scheduled.id));
     expect(row?.status).toBe("completed");

@@ -7,7 +7,7 @@
 import { desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type Actor, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { AppError, invalid, notFound } from "../../../platform/errors.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { queueMail } from "../../../platform/mail/service.js";
@@ -118,7 +118,8 @@ function announcement(kind: "scheduled" | "now" | "cancelled", wipe: WipeRow, pu
  * kind, however often the transaction is retried), an e-mail to every sandbox user, and the event
  * that makes open pages show, move or drop the countdown banner.
  */
-async function announce(tx: Ctx, actor: Actor, kind: "scheduled" | "now" | "cancelled", row: WipeRow) {
+async function announce(tx: ActorCtx, kind: "scheduled" | "now" | "cancelled", row: WipeRow) {
+  const { actor } = tx;
   const { subject, body } = announcement(kind, row, tx.config.publicUrl);
   const channel = await noticeChannel(tx.db);
   await postNotice(tx, {
@@ -138,7 +139,8 @@ async function announce(tx: Ctx, actor: Actor, kind: "scheduled" | "now" | "canc
  * Schedules a wipe at least the notice period ahead (400 naming `scheduledFor` with the earliest time
  * allowed); a second pending wipe is 409 (checked, and enforced by the unique index for a race).
  */
-export async function scheduleWipe(ctx: Ctx, actor: Actor, input: WipeInput): Promise<WipeView> {
+export async function scheduleWipe(ctx: ActorCtx, input: WipeInput): Promise<WipeView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   const message = checkMessage(input.message);
   const { wipeNoticeHours } = await loadSandboxSettings(ctx.db);
@@ -153,7 +155,7 @@ export async function scheduleWipe(ctx: Ctx, actor: Actor, input: WipeInput): Pr
       }Schedule the wipe at least ${wipeNoticeHours} hours ahead: ${earliest.toISOString()} or later.`,
     });
   try {
-    return await inTransaction({ ...ctx, actor }, async (tx) => {
+    return await inTransaction(ctx, async (tx) => {
       const pending = await pendingWipe(tx.db);
       if (pending) throw alreadyPending(pending);
       const [row] = await tx.db
@@ -167,7 +169,7 @@ export async function scheduleWipe(ctx: Ctx, actor: Actor, input: WipeInput): Pr
         targetId: row.id,
         details: { scheduledFor: row.scheduledFor.toISOString(), message },
       });
-      return announce(tx, actor, "scheduled", row);
+      return announce(tx, "scheduled", row);
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -177,9 +179,10 @@ export async function scheduleWipe(ctx: Ctx, actor: Actor, input: WipeInput): Pr
 }
 
 /** Cancels the scheduled wipe: a notice, e-mails and the event take the banner away. */
-export async function cancelWipe(ctx: Ctx, actor: Actor, id: string): Promise<WipeView> {
+export async function cancelWipe(ctx: ActorCtx, id: string): Promise<WipeView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
-  return inTransaction({ ...ctx, actor }, async (tx) => {
+  return inTransaction(ctx, async (tx) => {
     const [wipe] = await tx.db.select().from(sandboxWipes).where(eq(sandboxWipes.id, id)).for("update");
     if (!wipe) throw notFound("The wipe");
     if (wipe.status !== "scheduled")
@@ -196,7 +199,7 @@ export async function cancelWipe(ctx: Ctx, actor: Actor, id: string): Promise<Wi
       targetId: row.id,
       details: { scheduledFor: row.scheduledFor.toISOString() },
     });
-    return announce(tx, actor, "cancelled", row);
+    return announce(tx, "cancelled", row);
   });
 }
 
@@ -207,10 +210,10 @@ export async function cancelWipe(ctx: Ctx, actor: Actor, id: string): Promise<Wi
  * that is running is 409. The caller then starts the runner; this only makes the wipe due.
  */
 export async function wipeNow(
-  ctx: Ctx,
-  actor: Actor,
+  ctx: ActorCtx,
   input: { confirmation: string; message: string },
 ): Promise<WipeView> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   if (input.confirmation.trim().toLowerCase() !== WIPE_CONFIRMATION)
     throw invalid(
@@ -219,7 +222,7 @@ export async function wipeNow(
     );
   const message = checkMessage(input.message);
   try {
-    return await inTransaction({ ...ctx, actor }, async (tx) => {
+    return await inTransaction(ctx, async (tx) => {
       const pending = await pendingWipe(tx.db, true);
       if (pending?.status === "running") throw alreadyPending(pending);
       const now = new Date();
@@ -237,7 +240,7 @@ export async function wipeNow(
           takenOver: pending ? { scheduledFor: pending.scheduledFor.toISOString() } : null,
         },
       });
-      return announce(tx, actor, "now", row);
+      return announce(tx, "now", row);
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -246,7 +249,8 @@ export async function wipeNow(
 }
 
 /** Every wipe, newest first (the latest 100): scheduled, running, and the history. */
-export async function listWipes(ctx: Ctx, actor: Actor): Promise<WipeView[]> {
+export async function listWipes(ctx: ActorCtx): Promise<WipeView[]> {
+  const { actor } = ctx;
   requireStaffOperator(actor);
   const rows = await ctx.db
     .select()

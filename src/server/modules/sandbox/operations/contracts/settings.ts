@@ -7,7 +7,12 @@ const noticeHours = "Give a notice period of 1 to 720 whole hours.";
 export const settingsChanges = z
   .object({
     noticeChannelId: z.uuid({ error: "Choose a channel." }).nullable().optional(),
-    wipeNoticeHours: z.number({ error: noticeHours }).int(noticeHours).min(1, noticeHours).max(720, noticeHours).optional(),
+    wipeNoticeHours: z
+      .number({ error: noticeHours })
+      .int(noticeHours)
+      .min(1, noticeHours)
+      .max(720, noticeHours)
+      .optional(),
   })
   .refine(
     (changes) => changes.noticeChannelId !== undefined || changes.wipeNoticeHours !== undefined,
