@@ -95,6 +95,9 @@ export const volunteerChanges = z
     ({ reason: _reason, ...changes }) => Object.values(changes).some((value) => value !== undefined),
     "Say what to change.",
   );
+/** What the web sends to add and to change a volunteer. */
+export type VolunteerBody = z.input<typeof volunteerInput>;
+export type VolunteerChangesBody = z.input<typeof volunteerChanges>;
 const displayField = z.enum(volunteerDisplays, { error: "Choose a display: full, year or id." }).optional();
 const displayQuery = z.object({ display: displayField });
 const measure = (message: string) => z.coerce.number({ error: message }).min(0, message).max(1000, message);
