@@ -11,9 +11,12 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../../db/columns.js";
+import type { FlagChange } from "./contracts/flags.js";
+import { type FlagState, flagStates } from "./contracts/flags.js";
+import { type WipeStatus, wipeStatuses } from "./contracts/wipes.js";
 
-export const flagStates = ["off", "preview", "on"] as const;
-export type FlagState = (typeof flagStates)[number];
+export type { FlagChange };
+export { type FlagState, flagStates, type WipeStatus, wipeStatuses };
 
 /**
  * A feature flag of the sandbox build. `preview` shows the feature with a "preview — not validated"
@@ -31,8 +34,6 @@ export const sandboxFlags = pgTable("sandbox_flags", {
   updatedBy: uuid("updated_by").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
-
-export type FlagChange = { key: string; from: FlagState; to: FlagState };
 
 /** A build deployed to the sandbox, with the flags it switched; the newest one is what runs. */
 export const sandboxDeployments = pgTable(
@@ -66,9 +67,6 @@ export const sandboxSettings = pgTable("sandbox_settings", {
   updatedBy: uuid("updated_by"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
-
-export const wipeStatuses = ["scheduled", "running", "completed", "failed", "cancelled"] as const;
-export type WipeStatus = (typeof wipeStatuses)[number];
 
 /** A reset of the sandbox's clinical data to the generated baseline, announced ahead. */
 export const sandboxWipes = pgTable(
