@@ -23,17 +23,17 @@ import { loadConfig } from "../src/server/config.js";
 import type { Database } from "../src/server/db/client.js";
 import { seedDemoCommunity } from "../src/server/demo/seed.js";
 import { actorOf } from "../src/server/modules/accounts/users.js";
-import { seedSandboxBaseline } from "../src/server/modules/sandbox/baseline.js";
-import { prepareVolunteerImport } from "../src/server/modules/sandbox/imports.js";
-import { recruitmentStatuses } from "../src/server/modules/sandbox/schema.js";
-import { asSeeder } from "../src/server/modules/sandbox/studies.js";
+import { asSeeder } from "../src/server/modules/sandbox/access/index.js";
+import { listVolunteers } from "../src/server/modules/sandbox/clinical/index.js";
 import {
   createSfc32Randomizer,
   generateVolunteers,
+  prepareVolunteerImport,
   type SyntheticVolunteer,
-} from "../src/server/modules/sandbox/synthetic.js";
-import { listVolunteers } from "../src/server/modules/sandbox/volunteers.js";
-import type { Actor, Ctx } from "../src/server/platform/context.js";
+  seedSandboxBaseline,
+} from "../src/server/modules/sandbox/data/index.js";
+import { recruitmentStatuses } from "../src/server/modules/sandbox/schema.js";
+import { type Actor, actingAs, type Ctx } from "../src/server/platform/context.js";
 import { driverOf, type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 
 const VOLUNTEERS = Number(process.env.BENCH_VOLUNTEERS ?? 100_000);
@@ -220,9 +220,9 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
     const base: Ctx = { db: database.db, config, actor: null, ip: null };
     const demo = await seedDemoCommunity(base);
     const staff = asSeeder(actorOf(demo.people.staff));
-    const ctx: Ctx = { ...base, actor: staff };
+    const ctx = actingAs(base, staff);
 
-    const seeded = await seedSandboxBaseline(ctx, staff, {
+    const seeded = await seedSandboxBaseline(ctx, {
       volunteers: VOLUNTEERS,
       studies: STUDIES,
       seed: SEED,
@@ -255,7 +255,7 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
     );
 
     const filters = searches(SEARCHES);
-    const service = await timeEach(filters, (s) => listVolunteers(ctx, staff, s));
+    const service = await timeEach(filters, (s) => listVolunteers(ctx, s));
     const raw = await timeEach(filters, (s) => rawSearch(database, s));
     rows.push(
       {
@@ -269,7 +269,7 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
 
     const file = { filename: "bench-volunteers.csv", data: importCsv(IMPORT_ROWS) };
     const start = performance.now();
-    const prepared = await prepareVolunteerImport(ctx, staff, file, { skipInvalid: true });
+    const prepared = await prepareVolunteerImport(ctx, file, { skipInvalid: true });
     const report = await prepared.run();
     const importSeconds = (performance.now() - start) / 1000;
     rows.push({

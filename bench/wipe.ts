@@ -19,12 +19,15 @@ import { loadConfig } from "../src/server/config.js";
 import type { Database } from "../src/server/db/client.js";
 import { seedDemoCommunity } from "../src/server/demo/seed.js";
 import { actorOf } from "../src/server/modules/accounts/users.js";
-import { seedSandboxBaseline } from "../src/server/modules/sandbox/baseline.js";
-import { rememberBaseline } from "../src/server/modules/sandbox/settings.js";
-import { asSeeder } from "../src/server/modules/sandbox/studies.js";
-import { WipeRunner } from "../src/server/modules/sandbox/wipe-runner.js";
-import { WIPE_CONFIRMATION, wipeNow } from "../src/server/modules/sandbox/wipes.js";
-import type { Ctx } from "../src/server/platform/context.js";
+import { asSeeder } from "../src/server/modules/sandbox/access/index.js";
+import { seedSandboxBaseline } from "../src/server/modules/sandbox/data/index.js";
+import {
+  rememberBaseline,
+  WIPE_CONFIRMATION,
+  WipeRunner,
+  wipeNow,
+} from "../src/server/modules/sandbox/operations/index.js";
+import { actingAs, type Ctx } from "../src/server/platform/context.js";
 import { driverOf, type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 
 const VOLUNTEERS = Number(process.env.BENCH_VOLUNTEERS ?? 100_000);
@@ -124,10 +127,10 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
     const person = actorOf(demo.people.staff);
     const staff = asSeeder(person);
     const baseline = { volunteers: VOLUNTEERS, studies: STUDIES, seed: SEED };
-    const seeded = await seedSandboxBaseline({ ...base, actor: staff }, staff, baseline);
+    const seeded = await seedSandboxBaseline(actingAs(base, staff), baseline);
     await rememberBaseline(base, baseline);
 
-    await wipeNow({ ...base, actor: person }, person, {
+    await wipeNow(actingAs(base, person), {
       confirmation: WIPE_CONFIRMATION,
       message: "Benchmark.",
     });

@@ -22,19 +22,11 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { resolveSession } from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
-import { registerSandboxRoutes } from "./modules/sandbox/routes.js";
-import { WipeRunner } from "./modules/sandbox/wipe-runner.js";
-import {
-  ENVIRONMENT_PATH,
-  isSandboxRoute,
-  localEnvironment,
-  sandboxResetting,
-} from "./modules/sandbox/wipe-state.js";
 import { modules } from "./modules.js";
 import { auditRoutes } from "./platform/audit/routes.js";
 import { writeCheckpoint } from "./platform/audit/service.js";
-import { publicAccess, registerAuth, SESSION_COOKIE } from "./platform/auth/http.js";
-import { AppError, RESETTING_RETRY_AFTER_SECONDS } from "./platform/errors.js";
+import { publicAccess, registerAuth } from "./platform/auth/http.js";
+import { AppError } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { refuseUnstorableInput } from "./platform/input-guard.js";
@@ -51,13 +43,11 @@ export type RouteDeps = {
   config: Config;
   mailer: Mailer;
   gateway: Gateway;
-  wipeRunner: WipeRunner;
 };
 export type App = FastifyInstance & {
   mailer: Mailer;
   hub: EventHub;
   gateway: Gateway;
-  wipeRunner: WipeRunner;
 };
 
 const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
@@ -199,9 +189,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     void mailer.flush();
   });
   app.addHook("onClose", () => mailer.stop());
-  const wipeRunner = new WipeRunner(database.db, config);
-  app.decorate("wipeRunner", wipeRunner);
-  app.addHook("onClose", () => wipeRunner.stop());
 
   const hub = new EventHub(database);
   const gateway = new Gateway(hub, database.db, config, {
@@ -239,8 +226,8 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error as FastifyError);
     if (status >= 500 && status !== 503) request.log.error(error);
-    if (error instanceof AppError && error.code === "sandbox_resetting")
-      reply.header("retry-after", String(RESETTING_RETRY_AFTER_SECONDS));
+    if (error instanceof AppError && error.retryAfterSeconds !== undefined)
+      reply.header("retry-after", String(error.retryAfterSeconds));
     return reply.status(status).send(body);
   });
 
@@ -268,25 +255,15 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
-  // While this node runs a wipe, its transaction holds the database (PGlite's only connection): sandbox
-  // routes are answered from memory before the session lookup would wait for it. The environment status
-  // (progress only, no one's data) asks for a session cookie without looking it up.
-  app.addHook("onRequest", async (request, reply) => {
-    const environment = localEnvironment();
-    if (!environment) return;
-    if (request.method === "GET" && request.url.split("?")[0] === ENVIRONMENT_PATH) {
-      if (!request.cookies[SESSION_COOKIE]) throw new AppError("unauthenticated", "Please sign in.");
-      return reply.send(environment);
-    }
-    if (isSandboxRoute(request.url)) throw sandboxResetting();
-  });
+  const deps: RouteDeps = { db: database.db, config, mailer, gateway };
+  // Hooks a module needs ahead of the session lookup (the sandbox while a wipe holds the database).
+  for (const module of modules) module.beforeAuth?.(app, deps);
   // Sessions live in the accounts module's tables; the platform only asks who a cookie belongs to.
   registerAuth(app, { config, resolveSession: (token) => resolveSession(database.db, config, token) });
   app.addHook("preValidation", refuseUnstorableInput);
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());
 
-  const deps: RouteDeps = { db: database.db, config, mailer, gateway, wipeRunner };
   await app.register(async (scope) => {
     gateway.register(scope);
     const route = router(scope, deps);
@@ -294,7 +271,6 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     markdownRoutes(route);
     auditRoutes(route);
     mailRoutes(route);
-    registerSandboxRoutes(scope, deps);
   });
   for (const module of modules) await app.register(module.plugin, deps);
 

@@ -38,22 +38,22 @@ import { addParticipant, createProject, setArchived } from "./modules/projects/p
 import type { ReleaseInput } from "./modules/releases/contracts/releases.js";
 import { createDraft, publishRelease } from "./modules/releases/releases.js";
 import { createWebhook, enqueueDeliveries, listDeliveries } from "./modules/releases/webhooks.js";
-import { currentAgreement } from "./modules/sandbox/access.js";
-import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/agreement.js";
-import { assignCohort, decideEligibility, screenVolunteer } from "./modules/sandbox/enrolments.js";
-import { createFlag } from "./modules/sandbox/flags.js";
-import { prepareVolunteerImport } from "./modules/sandbox/imports.js";
+import { currentAgreement } from "./modules/sandbox/access/access.js";
+import { acceptAgreement, createAgreementDraft } from "./modules/sandbox/access/agreement.js";
+import { asSeeder } from "./modules/sandbox/access/index.js";
+import { addSandboxUser } from "./modules/sandbox/access/users.js";
+import { assignCohort, decideEligibility, screenVolunteer } from "./modules/sandbox/clinical/enrolments.js";
 import {
   addCohort,
   addEpoch,
   addEvent,
-  asSeeder,
   createStudy,
   updateStudy,
-} from "./modules/sandbox/studies.js";
-import { addSandboxUser } from "./modules/sandbox/users.js";
-import { createVolunteer } from "./modules/sandbox/volunteers.js";
-import { scheduleWipe } from "./modules/sandbox/wipes.js";
+} from "./modules/sandbox/clinical/studies.js";
+import { createVolunteer } from "./modules/sandbox/clinical/volunteers.js";
+import { prepareVolunteerImport } from "./modules/sandbox/data/imports.js";
+import { createFlag } from "./modules/sandbox/operations/flags.js";
+import { scheduleWipe } from "./modules/sandbox/operations/wipes.js";
 import { actingAs, type Ctx } from "./platform/context.js";
 import { storeFile } from "./platform/files/store.js";
 import { listOutbox } from "./platform/mail/service.js";
@@ -387,11 +387,11 @@ async function agreementId(): Promise<string> {
 async function acceptAs(email: string | null): Promise<void> {
   const person = Object.values(people()).find((p) => p.email === email);
   if (!person) return;
-  await acceptAgreement(ctxAs(person), actorOf(person), await agreementId(), "matrix");
+  await acceptAgreement(actingAs(ctxAs(person), actorOf(person)), await agreementId(), "matrix");
 }
 
 const sandboxAgreementDraft = () =>
-  createAgreementDraft(asStaff().ctx, asStaff().actor, { title: unique("Matrix agreement"), body: "Text." });
+  createAgreementDraft(asStaffCtx(), { title: unique("Matrix agreement"), body: "Text." });
 
 /** A fresh sandbox user in Northwind (or Contoso), added by staff. */
 async function sandboxUser(organisation: "northwind" | "contoso" = "northwind"): Promise<string> {
@@ -402,7 +402,7 @@ async function sandboxUser(organisation: "northwind" | "contoso" = "northwind"):
     organisationId: community.demo.organisations[organisation].id,
   });
   await acceptAs(people().staff.email);
-  await addSandboxUser(asStaff().ctx, asStaff().actor, { userId: user.id, role: "investigator" });
+  await addSandboxUser(asStaffCtx(), { userId: user.id, role: "investigator" });
   return user.id;
 }
 
@@ -462,7 +462,7 @@ async function matrixImport(email: string | null): Promise<string> {
   const person = Object.values(people()).find((p) => p.email === email);
   if (!person) throw new Error(`no demo person ${email}`);
   const importer = asSeeder(actorOf(person));
-  const prepared = await prepareVolunteerImport({ ...ctxAs(person), actor: importer }, importer, {
+  const prepared = await prepareVolunteerImport(actingAs(ctxAs(person), importer), {
     filename: "matrix.csv",
     data: matrixImportCsv(),
   });
@@ -499,11 +499,7 @@ const matrixStudyExport = () => ({
 /** A fresh prospect volunteer, added by staff. */
 async function matrixVolunteer(): Promise<string> {
   const seeder = asSeeder(asStaff().actor);
-  const volunteer = await createVolunteer(
-    { ...asStaff().ctx, actor: seeder },
-    seeder,
-    matrixVolunteerInput(),
-  );
+  const volunteer = await createVolunteer(actingAs(asStaff().ctx, seeder), matrixVolunteerInput());
   return volunteer.id;
 }
 
@@ -511,16 +507,16 @@ async function matrixVolunteer(): Promise<string> {
 async function northwindStudy() {
   const nora = asSeeder(actorOf(people().northwindAdmin));
   const ctx = { ...ctxAs(people().northwindAdmin), actor: nora };
-  const study = await createStudy(ctx, nora, {
+  const study = await createStudy(ctx, {
     protocolNumber: unique("MX").toUpperCase(),
     title: "Matrix study",
     sponsor: "Matrix Pharma",
     phase: "I",
     plannedEnrolment: 8,
   });
-  await addEpoch(ctx, nora, study.id, { kind: "treatment", startDay: 1, endDay: 3 });
-  await addCohort(ctx, nora, study.id, { name: "Cohort 1", plannedSize: 4, dose: "1 mg" });
-  const full = await addEvent(ctx, nora, study.id, { name: "Dosing", dayOffset: 1, windowDays: 0 });
+  await addEpoch(ctx, study.id, { kind: "treatment", startDay: 1, endDay: 3 });
+  await addCohort(ctx, study.id, { name: "Cohort 1", plannedSize: 4, dose: "1 mg" });
+  const full = await addEvent(ctx, study.id, { name: "Dosing", dayOffset: 1, windowDays: 0 });
   const [epoch] = full.epochs;
   const [cohort] = full.cohorts;
   const [event] = full.events;
@@ -545,7 +541,7 @@ const northwindEnrolmentWriters = (status: number): Expected => ({
 async function activeNorthwindStudy() {
   const study = await northwindStudy();
   const nora = asSeeder(actorOf(people().northwindAdmin));
-  await updateStudy({ ...ctxAs(people().northwindAdmin), actor: nora }, nora, study.id, { status: "active" });
+  await updateStudy(actingAs(ctxAs(people().northwindAdmin), nora), study.id, { status: "active" });
   return study;
 }
 
@@ -557,10 +553,10 @@ async function northwindEnrolment(
   const nora = asSeeder(actorOf(people().northwindAdmin));
   const ctx = { ...ctxAs(people().northwindAdmin), actor: nora };
   const volunteerId = await matrixVolunteer();
-  const { id } = await screenVolunteer(ctx, nora, study.id, { volunteerId, screeningDate: "2025-01-06" });
-  if (stage !== "screening") await decideEligibility(ctx, nora, id, { eligible: true });
+  const { id } = await screenVolunteer(ctx, study.id, { volunteerId, screeningDate: "2025-01-06" });
+  if (stage !== "screening") await decideEligibility(ctx, id, { eligible: true });
   if (stage === "enrolled")
-    await assignCohort(ctx, nora, id, { cohortId: study.cohortId, dosingStart: "2025-02-03" });
+    await assignCohort(ctx, id, { cohortId: study.cohortId, dosingStart: "2025-02-03" });
   return { id, cohortId: study.cohortId };
 }
 
@@ -2068,7 +2064,7 @@ const rows: Row[] = [
     route: "PATCH /api/admin/sandbox/flags/:key",
     expected: staffOnly(200),
     call: async ({ client }) => {
-      const flag = await createFlag(asStaff().ctx, asStaff().actor, {
+      const flag = await createFlag(asStaffCtx(), {
         key: unique("matrix-flag"),
         name: "Matrix flag",
         description: "",
@@ -2133,7 +2129,7 @@ const rows: Row[] = [
     expected: staffOnly(200),
     call: async ({ client }) => {
       await clearPendingWipes();
-      const wipe = await scheduleWipe(asStaff().ctx, asStaff().actor, {
+      const wipe = await scheduleWipe(asStaffCtx(), {
         scheduledFor: new Date(Date.now() + 48 * 3_600_000),
         message: "Matrix wipe to cancel.",
       });

@@ -5,6 +5,7 @@ import { groupsModule } from "./modules/groups/module.js";
 import { pharmacyModule } from "./modules/pharmacy/module.js";
 import { projectsModule } from "./modules/projects/module.js";
 import { releasesModule } from "./modules/releases/module.js";
+import { sandboxModule } from "./modules/sandbox/module.js";
 import type { ConveneModule } from "./platform/module.js";
 
 /** Every feature module, in the order their routes, hooks and commands are registered. */
@@ -15,5 +16,6 @@ export const modules: ConveneModule[] = [
   releasesModule,
   projectsModule,
   groupsModule,
+  sandboxModule,
   pharmacyModule,
 ];

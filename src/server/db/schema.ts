@@ -6,7 +6,7 @@ export * from "../modules/groups/schema.js";
 export * from "../modules/pharmacy/schema.js";
 export * from "../modules/projects/schema.js";
 export * from "../modules/releases/schema.js";
-export * from "../modules/sandbox/operations-schema.js";
+export * from "../modules/sandbox/operations/schema.js";
 export * from "../modules/sandbox/schema.js";
 export * from "../platform/audit/schema.js";
 export * from "../platform/events/schema.js";

@@ -2,15 +2,15 @@ import { type ErrorCode, statusByCode } from "../../shared/errors.js";
 
 export type { ErrorCode };
 
-/** Seconds a client waits before retrying a route refused while the sandbox is being reset. */
-export const RESETTING_RETRY_AFTER_SECONDS = 10;
-
 export type FieldErrors = Record<string, string>;
 /** What a client needs to resolve the error beyond field messages (e.g. the other side of a conflict). */
 export type ErrorDetails = Record<string, unknown>;
 
 /** The one error type every module throws; its code maps to the HTTP status in `shared/errors.ts`. */
 export class AppError extends Error {
+  /** When the refusal is temporary: answered as Retry-After, in seconds. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,

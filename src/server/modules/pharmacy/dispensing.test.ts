@@ -61,10 +61,10 @@ async function subject(cohort: Cohort | null): Promise<{ id: string; subjectNumb
   const { actor, ctx } = nora();
   const volunteerId = prospects.shift();
   if (!volunteerId) throw new Error("no prospect volunteers left");
-  const screened = await screenVolunteer(ctx, actor, study.id, { volunteerId, screeningDate: "2025-01-06" });
+  const screened = await screenVolunteer(ctx, study.id, { volunteerId, screeningDate: "2025-01-06" });
   if (!cohort) return screened;
-  await decideEligibility(ctx, actor, screened.id, { eligible: true });
-  return assignCohort(ctx, actor, screened.id, { cohortId: cohort.id, dosingStart: "2025-02-03" });
+  await decideEligibility(ctx, screened.id, { eligible: true });
+  return assignCohort(ctx, screened.id, { cohortId: cohort.id, dosingStart: "2025-02-03" });
 }
 
 const cohort = (n: number): Cohort => {
@@ -204,7 +204,7 @@ describe("dispensing", () => {
 
     const withdrawn = await subject(cohort(0));
     const { actor, ctx } = nora();
-    await withdrawEnrolment(ctx, actor, withdrawn.id, "Withdrew consent.");
+    await withdrawEnrolment(ctx, withdrawn.id, "Withdrew consent.");
     const response = await pharmacist.post(`${base}/dispensations`, {
       containerId: from.id,
       enrolmentId: withdrawn.id,

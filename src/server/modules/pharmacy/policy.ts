@@ -14,7 +14,7 @@ export type PharmacyAccess = { role: Role; preview: boolean };
  * `feature_disabled` while it is off; the data stays). `preview` says whether to show the marker.
  */
 export async function openPharmacy(ctx: ActorCtx): Promise<PharmacyAccess> {
-  const { role } = await gate(ctx, ctx.actor);
+  const { role } = await gate(ctx);
   const state = await requireFeature(ctx, PHARMACY_FLAG);
   return { role, preview: state === "preview" };
 }

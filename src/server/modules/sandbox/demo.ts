@@ -1,13 +1,11 @@
-import type { Actor, Ctx } from "../../platform/context.js";
+import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import { releaseRefByVersion } from "../releases/index.js";
-import { createAgreementDraft, publishAgreement } from "./agreement.js";
-import { type BaselineOptions, seedSandboxBaseline } from "./baseline.js";
-import { recordDeployment } from "./deployments.js";
-import { createFlag } from "./flags.js";
+import { asSeeder, createAgreementDraft, publishAgreement } from "./access/index.js";
+import { addCohort, addEpoch, addEvent, createStudy, updateStudy } from "./clinical/index.js";
+import { type BaselineOptions, seedSandboxBaseline } from "./data/index.js";
+import { createFlag, recordDeployment, rememberBaseline } from "./operations/index.js";
 import type { SandboxRole } from "./schema.js";
 import { sandboxUsers } from "./schema.js";
-import { rememberBaseline } from "./settings.js";
-import { addCohort, addEpoch, addEvent, asSeeder, createStudy, updateStudy } from "./studies.js";
 
 export const DEMO_AGREEMENT_TITLE = "Access and Use Agreement — community development environment";
 
@@ -42,9 +40,8 @@ export const DEMO_STUDY_CONTOSO = "CT-204";
  * cohorts and a five-visit schedule, and Contoso's CT-204, still in design with one cohort and no events.
  */
 async function seedDemoStudies(ctx: Ctx, coordinators: { northwind: Actor; contoso: Actor }): Promise<void> {
-  const nora = asSeeder(coordinators.northwind);
-  const noraCtx: Ctx = { ...ctx, actor: nora };
-  const nw = await createStudy(noraCtx, nora, {
+  const noraCtx = actingAs(ctx, asSeeder(coordinators.northwind));
+  const nw = await createStudy(noraCtx, {
     protocolNumber: DEMO_STUDY_NORTHWIND,
     title: "First-in-human single ascending dose of NWX-12",
     sponsor: "Northwind Therapeutics",
@@ -56,9 +53,9 @@ async function seedDemoStudies(ctx: Ctx, coordinators: { northwind: Actor; conto
     { kind: "treatment", startDay: 1, endDay: 3 },
     { kind: "follow_up", startDay: 4, endDay: 14 },
   ] as const)
-    await addEpoch(noraCtx, nora, nw.id, epoch);
-  await addCohort(noraCtx, nora, nw.id, { name: "Cohort 1", plannedSize: 8, dose: "10 mg NWX-12 oral" });
-  await addCohort(noraCtx, nora, nw.id, { name: "Cohort 2", plannedSize: 8, dose: "30 mg NWX-12 oral" });
+    await addEpoch(noraCtx, nw.id, epoch);
+  await addCohort(noraCtx, nw.id, { name: "Cohort 1", plannedSize: 8, dose: "10 mg NWX-12 oral" });
+  await addCohort(noraCtx, nw.id, { name: "Cohort 2", plannedSize: 8, dose: "30 mg NWX-12 oral" });
   for (const event of [
     { name: "Screening visit", dayOffset: -21, windowDays: 7 },
     { name: "Dosing", dayOffset: 1, windowDays: 0 },
@@ -66,19 +63,18 @@ async function seedDemoStudies(ctx: Ctx, coordinators: { northwind: Actor; conto
     { name: "Safety follow-up", dayOffset: 7, windowDays: 1 },
     { name: "End of study visit", dayOffset: 14, windowDays: 2 },
   ])
-    await addEvent(noraCtx, nora, nw.id, event);
-  await updateStudy(noraCtx, nora, nw.id, { status: "active" });
+    await addEvent(noraCtx, nw.id, event);
+  await updateStudy(noraCtx, nw.id, { status: "active" });
 
-  const cora = asSeeder(coordinators.contoso);
-  const coraCtx: Ctx = { ...ctx, actor: cora };
-  const ct = await createStudy(coraCtx, cora, {
+  const coraCtx = actingAs(ctx, asSeeder(coordinators.contoso));
+  const ct = await createStudy(coraCtx, {
     protocolNumber: DEMO_STUDY_CONTOSO,
     title: "Multiple ascending dose of CTX-7 in healthy volunteers",
     sponsor: "Contoso Pharma",
     phase: "Ib",
     plannedEnrolment: 24,
   });
-  await addCohort(coraCtx, cora, ct.id, { name: "Cohort A", plannedSize: 6, dose: "5 mg CTX-7 twice daily" });
+  await addCohort(coraCtx, ct.id, { name: "Cohort A", plannedSize: 6, dose: "5 mg CTX-7 twice daily" });
 }
 
 /**
@@ -91,12 +87,12 @@ export async function seedDemoSandbox(
   members: { userId: string; role: SandboxRole }[],
   coordinators?: { northwind: Actor; contoso: Actor },
 ): Promise<void> {
-  const staffCtx: Ctx = { ...ctx, actor: staff };
-  const draft = await createAgreementDraft(staffCtx, staff, {
+  const staffCtx = actingAs(ctx, staff);
+  const draft = await createAgreementDraft(staffCtx, {
     title: DEMO_AGREEMENT_TITLE,
     body: DEMO_AGREEMENT_BODY,
   });
-  await publishAgreement(staffCtx, staff, draft.id);
+  await publishAgreement(staffCtx, draft.id);
   if (members.length > 0)
     await ctx.db
       .insert(sandboxUsers)
@@ -117,8 +113,7 @@ export const DEMO_BASELINE: BaselineOptions = { volunteers: DEMO_VOLUNTEER_COUNT
  * their organisations import them again from their export.
  */
 async function seedDemoVolunteers(ctx: Ctx, staff: Actor): Promise<void> {
-  const seeder = asSeeder(staff);
-  await seedSandboxBaseline({ ...ctx, actor: seeder }, seeder, DEMO_BASELINE);
+  await seedSandboxBaseline(actingAs(ctx, asSeeder(staff)), DEMO_BASELINE);
   await rememberBaseline(ctx, DEMO_BASELINE);
 }
 
@@ -131,9 +126,9 @@ export const DEMO_DEPLOYMENT_BUILD = "26.3.0-build.700";
  * deployment service, so the history, the audit log and the #announcements notice are all there).
  */
 async function seedDemoOperations(ctx: Ctx, staff: Actor): Promise<void> {
-  const staffCtx: Ctx = { ...ctx, actor: staff };
+  const staffCtx = actingAs(ctx, staff);
   const release = await releaseRefByVersion(ctx.db, "26.3");
-  await createFlag(staffCtx, staff, {
+  await createFlag(staffCtx, {
     key: "pharmacy",
     name: "Pharmacy preview",
     description:
@@ -141,7 +136,7 @@ async function seedDemoOperations(ctx: Ctx, staff: Actor): Promise<void> {
     state: "off",
     releaseId: release?.id ?? null,
   });
-  await recordDeployment(staffCtx, staff, {
+  await recordDeployment(staffCtx, {
     buildId: DEMO_DEPLOYMENT_BUILD,
     version: DEMO_DEPLOYMENT_VERSION,
     notes: [

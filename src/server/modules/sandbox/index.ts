@@ -1,23 +1,26 @@
 // What other modules may use of the sandbox: service functions only, never its tables.
 
-export { requireSandboxAccess } from "./access.js";
+export { asSeeder, gate, requireSandboxAccess } from "./access/index.js";
 export {
   assignCohort,
+  createdFields,
   type DosingSubject,
   decideEligibility,
-  dosingSubjects,
-  screenVolunteer,
-  withdrawEnrolment,
-} from "./enrolments.js";
-export { type FlagRef, flagRefs, requireFeature } from "./flags.js";
-export type { FlagState } from "./operations-schema.js";
-export {
-  createdFields,
   diffFields,
+  dosingSubjects,
   recordSandboxChange,
   recordSandboxChanges,
   type SandboxChange,
-} from "./sandbox-audit.js";
+  screenVolunteer,
+  withdrawEnrolment,
+} from "./clinical/index.js";
+export {
+  type FlagRef,
+  type FlagState,
+  flagRefs,
+  loadSandboxSettings,
+  noticeChannel,
+  requireFeature,
+} from "./operations/index.js";
 export type { SandboxRole } from "./schema.js";
-export { loadSandboxSettings, noticeChannel } from "./settings.js";
-export { asSeeder, gate, isUniqueViolation } from "./studies.js";
+export { isUniqueViolation } from "./unique.js";

@@ -1,25 +1,26 @@
 import { renderMarkdown } from "../../platform/markdown.js";
 import type { ReleaseRef } from "../releases/index.js";
 import type {
-  FlagChange,
-  FlagState,
-  sandboxDeployments,
-  sandboxFlags,
-  sandboxWipes,
-  WipeStatus,
-} from "./operations-schema.js";
+  AgreementVersion as AgreementVersionView,
+  Agreement as AgreementView,
+} from "./access/contracts/agreement.js";
+import type { Enrolment as EnrolmentView } from "./clinical/contracts/enrolments.js";
+import type {
+  Cohort as CohortView,
+  Epoch as EpochView,
+  StudyEvent as EventView,
+  StudySummary as StudySummaryView,
+} from "./clinical/contracts/studies.js";
+import type { Volunteer as VolunteerView } from "./clinical/contracts/volunteers.js";
+import type { VolunteerImport as VolunteerImportView } from "./data/contracts/imports.js";
+import { ageOn } from "./data/index.js";
+import type { Deployment as DeploymentView } from "./operations/contracts/deployments.js";
+import type { Flag as FlagView } from "./operations/contracts/flags.js";
+import type { Wipe as WipeView } from "./operations/contracts/wipes.js";
+import type { sandboxDeployments, sandboxFlags, sandboxWipes } from "./operations/schema.js";
 import type { VolunteerDisplay } from "./policy.js";
 import type {
-  AgreementStatus,
-  EnrolmentStatus,
-  EpochKind,
   enrolments,
-  ImportStatus,
-  RecruitmentStatus,
-  SandboxRole,
-  Sex,
-  StudyPhase,
-  StudyStatus,
   sandboxAgreements,
   studies,
   studyCohorts,
@@ -28,58 +29,8 @@ import type {
   volunteerImports,
   volunteers,
 } from "./schema.js";
-import { ageOn } from "./synthetic.js";
 
 export type AgreementRow = typeof sandboxAgreements.$inferSelect;
-
-/** The agreement as a reader sees it: the text, rendered by the server, and when they accepted it. */
-export type AgreementView = {
-  id: string;
-  version: number;
-  title: string;
-  body: string;
-  bodyHtml: string;
-  publishedAt: string | null;
-  acceptedAt: string | null;
-};
-
-/** The agreement as staff edit it. */
-export type AgreementVersionView = {
-  id: string;
-  version: number;
-  title: string;
-  body: string;
-  bodyHtml: string;
-  status: AgreementStatus;
-  current: boolean;
-  createdAt: string;
-  publishedAt: string | null;
-  acceptanceCount: number;
-};
-
-export type AcceptanceView = {
-  person: { id: string; name: string; email: string };
-  organisation: { id: string; name: string } | null;
-  acceptedAt: string;
-  ip: string | null;
-  userAgent: string | null;
-};
-
-export type SandboxUserView = {
-  id: string;
-  name: string;
-  email: string;
-  organisation: { id: string; name: string };
-  role: SandboxRole;
-  addedAt: string;
-};
-
-export type PersonOption = {
-  id: string;
-  name: string;
-  email: string;
-  organisation: { id: string; name: string };
-};
 
 export function presentAgreement(row: AgreementRow, acceptedAt: Date | null): AgreementView {
   return {
@@ -116,48 +67,6 @@ export type StudyRow = typeof studies.$inferSelect;
 export type EpochRow = typeof studyEpochs.$inferSelect;
 export type CohortRow = typeof studyCohorts.$inferSelect;
 export type EventRow = typeof studyEvents.$inferSelect;
-
-/** A study in lists: its own fields, the owning organisation and how far its design has come. */
-export type StudySummaryView = {
-  id: string;
-  protocolNumber: string;
-  title: string;
-  sponsor: string;
-  phase: StudyPhase;
-  status: StudyStatus;
-  organisation: { id: string; name: string };
-  plannedEnrolment: number;
-  cohortCount: number;
-  eventCount: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type EpochView = { id: string; kind: EpochKind; startDay: number; endDay: number };
-export type CohortView = { id: string; name: string; plannedSize: number; dose: string; position: number };
-export type EventView = { id: string; name: string; dayOffset: number; windowDays: number };
-
-/** One study with its design (removed epochs, cohorts and events left out) and whether the caller may change it. */
-export type StudyView = StudySummaryView & {
-  canEdit: boolean;
-  epochs: EpochView[];
-  cohorts: CohortView[];
-  events: EventView[];
-};
-
-export type SandboxAuditView = {
-  id: number;
-  at: string;
-  actor: { id: string; email: string };
-  action: "create" | "update" | "remove";
-  recordType: string;
-  recordId: string;
-  studyId: string | null;
-  field: string | null;
-  oldValue: string | null;
-  newValue: string | null;
-  reason: string | null;
-};
 
 export function presentStudySummary(
   row: StudyRow,
@@ -202,34 +111,6 @@ export const presentEvent = (row: EventRow): EventView => ({
 
 export type VolunteerRow = typeof volunteers.$inferSelect;
 
-/**
- * A volunteer as the privacy setting allows: `id` only the display id, sex, age band and status;
- * `year` everything but the date of birth, of which only the year; `full` everything.
- */
-export type VolunteerView = {
-  id: string;
-  displayId: string;
-  display: VolunteerDisplay;
-  sex: Sex;
-  ageBand: string;
-  recruitmentStatus: RecruitmentStatus;
-  firstName?: string;
-  lastName?: string;
-  dateOfBirth?: string;
-  yearOfBirth?: number;
-  age?: number;
-  email?: string | null;
-  phone?: string | null;
-  region?: string;
-  heightCm?: number;
-  weightKg?: number;
-  bmi?: number;
-  smoker?: boolean;
-  medicalHistory?: string;
-  createdAt?: string;
-  updatedAt?: string;
-};
-
 /** Ten-year bands from 18, so an id-only view still says roughly how old. */
 export function ageBand(age: number): string {
   if (age < 25) return "18-24";
@@ -271,29 +152,6 @@ export function presentVolunteer(row: VolunteerRow, display: VolunteerDisplay, t
 
 export type EnrolmentRow = typeof enrolments.$inferSelect;
 
-/**
- * A volunteer's enrolment in one study, with the names a list shows (protocol number, study title,
- * the volunteer's display id, the cohort's name) so no second request is needed; dates are YYYY-MM-DD.
- */
-export type EnrolmentView = {
-  id: string;
-  studyId: string;
-  protocolNumber: string;
-  studyTitle: string;
-  volunteerId: string;
-  volunteerDisplayId: string;
-  status: EnrolmentStatus;
-  screeningDate: string;
-  statusReason: string | null;
-  cohortId: string | null;
-  cohortName: string | null;
-  subjectNumber: string | null;
-  dosingStart: string | null;
-  dosingEnd: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-
 export function presentEnrolment(
   row: EnrolmentRow,
   names: {
@@ -328,16 +186,6 @@ export function presentEnrolment(
 export type FlagRow = typeof sandboxFlags.$inferSelect;
 export type DeploymentRow = typeof sandboxDeployments.$inferSelect;
 
-/** A feature flag as every sandbox user sees it, with the release that makes it generally available. */
-export type FlagView = {
-  key: string;
-  name: string;
-  description: string;
-  state: FlagState;
-  release: ReleaseRef | null;
-  updatedAt: string;
-};
-
 export const presentFlag = (row: FlagRow, release: ReleaseRef | null): FlagView => ({
   key: row.key,
   name: row.name,
@@ -346,20 +194,6 @@ export const presentFlag = (row: FlagRow, release: ReleaseRef | null): FlagView 
   release,
   updatedAt: row.updatedAt.toISOString(),
 });
-
-/** A build deployed to the sandbox; the notes are rendered by the server's one sanitizer. */
-export type DeploymentView = {
-  id: string;
-  buildId: string;
-  version: string;
-  deployedAt: string;
-  notes: string;
-  notesHtml: string;
-  flagChanges: FlagChange[];
-  unreleased: boolean;
-  recordedBy: { id: string; name: string } | null;
-  recordedAt: string;
-};
 
 export const presentDeployment = (
   row: DeploymentRow,
@@ -377,43 +211,7 @@ export const presentDeployment = (
   recordedAt: row.recordedAt.toISOString(),
 });
 
-/** Where notices go (`noticeChannelId` null: #announcements, named in `noticeChannel`) and the wipe notice. */
-export type SandboxSettingsView = {
-  noticeChannelId: string | null;
-  noticeChannel: { id: string; name: string };
-  wipeNoticeHours: number;
-  updatedAt: string | null;
-};
-
-/** The banner and status page: what runs, what is in preview, the wipes, and how much is there. */
-export type EnvironmentView = {
-  build: { buildId: string; version: string; deployedAt: string; unreleased: boolean } | null;
-  flagsInPreview: { key: string; name: string }[];
-  nextWipe: { id: string; scheduledFor: string; message: string } | null;
-  lastWipe: { finishedAt: string; status: "completed" | "failed" } | null;
-  /** While a wipe runs: its progress (step, done, total) on the node running it, null elsewhere. */
-  wipe: { status: "running"; step: string | null; done: number | null; total: number | null } | null;
-  /** Studies and volunteers are null while a wipe runs: their tables are locked until it ends. */
-  counts: { studies: number | null; volunteers: number | null; users: number };
-};
-
 export type VolunteerImportRow = typeof volunteerImports.$inferSelect;
-export type ImportReportEntry = { line: number; field: string | null; reason: string };
-
-/** One CSV import and its report: refused rows by line and field, never their values. */
-export type VolunteerImportView = {
-  id: string;
-  filename: string;
-  status: ImportStatus;
-  skipInvalid: boolean;
-  rowsRead: number;
-  imported: number;
-  refused: number;
-  report: ImportReportEntry[];
-  createdBy: { id: string; name: string };
-  startedAt: string;
-  finishedAt: string;
-};
 
 export const presentVolunteerImport = (
   row: VolunteerImportRow,
@@ -434,21 +232,6 @@ export const presentVolunteerImport = (
 
 export type WipeRow = typeof sandboxWipes.$inferSelect;
 
-/** A wipe as staff see it in the history and the countdown banner. */
-export type WipeView = {
-  id: string;
-  scheduledFor: string;
-  message: string;
-  status: WipeStatus;
-  immediate: boolean;
-  scheduledBy: { id: string; name: string } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  cancelledBy: { id: string; name: string } | null;
-  error: string | null;
-};
-
 export const presentWipe = (row: WipeRow, people: Map<string, { id: string; name: string }>): WipeView => ({
   id: row.id,
   scheduledFor: row.scheduledFor.toISOString(),
@@ -463,28 +246,27 @@ export const presentWipe = (row: WipeRow, people: Map<string, { id: string; name
   error: row.error,
 });
 
-export const STUDY_EXPORT_FORMAT = "convene-studies/1";
-
-/** One study's design in an export: what a customer re-imports after a wipe (no subjects, no ids). */
-export type ExportedStudy = {
-  protocolNumber: string;
-  title: string;
-  sponsor: string;
-  phase: StudyPhase;
-  plannedEnrolment: number;
-  epochs: { kind: EpochKind; startDay: number; endDay: number }[];
-  cohorts: { name: string; plannedSize: number; dose: string }[];
-  events: { name: string; dayOffset: number; windowDays: number }[];
-};
-
-export type StudyExport = {
-  format: typeof STUDY_EXPORT_FORMAT;
-  exportedAt: string;
-  organisation: { id: string; name: string };
-  studies: ExportedStudy[];
-};
-
-export type StudyImportResult = {
-  imported: { id: string; protocolNumber: string }[];
-  skipped: string[];
-};
+export type {
+  Acceptance as AcceptanceView,
+  Agreement as AgreementView,
+  AgreementVersion as AgreementVersionView,
+} from "./access/contracts/agreement.js";
+export type { PersonOption, SandboxUser as SandboxUserView } from "./access/contracts/users.js";
+export type { AuditEntry as SandboxAuditView } from "./clinical/contracts/audit.js";
+export type { Enrolment as EnrolmentView } from "./clinical/contracts/enrolments.js";
+export type {
+  Cohort as CohortView,
+  Epoch as EpochView,
+  Study as StudyView,
+  StudyEvent as EventView,
+  StudySummary as StudySummaryView,
+} from "./clinical/contracts/studies.js";
+export type { ExportedStudy, StudyExport, StudyImportResult } from "./clinical/contracts/transfer.js";
+export { STUDY_EXPORT_FORMAT } from "./clinical/contracts/transfer.js";
+export type { Volunteer as VolunteerView } from "./clinical/contracts/volunteers.js";
+export type { ImportReportEntry, VolunteerImport as VolunteerImportView } from "./data/contracts/imports.js";
+export type { Deployment as DeploymentView } from "./operations/contracts/deployments.js";
+export type { Environment as EnvironmentView } from "./operations/contracts/environment.js";
+export type { Flag as FlagView } from "./operations/contracts/flags.js";
+export type { SandboxSettings as SandboxSettingsView } from "./operations/contracts/settings.js";
+export type { Wipe as WipeView } from "./operations/contracts/wipes.js";

@@ -15,9 +15,45 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id } from "../../db/columns.js";
+import { type AgreementStatus, agreementStatuses } from "./access/contracts/agreement.js";
+import { type SandboxRole, sandboxRoles } from "./access/contracts/users.js";
+import { type EnrolmentStatus, enrolmentStatuses } from "./clinical/contracts/enrolments.js";
+import {
+  type EpochKind,
+  epochKinds,
+  type StudyPhase,
+  type StudyStatus,
+  studyPhases,
+  studyStatuses,
+} from "./clinical/contracts/studies.js";
+import {
+  type RecruitmentStatus,
+  recruitmentStatuses,
+  type Sex,
+  sexes,
+} from "./clinical/contracts/volunteers.js";
+import { type ImportStatus, importStatuses } from "./data/contracts/imports.js";
 
-export const agreementStatuses = ["draft", "published"] as const;
-export type AgreementStatus = (typeof agreementStatuses)[number];
+export {
+  type AgreementStatus,
+  agreementStatuses,
+  type EnrolmentStatus,
+  type EpochKind,
+  enrolmentStatuses,
+  epochKinds,
+  type ImportStatus,
+  importStatuses,
+  type RecruitmentStatus,
+  recruitmentStatuses,
+  type SandboxRole,
+  type Sex,
+  type StudyPhase,
+  type StudyStatus,
+  sandboxRoles,
+  sexes,
+  studyPhases,
+  studyStatuses,
+};
 
 /**
  * The Access and Use Agreement of the community development environment, in versions. The newest
@@ -55,15 +91,6 @@ export const sandboxAgreementAcceptances = pgTable(
   (t) => [uniqueIndex("sandbox_acceptances_once_idx").on(t.agreementId, t.userId)],
 );
 
-export const sandboxRoles = [
-  "study_coordinator",
-  "investigator",
-  "pharmacist",
-  "recruiter",
-  "read_only",
-] as const;
-export type SandboxRole = (typeof sandboxRoles)[number];
-
 /** People given access to the sandbox, with their product role; removal keeps the row. */
 export const sandboxUsers = pgTable(
   "sandbox_users",
@@ -77,13 +104,6 @@ export const sandboxUsers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId] })],
 );
-
-export const studyPhases = ["I", "Ia", "Ib", "I/II", "IIa"] as const;
-export type StudyPhase = (typeof studyPhases)[number];
-export const studyStatuses = ["design", "active", "closed"] as const;
-export type StudyStatus = (typeof studyStatuses)[number];
-export const epochKinds = ["screening", "treatment", "follow_up"] as const;
-export type EpochKind = (typeof epochKinds)[number];
 
 /** A study in the shared sandbox: everyone there sees it, its owning organisation maintains it. */
 export const studies = pgTable("studies", {
@@ -175,18 +195,6 @@ export const sandboxAudit = pgTable(
   ],
 );
 
-export const recruitmentStatuses = [
-  "prospect",
-  "screening",
-  "eligible",
-  "enrolled",
-  "ineligible",
-  "withdrawn",
-] as const;
-export type RecruitmentStatus = (typeof recruitmentStatuses)[number];
-export const sexes = ["female", "male"] as const;
-export type Sex = (typeof sexes)[number];
-
 /**
  * The Phase 1 volunteer database of the sandbox. Every row is synthetic or obfuscated: each write
  * passes the PHI guard. BMI is derived from height and weight, never typed.
@@ -230,15 +238,6 @@ export const volunteers = pgTable(
   ],
 );
 
-export const enrolmentStatuses = [
-  "screening",
-  "eligible",
-  "ineligible",
-  "enrolled",
-  "withdrawn",
-  "completed",
-] as const;
-export type EnrolmentStatus = (typeof enrolmentStatuses)[number];
 /** The statuses in which a volunteer still counts as taking part in the study. */
 export const openEnrolmentStatuses = [
   "screening",
@@ -283,9 +282,6 @@ export const enrolments = pgTable(
     index("enrolments_cohort_idx").on(t.cohortId),
   ],
 );
-
-export const importStatuses = ["completed", "failed"] as const;
-export type ImportStatus = (typeof importStatuses)[number];
 
 /** One obfuscating import of volunteer records: who ran it, from which file, and its report. */
 export const volunteerImports = pgTable("volunteer_imports", {

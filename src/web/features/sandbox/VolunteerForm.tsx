@@ -74,7 +74,7 @@ function toInput(values: FormValues): VolunteerInput {
     heightCm: Number(values.heightCm),
     weightKg: Number(values.weightKg),
     smoker: values.smoker,
-    recruitmentStatus: values.recruitmentStatus,
+    recruitmentStatus: values.recruitmentStatus as VolunteerInput["recruitmentStatus"],
     medicalHistory: values.medicalHistory.trim(),
   };
 }

@@ -3,7 +3,8 @@ import { isNotEmpty, useForm } from "@mantine/form";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
-import { api } from "../../app/api.js";
+import { getEnvironment } from "../../../server/modules/sandbox/operations/contracts/environment.js";
+import { callApi } from "../../app/api.js";
 import { formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
@@ -125,7 +126,7 @@ function WipeFollower({ wipe }: { wipe: Wipe }) {
   const queryClient = useQueryClient();
   const environment = useQuery({
     queryKey: [...operationsKeys.environment, "following", wipe.id],
-    queryFn: () => api.get<Environment>("/api/sandbox/environment"),
+    queryFn: () => callApi(getEnvironment, {}),
     refetchInterval: (query) => (finishedFor(query.state.data, wipe) ? false : 1000),
   });
   const finished = finishedFor(environment.data, wipe);

@@ -1,21 +1,20 @@
 import { useQuery } from "@tanstack/react-query";
-import type { SandboxStatus } from "../../../server/modules/sandbox/access.js";
-import type {
-  AcceptanceView,
-  AgreementVersionView,
-  AgreementView,
-  PersonOption,
-  SandboxUserView,
-} from "../../../server/modules/sandbox/present.js";
-import type { SandboxRole } from "../../../server/modules/sandbox/schema.js";
-import { api } from "../../app/api.js";
+import * as agreements from "../../../server/modules/sandbox/access/contracts/agreement.js";
+import type { SandboxRole } from "../../../server/modules/sandbox/access/contracts/users.js";
+import * as users from "../../../server/modules/sandbox/access/contracts/users.js";
+import { callApi } from "../../app/api.js";
 
-export type { SandboxRole, SandboxStatus };
-export type Agreement = AgreementView;
-export type AgreementVersion = AgreementVersionView;
-export type Acceptance = AcceptanceView;
-export type SandboxUser = SandboxUserView;
-export type Candidate = PersonOption;
+export type {
+  Acceptance,
+  Agreement,
+  AgreementVersion,
+} from "../../../server/modules/sandbox/access/contracts/agreement.js";
+export type {
+  PersonOption as Candidate,
+  SandboxRole,
+  SandboxStatus,
+  SandboxUser,
+} from "../../../server/modules/sandbox/access/contracts/users.js";
 
 export const roleLabels: Record<SandboxRole, string> = {
   study_coordinator: "Study coordinator",
@@ -34,50 +33,42 @@ export const sandboxKeys = {
   acceptances: (id: string) => ["admin", "sandbox", "agreements", id, "acceptances"] as const,
 };
 
-const path = (id: string) => encodeURIComponent(id);
-
 export const sandboxApi = {
-  accept: (agreementId: string) => api.post<Agreement>("/api/sandbox/agreement/accept", { agreementId }),
-  addUser: (body: { userId: string; role: SandboxRole }) => api.post<SandboxUser>("/api/sandbox/users", body),
+  accept: (agreementId: string) => callApi(agreements.acceptAgreement, { body: { agreementId } }),
+  addUser: (body: { userId: string; role: SandboxRole }) => callApi(users.addSandboxUser, { body }),
   changeRole: (userId: string, role: SandboxRole) =>
-    api.patch<SandboxUser>(`/api/sandbox/users/${path(userId)}`, { role }),
-  removeUser: (userId: string) => api.delete(`/api/sandbox/users/${path(userId)}`),
-  createDraft: (body: { title: string; body: string }) =>
-    api.post<AgreementVersion>("/api/admin/sandbox/agreements", body),
+    callApi(users.changeSandboxRole, { params: { userId }, body: { role } }),
+  removeUser: (userId: string) => callApi(users.removeSandboxUser, { params: { userId } }),
+  createDraft: (body: { title: string; body: string }) => callApi(agreements.createAgreementDraft, { body }),
   updateDraft: (id: string, body: { title?: string; body?: string }) =>
-    api.patch<AgreementVersion>(`/api/admin/sandbox/agreements/${path(id)}`, body),
-  publish: (id: string) => api.post<AgreementVersion>(`/api/admin/sandbox/agreements/${path(id)}/publish`),
+    callApi(agreements.updateAgreementDraft, { params: { id }, body }),
+  publish: (id: string) => callApi(agreements.publishAgreement, { params: { id } }),
 };
 
 export const useSandboxStatus = () =>
-  useQuery({ queryKey: sandboxKeys.status, queryFn: () => api.get<SandboxStatus>("/api/sandbox/status") });
+  useQuery({ queryKey: sandboxKeys.status, queryFn: () => callApi(users.getSandboxStatus, {}) });
 
 export const useAgreement = (enabled = true) =>
   useQuery({
     queryKey: sandboxKeys.agreement,
-    queryFn: () => api.get<Agreement>("/api/sandbox/agreement"),
+    queryFn: () => callApi(agreements.getCurrentAgreement, {}),
     enabled,
   });
 
 export const useSandboxUsers = (enabled = true) =>
-  useQuery({
-    queryKey: sandboxKeys.users,
-    queryFn: () => api.get<{ users: SandboxUser[]; candidates: Candidate[] }>("/api/sandbox/users"),
-    enabled,
-  });
+  useQuery({ queryKey: sandboxKeys.users, queryFn: () => callApi(users.listSandboxUsers, {}), enabled });
 
 export const useAgreementVersions = () =>
   useQuery({
     queryKey: sandboxKeys.versions,
-    queryFn: () => api.get<{ versions: AgreementVersion[] }>("/api/admin/sandbox/agreements"),
+    queryFn: () => callApi(agreements.listAgreementVersions, {}),
     select: (data) => data.versions,
   });
 
 export const useAcceptances = (id: string | null) =>
   useQuery({
     queryKey: sandboxKeys.acceptances(id ?? ""),
-    queryFn: () =>
-      api.get<{ acceptances: Acceptance[] }>(`/api/admin/sandbox/agreements/${path(id ?? "")}/acceptances`),
+    queryFn: () => callApi(agreements.listAcceptances, { params: { id: id ?? "" } }),
     select: (data) => data.acceptances,
     enabled: id !== null,
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { flagStates, wipeStatuses } from "../../../server/modules/sandbox/operations-schema.js";
-import { WIPE_CONFIRMATION as SERVER_WIPE_CONFIRMATION } from "../../../server/modules/sandbox/wipes.js";
+import { flagStates, wipeStatuses } from "../../../server/modules/sandbox/operations/schema.js";
+import { WIPE_CONFIRMATION as SERVER_WIPE_CONFIRMATION } from "../../../server/modules/sandbox/operations/wipes.js";
 import {
   flagStateOptions,
   formatCountdown,

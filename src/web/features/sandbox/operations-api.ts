@@ -1,22 +1,24 @@
 import { useQuery } from "@tanstack/react-query";
-import type { FlagState, WipeStatus } from "../../../server/modules/sandbox/operations-schema.js";
-import type {
-  DeploymentView,
-  EnvironmentView,
-  FlagView,
-  SandboxSettingsView,
+import * as transfer from "../../../server/modules/sandbox/clinical/contracts/transfer.js";
+import * as deployments from "../../../server/modules/sandbox/operations/contracts/deployments.js";
+import type { Environment } from "../../../server/modules/sandbox/operations/contracts/environment.js";
+import * as environment from "../../../server/modules/sandbox/operations/contracts/environment.js";
+import type { FlagState } from "../../../server/modules/sandbox/operations/contracts/flags.js";
+import * as flags from "../../../server/modules/sandbox/operations/contracts/flags.js";
+import * as settings from "../../../server/modules/sandbox/operations/contracts/settings.js";
+import type { WipeStatus } from "../../../server/modules/sandbox/operations/contracts/wipes.js";
+import * as wipes from "../../../server/modules/sandbox/operations/contracts/wipes.js";
+import { callApi } from "../../app/api.js";
+
+export type {
   StudyExport,
   StudyImportResult,
-  WipeView,
-} from "../../../server/modules/sandbox/present.js";
-import { api } from "../../app/api.js";
-
-export type { FlagState, StudyExport, StudyImportResult, WipeStatus };
-export type Environment = EnvironmentView;
-export type Flag = FlagView;
-export type Deployment = DeploymentView;
-export type SandboxSettings = SandboxSettingsView;
-export type Wipe = WipeView;
+} from "../../../server/modules/sandbox/clinical/contracts/transfer.js";
+export type { Deployment } from "../../../server/modules/sandbox/operations/contracts/deployments.js";
+export type { Environment } from "../../../server/modules/sandbox/operations/contracts/environment.js";
+export type { Flag, FlagState } from "../../../server/modules/sandbox/operations/contracts/flags.js";
+export type { SandboxSettings } from "../../../server/modules/sandbox/operations/contracts/settings.js";
+export type { Wipe, WipeStatus } from "../../../server/modules/sandbox/operations/contracts/wipes.js";
 
 export type FlagInput = {
   key: string;
@@ -72,24 +74,20 @@ export const operationsKeys = {
   wipes: ["admin", "sandbox", "wipes"] as const,
 };
 
-const path = (id: string) => encodeURIComponent(id);
-
 export const operationsApi = {
-  createFlag: (body: FlagInput) => api.post<Flag>("/api/admin/sandbox/flags", body),
-  changeFlag: (key: string, body: FlagChanges) =>
-    api.patch<Flag>(`/api/admin/sandbox/flags/${path(key)}`, body),
-  recordDeployment: (body: DeploymentInput) => api.post<Deployment>("/api/admin/sandbox/deployments", body),
-  changeSettings: (body: SettingsChanges) => api.patch<SandboxSettings>("/api/admin/sandbox/settings", body),
-  scheduleWipe: (body: { scheduledFor: string; message: string }) =>
-    api.post<Wipe>("/api/admin/sandbox/wipes", body),
-  cancelWipe: (id: string) => api.post<Wipe>(`/api/admin/sandbox/wipes/${path(id)}/cancel`),
-  wipeNow: (body: { confirmation: string; message: string }) =>
-    api.post<{ wipe: Wipe }>("/api/admin/sandbox/wipes/now", body),
+  createFlag: (body: FlagInput) => callApi(flags.createFlag, { body }),
+  changeFlag: (key: string, body: FlagChanges) => callApi(flags.updateFlag, { params: { key }, body }),
+  recordDeployment: (body: DeploymentInput) => callApi(deployments.recordDeployment, { body }),
+  changeSettings: (body: SettingsChanges) => callApi(settings.updateSandboxSettings, { body }),
+  scheduleWipe: (body: { scheduledFor: string; message: string }) => callApi(wipes.scheduleWipe, { body }),
+  cancelWipe: (id: string) => callApi(wipes.cancelWipe, { params: { id } }),
+  wipeNow: (body: { confirmation: string; message: string }) => callApi(wipes.wipeNow, { body }),
+  // The file is checked by the server, which names what it refuses.
   importStudies: (exported: unknown, skipExisting: boolean) =>
-    api.post<StudyImportResult>(
-      `/api/sandbox/studies/import?${new URLSearchParams({ skipExisting: String(skipExisting) })}`,
-      exported,
-    ),
+    callApi(transfer.importStudies, {
+      query: { skipExisting: String(skipExisting) as "true" | "false" },
+      body: exported as never,
+    }),
 };
 
 /** Where the export is downloaded from: a plain link, so the browser saves the server's file. */
@@ -102,7 +100,7 @@ export const STUDY_EXPORT_URL = "/api/sandbox/studies/export";
 export const useEnvironment = ({ fresh = false } = {}) =>
   useQuery({
     queryKey: operationsKeys.environment,
-    queryFn: () => api.get<Environment>("/api/sandbox/environment"),
+    queryFn: () => callApi(environment.getEnvironment, {}),
     staleTime: 60_000,
     refetchOnMount: fresh ? "always" : true,
   });
@@ -110,27 +108,26 @@ export const useEnvironment = ({ fresh = false } = {}) =>
 export const useFlags = () =>
   useQuery({
     queryKey: operationsKeys.flags,
-    queryFn: () => api.get<{ flags: Flag[] }>("/api/sandbox/flags"),
+    queryFn: () => callApi(flags.listFlags, {}),
     select: (data) => data.flags,
   });
 
 export const useDeployments = () =>
   useQuery({
     queryKey: operationsKeys.deployments,
-    queryFn: () =>
-      api.get<{ deployments: Deployment[]; nextBefore: string | null }>("/api/sandbox/deployments"),
+    queryFn: () => callApi(deployments.listDeployments, {}),
   });
 
 export const useSandboxSettings = () =>
   useQuery({
     queryKey: operationsKeys.settings,
-    queryFn: () => api.get<SandboxSettings>("/api/admin/sandbox/settings"),
+    queryFn: () => callApi(settings.getSandboxSettings, {}),
   });
 
 export const useWipes = () =>
   useQuery({
     queryKey: operationsKeys.wipes,
-    queryFn: () => api.get<{ wipes: Wipe[] }>("/api/admin/sandbox/wipes"),
+    queryFn: () => callApi(wipes.listWipes, {}),
     select: (data) => data.wipes,
   });
 

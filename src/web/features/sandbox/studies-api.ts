@@ -1,33 +1,35 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { SandboxRole } from "../../../server/modules/sandbox/access/contracts/users.js";
+import * as audit from "../../../server/modules/sandbox/clinical/contracts/audit.js";
+import type { EnrolmentStatus } from "../../../server/modules/sandbox/clinical/contracts/enrolments.js";
+import * as enrolments from "../../../server/modules/sandbox/clinical/contracts/enrolments.js";
 import type {
-  CohortView,
-  EnrolmentView,
-  EpochView,
-  EventView,
-  SandboxAuditView,
-  StudySummaryView,
-  StudyView,
-  VolunteerView,
-} from "../../../server/modules/sandbox/present.js";
-import type {
-  EnrolmentStatus,
   EpochKind,
-  SandboxRole,
+  Study,
   StudyPhase,
   StudyStatus,
-} from "../../../server/modules/sandbox/schema.js";
-import { api } from "../../app/api.js";
+  StudySummary,
+} from "../../../server/modules/sandbox/clinical/contracts/studies.js";
+import * as studies from "../../../server/modules/sandbox/clinical/contracts/studies.js";
+import * as volunteers from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
+import { callApi } from "../../app/api.js";
 
-export type { EnrolmentStatus, EpochKind, StudyPhase, StudyStatus };
-export type StudySummary = StudySummaryView;
-export type Study = StudyView;
-export type Epoch = EpochView;
-export type Cohort = CohortView;
-export type StudyEvent = EventView;
-export type AuditEntry = SandboxAuditView;
-export type Volunteer = VolunteerView;
-
-export type Enrolment = EnrolmentView;
+export type { AuditEntry } from "../../../server/modules/sandbox/clinical/contracts/audit.js";
+export type {
+  Enrolment,
+  EnrolmentStatus,
+} from "../../../server/modules/sandbox/clinical/contracts/enrolments.js";
+export type {
+  Cohort,
+  Epoch,
+  EpochKind,
+  Study,
+  StudyEvent,
+  StudyPhase,
+  StudyStatus,
+  StudySummary,
+} from "../../../server/modules/sandbox/clinical/contracts/studies.js";
+export type { Volunteer } from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
 
 export const studyPhaseOptions: { value: StudyPhase; label: string }[] = [
   { value: "I", label: "Phase I" },
@@ -121,9 +123,12 @@ export const studyKeys = {
   volunteerSearch: (q: string) => ["sandbox", "volunteers", "pick", q] as const,
 };
 
-const path = (id: string) => encodeURIComponent(id);
-const studyPath = (id: string, rest = "") => `/api/sandbox/studies/${path(id)}${rest}`;
-const enrolmentPath = (id: string, action: string) => `/api/sandbox/enrolments/${path(id)}/${action}`;
+/** Each kind of design item's operations. */
+const itemOps = {
+  epochs: { add: studies.addEpoch, update: studies.updateEpoch, remove: studies.removeEpoch },
+  cohorts: { add: studies.addCohort, update: studies.updateCohort, remove: studies.removeCohort },
+  events: { add: studies.addEvent, update: studies.updateEvent, remove: studies.removeEvent },
+} as const;
 
 /** The audit trail's query string, shared by the JSON list and the CSV download link. */
 export function auditQuery(scope: AuditScope): string {
@@ -132,27 +137,26 @@ export function auditQuery(scope: AuditScope): string {
   return params.toString();
 }
 
+// The design form is shared by epochs, cohorts and events, so its body is checked by the server alone.
 export const studiesApi = {
-  create: (body: StudyInput) => api.post<Study>("/api/sandbox/studies", body),
-  update: (id: string, body: StudyChanges) => api.patch<Study>(studyPath(id), body),
+  create: (body: StudyInput) => callApi(studies.createStudy, { body }),
+  update: (id: string, body: StudyChanges) => callApi(studies.updateStudy, { params: { id }, body }),
   addItem: (studyId: string, items: StudyItems, body: ItemBody) =>
-    api.post<Study>(studyPath(studyId, `/${items}`), body),
+    callApi(itemOps[items].add, { params: { id: studyId }, body: body as never }),
   changeItem: (studyId: string, items: StudyItems, itemId: string, body: ItemBody) =>
-    api.patch<Study>(studyPath(studyId, `/${items}/${path(itemId)}`), body),
-  removeItem: (studyId: string, items: StudyItems, itemId: string, reason?: string) => {
-    const query = reason ? `?${new URLSearchParams({ reason })}` : "";
-    return api.delete<Study>(studyPath(studyId, `/${items}/${path(itemId)}${query}`));
-  },
+    callApi(itemOps[items].update, { params: { id: studyId, itemId }, body: body as never }),
+  removeItem: (studyId: string, items: StudyItems, itemId: string, reason?: string) =>
+    callApi(itemOps[items].remove, { params: { id: studyId, itemId }, query: { reason } }),
   screen: (studyId: string, body: { volunteerId: string; screeningDate: string }) =>
-    api.post<Enrolment>(studyPath(studyId, "/enrolments"), body),
+    callApi(enrolments.screenVolunteer, { params: { id: studyId }, body }),
   decideEligibility: (id: string, body: { eligible: boolean; reason?: string }) =>
-    api.post<Enrolment>(enrolmentPath(id, "eligibility"), body),
+    callApi(enrolments.decideEligibility, { params: { id }, body }),
   assign: (id: string, body: { cohortId: string; dosingStart: string }) =>
-    api.post<Enrolment>(enrolmentPath(id, "assign"), body),
+    callApi(enrolments.assignCohort, { params: { id }, body }),
   withdraw: (id: string, body: { reason: string }) =>
-    api.post<Enrolment>(enrolmentPath(id, "withdraw"), body),
+    callApi(enrolments.withdrawEnrolment, { params: { id }, body }),
   complete: (id: string, body: { reason: string }) =>
-    api.post<Enrolment>(enrolmentPath(id, "complete"), body),
+    callApi(enrolments.completeEnrolment, { params: { id }, body }),
 };
 
 /** Keeps every view of a study in step after a change: the study, the lists and the audit trails. */
@@ -168,25 +172,26 @@ export function useStudySaved() {
 export const useStudies = (filters: Partial<StudyFilters>) =>
   useQuery({
     queryKey: studyKeys.list(filters),
-    queryFn: () => api.get<{ studies: StudySummary[] }>("/api/sandbox/studies", filters),
+    // "" means any: callApi leaves empty filters out of the query.
+    queryFn: () => callApi(studies.listStudies, { query: filters as never }),
     select: (data) => data.studies,
     placeholderData: (previous) => previous,
   });
 
 export const useStudy = (id: string) =>
-  useQuery({ queryKey: studyKeys.study(id), queryFn: () => api.get<Study>(studyPath(id)) });
+  useQuery({ queryKey: studyKeys.study(id), queryFn: () => callApi(studies.getStudy, { params: { id } }) });
 
 export const useEnrolments = (studyId: string) =>
   useQuery({
     queryKey: studyKeys.enrolments(studyId),
-    queryFn: () => api.get<{ enrolments: Enrolment[] }>(studyPath(studyId, "/enrolments")),
+    queryFn: () => callApi(enrolments.listStudyEnrolments, { params: { id: studyId } }),
     select: (data) => data.enrolments,
   });
 
 export const useAuditTrail = (scope: AuditScope) =>
   useQuery({
     queryKey: studyKeys.audit(scope),
-    queryFn: () => api.get<{ entries: AuditEntry[] }>(`/api/sandbox/audit?${auditQuery(scope)}`),
+    queryFn: () => callApi(audit.listSandboxAudit, { query: scope }),
     select: (data) => data.entries,
   });
 
@@ -194,8 +199,7 @@ export const useAuditTrail = (scope: AuditScope) =>
 export const useVolunteerSearch = (q: string) =>
   useQuery({
     queryKey: studyKeys.volunteerSearch(q),
-    queryFn: () =>
-      api.get<{ volunteers: Volunteer[]; total: number }>("/api/sandbox/volunteers", { q, limit: 20 }),
+    queryFn: () => callApi(volunteers.listVolunteers, { query: { q, limit: 20 } }),
     select: (data) => data.volunteers,
     placeholderData: (previous) => previous,
   });

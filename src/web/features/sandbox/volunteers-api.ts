@@ -1,20 +1,28 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { VolunteerDisplay } from "../../../server/modules/sandbox/policy.js";
+import * as enrolments from "../../../server/modules/sandbox/clinical/contracts/enrolments.js";
 import type {
-  ImportReportEntry,
-  VolunteerImportView,
-  VolunteerView,
-} from "../../../server/modules/sandbox/present.js";
-import type { RecruitmentStatus, Sex } from "../../../server/modules/sandbox/schema.js";
-import { ApiError, api } from "../../app/api.js";
+  RecruitmentStatus,
+  Sex,
+  VolunteerBody,
+  VolunteerChangesBody,
+  VolunteerDisplay,
+} from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
+import * as volunteers from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
+import type { ImportLine, VolunteerImport } from "../../../server/modules/sandbox/data/contracts/imports.js";
+import * as imports from "../../../server/modules/sandbox/data/contracts/imports.js";
+import { ApiError, callApi } from "../../app/api.js";
 import type { SandboxStatus } from "./api.js";
-import type { Enrolment } from "./studies-api.js";
 
-export type { RecruitmentStatus, Sex, VolunteerDisplay };
-export type Volunteer = VolunteerView;
-
-export type ImportProblem = ImportReportEntry;
-export type VolunteerImport = VolunteerImportView;
+export type {
+  RecruitmentStatus,
+  Sex,
+  Volunteer,
+  VolunteerDisplay,
+} from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
+export type {
+  ImportReportEntry as ImportProblem,
+  VolunteerImport,
+} from "../../../server/modules/sandbox/data/contracts/imports.js";
 
 export type ImportProgress = { phase: "checking" | "writing"; done: number; total: number };
 
@@ -65,21 +73,8 @@ export type VolunteerFilters = {
   display: string;
 };
 
-export type VolunteerInput = {
-  firstName: string;
-  lastName: string;
-  sex: Sex;
-  dateOfBirth: string;
-  email: string | null;
-  phone: string | null;
-  region: string;
-  heightCm: number;
-  weightKg: number;
-  smoker: boolean;
-  recruitmentStatus: RecruitmentStatus;
-  medicalHistory: string;
-};
-export type VolunteerChanges = Partial<VolunteerInput> & { reason?: string };
+export type VolunteerInput = VolunteerBody;
+export type VolunteerChanges = VolunteerChangesBody;
 
 export const volunteerKeys = {
   all: ["sandbox", "volunteers"] as const,
@@ -91,24 +86,24 @@ export const volunteerKeys = {
 };
 
 export const VOLUNTEER_PAGE_SIZE = 50;
-const path = (id: string) => encodeURIComponent(id);
 
 export const volunteersApi = {
-  create: (input: VolunteerInput) => api.post<Volunteer>("/api/sandbox/volunteers?display=full", input),
+  create: (input: VolunteerInput) =>
+    callApi(volunteers.createVolunteer, { query: { display: "full" }, body: input }),
   update: (id: string, changes: VolunteerChanges) =>
-    api.patch<Volunteer>(`/api/sandbox/volunteers/${path(id)}?display=full`, changes),
+    callApi(volunteers.updateVolunteer, { params: { id }, query: { display: "full" }, body: changes }),
   remove: (id: string, reason: string) =>
-    api.delete(`/api/sandbox/volunteers/${path(id)}${reason ? `?reason=${encodeURIComponent(reason)}` : ""}`),
+    callApi(volunteers.removeVolunteer, { params: { id }, query: { reason } }),
 };
 
 export const useVolunteers = (filters: VolunteerFilters, cursor: string | null) =>
   useQuery({
     queryKey: volunteerKeys.list(filters, cursor),
+    // "" means any: callApi leaves empty filters out of the query.
     queryFn: () =>
-      api.get<{ volunteers: Volunteer[]; total: number; nextCursor: string | null }>(
-        "/api/sandbox/volunteers",
-        { ...filters, cursor, limit: VOLUNTEER_PAGE_SIZE },
-      ),
+      callApi(volunteers.listVolunteers, {
+        query: { ...filters, cursor: cursor ?? undefined, limit: VOLUNTEER_PAGE_SIZE } as never,
+      }),
     // The table keeps the previous page while the next loads, so paging does not flash a loader.
     placeholderData: keepPreviousData,
   });
@@ -117,28 +112,23 @@ export const useVolunteers = (filters: VolunteerFilters, cursor: string | null) 
 export const useVolunteer = (id: string, display: VolunteerDisplay | undefined, enabled = true) =>
   useQuery({
     queryKey: volunteerKeys.one(id, display ?? "default"),
-    queryFn: () => api.get<Volunteer>(`/api/sandbox/volunteers/${path(id)}`, { display }),
+    queryFn: () => callApi(volunteers.getVolunteer, { params: { id }, query: { display } }),
     enabled,
   });
 
 export const useVolunteerEnrolments = (id: string) =>
   useQuery({
     queryKey: volunteerKeys.enrolments(id),
-    queryFn: () => api.get<{ enrolments: Enrolment[] }>(`/api/sandbox/volunteers/${path(id)}/enrolments`),
+    queryFn: () => callApi(enrolments.listVolunteerEnrolments, { params: { id } }),
     select: (data) => data.enrolments,
   });
 
 export const useImports = () =>
   useQuery({
     queryKey: volunteerKeys.imports,
-    queryFn: () => api.get<{ imports: VolunteerImport[] }>("/api/sandbox/imports"),
+    queryFn: () => callApi(imports.listVolunteerImports, {}),
     select: (data) => data.imports,
   });
-
-type ImportLine =
-  | ({ type: "progress" } & ImportProgress)
-  | { type: "report"; import: VolunteerImport }
-  | { type: "error"; error: { code: string; message: string } };
 
 /**
  * Uploads a CSV and follows the import on its own response: NDJSON lines of progress, then the
@@ -153,7 +143,7 @@ export async function runImport(
   // Fields before the file, so the server knows the option before it reads the upload.
   if (skipInvalid) form.append("skipInvalid", "true");
   form.append("file", file);
-  const response = await api.postStreamed("/api/sandbox/imports", form);
+  const response = await callApi(imports.importVolunteers, { form });
   if (!response.body) throw new ApiError(0, "stream", "The browser could not read the import's progress.");
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = "";

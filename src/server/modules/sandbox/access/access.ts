@@ -1,0 +1,110 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../../db/client.js";
+import type { Actor, ActorCtx } from "../../../platform/context.js";
+import { AppError, forbidden } from "../../../platform/errors.js";
+import { assertNotResetting } from "../operations/index.js";
+import type { AgreementRow } from "../present.js";
+import { type SandboxRole, sandboxAgreementAcceptances, sandboxAgreements, sandboxUsers } from "../schema.js";
+
+export const AGREEMENT_REQUIRED_MESSAGE =
+  "Read and accept the current Access and Use Agreement at /sandbox before using the development environment.";
+export const NOT_A_SANDBOX_USER_MESSAGE =
+  "You are not a user of the development environment. Ask your organisation's admin to add you to the development environment.";
+
+/** The agreement in force: the published version with the highest number, or null before the first. */
+export async function currentAgreement(db: Db): Promise<AgreementRow | null> {
+  const [row] = await db
+    .select()
+    .from(sandboxAgreements)
+    .where(eq(sandboxAgreements.status, "published"))
+    .orderBy(desc(sandboxAgreements.version))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The person's active sandbox role, or null when they were never added or have been removed. */
+export async function sandboxRoleOf(db: Db, userId: string): Promise<SandboxRole | null> {
+  const [row] = await db
+    .select({ role: sandboxUsers.role })
+    .from(sandboxUsers)
+    .where(and(eq(sandboxUsers.userId, userId), isNull(sandboxUsers.removedAt)));
+  return row?.role ?? null;
+}
+
+/** When the person accepted this version, or null. */
+export async function acceptedAt(db: Db, agreementId: string, userId: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ acceptedAt: sandboxAgreementAcceptances.acceptedAt })
+    .from(sandboxAgreementAcceptances)
+    .where(
+      and(
+        eq(sandboxAgreementAcceptances.agreementId, agreementId),
+        eq(sandboxAgreementAcceptances.userId, userId),
+      ),
+    );
+  return row?.acceptedAt ?? null;
+}
+
+/** Throws `agreement_required` unless the actor accepted the agreement in force. */
+export async function requireAcceptedAgreement(db: Db, actor: Actor): Promise<AgreementRow> {
+  const agreement = await currentAgreement(db);
+  if (!agreement || !(await acceptedAt(db, agreement.id, actor.id)))
+    throw new AppError("agreement_required", AGREEMENT_REQUIRED_MESSAGE);
+  return agreement;
+}
+
+/**
+ * The gate of every sandbox route. While a wipe runs, 503 `sandbox_resetting`. Staff always have full
+ * rights (role "staff"); anyone else must be an active sandbox user (else 403 `forbidden`). Everyone,
+ * staff included, must have accepted the newest published agreement (else 403 `agreement_required`).
+ */
+export async function requireSandboxAccess(db: Db, actor: Actor): Promise<{ role: SandboxRole | "staff" }> {
+  await assertNotResetting(db);
+  const role: SandboxRole | "staff" | null = actor.isStaff ? "staff" : await sandboxRoleOf(db, actor.id);
+  if (!role) throw new AppError("forbidden", NOT_A_SANDBOX_USER_MESSAGE);
+  await requireAcceptedAgreement(db, actor);
+  return { role };
+}
+
+export type SandboxStatus = {
+  isSandboxUser: boolean;
+  role: SandboxRole | "staff" | null;
+  agreement: { id: string; version: number } | null;
+  accepted: boolean;
+  canManageUsers: boolean;
+};
+
+/** What the web app needs to decide what to show at /sandbox; never refused to someone signed in. */
+export async function sandboxStatus(db: Db, actor: Actor): Promise<SandboxStatus> {
+  const sandboxRole = await sandboxRoleOf(db, actor.id);
+  const agreement = await currentAgreement(db);
+  return {
+    isSandboxUser: sandboxRole !== null,
+    role: actor.isStaff ? "staff" : sandboxRole,
+    agreement: agreement ? { id: agreement.id, version: agreement.version } : null,
+    accepted: agreement ? (await acceptedAt(db, agreement.id, actor.id)) !== null : false,
+    canManageUsers: actor.isStaff || actor.isOrgAdmin,
+  };
+}
+
+const seeders = new WeakSet<Actor>();
+
+/**
+ * An actor for seeding (the demo): the same rules and audit trail, but the agreement is not asked for,
+ * since nobody has accepted it when the demo is built. Only server code can make one; HTTP actors are
+ * built per request and never are.
+ */
+export function asSeeder(actor: Actor): Actor {
+  const seeder = { ...actor };
+  seeders.add(seeder);
+  return seeder;
+}
+
+/** The sandbox gate (see requireSandboxAccess), with the seeder's exception. */
+export async function gate(ctx: ActorCtx): Promise<{ role: SandboxRole | "staff" }> {
+  const { actor } = ctx;
+  if (!seeders.has(actor)) return requireSandboxAccess(ctx.db, actor);
+  const role = actor.isStaff ? "staff" : await sandboxRoleOf(ctx.db, actor.id);
+  if (!role) throw forbidden("The seeding actor is not a development environment user.");
+  return { role };
+}

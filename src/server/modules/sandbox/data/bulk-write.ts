@@ -1,0 +1,172 @@
+/**
+ * Set-based writes of sandbox records with their audit trail, shared by the synthetic baseline
+ * (baseline.ts) and the CSV import (imports.ts).
+ *
+ * - Each batch is one statement: its columns are sent as arrays and unnested on the server, and the
+ *   audit rows are written by the same statement (a data-modifying CTE). Row-by-row inserts through
+ *   the ORM spend most of their time building and parsing statements, and a per-field trail writes
+ *   fourteen audit rows per volunteer.
+ * - One audit row per created record (field `*`, the record's values as JSON): it still says who
+ *   created which record, when, with which values and why. Single edits through the forms and the API
+ *   keep their field-by-field rows (sandbox-audit.ts).
+ * - The caller owns the transaction.
+ */
+import { sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Db } from "../../../db/client.js";
+import type { Actor } from "../../../platform/context.js";
+import type { SandboxRecordType } from "../clinical/index.js";
+import type { RecruitmentStatus, Sex } from "../schema.js";
+
+/** Rows per statement: large enough that round trips do not matter, small enough to keep memory flat. */
+export const BULK_BATCH = 10_000;
+
+/** One column of a batch: its name, its PostgreSQL type and its values, row by row. */
+export type Column = { name: string; type: string; values: unknown[] };
+
+export type AuditedBatch = {
+  table: string;
+  /** Generated ids, one per row. */
+  ids: string[];
+  columns: Column[];
+  /** Values every row shares (owner, creator), by column. */
+  constants?: Record<string, string>;
+  /** The unique column an existing row is recognised by; without one, a duplicate fails the statement. */
+  conflictTarget?: string;
+  recordType: SandboxRecordType;
+  /** The column holding the study the record belongs to, for the audit row. */
+  studyIdColumn?: string;
+  /** The audit row's JSON: API field name -> column. */
+  audited: Record<string, string>;
+};
+
+/** Who writes, and why: the audit rows' actor and reason. */
+export type Auditor = { actorId: string; actorEmail: string; reason: string };
+
+export const column = <T>(
+  name: string,
+  type: string,
+  rows: readonly T[],
+  value: (row: T) => unknown,
+): Column => ({
+  name,
+  type,
+  values: rows.map(value),
+});
+
+/**
+ * Inserts a batch and, in the same statement, one audit row per inserted record; returns the ids of
+ * the rows actually inserted (an existing one, recognised by the conflict target, is left alone).
+ */
+export async function insertAudited(db: Db, auditor: Auditor, batch: AuditedBatch): Promise<Set<string>> {
+  if (batch.ids.length === 0) return new Set();
+  const constants = Object.entries(batch.constants ?? {});
+  const columnNames = ["id", ...batch.columns.map((c) => c.name), ...constants.map(([name]) => name)];
+  const arrays = sql.join(
+    [
+      sql`${sql.param(batch.ids)}::uuid[]`,
+      ...batch.columns.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`),
+    ],
+    sql`, `,
+  );
+  const constantValues = constants.map(([, value]) => sql`, ${value}::uuid`);
+  const conflict = batch.conflictTarget
+    ? sql.raw(` on conflict (${batch.conflictTarget}) do nothing`)
+    : sql``;
+  // row_to_json writes compact JSON (json_build_object puts spaces around every colon).
+  const json = sql.raw(
+    `(select row_to_json(r)::text from (select ${Object.entries(batch.audited)
+      .map(([field, column]) => `w.${column} as "${field}"`)
+      .join(", ")}) r)`,
+  );
+  const studyId = batch.studyIdColumn ? sql.raw(`w.${batch.studyIdColumn}`) : sql`null::uuid`;
+  // Both drivers answer raw SQL with `rows`.
+  const result = (await db.execute(sql`
+    with written as (
+      insert into ${sql.raw(batch.table)} (${sql.raw(columnNames.join(", "))})
+      select input.*${sql.join(constantValues, sql``)} from unnest(${arrays}) as input
+      ${conflict}
+      returning *
+    ), audited as (
+      insert into sandbox_audit (actor_id, actor_email, action, record_type, record_id, study_id, field, new_value, reason)
+      select ${auditor.actorId}::uuid, ${auditor.actorEmail}, 'create', ${batch.recordType}, w.id, ${studyId}, '*', ${json}, ${auditor.reason}
+      from written w
+    )
+    select id from written`)) as unknown as { rows: { id: string }[] };
+  return new Set(result.rows.map((row) => row.id));
+}
+
+/** A volunteer as both bulk writers hand it over: checked, with its display id and BMI. */
+export type BulkVolunteer = {
+  displayId: string;
+  firstName: string;
+  lastName: string;
+  sex: Sex;
+  dateOfBirth: string;
+  email: string | null;
+  phone: string | null;
+  region: string;
+  heightCm: number;
+  weightKg: number;
+  bmi: number;
+  smoker: boolean;
+  recruitmentStatus: RecruitmentStatus;
+  medicalHistory: string;
+};
+
+/**
+ * Inserts volunteers owned by the actor's organisation and created by the actor, each with its
+ * compact audit row; returns the id given to each row, in order, and the ids actually inserted. With
+ * `keepExisting`, a volunteer whose display id is taken is left as it is (the baseline's re-runs);
+ * without it, a taken display id fails the statement (the import starts again).
+ */
+export async function insertVolunteers(
+  db: Db,
+  auditor: Auditor,
+  actor: Actor,
+  rows: readonly BulkVolunteer[],
+  { keepExisting }: { keepExisting: boolean },
+): Promise<{ ids: string[]; inserted: Set<string> }> {
+  const ids = rows.map(() => uuidv7());
+  const inserted = await insertAudited(db, auditor, {
+    table: "volunteers",
+    ids,
+    columns: [
+      column("display_id", "text", rows, (v) => v.displayId),
+      column("first_name", "text", rows, (v) => v.firstName),
+      column("last_name", "text", rows, (v) => v.lastName),
+      column("sex", "text", rows, (v) => v.sex),
+      column("date_of_birth", "date", rows, (v) => v.dateOfBirth),
+      column("email", "text", rows, (v) => v.email),
+      column("phone", "text", rows, (v) => v.phone),
+      column("region", "text", rows, (v) => v.region),
+      column("height_cm", "int", rows, (v) => v.heightCm),
+      column("weight_kg", "real", rows, (v) => v.weightKg),
+      column("bmi", "real", rows, (v) => v.bmi),
+      column("smoker", "boolean", rows, (v) => v.smoker),
+      column("recruitment_status", "text", rows, (v) => v.recruitmentStatus),
+      column("medical_history", "text", rows, (v) => v.medicalHistory),
+    ],
+    constants: { organisation_id: actor.organisationId, created_by: actor.id },
+    ...(keepExisting ? { conflictTarget: "display_id" } : {}),
+    recordType: "volunteer",
+    // The same fields, by the same names, as a volunteer created through the service.
+    audited: {
+      displayId: "display_id",
+      firstName: "first_name",
+      lastName: "last_name",
+      sex: "sex",
+      dateOfBirth: "date_of_birth",
+      email: "email",
+      phone: "phone",
+      region: "region",
+      heightCm: "height_cm",
+      weightKg: "weight_kg",
+      bmi: "bmi",
+      smoker: "smoker",
+      recruitmentStatus: "recruitment_status",
+      medicalHistory: "medical_history",
+    },
+  });
+  return { ids, inserted };
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { operation } from "../../../../../shared/contract.js";
+import { idParam } from "../../../../../shared/fields.js";
+
+export const wipeStatuses = ["scheduled", "running", "completed", "failed", "cancelled"] as const;
+export type WipeStatus = (typeof wipeStatuses)[number];
+/** Typed by hand before a wipe now. */
+export const WIPE_CONFIRMATION = "wipe the development environment";
+export const MAX_WIPE_MESSAGE_LENGTH = 2000;
+
+const tag = "sandbox";
+
+const messageField = z
+  .string({ error: "Say why the environment is wiped." })
+  .trim()
+  .min(1, "Say why the environment is wiped.")
+  .max(MAX_WIPE_MESSAGE_LENGTH, `Use at most ${MAX_WIPE_MESSAGE_LENGTH.toLocaleString("en")} characters.`);
+export const scheduleInput = z.object({
+  scheduledFor: z.iso.datetime({ offset: true, error: "Enter the time as an ISO 8601 date and time." }),
+  message: messageField,
+});
+export const wipeNowInput = z.object({
+  confirmation: z.string({ error: `Type "${WIPE_CONFIRMATION}" to confirm.` }),
+  message: messageField,
+});
+export type WipeNowInput = z.output<typeof wipeNowInput>;
+
+const personRef = z.object({ id: z.string(), name: z.string() }).nullable();
+/** A wipe as staff see it in the history and the countdown banner. */
+export const wipe = z.object({
+  id: z.string(),
+  scheduledFor: z.string(),
+  message: z.string(),
+  status: z.enum(wipeStatuses),
+  immediate: z.boolean(),
+  scheduledBy: personRef,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  cancelledBy: personRef,
+  error: z.string().nullable(),
+});
+export type Wipe = z.infer<typeof wipe>;
+
+export const listWipes = operation({
+  operationId: "listSandboxWipes",
+  summary: "List the scheduled and past wipes",
+  method: "GET",
+  path: "/api/admin/sandbox/wipes",
+  access: "staff",
+  tag,
+  response: z.object({ wipes: z.array(wipe) }),
+});
+
+export const scheduleWipe = operation({
+  operationId: "scheduleSandboxWipe",
+  summary: "Schedule a wipe, announced ahead",
+  method: "POST",
+  path: "/api/admin/sandbox/wipes",
+  access: "staff",
+  tag,
+  body: scheduleInput,
+  response: wipe,
+  status: 201,
+});
+
+export const wipeNow = operation({
+  operationId: "wipeSandboxNow",
+  summary: "Wipe the development environment now",
+  description: "The wipe runs after the answer; follow it through the environment status.",
+  method: "POST",
+  path: "/api/admin/sandbox/wipes/now",
+  access: "staff",
+  tag,
+  body: wipeNowInput,
+  response: z.object({ wipe }),
+  status: 202,
+});
+
+export const cancelWipe = operation({
+  operationId: "cancelSandboxWipe",
+  summary: "Cancel a scheduled wipe",
+  method: "POST",
+  path: "/api/admin/sandbox/wipes/:id/cancel",
+  access: "staff",
+  tag,
+  params: idParam,
+  response: wipe,
+});

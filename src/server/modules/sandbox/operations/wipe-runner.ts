@@ -1,0 +1,235 @@
+/**
+ * Runs due wipes: claims one atomically (so two nodes never both run it), then, in ONE transaction,
+ * empties the sandbox's clinical tables and writes the generated baseline again. A failure anywhere
+ * rolls all of it back, so the previous data is intact and the wipe is marked failed with the error.
+ * Kept: sandbox users, agreement acceptances, flags, deployments, settings, the wipes and the
+ * platform audit log (where the wipe records its start and its end with counts).
+ */
+import { and, eq, lte, sql } from "drizzle-orm";
+import type { Config } from "../../../config.js";
+import type { Db } from "../../../db/client.js";
+import { recordAudit } from "../../../platform/audit/service.js";
+import { type Actor, actingAs, type Ctx, inTransaction } from "../../../platform/context.js";
+import { publishEvent } from "../../../platform/events/publish.js";
+import { listActiveStaff, userSummaries } from "../../accounts/index.js";
+import { asSeeder } from "../access/index.js";
+import { type BaselineOptions, seedSandboxBaseline } from "../data/index.js";
+import { environmentStatus } from "./environment.js";
+import { sandboxWipes } from "./schema.js";
+import { loadBaselineOptions } from "./settings.js";
+import { beginLocalWipe, endLocalWipe, reportLocalWipe } from "./wipe-state.js";
+import { getWipe, WIPE_TOPIC } from "./wipes.js";
+
+export const WIPE_STARTED = "sandbox.wipe_started";
+export const WIPE_COMPLETED = "sandbox.wipe_completed";
+export const WIPE_FAILED = "sandbox.wipe_failed";
+/** Published when a wipe has committed: open sandbox pages reload their data. */
+export const WIPED_TOPIC = "sandbox.wiped";
+
+/**
+ * A running wipe whose node died leaves its row `running` (the transaction rolled back). Wipes take
+ * seconds to a minute; one running for longer than this is marked failed, so routes answer again.
+ */
+const STALE_WIPE_MINUTES = 30;
+
+/**
+ * What the reset empties, in one TRUNCATE: every table that refers to another is in the same list,
+ * so no foreign key is left pointing at a removed row, and a table added later that refers to one of
+ * these makes the statement fail (and the wipe roll back) rather than be emptied unseen.
+ */
+const CLINICAL_TABLES = [
+  "pharmacy_dispensations",
+  "pharmacy_containers",
+  "pharmacy_lots",
+  "pharmacy_products",
+  "enrolments",
+  "study_events",
+  "study_cohorts",
+  "study_epochs",
+  "studies",
+  "volunteers",
+  "volunteer_imports",
+  "sandbox_audit",
+] as const;
+
+export type WipeCounts = Record<(typeof CLINICAL_TABLES)[number], number>;
+
+export type WipeOutcome =
+  | {
+      wipeId: string;
+      status: "completed";
+      removed: WipeCounts;
+      restored: { volunteers: number; studies: number; enrolments: number };
+      seconds: number;
+    }
+  | { wipeId: string; status: "failed"; error: string; seconds: number };
+
+/**
+ * Test hooks: `afterClear` runs inside the transaction once the tables are empty, before the baseline
+ * is written (a test holds the wipe there, or throws to see it roll back); `onProgress` hears every
+ * step (the CLI's progress bar).
+ */
+export type WipeHooks = {
+  afterClear?: () => Promise<void> | void;
+  onProgress?: (step: string, done: number, total: number) => void;
+};
+
+async function countRows(db: Db): Promise<WipeCounts> {
+  const result = (await db.execute(
+    sql.raw(
+      `select ${CLINICAL_TABLES.map((table) => `(select count(*) from ${table})::int as ${table}`).join(", ")}`,
+    ),
+  )) as unknown as { rows: WipeCounts[] };
+  const [row] = result.rows;
+  if (!row) throw new Error("the row counts were not read");
+  return row;
+}
+
+/** The staff actor the baseline is written as: who scheduled the wipe, else the first active staff. */
+async function seedingActor(db: Db, scheduledBy: string): Promise<Actor> {
+  const scheduler = (await userSummaries(db, [scheduledBy])).get(scheduledBy);
+  const person = scheduler?.active && scheduler.isStaff ? scheduler : (await listActiveStaff(db))[0];
+  if (!person) throw new Error("there is no active staff account to write the baseline as");
+  return asSeeder({
+    id: person.id,
+    email: person.email,
+    name: person.name,
+    organisationId: person.organisationId,
+    isStaff: true,
+    isOrgAdmin: false,
+  });
+}
+
+export class WipeRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
+
+  /** Looks for a due wipe every `intervalMs`; a wipe scheduled for 09:00 starts within that of 09:00. */
+  start(intervalMs = 15_000): void {
+    this.timer ??= setInterval(() => void this.runDueWipes().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running.catch(() => undefined);
+  }
+
+  /** Resolves when the run in progress (if any) has ended. */
+  async idle(): Promise<void> {
+    await this.running.catch(() => undefined);
+  }
+
+  /**
+   * Claims the due wipe, if there is one, and runs it; runs on this node one after the other. Resolves
+   * with the outcome (a failed wipe is an outcome, not an error), or null when nothing was due.
+   */
+  runDueWipes(hooks: WipeHooks = {}): Promise<WipeOutcome | null> {
+    const run = this.running.catch(() => undefined).then(() => this.claimAndRun(hooks));
+    this.running = run;
+    return run;
+  }
+
+  private async claimAndRun(hooks: WipeHooks): Promise<WipeOutcome | null> {
+    await this.db
+      .update(sandboxWipes)
+      .set({ status: "failed", finishedAt: new Date(), error: "Interrupted: the node running it stopped." })
+      .where(
+        and(
+          eq(sandboxWipes.status, "running"),
+          lte(sandboxWipes.startedAt, sql`now() - make_interval(mins => ${STALE_WIPE_MINUTES})`),
+        ),
+      );
+    // The claim: one statement, so of several nodes exactly one gets the row.
+    const [wipe] = await this.db
+      .update(sandboxWipes)
+      .set({ status: "running", startedAt: sql`now()` })
+      .where(and(eq(sandboxWipes.status, "scheduled"), lte(sandboxWipes.scheduledFor, sql`now()`)))
+      .returning();
+    if (!wipe) return null;
+    return this.run(wipe.id, wipe.scheduledBy, hooks);
+  }
+
+  private async run(wipeId: string, scheduledBy: string, hooks: WipeHooks): Promise<WipeOutcome> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let ctx: Ctx = { db: this.db, config: this.config, actor: null, ip: null };
+    const progress = (step: string, done: number, total: number) => {
+      reportLocalWipe(step, done, total);
+      hooks.onProgress?.(step, done, total);
+    };
+    try {
+      const seeder = await seedingActor(this.db, scheduledBy);
+      ctx = actingAs(ctx, seeder);
+      const options: BaselineOptions = await loadBaselineOptions(this.db);
+      await recordAudit(ctx, {
+        action: WIPE_STARTED,
+        targetType: "sandbox_wipe",
+        targetId: wipeId,
+        details: { baseline: options },
+      });
+      // From here this node answers sandbox routes from memory (wipe-state.ts), not the database.
+      beginLocalWipe(wipeId, await environmentStatus(ctx));
+      progress("clearing", 0, 0);
+      const outcome = await inTransaction(actingAs(ctx, seeder), async (tx) => {
+        const removed = await countRows(tx.db);
+        await tx.db.execute(sql.raw(`truncate table ${CLINICAL_TABLES.join(", ")}`));
+        await hooks.afterClear?.();
+        const seeded = await seedSandboxBaseline(tx, options, (done, total, step) =>
+          progress(step, done, total),
+        );
+        const restored = {
+          volunteers: seeded.volunteers.inserted,
+          studies: seeded.studies.inserted,
+          enrolments: seeded.enrolments,
+        };
+        const finishedAt = new Date();
+        await tx.db
+          .update(sandboxWipes)
+          .set({ status: "completed", finishedAt })
+          .where(eq(sandboxWipes.id, wipeId));
+        await recordAudit(tx, {
+          action: WIPE_COMPLETED,
+          targetType: "sandbox_wipe",
+          targetId: wipeId,
+          details: { removed, restored, baseline: options },
+        });
+        await publishEvent(tx, {
+          topic: WIPED_TOPIC,
+          audience: { everyone: true },
+          payload: { wipeId, finishedAt: finishedAt.toISOString() },
+        });
+        return { removed, restored };
+      });
+      return { wipeId, status: "completed", ...outcome, seconds: seconds() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await inTransaction(ctx, async (tx) => {
+        await tx.db
+          .update(sandboxWipes)
+          .set({ status: "failed", finishedAt: new Date(), error: message })
+          .where(eq(sandboxWipes.id, wipeId));
+        await recordAudit(tx, {
+          action: WIPE_FAILED,
+          targetType: "sandbox_wipe",
+          targetId: wipeId,
+          details: { error: message },
+        });
+        await publishEvent(tx, {
+          topic: WIPE_TOPIC,
+          audience: { everyone: true },
+          payload: { wipe: await getWipe(tx.db, wipeId) },
+        });
+      });
+      return { wipeId, status: "failed", error: message, seconds: seconds() };
+    } finally {
+      endLocalWipe();
+    }
+  }
+}
