@@ -77,7 +77,7 @@ describe("text and numbers the database cannot store", () => {
     expect(spaced.statusCode).toBe(201);
   });
 
-  it("refuses an integer beyond PostgreSQL's integer in a path or a body, naming it", async () => {
+  it("refuses an integer beyond PostgreSQL's integer in a body, naming it, and lets search text of digits through", async () => {
     const inPath = await send("POST", "/api/admin/releases/0190a5f1-8c1e-7aaa-8bbb-123456789abc/publish", {});
     expect(inPath.statusCode).toBe(404);
     const inBody = await send("POST", "/api/admin/webhooks", {
@@ -87,9 +87,8 @@ describe("text and numbers the database cannot store", () => {
     });
     expect(inBody.statusCode).toBe(400);
     expect(inBody.json().error.fields).toHaveProperty("size");
-    const query = await staff.get("/api/admin/releases?page=99999999999");
-    expect(query.statusCode).toBe(400);
-    expect(query.json().error.fields).toHaveProperty("page");
+    const search = await staff.get("/api/desk/tickets?q=99999999999");
+    expect(search.statusCode).toBe(200);
   });
 });
 

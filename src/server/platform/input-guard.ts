@@ -37,7 +37,7 @@ function problemIn(value: unknown, field: string, seen: Set<object>): Problem | 
   return null;
 }
 
-/** A digit string in a path or query that no integer column could hold (`/versions/2147483648`). */
+/** A digit string in a path that no integer column could hold (`/versions/2147483648`). */
 function oversizedNumeral(value: unknown, field: string): Problem | null {
   if (typeof value !== "string" || !/^-?\d{10,}$/.test(value)) return null;
   return Math.abs(Number(value)) > MAX_INT4
@@ -51,10 +51,14 @@ function oversizedNumeral(value: unknown, field: string): Problem | null {
  */
 export async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
   const seen = new Set<object>();
-  for (const part of [request.params, request.query]) {
+  for (const [part, isPath] of [
+    [request.params, true],
+    [request.query, false],
+  ] as const) {
     if (!part || typeof part !== "object") continue;
     for (const [name, value] of Object.entries(part)) {
-      const problem = problemIn(value, name, seen) ?? oversizedNumeral(value, name);
+      // A query may be search text made of digits ("?q=99999999999"); a path segment names a record.
+      const problem = problemIn(value, name, seen) ?? (isPath ? oversizedNumeral(value, name) : null);
       if (problem) throw invalid({ [problem.field]: problem.message });
     }
   }
