@@ -1,5 +1,5 @@
 /**
- * Group mail at scale (issue 7, "Speed"): inbound mail accepted per second over real SMTP into one
+ * Group mail at scale: inbound mail accepted per second over real SMTP into one
  * group, and the fan-out of one message to a group of 5,000 members — the publishing transaction that
  * queues 5,000 mails, then the Mailer handing them to a local smtp-server sink — next to the bare rate
  * of that sink in the same run (nodemailer straight to it, no database).

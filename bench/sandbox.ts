@@ -1,5 +1,5 @@
 /**
- * The sandbox baseline at scale (issue 4, "Speed"): seeding 100,000 volunteers and 500 studies
+ * The sandbox baseline at scale: seeding 100,000 volunteers and 500 studies
  * against a plain COPY of the same volunteer rows (the ceiling), a three-filter volunteer search over
  * them against the same query as raw SQL (the floor), and a 50,000-row CSV import. Each database is
  * fresh (the demo community, then the measurements) and is measured in the same run, so the ratios

@@ -1,5 +1,5 @@
 /**
- * A wipe at scale (issue 5, "Speed"): a sandbox holding 100,000 volunteers, 500 studies and their
+ * A wipe at scale: a sandbox holding 100,000 volunteers, 500 studies and their
  * enrolments is wiped back to its baseline (the same options, so the same rows come back), next to the
  * floor: a plain TRUNCATE of the same tables and a COPY of exactly the rows the wipe wrote, in one
  * transaction. Both on the same fresh database in the same run, so the ratio holds on a busy machine.

@@ -1,5 +1,5 @@
 /**
- * An organisation's studies out and back in (issue 5, point 4): exported as JSON before a wipe and
+ * An organisation's studies out and back in: exported as JSON before a wipe and
  * imported again after it. Only the design travels (study fields, epochs, cohorts, events), never
  * subjects or volunteers, so the file holds nobody's data. The import goes through the studies service,
  * study by study and item by item, so it is refused by exactly what the forms refuse and the sandbox

@@ -1,5 +1,5 @@
 /**
- * The sandbox baseline (issue 4, point 6): `convene sandbox seed --volunteers 100000` writes synthetic
+ * The sandbox baseline: `convene sandbox seed --volunteers 100000` writes synthetic
  * volunteers, studies with their epochs, cohorts and events, and enrolments of volunteers into the
  * active studies' cohorts, all from synthetic.ts with one seed.
  *

@@ -1,6 +1,6 @@
 import { isUniqueViolation } from "../unique.js";
 /**
- * The obfuscating CSV import of volunteers (issue 4, point 7), shared by `convene sandbox import`
+ * The obfuscating CSV import of volunteers, shared by `convene sandbox import`
  * and POST /api/sandbox/imports.
  *
  * Two steps, so the HTTP route can refuse a bad file with an ordinary 4xx before it starts streaming

@@ -1,5 +1,5 @@
 /**
- * HIPAA Safe Harbor obfuscation for the sandbox's CSV import (issue 4, point 7): what an imported
+ * HIPAA Safe Harbor obfuscation for the sandbox's CSV import: what an imported
  * volunteer record becomes before anything is stored.
  *
  * Design:

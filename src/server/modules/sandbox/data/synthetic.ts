@@ -1,5 +1,5 @@
 /**
- * Synthetic data for the sandbox baseline (issue 4, point 6): studies, volunteers and enrolments,
+ * Synthetic data for the sandbox baseline: studies, volunteers and enrolments,
  * generated rather than copied, so the community development environment never holds a real person.
  *
  * Design:

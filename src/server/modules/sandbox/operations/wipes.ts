@@ -1,5 +1,5 @@
 /**
- * Announced wipes (issue 5, point 4): staff schedule a reset of the sandbox's clinical data to the
+ * Announced wipes: staff schedule a reset of the sandbox's clinical data to the
  * generated baseline at least the notice period ahead, or wipe now with a typed confirmation. The
  * reset itself is wipe-runner.ts; this file is the announcement side: the row, the platform audit
  * entry, the chat notice, the e-mails and the real-time event, all in one transaction.
