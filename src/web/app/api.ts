@@ -86,21 +86,6 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const api = {
-  get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
-  post: <T = void>(path: string, body?: unknown) => request<T>("POST", path, body),
-  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
-  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
-  delete: <T = void>(path: string) => request<T>("DELETE", path),
-  upload: <T>(path: string, file: File, field = "file") => {
-    const form = new FormData();
-    form.append(field, file);
-    return request<T>("POST", path, form);
-  },
-  /** Posts and hands back the successful response unread, for answers streamed line by line. */
-  postStreamed: (path: string, body: FormData) => send("POST", path, body),
-};
-
 /**
  * Calls an operation of a module's contract: its path params, query and body are typed by the
  * contract, and so is the answer (a raw answer, such as a CSV, comes back as the unread `Response`).
