@@ -3,14 +3,22 @@
  *
  * A module is `src/server/modules/<name>/`, and each sandbox sub-module
  * `src/server/modules/sandbox/{access,clinical,data,operations}/` is a module of its own: the files at
- * the top of `sandbox/` form the module "sandbox". A module reaches another only through its
- * `index.ts`. Tests and the files that compose modules (app, main, the module list, the demo seed,
+ * the top of `sandbox/` form the module "sandbox", and `sandbox/shared/` is the kernel its sub-modules
+ * build on. A module reaches another only through its `index.ts`. Tests and the files that compose modules (app, main, the module list, the demo seed,
  * the testing harness, the drizzle schema barrel) may reach inside; every file obeys the circle rule.
  */
 const SUBMODULE = "sandbox/(?:access|clinical|data|operations)";
 const MODULES = "^src/server/modules/";
 const INDEX = `${MODULES}(?:${SUBMODULE}|[^/]+)/index\\.ts$`;
 const CONTRACT = `${MODULES}(?:${SUBMODULE}|[^/]+)/contracts/`;
+/** The sandbox's kernel: what several of its sub-modules use (the PHI guard, a volunteer's measures). */
+const SANDBOX_SHARED = `${MODULES}sandbox/shared/`;
+/**
+ * The wipe's state in memory and its row, which the gate (access) asks before anything else. It and
+ * what it imports reach no other sandbox sub-module, so reaching it directly closes no circle, where
+ * operations' index.ts would: operations' services pass the gate themselves.
+ */
+const WIPE_STATE = `${MODULES}sandbox/operations/wipe-state\\.ts$`;
 const COMPOSERS = [
   "\\.test\\.tsx?$",
   "^src/server/testing/",
@@ -25,14 +33,20 @@ module.exports = {
     {
       name: "module-through-index",
       comment:
-        "A module (or sandbox sub-module) reaches another module only through its index.ts, never its " +
-        "schema, services, routes or contracts.",
+        "A module reaches another module only through its index.ts, never its schema, services, routes " +
+        "or contracts.",
       severity: "error",
-      from: {
-        path: `${MODULES}(${SUBMODULE}|(?!sandbox/)[^/]+)/`,
-        pathNot: [...COMPOSERS, CONTRACT],
-      },
+      from: { path: `${MODULES}((?!sandbox/)[^/]+)/`, pathNot: [...COMPOSERS, CONTRACT] },
       to: { path: MODULES, pathNot: [`${MODULES}$1/`, INDEX] },
+    },
+    {
+      name: "sandbox-submodule-through-index",
+      comment:
+        "A sandbox sub-module reaches its siblings and other modules through their index.ts; it may also " +
+        "use the sandbox's kernel (shared/), and the wipe state the gate reads.",
+      severity: "error",
+      from: { path: `${MODULES}(${SUBMODULE})/`, pathNot: [...COMPOSERS, CONTRACT] },
+      to: { path: MODULES, pathNot: [`${MODULES}$1/`, INDEX, SANDBOX_SHARED, WIPE_STATE] },
     },
     {
       name: "sandbox-through-index",
@@ -47,6 +61,15 @@ module.exports = {
         path: MODULES,
         pathNot: [`${MODULES}sandbox/(?!(?:access|clinical|data|operations)/)`, INDEX],
       },
+    },
+    {
+      name: "sandbox-shared-kernel",
+      comment:
+        "The sandbox's kernel (shared/) is what its sub-modules build on, so it imports none of them, " +
+        "nor the sandbox's own top files, nor another module.",
+      severity: "error",
+      from: { path: SANDBOX_SHARED, pathNot: COMPOSERS },
+      to: { path: MODULES, pathNot: SANDBOX_SHARED },
     },
     {
       name: "platform-not-modules",

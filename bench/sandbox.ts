@@ -24,6 +24,7 @@ import type { Database } from "../src/server/db/client.js";
 import { seedDemoCommunity } from "../src/server/demo/seed.js";
 import { actorOf } from "../src/server/modules/accounts/users.js";
 import { asSeeder } from "../src/server/modules/sandbox/access/index.js";
+import { recruitmentStatuses } from "../src/server/modules/sandbox/clinical/contracts/volunteers.js";
 import { listVolunteers } from "../src/server/modules/sandbox/clinical/index.js";
 import {
   createSfc32Randomizer,
@@ -32,7 +33,6 @@ import {
   type SyntheticVolunteer,
   seedSandboxBaseline,
 } from "../src/server/modules/sandbox/data/index.js";
-import { recruitmentStatuses } from "../src/server/modules/sandbox/schema.js";
 import { type Actor, actingAs, type Ctx } from "../src/server/platform/context.js";
 import { driverOf, type Fresh, freshPglite, freshPostgres, only, thousands } from "./support.js";
 

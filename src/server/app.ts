@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { STATUS_CODES } from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
@@ -6,7 +5,6 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
-import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -20,7 +18,7 @@ import {
 import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import { resolveSession } from "./modules/accounts/index.js";
+import { resolveSession, userSummaries } from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
 import { modules } from "./modules.js";
 import { auditRoutes } from "./platform/audit/routes.js";
@@ -33,8 +31,12 @@ import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { mailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
 import { markdownRoutes } from "./platform/markdown-routes.js";
+import { MissedMailWorker } from "./platform/notifications/mailer.js";
+import { PushSender } from "./platform/notifications/push.js";
+import { notificationRoutes } from "./platform/notifications/routes.js";
 import { openApiOptions } from "./platform/openapi.js";
 import { router } from "./platform/routes.js";
+import { serveWebApp } from "./platform/web-app.js";
 import { version } from "./version.js";
 
 export type AppDeps = { database: Database; config: Config };
@@ -46,6 +48,7 @@ export type RouteDeps = {
 };
 export type App = FastifyInstance & {
   mailer: Mailer;
+  pushSender: PushSender;
   hub: EventHub;
   gateway: Gateway;
 };
@@ -189,6 +192,19 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     void mailer.flush();
   });
   app.addHook("onClose", () => mailer.stop());
+  // Unread notifications e-mailed once due; names and addresses come from the accounts module.
+  const missedMail = new MissedMailWorker(database.db, config, userSummaries, () => void mailer.flush());
+  app.addHook("onListen", async () => missedMail.start());
+  app.addHook("preClose", () => missedMail.stop());
+
+  const pushSender = new PushSender(database.db, config, app.log);
+  app.decorate("pushSender", pushSender);
+  // A change that notified someone at once is pushed right after it answers, not on the next poll.
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.method !== "GET" && reply.statusCode < 400) void pushSender.flush();
+  });
+  app.addHook("onListen", async () => pushSender.start());
+  app.addHook("onClose", () => pushSender.stop());
 
   const hub = new EventHub(database);
   const gateway = new Gateway(hub, database.db, config, {
@@ -199,6 +215,8 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.decorate("gateway", gateway);
   let pruning: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
+  // The checkpoint being written, awaited on close so no file is written into DATA_DIR afterwards.
+  let anchoring: Promise<unknown> = Promise.resolve();
   app.addHook("onReady", async () => {
     await hub.start();
     gateway.start();
@@ -208,10 +226,11 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     );
     pruning.unref();
     // The audit chain's head is anchored outside the database every hour (and at start).
-    const anchor = () =>
-      void writeCheckpoint(database.db, config).catch((error) =>
+    const anchor = () => {
+      anchoring = writeCheckpoint(database.db, config).catch((error) =>
         app.log.error(error, "audit checkpoint failed"),
       );
+    };
     checkpoints = setInterval(anchor, 3600_000);
     checkpoints.unref();
     anchor();
@@ -220,7 +239,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     clearInterval(pruning);
     clearInterval(checkpoints);
     gateway.stop();
-    await hub.stop();
+    await Promise.all([hub.stop(), anchoring]);
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -271,21 +290,11 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     markdownRoutes(route);
     auditRoutes(route);
     mailRoutes(route);
+    notificationRoutes(route);
   });
   for (const module of modules) await app.register(module.plugin, deps);
 
-  const hasWeb = fs.existsSync(path.join(webRoot, "index.html"));
-  // Files are routed one by one at start; every other GET (/, /desk/...) falls through to the SPA below.
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: false, wildcard: false });
-  app.setNotFoundHandler((request, reply) => {
-    // A missing API route or build asset is a real 404; any other page path belongs to the SPA.
-    if (request.url.startsWith("/api/") || request.url.startsWith("/assets/") || request.method !== "GET") {
-      return reply.status(404).send({ error: { code: "not_found", message: "No such route." } });
-    }
-    if (!hasWeb)
-      return reply.status(404).type("text/plain").send("The web app is not built: run `npm run build`.");
-    return reply.type("text/html").sendFile("index.html");
-  });
+  await serveWebApp(app, webRoot);
 
   return app as unknown as App;
 }

@@ -1,29 +1,17 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./db/client.js";
 import { findUserByEmail } from "./modules/accounts/users.js";
 import { verifyPassword } from "./platform/auth/passwords.js";
+import { runConvene } from "./testing/cli.js";
 
-const run = promisify(execFile);
 let dataDir: string;
 const cleanup: string[] = [];
 
 /** Runs the real `convene` binary on this test's own embedded database. */
-async function convene(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["bin/convene.js", ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "silent" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const convene = (...args: string[]) => runConvene({ dataDir }, ...args);
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "convene-cli-"));

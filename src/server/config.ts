@@ -55,6 +55,10 @@ const configSchema = z.object({
     .default(7),
   GROUP_MAIL_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
   AUDIT_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "A P-256 private key: 32 bytes in base64url (43 characters).")
+    .optional(),
   AUDIT_CHECKPOINT_URL: z
     .url({ protocol: /^https?$/, error: "Enter an http:// or https:// address." })
     .optional(),
@@ -102,6 +106,8 @@ export type Config = {
   groupMailSecret: string | undefined;
   /** Keys the audit chain's hashes; when unset, one is generated and kept in DATA_DIR. */
   auditSecret: string | undefined;
+  /** Signs browser pushes (VAPID); when unset, one is generated and kept in DATA_DIR. */
+  vapidPrivateKey: string | undefined;
   /** Where each signed audit checkpoint is also POSTed, so a copy lives outside this server. */
   auditCheckpointUrl: string | undefined;
 };
@@ -150,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     groupDigestHour: e.GROUP_DIGEST_HOUR,
     groupMailSecret: e.GROUP_MAIL_SECRET,
     auditSecret: e.AUDIT_SECRET,
+    vapidPrivateKey: e.VAPID_PRIVATE_KEY,
     auditCheckpointUrl: e.AUDIT_CHECKPOINT_URL,
     ...overrides,
   };

@@ -5,10 +5,12 @@
  * method, path, who may call it, its params, query, body and answer in zod. The server registers its
  * route from it (validation, response checking and the OpenAPI entry: operationId, summary, security,
  * error answers), and the web calls it through `callApi`, so a field added to a contract is a type
- * error wherever it is missing. Contract files import zod and `src/shared/` only: the web bundles them.
+ * error wherever it is missing. Contract files import zod and `src/shared/` only: the web bundles them, without their schemas
+ * (vite.config.ts).
  */
 import { z } from "zod";
 import type { ErrorCode } from "./errors.js";
+import type { RawAnswer } from "./operation-path.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -28,8 +30,7 @@ export const errorBody = z
   .meta({ id: "Error" });
 export type ErrorBody = z.infer<typeof errorBody>;
 
-/** Answers that are not JSON: a file, a CSV, a feed, or lines streamed as they are ready. */
-export type RawAnswer = { contentType: string; description: string };
+export { isRawAnswer, pathOf, type RawAnswer } from "./operation-path.js";
 
 type AnySchema = z.ZodType;
 
@@ -116,19 +117,6 @@ export type Request<O extends OperationSpec> = Optionalize<"params", SchemaIn<O[
           : { body: SchemaIn<O["body"]> }
       : unknown);
 
-export const isRawAnswer = (response: OperationSpec["response"]): response is RawAnswer =>
-  response !== undefined && !(response instanceof z.ZodType);
-
 export function successStatus(op: OperationSpec): number {
   return op.status ?? (op.response === undefined ? 204 : 200);
-}
-
-/** Puts the params into the path: `/api/tickets/:id` with `{ id }`; every value is URL-encoded. */
-export function pathOf(op: OperationSpec, params: Record<string, unknown> = {}): string {
-  return op.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
-    const value = params[name];
-    if (value === undefined || value === null)
-      throw new Error(`${op.operationId}: missing path parameter ${name}`);
-    return encodeURIComponent(String(value));
-  });
 }

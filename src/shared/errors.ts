@@ -22,7 +22,6 @@ export const statusByCode = {
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
-  locked: 423,
   rate_limited: 429,
   headers_too_large: 431,
   // The development environment is being wiped; the answer carries Retry-After.

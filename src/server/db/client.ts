@@ -93,7 +93,74 @@ function listenOnPostgres(connectionString: string): { listen: Listen; close: ()
   };
 }
 
+/** How often PostgreSQL checks that the process holding an own connection is still there. */
+export const DEAD_CLIENT_CHECK_MS = 1000;
+
+/** The pool behind each PostgreSQL `Db`, so a caller can hold one connection of it for a while. */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * Runs `work` on one connection held for its whole duration (a session-level lock taken on it stays
+ * with it, and ends with it when the process dies). On PGlite, whose only connection is always the
+ * same, that is the database itself.
+ */
+export async function withOwnConnection<T>(db: Db, work: (connection: Db) => Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) return work(db);
+  const client = await pool.connect();
+  try {
+    // A long statement does not read its socket: without this check PostgreSQL finishes it (keeping
+    // the session and its locks) before noticing that the process holding the connection was killed.
+    await client.query(`set client_connection_check_interval = '${DEAD_CLIENT_CHECK_MS}ms'`);
+    const result = await work(drizzleNodePg(client, { schema }) as unknown as Db);
+    await client.query("reset client_connection_check_interval");
+    client.release();
+    return result;
+  } catch (error) {
+    // Closed rather than reused: nothing the failed work held on it (a lock) outlives the failure.
+    client.release(true);
+    throw error;
+  }
+}
+
 const migrationsFolder = path.resolve(import.meta.dirname, "../../../migrations");
+
+/** Raised when the embedded database is already open in another process. */
+export class DataDirInUse extends Error {}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * PGlite is PostgreSQL inside this process, with no guard of its own against a second process: two
+ * that write the same directory corrupt it. A lock file holding the owner's process id keeps the
+ * second one out; the file of a process that died (killed, crashed) is taken over. Answers the release.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "pglite.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(fs.readFileSync(lockFile, "utf8").trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner))
+        throw new DataDirInUse(
+          `The embedded database in ${dataDir} is open in another Convene process (pid ${owner}). Stop it first, or run several processes on PostgreSQL (DATABASE_URL).`,
+        );
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new DataDirInUse(`The embedded database in ${dataDir} could not be locked; try again.`);
+}
 
 /**
  * Opens PostgreSQL when a URL is given, otherwise the embedded PGlite in `dataDir`
@@ -106,6 +173,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     // the pool discards it and the next query opens a new one.
     pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    pools.set(db, pool);
     const listener = listenOnPostgres(options.databaseUrl);
     const eventsPool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
     eventsPool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
@@ -124,8 +192,14 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   }
   const inMemory = options.dataDir === "memory://";
   if (!inMemory) fs.mkdirSync(options.dataDir, { recursive: true });
+  const release = inMemory ? () => {} : lockDataDir(options.dataDir);
   const client = new PGlite(inMemory ? undefined : path.join(options.dataDir, "pglite"));
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   const pgliteDb = drizzlePglite(client, { schema });
   return {
     db: pgliteDb as unknown as Db,
@@ -133,6 +207,12 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     kind: "pglite",
     migrate: () => migratePglite(pgliteDb, { migrationsFolder }),
     listen: (channel, onNotify) => client.listen(channel, onNotify),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
   };
 }

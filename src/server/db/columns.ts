@@ -8,10 +8,18 @@ export const id = () =>
     .$defaultFn(() => uuidv7());
 
 export const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-export const updatedAt = () =>
-  timestamp("updated_at", { withTimezone: true })
-    .notNull()
-    .defaultNow()
-    .$onUpdateFn(() => new Date());
+
+/**
+ * `updated_at` that only the service writes: an update that leaves it out keeps it, which the tables
+ * whose services compare it (edit conflicts) or set it on some changes only rely on.
+ */
+export const updatedAtSetByService = () =>
+  timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** `updated_at` that every update through drizzle sets to now. */
+export const updatedAt = () => updatedAtSetByService().$onUpdateFn(() => new Date());
+
+/** When a row was removed (soft removal): null while it is in use; its history keeps pointing at it. */
+export const removedAt = () => timestamp("removed_at", { withTimezone: true });
 
 export const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });

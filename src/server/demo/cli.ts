@@ -1,22 +1,12 @@
-import { SingleBar } from "cli-progress";
 import type { Config } from "../config.js";
 import type { Ctx } from "../platform/context.js";
+import { startProgress } from "../platform/progress.js";
 import { DEMO_PASSWORD, demoPeople, seedDemoCommunity } from "./seed.js";
 
 export async function seedWithProgress(ctx: Ctx): Promise<void> {
-  // noTTYOutput: the progress still shows when the output is a log file or a CI console.
-  const bar = new SingleBar({
-    format: "Seeding demo community [{bar}] {value}/{total} {step}",
-    hideCursor: true,
-    noTTYOutput: true,
-    notTTYSchedule: 200,
-  });
-  bar.start(1, 0, { step: "" });
-  await seedDemoCommunity(ctx, (done, total, step) => {
-    bar.setTotal(total);
-    bar.update(done, { step });
-  });
-  bar.stop();
+  const progress = startProgress("Seeding demo community", { step: "" });
+  await seedDemoCommunity(ctx, (done, total, step) => progress.update(done, total, { step }));
+  progress.stop();
 }
 
 export function printDemoSignIns(config: Config): void {

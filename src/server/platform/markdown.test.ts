@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "./markdown.js";
+import { markdownExcerpt, renderMarkdown } from "./markdown.js";
 
 describe("the Markdown renderer", () => {
   it("renders ordinary Markdown", () => {
@@ -40,5 +40,21 @@ describe("the Markdown renderer", () => {
   it("refuses javascript: links", () => {
     const html = renderMarkdown("[click](javascript:alert(1))");
     expect(html).not.toMatch(/javascript:/i);
+  });
+});
+
+describe("a plain-text excerpt of Markdown", () => {
+  it("drops the Markdown syntax and keeps the words, blocks separated by a space", () => {
+    expect(
+      markdownExcerpt(
+        "# Pharmacy\n\nWe **test** the [label printer](https://x.example) & <b>dispensing</b>.\n\n- one\n- two",
+      ),
+    ).toBe("Pharmacy We test the label printer & dispensing. one two");
+  });
+
+  it("cuts a long text at a word with an ellipsis", () => {
+    const excerpt = markdownExcerpt("word ".repeat(100), 42);
+    expect(excerpt.endsWith("word…")).toBe(true);
+    expect(excerpt.length).toBeLessThanOrEqual(43);
   });
 });

@@ -36,3 +36,24 @@ const isSameSite = (src: string) => src.startsWith("/") && !src.startsWith("//")
 export function renderMarkdown(markdown: string): string {
   return sanitizeHtml(marked.parse(markdown) as string, sanitizeOptions);
 }
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
+
+/**
+ * Markdown as a line of plain text for lists and previews (no `**`, `#` or link syntax), cut at a word
+ * near `maxLength` characters with an ellipsis.
+ */
+export function markdownExcerpt(markdown: string, maxLength = 200): string {
+  const html = (marked.parse(markdown) as string).replace(
+    /<\/(p|h[1-6]|li|blockquote|pre|td|th)>|<br\s*\/?>/g,
+    " ",
+  );
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_entity, name: string) => ENTITIES[name] ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text.length <= maxLength) return text;
+  const cut = text.slice(0, maxLength);
+  const lastSpace = cut.lastIndexOf(" ");
+  return `${(lastSpace > maxLength * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s,.;:]+$/, "")}…`;
+}

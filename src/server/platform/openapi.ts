@@ -34,6 +34,10 @@ export const apiTags = [
     name: "pharmacy",
     description: "The development environment's trial pharmacy: products, lots, dispensing.",
   },
+  {
+    name: "notifications",
+    description: "The inbox: notifications from every room, how each kind reaches me, follows and mutes.",
+  },
   { name: "platform", description: "What every module relies on: health, Markdown previews." },
 ] as const;
 

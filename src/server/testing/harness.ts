@@ -13,16 +13,12 @@ import type { Ctx } from "../platform/context.js";
 export const TEST_ORIGIN = "http://localhost:3000";
 
 /**
- * A fresh database per test file: in-memory PGlite by default, or, when TEST_DATABASE_URL names
- * a PostgreSQL database, a new database named after it (created here, dropped on close), so one
- * run's databases share a prefix that CI can sweep.
+ * A new PostgreSQL database named after TEST_DATABASE_URL's (created here, dropped by `drop`), so one
+ * run's databases share a prefix that CI can sweep; null when the tests run on PGlite.
  */
-async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function newPostgresTestDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const database = await openDatabase({ dataDir: "memory://" });
-    return { database, drop: async () => {} };
-  }
+  if (!serverUrl) return null;
   const runDatabase = new URL(serverUrl).pathname.slice(1) || "convene";
   const name = `${runDatabase}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   if (!/^[a-z0-9_]+$/.test(name))
@@ -33,9 +29,8 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: "unused" });
   return {
-    database,
+    url: url.toString(),
     drop: async () => {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
@@ -45,12 +40,24 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   };
 }
 
+/** A fresh database per test file: in-memory PGlite by default, or a new PostgreSQL database. */
+async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const postgres = await newPostgresTestDatabase();
+  if (!postgres) {
+    const database = await openDatabase({ dataDir: "memory://" });
+    return { database, drop: async () => {} };
+  }
+  const database = await openDatabase({ databaseUrl: postgres.url, dataDir: "unused" });
+  return { database, drop: postgres.drop };
+}
+
 export type Client = {
   email: string | null;
   cookie: string | null;
   get: (url: string) => Promise<LightMyRequestResponse>;
   post: (url: string, body?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
   patch: (url: string, body?: unknown) => Promise<LightMyRequestResponse>;
+  put: (url: string, body?: unknown) => Promise<LightMyRequestResponse>;
   delete: (url: string, body?: unknown) => Promise<LightMyRequestResponse>;
   upload: (
     url: string,
@@ -107,6 +114,7 @@ export async function startTestCommunity(overrides: Partial<Config> = {}): Promi
           ...(body === undefined ? {} : { payload: body as object }),
         }),
       patch: (url, body) => app.inject({ method: "PATCH", url, headers: headers(), payload: body as object }),
+      put: (url, body) => app.inject({ method: "PUT", url, headers: headers(), payload: body as object }),
       delete: (url, body) =>
         app.inject({
           method: "DELETE",

@@ -1,10 +1,9 @@
-import { Anchor, Button, Card, Container, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Button, Container, Group, Stack, Text, Title } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { Link } from "react-router";
-import { areasFor } from "./navigation.js";
-import { type Me, useMe } from "./session.js";
+import { lazyPage } from "./lazy-page.js";
+import { useMe } from "./session.js";
 import { ErrorAlert } from "./ui/ErrorAlert.js";
-import { Page } from "./ui/Page.js";
 import { PageLoader } from "./ui/PageLoader.js";
 
 function Landing() {
@@ -41,49 +40,13 @@ function Landing() {
   );
 }
 
-function Home({ me }: { me: Me }) {
-  return (
-    <Page title={`Welcome, ${me.name}`}>
-      <Text c="dimmed">
-        {me.organisation.name}
-        {me.isOrgAdmin && " · organisation admin"}
-      </Text>
-      {areasFor(me).map((section) => (
-        <Stack key={section.title ?? "main"} gap="sm">
-          {section.title && (
-            <Title order={2} size="h4">
-              {section.title}
-            </Title>
-          )}
-          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-            {section.areas.map((area) => (
-              <Card key={area.to} withBorder padding="lg">
-                <Stack gap="xs" h="100%" justify="space-between" align="flex-start">
-                  <div>
-                    <Title order={3} size="h5">
-                      {area.label}
-                    </Title>
-                    <Text size="sm" c="dimmed">
-                      {area.description}
-                    </Text>
-                  </div>
-                  <Button component={Link} to={area.to} variant="light" size="xs">
-                    {area.action}
-                  </Button>
-                </Stack>
-              </Card>
-            ))}
-          </SimpleGrid>
-        </Stack>
-      ))}
-    </Page>
-  );
-}
+// A member's home is their inbox, in its own chunk: a visitor's landing page stays light.
+const ForYouPage = lazyPage(() => import("../features/notifications/ForYouPage.js"), "ForYouPage");
 
-/** `/`: a landing page for visitors, the way into each area for members. */
+/** `/`: a landing page for visitors, what happened for them (For you) for members. */
 export function HomePage() {
   const me = useMe();
   if (me.isPending) return <PageLoader />;
   if (me.isError) return <ErrorAlert error={me.error} />;
-  return me.data ? <Home me={me.data} /> : <Landing />;
+  return me.data ? <ForYouPage /> : <Landing />;
 }

@@ -11,17 +11,21 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, Suspense, useEffect } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { signOut as signOutOp } from "../../server/modules/accounts/contracts/auth.js";
 import { ChatMentionBadge } from "../features/chat/ChatMentionBadge.js";
 import { useChatLiveUpdates } from "../features/chat/live.js";
+import { useInboxLiveUpdates } from "../features/notifications/api.js";
+import { NotificationBell } from "../features/notifications/NotificationBell.js";
 import { callApi, isApiError } from "./api.js";
 import { areasFor } from "./navigation.js";
 import { notifyFailure } from "./notify.js";
 import { useRealtimeConnection } from "./realtime.js";
+import { useScrollToHash } from "./scroll-to-hash.js";
 import { type Me, meQueryKey, useMe } from "./session.js";
 import { ConnectionStatus } from "./ui/ConnectionStatus.js";
+import { PageLoader } from "./ui/PageLoader.js";
 import { StaffBadge } from "./ui/StaffBadge.js";
 
 const isCurrent = (pathname: string, to: string) => pathname === to || pathname.startsWith(`${to}/`);
@@ -63,7 +67,7 @@ function MainNavigation({ me }: { me: Me }) {
               {section.title}
             </Text>
           )}
-          {index === 0 && <NavItem to="/" label="Home" active={pathname === "/"} />}
+          {index === 0 && <NavItem to="/" label="For you" active={pathname === "/"} />}
           {section.areas.map((area) => (
             <NavItem
               key={area.to}
@@ -116,6 +120,24 @@ function AccountActions({ me }: { me: Me }) {
   );
 }
 
+/** For a visitor who is signed out: the way in from every page, the page they are on left out. */
+function SignedOutActions({ pathname }: { pathname: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      {pathname !== "/request-access" && (
+        <Button component={Link} to="/request-access" variant="subtle" size="sm" visibleFrom="xs">
+          Request access
+        </Button>
+      )}
+      {pathname !== "/sign-in" && (
+        <Button component={Link} to="/sign-in" size="sm">
+          Sign in
+        </Button>
+      )}
+    </Group>
+  );
+}
+
 /** The frame around every page: header, navigation for signed-in people, and the page itself. */
 export function Shell() {
   const { data: me } = useMe();
@@ -123,6 +145,8 @@ export function Shell() {
   const { pathname } = useLocation();
   useRealtimeConnection(Boolean(me));
   useChatLiveUpdates(me);
+  useInboxLiveUpdates();
+  useScrollToHash();
 
   // On small screens the navigation covers the page; following a link should reveal the page.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose.
@@ -153,9 +177,11 @@ export function Shell() {
           {me && (
             <Group gap="sm" wrap="nowrap">
               <ConnectionStatus />
+              <NotificationBell />
               <AccountActions me={me} />
             </Group>
           )}
+          {me === null && <SignedOutActions pathname={pathname} />}
         </Group>
       </AppShell.Header>
       {me && (
@@ -164,7 +190,10 @@ export function Shell() {
         </AppShell.Navbar>
       )}
       <AppShell.Main>
-        <Outlet />
+        {/* Pages are fetched on first visit (router.tsx): the header and navigation stay while one loads. */}
+        <Suspense fallback={<PageLoader />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

@@ -1,11 +1,6 @@
 /** The one way the web app talks to the server: JSON in and out, errors as `ApiError`. */
-import {
-  type Answer,
-  isRawAnswer,
-  type Operation,
-  type Request as OperationRequest,
-  pathOf,
-} from "../../shared/contract.js";
+import type { Answer, Operation, Request as OperationRequest } from "../../shared/contract.js";
+import { isRawAnswer, pathOf } from "../../shared/operation-path.js";
 
 export type FieldErrors = Record<string, string>;
 

@@ -17,3 +17,26 @@ export const splitList = (text: string) =>
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean);
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const relativeSteps: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * DAY],
+  ["month", 30 * DAY],
+  ["week", 7 * DAY],
+  ["day", DAY],
+  ["hour", HOUR],
+  ["minute", MINUTE],
+];
+
+/** "3 minutes ago", "yesterday", "just now": when something happened, as a person says it. */
+export function formatRelativeTime(iso: string, now: number): string {
+  const elapsed = new Date(iso).getTime() - now;
+  for (const [unit, size] of relativeSteps) {
+    if (Math.abs(elapsed) >= size) return relative.format(Math.trunc(elapsed / size), unit);
+  }
+  return "just now";
+}

@@ -1,49 +1,89 @@
-import { createBrowserRouter, Navigate } from "react-router";
-import { AcceptInvitationPage } from "../features/accounts/AcceptInvitationPage.js";
-import { ForgotPasswordPage } from "../features/accounts/ForgotPasswordPage.js";
-import { InvitationsPage } from "../features/accounts/InvitationsPage.js";
-import { ProfilePage } from "../features/accounts/ProfilePage.js";
-import { RequestAccessPage } from "../features/accounts/RequestAccessPage.js";
-import { ResetPasswordPage } from "../features/accounts/ResetPasswordPage.js";
+import { createBrowserRouter, matchRoutes, Navigate, type RouteObject } from "react-router";
 import { SignInPage } from "../features/accounts/SignInPage.js";
-import { AuditPage } from "../features/admin/AuditPage.js";
-import { MailOutboxPage } from "../features/admin/MailOutboxPage.js";
-import { OrganisationsPage } from "../features/admin/OrganisationsPage.js";
-import { UsersPage } from "../features/admin/UsersPage.js";
-import { ChatPage } from "../features/chat/ChatPage.js";
-import { DeskPage } from "../features/desk/DeskPage.js";
-import { NewTicketPage } from "../features/desk/NewTicketPage.js";
-import { TicketPage } from "../features/desk/TicketPage.js";
-import { GroupPage } from "../features/groups/GroupPage.js";
-import { GroupsPage } from "../features/groups/GroupsPage.js";
-import { MembersPage as GroupMembersPage } from "../features/groups/MembersPage.js";
-import { ModerationPage as GroupModerationPage } from "../features/groups/ModerationPage.js";
-import { SettingsPage as GroupSettingsPage } from "../features/groups/SettingsPage.js";
-import { TopicPage as GroupTopicPage } from "../features/groups/TopicPage.js";
-import { PharmacyPage } from "../features/pharmacy/PharmacyPage.js";
-import { ProjectPage } from "../features/projects/ProjectPage.js";
-import { ProjectsPage } from "../features/projects/ProjectsPage.js";
-import { AdminReleasesPage } from "../features/releases/AdminReleasesPage.js";
-import { ReleaseEditorPage } from "../features/releases/ReleaseEditorPage.js";
-import { ReleasePage, ReleasesPage } from "../features/releases/ReleasesPage.js";
-import { WebhooksPage } from "../features/releases/WebhooksPage.js";
-import { AdminAgreementPage } from "../features/sandbox/AdminAgreementPage.js";
-import { DeploymentsPage } from "../features/sandbox/DeploymentsPage.js";
-import { EnvironmentStatusPage } from "../features/sandbox/EnvironmentStatusPage.js";
-import { FlagsPage } from "../features/sandbox/FlagsPage.js";
-import { ImportPage } from "../features/sandbox/ImportPage.js";
-import { SandboxAgreementPage, SandboxPage } from "../features/sandbox/SandboxPage.js";
-import { StudiesPage } from "../features/sandbox/StudiesPage.js";
-import { StudyPage } from "../features/sandbox/StudyPage.js";
-import { VolunteerPage } from "../features/sandbox/VolunteerPage.js";
-import { VolunteersPage } from "../features/sandbox/VolunteersPage.js";
-import { WipesPage } from "../features/sandbox/WipesPage.js";
 import { RequireSignedIn, RequireStaff } from "./gates.js";
 import { HomePage } from "./HomePage.js";
+import { lazyPage, preloadPages } from "./lazy-page.js";
 import { NotFoundPage, RouteErrorPage } from "./NotFoundPage.js";
 import { Shell } from "./Shell.js";
 
-export const router = createBrowserRouter([
+// The first pages a visitor sees (home, sign-in) come with the app; every other page is its own chunk,
+// fetched when first opened, so a phone downloads the desk or the sandbox only when it goes there.
+const AcceptInvitationPage = lazyPage(
+  () => import("../features/accounts/AcceptInvitationPage.js"),
+  "AcceptInvitationPage",
+);
+const ForgotPasswordPage = lazyPage(
+  () => import("../features/accounts/ForgotPasswordPage.js"),
+  "ForgotPasswordPage",
+);
+const InvitationsPage = lazyPage(() => import("../features/accounts/InvitationsPage.js"), "InvitationsPage");
+const ProfilePage = lazyPage(() => import("../features/accounts/ProfilePage.js"), "ProfilePage");
+const RequestAccessPage = lazyPage(
+  () => import("../features/accounts/RequestAccessPage.js"),
+  "RequestAccessPage",
+);
+const ResetPasswordPage = lazyPage(
+  () => import("../features/accounts/ResetPasswordPage.js"),
+  "ResetPasswordPage",
+);
+const AuditPage = lazyPage(() => import("../features/admin/AuditPage.js"), "AuditPage");
+const MailOutboxPage = lazyPage(() => import("../features/admin/MailOutboxPage.js"), "MailOutboxPage");
+const OrganisationsPage = lazyPage(
+  () => import("../features/admin/OrganisationsPage.js"),
+  "OrganisationsPage",
+);
+const UsersPage = lazyPage(() => import("../features/admin/UsersPage.js"), "UsersPage");
+const ChatPage = lazyPage(() => import("../features/chat/ChatPage.js"), "ChatPage");
+const DeskPage = lazyPage(() => import("../features/desk/DeskPage.js"), "DeskPage");
+const NewTicketPage = lazyPage(() => import("../features/desk/NewTicketPage.js"), "NewTicketPage");
+const TicketPage = lazyPage(() => import("../features/desk/TicketPage.js"), "TicketPage");
+const NotificationPreferencesPage = lazyPage(
+  () => import("../features/notifications/NotificationPreferencesPage.js"),
+  "NotificationPreferencesPage",
+);
+const GroupPage = lazyPage(() => import("../features/groups/GroupPage.js"), "GroupPage");
+const GroupsPage = lazyPage(() => import("../features/groups/GroupsPage.js"), "GroupsPage");
+const GroupMembersPage = lazyPage(() => import("../features/groups/MembersPage.js"), "MembersPage");
+const GroupModerationPage = lazyPage(() => import("../features/groups/ModerationPage.js"), "ModerationPage");
+const GroupSettingsPage = lazyPage(() => import("../features/groups/SettingsPage.js"), "SettingsPage");
+const GroupTopicPage = lazyPage(() => import("../features/groups/TopicPage.js"), "TopicPage");
+const PharmacyPage = lazyPage(() => import("../features/pharmacy/PharmacyPage.js"), "PharmacyPage");
+const ProjectPage = lazyPage(() => import("../features/projects/ProjectPage.js"), "ProjectPage");
+const ProjectsPage = lazyPage(() => import("../features/projects/ProjectsPage.js"), "ProjectsPage");
+const AdminReleasesPage = lazyPage(
+  () => import("../features/releases/AdminReleasesPage.js"),
+  "AdminReleasesPage",
+);
+const ReleaseEditorPage = lazyPage(
+  () => import("../features/releases/ReleaseEditorPage.js"),
+  "ReleaseEditorPage",
+);
+const ReleasePage = lazyPage(() => import("../features/releases/ReleasesPage.js"), "ReleasePage");
+const ReleasesPage = lazyPage(() => import("../features/releases/ReleasesPage.js"), "ReleasesPage");
+const WebhooksPage = lazyPage(() => import("../features/releases/WebhooksPage.js"), "WebhooksPage");
+const AdminAgreementPage = lazyPage(
+  () => import("../features/sandbox/AdminAgreementPage.js"),
+  "AdminAgreementPage",
+);
+const DeploymentsPage = lazyPage(() => import("../features/sandbox/DeploymentsPage.js"), "DeploymentsPage");
+const EnvironmentStatusPage = lazyPage(
+  () => import("../features/sandbox/EnvironmentStatusPage.js"),
+  "EnvironmentStatusPage",
+);
+const FlagsPage = lazyPage(() => import("../features/sandbox/FlagsPage.js"), "FlagsPage");
+const ImportPage = lazyPage(() => import("../features/sandbox/ImportPage.js"), "ImportPage");
+const SandboxAgreementPage = lazyPage(
+  () => import("../features/sandbox/SandboxPage.js"),
+  "SandboxAgreementPage",
+);
+const SandboxPage = lazyPage(() => import("../features/sandbox/SandboxPage.js"), "SandboxPage");
+const StudiesPage = lazyPage(() => import("../features/sandbox/StudiesPage.js"), "StudiesPage");
+const StudyPage = lazyPage(() => import("../features/sandbox/StudyPage.js"), "StudyPage");
+const VolunteerPage = lazyPage(() => import("../features/sandbox/VolunteerPage.js"), "VolunteerPage");
+const VolunteersPage = lazyPage(() => import("../features/sandbox/VolunteersPage.js"), "VolunteersPage");
+const WipesPage = lazyPage(() => import("../features/sandbox/WipesPage.js"), "WipesPage");
+
+const routes: RouteObject[] = [
   {
     element: <Shell />,
     errorElement: <RouteErrorPage />,
@@ -61,6 +101,7 @@ export const router = createBrowserRouter([
         children: [
           { path: "profile", element: <ProfilePage /> },
           { path: "invitations", element: <InvitationsPage /> },
+          { path: "settings/notifications", element: <NotificationPreferencesPage /> },
           { path: "chat", element: <ChatPage /> },
           { path: "chat/:channelId", element: <ChatPage /> },
           { path: "desk", element: <DeskPage /> },
@@ -108,4 +149,8 @@ export const router = createBrowserRouter([
       { path: "*", element: <NotFoundPage /> },
     ],
   },
-]);
+];
+
+preloadPages((matchRoutes(routes, window.location) ?? []).map((match) => match.route.element));
+
+export const router = createBrowserRouter(routes);

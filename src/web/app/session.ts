@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
+import { getSession } from "../../server/modules/accounts/contracts/auth.js";
 import type { Me } from "../../server/modules/accounts/contracts/me.js";
-import { getMe } from "../../server/modules/accounts/contracts/me.js";
-import { callApi, isApiError } from "./api.js";
+import { callApi } from "./api.js";
 
 export type { Me };
 export type OrganisationKind = Me["organisation"]["kind"];
@@ -9,12 +9,7 @@ export type OrganisationKind = Me["organisation"]["kind"];
 export const meQueryKey = ["me"] as const;
 
 async function fetchMe(): Promise<Me | null> {
-  try {
-    return await callApi(getMe, {});
-  } catch (error) {
-    if (isApiError(error) && error.status === 401) return null;
-    throw error;
-  }
+  return (await callApi(getSession, {})).user;
 }
 
 /** The signed-in person, `null` when signed out, `undefined` while the first answer is on its way. */

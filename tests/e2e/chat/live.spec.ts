@@ -119,6 +119,11 @@ describe("chat between two browsers", () => {
     const opened = ned.getByRole("link", { name: /Ticket #\d+ opened/ });
     await opened.waitFor();
     await screenshot(ned, "chat-support-prompt");
+    // Others in the channel learn it went to the desk, with no link to a ticket they may not open.
+    await openChannel(cora, "general");
+    const seenByCora = messageRow(cora, "The volunteer import is not working");
+    await seenByCora.getByText("Taken to the service desk").waitFor();
+    expect(await seenByCora.getByRole("link", { name: "Ticket" }).count()).toBe(0);
     await opened.click();
     await ned.waitForURL(/\/desk\/tickets\//);
     await ned.getByRole("heading", { name: /The volunteer import is not working/ }).waitFor();

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { choose } from "../sandbox/mantine.js";
 
 let browser: Browser;
@@ -15,7 +15,7 @@ describe("member-run groups", () => {
     await signIn(owner, "member@northwind.example");
     await owner.goto("/groups");
     await owner.getByRole("button", { name: "New group" }).click();
-    const creating = owner.getByRole("dialog", { name: "New group" });
+    const creating = await openedDialog(owner, "New group");
     await creating.getByLabel("Name").fill("Monitoring visit preparation");
     await creating.getByLabel("Handle").fill("site-ops");
     await creating.getByRole("button", { name: "Create group" }).click();
@@ -45,7 +45,7 @@ describe("member-run groups", () => {
     await contoso.getByRole("button", { name: "Join the group" }).click();
     await contoso.getByLabel("E-mail delivery").waitFor();
     await contoso.getByRole("button", { name: "New topic" }).click();
-    const writing = contoso.getByRole("dialog", { name: "New topic" });
+    const writing = await openedDialog(contoso, "New topic");
     await writing.getByText("Every post waits for a moderator's approval.").waitFor();
     await writing.getByLabel("Subject").fill("Source data verification checklist");
     await writing
@@ -133,6 +133,9 @@ describe("member-run groups", () => {
     expect(await member.getByLabel("Your reply").count()).toBe(0);
     expect(await member.getByRole("button", { name: "Pin", exact: true }).count()).toBe(0);
     expect(await member.getByRole("tab", { name: "Moderation" }).count()).toBe(0);
+    // Only owners change settings: nobody else is offered a tab that would only refuse them.
+    await member.getByRole("tab", { name: "Topics" }).waitFor();
+    expect(await member.getByRole("tab", { name: "Settings" }).count()).toBe(0);
   });
 
   it("staff who are not an owner cannot open a group's settings: the page says so and the API answers 403", async () => {

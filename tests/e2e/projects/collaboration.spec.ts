@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { choose } from "../sandbox/mantine.js";
 
 let browser: Browser;
@@ -22,7 +22,7 @@ describe("collaboration projects", () => {
     await signIn(staff, "staff@vendor.example");
     await staff.goto("/projects");
     await staff.getByRole("button", { name: "New project" }).click();
-    const form = staff.getByRole("dialog", { name: "New project" });
+    const form = await openedDialog(staff, "New project");
     await form.getByLabel("Name").fill("Label printing pilot");
     await form
       .getByLabel("Purpose")
@@ -35,7 +35,7 @@ describe("collaboration projects", () => {
     await staff.locator("strong", { hasText: "new label layouts" }).waitFor();
 
     await staff.getByRole("button", { name: "Add a person or organisation" }).click();
-    const adding = staff.getByRole("dialog", { name: "Add to the project" });
+    const adding = await openedDialog(staff, "Add to the project");
     for (const organisation of ["Northwind Research Unit", "Contoso Clinical"]) {
       await choose(staff, adding.getByLabel("Organisation"), organisation);
       await adding.getByRole("button", { name: "Add organisation" }).click();
@@ -71,7 +71,7 @@ describe("collaboration projects", () => {
     await signIn(northwind, "member@northwind.example");
     await openProject(northwind, "Pharmacy preview feedback");
     await northwind.getByRole("button", { name: "New post" }).click();
-    const writing = northwind.getByRole("dialog", { name: "New post" });
+    const writing = await openedDialog(northwind, "New post");
     await choose(northwind, writing.getByLabel("Category"), "Question");
     await writing.getByLabel("Title").fill("Do returned containers go back to stock?");
     await writing

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, screenshot, signIn } from "../browser.js";
 import { choose } from "../sandbox/mantine.js";
 
 const PROJECT = "Pharmacy preview feedback";
@@ -28,7 +28,7 @@ describe("project documents", () => {
     await northwind.getByRole("button", { name: "New document" }).click();
     await northwind.getByLabel("Title").fill("Dispensing checklist");
     await northwind
-      .getByLabel("Text", { exact: true })
+      .getByLabel(exactLabel("Text"))
       .fill("# Checklist\n\nCheck the expiry date.\nScan the container.");
     await northwind.getByRole("button", { name: "Create document" }).click();
     await northwind.getByTestId("document-body").getByText("Check the expiry date.").waitFor();
@@ -41,13 +41,13 @@ describe("project documents", () => {
     await northwind.getByRole("button", { name: "Edit", exact: true }).click();
 
     await northwind
-      .getByLabel("Text", { exact: true })
+      .getByLabel(exactLabel("Text"))
       .fill("# Checklist\n\nCheck the expiry date against the dispensing date.\nScan the container.");
     await northwind.getByRole("button", { name: "Save", exact: true }).click();
     await northwind.getByText("Version 2, saved by").waitFor();
 
     await contoso
-      .getByLabel("Text", { exact: true })
+      .getByLabel(exactLabel("Text"))
       .fill("# Checklist\n\nCheck the expiry date.\nScan the container.\nRecord the subject number.");
     await contoso.getByRole("button", { name: "Save", exact: true }).click();
     const conflict = contoso.getByTestId("edit-conflict");

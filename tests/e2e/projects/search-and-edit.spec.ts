@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { choose } from "../sandbox/mantine.js";
 
 const PROJECT = "Pharmacy preview feedback";
@@ -25,7 +25,7 @@ async function writePost(
   post: { title: string; body: string; visibleTo?: "Product team only" },
 ): Promise<void> {
   await page.getByRole("button", { name: "New post" }).click();
-  const writing = page.getByRole("dialog", { name: "New post" });
+  const writing = await openedDialog(page, "New post");
   await choose(page, writing.getByLabel("Category"), "FYI");
   if (post.visibleTo) await choose(page, writing.getByLabel("Visible to"), post.visibleTo);
   await writing.getByLabel("Title").fill(post.title);
@@ -104,7 +104,7 @@ describe("new post", () => {
     await signIn(staff, "staff@vendor.example");
     await openProject(staff);
     await staff.getByRole("button", { name: "New post" }).click();
-    const writing = staff.getByRole("dialog", { name: "New post" });
+    const writing = await openedDialog(staff, "New post");
     await choose(staff, writing.getByLabel("Visible to"), "Product team only");
     await writing.getByLabel("Title").fill("Internal: label printer budget");
     await writing.getByLabel("Post").fill("Keep the label printer budget between us for now.");
@@ -132,7 +132,7 @@ describe("post editing", () => {
     expect(await post.getByText(/^Edited /).count()).toBe(0);
 
     await post.getByRole("button", { name: "Edit", exact: true }).click();
-    const editing = northwind.getByRole("dialog", { name: "Edit post" });
+    const editing = await openedDialog(northwind, "Edit post");
     await editing.getByLabel("Title").fill("Fridge alarm went off twice at night");
     await editing.getByLabel("Post").fill("The pharmacy fridge alarm went off **twice**; both logged.");
     await screenshot(northwind, "projects-post-editing");
@@ -165,7 +165,7 @@ describe("document editor preview", () => {
     const savedVersion = await northwind.getByText(/Version \d+, saved by/).textContent();
     await northwind.getByRole("button", { name: "Edit", exact: true }).click();
 
-    await northwind.getByLabel("Text", { exact: true }).fill("Dispense only **bold** labelled containers.");
+    await northwind.getByLabel(exactLabel("Text")).fill("Dispense only **bold** labelled containers.");
     const preview = northwind.getByTestId("document-preview");
     await preview.locator("strong", { hasText: "bold" }).waitFor();
     expect(await preview.locator("strong").textContent()).toBe("bold");

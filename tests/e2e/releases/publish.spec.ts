@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -25,8 +25,17 @@ describe("publishing a release", () => {
     await staff.getByRole("link", { name: "26.3" }).click();
     await staff.getByLabel("Version").waitFor();
     await screenshot(staff, "release-editor");
+    // The preview draws the Slack message as Slack shows it; its JSON is one click away.
+    await staff.getByRole("button", { name: "Preview" }).click();
+    const slack = staff.getByTestId("preview-slack-message");
+    await slack.waitFor();
+    expect(await slack.textContent()).toContain("Read the release notes");
+    expect(await slack.textContent()).not.toContain('"blocks"');
+    await staff.getByRole("button", { name: "Show the JSON" }).click();
+    expect(await staff.getByTestId("preview-slack").textContent()).toContain('"blocks"');
+    await screenshot(staff, "release-preview");
     await staff.getByRole("button", { name: "Publish" }).click();
-    await staff.getByRole("dialog").getByRole("button", { name: "Publish" }).click();
+    await (await openedDialog(staff)).getByRole("button", { name: "Publish" }).click();
     await staff
       .getByText(/published/i)
       .first()

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, screenshot, signIn } from "../browser.js";
 import { passAgreementGate } from "./gate.js";
 
 let browser: Browser;
@@ -38,7 +38,7 @@ describe("the development environment agreement", () => {
     await deskLink.click();
     await member.waitForURL("**/desk/new?type=dev_environment_question");
     await member.getByLabel("Subject").waitFor();
-    expect(await member.getByLabel("Type", { exact: true }).inputValue()).toMatch(/development environment/i);
+    expect(await member.getByLabel(exactLabel("Type")).inputValue()).toMatch(/development environment/i);
   });
 
   it("an org admin accepts and manages their colleagues; staff see the acceptances", async () => {

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { passAgreementGate } from "./gate.js";
 import { choose } from "./mantine.js";
 
@@ -20,7 +20,7 @@ describe("enrolling a volunteer in a study", () => {
     await page.getByRole("tab", { name: "Subjects" }).click();
 
     const screening = page.getByTestId("screen-form");
-    const picker = screening.getByLabel("Volunteer", { exact: true });
+    const picker = screening.getByLabel(exactLabel("Volunteer"));
     await picker.fill("V0");
     const firstMatch = page.getByRole("option").first();
     await firstMatch.waitFor();
@@ -35,7 +35,7 @@ describe("enrolling a volunteer in a study", () => {
     await row.getByText("Eligible", { exact: true }).waitFor();
 
     await row.getByRole("button", { name: "Assign to cohort" }).click();
-    const assignment = page.getByRole("dialog", { name: `Assign ${displayId} to a cohort` });
+    const assignment = await openedDialog(page, `Assign ${displayId} to a cohort`);
     await choose(page, assignment.getByLabel("Cohort"), "Cohort 1: 10 mg NWX-12 oral, 8 planned");
     await assignment.getByRole("button", { name: "Assign" }).click();
     await row.getByText("Enrolled", { exact: true }).waitFor();
@@ -55,7 +55,7 @@ describe("enrolling a volunteer in a study", () => {
     // Other specs enrol subjects in NW-101 on the same server: look for this one's number.
     await trail
       .getByRole("row")
-      .filter({ hasText: "subjectNumber" })
+      .filter({ hasText: "Subject number" })
       .filter({ hasText: subjectNumber })
       .first()
       .waitFor();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { passAgreementGate } from "./gate.js";
 import { choose } from "./mantine.js";
 
@@ -127,8 +127,7 @@ describe("operating the development environment", () => {
       await screenshot(customer, "sandbox-wipe-countdown");
 
       await pending.getByRole("button", { name: "Cancel wipe" }).click();
-      await staff
-        .getByRole("dialog", { name: "Cancel the scheduled wipe?" })
+      await (await openedDialog(staff, "Cancel the scheduled wipe?"))
         .getByRole("button", { name: "Cancel the wipe" })
         .click();
       await staff.getByTestId("wipe-history").getByText("Cancelled", { exact: true }).waitFor();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { apiAs, csrf, enrolSubjectInCohort1 } from "./enrol.js";
 import { passAgreementGate } from "./gate.js";
 import { choose } from "./mantine.js";
@@ -16,7 +16,7 @@ afterAll(() => browser.close());
 
 async function accountabilityOf(page: Page, product: string) {
   await page.getByRole("tab", { name: "Accountability" }).click();
-  await choose(page, page.getByLabel("Product", { exact: true }), product);
+  await choose(page, page.getByLabel(exactLabel("Product")), product);
   await page.getByTestId("accountability").waitFor();
   return readAccountability(page);
 }
@@ -54,7 +54,7 @@ describe("the pharmacy preview", () => {
     // Receive a lot of 20 tablets into 2 containers.
     const lotNumber = `E2E-${Date.now()}`;
     await page.getByRole("tab", { name: "Receipts" }).click();
-    await choose(page, page.getByLabel("Product", { exact: true }), PRODUCT);
+    await choose(page, page.getByLabel(exactLabel("Product")), PRODUCT);
     const receipt = page.getByTestId("receipt-form");
     await receipt.getByLabel("Lot number").fill(lotNumber);
     await receipt.getByLabel("Units received (tablet)").fill("20");
@@ -84,7 +84,7 @@ describe("the pharmacy preview", () => {
     await row.getByText("Dispense", { exact: true }).waitFor();
     expect(await row.getByRole("button", { name: /^Move to/ }).count()).toBe(0);
     await row.getByRole("button", { name: "Label" }).click();
-    const labelDialog = page.getByRole("dialog", { name: `Label of ${barcode}` });
+    const labelDialog = await openedDialog(page, `Label of ${barcode}`);
     const label = labelDialog.getByTestId("container-label");
     await label.waitFor();
     await expect
@@ -103,11 +103,11 @@ describe("the pharmacy preview", () => {
     await form.getByLabel("Subject").click();
     await page.getByRole("option", { name: new RegExp(`^${subjectNumber} · V\\d+ · Cohort 1$`) }).click();
     await form.getByTestId("cohort-dose").getByText(COHORT_DOSE).waitFor();
-    expect(await form.getByLabel("Dose", { exact: true }).inputValue()).toBe(COHORT_DOSE);
+    expect(await form.getByLabel(exactLabel("Dose")).inputValue()).toBe(COHORT_DOSE);
     await form.getByLabel("Container").click();
     await page.getByRole("option", { name: new RegExp(`^${barcode} `) }).click();
     await form.getByLabel("Units").fill("2");
-    await form.getByLabel("Dose", { exact: true }).fill("20 mg NWX-12 oral");
+    await form.getByLabel(exactLabel("Dose")).fill("20 mg NWX-12 oral");
     await form.getByRole("button", { name: "Dispense" }).click();
     await form
       .getByText("Cohort 1's dose is 10 mg NWX-12 oral: give a reason for dispensing 20 mg NWX-12 oral.")
@@ -118,7 +118,7 @@ describe("the pharmacy preview", () => {
     await screenshot(page, "pharmacy-dose-refused");
 
     // The cohort's dose needs no reason and is dispensed.
-    await form.getByLabel("Dose", { exact: true }).fill(COHORT_DOSE);
+    await form.getByLabel(exactLabel("Dose")).fill(COHORT_DOSE);
     await form.getByRole("button", { name: "Dispense" }).click();
     await page.getByText(`Dispensed 2 from ${barcode} to subject ${subjectNumber}.`).waitFor();
     await page.getByTestId("dispensation-table").getByText(barcode).waitFor();

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { passAgreementGate } from "./gate.js";
 import { choose } from "./mantine.js";
 
@@ -21,11 +21,11 @@ describe("a study in the development environment", () => {
     await page.getByTestId("study-table").getByRole("link", { name: "NW-101" }).waitFor();
 
     await page.getByRole("button", { name: "New study" }).click();
-    const dialog = page.getByRole("dialog", { name: "New study" });
+    const dialog = await openedDialog(page, "New study");
     await dialog.getByLabel("Protocol number").fill("nw-e2e-201");
     await dialog.getByLabel("Sponsor").fill("Northwind Pharma");
     await dialog
-      .getByLabel("Title", { exact: true })
+      .getByLabel(exactLabel("Title"))
       .fill("Single ascending dose of NWX-20 in healthy volunteers");
     await choose(page, dialog.getByLabel("Phase"), "Phase Ia");
     await dialog.getByLabel("Planned enrolment").fill("16");
@@ -43,7 +43,7 @@ describe("a study in the development environment", () => {
 
     // Not yet: a study becomes active only with at least one cohort and one event, and the page says so.
     await page.getByRole("button", { name: "Activate" }).click();
-    const activation = page.getByRole("dialog", { name: "Activate NW-E2E-201?" });
+    const activation = await openedDialog(page, "Activate NW-E2E-201?");
     await activation.getByRole("button", { name: "Activate" }).click();
     await activation
       .getByText("A study becomes active once it has at least one cohort and one event.")
@@ -64,7 +64,7 @@ describe("a study in the development environment", () => {
       ["PK sampling", "2", "1"],
     ] as const) {
       await eventForm.getByLabel("Name").fill(name);
-      await eventForm.getByLabel("Day", { exact: true }).fill(day);
+      await eventForm.getByLabel(exactLabel("Day")).fill(day);
       await eventForm.getByLabel("Window (days)").fill(window);
       await eventForm.getByRole("button", { name: "Add event" }).click();
       await page.getByTestId("study-events").getByText(name, { exact: true }).waitFor();
@@ -96,13 +96,19 @@ describe("a study in the development environment", () => {
     await page.getByRole("tab", { name: "Audit trail" }).click();
     const trail = page.getByTestId("audit-trail");
     await trail.waitFor();
-    const statusChange = trail.getByRole("row").filter({ hasText: "Changed" }).filter({ hasText: "status" });
-    expect(await statusChange.textContent()).toMatch(
-      /admin@northwind\.example.*Changed.*Study.*design.*active/,
+    // People by name and fields by their labels; the stored address and keys one switch away.
+    const statusChange = trail.getByRole("row").filter({ hasText: "Changed" }).filter({ hasText: "Status" });
+    expect(await statusChange.textContent()).toMatch(/Nora.*Changed.*Study.*Status.*design.*active/);
+    expect(await trail.textContent()).not.toMatch(/organisationId|admin@northwind/);
+    expect(await trail.getByRole("row").filter({ hasText: "Organisation" }).first().textContent()).toContain(
+      "Northwind",
     );
     expect(await trail.getByRole("row").filter({ hasText: "PK sampling" }).count()).toBe(1);
     const windowChange = trail.getByRole("row").filter({ hasText: "Wider window for the PK draw" });
-    expect(await windowChange.textContent()).toMatch(/Changed.*Event.*windowDays.*1.*2/);
+    expect(await windowChange.textContent()).toMatch(/Changed.*Event.*Window \(days\).*1.*2/);
+    await page.getByLabel("Show stored values").check();
+    expect(await windowChange.textContent()).toMatch(/admin@northwind\.example.*windowDays/);
+    await page.getByLabel("Show stored values").uncheck();
     const csv = page.getByRole("link", { name: "Download CSV" });
     expect(await csv.getAttribute("href")).toMatch(/^\/api\/sandbox\/audit\.csv\?studyId=[0-9a-f-]{36}$/);
     await screenshot(page, "sandbox-study-audit");

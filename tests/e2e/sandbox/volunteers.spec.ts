@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, newPage, openedDialog, screenshot, signIn } from "../browser.js";
 import { enrolSubjectInCohort1 } from "./enrol.js";
 import { passAgreementGate } from "./gate.js";
 
@@ -28,6 +28,16 @@ describe("the volunteer database", () => {
     const form = page.getByTestId("volunteer-form");
     await form.getByLabel("First name").fill("Jane");
     await form.getByLabel("Last name").fill("Doughty");
+    // Esc with changes asks before discarding them; keeping them leaves the form as it was.
+    const asked = new Promise<string>((resolve) =>
+      page.once("dialog", (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.keyboard.press("Escape");
+    expect(await asked).toBe("Discard the changes you made?");
+    expect(await form.getByLabel("Last name").inputValue()).toBe("Doughty");
     await choose(page, form, "Sex", "Female");
     await form.getByLabel("Date of birth").fill("1990-04-12");
     await form.getByLabel("E-mail").fill("jane.doe@gmail.com");
@@ -65,7 +75,7 @@ describe("the volunteer database", () => {
     await edit.getByLabel("Weight (kg)").fill("70");
     await edit.getByRole("button", { name: "Save changes" }).click();
     await edit.waitFor({ state: "detached" });
-    await expect.poll(() => trail.textContent()).toMatch(/weightKg6170/);
+    await expect.poll(() => trail.textContent()).toMatch(/Weight \(kg\)6170/);
     await page.getByRole("tab", { name: "Details" }).click();
     expect(await page.getByTestId("volunteer-details").textContent()).toContain("24.8");
 
@@ -73,7 +83,7 @@ describe("the volunteer database", () => {
     await page.goto("/sandbox/volunteers");
     const table = page.getByTestId("volunteer-table");
     await table.waitFor();
-    await page.getByLabel("Search", { exact: true }).fill("Doughty");
+    await page.getByLabel(exactLabel("Search")).fill("Doughty");
     const filters = page.getByTestId("volunteer-filters");
     await choose(page, filters, "Sex", "Female");
     await choose(page, filters, "Status", "Prospect");
@@ -97,11 +107,11 @@ describe("the volunteer database", () => {
     // Removal asks first, is soft, and takes the volunteer out of the list.
     await page.goto(volunteerPath);
     await page.getByRole("button", { name: "Remove" }).click();
-    const dialog = page.getByRole("dialog");
+    const dialog = await openedDialog(page);
     await dialog.getByLabel("Reason").fill("Entered twice by mistake");
     await dialog.getByRole("button", { name: "Remove volunteer" }).click();
     await page.waitForURL("**/sandbox/volunteers");
-    await page.getByLabel("Search", { exact: true }).fill("Doughty");
+    await page.getByLabel(exactLabel("Search")).fill("Doughty");
     await page.getByTestId("volunteers-empty").waitFor();
   });
 

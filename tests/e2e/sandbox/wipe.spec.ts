@@ -1,88 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshot, signIn } from "../browser.js";
+import { exactLabel, launchBrowser, openedDialog, screenshot, signIn } from "../browser.js";
+import { type DemoServer, freePort, startDemoServer } from "../demo-server.js";
 import { passAgreementGate } from "./gate.js";
 import { choose } from "./mantine.js";
 
 /**
  * A wipe resets every study and volunteer, the demo's included, so this spec never touches the shared
- * e2e server: it starts its own Convene (`convene start --demo`) on a free port and a throwaway folder.
+ * e2e server: it starts a Convene of its own on a free port and a throwaway folder.
  */
-type OwnServer = { baseUrl: string; stop: () => Promise<void> };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-async function startOwnServer(): Promise<OwnServer> {
-  const port = await freePort();
-  const baseUrl = `http://localhost:${port}`;
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "convene-e2e-wipe-"));
-  let output = "";
-  const server: ChildProcess = spawn(
-    process.execPath,
-    ["bin/convene.js", "start", "--demo", "--port", String(port)],
-    {
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        PUBLIC_URL: baseUrl,
-        LOG_LEVEL: "warn",
-        DATABASE_URL: "",
-        SMTP_URL: "",
-        // The run's main server already holds the demo's group-mail port: take any free one.
-        GROUP_SMTP_PORT: "0",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  server.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  server.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`Convene exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`Convene did not answer /api/health within 90 s:\n${output}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    baseUrl,
-    stop: async () => {
-      if (server.exitCode === null) {
-        server.kill("SIGTERM");
-        await new Promise((r) => server.once("exit", r));
-      }
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 let browser: Browser;
-let own: OwnServer;
+let own: DemoServer;
 beforeAll(async () => {
-  [browser, own] = await Promise.all([launchBrowser(), startOwnServer()]);
+  [browser, own] = await Promise.all([launchBrowser(), freePort().then(startDemoServer)]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -101,10 +34,10 @@ describe("wiping the development environment now", () => {
     await customer.goto("/sandbox/studies");
     await passAgreementGate(customer, "study-table");
     await customer.getByRole("button", { name: "New study" }).click();
-    const dialog = customer.getByRole("dialog", { name: "New study" });
+    const dialog = await openedDialog(customer, "New study");
     await dialog.getByLabel("Protocol number").fill("NW-WIPE-301");
     await dialog.getByLabel("Sponsor").fill("Northwind Pharma");
-    await dialog.getByLabel("Title", { exact: true }).fill("A study made just before the wipe");
+    await dialog.getByLabel(exactLabel("Title")).fill("A study made just before the wipe");
     await choose(customer, dialog.getByLabel("Phase"), "Phase I");
     await dialog.getByLabel("Planned enrolment").fill("8");
     await dialog.getByRole("button", { name: "Create study" }).click();

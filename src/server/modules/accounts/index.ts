@@ -16,11 +16,13 @@ export {
 export { resolveSession, startSession } from "./sessions.js";
 export {
   activeMembersOf,
+  activeUserIds,
   activeUsersByEmail,
   actorOf,
   createUser,
   findUserByEmail,
   listActiveStaff,
+  mentionedPeople,
   type PersonView,
   peopleByIds,
   releaseEmailRecipients,

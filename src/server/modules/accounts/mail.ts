@@ -35,3 +35,39 @@ export function passwordResetMail(config: Config, input: { to: string; token: st
     ].join("\n"),
   };
 }
+
+/** Tells the owner their account was locked, since the sign-in form says the same to everyone. */
+export function accountLockedMail(
+  config: Config,
+  input: { to: string; failures: number; minutes: number; ip: string | null },
+): OutgoingMail {
+  return {
+    to: input.to,
+    subject: "Your Convene account is locked for a while",
+    text: [
+      `After ${input.failures} failed sign-ins${input.ip ? ` (the last from ${input.ip})` : ""}, your Convene account is locked for ${input.minutes} minutes. Signing in with the right password works again after that.`,
+      "",
+      `If it was not you, choose a new password now: ${config.publicUrl}/forgot-password`,
+    ].join("\n"),
+  };
+}
+
+/**
+ * A recovery code stands in for the second factor, so its owner hears of every use: a use that was not
+ * theirs means both their password and their saved codes are known to someone.
+ */
+export function recoveryCodeUsedMail(
+  config: Config,
+  input: { to: string; remaining: number; ip: string | null },
+): OutgoingMail {
+  return {
+    to: input.to,
+    subject: "A recovery code was used to sign in to Convene",
+    text: [
+      `Someone signed in to your Convene account with one of your recovery codes${input.ip ? ` from ${input.ip}` : ""}. ${input.remaining} of your recovery codes are left; each works once.`,
+      "",
+      `To get a new set, open your profile: ${config.publicUrl}/profile`,
+      `If it was not you, choose a new password now (${config.publicUrl}/forgot-password) and then generate new recovery codes.`,
+    ].join("\n"),
+  };
+}

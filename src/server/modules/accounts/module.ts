@@ -8,6 +8,7 @@ import { anonymousLimits } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { organisationRoutes } from "./routes/organisations.js";
 import { userRoutes } from "./routes/users.js";
+import { adoptReleaseEmailSwitch } from "./users.js";
 
 /**
  * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in and
@@ -17,6 +18,7 @@ import { userRoutes } from "./routes/users.js";
 export const accountsModule: ConveneModule = {
   name: "accounts",
   async plugin(app, deps) {
+    await adoptReleaseEmailSwitch(deps.db);
     const route = router(app, deps);
     const limits = anonymousLimits(deps.config);
     authRoutes(route, limits);

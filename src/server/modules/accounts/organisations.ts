@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { outer } from "../../db/correlated.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import type { Ctx } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
@@ -19,8 +20,8 @@ export async function listOrganisations(db: Db, ids?: string[]): Promise<Organis
       kind: organisations.kind,
       domains: sql<
         string[]
-      >`coalesce((select array_agg(d.domain order by d.domain) from ${organisationDomains} d where d.organisation_id = ${organisations.id}), '{}')`,
-      memberCount: sql<number>`(select count(*)::int from ${users} u where u.organisation_id = ${organisations.id} and u.status = 'active')`,
+      >`coalesce((select array_agg(d.domain order by d.domain) from ${organisationDomains} d where d.organisation_id = ${outer(organisations.id)}), '{}')`,
+      memberCount: sql<number>`(select count(*)::int from ${users} u where u.organisation_id = ${outer(organisations.id)} and u.status = 'active')`,
     })
     .from(organisations)
     .where(ids ? inArray(organisations.id, ids) : undefined)

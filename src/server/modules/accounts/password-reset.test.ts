@@ -247,3 +247,43 @@ describe("following a reset link", () => {
     expect((await login(email, "admin-new-password-1")).statusCode).toBe(200);
   });
 });
+
+describe("outstanding reset links end when the password changes", () => {
+  it("ends the older link when the newer one is used", async () => {
+    const email = "pharmacist@northwind.example";
+    const older = await resetTokenFor(email);
+    const newer = await resetTokenFor(email);
+    expect((await fromNewVisitor().complete(newer, "newer-link-password-1")).statusCode).toBe(204);
+    const stale = await fromNewVisitor().complete(older, "older-link-password-1");
+    expect(stale.statusCode).toBe(410);
+    expect(stale.json().error.code).toBe("gone");
+    expect((await login(email, "older-link-password-1")).statusCode).toBe(401);
+    expect((await login(email, "newer-link-password-1")).statusCode).toBe(200);
+  });
+
+  it("ends every link when the person changes the password from their profile", async () => {
+    const email = "dev@fabrikam.example";
+    const token = await resetTokenFor(email);
+    const person = await community.signIn(email);
+    const changed = await person.post("/api/me/password", {
+      currentPassword: DEMO_PASSWORD,
+      newPassword: "profile-password-1",
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect((await fromNewVisitor().preview(token)).statusCode).toBe(410);
+    expect((await fromNewVisitor().complete(token, "link-password-after-1")).statusCode).toBe(410);
+    expect((await login(email, "profile-password-1")).statusCode).toBe(200);
+  });
+
+  it("ends every link when staff deactivate the account, and reactivation does not revive them", async () => {
+    const email = "member@contoso.example";
+    const userId = community.demo.people.contosoMember.id;
+    const token = await resetTokenFor(email);
+    const staff = await community.signIn("staff@vendor.example");
+    expect((await staff.patch(`/api/admin/users/${userId}`, { status: "deactivated" })).statusCode).toBe(200);
+    expect((await fromNewVisitor().complete(token, "deactivated-password-1")).statusCode).toBe(410);
+    expect((await staff.patch(`/api/admin/users/${userId}`, { status: "active" })).statusCode).toBe(200);
+    expect((await fromNewVisitor().complete(token, "reactivated-password-1")).statusCode).toBe(410);
+    expect((await login(email, "reactivated-password-1")).statusCode).toBe(401);
+  });
+});

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { hashPassword } from "../../platform/auth/passwords.js";
 import { type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { hashToken, newToken } from "../../platform/tokens.js";
 import { passwordResetMail } from "./mail.js";
 import { normaliseEmail } from "./organisations.js";
+import { setPassword } from "./passwords.js";
 import { passwordResets, users } from "./schema.js";
 import { endAllSessions } from "./sessions.js";
 import { findUserByEmail } from "./users.js";
@@ -43,7 +43,8 @@ async function findLiveReset(db: Db, token: string, lock: boolean) {
     .where(eq(passwordResets.tokenHash, hashToken(token)));
   const [row] = lock ? await query.for("update") : await query;
   if (!row) throw new AppError("not_found", "This reset link is not known. Check that you copied all of it.");
-  if (row.usedAt || row.expiresAt.getTime() <= Date.now()) {
+  const [owner] = await db.select({ status: users.status }).from(users).where(eq(users.id, row.userId));
+  if (row.usedAt || row.expiresAt.getTime() <= Date.now() || owner?.status !== "active") {
     throw new AppError(
       "gone",
       "This reset link is no longer valid: it has expired or been used. Ask for a new one.",
@@ -62,17 +63,14 @@ export async function previewPasswordReset(db: Db, token: string) {
 export async function completePasswordReset(ctx: Ctx, token: string, password: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const row = await findLiveReset(tx.db, token, true);
-    await tx.db.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.id, row.id));
-    await tx.db
-      .update(users)
-      .set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null })
-      .where(eq(users.id, row.userId));
+    // This link is among the ones ended, and so is any other the person asked for.
+    const { endedResetLinks } = await setPassword(tx.db, row.userId, password);
     const endedSessions = await endAllSessions(tx.db, row.userId);
     await recordAudit(tx, {
       action: "auth.password_reset",
       targetType: "user",
       targetId: row.userId,
-      details: { endedSessions },
+      details: { endedSessions, endedOtherResetLinks: endedResetLinks - 1 },
     });
   });
 }

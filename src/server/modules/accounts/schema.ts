@@ -110,3 +110,23 @@ export const passwordResets = pgTable("password_resets", {
   usedAt: timestamp("used_at", { withTimezone: true }),
   requestIp: inet("request_ip"),
 });
+
+/**
+ * Single-use recovery codes for two-factor sign-in, ten per person, replaced as a set. Only the
+ * sha256 of each code is stored (see recovery-codes.ts for why not argon2); `position` is the code's
+ * number in the list the person saved, so the settings can say which one was used.
+ */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    position: integer("position").notNull(),
+    codeHash: text("code_hash").notNull(),
+    createdAt: createdAt(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("recovery_codes_user_code_idx").on(t.userId, t.codeHash)],
+);

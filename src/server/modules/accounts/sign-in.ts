@@ -4,14 +4,23 @@ import { recordAudit } from "../../platform/audit/service.js";
 import { burnPasswordCheck, verifyPassword } from "../../platform/auth/passwords.js";
 import { actingAs, type Ctx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
+import { queueMail } from "../../platform/mail/service.js";
 import type { SignInInput } from "./contracts/auth.js";
 import type { Me } from "./contracts/me.js";
+import { accountLockedMail, recoveryCodeUsedMail } from "./mail.js";
 import { normaliseEmail } from "./organisations.js";
+import { spendRecoveryCode } from "./recovery-codes.js";
 import { users } from "./schema.js";
 import { startSession } from "./sessions.js";
 import { actorOf, findUserByEmail, getMe } from "./users.js";
 
-const WRONG_CREDENTIALS = "That e-mail and password do not match an active account.";
+/**
+ * The one answer to every refused sign-in (unknown address, wrong password, closed or locked account):
+ * a caller cannot tell which, so the form reveals neither who has an account nor whose is locked. The
+ * owner of a locked account learns of it by e-mail.
+ */
+const WRONG_CREDENTIALS =
+  "That e-mail and password do not match an active account. After several failed tries an account is locked for a while, and its owner is told by e-mail.";
 
 export async function totpCodeIsValid(secret: string, code: string): Promise<boolean> {
   try {
@@ -42,12 +51,10 @@ export async function signIn(
   }
   const auditTarget = { targetType: "user", targetId: user.id, actorEmail: email };
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+    // The same work as for an unknown address, so the answer's timing tells nothing either.
+    await burnPasswordCheck(input.password);
     await recordAudit(ctx, { action: "auth.sign_in_refused_locked", ...auditTarget });
-    const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
-    throw new AppError(
-      "locked",
-      `Too many failed sign-ins. The account is locked for ${minutes} more minute(s).`,
-    );
+    throw new AppError("unauthenticated", WRONG_CREDENTIALS);
   }
 
   const failure = async (reason: string, fields?: Record<string, string>): Promise<never> => {
@@ -71,10 +78,19 @@ export async function signIn(
         ...auditTarget,
         details: { minutes: ctx.config.loginLockMinutes },
       });
+      await queueMail(
+        ctx,
+        accountLockedMail(ctx.config, {
+          to: user.email,
+          failures: failedLogins,
+          minutes: ctx.config.loginLockMinutes,
+          ip: ctx.ip,
+        }),
+      );
     }
     throw new AppError(
       "unauthenticated",
-      reason === "wrong_totp" ? "That code is not valid." : WRONG_CREDENTIALS,
+      fields ? Object.values(fields).join(" ") : WRONG_CREDENTIALS,
       fields,
     );
   };
@@ -89,8 +105,25 @@ export async function signIn(
     throw new AppError("unauthenticated", WRONG_CREDENTIALS);
   }
   if (user.totpEnabled && user.totpSecret) {
-    if (!input.totpCode) throw new AppError("totp_required", "Enter the code from your authenticator app.");
-    if (!(await totpCodeIsValid(user.totpSecret, input.totpCode))) {
+    if (input.recoveryCode) {
+      // A wrong recovery code counts towards the lockout like a wrong password, so the codes cannot
+      // be guessed faster than passwords (and each has 80 random bits besides).
+      const remaining = await spendRecoveryCode(ctx.db, user.id, input.recoveryCode);
+      if (remaining === null) {
+        return failure("wrong_recovery_code", {
+          recoveryCode: "That recovery code is not valid or has been used.",
+        });
+      }
+      await recordAudit(actingAs(ctx, actorOf(user)), {
+        action: "auth.recovery_code_used",
+        targetType: "user",
+        targetId: user.id,
+        details: { remaining },
+      });
+      await queueMail(ctx, recoveryCodeUsedMail(ctx.config, { to: user.email, remaining, ip: ctx.ip }));
+    } else if (!input.totpCode) {
+      throw new AppError("totp_required", "Enter the code from your authenticator app.");
+    } else if (!(await totpCodeIsValid(user.totpSecret, input.totpCode))) {
       return failure("wrong_totp", { totpCode: "That code is not valid." });
     }
   }

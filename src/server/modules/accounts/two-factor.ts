@@ -1,10 +1,12 @@
 import { eq } from "drizzle-orm";
 import { generateSecret, generateURI } from "otplib";
+import QRCode from "qrcode";
 import { recordAudit } from "../../platform/audit/service.js";
 import { verifyPassword } from "../../platform/auth/passwords.js";
-import type { ActorCtx } from "../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid } from "../../platform/errors.js";
-import type { TotpSetup } from "./contracts/me.js";
+import type { RecoveryCodesIssued, TotpSetup } from "./contracts/me.js";
+import { discardRecoveryCodes, issueRecoveryCodes } from "./recovery-codes.js";
 import { users } from "./schema.js";
 import { totpCodeIsValid } from "./sign-in.js";
 import { getUserRow } from "./users.js";
@@ -17,16 +19,24 @@ export async function beginTotpSetup(ctx: ActorCtx): Promise<TotpSetup> {
     throw new AppError("conflict", "Two-factor sign-in is already on. Turn it off first.");
   const secret = generateSecret();
   await ctx.db.update(users).set({ totpSecret: secret }).where(eq(users.id, actor.id));
-  return { secret, otpauthUrl: generateURI({ issuer: "Convene", label: actor.email, secret }) };
+  const otpauthUrl = generateURI({ issuer: "Convene", label: actor.email, secret });
+  // An SVG data: URL: small, sharp at any size, and shown by an <img> (the CSP allows data: images).
+  const svg = await QRCode.toString(otpauthUrl, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  return { secret, otpauthUrl, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
 }
 
-export async function enableTotp(ctx: ActorCtx, code: string): Promise<void> {
+/** Turns two-factor on and answers the first set of recovery codes, which are shown only this once. */
+export async function enableTotp(ctx: ActorCtx, code: string): Promise<RecoveryCodesIssued> {
   const { actor } = ctx;
   const user = await getUserRow(ctx.db, actor.id);
   if (!user.totpSecret) throw new AppError("conflict", "Start the two-factor set-up first.");
   if (!(await totpCodeIsValid(user.totpSecret, code))) throw invalid({ code: "That code is not valid." });
-  await ctx.db.update(users).set({ totpEnabled: true }).where(eq(users.id, actor.id));
-  await recordAudit(ctx, { action: "auth.totp_enabled", targetType: "user", targetId: actor.id });
+  return inTransaction(ctx, async (tx) => {
+    await tx.db.update(users).set({ totpEnabled: true }).where(eq(users.id, actor.id));
+    const issued = await issueRecoveryCodes(tx.db, actor.id);
+    await recordAudit(tx, { action: "auth.totp_enabled", targetType: "user", targetId: actor.id });
+    return issued;
+  });
 }
 
 export async function disableTotp(ctx: ActorCtx, password: string): Promise<void> {
@@ -35,6 +45,9 @@ export async function disableTotp(ctx: ActorCtx, password: string): Promise<void
   if (!(await verifyPassword(user.passwordHash, password))) {
     throw invalid({ password: "That is not your password." });
   }
-  await ctx.db.update(users).set({ totpEnabled: false, totpSecret: null }).where(eq(users.id, actor.id));
-  await recordAudit(ctx, { action: "auth.totp_disabled", targetType: "user", targetId: actor.id });
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.update(users).set({ totpEnabled: false, totpSecret: null }).where(eq(users.id, actor.id));
+    await discardRecoveryCodes(tx.db, actor.id);
+    await recordAudit(tx, { action: "auth.totp_disabled", targetType: "user", targetId: actor.id });
+  });
 }

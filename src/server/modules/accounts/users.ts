@@ -1,19 +1,29 @@
-import { and, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
+import { and, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import {
+  type Delivery,
+  type NotificationKind,
+  notificationKinds,
+} from "../../../shared/contracts/notifications.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
-import type { Actor, ActorCtx, Ctx } from "../../platform/context.js";
+import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
+import { notificationPreferences } from "../../platform/notifications/schema.js";
 import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
 import type { AdminUser, UserChanges, UserFilter } from "./contracts/users.js";
+import { endResetLinks, setPassword } from "./passwords.js";
 import { organisations, users } from "./schema.js";
 import { endAllSessions } from "./sessions.js";
 
+const RELEASE_KIND = "releases.published" satisfies NotificationKind;
+
 export async function getMe(db: Db, userId: string): Promise<Me> {
   const [row] = await db
-    .select({ user: users, organisation: organisations })
+    .select({ user: users, organisation: organisations, releaseDelivery })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .leftJoin(notificationPreferences, releasePreferenceOf)
     .where(eq(users.id, userId));
   if (!row) throw notFound("The person");
   return {
@@ -24,7 +34,7 @@ export async function getMe(db: Db, userId: string): Promise<Me> {
     isStaff: row.user.isStaff,
     isOrgAdmin: row.user.isOrgAdmin,
     totpEnabled: row.user.totpEnabled,
-    releaseEmails: row.user.releaseEmails,
+    releaseEmails: wantsEmail(row.releaseDelivery),
   };
 }
 
@@ -72,13 +82,28 @@ export async function createUser(
   return created;
 }
 
-/** A person changes their own name and whether release announcements reach them by e-mail. */
+/**
+ * A person changes their own name and whether release announcements reach them by e-mail: the switch
+ * is their notification preference for releases (e-mailed by default, or in the app only).
+ */
 export async function updateMe(ctx: ActorCtx, changes: ProfileChanges): Promise<Me> {
   const { actor } = ctx;
   const set: Partial<typeof users.$inferInsert> = {};
   if (changes.name !== undefined) set.name = changes.name.trim();
   if (changes.releaseEmails !== undefined) set.releaseEmails = changes.releaseEmails;
-  if (Object.keys(set).length > 0) await ctx.db.update(users).set(set).where(eq(users.id, actor.id));
+  await inTransaction(ctx, async (tx) => {
+    if (Object.keys(set).length > 0) await tx.db.update(users).set(set).where(eq(users.id, actor.id));
+    if (changes.releaseEmails !== undefined) {
+      const delivery: Delivery = changes.releaseEmails ? notificationKinds[RELEASE_KIND].delivery : "app";
+      await tx.db
+        .insert(notificationPreferences)
+        .values({ userId: actor.id, kind: RELEASE_KIND, delivery })
+        .onConflictDoUpdate({
+          target: [notificationPreferences.userId, notificationPreferences.kind],
+          set: { delivery },
+        });
+    }
+  });
   return getMe(ctx.db, actor.id);
 }
 
@@ -91,16 +116,15 @@ export async function changePassword(
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw invalid({ currentPassword: "That is not your current password." });
   }
-  await ctx.db
-    .update(users)
-    .set({ passwordHash: await hashPassword(input.newPassword) })
-    .where(eq(users.id, actor.id));
-  const endedSessions = await endAllSessions(ctx.db, actor.id, input.keepSessionId);
-  await recordAudit(ctx, {
-    action: "auth.password_changed",
-    targetType: "user",
-    targetId: actor.id,
-    details: { endedOtherSessions: endedSessions },
+  await inTransaction(ctx, async (tx) => {
+    const { endedResetLinks } = await setPassword(tx.db, actor.id, input.newPassword);
+    const endedSessions = await endAllSessions(tx.db, actor.id, input.keepSessionId);
+    await recordAudit(tx, {
+      action: "auth.password_changed",
+      targetType: "user",
+      targetId: actor.id,
+      details: { endedOtherSessions: endedSessions, endedResetLinks },
+    });
   });
 }
 
@@ -139,34 +163,38 @@ export async function getUserForAdmin(db: Db, id: string): Promise<AdminUser> {
   return view;
 }
 
-/** Staff change a person's standing; deactivation ends every session they have at once. */
+/** Staff change a person's standing; deactivation ends every session and reset link they have at once. */
 export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: UserChanges): Promise<AdminUser> {
   const { actor } = ctx;
   const before = await getUserRow(ctx.db, id);
   if (id === actor.id && (changes.status === "deactivated" || changes.isStaff === false)) {
     throw new AppError("forbidden", "You cannot deactivate yourself or remove your own staff role.");
   }
-  await ctx.db.update(users).set(changes).where(eq(users.id, id));
-  if (changes.status && changes.status !== before.status) {
-    const endedSessions = changes.status === "deactivated" ? await endAllSessions(ctx.db, id) : 0;
-    await recordAudit(ctx, {
-      action: changes.status === "deactivated" ? "user.deactivated" : "user.reactivated",
-      targetType: "user",
-      targetId: id,
-      details: { email: before.email, endedSessions },
-    });
-  }
-  for (const role of ["isOrgAdmin", "isStaff"] as const) {
-    const value = changes[role];
-    if (value !== undefined && value !== before[role]) {
-      await recordAudit(ctx, {
-        action: "user.role_changed",
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.update(users).set(changes).where(eq(users.id, id));
+    if (changes.status && changes.status !== before.status) {
+      const deactivated = changes.status === "deactivated";
+      const endedSessions = deactivated ? await endAllSessions(tx.db, id) : 0;
+      const endedResetLinks = deactivated ? await endResetLinks(tx.db, id) : 0;
+      await recordAudit(tx, {
+        action: deactivated ? "user.deactivated" : "user.reactivated",
         targetType: "user",
         targetId: id,
-        details: { email: before.email, role: role === "isStaff" ? "staff" : "org_admin", granted: value },
+        details: { email: before.email, endedSessions, endedResetLinks },
       });
     }
-  }
+    for (const role of ["isOrgAdmin", "isStaff"] as const) {
+      const value = changes[role];
+      if (value !== undefined && value !== before[role]) {
+        await recordAudit(tx, {
+          action: "user.role_changed",
+          targetType: "user",
+          targetId: id,
+          details: { email: before.email, role: role === "isStaff" ? "staff" : "org_admin", granted: value },
+        });
+      }
+    }
+  });
   return getUserForAdmin(ctx.db, id);
 }
 
@@ -281,13 +309,62 @@ export async function activeUsersByEmail(db: Db, emails: string[]): Promise<Map<
   return new Map(rows.map((row) => [row.email, row.id]));
 }
 
-/** Active people who want release announcements by e-mail (the default), for the release mailing. */
+/**
+ * The active people these addresses belong to, by address, with the name a mention shows instead of
+ * the address.
+ */
+export async function mentionedPeople(
+  db: Db,
+  emails: string[],
+): Promise<Map<string, { id: string; name: string }>> {
+  if (emails.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(inArray(users.email, emails), eq(users.status, "active")));
+  return new Map(rows.map((row) => [row.email, { id: row.id, name: row.name }]));
+}
+
+/**
+ * How a release reaches the person: their notification preference for releases, or, where they chose
+ * none, the release e-mail switch they had before the inbox (off reads as in the app only).
+ */
+const releaseDelivery = sql<Delivery>`coalesce(${notificationPreferences.delivery},
+  case when ${users.releaseEmails} then ${notificationKinds[RELEASE_KIND].delivery} else 'app' end)`;
+
+const releasePreferenceOf = and(
+  eq(notificationPreferences.userId, users.id),
+  eq(notificationPreferences.kind, RELEASE_KIND),
+);
+
+const wantsEmail = (delivery: Delivery) => delivery === "email_now" || delivery === "email_batch";
+
+/** Active people who chose release announcements by e-mail (the default), for the release mailing. */
 export async function releaseEmailRecipients(db: Db): Promise<{ id: string; name: string; email: string }[]> {
   return db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
-    .where(and(eq(users.status, "active"), eq(users.releaseEmails, true)))
+    .leftJoin(notificationPreferences, releasePreferenceOf)
+    .where(and(eq(users.status, "active"), sql`${releaseDelivery} in ('email_now', 'email_batch')`))
     .orderBy(users.email);
+}
+
+/**
+ * Writes the release e-mail switch of people who turned it off before the inbox existed as their
+ * preference (in the app only), so the preferences page shows what they chose; a preference they
+ * set since is kept.
+ */
+export async function adoptReleaseEmailSwitch(db: Db): Promise<void> {
+  await db.execute(sql`
+    insert into ${notificationPreferences} (user_id, kind, delivery)
+    select ${users.id}, ${RELEASE_KIND}, 'app' from ${users} where ${users.releaseEmails} = false
+    on conflict do nothing`);
+}
+
+/** Everyone active, for what goes to the whole community (a release). */
+export async function activeUserIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.status, "active"));
+  return rows.map((row) => row.id);
 }
 
 /** Active people of the given organisations, for modules that include whole organisations. */

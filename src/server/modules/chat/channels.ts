@@ -5,9 +5,17 @@ import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js
 import { MEMBERSHIP_TOPIC } from "../../platform/events/gateway.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { peopleByIds, searchPeople, userSummaries } from "../accounts/index.js";
-import type { Channel, ChannelChanges, ChannelInput, Person, ReadState } from "./contracts/channels.js";
+import type {
+  Arrival,
+  Channel,
+  ChannelChanges,
+  ChannelInput,
+  Person,
+  ReadState,
+} from "./contracts/channels.js";
+import { markChannelMessagesSeen } from "./notifications.js";
 import { presentChannel } from "./present.js";
-import { channelMembers, channels, messageMentions, messages } from "./schema.js";
+import { channelMembers, channels, chatArrivals, messageMentions, messages } from "./schema.js";
 
 type ChannelRow = typeof channels.$inferSelect;
 
@@ -23,9 +31,8 @@ export async function ensureAnnouncementsChannel(db: Db): Promise<void> {
       name: "announcements",
       kind: "public",
       isAnnouncements: true,
+      // The header already says who posts here and where help is; a description would repeat it.
       topic: "Release announcements from the product team",
-      description:
-        "Every member is here. The product team posts releases and news; react and reply in threads. For help, open a ticket in the Service desk.",
     })
     .onConflictDoNothing();
 }
@@ -218,6 +225,15 @@ export async function updateChannel(ctx: ActorCtx, id: string, changes: ChannelC
     if (channel.kind === "dm" && (changes.name || changes.archived !== undefined)) {
       throw invalid({ name: "Direct messages have no name to change." });
     }
+    if (changes.newcomersJoin !== undefined) {
+      if (!actor.isStaff) throw forbidden("Only the product team chooses the channels newcomers join.");
+      if (changes.newcomersJoin && (channel.kind !== "public" || channel.isAnnouncements))
+        throw invalid({
+          newcomersJoin: "Newcomers join public channels only (everyone is in #announcements).",
+        });
+      if (changes.newcomersJoin && channel.archivedAt && changes.archived !== false)
+        throw invalid({ newcomersJoin: "This channel is archived." });
+    }
     const name = changes.name ? slugify(changes.name) : undefined;
     if (name !== undefined && !name) throw invalid({ name: "Use letters or digits in the name." });
     const [row] = await tx.db
@@ -227,6 +243,9 @@ export async function updateChannel(ctx: ActorCtx, id: string, changes: ChannelC
         ...(changes.topic !== undefined ? { topic: changes.topic } : {}),
         ...(changes.description !== undefined ? { description: changes.description } : {}),
         ...(changes.archived !== undefined ? { archivedAt: changes.archived ? new Date() : null } : {}),
+        ...(changes.newcomersJoin !== undefined ? { newcomersJoin: changes.newcomersJoin } : {}),
+        // An archived channel takes no newcomers.
+        ...(changes.archived ? { newcomersJoin: false } : {}),
       })
       .where(eq(channels.id, id))
       .returning();
@@ -263,6 +282,29 @@ export async function joinChannel(ctx: ActorCtx, id: string): Promise<Channel> {
     await addMembership(tx, channel, actor.id);
   });
   return channelViewFor(ctx, id);
+}
+
+/**
+ * A person's visit to chat. The first one makes them a member of the channels the product team chose
+ * for newcomers (open public ones) and answers the welcome; every later one answers none.
+ */
+export async function arriveInChat(ctx: ActorCtx): Promise<Arrival> {
+  const { actor } = ctx;
+  return inTransaction(ctx, async (tx) => {
+    const [first] = await tx.db
+      .insert(chatArrivals)
+      .values({ userId: actor.id })
+      .onConflictDoNothing()
+      .returning({ userId: chatArrivals.userId });
+    if (!first) return { welcome: null };
+    const chosen = await tx.db
+      .select()
+      .from(channels)
+      .where(and(eq(channels.newcomersJoin, true), eq(channels.kind, "public"), isNull(channels.archivedAt)))
+      .orderBy(channels.name);
+    for (const channel of chosen) await addMembership(tx, channel, actor.id);
+    return { welcome: { joined: chosen.map((channel) => ({ id: channel.id, name: channel.name })) } };
+  });
 }
 
 export async function leaveChannel(ctx: ActorCtx, id: string): Promise<void> {
@@ -363,6 +405,10 @@ export async function markRead(ctx: ActorCtx, id: string, seq: number): Promise<
   return inTransaction(ctx, async (tx) => {
     const channel = await loadReadableChannel(tx, id);
     if (!(await isMember(tx.db, channel, actor.id))) throw forbidden("Join the channel first.");
+    const [before] = await tx.db
+      .select({ lastReadSeq: channelMembers.lastReadSeq })
+      .from(channelMembers)
+      .where(and(eq(channelMembers.channelId, id), eq(channelMembers.userId, actor.id)));
     const [row] = await tx.db
       .insert(channelMembers)
       .values({ channelId: id, userId: actor.id, lastReadSeq: seq })
@@ -372,6 +418,7 @@ export async function markRead(ctx: ActorCtx, id: string, seq: number): Promise<
       })
       .returning({ lastReadSeq: channelMembers.lastReadSeq });
     const lastReadSeq = Number(row?.lastReadSeq ?? seq);
+    await markChannelMessagesSeen(tx, actor.id, id, Number(before?.lastReadSeq ?? 0), lastReadSeq);
     await publishEvent(tx, {
       topic: "read.changed",
       audience: { userIds: [actor.id] },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { connectRealtime, type Frame } from "../../testing/realtime.js";
+import { createUser } from "../accounts/index.js";
 
 let community: TestCommunity;
 let baseUrl: string;
@@ -126,6 +127,44 @@ describe("channels", () => {
       userIds: Array.from({ length: 8 }, () => randomUUID()),
     });
     expect(tooMany.statusCode).toBe(400);
+  });
+
+  it("puts a newcomer in the channels staff chose, with a welcome on the first visit only", async () => {
+    const lab = await newChannel(staff, "lab-newcomers");
+    const chosen = await staff.patch(`/api/chat/channels/${lab.id}`, { newcomersJoin: true });
+    expect(chosen.json()).toMatchObject({ newcomersJoin: true });
+    const archived = await newChannel(staff, "old-newcomers");
+    await staff.patch(`/api/chat/channels/${archived.id}`, { newcomersJoin: true });
+    await staff.patch(`/api/chat/channels/${archived.id}`, { archived: true });
+
+    const email = `newcomer-${randomUUID().slice(0, 8)}@northwind.example`;
+    await createUser(community.ctx, {
+      email,
+      name: "New Comer",
+      password: "convene-demo",
+      organisationId: community.demo.organisations.northwind.id,
+    });
+    const newcomer = await community.signIn(email);
+    const first = (await newcomer.post("/api/chat/arrival")).json();
+    expect(first.welcome.joined.map((c: { name: string }) => c.name)).toEqual(["general", "lab-newcomers"]);
+    const joined = (await channelsOf(newcomer)).filter((c) => c.isMember).map((c) => c.name);
+    expect(joined.sort()).toEqual(["announcements", "general", "lab-newcomers"]);
+    expect((await newcomer.post("/api/chat/arrival")).json()).toEqual({ welcome: null });
+    // Someone who was here before gets no welcome and no new channel.
+    expect((await ned.post("/api/chat/arrival")).json()).toEqual({ welcome: null });
+  });
+
+  it("lets only staff choose newcomer channels, and only open public ones", async () => {
+    const mine = await newChannel(ned, "ned-newcomers");
+    const refused = await ned.patch(`/api/chat/channels/${mine.id}`, { newcomersJoin: true });
+    expect(refused.statusCode).toBe(403);
+    const secret = await newChannel(staff, "staff-private-newcomers", "private");
+    const notPublic = await staff.patch(`/api/chat/channels/${secret.id}`, { newcomersJoin: true });
+    expect(notPublic.statusCode).toBe(400);
+    expect(notPublic.json().error.fields.newcomersJoin).toBeTruthy();
+    const malformed = await staff.patch(`/api/chat/channels/${mine.id}`, { newcomersJoin: "yes" });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.fields.newcomersJoin).toBeTruthy();
   });
 
   it("refuses posts to an archived channel", async () => {
@@ -434,6 +473,16 @@ describe("real time over the WebSocket", () => {
     }
   });
 
+  it("counts the person who just connected among those online in the first frame", async () => {
+    const socket = await connectRealtime({ baseUrl, cookie: ned.cookie ?? "" });
+    try {
+      const hello = await socket.waitFor((f) => f.type === "hello");
+      expect(hello.online).toContain((await ned.get("/api/me")).json().id);
+    } finally {
+      await socket.close();
+    }
+  });
+
   it("shows who is typing to the other members of the channel", async () => {
     const channel = await newChannel(ned, "typing");
     await nora.post(`/api/chat/channels/${channel.id}/join`);
@@ -452,9 +501,11 @@ describe("real time over the WebSocket", () => {
   });
 });
 
-describe("posting rate limit", () => {
+// A community of its own: slow to start on a busy machine. The refill is one post a minute, so however
+// slowly the posts go through, the burst is spent before a token comes back.
+describe("posting rate limit", { timeout: 120_000 }, () => {
   it("refuses a burst beyond the per-person allowance with a clear error", async () => {
-    const limited = await startTestCommunity({ chatPostsPerSecond: 1, chatPostBurst: 3 });
+    const limited = await startTestCommunity({ chatPostsPerSecond: 1 / 60, chatPostBurst: 3 });
     try {
       const member = await limited.signIn("member@northwind.example");
       const channel = (await member.post("/api/chat/channels", { name: "fast", kind: "public" })).json();

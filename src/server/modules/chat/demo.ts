@@ -1,10 +1,12 @@
 import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import {
   addMember,
+  arriveInChat,
   createChannel,
   ensureAnnouncementsChannel,
   joinChannel,
   openDirectMessage,
+  updateChannel,
 } from "./channels.js";
 import { postMessage, setReaction } from "./messages.js";
 
@@ -41,10 +43,10 @@ export async function seedDemoChat(ctx: Ctx, people: DemoPeople): Promise<void> 
     topic: "Trying the pharmacy preview in the development environment",
     description: "",
   });
-  for (const person of everyone) {
-    await joinChannel(as(person), general.id);
-    await joinChannel(as(person), pharmacy.id);
-  }
+  await updateChannel(as(people.staff), general.id, { newcomersJoin: true });
+  // The demo's people have been here a while: only someone invited later gets the newcomer's welcome.
+  for (const person of [people.staff, ...everyone]) await arriveInChat(as(person));
+  for (const person of everyone) await joinChannel(as(person), pharmacy.id);
 
   await say(
     people.staff,

@@ -7,7 +7,6 @@ import { postMessage } from "./messages.js";
 import { channels } from "./schema.js";
 
 export { ensureAnnouncementsChannel, memberChannelIds } from "./channels.js";
-export { mentionedHandles } from "./render.js";
 
 /** Posts into #announcements as a member of the product team (a release being published, say). */
 export async function postAnnouncement(

@@ -5,12 +5,14 @@ import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.j
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { lockEventOrder, publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
-import { activeUsersByEmail, peopleByIds } from "../accounts/index.js";
+import { mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
+import { markItemSeen } from "../../platform/notifications/service.js";
+import { activeUsersByEmail, mentionedPeople, peopleByIds } from "../accounts/index.js";
 import { canRead, isMember, loadReadableChannel, postingRefusal } from "./channels.js";
 import type { Person } from "./contracts/channels.js";
 import type { Message, MessagePage, MessagesPage, PostInput, Thread } from "./contracts/messages.js";
+import { messageItem, notifyNewMessage, threadRef } from "./notifications.js";
 import { type MessageRow, unknownPerson } from "./present.js";
-import { mentionedHandles, renderMessageBody } from "./render.js";
 import {
   channelMembers,
   channels,
@@ -33,15 +35,12 @@ type Related = {
 /** Who the mentions in these bodies name, and everyone to show: authors and the mentioned. */
 async function loadPeople(db: Db, bodies: string[], authorIds: string[]) {
   const mentionedEmails = [...new Set(bodies.flatMap((body) => mentionedHandles(body).emails))];
-  const mentionedIds = await activeUsersByEmail(db, mentionedEmails);
-  const people = await peopleByIds(db, [...authorIds, ...mentionedIds.values()]);
-  const namesByEmail = new Map(
-    [...mentionedIds].flatMap(([email, id]) => {
-      const person = people.get(id);
-      return person ? [[email, { id, name: person.name }] as const] : [];
-    }),
-  );
-  return { people, namesByEmail, mentionedIds };
+  const namesByEmail = await mentionedPeople(db, mentionedEmails);
+  const people = await peopleByIds(db, [
+    ...authorIds,
+    ...[...namesByEmail.values()].map((person) => person.id),
+  ]);
+  return { people, namesByEmail };
 }
 
 /** A message as every reader sees it, from its row and its related rows. */
@@ -61,7 +60,7 @@ function toView(row: MessageRow, related: Related): Message {
       ? { id: author.id, name: author.name, isStaff: author.isStaff, organisation: author.organisation }
       : unknownPerson(row.authorId),
     body: deleted ? "" : row.body,
-    bodyHtml: deleted ? "" : renderMessageBody(row.body, related.namesByEmail),
+    bodyHtml: deleted ? "" : renderWithMentions(row.body, related.namesByEmail),
     threadRootId: row.threadRootId,
     alsoToChannel: row.alsoToChannel,
     replyCount: row.replyCount,
@@ -156,7 +155,8 @@ export async function postMessage(
     if (!allowance())
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
     const uploads = await checkUploads(tx, input.attachmentIds ?? []);
-    const mentioned = await mentionedMembers(tx, channel, actor.id, input.body);
+    const { named, everyone } = await mentionedMembers(tx, channel, actor.id, input.body);
+    const mentioned = [...named, ...everyone];
     const { people, namesByEmail } = await loadPeople(tx.db, [input.body], [actor.id]);
 
     await lockEventOrder(tx);
@@ -186,9 +186,11 @@ export async function postMessage(
             .returning()
         : [];
     if (mentioned.length > 0) {
-      await tx.db
-        .insert(messageMentions)
-        .values(mentioned.map((userId) => ({ messageId: row.id, userId, channelId, seq: Number(row.seq) })));
+      // One statement, the people as one array, however many an @channel names.
+      await tx.db.execute(sql`
+        insert into ${messageMentions} (message_id, user_id, channel_id, seq)
+        select ${row.id}, user_id, ${channelId}, ${row.seq}
+        from unnest(${`{${mentioned.join(",")}}`}::uuid[]) as mentioned(user_id)`);
     }
     const view = toView(row, {
       reactions: [],
@@ -217,6 +219,7 @@ export async function postMessage(
         payload: { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
       });
     }
+    await notifyNewMessage(tx, { row, channel, root, author: actor, named, everyone });
     return { message: view, created: true };
   });
 }
@@ -261,27 +264,36 @@ async function presentRetry(db: Db, earlier: MessageRow, channelId: string): Pro
   return presentOne(db, earlier);
 }
 
-/** The people a post mentions who are in the channel (everyone in it for @channel), never its author. */
+/**
+ * The people a post names who are in the channel, and (for @channel) the other members, never its
+ * author. Membership is asked once for all of them, so an @channel in a large channel stays cheap.
+ */
 async function mentionedMembers(
   ctx: Ctx,
   channel: typeof channels.$inferSelect,
   authorId: string,
   body: string,
-): Promise<string[]> {
-  const { emails, everyone } = mentionedHandles(body);
-  const named = [...(await activeUsersByEmail(ctx.db, emails)).values()];
-  if (everyone && !channel.isAnnouncements) {
-    const members = await ctx.db
-      .select({ userId: channelMembers.userId })
-      .from(channelMembers)
-      .where(eq(channelMembers.channelId, channel.id));
-    named.push(...members.map((m) => m.userId));
-  }
-  const mentioned: string[] = [];
-  for (const id of new Set(named)) {
-    if (id !== authorId && (await isMember(ctx.db, channel, id))) mentioned.push(id);
-  }
-  return mentioned;
+): Promise<{ named: string[]; everyone: string[] }> {
+  const { emails, everyone: toChannel } = mentionedHandles(body);
+  const addressed = [...(await activeUsersByEmail(ctx.db, emails)).values()].filter((id) => id !== authorId);
+  // Everyone is in #announcements without a membership row, and @channel does not reach them there.
+  if (channel.isAnnouncements) return { named: addressed, everyone: [] };
+  const wanted = toChannel ? undefined : addressed;
+  if (wanted?.length === 0) return { named: [], everyone: [] };
+  const members = await ctx.db
+    .select({ userId: channelMembers.userId })
+    .from(channelMembers)
+    .where(
+      and(
+        eq(channelMembers.channelId, channel.id),
+        wanted ? sql`${channelMembers.userId} = any(${`{${wanted.join(",")}}`}::uuid[])` : undefined,
+      ),
+    );
+  const memberIds = new Set(members.map((member) => member.userId));
+  memberIds.delete(authorId);
+  const named = addressed.filter((id) => memberIds.has(id));
+  const namedSet = new Set(named);
+  return { named, everyone: toChannel ? [...memberIds].filter((id) => !namedSet.has(id)) : [] };
 }
 
 /** Files the author uploaded and has not sent yet; anything else is refused. */
@@ -339,6 +351,11 @@ export async function getThread(ctx: ActorCtx, messageId: string): Promise<Threa
     .orderBy(asc(messages.seq));
   const [root, ...rest] = await presentMessages(db, [message, ...replies]);
   if (!root) throw notFound("The message");
+  // An opened thread has been seen, its root included: none of it is e-mailed later.
+  await inTransaction(ctx, async (tx) => {
+    await markItemSeen(tx, ctx.actor.id, threadRef(rootId));
+    await markItemSeen(tx, ctx.actor.id, { type: messageItem.type, id: rootId });
+  });
   return { root, replies: rest };
 }
 

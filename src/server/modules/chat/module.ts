@@ -8,6 +8,10 @@ import { pinRoutes } from "./routes/pins.js";
 import { reactionRoutes } from "./routes/reactions.js";
 import { searchRoutes } from "./routes/search.js";
 import { uploadRoutes } from "./routes/uploads.js";
+// Declares the chat items the inbox asks about (who may see a channel, a message).
+import "./notifications.js";
+// Answers to notification e-mails, posted through this module's own service.
+import "./mail-replies.js";
 
 /**
  * Channels, messages, threads, reactions, pins, read state, search and files. Its events reach

@@ -22,6 +22,7 @@ export function presentChannel(row: ChannelRow, personal?: Partial<Channel>): Ch
     description: row.description,
     isAnnouncements: row.isAnnouncements,
     archived: row.archivedAt !== null,
+    newcomersJoin: row.newcomersJoin,
     isMember: false,
     canPost: false,
     canManage: false,

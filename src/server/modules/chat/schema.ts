@@ -27,6 +27,8 @@ export const channels = pgTable(
     description: text("description").notNull().default(""),
     /** The one #announcements channel: everyone is in it, only staff post. */
     isAnnouncements: boolean("is_announcements").notNull().default(false),
+    /** Chosen by the product team: a newcomer is a member of it from their first visit to chat. */
+    newcomersJoin: boolean("newcomers_join").notNull().default(false),
     /** For direct messages: the sorted member ids, so the same people always share one DM. */
     dmKey: text("dm_key").unique(),
     createdBy: uuid("created_by"),
@@ -137,3 +139,12 @@ export const messageAttachments = pgTable(
   },
   (t) => [index("message_attachments_message_idx").on(t.messageId)],
 );
+
+/**
+ * Who has been to chat: the first visit joins the newcomer channels and shows the welcome, once.
+ * People who were here before this table existed count as arrived (the migration fills it).
+ */
+export const chatArrivals = pgTable("chat_arrivals", {
+  userId: uuid("user_id").primaryKey(),
+  arrivedAt: timestamp("arrived_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -394,7 +394,8 @@ describe("who may decide", () => {
 });
 
 describe("approving with a malformed new organisation", () => {
-  it("names the nested fields that are wrong", async () => {
+  // It starts a community of its own, which takes long on a busy machine.
+  it("names the nested fields that are wrong", { timeout: 120_000 }, async () => {
     const community = await startTestCommunity();
     try {
       const staff = await community.signIn("staff@vendor.example");

@@ -13,8 +13,9 @@ import {
 import type { ApprovalInput } from "./contracts/access-requests.js";
 import type { Ticket } from "./contracts/tickets.js";
 import { accessDeclinedMail, accessRequestReceivedMail } from "./mail.js";
+import { notifyAccessRequest } from "./notifications.js";
 import { type AccessRequestDetails, ticketComments, tickets } from "./schema.js";
-import { changeTicketStatus, getTicket, loadVisibleTicket } from "./tickets.js";
+import { announceTicketChange, changeTicketStatus, getTicket, loadVisibleTicket } from "./tickets.js";
 
 type AccessRequestForm = { name: string; email: string; organisation: string; role: string; reason: string };
 
@@ -54,6 +55,8 @@ export async function submitAccessRequest(ctx: Ctx, form: AccessRequestForm): Pr
       actorEmail: form.email,
       details: { number: row.number, organisation: form.organisation },
     });
+    await notifyAccessRequest(tx, { ticketId: row.id, ...form });
+    await announceTicketChange(tx, row.id);
     return row.number;
   });
 }
@@ -134,6 +137,7 @@ export async function approveAccessRequest(
       details: { number: ticket.number, email: request.email, organisation: organisation.name },
     });
     await changeTicketStatus(tx, ticket, "resolved", { notify: false });
+    await announceTicketChange(tx, id);
   });
   return getTicket(ctx, id);
 }
@@ -157,6 +161,7 @@ export async function declineAccessRequest(ctx: ActorCtx, id: string, reason: st
       details: { number: ticket.number, email: request.email, reason },
     });
     await changeTicketStatus(tx, ticket, "closed", { notify: false });
+    await announceTicketChange(tx, id);
   });
   return getTicket(ctx, id);
 }

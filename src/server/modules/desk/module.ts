@@ -5,6 +5,8 @@ import { attachmentRoutes } from "./routes/attachments.js";
 import { commentRoutes } from "./routes/comments.js";
 import { ticketRoutes } from "./routes/tickets.js";
 import { watcherRoutes } from "./routes/watchers.js";
+// Answers to notification e-mails, posted through this module's own service.
+import "./mail-replies.js";
 
 /** The service desk: tickets, comments and internal notes, attachments, watchers, access requests. */
 export const deskModule: ConveneModule = {

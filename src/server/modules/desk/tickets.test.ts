@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
+import { sendDueNotifications } from "../../platform/notifications/mailer.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
+import { connectRealtime } from "../../testing/realtime.js";
 import { type ReceivedMail, startSmtpCatcher } from "../../testing/smtp.js";
+import { userSummaries } from "../accounts/index.js";
 import { createUser } from "../accounts/users.js";
 
 type Person = { id: string; name: string };
@@ -35,6 +38,7 @@ type TicketSummary = Pick<
   "id" | "number" | "type" | "subject" | "status" | "organisation" | "assignee" | "sharedWithOrganisation"
 >;
 
+type Socket = Awaited<ReturnType<typeof connectRealtime>>;
 let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 let community: TestCommunity;
 /** staff@vendor.example */
@@ -47,6 +51,8 @@ let colleague: Client;
 let outsider: Client;
 
 const COLLEAGUE_EMAIL = "colleague@northwind.example";
+/** A second member of the product team, who watches a ticket someone else answers. */
+const SECOND_STAFF_EMAIL = "second.staff@vendor.example";
 // A 1x1 transparent PNG.
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
@@ -121,6 +127,21 @@ async function mailDelivered(): Promise<void> {
   await community.app.mailer.flush();
 }
 
+/**
+ * Runs the missed-mail worker as a node would at `now` (by default just past the ten minutes a
+ * notification waits unread before it is e-mailed) and hands what it queued to the SMTP listener.
+ */
+async function sendMissedMail(now = new Date(Date.now() + 11 * 60_000)): Promise<void> {
+  await sendDueNotifications(community.db, community.config, userSummaries, now);
+  await mailDelivered();
+}
+
+/** The inbox's e-mail about a ticket (titled like the ticket in the inbox). */
+const inboxMailAbout = (ticket: Ticket) => (mail: ReceivedMail) =>
+  mail.subject === `#${ticket.number} ${ticket.subject}`;
+const inboxMailTo = (address: string, ticket: Ticket) => (mail: ReceivedMail) =>
+  inboxMailAbout(ticket)(mail) && mail.to.includes(address);
+/** The desk's own e-mail about a ticket, only for a requester without an account. */
 const about = (ticket: Ticket) => (mail: ReceivedMail) =>
   mail.subject.startsWith(`[Convene #${ticket.number}]`);
 const mailTo = (address: string, ticket: Ticket, text: string) => (mail: ReceivedMail) =>
@@ -505,74 +526,128 @@ describe("working a ticket", () => {
 });
 
 describe("e-mail about a ticket", () => {
-  it("a public reply and a status change reach the requester and a watching colleague over SMTP, not the staff author", async () => {
+  it("a staff reply reaches the requester and the colleague it is shared with through their inbox: nothing at once, one e-mail after the delay, none to the author", async () => {
     const ticket = await open(requester, { subject: "Mail on replies", sharedWithOrganisation: true });
-    const watched = await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
-    expect(watched.statusCode).toBe(200);
-    expect(watched.json().watching).toBe(true);
     // Staff watch too, but hear nothing of what they do themselves.
     expect((await staff.post(`/api/desk/tickets/${ticket.id}/watch`)).statusCode).toBe(200);
 
-    await reply(staff, ticket, "Here is the answer you wanted.");
-    await mailDelivered();
-    const toRequester = await smtp.waitFor(
-      mailTo("member@northwind.example", ticket, "the answer you wanted"),
-    );
-    expect(toRequester.text).toContain("Sam Staff replied");
-    expect(toRequester.text).toContain(`/desk/tickets/${ticket.id}`);
-    await smtp.waitFor(mailTo(COLLEAGUE_EMAIL, ticket, "the answer you wanted"));
+    const answer = await reply(staff, ticket, "Here is the answer you wanted.");
+    await sendMissedMail(new Date());
+    expect(smtp.received.filter(inboxMailAbout(ticket))).toEqual([]);
 
+    await sendMissedMail();
+    const toRequester = await smtp.waitFor(inboxMailTo("member@northwind.example", ticket));
+    const toColleague = await smtp.waitFor(inboxMailTo(COLLEAGUE_EMAIL, ticket));
+    for (const mail of [toRequester, toColleague]) {
+      expect(mail.text).toContain("Sam Staff · A reply on my ticket");
+      expect(mail.text).toContain("Here is the answer you wanted.");
+      expect(mail.text).toContain(
+        `${community.config.publicUrl}/desk/tickets/${ticket.id}#comment-${answer.id}`,
+      );
+    }
+    // Everyone it is shared with hears once; the staff author not at all.
+    const recipients = smtp.received.filter(inboxMailAbout(ticket)).flatMap((m) => m.to);
+    expect(new Set(recipients).size).toBe(recipients.length);
+    expect(recipients).not.toContain("staff@vendor.example");
+
+    // A status change is told the same way, in an e-mail of its own once it too was missed.
     await patch(staff, ticket, { status: "waiting_on_customer" });
-    await mailDelivered();
-    await smtp.waitFor(mailTo("member@northwind.example", ticket, '"Waiting on customer"'));
-    await smtp.waitFor(mailTo(COLLEAGUE_EMAIL, ticket, '"Waiting on customer"'));
-
-    expect(smtp.received.filter(about(ticket)).filter((m) => m.to.includes("staff@vendor.example"))).toEqual(
-      [],
+    await sendMissedMail();
+    const statusMail = await smtp.waitFor(
+      (m) => inboxMailTo("member@northwind.example", ticket)(m) && m.text.includes("Waiting on customer"),
     );
-    expect(smtp.received.filter(about(ticket))).toHaveLength(4);
+    expect(statusMail.text).not.toContain("Here is the answer you wanted.");
+
+    const toRequesterInAll = smtp.received.filter(inboxMailTo("member@northwind.example", ticket));
+    expect(toRequesterInAll).toHaveLength(2);
+    expect(smtp.received.filter(inboxMailTo("staff@vendor.example", ticket))).toEqual([]);
+    // Account holders never get the desk's own e-mail besides.
+    expect(smtp.received.filter(about(ticket))).toEqual([]);
   });
 
-  it("the customer's own reply goes to the watchers but not back to them", async () => {
+  it("a person who opened the ticket after the reply gets no e-mail about it", async () => {
+    const ticket = await open(requester, { subject: "Read it at once", sharedWithOrganisation: true });
+    await reply(staff, ticket, "An answer read in the app.");
+    await view(requester, ticket);
+
+    await sendMissedMail();
+    await smtp.waitFor(inboxMailTo(COLLEAGUE_EMAIL, ticket));
+    expect(smtp.received.filter(inboxMailTo("member@northwind.example", ticket))).toEqual([]);
+  });
+
+  it("the customer's own reply goes to the colleague it is shared with but not back to them", async () => {
     const ticket = await open(requester, { subject: "My own reply", sharedWithOrganisation: true });
-    await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
     await reply(requester, ticket, "Adding the screenshot you asked for.");
-    await mailDelivered();
-    await smtp.waitFor(mailTo(COLLEAGUE_EMAIL, ticket, "screenshot you asked for"));
-    expect(
-      smtp.received.filter(about(ticket)).filter((m) => m.to.includes("member@northwind.example")),
-    ).toEqual([]);
+    await sendMissedMail();
+    const toColleague = await smtp.waitFor(inboxMailTo(COLLEAGUE_EMAIL, ticket));
+    expect(toColleague.text).toContain("screenshot you asked for");
+    expect(smtp.received.filter(inboxMailTo("member@northwind.example", ticket))).toEqual([]);
   });
 
-  it("an internal note sends no e-mail at all", async () => {
+  it("an internal note e-mails nobody", async () => {
     const ticket = await open(requester, { subject: "Quiet note", sharedWithOrganisation: true });
     await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
     await reply(staff, ticket, "Internal: escalate to the platform team.", true);
-    await reply(staff, ticket, "A public marker after the note.");
     await mailDelivered();
-    await smtp.waitFor(mailTo("member@northwind.example", ticket, "public marker"));
+    await sendMissedMail();
+    expect(smtp.received.filter(inboxMailAbout(ticket))).toEqual([]);
     expect(smtp.received.filter((m) => m.text.includes("escalate to the platform team"))).toEqual([]);
   });
 
-  it("a watcher who stops watching, or who can no longer see the ticket, gets no more e-mail", async () => {
-    const ticket = await open(requester, { subject: "Stop telling me", sharedWithOrganisation: true });
-    await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
-    const unwatched = await colleague.delete(`/api/desk/tickets/${ticket.id}/watch`);
+  it("a watcher who stops watching, or who can no longer see the ticket, gets no e-mail", async () => {
+    await createUser(community.ctx, {
+      email: SECOND_STAFF_EMAIL,
+      name: "Wade Watcher",
+      password: DEMO_PASSWORD,
+      organisationId: community.demo.organisations.vendor.id,
+      isStaff: true,
+    });
+    const secondStaff = await community.signIn(SECOND_STAFF_EMAIL);
+    const unwatchedTicket = await open(requester, { subject: "Stopped watching" });
+    await secondStaff.post(`/api/desk/tickets/${unwatchedTicket.id}/watch`);
+    const unwatched = await secondStaff.delete(`/api/desk/tickets/${unwatchedTicket.id}/watch`);
     expect(unwatched.json().watching).toBe(false);
-    await reply(staff, ticket, "First update after unwatching.");
+    await reply(staff, unwatchedTicket, "An update after unwatching.");
 
-    await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
-    await patch(requester, ticket, { sharedWithOrganisation: false });
-    await reply(staff, ticket, "Second update after unsharing.");
+    const unsharedTicket = await open(requester, {
+      subject: "Stop telling me",
+      sharedWithOrganisation: true,
+    });
+    await colleague.post(`/api/desk/tickets/${unsharedTicket.id}/watch`);
+    await patch(requester, unsharedTicket, { sharedWithOrganisation: false });
+    await reply(staff, unsharedTicket, "An update after unsharing.");
+
+    await sendMissedMail();
+    await smtp.waitFor(inboxMailTo("member@northwind.example", unwatchedTicket));
+    await smtp.waitFor(inboxMailTo("member@northwind.example", unsharedTicket));
+    expect(smtp.received.filter(inboxMailTo(SECOND_STAFF_EMAIL, unwatchedTicket))).toEqual([]);
+    expect(smtp.received.filter(inboxMailTo(COLLEAGUE_EMAIL, unsharedTicket))).toEqual([]);
+  });
+
+  it("the requester of an access request, who has no account, still gets the desk's reply and status change directly", async () => {
+    const [request] = await queue(staff, "?type=access_request");
+    if (!request) throw new Error("the demo has an access request");
+    const ticket = await view(staff, request);
+    expect(ticket.requester.id).toBeNull();
+
+    await reply(staff, ticket, "We are looking at your request.");
+    await patch(staff, ticket, { status: "waiting_on_customer" });
     await mailDelivered();
-
-    await smtp.waitFor(mailTo("member@northwind.example", ticket, "Second update"));
-    expect(smtp.received.filter(about(ticket)).filter((m) => m.to.includes(COLLEAGUE_EMAIL))).toEqual([]);
+    const replied = await smtp.waitFor(mailTo(ticket.requester.email, ticket, "looking at your request"));
+    expect(replied.text).toContain("Sam Staff replied");
+    expect(replied.text).toContain(`/desk/tickets/${ticket.id}`);
+    await smtp.waitFor(mailTo(ticket.requester.email, ticket, '"Waiting on customer"'));
+    expect(
+      smtp.received.filter(mailTo(ticket.requester.email, ticket, "looking at your request")),
+    ).toHaveLength(1);
+    expect(
+      smtp.received.filter(mailTo(ticket.requester.email, ticket, '"Waiting on customer"')),
+    ).toHaveLength(1);
   });
 });
 
 describe("e-mail to people who left", () => {
-  it("a deactivated watcher gets no more ticket e-mail, while the requester still does", async () => {
+  it("a deactivated watcher gets no ticket e-mail, while the requester still does", async () => {
     const ticket = await open(requester, { subject: "After they left", sharedWithOrganisation: true });
     await colleague.post(`/api/desk/tickets/${ticket.id}/watch`);
     const colleagueId = (await colleague.get("/api/me")).json().id;
@@ -581,9 +656,9 @@ describe("e-mail to people who left", () => {
     );
     try {
       await reply(staff, ticket, "An update after the colleague left.");
-      await mailDelivered();
-      await smtp.waitFor(mailTo("member@northwind.example", ticket, "after the colleague left"));
-      expect(smtp.received.filter(about(ticket)).filter((m) => m.to.includes(COLLEAGUE_EMAIL))).toEqual([]);
+      await sendMissedMail();
+      await smtp.waitFor(inboxMailTo("member@northwind.example", ticket));
+      expect(smtp.received.filter(inboxMailTo(COLLEAGUE_EMAIL, ticket))).toEqual([]);
     } finally {
       await staff.patch(`/api/admin/users/${colleagueId}`, { status: "active" });
       colleague = await community.signIn(COLLEAGUE_EMAIL);
@@ -700,5 +775,43 @@ describe("the upload size limit", () => {
     expect(over.json().error.code).toBe("payload_too_large");
     const ticket = (await member.get(`/api/desk/tickets/${created.json().id}`)).json() as Ticket;
     expect(ticket.attachments.map((a) => a.filename)).toEqual(["fits.txt"]);
+  });
+});
+
+describe("live ticket pages", () => {
+  it("tells the requester and staff at once that a ticket changed, colleagues once it is shared, never another organisation", async () => {
+    const baseUrl = await community.listen();
+    const sockets = await Promise.all(
+      [requester, staff, colleague, outsider].map((client) =>
+        connectRealtime({ baseUrl, cookie: client.cookie ?? "" }),
+      ),
+    );
+    const [requesterSocket, staffSocket, colleagueSocket, outsiderSocket] = sockets as [
+      Socket,
+      Socket,
+      Socket,
+      Socket,
+    ];
+    try {
+      const ticket = await open(requester, { subject: "Live reply wanted" });
+      const changed = (socket: Socket) =>
+        socket.waitFor((frame) => frame.topic === "desk.ticket" && frame.payload?.ticketId === ticket.id);
+      await changed(staffSocket);
+      const reply = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, { body: "Looking into it." });
+      expect(reply.statusCode, reply.body).toBe(201);
+      await changed(requesterSocket);
+      expect(colleagueSocket.events("desk.ticket")).toEqual([]);
+
+      await requester.patch(`/api/desk/tickets/${ticket.id}`, { sharedWithOrganisation: true });
+      await changed(colleagueSocket);
+      // A later event for everyone marks the point by which the outsider would have had it.
+      const marker = await open(outsider, { subject: "Marker for the outsider" });
+      await outsiderSocket.waitFor(
+        (frame) => frame.topic === "desk.ticket" && frame.payload?.ticketId === marker.id,
+      );
+      expect(JSON.stringify(outsiderSocket.events("desk.ticket"))).not.toContain(ticket.id);
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.close()));
+    }
   });
 });

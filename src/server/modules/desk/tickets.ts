@@ -3,22 +3,25 @@ import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
+import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { listActiveStaff, listOrganisations, type UserSummary, userSummaries } from "../accounts/index.js";
+import { activeMembersOf, listActiveStaff, listOrganisations, userSummaries } from "../accounts/index.js";
 import type { Attachment } from "./contracts/attachments.js";
 import type { Comment, CommentInput } from "./contracts/comments.js";
-import type {
-  Ticket,
-  TicketChanges,
-  TicketFilter,
-  TicketInput,
-  TicketStatus,
-  TicketSummary,
+import {
+  TICKET_CHANGED_TOPIC,
+  type Ticket,
+  type TicketChanges,
+  type TicketFilter,
+  type TicketInput,
+  type TicketStatus,
+  type TicketSummary,
 } from "./contracts/tickets.js";
 import { publicReplyMail, statusChangeMail } from "./mail.js";
+import { markTicketSeen, notifyComment, notifyNewTicket, notifyStatusChange } from "./notifications.js";
 import { canChangeSharing, canSeeTicket, canWorkTicket } from "./policy.js";
 import { presentAttachment, presentComment, presentTicketSummary } from "./present.js";
 import { ticketAttachments, ticketComments, tickets, ticketWatchers } from "./schema.js";
@@ -50,6 +53,27 @@ async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummary[]> {
     rows.map((r) => r.organisationId),
   );
   return rows.map((row) => presentTicketSummary(row, people, organisations));
+}
+
+/** Tells everyone who may see the ticket, live, that it changed; the same people `canSeeTicket` lets in. */
+export async function announceTicketChange(ctx: Ctx, ticketId: string): Promise<void> {
+  const [row] = await ctx.db.select().from(tickets).where(eq(tickets.id, ticketId));
+  if (!row) return;
+  const staff = await listActiveStaff(ctx.db);
+  const colleagues =
+    row.sharedWithOrganisation && row.organisationId
+      ? await activeMembersOf(ctx.db, [row.organisationId])
+      : [];
+  const userIds = new Set([
+    ...(row.requesterId ? [row.requesterId] : []),
+    ...staff.map((person) => person.id),
+    ...colleagues.map((person) => person.id),
+  ]);
+  await publishEvent(ctx, {
+    topic: TICKET_CHANGED_TOPIC,
+    audience: { userIds: [...userIds] },
+    payload: { ticketId: row.id },
+  });
 }
 
 /** Loads a ticket the actor may see; one they may not see is reported as missing, not forbidden. */
@@ -107,6 +131,13 @@ export async function listTickets(ctx: ActorCtx, filter: TicketFilter): Promise<
   return summarise(db, rows);
 }
 
+/** The ticket as its page opens it: what the person was notified of about it counts as seen. */
+export async function viewTicket(ctx: ActorCtx, id: string): Promise<Ticket> {
+  const ticket = await getTicket(ctx, id);
+  await markTicketSeen(ctx, ctx.actor.id, id);
+  return ticket;
+}
+
 export async function getTicket(ctx: ActorCtx, id: string): Promise<Ticket> {
   const { db, actor } = ctx;
   const row = await loadVisibleTicket(ctx, id);
@@ -153,32 +184,13 @@ export async function getTicket(ctx: ActorCtx, id: string): Promise<Ticket> {
   };
 }
 
-/** Everyone who hears about public changes: the requester and the watchers who may still see it, if active. */
-async function ticketAudience(db: Db, ticket: TicketRow, exceptEmail: string | null): Promise<string[]> {
-  const watcherIds = (
-    await db
-      .select({ userId: ticketWatchers.userId })
-      .from(ticketWatchers)
-      .where(eq(ticketWatchers.ticketId, ticket.id))
-  ).map((w) => w.userId);
-  const people = await userSummaries(
-    db,
-    ticket.requesterId ? [...watcherIds, ticket.requesterId] : watcherIds,
-  );
-  const watchers = watcherIds
-    .map((id) => people.get(id))
-    .filter(
-      (person): person is UserSummary =>
-        person?.active === true && canSeeTicket({ ...person, isOrgAdmin: false }, ticket),
-    );
-  // A deactivated requester no longer hears from the desk; an access requester has no account yet.
-  const requesterListens = ticket.requesterId === null || people.get(ticket.requesterId)?.active === true;
-  const addresses = new Set([
-    ...(requesterListens ? [ticket.requesterEmail] : []),
-    ...watchers.map((w) => w.email),
-  ]);
-  if (exceptEmail) addresses.delete(exceptEmail);
-  return [...addresses];
+/**
+ * People with an account hear about a ticket through their inbox, whose e-mail honours their
+ * preferences and is not sent once they read it; only the address of a requester without an
+ * account (an access request) still gets the desk's e-mail directly.
+ */
+function accountlessRequester(ticket: TicketRow, exceptEmail: string | null): string | null {
+  return ticket.requesterId === null && ticket.requesterEmail !== exceptEmail ? ticket.requesterEmail : null;
 }
 
 export async function openTicket(ctx: ActorCtx, input: TicketInput): Promise<Ticket> {
@@ -207,6 +219,8 @@ export async function openTicket(ctx: ActorCtx, input: TicketInput): Promise<Tic
       targetId: row.id,
       details: { number: row.number, type: row.type },
     });
+    await notifyNewTicket(tx, row);
+    await announceTicketChange(tx, row.id);
     return row.id;
   });
   return getTicket(ctx, id);
@@ -231,9 +245,9 @@ export async function changeTicketStatus(
     details: { number: ticket.number, from: ticket.status, to: status },
   });
   if (!options.notify) return;
-  for (const to of await ticketAudience(ctx.db, ticket, ctx.actor?.email ?? null)) {
-    await queueMail(ctx, statusChangeMail(ctx.config, { to, ticket, from: ticket.status, status }));
-  }
+  await notifyStatusChange(ctx, ticket, status);
+  const to = accountlessRequester(ticket, ctx.actor?.email ?? null);
+  if (to) await queueMail(ctx, statusChangeMail(ctx.config, { to, ticket, from: ticket.status, status }));
 }
 
 export async function updateTicket(ctx: ActorCtx, id: string, changes: TicketChanges): Promise<Ticket> {
@@ -268,6 +282,7 @@ export async function updateTicket(ctx: ActorCtx, id: string, changes: TicketCha
       });
     }
     if (changes.status !== undefined) await changeTicketStatus(tx, ticket, changes.status);
+    await announceTicketChange(tx, ticket.id);
   });
   return getTicket(ctx, id);
 }
@@ -289,8 +304,10 @@ export async function addComment(ctx: ActorCtx, id: string, input: CommentInput)
       .returning();
     if (!comment) throw new Error("comment row was not written");
     await tx.db.update(tickets).set({ updatedAt: new Date() }).where(eq(tickets.id, id));
+    await notifyComment(tx, ticket, comment);
     if (!internal) {
-      for (const to of await ticketAudience(tx.db, ticket, actor.email)) {
+      const to = accountlessRequester(ticket, actor.email);
+      if (to) {
         await queueMail(
           tx,
           publicReplyMail(ctx.config, { to, ticket, authorName: actor.name, body: input.body }),
@@ -300,6 +317,7 @@ export async function addComment(ctx: ActorCtx, id: string, input: CommentInput)
         await changeTicketStatus(tx, ticket, "open");
       }
     }
+    await announceTicketChange(tx, ticket.id);
     return presentComment(comment, actor);
   });
 }
@@ -323,7 +341,7 @@ export async function attachToTicket(
   upload: { filename: string; contentType: string; data: Buffer },
 ): Promise<Attachment> {
   return inTransaction(ctx, async (tx) => {
-    await loadVisibleTicket(tx, id);
+    const ticket = await loadVisibleTicket(tx, id);
     const file = await storeFile(tx, { ...upload, field: "file" });
     const [attachment] = await tx.db
       .insert(ticketAttachments)
@@ -331,6 +349,7 @@ export async function attachToTicket(
       .returning();
     if (!attachment) throw new Error("attachment row was not written");
     await tx.db.update(tickets).set({ updatedAt: new Date() }).where(eq(tickets.id, id));
+    await announceTicketChange(tx, ticket.id);
     return presentAttachment(file, attachment.id, attachment.createdAt);
   });
 }

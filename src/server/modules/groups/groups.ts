@@ -2,7 +2,7 @@ import { and, count, eq, ilike, inArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid } from "../../platform/errors.js";
-import { renderMarkdown } from "../../platform/markdown.js";
+import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import type { DirectoryQuery, Group, GroupChanges, GroupInput, GroupSummary } from "./contracts/groups.js";
 import { recordModeration } from "./log.js";
 import {
@@ -70,7 +70,18 @@ export async function createGroup(ctx: ActorCtx, input: GroupInput): Promise<Gro
   return getGroupView(ctx, group.handle);
 }
 
-/** Owners change the settings; the change is logged like any moderation action. */
+/** The settings as the settings form names them. */
+const settingLabels: Record<keyof GroupChanges, string> = {
+  name: "name",
+  description: "description",
+  guidelines: "guidelines",
+  visibility: "visibility",
+  joinPolicy: "who may join",
+  postingPolicy: "posting",
+  replyTo: "replies to group e-mail",
+};
+
+/** Owners change the settings; a real change is logged like any moderation action. */
 export async function updateGroupSettings(
   ctx: ActorCtx,
   handle: string,
@@ -79,16 +90,21 @@ export async function updateGroupSettings(
   await inTransaction(ctx, async (tx) => {
     const group = await groupByHandleOrThrow(tx.db, handle);
     requireOwner(group, await membershipOf(tx.db, group.id, ctx.actor.id));
+    const changed = (Object.keys(changes) as (keyof GroupChanges)[]).filter(
+      (key) => changes[key] !== undefined && changes[key] !== group[key],
+    );
+    if (changed.length === 0) return;
     await tx.db
       .update(groups)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(groups.id, group.id));
+    // The log names what changed as the settings form labels it, the unchanged fields left out.
     await recordModeration(tx, {
       groupId: group.id,
       action: "settings_changed",
       targetType: "group",
       targetId: group.id,
-      reason: Object.keys(changes).join(", "),
+      reason: changed.map((key) => settingLabels[key]).join(", "),
     });
   });
   return getGroupView(ctx, handle);
@@ -114,6 +130,7 @@ function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCoun
     handle: group.handle,
     name: group.name,
     description: group.description,
+    descriptionExcerpt: markdownExcerpt(group.description),
     address: groupAddress(group, ctx.config.mailDomain),
     visibility: group.visibility,
     joinPolicy: group.joinPolicy,

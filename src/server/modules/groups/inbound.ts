@@ -8,6 +8,13 @@ import type { Db } from "../../db/client.js";
 import type { Actor, ActorCtx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { uploadProblem } from "../../platform/files/store.js";
+import {
+  type AcceptedReply,
+  acceptReplyAddress,
+  isReplyLocalPart,
+  ReplyRefused,
+  replyText,
+} from "../../platform/notifications/replies.js";
 import { TokenBuckets } from "../../platform/throttle.js";
 import { personByEmail } from "../accounts/index.js";
 import { messageIdFromReference } from "./outbound.js";
@@ -31,7 +38,8 @@ const refuse = (code: number, enhanced: string, text: string) => new SmtpReply(c
 /** What one mail transaction is for, decided at RCPT TO and used at DATA. */
 type Delivery =
   | { kind: "post"; group: GroupRow; sender: Actor }
-  | { kind: "unsubscribe"; group: GroupRow; sender: Actor };
+  | { kind: "unsubscribe"; group: GroupRow; sender: Actor }
+  | { kind: "reply"; reply: AcceptedReply; sender: Actor };
 
 /** Subject prefixes mail clients and lists add: Re:, Fwd:, AW:, SV:, and [Group name]. */
 const SUBJECT_PREFIX = /^\s*(?:(?:re|fwd?|aw|sv)\s*(?:\[\d+\])?\s*:|\[[^\]]*\])\s*/i;
@@ -228,16 +236,24 @@ export class GroupMailListener {
     if (this.deliveries.has(session.id)) {
       throw refuse(452, "4.5.3", "One group per message: send another copy for the other group.");
     }
-    const [local = "", domain = ""] = address.toLowerCase().split(/@(?=[^@]*$)/);
+    const [givenLocal = "", givenDomain = ""] = address.split(/@(?=[^@]*$)/);
+    const [local, domain] = [givenLocal.toLowerCase(), givenDomain.toLowerCase()];
+    const person = await personByEmail(
+      db,
+      session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+    );
+    if (domain === config.mailDomain.toLowerCase() && isReplyLocalPart(local)) {
+      if (!person) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
+      // The reply address is case-sensitive (base64url): it is read as the sender's client wrote it.
+      const reply = await this.acceptReply(person.actor, givenLocal, session);
+      this.deliveries.set(session.id, { kind: "reply", reply, sender: person.actor });
+      return;
+    }
     const [handle = "", command] = local.split("+");
     if (domain !== config.mailDomain.toLowerCase() || (command !== undefined && command !== "unsubscribe")) {
       throw refuse(550, "5.1.1", `No group ${local} here.`);
     }
     const group = await groupByHandle(db, handle);
-    const person = await personByEmail(
-      db,
-      session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-    );
     if (!person) throw refuse(503, "5.5.1", "Send MAIL FROM first.");
     const sender = person.actor;
     const member = group ? await membershipOf(db, group.id, sender.id) : null;
@@ -298,6 +314,7 @@ export class GroupMailListener {
       actor: delivery.sender,
       ip: session.remoteAddress,
     };
+    if (delivery.kind === "reply") return this.postReply(ctx, delivery.reply, mail);
     if (delivery.kind === "unsubscribe") {
       await this.options.db
         .update(groupMembers)
@@ -306,6 +323,40 @@ export class GroupMailListener {
       return `You will get no more mail from ${delivery.group.name}.`;
     }
     return this.post(ctx, delivery.group, mail);
+  }
+
+  /** A reply address checked for its sender: signed for them, unexpired, about an item they may answer. */
+  private async acceptReply(
+    sender: Actor,
+    localPart: string,
+    session: SMTPServerSession,
+  ): Promise<AcceptedReply> {
+    const ctx: ActorCtx = { ...this.options, actor: sender, ip: session.remoteAddress };
+    try {
+      return await acceptReplyAddress(ctx, localPart);
+    } catch (error) {
+      // A module's own refusal (the message is gone, the channel archived) is as final as ours.
+      if (error instanceof ReplyRefused || error instanceof AppError)
+        throw refuse(550, "5.7.1", error.message);
+      throw refuse(451, "4.3.0", "Convene could not check this address just now; try again later.");
+    }
+  }
+
+  /** An answer to a notification e-mail, posted where the notification came from through its module. */
+  private async postReply(ctx: ActorCtx, reply: AcceptedReply, mail: ParsedMail): Promise<string> {
+    const text = mail.text?.trim() ? mail.text : typeof mail.html === "string" ? htmlAsText(mail.html) : "";
+    const body = replyText(text);
+    if (!body) throw refuse(550, "5.6.0", "The reply has no text of its own to post.");
+    try {
+      await reply.target.post(ctx, reply.itemId, body);
+      return "Your answer is posted.";
+    } catch (error) {
+      if (error instanceof AppError) {
+        const refused = ["forbidden", "gone", "not_found"].includes(error.code);
+        throw refuse(550, refused ? "5.7.1" : "5.6.0", error.message);
+      }
+      throw refuse(451, "4.3.0", "Convene could not store the answer just now; try again later.");
+    }
   }
 
   private async post(ctx: ActorCtx, group: GroupRow, mail: ParsedMail): Promise<string> {

@@ -1,11 +1,11 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import type { ActorCtx } from "../../platform/context.js";
 import { peopleByIds } from "../accounts/index.js";
 import type { GroupPerson } from "./contracts/groups.js";
 import type { ModerationLogEntry } from "./contracts/moderation.js";
 import { requireModerator } from "./policy.js";
-import { groupModerationLog } from "./schema.js";
+import { groupMessages, groupModerationLog, groupTopics } from "./schema.js";
 import { groupByHandleOrThrow, membershipOf } from "./store.js";
 
 export type ModerationEntry = {
@@ -50,16 +50,32 @@ export async function listModerationLog(ctx: ActorCtx, handle: string): Promise<
     .where(eq(groupModerationLog.groupId, group.id))
     .orderBy(desc(groupModerationLog.id))
     .limit(500);
-  const people = await groupPeople(
-    ctx.db,
-    rows.map((row) => row.actorId),
-  );
+  const idsOf = (type: string) => rows.filter((row) => row.targetType === type).map((row) => row.targetId);
+  const people = await groupPeople(ctx.db, [...rows.map((row) => row.actorId), ...idsOf("member")]);
+  const targets = new Map<string, string>([[group.id, group.name]]);
+  for (const [id, person] of people) targets.set(id, person.name);
+  const topicIds = idsOf("topic");
+  if (topicIds.length > 0)
+    for (const topic of await ctx.db
+      .select({ id: groupTopics.id, subject: groupTopics.subject })
+      .from(groupTopics)
+      .where(inArray(groupTopics.id, topicIds)))
+      targets.set(topic.id, topic.subject);
+  const messageIds = idsOf("message");
+  if (messageIds.length > 0)
+    for (const message of await ctx.db
+      .select({ id: groupMessages.id, subject: groupTopics.subject })
+      .from(groupMessages)
+      .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
+      .where(inArray(groupMessages.id, messageIds)))
+      targets.set(message.id, `a message in "${message.subject}"`);
   return rows.map((row) => ({
     id: row.id,
     actor: people.get(row.actorId) ?? someone(row.actorId),
     action: row.action,
     targetType: row.targetType,
     targetId: row.targetId,
+    target: targets.get(row.targetId) ?? null,
     reason: row.reason,
     at: row.at.toISOString(),
   }));

@@ -3,6 +3,8 @@ import type { Db } from "../../db/client.js";
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
 import { DigestScheduler } from "./digest.js";
+// Declares the group items the inbox asks about (who may read a topic, moderate a queue).
+import "./notifications.js";
 import { startGroupMail } from "./inbound.js";
 import { groupRoutes } from "./routes/groups.js";
 import { memberRoutes } from "./routes/members.js";

@@ -12,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, tsvector } from "../../db/columns.js";
+import { createdAt, id, removedAt, tsvector, updatedAtSetByService } from "../../db/columns.js";
 import type {
   DeliveryMode,
   GroupRole,
@@ -37,7 +37,7 @@ export const groups = pgTable("groups", {
   replyTo: text("reply_to").$type<ReplyTo>().notNull().default("group"),
   createdBy: uuid("created_by").notNull(),
   createdAt: createdAt(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAtSetByService(),
 });
 
 /** One person's place in a group: role, status, delivery choice. The row stays when they leave. */
@@ -56,7 +56,7 @@ export const groupMembers = pgTable(
     statusReason: text("status_reason"),
     invitedBy: uuid("invited_by"),
     joinedAt: timestamp("joined_at", { withTimezone: true }),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAtSetByService(),
   },
   (t) => [
     primaryKey({ columns: [t.groupId, t.userId] }),
@@ -78,7 +78,7 @@ export const groupTopics = pgTable(
     locked: boolean("locked").notNull().default(false),
     createdAt: createdAt(),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    removedAt: removedAt(),
     removedBy: uuid("removed_by"),
   },
   (t) => [index("group_topics_group_idx").on(t.groupId, t.pinned, t.lastMessageAt)],
@@ -108,7 +108,7 @@ export const groupMessages = pgTable(
     moderatedBy: uuid("moderated_by"),
     moderatedAt: timestamp("moderated_at", { withTimezone: true }),
     createdAt: createdAt(),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    removedAt: removedAt(),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', coalesce(body, ''))`),
   },
   (t) => [

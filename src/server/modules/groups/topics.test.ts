@@ -106,6 +106,7 @@ describe("topics", () => {
     expect(deleted.statusCode).toBe(204);
     const log = (await owner.get("/api/groups/deleting-why/log")).json().entries;
     expect(log[0]).toMatchObject({ action: "topic_deleted", targetId: topicId, reason: "Advertising." });
+    expect(log[0].target).toEqual(expect.any(String));
   });
 });
 
@@ -127,7 +128,29 @@ describe("moderation", () => {
     expect(approved.json().status).toBe("published");
     expect((await outsider.get(`/api/groups/held/topics/${topicId}`)).json().messages).toHaveLength(1);
     const log = (await owner.get("/api/groups/held/log")).json().entries;
-    expect(log[0]).toMatchObject({ action: "message_approved", targetId: posted.message.id });
+    expect(log[0]).toMatchObject({
+      action: "message_approved",
+      targetId: posted.message.id,
+      target: 'a message in "Waiting"',
+    });
+  });
+
+  it("logs a settings change with the settings that changed, named as the form names them", async () => {
+    await freshGroup("settled", { postingPolicy: "all" });
+    const changed = await owner.patch("/api/groups/settled", {
+      postingPolicy: "moderated",
+      visibility: "listed",
+      description: "Unchanged? No: a new description.",
+    });
+    expect(changed.statusCode).toBe(200);
+    const log = (await owner.get("/api/groups/settled/log")).json().entries;
+    const entry = log.find((e: { action: string }) => e.action === "settings_changed");
+    expect(entry.reason).toBe("description, posting");
+    expect(entry.target).toBe(changed.json().name);
+    // Saving the form again with nothing changed logs nothing.
+    await owner.patch("/api/groups/settled", { postingPolicy: "moderated" });
+    const again = (await owner.get("/api/groups/settled/log")).json().entries;
+    expect(again.filter((e: { action: string }) => e.action === "settings_changed")).toHaveLength(1);
   });
 
   it("clears a new member's moderated flag when a moderator approves their post", async () => {

@@ -18,6 +18,7 @@ import type {
 import type { Topic, TopicChanges, TopicFields, TopicSummary } from "./contracts/topics.js";
 import { groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
+import { notifyAuthorOfModeration, notifyModerators, notifyReply } from "./notifications.js";
 import { groupSubject, queueGroupMessageMail, queueModeratorNotice } from "./outbound.js";
 import {
   type GroupRow,
@@ -82,6 +83,7 @@ async function onPublished(ctx: Ctx, message: MessageRow): Promise<void> {
       payload: { groupId: message.groupId, topicId: message.topicId, messageId: message.id },
     });
   await queueGroupMessageMail(ctx, message.id);
+  await notifyReply(ctx, message);
 }
 
 /** A mail seen before (same Message-ID into the same group) is not stored twice. */
@@ -128,7 +130,10 @@ async function writeMessage(
       .onConflictDoNothing();
   }
   if (status === "published") await onPublished(ctx, message);
-  else await queueModeratorNotice(ctx, message.id);
+  else {
+    await queueModeratorNotice(ctx, message.id);
+    await notifyModerators(ctx, message, { id: ctx.actor.id, name: ctx.actor.name });
+  }
   return message;
 }
 
@@ -463,6 +468,7 @@ export async function approveMessage(ctx: ActorCtx, handle: string, messageId: s
       .set({ moderated: false, updatedAt: new Date() })
       .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, message.authorId)));
     await onPublished(tx, message);
+    await notifyAuthorOfModeration(tx, message, tx.actor, { approved: true });
     await recordModeration(tx, {
       groupId: group.id,
       action: "message_approved",
@@ -473,7 +479,7 @@ export async function approveMessage(ctx: ActorCtx, handle: string, messageId: s
   return postedView(ctx, messageId);
 }
 
-/** Rejects a pending message with a reason, which is e-mailed to its sender; the message is kept. */
+/** Rejects a pending message with a reason, which is e-mailed to its sender and in their inbox; the message is kept. */
 export async function rejectMessage(
   ctx: ActorCtx,
   handle: string,
@@ -484,7 +490,7 @@ export async function rejectMessage(
     const group = await groupByHandleOrThrow(tx.db, handle);
     requireModerator(group, await membershipOf(tx.db, group.id, ctx.actor.id));
     const pending = await pendingMessage(tx.db, group, messageId);
-    await tx.db
+    const [rejected] = await tx.db
       .update(groupMessages)
       .set({
         status: "rejected",
@@ -492,7 +498,9 @@ export async function rejectMessage(
         moderatedBy: ctx.actor.id,
         moderatedAt: new Date(),
       })
-      .where(eq(groupMessages.id, pending.id));
+      .where(eq(groupMessages.id, pending.id))
+      .returning();
+    if (rejected) await notifyAuthorOfModeration(tx, rejected, tx.actor, { approved: false, reason });
     const topic = await topicById(tx.db, pending.topicId);
     const sender = (await userSummaries(tx.db, [pending.authorId])).get(pending.authorId);
     if (sender?.active)

@@ -1,4 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
+import { outer } from "../../db/correlated.js";
 import type { ActorCtx } from "../../platform/context.js";
 import type { Accountability } from "./contracts/accountability.js";
 import type { Previewed } from "./contracts/common.js";
@@ -21,8 +22,8 @@ export async function productAccountability(
   const { preview } = await openPharmacy(ctx);
   const product = await loadProduct(ctx.db, productId);
   // drizzle leaves columns unqualified inside a selected expression, so the outer lot is named in full.
-  const onHand = sql<number>`(select coalesce(sum(c.remaining), 0)::int from ${pharmacyContainers} c where c.lot_id = "pharmacy_lots"."id")`;
-  const dispensed = sql<number>`(select coalesce(sum(d.quantity), 0)::int from ${pharmacyDispensations} d join ${pharmacyContainers} c on c.id = d.container_id where c.lot_id = "pharmacy_lots"."id")`;
+  const onHand = sql<number>`(select coalesce(sum(c.remaining), 0)::int from ${pharmacyContainers} c where c.lot_id = ${outer(pharmacyLots.id)})`;
+  const dispensed = sql<number>`(select coalesce(sum(d.quantity), 0)::int from ${pharmacyDispensations} d join ${pharmacyContainers} c on c.id = d.container_id where c.lot_id = ${outer(pharmacyLots.id)})`;
   const rows = await ctx.db
     .select({
       lotId: pharmacyLots.id,

@@ -58,7 +58,7 @@ const nora = () => {
 
 /** A demo volunteer screened for NW-101, or taken on to eligible and enrolled in `cohort`. */
 async function subject(cohort: Cohort | null): Promise<{ id: string; subjectNumber: string | null }> {
-  const { actor, ctx } = nora();
+  const { ctx } = nora();
   const volunteerId = prospects.shift();
   if (!volunteerId) throw new Error("no prospect volunteers left");
   const screened = await screenVolunteer(ctx, study.id, { volunteerId, screeningDate: "2025-01-06" });
@@ -203,7 +203,7 @@ describe("dispensing", () => {
     );
 
     const withdrawn = await subject(cohort(0));
-    const { actor, ctx } = nora();
+    const { ctx } = nora();
     await withdrawEnrolment(ctx, withdrawn.id, "Withdrew consent.");
     const response = await pharmacist.post(`${base}/dispensations`, {
       containerId: from.id,

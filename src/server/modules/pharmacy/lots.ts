@@ -1,14 +1,11 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { ADVISORY_LOCKS, lockForTransaction } from "../../platform/advisory-locks.js";
 import { type ActorCtx, inTransaction } from "../../platform/context.js";
+import { isUniqueViolation } from "../../platform/db-errors.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { userSummaries } from "../accounts/index.js";
-import {
-  createdFields,
-  isUniqueViolation,
-  recordSandboxChanges,
-  type SandboxChange,
-} from "../sandbox/index.js";
+import { createdFields, recordSandboxChanges, type SandboxChange } from "../sandbox/index.js";
 import type { Previewed } from "./contracts/common.js";
 import type { Lot, ReceiptInput } from "./contracts/lots.js";
 import { openPharmacy, openPharmacyForChange } from "./policy.js";
@@ -47,14 +44,12 @@ export const barcodeFor = (serial: number): string => {
   return `PH-${digits}-${checkDigit(digits)}`;
 };
 
-const BARCODE_SERIAL_LOCK = sql`hashtext('pharmacy_container_barcodes')`;
-
 /**
  * The next free barcode serial. Receipts take a transaction-scoped advisory lock first, so two
  * receipts at once never read the same highest serial; the unique index is the last word.
  */
 async function nextBarcodeSerial(db: Db): Promise<number> {
-  await db.execute(sql`select pg_advisory_xact_lock(${BARCODE_SERIAL_LOCK})`);
+  await lockForTransaction(db, ADVISORY_LOCKS.barcodeSerial);
   const [row] = await db
     .select({ last: sql<number | null>`max(substring(${pharmacyContainers.barcode} from 4 for 7)::int)` })
     .from(pharmacyContainers);

@@ -1,8 +1,9 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type ActorCtx, inTransaction } from "../../platform/context.js";
+import { isUniqueViolation } from "../../platform/db-errors.js";
 import { AppError, notFound } from "../../platform/errors.js";
-import { createdFields, diffFields, isUniqueViolation, recordSandboxChange } from "../sandbox/index.js";
+import { createdFields, diffFields, recordSandboxChange } from "../sandbox/index.js";
 import type { Previewed } from "./contracts/common.js";
 import type { Product, ProductChanges, ProductInput } from "./contracts/products.js";
 import { openPharmacy, openPharmacyForChange } from "./policy.js";

@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id } from "../../db/columns.js";
+import { createdAt, id, updatedAtSetByService } from "../../db/columns.js";
 import type { ContainerStatus } from "./contracts/containers.js";
 
 /** An investigational product of the pharmacy preview. */
@@ -26,7 +26,7 @@ export const pharmacyProducts = pgTable("pharmacy_products", {
   storageNotes: text("storage_notes").notNull().default(""),
   createdBy: uuid("created_by").notNull(),
   createdAt: createdAt(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAtSetByService(),
 });
 
 /** A lot received into the pharmacy; its quantity is split over its containers at receipt. */
@@ -66,7 +66,7 @@ export const pharmacyContainers = pgTable(
     remaining: integer("remaining").notNull(),
     status: text("status").$type<ContainerStatus>().notNull().default("receipt"),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAtSetByService(),
   },
   (t) => [
     index("pharmacy_containers_lot_idx").on(t.lotId),

@@ -85,6 +85,23 @@ export async function projectAudience(
   return [...byId.values()].filter((person) => canSee(person, visibility));
 }
 
+/**
+ * Who may hear about an item of the project: its active participants who may see the visibility
+ * (projectAudience), and active staff, who reach every project, when they are named directly.
+ */
+export async function projectReaders(
+  db: Db,
+  projectId: string,
+  visibility: ItemVisibility,
+  candidateIds: Iterable<string>,
+): Promise<UserSummary[]> {
+  const audience = new Set((await projectAudience(db, projectId, visibility)).map((p) => p.id));
+  const candidates = await userSummaries(db, candidateIds);
+  return [...candidates.values()].filter(
+    (person) => person.active && canSee(person, visibility) && (person.isStaff || audience.has(person.id)),
+  );
+}
+
 export type ActivityInput = {
   projectId: string;
   verb: string;

@@ -1,18 +1,9 @@
 import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
+import type { DemoProject, DemoProjectPeople } from "./demo-project.js";
 import { seedDemoDocuments } from "./documents-demo.js";
 import { seedDemoFeedback } from "./feedback-demo.js";
 import { addComment, createPost } from "./posts.js";
 import { addParticipant, createProject } from "./projects.js";
-
-export type DemoProjectPeople = {
-  staff: Actor;
-  northwindAdmin: Actor;
-  northwindMember: Actor;
-  contosoMember: Actor;
-};
-
-/** What the documents and feedback demos build on: the demo project and its people. */
-export type DemoProject = { projectId: string; people: DemoProjectPeople };
 
 /**
  * The demo collaboration project "Pharmacy preview feedback": Northwind and Contoso take part whole,

@@ -1,5 +1,5 @@
 import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
-import type { DemoProject } from "./demo.js";
+import type { DemoProject } from "./demo-project.js";
 import { createDocument, updateDocument } from "./documents.js";
 import { createFolder, uploadFile } from "./files.js";
 

@@ -1,5 +1,5 @@
 import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
-import type { DemoProject } from "./demo.js";
+import type { DemoProject } from "./demo-project.js";
 import { createRound, saveResponse } from "./feedback.js";
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,6 @@
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
-import { listOutbox } from "../../platform/mail/service.js";
 import { type Client, startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import type { FeedbackResponse, Round, RoundResults, RoundSummary } from "./contracts/feedback.js";
 
@@ -40,6 +39,14 @@ beforeAll(async () => {
   }
 });
 afterAll(() => community?.close());
+
+type InboxEntry = { item: { id: string; url: string }; notifications: { kind: string; excerpt: string }[] };
+
+/** The kinds of the person's notifications about an item, newest first. */
+async function kindsIn(client: Client, itemId: string): Promise<string[]> {
+  const inbox = (await client.get("/api/notifications")).json() as { entries: InboxEntry[] };
+  return inbox.entries.find((entry) => entry.item.id === itemId)?.notifications.map((n) => n.kind) ?? [];
+}
 
 /** The harness has no PUT; this one sends the same session and CSRF headers as its POST. */
 const put = (client: Client, url: string, body: object): Promise<LightMyRequestResponse> =>
@@ -153,6 +160,14 @@ describe("opening rounds", () => {
       ),
     });
     expect(reworded.statusCode, reworded.body).toBe(200);
+  });
+
+  it("tells everyone in the project of a new round, but not the staff who opened it nor another organisation", async () => {
+    const round = await openRound();
+    expect(await kindsIn(ned, round.id)).toEqual(["projects.feedback_round"]);
+    expect(await kindsIn(contoso, round.id)).toEqual(["projects.feedback_round"]);
+    expect(await kindsIn(outsider, round.id)).toEqual([]);
+    expect(await kindsIn(staff, round.id)).toEqual([]);
   });
 
   it("refuses customers opening a round (403)", async () => {
@@ -286,7 +301,7 @@ describe("answering", () => {
 });
 
 describe("staff triage and results", () => {
-  it("shows the triage and reply on the participant's own answer and e-mails whoever saved it", async () => {
+  it("shows the triage and reply on the participant's own answer and notifies whoever saved it, at the answer", async () => {
     const round = await openRound();
     const response = await answered(ned, round);
     const triaged = await staff.patch(`${rounds()}/${round.id}/responses/${response.id}`, {
@@ -302,9 +317,14 @@ describe("staff triage and results", () => {
       triagedBy: { name: "Sam Staff" },
     });
     expect(mine.myResponse?.staffReplyHtml).toContain("<strong>planned</strong>");
-    const [mail] = await listOutbox(community.db, { to: "member@northwind.example", limit: 1 });
-    expect(mail?.subject).toContain("Planned");
-    expect(mail?.text).toContain("Storage locations are **planned** for 26.4.");
+    const inbox = (await ned.get("/api/notifications")).json() as { entries: InboxEntry[] };
+    const entry = inbox.entries.find((e) => e.item.id === round.id);
+    expect(entry?.item.url).toBe(`/projects/${projectId}/feedback?round=${round.id}&answer=${response.id}`);
+    expect(entry?.notifications[0]).toMatchObject({
+      kind: "projects.triage",
+      excerpt: "Marked Planned: Storage locations are **planned** for 26.4.",
+    });
+    expect(await kindsIn(nora, round.id)).toEqual(["projects.feedback_round"]);
   });
 
   it("lists answers with their organisation and person for staff, and refuses participants (403)", async () => {

@@ -7,8 +7,8 @@ import { AppError, type FieldErrors, forbidden, invalid, notFound } from "../../
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
-import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
+import { notify } from "../../platform/notifications/service.js";
 import {
   activeMembersOf,
   listActiveStaff,
@@ -17,7 +17,7 @@ import {
   userSummaries,
 } from "../accounts/index.js";
 import { flagRefs } from "../sandbox/index.js";
-import { type ProjectRow, recordActivity, requireProject } from "./access.js";
+import { type ProjectRow, projectAudience, recordActivity, requireProject } from "./access.js";
 import type {
   Answers,
   FeedbackResponse,
@@ -33,6 +33,7 @@ import type {
   TriageInput,
 } from "./contracts/feedback.js";
 import { MAX_CHOICE_OPTIONS, MAX_QUESTIONS } from "./contracts/feedback.js";
+import { roundItem, roundUrl } from "./notifications.js";
 import { createPost } from "./posts.js";
 import {
   type AnswerScope,
@@ -346,7 +347,7 @@ export async function getRound(ctx: ActorCtx, projectId: string, roundId: string
 
 const when = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
 
-/** Staff open a round: it is on the project's timeline for everyone in it. */
+/** Staff open a round: it is on the project's timeline for everyone in it, and in their inboxes. */
 export async function createRound(ctx: ActorCtx, projectId: string, input: RoundInput): Promise<Round> {
   const { actor } = ctx;
   requireManager(actor);
@@ -384,6 +385,13 @@ export async function createRound(ctx: ActorCtx, projectId: string, input: Round
       targetType: "feedback_round",
       targetId: round.id,
       details: { projectId, title: round.title, answerScope: round.answerScope, flagKey: round.flagKey },
+    });
+    await notify(tx, {
+      kind: "projects.feedback_round",
+      recipients: (await projectAudience(tx.db, projectId, "project")).map((person) => person.id),
+      item: { type: roundItem.type, id: round.id, title: round.title, url: roundUrl(round) },
+      excerpt: round.description,
+      actor: { id: actor.id, name: actor.name },
     });
     return presentRound(tx, round);
   });
@@ -690,7 +698,7 @@ export async function listResponses(
   return presentResponses(ctx.db, await responsesOf(ctx.db, round.id), projectId);
 }
 
-/** Staff triage an answer and may reply; whoever saved it last hears of it by e-mail. */
+/** Staff triage an answer and may reply; whoever saved it last is notified. */
 export async function triageResponse(
   ctx: ActorCtx,
   ids: { projectId: string; roundId: string; responseId: string },
@@ -736,17 +744,13 @@ export async function triageResponse(
       },
     });
     const changed = triage !== before.triage || staffReply !== before.staffReply;
-    const [respondent] = [...(await userSummaries(tx.db, [row.userId])).values()];
-    if (changed && respondent?.active)
-      await queueMail(tx, {
-        to: respondent.email,
-        subject: `[${project.name}] Your feedback on “${round.title}”: ${triageLabels[triage]}`,
-        text: [
-          `${actor.name} of the product team looked at ${view.organisation.name}'s answer to “${round.title}” and marked it ${triageLabels[triage]}.`,
-          ...(staffReply ? ["", "Their reply:", "", staffReply] : []),
-          "",
-          `See your answer: ${ctx.config.publicUrl}/projects/${project.id}/feedback?round=${round.id}`,
-        ].join("\n"),
+    if (changed)
+      await notify(tx, {
+        kind: "projects.triage",
+        recipients: [row.userId],
+        item: { type: roundItem.type, id: round.id, title: round.title, url: roundUrl(round, row.id) },
+        excerpt: `Marked ${triageLabels[triage]}${staffReply ? `: ${staffReply}` : "."}`,
+        actor: { id: actor.id, name: actor.name },
       });
     return view;
   });

@@ -1,10 +1,14 @@
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
+// Declares the project items the inbox asks about (who may see a post, a feedback round).
+import "./notifications.js";
 import { documentRoutes } from "./routes/documents.js";
 import { feedbackRoutes } from "./routes/feedback.js";
 import { fileRoutes } from "./routes/files.js";
 import { postRoutes } from "./routes/posts.js";
 import { projectRoutes } from "./routes/projects.js";
+// Answers to notification e-mails, posted through this module's own service.
+import "./mail-replies.js";
 
 /** Collaboration projects: participants, the message board, documents, files and feedback rounds. */
 export const projectsModule: ConveneModule = {

@@ -1,6 +1,6 @@
-import { and, eq, ilike } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mailOutbox, projectPosts } from "../../db/schema.js";
+import { notifications, projectPostSubscriptions, projectPosts } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
 import { type Client, startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
@@ -78,14 +78,17 @@ function setSubscription(client: Client, postId: string, state: string) {
   });
 }
 
-/** Subjects of the mail queued to an address about a post. */
-async function mailAbout(email: string, title: string): Promise<string[]> {
-  const rows = await community.db
-    .select({ subject: mailOutbox.subject })
-    .from(mailOutbox)
-    .where(and(eq(mailOutbox.toAddress, email), ilike(mailOutbox.subject, `%${title}%`)));
-  return rows.map((row) => row.subject);
+type InboxEntry = { item: { id: string }; notifications: { kind: string; actor: { name: string } }[] };
+
+/** The person's inbox entries for an item (the newest page, where a fresh item is). */
+async function entriesIn(client: Client, itemId: string): Promise<InboxEntry[]> {
+  const inbox = (await client.get("/api/notifications")).json() as { entries: InboxEntry[] };
+  return inbox.entries.filter((entry) => entry.item.id === itemId);
 }
+
+/** The kinds of the person's notifications about an item, newest first. */
+const kindsIn = async (client: Client, itemId: string) =>
+  (await entriesIn(client, itemId)).flatMap((entry) => entry.notifications.map((n) => n.kind));
 
 function multipart(
   fields: Record<string, string>,
@@ -221,19 +224,19 @@ describe("the message board", () => {
 });
 
 describe("notifications", () => {
-  it("e-mails an announcement to everyone in the project, but a staff-only one to no customer", async () => {
+  it("tells everyone in the project of an announcement, but no customer of a staff-only one", async () => {
     const open = await post(staff, { category: "announcement" });
-    expect(await mailAbout("member@contoso.example", open.title)).toHaveLength(1);
-    expect(await mailAbout("admin@northwind.example", open.title)).toHaveLength(1);
-    expect(await mailAbout("dev@fabrikam.example", open.title)).toEqual([]);
-    expect(await mailAbout("staff@vendor.example", open.title)).toEqual([]);
+    expect(await kindsIn(cora, open.id)).toEqual(["projects.announcement"]);
+    expect(await kindsIn(nora, open.id)).toEqual(["projects.announcement"]);
+    expect(await kindsIn(outsider, open.id)).toEqual([]);
+    expect(await kindsIn(staff, open.id)).toEqual([]);
 
     const secret = await post(staff, { category: "announcement", visibility: "staff" });
-    expect(await mailAbout("member@contoso.example", secret.title)).toEqual([]);
-    expect(await mailAbout("member@northwind.example", secret.title)).toEqual([]);
+    expect(await kindsIn(cora, secret.id)).toEqual([]);
+    expect(await kindsIn(ned, secret.id)).toEqual([]);
   });
 
-  it("never e-mails a deactivated member", async () => {
+  it("never notifies a deactivated member", async () => {
     const leaver = await createUser(community.ctx, {
       email: "leaver@contoso.example",
       name: "Lee Leaver",
@@ -245,47 +248,109 @@ describe("notifications", () => {
       category: "announcement",
       body: "Hello @leaver@contoso.example",
     });
-    expect(await mailAbout("leaver@contoso.example", announcement.title)).toEqual([]);
+    const [written] = await community.db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, leaver.id), eq(notifications.itemId, announcement.id)));
+    expect(written?.n).toBe(0);
   });
 
-  it("e-mails the post's subscribers on a comment, and a mention to the person mentioned", async () => {
+  it("tells the post's followers of a comment, opened at it, and the person mentioned of the mention", async () => {
     const question = await post(ned);
     const reply = await comment(cora, question.id, "Ask @admin@northwind.example, she knows.");
     expect(reply.statusCode, reply.body).toBe(201);
-    expect(await mailAbout("member@northwind.example", question.title)).toEqual([
-      `Re: [Board project] ${question.title}`,
-    ]);
-    expect(await mailAbout("admin@northwind.example", question.title)).toEqual([
-      `Cora Member mentioned you: [Board project] ${question.title}`,
-    ]);
-    // The commenter is now subscribed, and hears of the next comment.
+    const [entry] = await entriesIn(ned, question.id);
+    expect(entry?.notifications.map((n) => n.kind)).toEqual(["projects.comment"]);
+    expect(entry?.item).toEqual({
+      type: "project_post",
+      id: question.id,
+      title: question.title,
+      url: `/projects/${projectId}/board?post=${question.id}&comment=${reply.json().id}`,
+    });
+    expect(entry?.notifications[0]).toMatchObject({ actor: { name: "Cora Member" } });
+    expect(await kindsIn(nora, question.id)).toEqual(["projects.mention"]);
+    expect(await kindsIn(cora, question.id)).toEqual([]);
+    expect(await kindsIn(outsider, question.id)).toEqual([]);
+    // The commenter now follows the post, and hears of the next comment.
     await comment(ned, question.id, "Thanks!");
-    expect(await mailAbout("member@contoso.example", question.title)).toHaveLength(1);
+    expect(await kindsIn(cora, question.id)).toEqual(["projects.comment"]);
     const seen = (await cora.get(`/api/projects/${projectId}/posts/${question.id}`)).json() as Post;
     expect(seen.mySubscription).toBe("subscribed");
   });
 
-  it("sends a muted person nothing more about the post", async () => {
+  it("tells someone mentioned in a new post, in any category", async () => {
+    const question = await post(ned, { body: "Could @member@contoso.example check this?" });
+    expect(await kindsIn(cora, question.id)).toEqual(["projects.mention"]);
+    expect(await kindsIn(nora, question.id)).toEqual([]);
+  });
+
+  it("shows a mention by the person's name, as chat does, never their address", async () => {
+    const question = await post(ned, { body: "Could @admin@northwind.example check the dose table?" });
+    const reply = await comment(cora, question.id, "Seconded, @admin@northwind.example.");
+    expect(reply.json().bodyHtml).toContain(">@Nora Admin</span>");
+    const seen = (await cora.get(`/api/projects/${projectId}/posts/${question.id}`)).json() as {
+      bodyHtml: string;
+      comments: { bodyHtml: string }[];
+    };
+    expect(seen.bodyHtml).toContain(">@Nora Admin</span>");
+    expect(seen.comments[0]?.bodyHtml).toContain(">@Nora Admin</span>");
+    expect(JSON.stringify([seen.bodyHtml, seen.comments.map((c) => c.bodyHtml)])).not.toContain(
+      "admin@northwind",
+    );
+  });
+
+  it("tells a muted person nothing more about the post, mentions included", async () => {
     const question = await post(ned);
     const muted = await setSubscription(ned, question.id, "muted");
     expect(muted.statusCode, muted.body).toBe(200);
     await comment(cora, question.id, "An answer, and a nudge to @member@northwind.example");
-    expect(await mailAbout("member@northwind.example", question.title)).toEqual([]);
+    expect(await kindsIn(ned, question.id)).toEqual([]);
     expect(
       ((await ned.get(`/api/projects/${projectId}/posts/${question.id}`)).json() as Post).mySubscription,
     ).toBe("muted");
+    const follow = await ned.get(`/api/notifications/follows/project_post/${question.id}`);
+    expect(follow.json()).toEqual({ level: "mute" });
   });
 
-  it("e-mails someone who subscribed without writing", async () => {
+  it("keeps a subscription made before the inbox: a muted post stays muted, a subscribed one followed", async () => {
+    const question = await post(ned);
+    await community.db.insert(projectPostSubscriptions).values([
+      { postId: question.id, userId: community.demo.people.northwindMember.id, state: "muted" },
+      { postId: question.id, userId: community.demo.people.northwindAdmin.id, state: "subscribed" },
+    ]);
+    await comment(cora, question.id, "Old switches still count.");
+    expect(await kindsIn(ned, question.id)).toEqual([]);
+    expect(await kindsIn(nora, question.id)).toEqual(["projects.comment"]);
+  });
+
+  it("follows the inbox's choice for a post: mentions only hears no comments", async () => {
+    const question = await post(ned);
+    const chosen = await community.app.inject({
+      method: "PUT",
+      url: `/api/notifications/follows/project_post/${question.id}`,
+      headers: { cookie: ned.cookie ?? "", [CSRF_HEADER]: "1", origin: TEST_ORIGIN },
+      payload: { level: "mentions" },
+    });
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    await comment(cora, question.id, "A comment ned does not hear of.");
+    expect(await kindsIn(ned, question.id)).toEqual([]);
+    await comment(cora, question.id, "But this one, @member@northwind.example, he does.");
+    expect(await kindsIn(ned, question.id)).toEqual(["projects.mention"]);
+    expect(
+      ((await ned.get(`/api/projects/${projectId}/posts/${question.id}`)).json() as Post).mySubscription,
+    ).toBe("none");
+  });
+
+  it("tells someone who subscribed without writing", async () => {
     const question = await post(ned);
     await setSubscription(nora, question.id, "subscribed");
     await comment(cora, question.id, "Here is an answer.");
-    expect(await mailAbout("admin@northwind.example", question.title)).toHaveLength(1);
+    expect(await kindsIn(nora, question.id)).toEqual(["projects.comment"]);
   });
 
   it("does not tell a customer mentioned on a staff-only post", async () => {
     const secret = await post(staff, { visibility: "staff" });
     await comment(staff, secret.id, "Should we ask @member@contoso.example?");
-    expect(await mailAbout("member@contoso.example", secret.title)).toEqual([]);
+    expect(await kindsIn(cora, secret.id)).toEqual([]);
   });
 });

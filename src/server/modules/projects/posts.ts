@@ -1,22 +1,15 @@
 import { and, asc, count, desc, eq, inArray, isNull, max } from "drizzle-orm";
+import type { FollowLevel } from "../../../shared/contracts/notifications.js";
 import type { Db } from "../../db/client.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
-import { queueMail } from "../../platform/mail/service.js";
-import { renderMarkdown } from "../../platform/markdown.js";
-import { activeUsersByEmail, type UserSummary, userSummaries } from "../accounts/index.js";
-import { mentionedHandles } from "../chat/index.js";
-import {
-  canSee,
-  type ProjectRow,
-  projectAudience,
-  recordActivity,
-  requireProject,
-  visibleTo,
-} from "./access.js";
+import { mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
+import { notify, setFollow } from "../../platform/notifications/service.js";
+import { activeUsersByEmail, mentionedPeople, type UserSummary } from "../accounts/index.js";
+import { projectAudience, projectReaders, recordActivity, requireProject, visibleTo } from "./access.js";
 import type { Comment } from "./contracts/comments.js";
 import type { Attachment, ProjectPerson } from "./contracts/common.js";
 import type {
@@ -27,7 +20,7 @@ import type {
   PostListQuery,
   PostSummary,
 } from "./contracts/posts.js";
-import { announcementMail, commentMail, mentionMail } from "./mail.js";
+import { postFollowLevels, postItem, postUrl } from "./notifications.js";
 import { personViews } from "./people.js";
 import {
   type ItemVisibility,
@@ -151,15 +144,6 @@ function presentAttachment(
   };
 }
 
-/** Explicit choices for a post, by person. */
-async function subscriptionChoices(db: Db, postId: string): Promise<Map<string, SubscriptionState>> {
-  const rows = await db
-    .select({ userId: projectPostSubscriptions.userId, state: projectPostSubscriptions.state })
-    .from(projectPostSubscriptions)
-    .where(eq(projectPostSubscriptions.postId, postId));
-  return new Map(rows.map((row) => [row.userId, row.state]));
-}
-
 async function commenterIds(db: Db, postId: string): Promise<string[]> {
   const rows = await db
     .selectDistinct({ authorId: projectComments.authorId })
@@ -168,16 +152,29 @@ async function commenterIds(db: Db, postId: string): Promise<string[]> {
   return rows.map((row) => row.authorId);
 }
 
-/** Author and commenters are subscribed unless they muted; anyone else only by choosing to. */
+/**
+ * Whether a person hears of every comment on a post: the author and commenters follow it unless they
+ * chose otherwise; anyone else only by choosing to follow it.
+ */
+function followsPost(
+  userId: string,
+  post: PostRow,
+  commenters: string[],
+  levels: Map<string, FollowLevel>,
+): boolean {
+  const chosen = levels.get(userId);
+  if (chosen) return chosen === "follow";
+  return post.authorId === userId || commenters.includes(userId);
+}
+
 function subscriptionOf(
   userId: string,
   post: PostRow,
   commenters: string[],
-  choices: Map<string, SubscriptionState>,
+  levels: Map<string, FollowLevel>,
 ): MySubscription {
-  const chosen = choices.get(userId);
-  if (chosen) return chosen;
-  return post.authorId === userId || commenters.includes(userId) ? "subscribed" : "none";
+  if (levels.get(userId) === "mute") return "muted";
+  return followsPost(userId, post, commenters, levels) ? "subscribed" : "none";
 }
 
 export async function getPostView(ctx: ActorCtx, projectId: string, postId: string): Promise<Post> {
@@ -201,11 +198,15 @@ export async function getPostView(ctx: ActorCtx, projectId: string, postId: stri
     ctx.db,
     comments.map((c) => c.authorId),
   );
+  const mentioned = await mentionedPeople(
+    ctx.db,
+    [post.body, ...comments.map((c) => c.body)].flatMap((body) => mentionedHandles(body).emails),
+  );
   return {
     ...summary,
     body: post.body,
-    bodyHtml: renderMarkdown(post.body),
-    comments: comments.map((c) => presentComment(c, person(c.authorId))),
+    bodyHtml: renderWithMentions(post.body, mentioned),
+    comments: comments.map((c) => presentComment(c, person(c.authorId), mentioned)),
     attachments: attachments.map(({ attachment, file }) =>
       presentAttachment(projectId, postId, attachment.id, file, attachment.createdAt),
     ),
@@ -213,37 +214,24 @@ export async function getPostView(ctx: ActorCtx, projectId: string, postId: stri
       actor.id,
       post,
       comments.map((c) => c.authorId),
-      await subscriptionChoices(ctx.db, postId),
+      await postFollowLevels(ctx.db, postId),
     ),
     canEdit: canEdit(actor, post),
   };
 }
 
-function presentComment(row: typeof projectComments.$inferSelect, author: ProjectPerson): Comment {
+function presentComment(
+  row: typeof projectComments.$inferSelect,
+  author: ProjectPerson,
+  mentioned: Map<string, { id: string; name: string }>,
+): Comment {
   return {
     id: row.id,
     author,
     body: row.body,
-    bodyHtml: renderMarkdown(row.body),
+    bodyHtml: renderWithMentions(row.body, mentioned),
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-/**
- * Who may hear about an item of the project: its active participants who may see the visibility
- * (projectAudience), and active staff, who reach every project, when they are named directly.
- */
-async function mayHear(
-  db: Db,
-  projectId: string,
-  visibility: ItemVisibility,
-  candidateIds: Iterable<string>,
-): Promise<UserSummary[]> {
-  const audience = new Set((await projectAudience(db, projectId, visibility)).map((p) => p.id));
-  const candidates = await userSummaries(db, candidateIds);
-  return [...candidates.values()].filter(
-    (person) => person.active && canSee(person, visibility) && (person.isStaff || audience.has(person.id)),
-  );
 }
 
 /** The people a text @mentions (as @email) who may see the post, never its writer. */
@@ -254,7 +242,7 @@ async function mentionedReaders(
   body: string,
 ): Promise<UserSummary[]> {
   const byEmail = await activeUsersByEmail(db, mentionedHandles(body).emails);
-  const readers = await mayHear(db, post.projectId, post.visibility, byEmail.values());
+  const readers = await projectReaders(db, post.projectId, post.visibility, byEmail.values());
   return readers.filter((person) => person.id !== writerId);
 }
 
@@ -279,7 +267,7 @@ export async function createPost(
   const { actor } = ctx;
   checkVisibility(actor, input.visibility);
   const postId = await inTransaction(ctx, async (tx) => {
-    const project = await requireProject(tx, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const [post] = await tx.db
       .insert(projectPosts)
       .values({
@@ -304,7 +292,7 @@ export async function createPost(
       summary: `${actor.name} posted ${categoryLabel[post.category]} “${post.title}”.`,
       visibility: post.visibility,
     });
-    await notifyNewPost(tx, project, post);
+    await notifyNewPost(tx, post);
     await publishToAudience(tx, post, "project.post.created", { projectId, postId: post.id });
     return post.id;
   });
@@ -319,21 +307,25 @@ const categoryLabel: Record<PostCategory, string> = {
 };
 
 /** An announcement goes to everyone who may see it; anyone mentioned hears about it in any category. */
-async function notifyNewPost(ctx: ActorCtx, project: ProjectRow, post: PostRow): Promise<void> {
+async function notifyNewPost(ctx: ActorCtx, post: PostRow): Promise<void> {
   const { actor } = ctx;
-  const mail = { projectName: project.name, post, authorName: actor.name, body: post.body };
-  const mentioned = await mentionedReaders(ctx.db, post, actor.id, post.body);
-  const told = new Set<string>([actor.id]);
-  for (const person of mentioned) {
-    await queueMail(ctx, mentionMail(ctx.config, { ...mail, to: person.email }));
-    told.add(person.id);
-  }
+  const notice = {
+    item: { type: postItem.type, id: post.id, title: post.title, url: postUrl(post) },
+    excerpt: post.body,
+    actor: { id: actor.id, name: actor.name },
+  };
+  const mentioned = idsOf(await mentionedReaders(ctx.db, post, actor.id, post.body));
+  await notify(ctx, { ...notice, kind: "projects.mention", recipients: mentioned });
   if (post.category !== "announcement") return;
-  for (const person of await projectAudience(ctx.db, post.projectId, post.visibility)) {
-    if (told.has(person.id)) continue;
-    await queueMail(ctx, announcementMail(ctx.config, { ...mail, to: person.email }));
-  }
+  const audience = idsOf(await projectAudience(ctx.db, post.projectId, post.visibility));
+  await notify(ctx, {
+    ...notice,
+    kind: "projects.announcement",
+    recipients: audience.filter((id) => !mentioned.includes(id)),
+  });
 }
+
+const idsOf = (people: { id: string }[]) => people.map((person) => person.id);
 
 export async function updatePost(
   ctx: ActorCtx,
@@ -391,7 +383,7 @@ export async function addComment(
 ): Promise<Comment> {
   const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
-    const project = await requireProject(tx, projectId, "write");
+    await requireProject(tx, projectId, "write");
     const post = await loadVisiblePost(tx.db, actor, projectId, postId);
     const [comment] = await tx.db
       .insert(projectComments)
@@ -407,30 +399,35 @@ export async function addComment(
       visibility: post.visibility,
     });
 
-    const choices = await subscriptionChoices(tx.db, postId);
+    const levels = await postFollowLevels(tx.db, postId);
     const commenters = await commenterIds(tx.db, postId);
-    const muted = (userId: string) => choices.get(userId) === "muted";
-    const mail = { projectName: project.name, post, authorName: actor.name, body: input.body };
-    const told = new Set<string>([actor.id]);
-    for (const person of await mentionedReaders(tx.db, post, actor.id, input.body)) {
-      if (muted(person.id)) continue;
-      await queueMail(tx, mentionMail(tx.config, { ...mail, to: person.email }));
-      told.add(person.id);
-    }
-    const subscriberIds = new Set([post.authorId, ...commenters, ...choices.keys()]);
-    const subscribers = await mayHear(tx.db, projectId, post.visibility, subscriberIds);
-    for (const person of subscribers) {
-      if (told.has(person.id) || subscriptionOf(person.id, post, commenters, choices) !== "subscribed")
-        continue;
-      await queueMail(tx, commentMail(tx.config, { ...mail, to: person.email }));
-    }
+    const notice = {
+      item: { type: postItem.type, id: post.id, title: post.title, url: postUrl(post, comment.id) },
+      excerpt: input.body,
+      actor: { id: actor.id, name: actor.name },
+    };
+    // A post muted before the inbox existed stays muted, mentions included.
+    const muted = (userId: string) => levels.get(userId) === "mute";
+    const mentioned = idsOf(await mentionedReaders(tx.db, post, actor.id, input.body)).filter(
+      (id) => !muted(id),
+    );
+    await notify(tx, { ...notice, kind: "projects.mention", recipients: mentioned });
+    const candidates = new Set([post.authorId, ...commenters, ...levels.keys()]);
+    const followers = [...candidates].filter(
+      (id) => !mentioned.includes(id) && followsPost(id, post, commenters, levels),
+    );
+    await notify(tx, { ...notice, kind: "projects.comment", recipients: followers });
     await publishToAudience(tx, post, "project.comment.created", {
       projectId,
       postId,
       commentId: comment.id,
     });
     const person = await personViews(tx.db, [actor.id]);
-    return presentComment(comment, person(actor.id));
+    return presentComment(
+      comment,
+      person(actor.id),
+      await mentionedPeople(tx.db, mentionedHandles(input.body).emails),
+    );
   });
 }
 
@@ -483,7 +480,7 @@ export async function loadPostAttachment(
   return row.file;
 }
 
-/** Subscribe to or mute one post; muting stops every e-mail about it, mentions included. */
+/** Subscribe to (follow) or mute one post; muting stops every notification about it, mentions included. */
 export async function setSubscription(
   ctx: ActorCtx,
   projectId: string,
@@ -493,12 +490,16 @@ export async function setSubscription(
   const { actor } = ctx;
   await requireProject(ctx, projectId, "read");
   await loadVisiblePost(ctx.db, actor, projectId, postId);
-  await ctx.db
-    .insert(projectPostSubscriptions)
-    .values({ postId, userId: actor.id, state })
-    .onConflictDoUpdate({
-      target: [projectPostSubscriptions.postId, projectPostSubscriptions.userId],
-      set: { state, updatedAt: new Date() },
-    });
+  // The post's own switch and the inbox's follow say the same, whichever page the person used.
+  await inTransaction(ctx, async (tx) => {
+    await tx.db
+      .insert(projectPostSubscriptions)
+      .values({ postId, userId: actor.id, state })
+      .onConflictDoUpdate({
+        target: [projectPostSubscriptions.postId, projectPostSubscriptions.userId],
+        set: { state, updatedAt: new Date() },
+      });
+    await setFollow(tx, actor.id, { type: postItem.type, id: postId }, state === "muted" ? "mute" : "follow");
+  });
   return { state };
 }

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
-import { renderMarkdown } from "../../platform/markdown.js";
+import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import { listOrganisations, peopleByIds, userSummaries } from "../accounts/index.js";
 import { type ProjectRow, recordActivity, requireProject } from "./access.js";
 import type { Participant, ParticipantInput } from "./contracts/participants.js";
@@ -75,6 +75,7 @@ const summaryOf = (project: ProjectRow) => ({
   id: project.id,
   name: project.name,
   purpose: project.purpose,
+  purposeExcerpt: markdownExcerpt(project.purpose),
   startsOn: project.startsOn,
   endsOn: project.endsOn,
   status: project.status,

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id } from "../../db/columns.js";
+import { createdAt, id, removedAt, updatedAtSetByService } from "../../db/columns.js";
 import type {
   AnswerScope,
   ItemVisibility,
@@ -55,7 +55,7 @@ export const projects = pgTable("projects", {
   status: text("status").$type<ProjectStatus>().notNull().default("active"),
   createdBy: uuid("created_by").notNull(),
   createdAt: createdAt(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAtSetByService(),
   archivedAt: timestamp("archived_at", { withTimezone: true }),
   archivedBy: uuid("archived_by"),
 });
@@ -75,7 +75,7 @@ export const projectParticipants = pgTable(
     organisationId: uuid("organisation_id"),
     addedBy: uuid("added_by").notNull(),
     addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    removedAt: removedAt(),
     removedBy: uuid("removed_by"),
   },
   (t) => [
@@ -106,7 +106,7 @@ export const projectPosts = pgTable(
     authorId: uuid("author_id").notNull(),
     createdAt: createdAt(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    removedAt: removedAt(),
   },
   (t) => [index("project_posts_project_idx").on(t.projectId, t.createdAt)],
 );
@@ -122,7 +122,7 @@ export const projectComments = pgTable(
     authorId: uuid("author_id").notNull(),
     createdAt: createdAt(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    removedAt: removedAt(),
   },
   (t) => [index("project_comments_post_idx").on(t.postId, t.createdAt)],
 );
@@ -153,7 +153,7 @@ export const projectPostSubscriptions = pgTable(
       .references(() => projectPosts.id),
     userId: uuid("user_id").notNull(),
     state: text("state").$type<SubscriptionState>().notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAtSetByService(),
   },
   (t) => [primaryKey({ columns: [t.postId, t.userId] })],
 );
@@ -171,8 +171,8 @@ export const projectDocuments = pgTable(
     currentVersion: integer("current_version").notNull().default(1),
     createdBy: uuid("created_by").notNull(),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    updatedAt: updatedAtSetByService(),
+    removedAt: removedAt(),
   },
   (t) => [index("project_documents_project_idx").on(t.projectId)],
 );
@@ -207,7 +207,7 @@ export const projectFolders = pgTable(
     visibility: text("visibility").$type<ItemVisibility>().notNull().default("project"),
     createdBy: uuid("created_by").notNull(),
     createdAt: createdAt(),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    removedAt: removedAt(),
   },
   (t) => [index("project_folders_project_idx").on(t.projectId, t.parentId)],
 );
@@ -226,8 +226,8 @@ export const projectFiles = pgTable(
     currentVersion: integer("current_version").notNull().default(1),
     createdBy: uuid("created_by").notNull(),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    removedAt: timestamp("removed_at", { withTimezone: true }),
+    updatedAt: updatedAtSetByService(),
+    removedAt: removedAt(),
   },
   (t) => [index("project_files_folder_idx").on(t.projectId, t.folderId)],
 );
@@ -287,7 +287,7 @@ export const feedbackRounds = pgTable(
     summaryPostId: uuid("summary_post_id"),
     createdBy: uuid("created_by").notNull(),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAtSetByService(),
   },
   (t) => [index("feedback_rounds_project_idx").on(t.projectId)],
 );
@@ -312,7 +312,7 @@ export const feedbackResponses = pgTable(
     triagedBy: uuid("triaged_by"),
     triagedAt: timestamp("triaged_at", { withTimezone: true }),
     submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAtSetByService(),
   },
   (t) => [uniqueIndex("feedback_responses_once_idx").on(t.roundId, t.respondentKey)],
 );

@@ -2,6 +2,8 @@ import type { Db } from "../../db/client.js";
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
 import { WebhookDeliverer } from "./deliverer.js";
+// Declares the release item the inbox asks about (a published release is everyone's).
+import "./notifications.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 

@@ -1,6 +1,6 @@
 import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, mailOutbox, messages, users, webhookDeliveries } from "../../db/schema.js";
+import { auditLog, mailOutbox, messages, notifications, users, webhookDeliveries } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { startSmtpCatcher } from "../../testing/smtp.js";
@@ -307,6 +307,85 @@ describe("publishing", () => {
 
     const publicView = await community.anonymous().get(`/api/releases/${draft.version}`);
     expect(publicView.statusCode).toBe(200);
+  });
+
+  it("notifies every active person in the app, e-mails only those who chose e-mail, and never e-mails it twice", async () => {
+    const legacy = await createUser(community.ctx, {
+      email: "legacy@contoso.example",
+      name: "Lee Legacy",
+      password: DEMO_PASSWORD,
+      organisationId: community.demo.organisations.contoso.id,
+    });
+    // Turned release e-mails off before the inbox existed: no preference row, only the old switch.
+    await community.db.update(users).set({ releaseEmails: false }).where(eq(users.id, legacy.id));
+    const legacyClient = await community.signIn("legacy@contoso.example");
+    expect((await legacyClient.get("/api/me")).json().releaseEmails).toBe(false);
+    const personOf = async (email: string, name: string) => {
+      await createUser(community.ctx, {
+        email,
+        name,
+        password: DEMO_PASSWORD,
+        organisationId: community.demo.organisations.contoso.id,
+      });
+      return community.signIn(email);
+    };
+    const cora = await personOf("off@contoso.example", "Olive Off");
+    const chose = await cora.patch("/api/notifications/preferences", {
+      kinds: { "releases.published": "off" },
+    });
+    expect(chose.statusCode, chose.body).toBe(200);
+    expect((await cora.get("/api/me")).json().releaseEmails).toBe(false);
+    const nora = await personOf("inapp@contoso.example", "Ina App");
+    await nora.patch("/api/notifications/preferences", { kinds: { "releases.published": "app" } });
+    const quiet = await community.signIn(OPTED_OUT);
+    expect((await quiet.get("/api/notifications/preferences")).json().kinds["releases.published"]).toBe(
+      "app",
+    );
+
+    const draft = await createDraft({ title: "One inbox" });
+    expect((await staff.post(`/api/admin/releases/${draft.id}/publish`)).statusCode).toBe(200);
+
+    const subject = `Convene ${draft.version} — One inbox`;
+    const queued = await community.db.select().from(mailOutbox).where(eq(mailOutbox.subject, subject));
+    const mailed = queued.map((m) => m.toAddress);
+    expect(mailed).toContain("member@northwind.example");
+    for (const address of [
+      "off@contoso.example",
+      "inapp@contoso.example",
+      OPTED_OUT,
+      "legacy@contoso.example",
+    ])
+      expect(mailed).not.toContain(address);
+
+    const entryOf = async (client: Client) =>
+      (
+        (await client.get("/api/notifications")).json() as {
+          entries: { item: { id: string; url: string; title: string }; notifications: { kind: string }[] }[];
+        }
+      ).entries.find((entry) => entry.item.id === draft.id);
+    expect(await entryOf(member)).toMatchObject({
+      item: { title: subject, url: `/releases/${draft.version}` },
+      notifications: [{ kind: "releases.published" }],
+    });
+    for (const client of [nora, quiet, legacyClient]) expect(await entryOf(client)).toBeDefined();
+    expect(await entryOf(cora)).toBeUndefined();
+    expect(await entryOf(staff)).toBeUndefined();
+    const [gone] = await community.db.select().from(users).where(eq(users.email, DEACTIVATED));
+    const rows = await community.db.select().from(notifications).where(eq(notifications.itemId, draft.id));
+    expect(rows.some((row) => row.userId === gone?.id)).toBe(false);
+    // The release e-mail was this notification's e-mail: none of its rows waits to be e-mailed.
+    expect(rows.filter((row) => row.emailDueAt !== null)).toEqual([]);
+  });
+
+  it("keeps the old switch as the preference, and lets it be turned back on either way", async () => {
+    const quiet = await community.signIn(OPTED_OUT);
+    const back = await quiet.patch("/api/me", { releaseEmails: true });
+    expect(back.json().releaseEmails).toBe(true);
+    expect((await quiet.get("/api/notifications/preferences")).json().kinds["releases.published"]).toBe(
+      "email_batch",
+    );
+    await quiet.patch("/api/notifications/preferences", { kinds: { "releases.published": "app" } });
+    expect((await quiet.get("/api/me")).json().releaseEmails).toBe(false);
   });
 
   it("publishes exactly once when two publishes race: one announcement, one set of mail and deliveries", async () => {

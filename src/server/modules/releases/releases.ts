@@ -3,10 +3,12 @@ import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
+import { isUniqueViolation } from "../../platform/db-errors.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
-import { renderMarkdown } from "../../platform/markdown.js";
-import { releaseEmailRecipients } from "../accounts/index.js";
+import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
+import { notify } from "../../platform/notifications/service.js";
+import { activeUserIds, releaseEmailRecipients } from "../accounts/index.js";
 import { postAnnouncement } from "../chat/index.js";
 import { announcementBody, type ReleaseContent, releaseHtml } from "./content.js";
 import type {
@@ -18,12 +20,14 @@ import type {
   ReleaseStatus,
 } from "./contracts/releases.js";
 import { releaseMail, releaseMailContent } from "./mail.js";
+import { releaseItem } from "./notifications.js";
 import { canSeeRelease, isEditable } from "./policy.js";
 import {
   type FeatureRow,
   presentFeature,
   presentRelease,
   type ReleaseRow,
+  releaseHeadline,
   releasePageUrl,
 } from "./present.js";
 import { releaseFeatures, releases } from "./schema.js";
@@ -107,14 +111,6 @@ const versionTaken = (version: string) =>
   new AppError("conflict", `There is already a release ${version}.`, {
     version: `Version ${version} already exists.`,
   });
-
-/** drizzle wraps the driver's error; PostgreSQL and PGlite both name a unique violation 23505. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
 
 async function assertVersionFree(db: Db, version: string, exceptId?: string): Promise<void> {
   const [other] = await db.select({ id: releases.id }).from(releases).where(eq(releases.version, version));
@@ -270,6 +266,21 @@ export async function publishRelease(ctx: ActorCtx, id: string): Promise<Release
       })
       .where(and(eq(releases.id, id), eq(releases.status, "draft")));
 
+    // The release e-mail is this notification's e-mail: it goes out now, to whoever chose e-mail for
+    // releases, and the inbox never e-mails the release a second time.
+    await notify(tx, {
+      kind: "releases.published",
+      recipients: await activeUserIds(tx.db),
+      item: {
+        type: releaseItem.type,
+        id: row.id,
+        title: releaseHeadline(row),
+        url: `/releases/${encodeURIComponent(row.version)}`,
+      },
+      excerpt: markdownExcerpt(row.notes),
+      actor: { id: ctx.actor.id, name: ctx.actor.name },
+      ownEmail: true,
+    });
     const recipients = await releaseEmailRecipients(tx.db);
     for (const recipient of recipients) await queueMail(tx, releaseMail(tx.config, content, recipient.email));
 

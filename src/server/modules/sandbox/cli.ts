@@ -1,17 +1,17 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { loadConfig } from "../../config.js";
 import { withDatabase } from "../../platform/cli.js";
 import { actingAs, type Ctx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
+import { type Progress, startProgress } from "../../platform/progress.js";
 import { actorOf, findUserByEmail, listActiveStaff } from "../accounts/index.js";
 import { ensureAnnouncementsChannel } from "../chat/index.js";
 import { asSeeder } from "./access/index.js";
 import { DEFAULT_SEED, prepareVolunteerImport, seedSandboxBaseline } from "./data/index.js";
-import type { FlagState } from "./operations/contracts/flags.js";
 import {
+  type FlagState,
   recordDeployment,
   rememberBaseline,
   scheduleWipe,
@@ -75,19 +75,12 @@ function seedCommand(sandbox: Command): void {
         }
         // Seeding runs before anyone has accepted the agreement, so the actor is a seeder (server code only).
         const seeder = actingAs(ctx, asSeeder(actorOf(user)));
-        const bar = new SingleBar({
-          format: "Seeding the sandbox baseline [{bar}] {value}/{total} {step}",
-          hideCursor: true,
-          noTTYOutput: true,
-          notTTYSchedule: 500,
-        });
-        bar.start(options.volunteers + options.studies, 0, { step: "" });
+        const bar = startProgress("Seeding the sandbox baseline", { step: "" });
         try {
           const baseline = { volunteers: options.volunteers, studies: options.studies, seed: options.seed };
-          const result = await seedSandboxBaseline(seeder, baseline, (done, total, step) => {
-            bar.setTotal(total);
-            bar.update(done, { step });
-          });
+          const result = await seedSandboxBaseline(seeder, baseline, (done, total, step) =>
+            bar.update(done, total, { step }),
+          );
           // A wipe restores the baseline last seeded.
           await rememberBaseline(ctx, baseline);
           bar.stop();
@@ -136,24 +129,19 @@ function importCommand(sandbox: Command): void {
         }
         // An operator at the server's shell is not a browser session: no agreement to accept here.
         const importer = actingAs(ctx, asSeeder(actorOf(user)));
-        const bar = new SingleBar({
-          format: "Importing {filename} [{bar}] {value}/{total} {phase}",
-          hideCursor: true,
-          noTTYOutput: true,
-          notTTYSchedule: 500,
-        });
+        let bar: Progress | null = null;
         try {
           const prepared = await prepareVolunteerImport(
             importer,
             { filename: path.basename(file), data },
             { skipInvalid: options.skipInvalid },
           );
-          bar.start(prepared.rowsRead, 0, { filename: prepared.filename, phase: "checking" });
-          const result = await prepared.run(({ phase, done, total }) => {
-            bar.setTotal(total);
-            bar.update(done, { phase });
-          });
-          bar.stop();
+          const progress = startProgress(`Importing ${prepared.filename}`, { phase: "checking" });
+          bar = progress;
+          const result = await prepared.run(({ phase, done, total }) =>
+            progress.update(done, total, { phase }),
+          );
+          progress.stop();
           console.log(
             `${result.status === "completed" ? "Import completed" : "Import failed: nothing was imported"}. Rows read: ${result.rowsRead}; imported: ${result.imported}; refused: ${result.refused}.`,
           );
@@ -164,7 +152,7 @@ function importCommand(sandbox: Command): void {
             process.exitCode = 1;
           }
         } catch (error) {
-          bar.stop();
+          bar?.stop();
           if (!(error instanceof AppError)) throw error;
           console.error(`Nothing was imported. ${error.message}`);
           process.exitCode = 1;
@@ -283,18 +271,9 @@ function wipeCommand(sandbox: Command): void {
             confirmation: WIPE_CONFIRMATION,
             message: options.message ?? "Wiped from the command line.",
           });
-          const bar = new SingleBar({
-            format: "Wiping the development environment [{bar}] {value}/{total} {step}",
-            hideCursor: true,
-            noTTYOutput: true,
-            notTTYSchedule: 500,
-          });
-          bar.start(1, 0, { step: "clearing" });
+          const bar = startProgress("Wiping the development environment", { step: "clearing" });
           const outcome = await new WipeRunner(ctx.db, ctx.config).runDueWipes({
-            onProgress: (step, done, total) => {
-              bar.setTotal(Math.max(total, 1));
-              bar.update(done, { step });
-            },
+            onProgress: (step, done, total) => bar.update(done, total, { step }),
           });
           bar.stop();
           if (!outcome || outcome.wipeId !== wipe.id) {

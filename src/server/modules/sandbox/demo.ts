@@ -1,11 +1,15 @@
 import { type Actor, actingAs, type Ctx } from "../../platform/context.js";
 import { releaseRefByVersion } from "../releases/index.js";
-import { asSeeder, createAgreementDraft, publishAgreement } from "./access/index.js";
+import {
+  asSeeder,
+  createAgreementDraft,
+  publishAgreement,
+  type SandboxRole,
+  seedSandboxUsers,
+} from "./access/index.js";
 import { addCohort, addEpoch, addEvent, createStudy, updateStudy } from "./clinical/index.js";
 import { type BaselineOptions, seedSandboxBaseline } from "./data/index.js";
 import { createFlag, recordDeployment, rememberBaseline } from "./operations/index.js";
-import type { SandboxRole } from "./schema.js";
-import { sandboxUsers } from "./schema.js";
 
 export const DEMO_AGREEMENT_TITLE = "Access and Use Agreement — community development environment";
 
@@ -93,10 +97,7 @@ export async function seedDemoSandbox(
     body: DEMO_AGREEMENT_BODY,
   });
   await publishAgreement(staffCtx, draft.id);
-  if (members.length > 0)
-    await ctx.db
-      .insert(sandboxUsers)
-      .values(members.map((member) => ({ userId: member.userId, role: member.role, addedBy: staff.id })));
+  await seedSandboxUsers(ctx.db, staff.id, members);
   if (coordinators) await seedDemoStudies(ctx, coordinators);
   await seedDemoVolunteers(ctx, staff);
   await seedDemoOperations(ctx, staff);

@@ -1,6 +1,6 @@
 // What other modules may use of the sandbox: service functions only, never its tables.
 
-export { asSeeder, gate, requireSandboxAccess } from "./access/index.js";
+export { asSeeder, gate, requireSandboxAccess, type SandboxRole } from "./access/index.js";
 export {
   assignCohort,
   createdFields,
@@ -22,5 +22,3 @@ export {
   noticeChannel,
   requireFeature,
 } from "./operations/index.js";
-export type { SandboxRole } from "./schema.js";
-export { isUniqueViolation } from "./unique.js";

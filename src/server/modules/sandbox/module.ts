@@ -3,24 +3,26 @@ import { SESSION_COOKIE } from "../../platform/auth/http.js";
 import { AppError } from "../../platform/errors.js";
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
-import { agreementRoutes } from "./access/routes/agreement.js";
-import { sandboxUserRoutes } from "./access/routes/users.js";
+import { agreementRoutes, sandboxUserRoutes } from "./access/index.js";
 import { sandboxCommands } from "./cli.js";
-import { sandboxAuditRoutes } from "./clinical/routes/audit.js";
-import { enrolmentRoutes } from "./clinical/routes/enrolments.js";
-import { studyRoutes } from "./clinical/routes/studies.js";
-import { studyTransferRoutes } from "./clinical/routes/transfer.js";
-import { volunteerRoutes } from "./clinical/routes/volunteers.js";
-import { volunteerImportRoutes } from "./data/routes/imports.js";
-import { operationsRoutes } from "./operations/routes/operations.js";
-import { wipeRoutes } from "./operations/routes/wipes.js";
-import { WipeRunner } from "./operations/wipe-runner.js";
+import {
+  enrolmentRoutes,
+  sandboxAuditRoutes,
+  studyRoutes,
+  studyTransferRoutes,
+  volunteerRoutes,
+} from "./clinical/index.js";
+import { volunteerImportRoutes } from "./data/index.js";
 import {
   ENVIRONMENT_PATH,
+  failAbandonedWipes,
   isSandboxRoute,
   localEnvironment,
+  operationsRoutes,
   sandboxResetting,
-} from "./operations/wipe-state.js";
+  WipeRunner,
+  wipeRoutes,
+} from "./operations/index.js";
 
 const runners = new WeakMap<Db, WipeRunner>();
 
@@ -55,6 +57,10 @@ export const sandboxModule: ConveneModule = {
   async plugin(app, deps) {
     const runner = new WipeRunner(deps.db, deps.config);
     runners.set(deps.db, runner);
+    // A wipe left running by a process that died (this node's last run, or a killed CLI) fails at once.
+    app.addHook("onReady", async () => {
+      await failAbandonedWipes({ db: deps.db, config: deps.config, actor: null, ip: null });
+    });
     app.addHook("onListen", async () => runner.start());
     app.addHook("onClose", async () => {
       await runner.stop();

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-
 import type { AuditEntry as AuditEntryView, AuditFilter } from "../../../shared/contracts/platform.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
+import { ADVISORY_LOCKS, lockForTransaction } from "../advisory-locks.js";
 import type { Ctx } from "../context.js";
 import { dataDirSecret } from "../secrets.js";
 import { auditLog } from "./schema.js";
@@ -19,8 +20,6 @@ export type AuditEntry = {
 };
 
 const GENESIS = "0".repeat(64);
-// One lock id for the chain: appends are serialised so each row sees its true predecessor.
-const AUDIT_CHAIN_LOCK = 727_001;
 
 /** Stable JSON with sorted keys: jsonb reorders keys, the hash must not care. */
 function canonical(value: unknown): string {
@@ -77,7 +76,7 @@ function rowHash(row: HashedFields, key: string | null): string {
 export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
   const key = await auditKey(ctx.config);
   await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+    await lockForTransaction(tx, ADVISORY_LOCKS.auditChain);
     const [last] = await tx
       .select({ hash: auditLog.hash })
       .from(auditLog)

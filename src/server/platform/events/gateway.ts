@@ -152,10 +152,9 @@ export class Gateway {
       const buffered = connection.pending ?? [];
       connection.pending = null;
       this.deliverTo(connection, buffered);
-      this.send(
-        connection,
-        JSON.stringify({ type: "hello", lastEventId: connection.lastSentId, online: this.onlineUserIds() }),
-      );
+      // The person is online from this moment, though the other nodes hear of it only after the hello.
+      const online = [...new Set([...this.onlineUserIds(), person.userId])];
+      this.send(connection, JSON.stringify({ type: "hello", lastEventId: connection.lastSentId, online }));
       await this.markOnline(person.userId, true);
     } catch {
       socket.close(1011, "could not start the event stream");

@@ -1,14 +1,11 @@
 import { sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
+import { ADVISORY_LOCKS, lockForTransaction } from "../advisory-locks.js";
 import type { Ctx } from "../context.js";
 import { events } from "./schema.js";
 
 export const EVENTS_CHANNEL = "convene_events";
 export const EPHEMERAL_CHANNEL = "convene_ephemeral";
-
-// One lock for event order: ids are taken, and commit, in the order the lock is granted, so a node
-// reading "every event after my cursor" never skips one that commits late.
-const EVENT_ORDER_LOCK = 727_002;
 
 export type Audience = { channelId?: string; userIds?: string[]; everyone?: boolean };
 
@@ -19,7 +16,7 @@ export type Audience = { channelId?: string; userIds?: string[]; everyone?: bool
 export async function lockEventOrder(ctx: Ctx): Promise<void> {
   // Outside a transaction the lock would end with the statement, so only transactions remember it.
   if (ctx.db instanceof PgTransaction && lockedTransactions.has(ctx.db)) return;
-  await ctx.db.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
+  await lockForTransaction(ctx.db, ADVISORY_LOCKS.eventOrder);
   if (ctx.db instanceof PgTransaction) lockedTransactions.add(ctx.db);
 }
 
@@ -41,12 +38,8 @@ export async function publishEvent(
         ${event.topic},
         ${event.audience.channelId ?? null},
         ${
-          event.audience.userIds
-            ? sql`array[${sql.join(
-                event.audience.userIds.map((id) => sql`${id}`),
-                sql`, `,
-              )}]::uuid[]`
-            : null
+          // One array literal, one bound value: an event to 5,000 people is not 5,000 parameters.
+          event.audience.userIds ? sql`${`{${event.audience.userIds.join(",")}}`}::uuid[]` : null
         },
         ${event.audience.everyone ?? false},
         ${JSON.stringify(event.payload)}::jsonb

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { createdAt } from "../../db/columns.js";
 
 /**
  * Every change someone else must see, written in the same transaction as the change. The id is the
@@ -15,7 +16,7 @@ export const events = pgTable(
     userIds: uuid("user_ids").array(),
     everyone: boolean("everyone").notNull().default(false),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     index("events_channel_idx").on(t.channelId, t.id),

@@ -49,9 +49,10 @@ function CreateAccountForm({ token, invitation }: { token: string; invitation: I
             variant="filled"
             autoComplete="username"
           />
-          <TextInput label="Name" autoComplete="name" {...form.getInputProps("name")} />
+          <TextInput label="Name" required autoComplete="name" {...form.getInputProps("name")} />
           <PasswordInput
             label="Password"
+            required
             description="At least 10 characters"
             autoComplete="new-password"
             {...form.getInputProps("password")}

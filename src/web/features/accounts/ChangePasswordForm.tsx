@@ -31,6 +31,7 @@ export function ChangePasswordForm() {
           <PasswordInput
             label="Current password"
             autoComplete="current-password"
+            required
             {...form.getInputProps("currentPassword")}
           />
           <PasswordInput

@@ -41,7 +41,13 @@ export function ForgotPasswordPage() {
             Enter the address you sign in with and we will e-mail you a link to choose a new password.
           </Text>
           <ErrorAlert error={error} />
-          <TextInput label="E-mail" type="email" autoComplete="username" {...form.getInputProps("email")} />
+          <TextInput
+            label="E-mail"
+            required
+            type="email"
+            autoComplete="username"
+            {...form.getInputProps("email")}
+          />
           <Button type="submit" loading={pending} w="fit-content">
             Send reset link
           </Button>

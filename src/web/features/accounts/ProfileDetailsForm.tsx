@@ -50,7 +50,7 @@ export function ProfileDetailsForm({ me }: { me: Me }) {
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <ErrorAlert error={error} />
-          <TextInput label="Name" autoComplete="name" {...form.getInputProps("name")} />
+          <TextInput label="Name" autoComplete="name" required {...form.getInputProps("name")} />
           <Button type="submit" loading={pending} disabled={!form.isDirty()} w="fit-content">
             Save name
           </Button>

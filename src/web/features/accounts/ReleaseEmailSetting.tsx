@@ -28,7 +28,11 @@ export function ReleaseEmailSetting({ me }: { me: Me }) {
           <Anchor component={Link} to="/releases" inherit>
             release notes page
           </Anchor>{" "}
-          and in #announcements.
+          and in #announcements. Mentions, replies and the rest:{" "}
+          <Anchor component={Link} to="/settings/notifications" inherit>
+            notification preferences
+          </Anchor>
+          .
         </>
       }
     >

@@ -7,15 +7,22 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { AccountCard } from "./AccountCard.js";
 import { accountsApi } from "./api.js";
 
-type Requested = { ticketNumber: number; email: string };
+type Requested = { email: string };
 
-function RequestReceived({ ticketNumber, email }: Requested) {
+/** What happens next, in the visitor's terms: they cannot see the desk, so no ticket number is given. */
+function RequestReceived({ email }: Requested) {
   return (
     <AccountCard title="Request received">
       <Stack>
-        <Alert color="green" variant="light" title={`Your request is ticket #${ticketNumber}`}>
-          The product team will look at it and write to {email} with their decision. If you are approved, that
-          e-mail carries your invitation.
+        <Alert color="green" variant="light" title="Thank you: the product team has your request">
+          <Text size="sm">
+            Someone from the product team reviews it, usually within a working day, and writes to {email} with
+            their decision. If you are approved, that e-mail holds your invitation: follow its link to choose
+            a password and sign in.
+          </Text>
+          <Text size="sm" mt="xs">
+            Nothing else is needed from you now. If no e-mail arrives, check your spam folder.
+          </Text>
         </Alert>
         <Anchor component={Link} to="/">
           Back to the home page
@@ -38,7 +45,7 @@ export function RequestAccessPage() {
     },
   });
   const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.requestAccess, {
-    onSuccess: ({ ticketNumber }, { email }) => setRequested({ ticketNumber, email }),
+    onSuccess: (_received, { email }) => setRequested({ email }),
   });
 
   if (requested) return <RequestReceived {...requested} />;
@@ -49,12 +56,13 @@ export function RequestAccessPage() {
         <Stack>
           <Text size="sm" c="dimmed">
             Convene is for the vendor's customers and development partners. Tell us who you are and the
-            product team will review your request.
+            product team will review your request. Fields marked * are required.
           </Text>
           <ErrorAlert error={error} />
-          <TextInput label="Name" autoComplete="name" {...form.getInputProps("name")} />
+          <TextInput label="Name" required autoComplete="name" {...form.getInputProps("name")} />
           <TextInput
             label="E-mail"
+            required
             type="email"
             autoComplete="email"
             description="Your work address"
@@ -62,16 +70,24 @@ export function RequestAccessPage() {
           />
           <TextInput
             label="Organisation"
+            required
             autoComplete="organization"
             {...form.getInputProps("organisation")}
           />
           <TextInput
             label="Role"
+            required
             autoComplete="organization-title"
             placeholder="e.g. Clinical research coordinator"
             {...form.getInputProps("role")}
           />
-          <Textarea label="Why do you want to join?" autosize minRows={3} {...form.getInputProps("reason")} />
+          <Textarea
+            label="Why do you want to join?"
+            required
+            autosize
+            minRows={3}
+            {...form.getInputProps("reason")}
+          />
           <Button type="submit" loading={pending} w="fit-content">
             Request access
           </Button>

@@ -55,6 +55,7 @@ function NewPasswordForm({ token, email }: { token: string; email: string }) {
           <TextInput label="E-mail" value={email} readOnly variant="filled" autoComplete="username" />
           <PasswordInput
             label="New password"
+            required
             description="At least 10 characters"
             autoComplete="new-password"
             {...form.getInputProps("password")}

@@ -4,6 +4,7 @@ import { formatDateTime } from "../../app/format.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
+import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import { accountKeys, accountsApi, type Session, useSessions } from "./api.js";
 
@@ -56,13 +57,13 @@ export function SessionsList() {
       ) : sessions.isError ? (
         <ErrorAlert error={sessions.error} />
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <ResponsiveTable minWidth={560}>
           <Table verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Device</Table.Th>
-                <Table.Th>IP address</Table.Th>
-                <Table.Th>Signed in</Table.Th>
+                <Table.Th visibleFrom="sm">IP address</Table.Th>
+                <Table.Th visibleFrom="sm">Signed in</Table.Th>
                 <Table.Th>Last active</Table.Th>
                 <Table.Th>
                   <VisuallyHidden>Actions</VisuallyHidden>
@@ -77,8 +78,8 @@ export function SessionsList() {
                       {describeDevice(session.userAgent)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{session.ip ?? "—"}</Table.Td>
-                  <Table.Td>{formatDateTime(session.createdAt)}</Table.Td>
+                  <Table.Td visibleFrom="sm">{session.ip ?? "—"}</Table.Td>
+                  <Table.Td visibleFrom="sm">{formatDateTime(session.createdAt)}</Table.Td>
                   <Table.Td>{formatDateTime(session.lastSeenAt)}</Table.Td>
                   <Table.Td>
                     {session.current ? (
@@ -93,7 +94,7 @@ export function SessionsList() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ResponsiveTable>
       )}
     </Section>
   );

@@ -17,13 +17,17 @@ export function SignInPage() {
   const queryClient = useQueryClient();
   // After the password, an account with two-factor sign-in asks for the code from the app.
   const [needsCode, setNeedsCode] = useState(false);
+  // Without the app at hand, one of the recovery codes saved at set-up stands in for its code.
+  const [withRecoveryCode, setWithRecoveryCode] = useState(false);
   const codeInput = useRef<HTMLInputElement>(null);
+  // Whichever code is asked for next gets the focus, when it is first asked and when switching.
+  const codeAskedFor = needsCode ? (withRecoveryCode ? "recovery" : "app") : null;
   useEffect(() => {
-    if (needsCode) codeInput.current?.focus();
-  }, [needsCode]);
+    if (codeAskedFor) codeInput.current?.focus();
+  }, [codeAskedFor]);
 
   const form = useForm({
-    initialValues: { email: "", password: "", totpCode: "" },
+    initialValues: { email: "", password: "", totpCode: "", recoveryCode: "" },
     validate: {
       email: isEmail("Enter your e-mail address."),
       password: isNotEmpty("Enter your password."),
@@ -31,8 +35,13 @@ export function SignInPage() {
   });
   const { onSubmit, error, pending } = useFormSubmit(
     form,
-    ({ email, password, totpCode }) =>
-      accountsApi.signIn({ email, password, totpCode: needsCode ? totpCode.trim() : undefined }),
+    ({ email, password, totpCode, recoveryCode }) =>
+      accountsApi.signIn({
+        email,
+        password,
+        totpCode: needsCode && !withRecoveryCode ? totpCode.trim() : undefined,
+        recoveryCode: needsCode && withRecoveryCode ? recoveryCode.trim() : undefined,
+      }),
     {
       onSuccess: ({ user }) => {
         queryClient.clear();
@@ -50,7 +59,8 @@ export function SignInPage() {
 
   const startOver = () => {
     setNeedsCode(false);
-    form.setValues({ password: "", totpCode: "" });
+    setWithRecoveryCode(false);
+    form.setValues({ password: "", totpCode: "", recoveryCode: "" });
   };
 
   return (
@@ -58,7 +68,21 @@ export function SignInPage() {
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <ErrorAlert error={error} />
-          {needsCode ? (
+          {needsCode && withRecoveryCode ? (
+            <>
+              <Text size="sm">
+                Enter one of the recovery codes you saved when you turned on two-factor sign-in for{" "}
+                <strong>{form.values.email}</strong>. Each code works once.
+              </Text>
+              <TextInput
+                label="Recovery code"
+                autoComplete="off"
+                spellCheck={false}
+                ref={codeInput}
+                {...form.getInputProps("recoveryCode")}
+              />
+            </>
+          ) : needsCode ? (
             <>
               <Text size="sm">
                 Two-factor sign-in is on for <strong>{form.values.email}</strong>. Enter the 6-digit code your
@@ -76,12 +100,14 @@ export function SignInPage() {
             <>
               <TextInput
                 label="E-mail"
+                required
                 type="email"
                 autoComplete="username"
                 {...form.getInputProps("email")}
               />
               <PasswordInput
                 label="Password"
+                required
                 autoComplete="current-password"
                 {...form.getInputProps("password")}
               />
@@ -89,9 +115,19 @@ export function SignInPage() {
           )}
           <Group justify="space-between">
             {needsCode ? (
-              <Anchor component="button" type="button" size="sm" onClick={startOver}>
-                Use a different account
-              </Anchor>
+              <Stack gap={4} align="flex-start">
+                <Anchor
+                  component="button"
+                  type="button"
+                  size="sm"
+                  onClick={() => setWithRecoveryCode(!withRecoveryCode)}
+                >
+                  {withRecoveryCode ? "Use your authenticator app" : "Use a recovery code"}
+                </Anchor>
+                <Anchor component="button" type="button" size="sm" onClick={startOver}>
+                  Use a different account
+                </Anchor>
+              </Stack>
             ) : (
               <Anchor component={Link} to="/forgot-password" size="sm">
                 Forgot your password?

@@ -4,6 +4,7 @@ import {
   Button,
   Code,
   Group,
+  Image,
   List,
   PasswordInput,
   Stack,
@@ -18,15 +19,31 @@ import { notifySuccess } from "../../app/notify.js";
 import { type Me, meQueryKey } from "../../app/session.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Section } from "../../app/ui/Section.js";
-import { accountsApi, type TotpSetup } from "./api.js";
+import { accountKeys, accountsApi, type TotpSetup } from "./api.js";
+import { NewRecoveryCodes, RecoveryCodeStatus, RegenerateRecoveryCodes } from "./RecoveryCodes.js";
 
-function useRefreshMe() {
+/** Two-factor state lives on `me` and the recovery-code list: both change together. */
+function useRefreshTwoFactor() {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: meQueryKey });
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: meQueryKey }),
+      queryClient.invalidateQueries({ queryKey: accountKeys.recoveryCodes }),
+    ]);
 }
 
-function ConfirmCode({ setup, onCancel }: { setup: TotpSetup; onCancel: () => void }) {
-  const refreshMe = useRefreshMe();
+type ShowCodes = (codes: string[]) => void;
+
+function ConfirmCode({
+  setup,
+  onCancel,
+  onEnabled,
+}: {
+  setup: TotpSetup;
+  onCancel: () => void;
+  onEnabled: ShowCodes;
+}) {
+  const refresh = useRefreshTwoFactor();
   const form = useForm({
     initialValues: { code: "" },
     validate: { code: isNotEmpty("Enter the code your app shows.") },
@@ -35,8 +52,9 @@ function ConfirmCode({ setup, onCancel }: { setup: TotpSetup; onCancel: () => vo
     form,
     ({ code }) => accountsApi.enableTotp({ code: code.trim() }),
     {
-      onSuccess: async () => {
-        await refreshMe();
+      onSuccess: async ({ recoveryCodes }) => {
+        onEnabled(recoveryCodes);
+        await refresh();
         notifySuccess("Two-factor sign-in is on.");
       },
     },
@@ -46,7 +64,11 @@ function ConfirmCode({ setup, onCancel }: { setup: TotpSetup; onCancel: () => vo
     <Stack>
       <List type="ordered" size="sm" spacing="xs">
         <List.Item>
-          Add an account to your authenticator app with this secret: <Code>{setup.secret}</Code>
+          Scan this QR code with your authenticator app:
+          <Image src={setup.qrCode} alt="QR code to add Convene to your authenticator app" w={200} h={200} />
+        </List.Item>
+        <List.Item>
+          Or add an account to the app with this secret: <Code>{setup.secret}</Code>
         </List.Item>
         <List.Item>
           Or, on a phone with the app installed, open this link:{" "}
@@ -63,6 +85,7 @@ function ConfirmCode({ setup, onCancel }: { setup: TotpSetup; onCancel: () => vo
             label="Authentication code"
             autoComplete="one-time-code"
             inputMode="numeric"
+            required
             {...form.getInputProps("code")}
           />
           <Group>
@@ -79,10 +102,10 @@ function ConfirmCode({ setup, onCancel }: { setup: TotpSetup; onCancel: () => vo
   );
 }
 
-function TurnOn() {
+function TurnOn({ onEnabled }: { onEnabled: ShowCodes }) {
   const [setup, setSetup] = useState<TotpSetup | null>(null);
   const start = useMutation({ mutationFn: accountsApi.setUpTotp, onSuccess: setSetup });
-  if (setup) return <ConfirmCode setup={setup} onCancel={() => setSetup(null)} />;
+  if (setup) return <ConfirmCode setup={setup} onCancel={() => setSetup(null)} onEnabled={onEnabled} />;
   return (
     <Stack align="flex-start">
       <Text size="sm">
@@ -98,28 +121,26 @@ function TurnOn() {
 }
 
 function TurnOff() {
-  const refreshMe = useRefreshMe();
+  const refresh = useRefreshTwoFactor();
   const form = useForm({
     initialValues: { password: "" },
     validate: { password: isNotEmpty("Enter your password.") },
   });
   const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.disableTotp, {
     onSuccess: async () => {
-      await refreshMe();
+      await refresh();
       notifySuccess("Two-factor sign-in is off.");
     },
   });
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack>
-        <Alert color="green" variant="light">
-          Two-factor sign-in is on: signing in asks for a code from your authenticator app.
-        </Alert>
         <ErrorAlert error={error} />
         <PasswordInput
           label="Password"
           description="Enter your password to turn two-factor sign-in off"
           autoComplete="current-password"
+          required
           {...form.getInputProps("password")}
         />
         <Button type="submit" color="red" variant="light" loading={pending} w="fit-content">
@@ -130,6 +151,32 @@ function TurnOff() {
   );
 }
 
+function TwoFactorOn({ onNewCodes }: { onNewCodes: ShowCodes }) {
+  return (
+    <Stack>
+      <Alert color="green" variant="light">
+        Two-factor sign-in is on: signing in asks for a code from your authenticator app, or one of your
+        recovery codes.
+      </Alert>
+      <RecoveryCodeStatus />
+      <RegenerateRecoveryCodes onIssued={onNewCodes} />
+      <TurnOff />
+    </Stack>
+  );
+}
+
 export function TwoFactorSettings({ me }: { me: Me }) {
-  return <Section title="Two-factor sign-in">{me.totpEnabled ? <TurnOff /> : <TurnOn />}</Section>;
+  // Fresh recovery codes stay on screen until the person says they saved them: they are shown only once.
+  const [freshCodes, setFreshCodes] = useState<string[] | null>(null);
+  return (
+    <Section title="Two-factor sign-in">
+      {freshCodes ? (
+        <NewRecoveryCodes codes={freshCodes} onDone={() => setFreshCodes(null)} />
+      ) : me.totpEnabled ? (
+        <TwoFactorOn onNewCodes={setFreshCodes} />
+      ) : (
+        <TurnOn onEnabled={setFreshCodes} />
+      )}
+    </Section>
+  );
 }

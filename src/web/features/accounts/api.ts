@@ -18,10 +18,11 @@ export type {
   InvitationPreview,
   InvitationStatus,
 } from "../../../server/modules/accounts/contracts/invitations.js";
-export type { Session, TotpSetup } from "../../../server/modules/accounts/contracts/me.js";
+export type { RecoveryCodeList, Session, TotpSetup } from "../../../server/modules/accounts/contracts/me.js";
 
 export const accountKeys = {
   sessions: ["my-sessions"] as const,
+  recoveryCodes: ["my-recovery-codes"] as const,
   invitations: (status: string) => ["invitations", status] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
   resetPreview: (token: string) => ["password-reset-preview", token] as const,
@@ -42,9 +43,13 @@ export const accountsApi = {
   setUpTotp: () => callApi(me.setUpTotp, {}),
   enableTotp: (body: { code: string }) => callApi(me.enableTotp, { body }),
   disableTotp: (body: { password: string }) => callApi(me.disableTotp, { body }),
+  regenerateRecoveryCodes: (body: { password: string }) => callApi(me.regenerateRecoveryCodes, { body }),
   invite: (body: InvitationInput) => callApi(invitations.inviteColleague, { body }),
   revokeInvitation: (id: string) => callApi(invitations.revokeInvitation, { params: { id } }),
 };
+
+export const useRecoveryCodes = () =>
+  useQuery({ queryKey: accountKeys.recoveryCodes, queryFn: () => callApi(me.listRecoveryCodes, {}) });
 
 export const useSessions = () =>
   useQuery({

@@ -1,6 +1,7 @@
-import { Alert, Button, Code, SimpleGrid, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Code, SimpleGrid, Stack, Switch, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { type ChangeEvent, useState } from "react";
+import { keyAsWords } from "../../../shared/words.js";
 import { formatDateTime } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
@@ -24,12 +25,33 @@ function ChainStatus({ chain }: { chain: AuditChain }) {
   );
 }
 
-function AuditDetails({ details }: { details: AuditEntry["details"] }) {
+/** A detail's value as a sentence fragment: lists joined, records as "key: value", nothing as "—". */
+function readable(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (Array.isArray(value)) return value.map(readable).join(", ") || "none";
+  if (typeof value === "object")
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, nested]) => `${keyAsWords(key).toLowerCase()}: ${readable(nested)}`)
+      .join("; ");
+  return String(value);
+}
+
+function AuditDetails({ details, raw }: { details: AuditEntry["details"]; raw: boolean }) {
+  if (raw)
+    return (
+      <Code block miw={260} style={{ wordBreak: "break-word", whiteSpace: "pre-wrap" }}>
+        {JSON.stringify(details, null, 2)}
+      </Code>
+    );
   return (
     <Stack gap={0} miw={260}>
       {Object.entries(details).map(([name, value]) => (
-        <Text key={name} size="xs" ff="monospace" style={{ wordBreak: "break-word" }}>
-          {name}: {typeof value === "string" ? value : JSON.stringify(value)}
+        <Text key={name} size="xs" style={{ wordBreak: "break-word" }}>
+          <Text span size="xs" fw={600}>
+            {keyAsWords(name)}:
+          </Text>{" "}
+          {readable(value)}
         </Text>
       ))}
     </Stack>
@@ -37,47 +59,56 @@ function AuditDetails({ details }: { details: AuditEntry["details"] }) {
 }
 
 function AuditTable({ entries }: { entries: AuditEntry[] }) {
+  const [raw, setRaw] = useState(false);
   if (entries.length === 0) return <Text c="dimmed">No entries match.</Text>;
   return (
-    <Table.ScrollContainer minWidth={960}>
-      <Table verticalSpacing="xs" fz="sm" data-testid="audit-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Row</Table.Th>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Actor</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>IP address</Table.Th>
-            <Table.Th>Details</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {entries.map((entry) => (
-            <Table.Tr key={entry.id}>
-              <Table.Td>{entry.id}</Table.Td>
-              <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(entry.at)}</Table.Td>
-              <Table.Td>{entry.actorEmail ?? "System"}</Table.Td>
-              <Table.Td>
-                <Code>{entry.action}</Code>
-              </Table.Td>
-              <Table.Td>
-                {entry.targetType ?? "—"}
-                {entry.targetId && (
-                  <Text size="xs" c="dimmed" style={{ wordBreak: "break-all" }}>
-                    {entry.targetId}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>{entry.ip ?? "—"}</Table.Td>
-              <Table.Td>
-                <AuditDetails details={entry.details} />
-              </Table.Td>
+    <>
+      <Switch
+        size="xs"
+        label="Show details as stored (JSON)"
+        checked={raw}
+        onChange={(event) => setRaw(event.currentTarget.checked)}
+      />
+      <Table.ScrollContainer minWidth={960}>
+        <Table verticalSpacing="xs" fz="sm" data-testid="audit-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Row</Table.Th>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Actor</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Target</Table.Th>
+              <Table.Th>IP address</Table.Th>
+              <Table.Th>Details</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {entries.map((entry) => (
+              <Table.Tr key={entry.id}>
+                <Table.Td>{entry.id}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(entry.at)}</Table.Td>
+                <Table.Td>{entry.actorEmail ?? "System"}</Table.Td>
+                <Table.Td>
+                  <Code>{entry.action}</Code>
+                </Table.Td>
+                <Table.Td>
+                  {entry.targetType ?? "—"}
+                  {entry.targetId && (
+                    <Text size="xs" c="dimmed" style={{ wordBreak: "break-all" }}>
+                      {entry.targetId}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{entry.ip ?? "—"}</Table.Td>
+                <Table.Td>
+                  <AuditDetails details={entry.details} raw={raw} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </>
   );
 }
 

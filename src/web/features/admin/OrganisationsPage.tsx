@@ -3,6 +3,7 @@ import { useState } from "react";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
+import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { kindLabel, type Organisation, useOrganisations } from "./api.js";
 import { OrganisationForm } from "./OrganisationForm.js";
 
@@ -18,12 +19,12 @@ function OrganisationTable({
 }) {
   if (organisations.length === 0) return <Text c="dimmed">No organisations yet.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <ResponsiveTable minWidth={640}>
       <Table verticalSpacing="sm" data-testid="organisations-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
-            <Table.Th>Kind</Table.Th>
+            <Table.Th visibleFrom="sm">Kind</Table.Th>
             <Table.Th>Domains</Table.Th>
             <Table.Th>Members</Table.Th>
             <Table.Th>
@@ -35,7 +36,7 @@ function OrganisationTable({
           {organisations.map((organisation) => (
             <Table.Tr key={organisation.id}>
               <Table.Td fw={500}>{organisation.name}</Table.Td>
-              <Table.Td>{kindLabel(organisation.kind)}</Table.Td>
+              <Table.Td visibleFrom="sm">{kindLabel(organisation.kind)}</Table.Td>
               <Table.Td>
                 <Group gap={4}>
                   {organisation.domains.map((domain) => (
@@ -55,7 +56,7 @@ function OrganisationTable({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ResponsiveTable>
   );
 }
 

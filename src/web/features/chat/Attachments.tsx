@@ -1,6 +1,8 @@
 import { Anchor, Group, Image, Stack, Text } from "@mantine/core";
 import { formatBytes } from "../../app/format.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import type { MessageAttachment } from "./api.js";
+import { chatIcons } from "./icons.js";
 
 /** Images shown small, other files as downloads. */
 export function Attachments({ attachments }: { attachments: MessageAttachment[] }) {
@@ -23,8 +25,8 @@ export function Attachments({ attachments }: { attachments: MessageAttachment[] 
           </Anchor>
         ) : (
           <Group key={attachment.id} gap={6}>
-            <Text span aria-hidden>
-              📎
+            <Text span c="dimmed" display="inline-flex">
+              <UiIcon icon={chatIcons.attachment} />
             </Text>
             {attachment.url ? (
               <Anchor href={attachment.url} download={attachment.filename} size="sm">

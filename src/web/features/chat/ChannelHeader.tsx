@@ -1,8 +1,10 @@
 import { Anchor, Badge, Group, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import type { Channel } from "./api.js";
 import { ChannelMembers } from "./ChannelMembers.js";
 import { ChannelMenu } from "./ChannelMenu.js";
+import { channelKindIcon } from "./icons.js";
 import { channelLabel } from "./labels.js";
 import { PinnedMessages } from "./PinnedMessages.js";
 
@@ -12,8 +14,8 @@ export function ChannelHeader({ channel }: { channel: Channel }) {
     <Stack gap={2} px="md" py="xs" style={{ borderBottom: "1px solid var(--mantine-color-gray-3)" }}>
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Group gap="xs" wrap="nowrap" miw={0}>
+          {channel.isAnnouncements && <UiIcon icon={channelKindIcon(channel)} />}
           <Title order={2} size="h4" lineClamp={1}>
-            {channel.isAnnouncements && <span aria-hidden>📣 </span>}
             {channelLabel(channel)}
           </Title>
           {channel.kind === "private" && (
@@ -40,10 +42,7 @@ export function ChannelHeader({ channel }: { channel: Channel }) {
         </Text>
       )}
       {channel.isAnnouncements && (
-        <Text size="xs">
-          This is where the product team posts releases and news. Only the product team posts here; everyone
-          can react and reply in threads.
-        </Text>
+        <Text size="xs">Only the product team posts here; everyone can react and reply in threads.</Text>
       )}
       <Text size="xs" c="dimmed">
         Chat is not the support channel — for help,{" "}

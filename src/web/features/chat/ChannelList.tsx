@@ -1,7 +1,9 @@
 import { Badge, Group, NavLink, Stack, Text, VisuallyHidden } from "@mantine/core";
 import { Link } from "react-router";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import type { Channel } from "./api.js";
 import { BrowseChannelsButton } from "./BrowseChannels.js";
+import { channelKindIcon } from "./icons.js";
 import { channelLabel } from "./labels.js";
 import { NewChannelButton } from "./NewChannel.js";
 import { NewMessageButton } from "./NewMessage.js";
@@ -12,16 +14,9 @@ function ChannelIcon({ channel }: { channel: Channel }) {
   if (channel.kind === "dm" && channel.members.length === 1 && onlyOther) {
     return <PresenceDot userId={onlyOther.id} />;
   }
-  const icon = channel.isAnnouncements
-    ? "📣"
-    : channel.kind === "private"
-      ? "🔒"
-      : channel.kind === "dm"
-        ? "👥"
-        : "#";
   return (
-    <Text span c="dimmed" w={16} ta="center" aria-hidden>
-      {icon}
+    <Text span c="dimmed" w={16} display="inline-flex">
+      <UiIcon icon={channelKindIcon(channel)} />
     </Text>
   );
 }

@@ -2,7 +2,9 @@ import { Button, Group, Popover, ScrollArea, Stack, Text } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { PersonName } from "../../app/ui/StaffBadge.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { type Channel, type Contact, chatApi, chatKeys, type Person, useChannelMembers } from "./api.js";
+import { chatIcons } from "./icons.js";
 import { PeoplePicker } from "./PeoplePicker.js";
 import { PresenceDot } from "./PresenceDot.js";
 
@@ -50,8 +52,13 @@ export function ChannelMembers({ channel }: { channel: Channel }) {
   return (
     <Popover position="bottom-end" width={300} withArrow>
       <Popover.Target>
-        <Button variant="default" size="compact-sm" aria-label={`Members: ${count ?? "…"}`}>
-          👥 {count ?? "…"}
+        <Button
+          variant="default"
+          size="compact-sm"
+          aria-label={`Members: ${count ?? "…"}`}
+          leftSection={<UiIcon icon={chatIcons.members} />}
+        >
+          {count ?? "…"}
         </Button>
       </Popover.Target>
       <Popover.Dropdown>

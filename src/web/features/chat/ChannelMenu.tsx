@@ -1,22 +1,72 @@
-import { ActionIcon, Button, Group, Menu, Modal, Stack, Textarea, TextInput } from "@mantine/core";
+import { ActionIcon, Button, Group, Menu, Modal, Stack, Switch, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
+import { IconCheck, IconDots } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useFormSubmit } from "../../app/forms.js";
+import { useSignedInMe } from "../../app/gates.js";
 import { notifyFailure } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { type Channel, type ChannelChange, chatApi, chatKeys } from "./api.js";
+import { useFollowLevel } from "./follows.js";
 import { channelLabel } from "./labels.js";
+
+/** How much of a channel reaches the inbox; "mentions" is the default, kept as no choice at all. */
+const channelLevels = [
+  { level: "follow", label: "All new messages" },
+  { level: null, label: "Mentions only" },
+  { level: "mute", label: "Muted" },
+] as const;
+
+function NotificationLevelItems({ channel }: { channel: Channel }) {
+  const { level, change } = useFollowLevel({ type: "chat_channel", id: channel.id });
+  const current = level === "mentions" ? null : level;
+  return (
+    <>
+      <Menu.Label>Notify me of</Menu.Label>
+      {channelLevels.map((choice) => {
+        const chosen = current !== undefined && choice.level === current;
+        return (
+          <Menu.Item
+            key={choice.label}
+            role="menuitemradio"
+            aria-checked={chosen}
+            leftSection={
+              <span style={{ visibility: chosen ? "visible" : "hidden" }}>
+                <UiIcon icon={IconCheck} />
+              </span>
+            }
+            onClick={() => change.mutate(choice.level)}
+          >
+            {choice.label}
+          </Menu.Item>
+        );
+      })}
+      <Menu.Divider />
+    </>
+  );
+}
 
 function EditChannelForm({ channel, onDone }: { channel: Channel; onDone: () => void }) {
   const queryClient = useQueryClient();
-  const form = useForm<Required<Pick<ChannelChange, "name" | "topic" | "description">>>({
-    initialValues: { name: channel.name, topic: channel.topic, description: channel.description },
+  const me = useSignedInMe();
+  // The product team chooses the open public channels newcomers are put in on their first visit.
+  const choosesNewcomerChannels =
+    me.isStaff && channel.kind === "public" && !channel.isAnnouncements && !channel.archived;
+  const form = useForm<Required<Pick<ChannelChange, "name" | "topic" | "description" | "newcomersJoin">>>({
+    initialValues: {
+      name: channel.name,
+      topic: channel.topic,
+      description: channel.description,
+      newcomersJoin: channel.newcomersJoin,
+    },
   });
   const { onSubmit, error, pending } = useFormSubmit(
     form,
-    (change) => chatApi.changeChannel(channel.id, change),
+    ({ newcomersJoin, ...details }) =>
+      chatApi.changeChannel(channel.id, choosesNewcomerChannels ? { ...details, newcomersJoin } : details),
     {
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: chatKeys.channels });
@@ -34,6 +84,13 @@ function EditChannelForm({ channel, onDone }: { channel: Channel; onDone: () => 
         )}
         <TextInput label="Topic" {...form.getInputProps("topic")} />
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
+        {choosesNewcomerChannels && (
+          <Switch
+            label="Newcomers join this channel"
+            description="People joining the community are put in it on their first visit to chat."
+            {...form.getInputProps("newcomersJoin", { type: "checkbox" })}
+          />
+        )}
         <Group justify="flex-end">
           <Button type="submit" loading={pending}>
             Save
@@ -44,7 +101,10 @@ function EditChannelForm({ channel, onDone }: { channel: Channel; onDone: () => 
   );
 }
 
-/** Channel settings: details and archiving for staff and the channel's creator, leaving for members. */
+/**
+ * Channel settings: what of it notifies a member, details and archiving for staff and the channel's
+ * creator, leaving for members.
+ */
 export function ChannelMenu({ channel }: { channel: Channel }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -64,17 +124,18 @@ export function ChannelMenu({ channel }: { channel: Channel }) {
   });
   const manage = channel.canManage && channel.kind !== "dm";
   const canLeave = channel.isMember && !channel.isAnnouncements;
-  if (!manage && !canLeave) return null;
+  if (!manage && !canLeave && !channel.isMember) return null;
 
   return (
     <>
       <Menu position="bottom-end">
         <Menu.Target>
           <ActionIcon variant="default" aria-label={`Settings for ${channelLabel(channel)}`}>
-            <span aria-hidden>⋯</span>
+            <UiIcon icon={IconDots} />
           </ActionIcon>
         </Menu.Target>
         <Menu.Dropdown>
+          {channel.isMember && <NotificationLevelItems channel={channel} />}
           {manage && <Menu.Item onClick={edit}>Edit name, topic and description</Menu.Item>}
           {manage && !channel.isAnnouncements && (
             <Menu.Item onClick={() => archive.mutate()}>

@@ -12,6 +12,7 @@ import classes from "./chat.module.css";
 import { channelLabel } from "./labels.js";
 import { SEARCH_SYNTAX, SearchResults } from "./SearchResults.js";
 import { ThreadPane } from "./ThreadPane.js";
+import { Welcome } from "./Welcome.js";
 
 function SearchBox({ onSearch }: { onSearch: (q: string) => void }) {
   const [text, setText] = useState("");
@@ -25,7 +26,8 @@ function SearchBox({ onSearch }: { onSearch: (q: string) => void }) {
       >
         <TextInput
           aria-label="Search messages"
-          placeholder={`Search messages · ${SEARCH_SYNTAX}`}
+          // The filter syntax does not fit in the box, least of all on a phone; the results list it.
+          placeholder="Search messages"
           title={`Filters: ${SEARCH_SYNTAX}`}
           value={text}
           onChange={(event) => setText(event.currentTarget.value)}
@@ -104,6 +106,7 @@ export function ChatPage() {
         </Title>
         <SearchBox onSearch={setSearch} />
       </div>
+      <Welcome />
       <div className={classes.columns}>
         <nav className={classes.sidebar} aria-label="Channels">
           {list}

@@ -15,7 +15,9 @@ import { useMutation } from "@tanstack/react-query";
 import { type KeyboardEvent, useState } from "react";
 import { MentionOptions, useMentions } from "../../app/mentions.js";
 import { notifyFailure } from "../../app/notify.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { chatApi, type Upload } from "./api.js";
+import { chatIcons } from "./icons.js";
 import { usePosting } from "./mutations.js";
 import { useTypingNotice } from "./typing.js";
 
@@ -163,7 +165,7 @@ export function Composer({
                 {(props) => (
                   <Tooltip label="Attach files" openDelay={400}>
                     <ActionIcon {...props} variant="subtle" color="gray" aria-label="Attach files">
-                      <span aria-hidden>📎</span>
+                      <UiIcon icon={chatIcons.attachment} />
                     </ActionIcon>
                   </Tooltip>
                 )}

@@ -1,5 +1,7 @@
 import { ActionIcon, Popover, SimpleGrid, Tooltip, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { UiIcon } from "../../app/ui/UiIcon.js";
+import { chatIcons } from "./icons.js";
 
 const COMMON_EMOJI: { emoji: string; name: string }[] = [
   { emoji: "👍", name: "thumbs up" },
@@ -30,7 +32,7 @@ export function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
             aria-label="Add reaction"
             aria-expanded={opened}
           >
-            <span aria-hidden>☺</span>
+            <UiIcon icon={chatIcons.react} />
           </ActionIcon>
         </Tooltip>
       </Popover.Target>

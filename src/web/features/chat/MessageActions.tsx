@@ -1,8 +1,11 @@
 import { ActionIcon, Button, Group, Menu, Modal, Paper, Text, Tooltip } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { IconDots } from "@tabler/icons-react";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import type { Message } from "./api.js";
 import classes from "./chat.module.css";
 import { EmojiPicker } from "./EmojiPicker.js";
+import { chatIcons } from "./icons.js";
 import { useDeleteMessage, usePin } from "./mutations.js";
 
 /** What this person may do with the messages of the channel on screen. */
@@ -61,7 +64,7 @@ export function MessageActions({ message, abilities, onReact, onReply, onEdit }:
         {onReply && (
           <Tooltip label="Reply in thread" openDelay={400}>
             <ActionIcon variant="subtle" color="gray" onClick={onReply} aria-label="Reply in thread">
-              <span aria-hidden>💬</span>
+              <UiIcon icon={chatIcons.reply} />
             </ActionIcon>
           </Tooltip>
         )}
@@ -69,7 +72,7 @@ export function MessageActions({ message, abilities, onReact, onReply, onEdit }:
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <ActionIcon variant="subtle" color="gray" aria-label="More actions">
-                <span aria-hidden>⋯</span>
+                <UiIcon icon={IconDots} />
               </ActionIcon>
             </Menu.Target>
             <Menu.Dropdown>

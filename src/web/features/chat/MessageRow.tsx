@@ -1,10 +1,13 @@
 import { Anchor, Button, Group, Text } from "@mantine/core";
+import mentionClasses from "../../app/ui/mentions.module.css";
 import { PersonName } from "../../app/ui/StaffBadge.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { Attachments } from "./Attachments.js";
 import type { Message } from "./api.js";
 import classes from "./chat.module.css";
 import { EditMessage } from "./EditMessage.js";
+import { chatIcons } from "./icons.js";
 import { formatTime } from "./labels.js";
 import { type Abilities, MessageActions } from "./MessageActions.js";
 import { usePosting, useToggleReaction } from "./mutations.js";
@@ -64,7 +67,10 @@ function Body({ message }: { message: Message }) {
     );
   }
   return (
-    <div className={classes.body} data-edited={message.editedAt ? true : undefined}>
+    <div
+      className={`${classes.body} ${mentionClasses.mentions}`}
+      data-edited={message.editedAt ? true : undefined}
+    >
       <ServerHtml html={message.bodyHtml} />
       {message.editedAt && (
         <Text span size="xs" c="dimmed" ml={4}>
@@ -122,9 +128,10 @@ export function MessageRow(props: MessageRowProps) {
         </Group>
       )}
       {message.pinned && !message.deleted && (
-        <Text size="xs" c="dimmed">
-          📌 Pinned
-        </Text>
+        <Group gap={4} c="dimmed">
+          <UiIcon icon={chatIcons.pinned} size="sm" />
+          <Text size="xs">Pinned</Text>
+        </Group>
       )}
       {editing ? (
         <EditMessage message={message} onDone={() => onEditingChange(false)} />
@@ -150,7 +157,7 @@ export function MessageRow(props: MessageRowProps) {
         (mine && message.supportLike ? (
           <SupportPrompt message={message} />
         ) : (
-          message.ticketId && <TicketLink ticketId={message.ticketId} />
+          message.ticketId && <TicketLink ticketId={message.ticketId} mayOpen={mine || abilities.isStaff} />
         ))}
       {live && !editing && (
         <MessageActions

@@ -1,10 +1,13 @@
 import { Anchor, Button, Popover, ScrollArea, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Link } from "react-router";
+import mentionClasses from "../../app/ui/mentions.module.css";
 import { PersonName } from "../../app/ui/StaffBadge.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { type Channel, usePins } from "./api.js";
 import classes from "./chat.module.css";
+import { chatIcons } from "./icons.js";
 
 /** The channel's pinned messages, each a link to itself in the history. */
 export function PinnedMessages({ channel }: { channel: Channel }) {
@@ -19,8 +22,14 @@ export function PinnedMessages({ channel }: { channel: Channel }) {
       withArrow
     >
       <Popover.Target>
-        <Button variant="default" size="compact-sm" onClick={toggle} aria-expanded={opened}>
-          📌 Pinned
+        <Button
+          variant="default"
+          size="compact-sm"
+          onClick={toggle}
+          aria-expanded={opened}
+          leftSection={<UiIcon icon={chatIcons.pinned} />}
+        >
+          Pinned
         </Button>
       </Popover.Target>
       <Popover.Dropdown>
@@ -29,13 +38,13 @@ export function PinnedMessages({ channel }: { channel: Channel }) {
             {pins.isPending && <Text size="sm">Loading…</Text>}
             {pins.data?.length === 0 && (
               <Text size="sm" c="dimmed">
-                Nothing is pinned here. Pin a message from its ⋯ menu.
+                Nothing is pinned here. Pin a message from its More actions menu.
               </Text>
             )}
             {pins.data?.map((message) => (
               <Stack key={message.id} gap={2}>
                 <PersonName name={message.author.name} isStaff={message.author.isStaff} />
-                <div className={classes.body}>
+                <div className={`${classes.body} ${mentionClasses.mentions}`}>
                   <ServerHtml html={message.bodyHtml} />
                 </div>
                 <Anchor

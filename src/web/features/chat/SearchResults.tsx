@@ -2,6 +2,7 @@ import { Anchor, CloseButton, Group, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { formatDateTime } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import mentionClasses from "../../app/ui/mentions.module.css";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { PersonName } from "../../app/ui/StaffBadge.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
@@ -32,7 +33,7 @@ function Result({ result }: { result: SearchResult }) {
       <Text size="sm" component="div">
         <PersonName name={result.message.author.name} isStaff={result.message.author.isStaff} />
       </Text>
-      <div className={classes.body}>
+      <div className={`${classes.body} ${mentionClasses.mentions}`}>
         <ServerHtml html={result.message.bodyHtml} />
       </div>
     </Stack>

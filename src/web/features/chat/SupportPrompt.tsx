@@ -4,7 +4,17 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import type { Message } from "./api.js";
 import { useOpenTicket } from "./mutations.js";
 
-export function TicketLink({ ticketId }: { ticketId: string }) {
+/**
+ * The ticket a message became. Only its author (who asked for it) and the product team may open the
+ * ticket, so the rest of the channel learns that it went to the desk without a link that would be refused.
+ */
+export function TicketLink({ ticketId, mayOpen }: { ticketId: string; mayOpen: boolean }) {
+  if (!mayOpen)
+    return (
+      <Text size="xs" c="dimmed">
+        Taken to the service desk
+      </Text>
+    );
   return (
     <Anchor component={Link} to={`/desk/tickets/${ticketId}`} size="xs">
       Ticket
@@ -27,7 +37,7 @@ export function SupportPrompt({ message }: { message: Message }) {
       </Text>
     );
   }
-  if (message.ticketId) return <TicketLink ticketId={message.ticketId} />;
+  if (message.ticketId) return <TicketLink ticketId={message.ticketId} mayOpen />;
   return (
     <Alert color="yellow" variant="light" p="xs" mt={6} maw={560}>
       <Stack gap={6} align="flex-start">

@@ -1,10 +1,11 @@
-import { Box, CloseButton, Divider, Group, Stack, Text, Title } from "@mantine/core";
+import { Box, Button, CloseButton, Divider, Group, Stack, Text, Title } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { type Channel, useThread } from "./api.js";
 import { Composer } from "./Composer.js";
 import classes from "./chat.module.css";
+import { useFollowLevel } from "./follows.js";
 import { channelLabel } from "./labels.js";
 import type { Abilities } from "./MessageActions.js";
 import { MessageRow } from "./MessageRow.js";
@@ -22,6 +23,27 @@ function replyRefusal(channel: Channel, abilities: Abilities): string | null {
   return channel.archived
     ? "This channel is archived: it can be read, not written to."
     : "Join the channel to reply.";
+}
+
+/**
+ * Following a thread: whoever started it or replied follows it unless they unfollow (mute) it;
+ * anyone else who may read it can follow it.
+ */
+function FollowThreadButton({ rootId, participant }: { rootId: string; participant: boolean }) {
+  const { level, isPending, change } = useFollowLevel({ type: "chat_thread", id: rootId });
+  if (isPending) return null;
+  const following = level === "follow" || (level !== "mute" && participant);
+  return (
+    <Button
+      size="compact-sm"
+      variant="default"
+      aria-pressed={following}
+      loading={change.isPending}
+      onClick={() => change.mutate(following ? "mute" : "follow")}
+    >
+      {following ? "Unfollow" : "Follow"}
+    </Button>
+  );
 }
 
 /** A message and its replies, with a composer that may also send the reply to the channel. */
@@ -76,7 +98,17 @@ export function ThreadPane({ channel, rootId, abilities, highlightId, onClose }:
             {channelLabel(channel)}
           </Text>
         </div>
-        <CloseButton aria-label="Close thread" onClick={onClose} />
+        <Group gap="xs" wrap="nowrap">
+          {thread.data && (
+            <FollowThreadButton
+              rootId={rootId}
+              participant={[thread.data.root, ...thread.data.replies].some(
+                (message) => message.author.id === abilities.myId,
+              )}
+            />
+          )}
+          <CloseButton aria-label="Close thread" onClick={onClose} />
+        </Group>
       </Group>
       {thread.isPending && <PageLoader />}
       <ErrorAlert error={thread.error} />

@@ -1,4 +1,4 @@
-import { type InfiniteData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { type InfiniteData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ChannelChanges, ChannelInput } from "../../../server/modules/chat/contracts/channels.js";
 import * as channels from "../../../server/modules/chat/contracts/channels.js";
 import type {
@@ -46,6 +46,7 @@ export type ChannelChange = ChannelChanges;
 export const chatKeys = {
   all: ["chat"] as const,
   channels: ["chat", "channels"] as const,
+  arrival: ["chat", "arrival"] as const,
   messages: (channelId: string) => ["chat", "messages", channelId] as const,
   thread: (rootId: string) => ["chat", "thread", rootId] as const,
   allThreads: ["chat", "thread"] as const,
@@ -87,6 +88,26 @@ export const chatApi = {
   olderMessages: (channelId: string, before: number | undefined): Promise<MessagePage> =>
     callApi(messages.listMessages, { params: { id: channelId }, query: { before, limit: PAGE_SIZE } }),
 };
+
+/**
+ * This visit to chat, once per page load: the first visit ever makes the person a member of the
+ * channels chosen for newcomers, so the channel list is fetched again when that happened.
+ */
+export function useArrival() {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: chatKeys.arrival,
+    queryFn: async () => {
+      const arrival = await callApi(channels.arriveInChat, {});
+      if (arrival.welcome?.joined.length)
+        await queryClient.invalidateQueries({ queryKey: chatKeys.channels });
+      return arrival;
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
 
 export const useChannels = () =>
   useQuery({

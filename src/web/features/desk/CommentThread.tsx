@@ -1,4 +1,6 @@
 import { Badge, Group, Paper, Stack, Text } from "@mantine/core";
+import { useEffect } from "react";
+import { useLocation } from "react-router";
 import { formatDateTime } from "../../app/format.js";
 import { PersonName } from "../../app/ui/StaffBadge.js";
 import type { Comment } from "./api.js";
@@ -12,6 +14,7 @@ function CommentCard({ comment }: { comment: Comment }) {
       p="md"
       bg={comment.internal ? "yellow.1" : undefined}
       bd={comment.internal ? "1px solid var(--mantine-color-yellow-5)" : undefined}
+      id={`comment-${comment.id}`}
       data-testid={comment.internal ? "internal-note" : "comment"}
       component="article"
     >
@@ -36,6 +39,12 @@ function CommentCard({ comment }: { comment: Comment }) {
 }
 
 export function CommentThread({ comments }: { comments: Comment[] }) {
+  const { hash } = useLocation();
+  // A link to a comment (`#comment-<id>`, as the inbox sends) arrives before the comments do.
+  useEffect(() => {
+    if (!hash.startsWith("#comment-") || comments.length === 0) return;
+    document.getElementById(hash.slice(1))?.scrollIntoView({ block: "center" });
+  }, [hash, comments.length]);
   if (comments.length === 0) return <Text c="dimmed">No replies yet.</Text>;
   return (
     <Stack gap="sm">

@@ -5,7 +5,7 @@ import { useSignedInMe } from "../../app/gates.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
-import { type TicketFilters, useTickets } from "./api.js";
+import { type TicketFilters, useTicketEvents, useTickets } from "./api.js";
 import { QueueFilters } from "./QueueFilters.js";
 import { TicketTable } from "./TicketTable.js";
 
@@ -30,6 +30,7 @@ function StaffQueue() {
 
 /** `/desk`: the product team's queue, or a customer's own tickets and those shared with them. */
 export function DeskPage() {
+  useTicketEvents();
   const me = useSignedInMe();
   return (
     <Page

@@ -69,13 +69,20 @@ export function NewTicketPage() {
         <form onSubmit={onSubmit} noValidate>
           <Stack>
             <ErrorAlert error={error} />
-            <Select label="Type" data={typeOptions} allowDeselect={false} {...form.getInputProps("type")} />
+            <Select
+              label="Type"
+              data={typeOptions}
+              allowDeselect={false}
+              required
+              {...form.getInputProps("type")}
+            />
             <TextInput label="Subject" {...form.getInputProps("subject")} />
             <Textarea
               label="Description"
               description="Markdown is supported: **bold**, lists, `code`, links."
               autosize
               minRows={6}
+              required
               {...form.getInputProps("description")}
             />
             <Checkbox

@@ -29,6 +29,7 @@ export function ReplyBox({ ticket }: { ticket: Ticket }) {
           autosize
           minRows={4}
           styles={internal ? { input: { backgroundColor: "var(--mantine-color-yellow-0)" } } : undefined}
+          required
           {...form.getInputProps("body")}
         />
         <Group justify="flex-end">

@@ -8,7 +8,7 @@ import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { AccessRequestPanel } from "./AccessRequestPanel.js";
 import { AttachmentList } from "./AttachmentList.js";
-import { type Ticket, useTicket } from "./api.js";
+import { type Ticket, useTicket, useTicketEvents } from "./api.js";
 import { CommentThread } from "./CommentThread.js";
 import { ReplyBox } from "./ReplyBox.js";
 import { ServerHtml } from "./ServerHtml.js";
@@ -47,6 +47,7 @@ function TicketView({ ticket }: { ticket: Ticket }) {
 }
 
 export function TicketPage() {
+  useTicketEvents();
   const { id = "" } = useParams();
   const ticket = useTicket(id);
   if (ticket.isPending) return <PageLoader />;

@@ -1,6 +1,7 @@
 import { Anchor, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 import { formatDateTime } from "../../app/format.js";
+import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import type { TicketSummary } from "./api.js";
 import { ticketTypeLabels } from "./labels.js";
 import { TicketStatusBadge } from "./TicketStatusBadge.js";
@@ -14,18 +15,18 @@ type Props = {
 export function TicketTable({ tickets, forStaff }: Props) {
   if (tickets.length === 0) return <Text c="dimmed">No tickets to show.</Text>;
   return (
-    <Table.ScrollContainer minWidth={forStaff ? 960 : 640}>
+    <ResponsiveTable minWidth={forStaff ? 960 : 640}>
       <Table verticalSpacing="sm" highlightOnHover data-testid="ticket-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Ticket</Table.Th>
             <Table.Th>Subject</Table.Th>
-            <Table.Th>Type</Table.Th>
+            <Table.Th visibleFrom="sm">Type</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Requester</Table.Th>
-            {forStaff && <Table.Th>Organisation</Table.Th>}
-            {forStaff && <Table.Th>Assignee</Table.Th>}
-            <Table.Th>Updated</Table.Th>
+            <Table.Th visibleFrom="sm">Requester</Table.Th>
+            {forStaff && <Table.Th visibleFrom="sm">Organisation</Table.Th>}
+            {forStaff && <Table.Th visibleFrom="sm">Assignee</Table.Th>}
+            <Table.Th visibleFrom="sm">Updated</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -37,18 +38,18 @@ export function TicketTable({ tickets, forStaff }: Props) {
                   {ticket.subject}
                 </Anchor>
               </Table.Td>
-              <Table.Td>{ticketTypeLabels[ticket.type]}</Table.Td>
+              <Table.Td visibleFrom="sm">{ticketTypeLabels[ticket.type]}</Table.Td>
               <Table.Td>
                 <TicketStatusBadge status={ticket.status} />
               </Table.Td>
-              <Table.Td>{ticket.requester.name}</Table.Td>
-              {forStaff && <Table.Td>{ticket.organisation?.name ?? "—"}</Table.Td>}
-              {forStaff && <Table.Td>{ticket.assignee?.name ?? "Unassigned"}</Table.Td>}
-              <Table.Td>{formatDateTime(ticket.updatedAt)}</Table.Td>
+              <Table.Td visibleFrom="sm">{ticket.requester.name}</Table.Td>
+              {forStaff && <Table.Td visibleFrom="sm">{ticket.organisation?.name ?? "—"}</Table.Td>}
+              {forStaff && <Table.Td visibleFrom="sm">{ticket.assignee?.name ?? "Unassigned"}</Table.Td>}
+              <Table.Td visibleFrom="sm">{formatDateTime(ticket.updatedAt)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ResponsiveTable>
   );
 }

@@ -8,6 +8,7 @@ import * as watchers from "../../../server/modules/desk/contracts/watchers.js";
 import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
 import { notifyFailure } from "../../app/notify.js";
+import { useRealtimeEvent } from "../../app/realtime.js";
 
 export type { Attachment } from "../../../server/modules/desk/contracts/attachments.js";
 export type { Comment } from "../../../server/modules/desk/contracts/comments.js";
@@ -30,10 +31,20 @@ export type TicketChange = Request<typeof tickets.updateTicket>["body"];
 
 export const deskKeys = {
   tickets: ["desk", "tickets"] as const,
+  lists: ["desk", "tickets", "list"] as const,
   list: (filters: Partial<TicketFilters>) => ["desk", "tickets", "list", filters] as const,
   ticket: (id: string) => ["desk", "tickets", "one", id] as const,
   staff: ["desk", "staff"] as const,
 };
+
+/** Keeps open desk pages current: a ticket that changed anywhere is fetched again, and the lists. */
+export function useTicketEvents(): void {
+  const queryClient = useQueryClient();
+  useRealtimeEvent<{ ticketId: string }>(tickets.TICKET_CHANGED_TOPIC, ({ ticketId }) => {
+    void queryClient.invalidateQueries({ queryKey: deskKeys.ticket(ticketId) });
+    void queryClient.invalidateQueries({ queryKey: deskKeys.lists });
+  });
+}
 
 const upload = (file: File) => {
   const form = new FormData();

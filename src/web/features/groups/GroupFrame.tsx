@@ -83,7 +83,7 @@ export function GroupFrame({
           <Tabs.Tab value="topics">Topics</Tabs.Tab>
           <Tabs.Tab value="members">Members</Tabs.Tab>
           {shown.canModerate && <Tabs.Tab value="moderation">Moderation</Tabs.Tab>}
-          <Tabs.Tab value="settings">Settings</Tabs.Tab>
+          {shown.canManage && <Tabs.Tab value="settings">Settings</Tabs.Tab>}
         </Tabs.List>
       </Tabs>
       {children(shown)}

@@ -216,12 +216,13 @@ function NewTopicForm({ group, onStarted }: { group: Group; onStarted: (topicId:
             {notice}
           </Alert>
         )}
-        <TextInput label="Subject" {...form.getInputProps("subject")} />
+        <TextInput label="Subject" required {...form.getInputProps("subject")} />
         <Textarea
           label="Message"
           description="Markdown is supported; #hashtags make the message easy to find."
           autosize
           minRows={5}
+          required
           {...form.getInputProps("body")}
         />
         <Row justify="space-between">

@@ -55,7 +55,12 @@ export function GroupSettingsForm({ group, submitLabel, submit, onSaved }: Props
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput label="Name" placeholder="Phase 1 site operations" {...form.getInputProps("name")} />
+        <TextInput
+          label="Name"
+          placeholder="Phase 1 site operations"
+          required
+          {...form.getInputProps("name")}
+        />
         {creating && (
           <TextInput
             label="Handle"

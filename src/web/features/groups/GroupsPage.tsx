@@ -5,6 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
+import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import { GroupSettingsForm } from "./GroupSettingsForm.js";
 import { type GroupSummary, groupsApi, roleLabels, useDirectory, useGroupsRefresh } from "./groups-api.js";
@@ -49,13 +50,13 @@ function GroupTable({ groups, searching }: { groups: GroupSummary[]; searching: 
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <ResponsiveTable minWidth={640}>
       <Table verticalSpacing="sm" highlightOnHover data-testid="group-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Group</Table.Th>
-            <Table.Th>Address</Table.Th>
-            <Table.Th>Members</Table.Th>
+            <Table.Th visibleFrom="sm">Address</Table.Th>
+            <Table.Th visibleFrom="sm">Members</Table.Th>
             <Table.Th>You</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -74,15 +75,15 @@ function GroupTable({ groups, searching }: { groups: GroupSummary[]; searching: 
                   )}
                 </Group>
                 <Text size="xs" c="dimmed" lineClamp={2}>
-                  {group.description}
+                  {group.descriptionExcerpt}
                 </Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">
                 <Text size="sm" ff="monospace">
                   {group.address}
                 </Text>
               </Table.Td>
-              <Table.Td>{group.memberCount}</Table.Td>
+              <Table.Td visibleFrom="sm">{group.memberCount}</Table.Td>
               <Table.Td>
                 <MembershipBadge group={group} />
               </Table.Td>
@@ -90,7 +91,7 @@ function GroupTable({ groups, searching }: { groups: GroupSummary[]; searching: 
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ResponsiveTable>
   );
 }
 

@@ -17,6 +17,7 @@ import { formatDate } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
@@ -191,7 +192,7 @@ function MemberTable({ group }: { group: Group }) {
             <Table.Th>Role</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th>Joined</Table.Th>
-            <Table.Th />
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

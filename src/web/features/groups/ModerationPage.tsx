@@ -126,7 +126,8 @@ function ModerationLog({ group }: { group: Group }) {
           <Table.Th>When</Table.Th>
           <Table.Th>Who</Table.Th>
           <Table.Th>What</Table.Th>
-          <Table.Th>Reason</Table.Th>
+          <Table.Th>Affected</Table.Th>
+          <Table.Th>Reason or detail</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -140,6 +141,9 @@ function ModerationLog({ group }: { group: Group }) {
             </Table.Td>
             <Table.Td>
               <Text size="sm">{actionLabel(entry.action)}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">{entry.target ?? "Removed since"}</Text>
             </Table.Td>
             <Table.Td>
               <Text size="sm">{entry.reason ?? ""}</Text>

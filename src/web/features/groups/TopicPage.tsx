@@ -114,6 +114,7 @@ function ReplyForm({ group, topic }: { group: Group; topic: Topic }) {
           description="Markdown is supported; #hashtags make it easy to find."
           autosize
           minRows={3}
+          required
           {...form.getInputProps("body")}
         />
         <Row justify="space-between">

@@ -16,6 +16,7 @@ import { useState } from "react";
 import { useFiltersInAddress } from "../../app/filters-in-address.js";
 import { formatDate } from "../../app/format.js";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import type { SandboxRole } from "../sandbox/api.js";
@@ -146,7 +147,7 @@ function ContainerTable({ containers, mayMove }: { containers: Container[]; mayM
               <Table.Th>Expiry</Table.Th>
               <Table.Th>Left</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th />
+              <ActionsHeader />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

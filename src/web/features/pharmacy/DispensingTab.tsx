@@ -122,6 +122,7 @@ function DispenseForm({
             data={subjects.map((enrolment) => ({ value: enrolment.id, label: subjectLabel(enrolment) }))}
             searchable
             allowDeselect={false}
+            required
             {...form.getInputProps("enrolmentId")}
             onChange={(value) => chooseSubject(value ?? "")}
           />
@@ -133,6 +134,7 @@ function DispenseForm({
             data={containers.map((container) => ({ value: container.id, label: containerLabel(container) }))}
             searchable
             allowDeselect={false}
+            required
             {...form.getInputProps("containerId")}
           />
         </SimpleGrid>
@@ -148,11 +150,13 @@ function DispenseForm({
             min={1}
             allowDecimal={false}
             allowNegative={false}
+            required
             {...form.getInputProps("quantity")}
           />
           <TextInput
             label="Dose"
             description="The cohort's dose, unless you change it"
+            required
             {...form.getInputProps("dose")}
           />
         </SimpleGrid>

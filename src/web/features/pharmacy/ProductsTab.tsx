@@ -3,6 +3,7 @@ import { isNotEmpty, useForm } from "@mantine/form";
 import { useState } from "react";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Section } from "../../app/ui/Section.js";
 import type { SandboxRole } from "../sandbox/api.js";
@@ -55,20 +56,22 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved: (
     <form onSubmit={onSubmit} noValidate data-testid="product-form">
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput label="Name" placeholder="NWX-12 10 mg tablet" {...form.getInputProps("name")} />
+        <TextInput label="Name" placeholder="NWX-12 10 mg tablet" required {...form.getInputProps("name")} />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <TextInput label="Form" placeholder="tablet" {...form.getInputProps("form")} />
-          <TextInput label="Strength" placeholder="10 mg" {...form.getInputProps("strength")} />
+          <TextInput label="Form" placeholder="tablet" required {...form.getInputProps("form")} />
+          <TextInput label="Strength" placeholder="10 mg" required {...form.getInputProps("strength")} />
           <TextInput
             label="Units"
             description="What stock is counted in"
             placeholder="tablet"
+            required
             {...form.getInputProps("units")}
           />
         </SimpleGrid>
         <TextInput
           label="Default dose"
           placeholder="10 mg NWX-12 oral"
+          required
           {...form.getInputProps("defaultDose")}
         />
         <Textarea label="Storage notes" autosize minRows={2} {...form.getInputProps("storageNotes")} />
@@ -117,7 +120,7 @@ export function ProductsTab({ products, role }: { products: Product[]; role: San
                 <Table.Th>Units</Table.Th>
                 <Table.Th>Default dose</Table.Th>
                 <Table.Th>Storage notes</Table.Th>
-                {mayChange && <Table.Th />}
+                {mayChange && <ActionsHeader />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

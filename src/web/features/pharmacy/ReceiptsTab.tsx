@@ -78,12 +78,18 @@ function ReceiveLot({ product, onReceived }: { product: Product; onReceived: (lo
       <Stack gap="sm">
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 4 }} spacing="sm">
-          <TextInput label="Lot number" placeholder="L2026-04A" {...form.getInputProps("lotNumber")} />
+          <TextInput
+            label="Lot number"
+            placeholder="L2026-04A"
+            required
+            {...form.getInputProps("lotNumber")}
+          />
           <NumberInput
             label={`Units received (${product.units})`}
             min={1}
             allowDecimal={false}
             allowNegative={false}
+            required
             {...form.getInputProps("quantity")}
           />
           <TextInput
@@ -91,6 +97,7 @@ function ReceiveLot({ product, onReceived }: { product: Product; onReceived: (lo
             label="Expiry"
             description="The last day of use"
             min={today()}
+            required
             {...form.getInputProps("expiry")}
           />
           <NumberInput
@@ -100,6 +107,7 @@ function ReceiveLot({ product, onReceived }: { product: Product; onReceived: (lo
             max={500}
             allowDecimal={false}
             allowNegative={false}
+            required
             {...form.getInputProps("containers")}
           />
         </SimpleGrid>

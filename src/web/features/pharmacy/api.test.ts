@@ -5,7 +5,7 @@ import {
   pharmacyChangeRefusal,
   PHARMACY_FLAG as SERVER_PHARMACY_FLAG,
 } from "../../../server/modules/pharmacy/policy.js";
-import { type SandboxRole, sandboxRoles } from "../../../server/modules/sandbox/schema.js";
+import { type SandboxRole, sandboxRoles } from "../../../server/modules/sandbox/access/contracts/users.js";
 import type { Actor } from "../../../server/platform/context.js";
 import {
   isSwitchedOff,

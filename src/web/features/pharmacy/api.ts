@@ -5,7 +5,7 @@ import * as containers from "../../../server/modules/pharmacy/contracts/containe
 import * as dispensing from "../../../server/modules/pharmacy/contracts/dispensing.js";
 import * as lots from "../../../server/modules/pharmacy/contracts/lots.js";
 import * as products from "../../../server/modules/pharmacy/contracts/products.js";
-import { pathOf } from "../../../shared/contract.js";
+import { pathOf } from "../../../shared/operation-path.js";
 import { callApi, isApiError } from "../../app/api.js";
 import type { SandboxRole } from "../sandbox/api.js";
 

@@ -14,7 +14,7 @@ import {
   UnstyledButton,
 } from "@mantine/core";
 import { isNotEmpty, type UseFormReturnType, useForm } from "@mantine/form";
-import { useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { formatBytes, formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
@@ -91,6 +91,7 @@ function PostFields({
           label="Category"
           data={postCategoryOptions}
           allowDeselect={false}
+          required
           {...form.getInputProps("category")}
         />
         {choosesVisibility && (
@@ -102,7 +103,7 @@ function PostFields({
           />
         )}
       </Group>
-      <TextInput label="Title" {...form.getInputProps("title")} />
+      <TextInput label="Title" required {...form.getInputProps("title")} />
       <MentionTextarea
         label="Post"
         description="Markdown is supported. Type @ to mention someone; they are told by e-mail."
@@ -289,9 +290,13 @@ function SubscriptionToggle({ project, post }: { project: Project; post: Post })
   );
 }
 
-function PostDetail({ project, postId }: { project: Project; postId: string }) {
+function PostDetail({ project, postId, onShown }: { project: Project; postId: string; onShown: () => void }) {
   const post = usePost(project.id, postId);
   const [editing, setEditing] = useState(false);
+  const loaded = post.isSuccess;
+  useEffect(() => {
+    if (loaded) onShown();
+  }, [loaded, onShown]);
   if (post.isPending) return <PageLoader />;
   if (post.isError) return <ErrorAlert error={post.error} />;
   const shown = post.data;
@@ -389,10 +394,25 @@ export function BoardTab({ project }: { project: Project }) {
   const [writing, setWriting] = useState(false);
   const posts = usePosts(project.id, category ?? "");
   const openPostId = params.get("post");
+  const postList = useRef<HTMLDivElement>(null);
+  const postDetail = useRef<HTMLDivElement>(null);
+  const revealWhenShown = useRef(false);
   const openPost = (postId: string) => setParams({ post: postId });
+  const showPost = (postId: string) => {
+    revealWhenShown.current = true;
+    openPost(postId);
+  };
+  // On a phone a tapped post opens below the whole list, out of sight: once it has loaded (and the
+  // page is tall enough to scroll to it), bring it to the reader. Side by side it is already in view.
+  const revealPost = useCallback(() => {
+    const detail = postDetail.current;
+    if (!revealWhenShown.current || !detail || !postList.current) return;
+    revealWhenShown.current = false;
+    if (detail.offsetTop > postList.current.offsetTop) detail.scrollIntoView({ block: "start" });
+  }, []);
   return (
     <Group align="flex-start" gap="lg" wrap="wrap">
-      <Stack gap="sm" style={{ flex: "1 1 320px", maxWidth: 460 }}>
+      <Stack ref={postList} gap="sm" style={{ flex: "1 1 320px", maxWidth: 460 }}>
         <Group justify="space-between" align="flex-end">
           <Select
             label="Category"
@@ -421,14 +441,21 @@ export function BoardTab({ project }: { project: Project }) {
               key={post.id}
               post={post}
               selected={post.id === openPostId}
-              onOpen={() => openPost(post.id)}
+              onOpen={() => showPost(post.id)}
             />
           ))
         )}
       </Stack>
-      <Paper withBorder p="lg" style={{ flex: "2 1 420px" }}>
+      <Paper
+        ref={postDetail}
+        withBorder
+        p="lg"
+        data-testid="post-detail"
+        // Scrolled to on a phone: its top stops below the fixed header, not under it.
+        style={{ flex: "2 1 420px", scrollMarginTop: "calc(var(--app-shell-header-offset, 0rem) + 1rem)" }}
+      >
         {openPostId ? (
-          <PostDetail key={openPostId} project={project} postId={openPostId} />
+          <PostDetail key={openPostId} project={project} postId={openPostId} onShown={revealPost} />
         ) : (
           <Text c="dimmed">Choose a post to read it and its comments.</Text>
         )}

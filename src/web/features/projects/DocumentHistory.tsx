@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatDateTime } from "../../app/format.js";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { PersonName } from "../../app/ui/StaffBadge.js";
@@ -29,7 +30,7 @@ function VersionDiff({ projectId, document }: HistoryProps) {
   }));
   return (
     <Stack gap="sm">
-      <Title order={4} size="h5">
+      <Title order={3} size="h5">
         Compare versions
       </Title>
       <Group>
@@ -81,7 +82,7 @@ function VersionPreview({ projectId, document, version }: HistoryProps & { versi
   return (
     <Stack gap="sm" data-testid="version-preview">
       <Group justify="space-between">
-        <Title order={4} size="h5">
+        <Title order={3} size="h5">
           Version {version}: {shown.data.title}
         </Title>
         {version !== document.version && (
@@ -111,7 +112,7 @@ export function DocumentHistory({ projectId, document }: HistoryProps) {
             <Table.Th>Title</Table.Th>
             <Table.Th>Saved by</Table.Th>
             <Table.Th>At</Table.Th>
-            <Table.Th />
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

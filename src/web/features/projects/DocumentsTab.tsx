@@ -12,6 +12,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { IconArrowLeft } from "@tabler/icons-react";
 import { useSearchParams } from "react-router";
 import { formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
@@ -20,6 +21,7 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { PersonName } from "../../app/ui/StaffBadge.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { DocumentEditor } from "./DocumentEditor.js";
 import { DocumentHistory } from "./DocumentHistory.js";
@@ -112,7 +114,10 @@ function DocumentPanel({
   return (
     <Stack>
       <Anchor component="button" type="button" size="sm" onClick={onBack} w="fit-content">
-        ← All documents
+        <Group gap={4} component="span">
+          <UiIcon icon={IconArrowLeft} />
+          All documents
+        </Group>
       </Anchor>
       <Group justify="space-between" align="flex-start">
         <div>

@@ -1,9 +1,11 @@
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { IconArrowLeft } from "@tabler/icons-react";
 import { useSearchParams } from "react-router";
 import { formatDate, formatDateTime } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { type Round, roundStatusColors, roundStatusLabels, useRound, useRounds } from "./feedback-api.js";
 import type { Project } from "./projects-api.js";
@@ -55,7 +57,10 @@ function RoundPanel({
   return (
     <Stack>
       <Anchor component="button" type="button" size="sm" onClick={onBack} w="fit-content">
-        ← All feedback rounds
+        <Group gap={4} component="span">
+          <UiIcon icon={IconArrowLeft} />
+          All feedback rounds
+        </Group>
       </Anchor>
       {round.isPending && <PageLoader />}
       <ErrorAlert error={round.error} />

@@ -19,6 +19,7 @@ import { useSearchParams } from "react-router";
 import { formatBytes, formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import {
@@ -95,7 +96,7 @@ function NewFolderForm({
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput label="Folder name" data-autofocus {...form.getInputProps("name")} />
+        <TextInput label="Folder name" data-autofocus required {...form.getInputProps("name")} />
         <Group justify="flex-end">
           <Button type="submit" loading={pending}>
             Create folder
@@ -153,7 +154,7 @@ function FileDetail({ file }: { file: ProjectFile }) {
             <Table.Th>By</Table.Th>
             <Table.Th>When</Table.Th>
             <Table.Th>Size</Table.Th>
-            <Table.Th />
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

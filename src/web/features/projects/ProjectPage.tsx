@@ -12,6 +12,7 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
+import { IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { isApiError } from "../../app/api.js";
@@ -19,6 +20,7 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { useAdminUsers, useOrganisations } from "../admin/api.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { ActivityTab } from "./ActivityTab.js";
@@ -141,7 +143,7 @@ function Participants({ project }: { project: Project }) {
                     aria-label={`Remove ${participant.name}`}
                     onClick={() => remove.mutate(participant.id)}
                   >
-                    ×
+                    <UiIcon icon={IconX} size="sm" />
                   </ActionIcon>
                 </Tooltip>
               )

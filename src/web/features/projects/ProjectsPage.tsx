@@ -23,6 +23,7 @@ import { notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
+import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import { ActivityTab } from "./ActivityTab.js";
 import { ProjectSearch } from "./ProjectSearch.js";
@@ -65,13 +66,13 @@ function ProjectTable({ projects, status }: { projects: ProjectSummary[]; status
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <ResponsiveTable minWidth={640}>
       <Table verticalSpacing="sm" highlightOnHover data-testid="project-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Project</Table.Th>
-            <Table.Th>Dates</Table.Th>
-            <Table.Th>Taking part</Table.Th>
+            <Table.Th visibleFrom="sm">Dates</Table.Th>
+            <Table.Th visibleFrom="sm">Taking part</Table.Th>
             <Table.Th>Status</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -83,13 +84,13 @@ function ProjectTable({ projects, status }: { projects: ProjectSummary[]; status
                   {project.name}
                 </Anchor>
                 <Text size="xs" c="dimmed" lineClamp={2}>
-                  {project.purpose}
+                  {project.purposeExcerpt}
                 </Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">
                 <Text size="sm">{projectDates(project)}</Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">
                 <Text size="sm">{whoTakesPart(project)}</Text>
               </Table.Td>
               <Table.Td>
@@ -99,7 +100,7 @@ function ProjectTable({ projects, status }: { projects: ProjectSummary[]; status
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ResponsiveTable>
   );
 }
 
@@ -136,16 +137,22 @@ function NewProjectForm({ onCreated }: { onCreated: (project: Project) => void }
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput label="Name" placeholder="Pharmacy preview feedback" {...form.getInputProps("name")} />
+        <TextInput
+          label="Name"
+          placeholder="Pharmacy preview feedback"
+          required
+          {...form.getInputProps("name")}
+        />
         <Textarea
           label="Purpose"
           description="What the project is for and what you ask of the participants. Markdown is supported."
           autosize
           minRows={3}
+          required
           {...form.getInputProps("purpose")}
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput type="date" label="Starts on" {...form.getInputProps("startsOn")} />
+          <TextInput type="date" label="Starts on" required {...form.getInputProps("startsOn")} />
           <TextInput
             type="date"
             label="Ends on"

@@ -14,11 +14,13 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { IconX } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { isApiError } from "../../app/api.js";
 import { notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { useFlags } from "../sandbox/operations-api.js";
 import {
   type AnswerScope,
@@ -145,7 +147,7 @@ function QuestionRow({ form, index }: { form: RoundFormApi; index: number }) {
               aria-label={`Remove question ${index + 1}`}
               onClick={() => form.removeListItem("questions", index)}
             >
-              ✕
+              <UiIcon icon={IconX} />
             </ActionIcon>
           </Tooltip>
         </Group>

@@ -8,7 +8,7 @@ import type {
   TriageInput,
 } from "../../../server/modules/projects/contracts/feedback.js";
 import * as feedback from "../../../server/modules/projects/contracts/feedback.js";
-import { pathOf } from "../../../shared/contract.js";
+import { pathOf } from "../../../shared/operation-path.js";
 import { callApi } from "../../app/api.js";
 
 export type {

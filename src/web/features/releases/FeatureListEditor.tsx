@@ -11,6 +11,8 @@ import {
   Tooltip,
 } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
+import { IconX } from "@tabler/icons-react";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import { type Availability, availabilityLabels, knownModules } from "./api.js";
 import type { EditorValues } from "./editor-values.js";
 
@@ -68,7 +70,7 @@ export function FeatureListEditor({ form }: { form: UseFormReturnType<EditorValu
                   aria-label={`Remove row ${index + 1}`}
                   onClick={() => form.removeListItem("features", index)}
                 >
-                  ✕
+                  <UiIcon icon={IconX} />
                 </ActionIcon>
               </Tooltip>
             </Group>

@@ -1,8 +1,9 @@
 import { Accordion, Code, Paper, Stack, Text, Title } from "@mantine/core";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import type { ReleasePreview } from "./api.js";
+import { SlackPreview } from "./SlackPreview.js";
 
-/** What publishing will send, rendered by the server: the notes, the Slack JSON, the e-mail and the post. */
+/** What publishing will send, rendered by the server: the notes, the Slack message, the e-mail and the post. */
 export function PreviewPanel({ preview }: { preview: ReleasePreview }) {
   return (
     <Paper withBorder p="lg" component="section" aria-labelledby="release-preview-title">
@@ -23,11 +24,9 @@ export function PreviewPanel({ preview }: { preview: ReleasePreview }) {
             Slack payload
           </Title>
           <Text size="xs" c="dimmed">
-            The JSON body every active webhook receives, signed with its secret.
+            The message every active webhook receives, signed with its secret, as Slack shows it.
           </Text>
-          <Code block data-testid="preview-slack" style={{ maxHeight: 420, overflow: "auto" }}>
-            {JSON.stringify(preview.slack, null, 2)}
-          </Code>
+          <SlackPreview payload={preview.slack} />
         </Stack>
         <Accordion variant="contained">
           <Accordion.Item value="email">

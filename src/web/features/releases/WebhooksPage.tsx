@@ -18,6 +18,7 @@ import { useState } from "react";
 import { formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -152,7 +153,7 @@ function WebhookTable({
             <Table.Th>URL</Table.Th>
             <Table.Th>Active</Table.Th>
             <Table.Th>Last delivery</Table.Th>
-            <Table.Th />
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -236,7 +237,7 @@ function DeliveryLog({ webhook }: { webhook: Webhook }) {
                 <Table.Th>Attempts</Table.Th>
                 <Table.Th>Last status code</Table.Th>
                 <Table.Th>Last error / next attempt</Table.Th>
-                <Table.Th />
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

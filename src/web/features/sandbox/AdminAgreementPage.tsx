@@ -50,12 +50,13 @@ function DraftForm({
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput label="Title" {...form.getInputProps("title")} />
+        <TextInput label="Title" required {...form.getInputProps("title")} />
         <Textarea
           label="Agreement"
           description="Markdown: ## headings, **bold**, lists, links."
           autosize
           minRows={10}
+          required
           {...form.getInputProps("body")}
         />
         <Button type="submit" loading={pending} w="fit-content">

@@ -18,8 +18,19 @@ export function DeskQuestionLink() {
   );
 }
 
-/** The agreement in force; with `acceptable`, the checkbox and button that accept it. */
-export function AgreementPanel({ agreement, acceptable }: { agreement: Agreement; acceptable: boolean }) {
+/**
+ * The agreement in force; with `acceptable`, the checkbox and button that accept it, and
+ * `onAccepted` runs once it is accepted.
+ */
+export function AgreementPanel({
+  agreement,
+  acceptable,
+  onAccepted,
+}: {
+  agreement: Agreement;
+  acceptable: boolean;
+  onAccepted?: () => void;
+}) {
   const queryClient = useQueryClient();
   const [read, setRead] = useState(false);
   const accept = useMutation({
@@ -27,6 +38,7 @@ export function AgreementPanel({ agreement, acceptable }: { agreement: Agreement
     onSuccess: (accepted) => {
       queryClient.setQueryData(sandboxKeys.agreement, accepted);
       void queryClient.invalidateQueries({ queryKey: ["sandbox"] });
+      onAccepted?.();
     },
   });
   return (

@@ -1,4 +1,5 @@
-import { Anchor, Badge, Group, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Group, Switch, Table, Text } from "@mantine/core";
+import { useState } from "react";
 import { formatDateTime } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -25,6 +26,8 @@ const actionLabels: Record<AuditEntry["action"], { label: string; color: string 
  */
 export function AuditTrail(scope: AuditScope) {
   const trail = useAuditTrail(scope);
+  // Names and labels for reading; the stored keys, ids and addresses one switch away for checking.
+  const [raw, setRaw] = useState(false);
   if (trail.isPending) return <PageLoader />;
   if (trail.isError) return <ErrorAlert error={trail.error} />;
   if (trail.data.length === 0) return <Text c="dimmed">Nothing has been recorded for this yet.</Text>;
@@ -34,9 +37,17 @@ export function AuditTrail(scope: AuditScope) {
         <Text size="sm" c="dimmed">
           Every change, field by field: who made it, when, the old and new values, and the reason given.
         </Text>
-        <Anchor href={`/api/sandbox/audit.csv?${auditQuery(scope)}`} download size="sm">
-          Download CSV
-        </Anchor>
+        <Group gap="md">
+          <Switch
+            size="xs"
+            label="Show stored values"
+            checked={raw}
+            onChange={(event) => setRaw(event.currentTarget.checked)}
+          />
+          <Anchor href={`/api/sandbox/audit.csv?${auditQuery(scope)}`} download size="sm">
+            Download CSV
+          </Anchor>
+        </Group>
       </Group>
       <Table.ScrollContainer minWidth={820}>
         <Table verticalSpacing="xs" striped data-testid="audit-trail">
@@ -55,7 +66,7 @@ export function AuditTrail(scope: AuditScope) {
             {trail.data.map((entry) => (
               <Table.Tr key={entry.id}>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(entry.at)}</Table.Td>
-                <Table.Td>{entry.actor.email}</Table.Td>
+                <Table.Td>{raw ? entry.actor.email : entry.actor.name}</Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     <Badge variant="light" color={actionLabels[entry.action].color}>
@@ -66,9 +77,9 @@ export function AuditTrail(scope: AuditScope) {
                     </Text>
                   </Group>
                 </Table.Td>
-                <Table.Td>{entry.field ?? "—"}</Table.Td>
-                <Table.Td>{entry.oldValue ?? "—"}</Table.Td>
-                <Table.Td>{entry.newValue ?? "—"}</Table.Td>
+                <Table.Td>{(raw ? entry.field : entry.fieldLabel) ?? "—"}</Table.Td>
+                <Table.Td>{(raw ? entry.oldValue : entry.oldDisplay) ?? "—"}</Table.Td>
+                <Table.Td>{(raw ? entry.newValue : entry.newDisplay) ?? "—"}</Table.Td>
                 <Table.Td>{entry.reason ?? "—"}</Table.Td>
               </Table.Tr>
             ))}

@@ -90,8 +90,8 @@ function RecordDeployment({ flags }: { flags: Flag[] }) {
         <Stack>
           <ErrorAlert error={error} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Build id" placeholder="812" {...form.getInputProps("buildId")} />
-            <TextInput label="Version" placeholder="26.4-rc.2" {...form.getInputProps("version")} />
+            <TextInput label="Build id" placeholder="812" required {...form.getInputProps("buildId")} />
+            <TextInput label="Version" placeholder="26.4-rc.2" required {...form.getInputProps("version")} />
           </SimpleGrid>
           <Textarea
             label="Notes"

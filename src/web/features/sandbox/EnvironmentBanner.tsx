@@ -1,13 +1,12 @@
-import { Alert, Badge, Group, List, Progress, Stack, Text } from "@mantine/core";
+import { Alert, Badge, Group, Progress, Stack, Text } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { isApiError } from "../../app/api.js";
-import { formatDateTime } from "../../app/format.js";
+import { formatDateTime, formatRelativeTime } from "../../app/format.js";
 import { useRealtimeEvent } from "../../app/realtime.js";
 import {
   type Environment,
   formatCountdown,
-  formatRelativeTime,
   operationsKeys,
   operationsTopics,
   useEnvironment,
@@ -35,10 +34,10 @@ export function useOperationsEvents(): void {
   const refetch = (...keys: (readonly string[])[]) => {
     for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
   };
-  useRealtimeEvent(operationsTopics.flag, () => refetch(operationsKeys.environment, operationsKeys.flags));
-  useRealtimeEvent(operationsTopics.deployed, () =>
-    refetch(operationsKeys.environment, operationsKeys.deployments, operationsKeys.flags),
-  );
+  // A flag gates whole features (the pharmacy, say): every open sandbox page asks again, so a page
+  // of a feature switched off says so at once instead of failing on its next click.
+  useRealtimeEvent(operationsTopics.flag, () => refetch(["sandbox"]));
+  useRealtimeEvent(operationsTopics.deployed, () => refetch(["sandbox"]));
   useRealtimeEvent(operationsTopics.wipe, () => refetch(operationsKeys.environment, operationsKeys.wipes));
   useRealtimeEvent(operationsTopics.wiped, () => refetch(["sandbox"], operationsKeys.wipes));
 }
@@ -61,28 +60,35 @@ function BuildLine({ build }: { build: NonNullable<Environment["build"]> }) {
   );
 }
 
-/** Shown on every sandbox page once inside: what this instance is and is not, and what runs on it. */
+/**
+ * Shown on every sandbox page once inside, kept to two short lines so the page stays in view: what this
+ * instance is and is not (the agreement has the whole of it), and the build that runs on it.
+ */
 export function EnvironmentBanner() {
   const environment = useEnvironment();
   return (
-    <Alert
-      color="orange"
-      variant="light"
-      title="Community development environment"
-      data-testid="sandbox-banner"
-    >
-      <Stack gap="xs">
+    <Alert color="orange" variant="light" p="xs" data-testid="sandbox-banner">
+      <Group gap="xs" justify="space-between" wrap="wrap">
+        <Text size="sm" fw={700}>
+          Community development environment
+        </Text>
         {environment.data?.build && <BuildLine build={environment.data.build} />}
-        <List size="sm" spacing={2}>
-          <List.Item>There is no service-level agreement: no promised uptime or support hours.</List.Item>
-          <List.Item>
-            Never enter real, production or PHI data; every volunteer here is synthetic or obfuscated.
-          </List.Item>
-          <List.Item>The data may be changed or wiped at any time.</List.Item>
-        </List>
-      </Stack>
+      </Group>
+      <Text size="xs">
+        There is no service-level agreement. Never enter real, production or PHI data: every volunteer here is
+        synthetic or obfuscated. The data may be changed or wiped at any time.
+      </Text>
     </Alert>
   );
+}
+
+const HOUR_MS = 3600_000;
+
+/** How loudly a wipe is announced: a note while it is days away, a warning on its day, an alarm in its last hour. */
+function wipeUrgency(msLeft: number): { color: string; variant: "light" | "filled"; detailed: boolean } {
+  if (msLeft <= HOUR_MS) return { color: "red", variant: "filled", detailed: true };
+  if (msLeft <= 24 * HOUR_MS) return { color: "orange", variant: "light", detailed: true };
+  return { color: "yellow", variant: "light", detailed: false };
 }
 
 /** The countdown to an announced wipe, ticking by the second, on every sandbox page until it runs. */
@@ -92,19 +98,28 @@ export function WipeCountdown() {
   const nextWipe = environment.data?.nextWipe;
   if (!nextWipe || environment.data?.wipe) return null;
   const left = new Date(nextWipe.scheduledFor).getTime() - now;
+  const urgency = wipeUrgency(left);
   return (
     <Alert
-      color="red"
-      variant="filled"
+      color={urgency.color}
+      variant={urgency.variant}
+      p={urgency.detailed ? undefined : "xs"}
       data-testid="wipe-countdown"
-      title={`Wipe in ${formatCountdown(left)}`}
+      data-urgency={urgency.color}
+      title={`Wipe in ${formatCountdown(left)}, at ${formatDateTime(nextWipe.scheduledFor)}`}
     >
       <Stack gap={4}>
         <Text size="sm">{nextWipe.message}</Text>
-        <Text size="sm">
-          At {formatDateTime(nextWipe.scheduledFor)} studies, volunteers, enrolments and pharmacy data go back
-          to the generated baseline. Export your organisation's studies from the studies page before then.
-        </Text>
+        {urgency.detailed ? (
+          <Text size="sm">
+            Studies, volunteers, enrolments and pharmacy data then go back to the generated baseline. Export
+            your organisation's studies from the studies page before then.
+          </Text>
+        ) : (
+          <Text size="xs">
+            Studies, volunteers, enrolments and pharmacy data then go back to the baseline.
+          </Text>
+        )}
       </Stack>
     </Alert>
   );

@@ -19,6 +19,7 @@ import { Link } from "react-router";
 import { formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -37,6 +38,7 @@ import {
   useFlags,
   useSandboxSettings,
 } from "./operations-api.js";
+import { AgreementFirst } from "./SandboxPage.js";
 
 /**
  * A flag change shows everywhere: the saved flag at once in the table, then the flags, the banner's
@@ -95,8 +97,8 @@ function NewFlag({ releases }: { releases: Release[] }) {
       <Stack>
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Key" placeholder="pharmacy-labels" {...form.getInputProps("key")} />
-          <TextInput label="Name" placeholder="Pharmacy labels" {...form.getInputProps("name")} />
+          <TextInput label="Key" placeholder="pharmacy-labels" required {...form.getInputProps("key")} />
+          <TextInput label="Name" placeholder="Pharmacy labels" required {...form.getInputProps("name")} />
           <Select
             label="State"
             data={flagStateOptions}
@@ -145,7 +147,7 @@ function EditFlag({ flag, releases, onClose }: { flag: Flag; releases: Release[]
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ErrorAlert error={error} />
-        <TextInput label="Name" {...form.getInputProps("name")} />
+        <TextInput label="Name" required {...form.getInputProps("name")} />
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
         <Select
           label="Release"
@@ -207,7 +209,7 @@ function FlagTable({ flags, releases }: { flags: Flag[]; releases: Release[] }) 
               <Table.Th>State</Table.Th>
               <Table.Th>Release</Table.Th>
               <Table.Th>Changed</Table.Th>
-              <Table.Th />
+              <ActionsHeader />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -338,27 +340,29 @@ export function FlagsPage() {
         </Group>
       }
     >
-      <Section
-        title="Feature flags"
-        description="Off hides a feature and refuses its routes (its data is kept); preview shows it marked “preview — not validated”; on shows it plainly."
-      >
-        {flags.isPending ? (
-          <PageLoader />
-        ) : flags.isError ? (
-          <ErrorAlert error={flags.error} />
-        ) : (
-          <FlagTable flags={flags.data} releases={releaseList} />
-        )}
-      </Section>
-      <Section title="New flag">
-        <NewFlag releases={releaseList} />
-      </Section>
-      <Section
-        title="Settings"
-        description="Where the sandbox's notices go, and how far ahead wipes are announced."
-      >
-        <Settings />
-      </Section>
+      <AgreementFirst>
+        <Section
+          title="Feature flags"
+          description="Off hides a feature and refuses its routes (its data is kept); preview shows it marked “preview — not validated”; on shows it plainly."
+        >
+          {flags.isPending ? (
+            <PageLoader />
+          ) : flags.isError ? (
+            <ErrorAlert error={flags.error} />
+          ) : (
+            <FlagTable flags={flags.data} releases={releaseList} />
+          )}
+        </Section>
+        <Section title="New flag">
+          <NewFlag releases={releaseList} />
+        </Section>
+        <Section
+          title="Settings"
+          description="Where the sandbox's notices go, and how far ahead wipes are announced."
+        >
+          <Settings />
+        </Section>
+      </AgreementFirst>
     </Page>
   );
 }

@@ -1,8 +1,8 @@
 import { Alert, Anchor, Badge, Group, Stack, Text } from "@mantine/core";
 import type { ReactNode } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { isApiError } from "../../app/api.js";
-import { useSignedInMe } from "../../app/gates.js";
+import { safeReturnPath, useSignedInMe } from "../../app/gates.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -173,9 +173,27 @@ export function SandboxPage() {
   );
 }
 
-/** `/sandbox/agreement`: the agreement in force, to read again (or accept, if not yet). */
+/**
+ * Staff pages that use sandbox data (feature flags) lead to the agreement first, like the sandbox
+ * pages do, and show the page itself once it is accepted.
+ */
+export function AgreementFirst({ children }: { children: ReactNode }) {
+  const status = useSandboxStatus();
+  if (status.isPending) return <PageLoader />;
+  if (status.isError) return <ErrorAlert error={status.error} />;
+  if (status.data.agreement !== null && !status.data.accepted) return <AgreementStep />;
+  return children;
+}
+
+/**
+ * `/sandbox/agreement`: the agreement in force, to read again (or accept, if not yet); accepting it
+ * returns to the page that asked for it (`?next=`).
+ */
 export function SandboxAgreementPage() {
   const agreement = useAgreement();
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const next = search.get("next");
   return (
     <Page
       title="Access and Use Agreement"
@@ -190,7 +208,11 @@ export function SandboxAgreementPage() {
       ) : agreement.isError ? (
         <ErrorAlert error={agreement.error} />
       ) : (
-        <AgreementPanel agreement={agreement.data} acceptable={agreement.data.acceptedAt === null} />
+        <AgreementPanel
+          agreement={agreement.data}
+          acceptable={agreement.data.acceptedAt === null}
+          onAccepted={next ? () => navigate(safeReturnPath(next)) : undefined}
+        />
       )}
     </Page>
   );

@@ -1,10 +1,13 @@
 import { ActionIcon, Button, Group, Select, Stack, Table, Text, Tooltip } from "@mantine/core";
+import { IconX } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
+import { UiIcon } from "../../app/ui/UiIcon.js";
 import {
   roleLabels,
   roleOptions,
@@ -67,7 +70,7 @@ function UserRow({ user, onError }: { user: SandboxUser; onError: (error: unknow
             loading={remove.isPending}
             onClick={() => setConfirming(true)}
           >
-            ✕
+            <UiIcon icon={IconX} />
           </ActionIcon>
         </Tooltip>
         <ConfirmAction
@@ -129,7 +132,7 @@ export function SandboxUsers({ isStaff }: { isStaff: boolean }) {
                     <Table.Th>Person</Table.Th>
                     <Table.Th>Organisation</Table.Th>
                     <Table.Th>Role</Table.Th>
-                    <Table.Th />
+                    <ActionsHeader />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

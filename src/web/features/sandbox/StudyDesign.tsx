@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
+import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Section } from "../../app/ui/Section.js";
 import { ReasonDialog } from "./ReasonDialog.js";
@@ -280,7 +281,7 @@ function ItemSection({ kind, study }: { kind: ItemKind; study: Study }) {
                 {kind.fields.map((field) => (
                   <Table.Th key={field.name}>{field.label}</Table.Th>
                 ))}
-                {study.canEdit && <Table.Th />}
+                {study.canEdit && <ActionsHeader />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

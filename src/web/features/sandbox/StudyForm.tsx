@@ -78,15 +78,21 @@ export function StudyForm({ study, submitLabel, submit, onSaved }: StudyFormProp
       <Stack>
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput label="Protocol number" placeholder="NW-102" {...form.getInputProps("protocolNumber")} />
-          <TextInput label="Sponsor" {...form.getInputProps("sponsor")} />
+          <TextInput
+            label="Protocol number"
+            placeholder="NW-102"
+            required
+            {...form.getInputProps("protocolNumber")}
+          />
+          <TextInput label="Sponsor" required {...form.getInputProps("sponsor")} />
         </SimpleGrid>
-        <TextInput label="Title" {...form.getInputProps("title")} />
+        <TextInput label="Title" required {...form.getInputProps("title")} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <Select
             label="Phase"
             data={studyPhaseOptions}
             allowDeselect={false}
+            required
             {...form.getInputProps("phase")}
           />
           <NumberInput
@@ -95,6 +101,7 @@ export function StudyForm({ study, submitLabel, submit, onSaved }: StudyFormProp
             min={1}
             allowDecimal={false}
             allowNegative={false}
+            required
             {...form.getInputProps("plannedEnrolment")}
           />
         </SimpleGrid>

@@ -11,6 +11,7 @@ import {
   Table,
   Text,
   TextInput,
+  VisuallyHidden,
 } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useDebouncedValue } from "@mantine/hooks";
@@ -22,6 +23,7 @@ import { useSignedInMe } from "../../app/gates.js";
 import { notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
+import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import type { SandboxStatus } from "./api.js";
 import { ReasonDialog } from "./ReasonDialog.js";
@@ -146,6 +148,7 @@ function ScreenVolunteer({ study }: { study: Study }) {
             label="Screening date"
             description="Today or earlier"
             max={today()}
+            required
             {...form.getInputProps("screeningDate")}
           />
         </SimpleGrid>
@@ -202,8 +205,14 @@ function AssignToCohort({
             overlaps another study of the volunteer's, is refused.
           </Text>
           <ErrorAlert error={error} />
-          <Select label="Cohort" data={cohorts} allowDeselect={false} {...form.getInputProps("cohortId")} />
-          <TextInput type="date" label="First dosing day" {...form.getInputProps("dosingStart")} />
+          <Select
+            label="Cohort"
+            data={cohorts}
+            allowDeselect={false}
+            required
+            {...form.getInputProps("cohortId")}
+          />
+          <TextInput type="date" label="First dosing day" required {...form.getInputProps("dosingStart")} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -280,7 +289,8 @@ function EnrolmentActions({ study, enrolment }: { study: Study; enrolment: Enrol
   const active = study.status === "active";
   return (
     <Stack gap={4} align="flex-end">
-      <Group gap={4} justify="flex-end" wrap="nowrap">
+      {/* The buttons stack in a phone's narrow column rather than push it off the screen. */}
+      <Group gap={4} justify="flex-end">
         {active && status === "screening" && (
           <>
             <Button
@@ -357,18 +367,22 @@ function EnrolmentTable({
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <ResponsiveTable minWidth={900}>
       <Table verticalSpacing="sm" data-testid="enrolments">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Subject</Table.Th>
             <Table.Th>Volunteer</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Screened</Table.Th>
-            <Table.Th>Cohort</Table.Th>
-            <Table.Th>Dosing</Table.Th>
-            <Table.Th>Reason</Table.Th>
-            {canChange && <Table.Th />}
+            <Table.Th visibleFrom="sm">Screened</Table.Th>
+            <Table.Th visibleFrom="sm">Cohort</Table.Th>
+            <Table.Th visibleFrom="sm">Dosing</Table.Th>
+            <Table.Th visibleFrom="sm">Reason</Table.Th>
+            {canChange && (
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            )}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -383,14 +397,14 @@ function EnrolmentTable({
                   {enrolmentStatusLabels[enrolment.status]}
                 </Badge>
               </Table.Td>
-              <Table.Td>{formatDate(enrolment.screeningDate)}</Table.Td>
-              <Table.Td>{enrolment.cohortName ?? "—"}</Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">{formatDate(enrolment.screeningDate)}</Table.Td>
+              <Table.Td visibleFrom="sm">{enrolment.cohortName ?? "—"}</Table.Td>
+              <Table.Td visibleFrom="sm">
                 {enrolment.dosingStart
                   ? `${formatDate(enrolment.dosingStart)} – ${formatDate(enrolment.dosingEnd)}`
                   : "—"}
               </Table.Td>
-              <Table.Td>{enrolment.statusReason ?? "—"}</Table.Td>
+              <Table.Td visibleFrom="sm">{enrolment.statusReason ?? "—"}</Table.Td>
               {canChange && (
                 <Table.Td>
                   <EnrolmentActions study={study} enrolment={enrolment} />
@@ -400,7 +414,7 @@ function EnrolmentTable({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ResponsiveTable>
   );
 }
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ApiError } from "../../app/api.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Section } from "../../app/ui/Section.js";
-import { operationsApi, STUDY_EXPORT_URL } from "./operations-api.js";
+import { operationsApi, STUDY_EXPORT_URL, type StudyImportFile } from "./operations-api.js";
 import { studyKeys } from "./studies-api.js";
 
 /** The server's message and each refused field ("studies.0.protocolNumber: ..."), in one alert. */
@@ -16,7 +16,8 @@ function describeFailure(error: Error): string {
   ].join(" ");
 }
 
-async function readExport(file: File): Promise<unknown> {
+/** The file as JSON; whether it is a study export the server decides, naming what it refuses. */
+async function readExport(file: File): Promise<StudyImportFile> {
   try {
     return JSON.parse(await file.text());
   } catch {

@@ -12,9 +12,11 @@ import {
 } from "@mantine/core";
 import { isInRange, isNotEmpty, useForm } from "@mantine/form";
 import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { useFormSubmit } from "../../app/forms.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import {
+  volunteerFieldLabels as label,
   type RecruitmentStatus,
   recruitmentStatusLabels,
   type Sex,
@@ -104,6 +106,8 @@ type Props = {
   volunteer?: Volunteer;
   onSaved: (volunteer: Volunteer) => void;
   onCancel: () => void;
+  /** Told whether the form holds changes, so its dialog can ask before discarding them. */
+  onDirtyChange?: (dirty: boolean) => void;
 };
 
 /**
@@ -111,7 +115,7 @@ type Props = {
  * looks real; those refusals land on the field. Changing an enrolled volunteer asks for a reason, and
  * their status is shown, not offered: it follows their enrolment, as `enrolled` is never set by hand.
  */
-export function VolunteerForm({ volunteer, onSaved, onCancel }: Props) {
+export function VolunteerForm({ volunteer, onSaved, onCancel, onDirtyChange }: Props) {
   const queryClient = useQueryClient();
   // An enrolled volunteer's changes need a reason, and their status follows the enrolment.
   const enrolled = volunteer?.recruitmentStatus === "enrolled";
@@ -131,6 +135,8 @@ export function VolunteerForm({ volunteer, onSaved, onCancel }: Props) {
           : null,
     },
   });
+  const dirty = form.isDirty();
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
   const { onSubmit, error, pending } = useFormSubmit(
     form,
     (values: FormValues) =>
@@ -156,40 +162,40 @@ export function VolunteerForm({ volunteer, onSaved, onCancel }: Props) {
         </Text>
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="First name" required {...form.getInputProps("firstName")} />
-          <TextInput label="Last name" required {...form.getInputProps("lastName")} />
-          <Select label="Sex" required data={sexOptions} {...form.getInputProps("sex")} />
-          <TextInput label="Date of birth" type="date" required {...form.getInputProps("dateOfBirth")} />
+          <TextInput label={label.firstName} required {...form.getInputProps("firstName")} />
+          <TextInput label={label.lastName} required {...form.getInputProps("lastName")} />
+          <Select label={label.sex} required data={sexOptions} {...form.getInputProps("sex")} />
+          <TextInput label={label.dateOfBirth} type="date" required {...form.getInputProps("dateOfBirth")} />
           <TextInput
-            label="E-mail"
+            label={label.email}
             type="email"
             placeholder="jane.doe@example.com"
             {...form.getInputProps("email")}
           />
-          <TextInput label="Phone" placeholder="555-0123" {...form.getInputProps("phone")} />
-          <TextInput label="Region" required {...form.getInputProps("region")} />
+          <TextInput label={label.phone} placeholder="555-0123" {...form.getInputProps("phone")} />
+          <TextInput label={label.region} required {...form.getInputProps("region")} />
           {enrolled ? (
             <TextInput
-              label="Recruitment status"
+              label={label.recruitmentStatus}
               value={recruitmentStatusLabels.enrolled}
               description="Follows the enrolment: withdraw or complete it under Studies → Subjects."
               readOnly
             />
           ) : (
             <Select
-              label="Recruitment status"
+              label={label.recruitmentStatus}
               data={settableStatusOptions}
               allowDeselect={false}
               {...form.getInputProps("recruitmentStatus")}
             />
           )}
           <NumberInput
-            label="Height (cm)"
+            label={label.heightCm}
             required
             allowDecimal={false}
             {...form.getInputProps("heightCm")}
           />
-          <NumberInput label="Weight (kg)" required decimalScale={1} {...form.getInputProps("weightKg")} />
+          <NumberInput label={label.weightKg} required decimalScale={1} {...form.getInputProps("weightKg")} />
         </SimpleGrid>
         <Group gap="xs">
           <Text size="sm">BMI (computed):</Text>
@@ -197,9 +203,9 @@ export function VolunteerForm({ volunteer, onSaved, onCancel }: Props) {
             {bmiPreview(form.values.heightCm, form.values.weightKg)}
           </Text>
         </Group>
-        <Checkbox label="Smoker" {...form.getInputProps("smoker", { type: "checkbox" })} />
+        <Checkbox label={label.smoker} {...form.getInputProps("smoker", { type: "checkbox" })} />
         <Textarea
-          label="Medical history notes"
+          label={label.medicalHistory}
           autosize
           minRows={3}
           {...form.getInputProps("medicalHistory")}

@@ -17,6 +17,7 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { formatDate, formatDateTime } from "../../app/format.js";
 import { notifySuccess } from "../../app/notify.js";
+import { useDiscardGuard } from "../../app/ui/discard-guard.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -138,7 +139,15 @@ function ParticipationHistory({ volunteerId }: { volunteerId: string }) {
 }
 
 /** The edit form works on the full record, whatever the page shows. */
-function EditVolunteer({ volunteerId, onClose }: { volunteerId: string; onClose: () => void }) {
+function EditVolunteer({
+  volunteerId,
+  onClose,
+  onDirtyChange,
+}: {
+  volunteerId: string;
+  onClose: () => void;
+  onDirtyChange: (dirty: boolean) => void;
+}) {
   const full = useVolunteer(volunteerId, "full");
   if (full.isPending) return <PageLoader />;
   if (full.isError) return <ErrorAlert error={full.error} />;
@@ -146,10 +155,12 @@ function EditVolunteer({ volunteerId, onClose }: { volunteerId: string; onClose:
     <VolunteerForm
       volunteer={full.data}
       onSaved={(saved) => {
+        onDirtyChange(false);
         notifySuccess(`${saved.displayId} was saved.`);
         onClose();
       }}
       onCancel={onClose}
+      onDirtyChange={onDirtyChange}
     />
   );
 }
@@ -207,6 +218,7 @@ function RemoveVolunteer({ volunteer, onClose }: { volunteer: Volunteer; onClose
 function VolunteerDetail({ id, status }: { id: string; status: SandboxStatus }) {
   const [display, setDisplay] = useState<VolunteerDisplay | undefined>(undefined);
   const [dialog, setDialog] = useState<"edit" | "remove" | null>(null);
+  const closeEdit = useDiscardGuard(() => setDialog(null));
   const volunteer = useVolunteer(id, display);
   if (volunteer.isPending) return <PageLoader />;
   if (volunteer.isError)
@@ -270,11 +282,17 @@ function VolunteerDetail({ id, status }: { id: string; status: SandboxStatus }) 
       </Tabs>
       <Modal
         opened={dialog === "edit"}
-        onClose={() => setDialog(null)}
+        onClose={closeEdit.requestClose}
         title={`Edit ${shown.displayId}`}
         size="lg"
       >
-        {dialog === "edit" && <EditVolunteer volunteerId={shown.id} onClose={() => setDialog(null)} />}
+        {dialog === "edit" && (
+          <EditVolunteer
+            volunteerId={shown.id}
+            onClose={closeEdit.requestClose}
+            onDirtyChange={closeEdit.reportDirty}
+          />
+        )}
       </Modal>
       {dialog === "remove" && <RemoveVolunteer volunteer={shown} onClose={() => setDialog(null)} />}
     </>

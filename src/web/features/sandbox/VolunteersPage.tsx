@@ -18,6 +18,7 @@ import { Link, useNavigate } from "react-router";
 import { useFiltersInAddress } from "../../app/filters-in-address.js";
 import { formatDate } from "../../app/format.js";
 import { notifySuccess } from "../../app/notify.js";
+import { useDiscardGuard } from "../../app/ui/discard-guard.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -231,16 +232,19 @@ function VolunteerList({ filters }: { filters: VolunteerFilters }) {
 function AddVolunteer() {
   const navigate = useNavigate();
   const [opened, setOpened] = useState(false);
+  const { reportDirty, requestClose } = useDiscardGuard(() => setOpened(false));
   return (
     <>
       <Button onClick={() => setOpened(true)}>Add volunteer</Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title="Add volunteer" size="lg">
+      <Modal opened={opened} onClose={requestClose} title="Add volunteer" size="lg">
         <VolunteerForm
           onSaved={(volunteer) => {
+            reportDirty(false);
             notifySuccess(`${volunteer.displayId} was added.`);
             navigate(`/sandbox/volunteers/${volunteer.id}`);
           }}
-          onCancel={() => setOpened(false)}
+          onCancel={requestClose}
+          onDirtyChange={reportDirty}
         />
       </Modal>
     </>

@@ -36,7 +36,13 @@ function ScheduleWipe({ noticeHours }: { noticeHours: number }) {
     // One hour beyond the notice period, so the default is allowed however long the form stays open.
     initialValues: { scheduledFor: localInputAhead(new Date(), noticeHours + 1), message: "" },
     validate: {
-      scheduledFor: isNotEmpty("Choose the date and time of the wipe."),
+      // Checked here in the person's own time zone; the server's own check answers in UTC.
+      scheduledFor: (value) => {
+        if (!value) return "Choose the date and time of the wipe.";
+        const earliest = new Date(Date.now() + noticeHours * 3600_000);
+        if (new Date(localInputToIso(value)).getTime() >= earliest.getTime()) return null;
+        return `Schedule the wipe at least ${noticeHours} hours ahead: ${formatDateTime(earliest.toISOString())} or later.`;
+      },
       message: isNotEmpty("Say why the environment is wiped."),
     },
     transformValues: (values) => ({
@@ -60,6 +66,7 @@ function ScheduleWipe({ noticeHours }: { noticeHours: number }) {
           label="Wipe at"
           description={`Your local time; at least ${noticeHours} hours from now.`}
           w="fit-content"
+          required
           {...form.getInputProps("scheduledFor")}
         />
         <Textarea
@@ -67,6 +74,7 @@ function ScheduleWipe({ noticeHours }: { noticeHours: number }) {
           description="Shown in the countdown banner, the chat notice and the e-mail."
           autosize
           minRows={2}
+          required
           {...form.getInputProps("message")}
         />
         <Button type="submit" loading={pending} w="fit-content">
@@ -171,6 +179,7 @@ function WipeNow({ onStarted }: { onStarted: (wipe: Wipe) => void }) {
   });
   const { onSubmit, error, pending } = useFormSubmit(form, operationsApi.wipeNow, {
     onSuccess: ({ wipe }) => {
+      notifySuccess("The wipe started: everyone is told, and the sandbox is back once it finishes.");
       void queryClient.invalidateQueries({ queryKey: operationsKeys.wipes });
       onStarted(wipe);
     },
@@ -180,7 +189,7 @@ function WipeNow({ onStarted }: { onStarted: (wipe: Wipe) => void }) {
     <form onSubmit={onSubmit} noValidate data-testid="wipe-now-form">
       <Stack>
         <ErrorAlert error={error} />
-        <Textarea label="Message" autosize minRows={2} {...form.getInputProps("message")} />
+        <Textarea label="Message" autosize minRows={2} required {...form.getInputProps("message")} />
         <TextInput
           label="Confirmation"
           description={`Type “${WIPE_CONFIRMATION}” to confirm.`}

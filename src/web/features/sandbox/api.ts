@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import * as agreements from "../../../server/modules/sandbox/access/contracts/agreement.js";
 import type { SandboxRole } from "../../../server/modules/sandbox/access/contracts/users.js";
 import * as users from "../../../server/modules/sandbox/access/contracts/users.js";
+import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
 
 export type {
@@ -16,13 +17,9 @@ export type {
   SandboxUser,
 } from "../../../server/modules/sandbox/access/contracts/users.js";
 
-export const roleLabels: Record<SandboxRole, string> = {
-  study_coordinator: "Study coordinator",
-  investigator: "Investigator",
-  pharmacist: "Pharmacist",
-  recruiter: "Recruiter",
-  read_only: "Read-only",
-};
+import { roleLabels } from "../../../server/modules/sandbox/access/contracts/users.js";
+
+export { roleLabels };
 export const roleOptions = Object.entries(roleLabels).map(([value, label]) => ({ value, label }));
 
 export const sandboxKeys = {
@@ -35,12 +32,13 @@ export const sandboxKeys = {
 
 export const sandboxApi = {
   accept: (agreementId: string) => callApi(agreements.acceptAgreement, { body: { agreementId } }),
-  addUser: (body: { userId: string; role: SandboxRole }) => callApi(users.addSandboxUser, { body }),
+  addUser: (body: Request<typeof users.addSandboxUser>["body"]) => callApi(users.addSandboxUser, { body }),
   changeRole: (userId: string, role: SandboxRole) =>
     callApi(users.changeSandboxRole, { params: { userId }, body: { role } }),
   removeUser: (userId: string) => callApi(users.removeSandboxUser, { params: { userId } }),
-  createDraft: (body: { title: string; body: string }) => callApi(agreements.createAgreementDraft, { body }),
-  updateDraft: (id: string, body: { title?: string; body?: string }) =>
+  createDraft: (body: Request<typeof agreements.createAgreementDraft>["body"]) =>
+    callApi(agreements.createAgreementDraft, { body }),
+  updateDraft: (id: string, body: NonNullable<Request<typeof agreements.updateAgreementDraft>["body"]>) =>
     callApi(agreements.updateAgreementDraft, { params: { id }, body }),
   publish: (id: string) => callApi(agreements.publishAgreement, { params: { id } }),
 };

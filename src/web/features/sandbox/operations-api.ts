@@ -8,6 +8,7 @@ import * as flags from "../../../server/modules/sandbox/operations/contracts/fla
 import * as settings from "../../../server/modules/sandbox/operations/contracts/settings.js";
 import type { WipeStatus } from "../../../server/modules/sandbox/operations/contracts/wipes.js";
 import * as wipes from "../../../server/modules/sandbox/operations/contracts/wipes.js";
+import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
 
 export type {
@@ -20,21 +21,12 @@ export type { Flag, FlagState } from "../../../server/modules/sandbox/operations
 export type { SandboxSettings } from "../../../server/modules/sandbox/operations/contracts/settings.js";
 export type { Wipe, WipeStatus } from "../../../server/modules/sandbox/operations/contracts/wipes.js";
 
-export type FlagInput = {
-  key: string;
-  name: string;
-  description: string;
-  state: FlagState;
-  releaseId: string | null;
-};
-export type FlagChanges = Partial<Omit<FlagInput, "key">>;
-export type DeploymentInput = {
-  buildId: string;
-  version: string;
-  notes: string;
-  flags?: Record<string, FlagState>;
-};
-export type SettingsChanges = { noticeChannelId?: string | null; wipeNoticeHours?: number };
+export type FlagInput = Request<typeof flags.createFlag>["body"];
+export type FlagChanges = NonNullable<Request<typeof flags.updateFlag>["body"]>;
+export type DeploymentInput = Request<typeof deployments.recordDeployment>["body"];
+export type SettingsChanges = NonNullable<Request<typeof settings.updateSandboxSettings>["body"]>;
+/** A study export as the server takes it back; a file read from disk is checked by the server alone. */
+export type StudyImportFile = Request<typeof transfer.importStudies>["body"];
 
 export const flagStateLabels: Record<FlagState, string> = { off: "Off", preview: "Preview", on: "On" };
 export const flagStateColors: Record<FlagState, string> = { off: "gray", preview: "grape", on: "green" };
@@ -55,16 +47,8 @@ export const wipeStatusColors: Record<WipeStatus, string> = {
   cancelled: "gray",
 };
 
-/** Typed by hand before a wipe now; the server checks the same words (modules/sandbox/wipes.ts). */
-export const WIPE_CONFIRMATION = "wipe the development environment";
-
-/** Real-time topics of sandbox operations (docs/API.md), each answered by refetching what it changes. */
-export const operationsTopics = {
-  flag: "sandbox.flag",
-  deployed: "sandbox.deployed",
-  wipe: "sandbox.wipe",
-  wiped: "sandbox.wiped",
-} as const;
+export { operationsTopics } from "../../../server/modules/sandbox/operations/contracts/environment.js";
+export { WIPE_CONFIRMATION } from "../../../server/modules/sandbox/operations/contracts/wipes.js";
 
 export const operationsKeys = {
   environment: ["sandbox", "environment"] as const,
@@ -79,14 +63,13 @@ export const operationsApi = {
   changeFlag: (key: string, body: FlagChanges) => callApi(flags.updateFlag, { params: { key }, body }),
   recordDeployment: (body: DeploymentInput) => callApi(deployments.recordDeployment, { body }),
   changeSettings: (body: SettingsChanges) => callApi(settings.updateSandboxSettings, { body }),
-  scheduleWipe: (body: { scheduledFor: string; message: string }) => callApi(wipes.scheduleWipe, { body }),
+  scheduleWipe: (body: Request<typeof wipes.scheduleWipe>["body"]) => callApi(wipes.scheduleWipe, { body }),
   cancelWipe: (id: string) => callApi(wipes.cancelWipe, { params: { id } }),
-  wipeNow: (body: { confirmation: string; message: string }) => callApi(wipes.wipeNow, { body }),
-  // The file is checked by the server, which names what it refuses.
-  importStudies: (exported: unknown, skipExisting: boolean) =>
+  wipeNow: (body: Request<typeof wipes.wipeNow>["body"]) => callApi(wipes.wipeNow, { body }),
+  importStudies: (exported: StudyImportFile, skipExisting: boolean) =>
     callApi(transfer.importStudies, {
-      query: { skipExisting: String(skipExisting) as "true" | "false" },
-      body: exported as never,
+      query: { skipExisting: skipExisting ? "true" : "false" },
+      body: exported,
     }),
 };
 
@@ -133,7 +116,6 @@ export const useWipes = () =>
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /**
  * What is left before a wipe, as the banner says it: "3 d 4 h", "23 h 12 min", "4 min 05 s", and
@@ -149,25 +131,6 @@ export function formatCountdown(milliseconds: number): string {
   if (totalHours > 0) return `${totalHours} h ${minutes} min`;
   if (minutes > 0) return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
   return `${seconds} s`;
-}
-
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const relativeSteps: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * DAY],
-  ["month", 30 * DAY],
-  ["week", 7 * DAY],
-  ["day", DAY],
-  ["hour", HOUR],
-  ["minute", MINUTE],
-];
-
-/** "3 minutes ago", "yesterday", "just now": when something happened, as a person says it. */
-export function formatRelativeTime(iso: string, now: number): string {
-  const elapsed = new Date(iso).getTime() - now;
-  for (const [unit, size] of relativeSteps) {
-    if (Math.abs(elapsed) >= size) return relative.format(Math.trunc(elapsed / size), unit);
-  }
-  return "just now";
 }
 
 /** A `datetime-local` input's value (local time, no zone) as the ISO instant the API takes. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { canCreateStudy, enrolmentChangeRefusal } from "../../../server/modules/sandbox/policy.js";
-import { type SandboxRole, sandboxRoles } from "../../../server/modules/sandbox/schema.js";
+import { type SandboxRole, sandboxRoles } from "../../../server/modules/sandbox/access/contracts/users.js";
+import { canCreateStudy, enrolmentChangeRefusal } from "../../../server/modules/sandbox/clinical/policy.js";
 import type { Actor } from "../../../server/platform/context.js";
 import { auditQuery, mayCreateStudies, mayEnrol, type StudySummary, studiesApi } from "./studies-api.js";
 

@@ -12,6 +12,7 @@ import type {
 } from "../../../server/modules/sandbox/clinical/contracts/studies.js";
 import * as studies from "../../../server/modules/sandbox/clinical/contracts/studies.js";
 import * as volunteers from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
+import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
 
 export type { AuditEntry } from "../../../server/modules/sandbox/clinical/contracts/audit.js";
@@ -95,21 +96,16 @@ const enrolmentWriterRoles: readonly (SandboxRole | "staff" | null)[] = [
 export const mayEnrol = (role: SandboxRole | "staff" | null, myOrganisationId: string, study: StudySummary) =>
   role === "staff" || (enrolmentWriterRoles.includes(role) && study.organisation.id === myOrganisationId);
 
-/** Every filter is a string; "" means any. */
-export type StudyFilters = { status: string; phase: string; q: string };
+type StudyQuery = NonNullable<Request<typeof studies.listStudies>["query"]>;
+/** The list's filters as the address keeps them: every one a string, "" meaning any. */
+export type StudyFilters = { [K in keyof Pick<StudyQuery, "status" | "phase" | "q">]-?: string };
 
-export type StudyInput = {
-  protocolNumber: string;
-  title: string;
-  sponsor: string;
-  phase: StudyPhase;
-  plannedEnrolment: number;
-};
-export type StudyChanges = Partial<StudyInput> & { status?: StudyStatus; reason?: string };
+export type StudyInput = Request<typeof studies.createStudy>["body"];
+export type StudyChanges = NonNullable<Request<typeof studies.updateStudy>["body"]>;
 
 export type StudyItems = "epochs" | "cohorts" | "events";
-/** An epoch's, cohort's or event's fields (the design form is shared by all three), plus a reason. */
-type ItemBody = Record<string, string | number>;
+/** An epoch's, cohort's or event's fields as the design form (shared by all three) collects them. */
+type ItemValues = Record<string, string | number>;
 
 /** Which audit entries to show: one record's, or a whole study's (its design and its enrolments). */
 export type AuditScope = { recordType?: string; recordId?: string; studyId?: string };
@@ -129,6 +125,7 @@ const itemOps = {
   cohorts: { add: studies.addCohort, update: studies.updateCohort, remove: studies.removeCohort },
   events: { add: studies.addEvent, update: studies.updateEvent, remove: studies.removeEvent },
 } as const;
+type ItemOps = (typeof itemOps)[StudyItems];
 
 /** The audit trail's query string, shared by the JSON list and the CSV download link. */
 export function auditQuery(scope: AuditScope): string {
@@ -141,21 +138,27 @@ export function auditQuery(scope: AuditScope): string {
 export const studiesApi = {
   create: (body: StudyInput) => callApi(studies.createStudy, { body }),
   update: (id: string, body: StudyChanges) => callApi(studies.updateStudy, { params: { id }, body }),
-  addItem: (studyId: string, items: StudyItems, body: ItemBody) =>
-    callApi(itemOps[items].add, { params: { id: studyId }, body: body as never }),
-  changeItem: (studyId: string, items: StudyItems, itemId: string, body: ItemBody) =>
-    callApi(itemOps[items].update, { params: { id: studyId, itemId }, body: body as never }),
+  addItem: (studyId: string, items: StudyItems, values: ItemValues) =>
+    callApi(itemOps[items].add, {
+      params: { id: studyId },
+      body: values as Request<ItemOps["add"]>["body"],
+    }),
+  changeItem: (studyId: string, items: StudyItems, itemId: string, values: ItemValues) =>
+    callApi(itemOps[items].update, {
+      params: { id: studyId, itemId },
+      body: values as Request<ItemOps["update"]>["body"],
+    }),
   removeItem: (studyId: string, items: StudyItems, itemId: string, reason?: string) =>
     callApi(itemOps[items].remove, { params: { id: studyId, itemId }, query: { reason } }),
-  screen: (studyId: string, body: { volunteerId: string; screeningDate: string }) =>
+  screen: (studyId: string, body: Request<typeof enrolments.screenVolunteer>["body"]) =>
     callApi(enrolments.screenVolunteer, { params: { id: studyId }, body }),
-  decideEligibility: (id: string, body: { eligible: boolean; reason?: string }) =>
+  decideEligibility: (id: string, body: Request<typeof enrolments.decideEligibility>["body"]) =>
     callApi(enrolments.decideEligibility, { params: { id }, body }),
-  assign: (id: string, body: { cohortId: string; dosingStart: string }) =>
+  assign: (id: string, body: Request<typeof enrolments.assignCohort>["body"]) =>
     callApi(enrolments.assignCohort, { params: { id }, body }),
-  withdraw: (id: string, body: { reason: string }) =>
+  withdraw: (id: string, body: Request<typeof enrolments.withdrawEnrolment>["body"]) =>
     callApi(enrolments.withdrawEnrolment, { params: { id }, body }),
-  complete: (id: string, body: { reason: string }) =>
+  complete: (id: string, body: Request<typeof enrolments.completeEnrolment>["body"]) =>
     callApi(enrolments.completeEnrolment, { params: { id }, body }),
 };
 
@@ -173,7 +176,7 @@ export const useStudies = (filters: Partial<StudyFilters>) =>
   useQuery({
     queryKey: studyKeys.list(filters),
     // "" means any: callApi leaves empty filters out of the query.
-    queryFn: () => callApi(studies.listStudies, { query: filters as never }),
+    queryFn: () => callApi(studies.listStudies, { query: filters as StudyQuery }),
     select: (data) => data.studies,
     placeholderData: (previous) => previous,
   });

@@ -10,14 +10,16 @@ import type {
 import * as volunteers from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
 import type { ImportLine, VolunteerImport } from "../../../server/modules/sandbox/data/contracts/imports.js";
 import * as imports from "../../../server/modules/sandbox/data/contracts/imports.js";
+import type { Request } from "../../../shared/contract.js";
 import { ApiError, callApi } from "../../app/api.js";
 import type { SandboxStatus } from "./api.js";
 
-export type {
-  RecruitmentStatus,
-  Sex,
-  Volunteer,
-  VolunteerDisplay,
+export {
+  type RecruitmentStatus,
+  type Sex,
+  type Volunteer,
+  type VolunteerDisplay,
+  volunteerFieldLabels,
 } from "../../../server/modules/sandbox/clinical/contracts/volunteers.js";
 export type {
   ImportReportEntry as ImportProblem,
@@ -56,21 +58,14 @@ export const settableStatusOptions = recruitmentStatusOptions.filter((option) =>
 export const sexOptions = optionsOf(sexLabels);
 export const displayOptions = optionsOf(displayLabels);
 
-/** Mirrors the server's rule (policy.ts `canWriteVolunteers`) to decide which buttons to show. */
+/** Mirrors the server's rule (sandbox/clinical/policy.ts `canWriteVolunteers`) to decide which buttons to show. */
 export const canWriteVolunteers = (role: SandboxStatus["role"]) =>
   role === "staff" || role === "study_coordinator" || role === "recruiter";
 
-/** The list's filters as the address holds them: text, empty when not set. */
+type VolunteerQuery = NonNullable<Request<typeof volunteers.listVolunteers>["query"]>;
+/** The list's filters as the address holds them: text, empty when not set; paging is the list's own. */
 export type VolunteerFilters = {
-  status: string;
-  sex: string;
-  ageMin: string;
-  ageMax: string;
-  bmiMin: string;
-  bmiMax: string;
-  studyId: string;
-  q: string;
-  display: string;
+  [K in Exclude<keyof VolunteerQuery, "limit" | "offset" | "cursor">]-?: string;
 };
 
 export type VolunteerInput = VolunteerBody;
@@ -102,7 +97,7 @@ export const useVolunteers = (filters: VolunteerFilters, cursor: string | null) 
     // "" means any: callApi leaves empty filters out of the query.
     queryFn: () =>
       callApi(volunteers.listVolunteers, {
-        query: { ...filters, cursor: cursor ?? undefined, limit: VOLUNTEER_PAGE_SIZE } as never,
+        query: { ...filters, cursor: cursor ?? undefined, limit: VOLUNTEER_PAGE_SIZE } as VolunteerQuery,
       }),
     // The table keeps the previous page while the next loads, so paging does not flash a loader.
     placeholderData: keepPreviousData,

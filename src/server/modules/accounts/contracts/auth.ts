@@ -5,24 +5,47 @@ import { me, totpCodeField } from "./me.js";
 
 const tag = "accounts";
 
-export const signInInput = z.object({
-  email: emailField,
-  password: z.string().min(1, "Enter your password.").max(200),
-  totpCode: totpCodeField.optional(),
-});
+export const signInInput = z
+  .object({
+    email: emailField,
+    password: z.string().min(1, "Enter your password.").max(200),
+    totpCode: totpCodeField.optional(),
+    /** In place of totpCode when the authenticator app is not at hand; dashes, spaces and case do not matter. */
+    recoveryCode: z
+      .string()
+      .max(40, "That is not a recovery code.")
+      .regex(/^[0-9A-Za-z -]+$/, "A recovery code has letters, digits and dashes.")
+      .optional(),
+  })
+  .refine((body) => !(body.totpCode && body.recoveryCode), {
+    path: ["recoveryCode"],
+    message: "Enter either the code from your app or a recovery code, not both.",
+  });
 export type SignInInput = z.output<typeof signInInput>;
 
 export const signIn = operation({
   operationId: "signIn",
-  summary: "Sign in with e-mail, password and, when two-factor is on, a code",
-  description: "Sets the session cookie. Failures count towards the account's lockout.",
+  summary: "Sign in with e-mail, password and, when two-factor is on, a code or a recovery code",
+  description:
+    "Sets the session cookie. Failures count towards the account's lockout; a locked account is refused with the same 401 as a wrong password or an unknown address, and its owner is e-mailed.",
   method: "POST",
   path: "/api/auth/login",
   access: "public",
   tag,
   body: signInInput,
   response: z.object({ user: me }),
-  errors: ["unauthenticated", "totp_required", "locked", "rate_limited"],
+  errors: ["unauthenticated", "totp_required", "rate_limited"],
+});
+
+export const getSession = operation({
+  operationId: "getSession",
+  summary: "Who is signed in on this browser, if anyone",
+  description: "Answers 200 either way, so a page asks without an error for a visitor who is signed out.",
+  method: "GET",
+  path: "/api/auth/session",
+  access: "public",
+  tag,
+  response: z.object({ user: me.nullable() }),
 });
 
 export const signOut = operation({

@@ -40,8 +40,22 @@ export const session = z.object({
   current: z.boolean(),
 });
 export type Session = z.infer<typeof session>;
-export const totpSetup = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export const totpSetup = z.object({
+  secret: z.string(),
+  otpauthUrl: z.string(),
+  /** The otpauth URL as a QR code (an SVG data: URL) drawn by the server, so no outside service sees the secret. */
+  qrCode: z.string(),
+});
 export type TotpSetup = z.infer<typeof totpSetup>;
+/** Shown once: only their hashes are kept. */
+export const recoveryCodesIssued = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodesIssued = z.infer<typeof recoveryCodesIssued>;
+export const recoveryCodeList = z.object({
+  generatedAt: z.string().nullable(),
+  /** In the order of the list the person saved; a code's number is its place there. */
+  codes: z.array(z.object({ number: z.number().int(), usedAt: z.string().nullable() })),
+});
+export type RecoveryCodeList = z.infer<typeof recoveryCodeList>;
 
 export const getMe = operation({
   operationId: "getMe",
@@ -106,12 +120,14 @@ export const setUpTotp = operation({
 
 export const enableTotp = operation({
   operationId: "enableTotp",
-  summary: "Turn two-factor sign-in on with a code from the new secret",
+  summary:
+    "Turn two-factor sign-in on with a code from the new secret; answers ten recovery codes, shown once",
   method: "POST",
   path: "/api/me/totp/enable",
   access: "member",
   tag,
   body: z.object({ code: totpCodeField }),
+  response: recoveryCodesIssued,
 });
 
 export const disableTotp = operation({
@@ -122,4 +138,26 @@ export const disableTotp = operation({
   access: "member",
   tag,
   body: z.object({ password: z.string().min(1, "Enter your password.") }),
+});
+
+export const listRecoveryCodes = operation({
+  operationId: "listRecoveryCodes",
+  summary: "Your recovery codes, used or not (never the codes themselves)",
+  method: "GET",
+  path: "/api/me/totp/recovery-codes",
+  access: "member",
+  tag,
+  response: recoveryCodeList,
+});
+
+export const regenerateRecoveryCodes = operation({
+  operationId: "regenerateRecoveryCodes",
+  summary:
+    "Replace your recovery codes with ten new ones, confirmed with your password; the old ones stop working",
+  method: "POST",
+  path: "/api/me/totp/recovery-codes",
+  access: "member",
+  tag,
+  body: z.object({ password: z.string().min(1, "Enter your password.") }),
+  response: recoveryCodesIssued,
 });

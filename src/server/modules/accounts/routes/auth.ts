@@ -4,6 +4,7 @@ import * as contract from "../contracts/auth.js";
 import { completePasswordReset, previewPasswordReset, requestPasswordReset } from "../password-reset.js";
 import { signOut } from "../sessions.js";
 import { signIn } from "../sign-in.js";
+import { getMe } from "../users.js";
 import { type AnonymousLimits, userAgentOf } from "./limits.js";
 
 export function authRoutes(route: Route, limits: AnonymousLimits): void {
@@ -16,6 +17,9 @@ export function authRoutes(route: Route, limits: AnonymousLimits): void {
     },
     limits.signIn,
   );
+  route(contract.getSession, async ({ ctx }) => ({
+    user: ctx.actor ? await getMe(ctx.db, ctx.actor.id) : null,
+  }));
   route(contract.signOut, async ({ ctx, request, reply }) => {
     await signOut(ctx, request.sessionId);
     clearSessionCookie(reply, ctx.config);

@@ -1,5 +1,6 @@
 import type { Route } from "../../../platform/routes.js";
 import * as contract from "../contracts/me.js";
+import { listRecoveryCodes, regenerateRecoveryCodes } from "../recovery-codes.js";
 import { endMySession, listMySessions } from "../sessions.js";
 import { beginTotpSetup, disableTotp, enableTotp } from "../two-factor.js";
 import { changePassword, getMe, updateMe } from "../users.js";
@@ -17,4 +18,6 @@ export function meRoutes(route: Route): void {
   route(contract.setUpTotp, ({ ctx }) => beginTotpSetup(ctx));
   route(contract.enableTotp, ({ ctx, body }) => enableTotp(ctx, body.code));
   route(contract.disableTotp, ({ ctx, body }) => disableTotp(ctx, body.password));
+  route(contract.listRecoveryCodes, ({ ctx }) => listRecoveryCodes(ctx));
+  route(contract.regenerateRecoveryCodes, ({ ctx, body }) => regenerateRecoveryCodes(ctx, body.password));
 }

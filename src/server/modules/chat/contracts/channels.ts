@@ -22,6 +22,7 @@ export const channelChanges = someChange({
   topic: z.string().trim().max(250).optional(),
   description: z.string().trim().max(2000).optional(),
   archived: z.boolean().optional(),
+  newcomersJoin: z.boolean({ error: "Say true or false." }).optional(),
 });
 export type ChannelChanges = z.output<typeof channelChanges>;
 const memberInput = z.object({ userId: z.uuid("Choose a person.") });
@@ -53,6 +54,8 @@ export const channel = z.object({
   description: z.string(),
   isAnnouncements: z.boolean(),
   archived: z.boolean(),
+  /** A newcomer is a member from their first visit to chat (chosen by the product team). */
+  newcomersJoin: z.boolean(),
   isMember: z.boolean(),
   canPost: z.boolean(),
   /** May rename, describe and archive it: staff, or its creator (never for #announcements). */
@@ -72,6 +75,11 @@ export const readState = z.object({
   mentions: z.number(),
 });
 export type ReadState = z.infer<typeof readState>;
+export const arrival = z.object({
+  /** Only on the person's first visit to chat: the channels they were added to, for the welcome. */
+  welcome: z.object({ joined: z.array(z.object({ id: z.string(), name: z.string() })) }).nullable(),
+});
+export type Arrival = z.infer<typeof arrival>;
 
 // --- operations ---
 
@@ -83,6 +91,16 @@ export const listChannels = operation({
   access: "member",
   tag,
   response: z.object({ channels: z.array(channel) }),
+});
+
+export const arriveInChat = operation({
+  operationId: "arriveInChat",
+  summary: "Mark the caller's visit to chat; the first one joins the newcomer channels and answers a welcome",
+  method: "POST",
+  path: "/api/chat/arrival",
+  access: "member",
+  tag,
+  response: arrival,
 });
 
 export const createChannel = operation({
@@ -99,7 +117,7 @@ export const createChannel = operation({
 
 export const updateChannel = operation({
   operationId: "updateChannel",
-  summary: "Rename, describe or archive a channel",
+  summary: "Rename, describe or archive a channel, or (staff) choose whether newcomers join it",
   method: "PATCH",
   path: "/api/chat/channels/:id",
   access: "member",

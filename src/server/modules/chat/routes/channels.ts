@@ -1,6 +1,7 @@
 import type { Route } from "../../../platform/routes.js";
 import {
   addMember,
+  arriveInChat,
   createChannel,
   joinChannel,
   leaveChannel,
@@ -14,6 +15,7 @@ import * as contract from "../contracts/channels.js";
 
 export function channelRoutes(route: Route): void {
   route(contract.listChannels, async ({ ctx }) => ({ channels: await listChannels(ctx) }));
+  route(contract.arriveInChat, ({ ctx }) => arriveInChat(ctx));
   route(contract.createChannel, ({ ctx, body }) => createChannel(ctx, body));
   route(contract.updateChannel, ({ ctx, params, body }) => updateChannel(ctx, params.id, body));
   route(contract.joinChannel, ({ ctx, params }) => joinChannel(ctx, params.id));

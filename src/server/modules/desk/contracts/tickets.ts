@@ -16,6 +16,13 @@ export type TicketStatus = (typeof ticketStatuses)[number];
 
 const tag = "desk";
 
+/**
+ * The real-time event of a ticket that changed (opened, replied to, its status, assignee, sharing or
+ * files): it carries the ticket's id only, and goes to those who may see the ticket, whose pages
+ * then ask for it again, so a staff reply appears without a reload.
+ */
+export const TICKET_CHANGED_TOPIC = "desk.ticket";
+
 // --- input ---
 
 const typeField = z.enum(ticketTypes, { error: `Choose one of: ${ticketTypes.join(", ")}.` });

@@ -86,6 +86,8 @@ export const groupSummary = z.object({
   handle: z.string(),
   name: z.string(),
   description: z.string(),
+  /** The description as one line of plain text, for the directory. */
+  descriptionExcerpt: z.string(),
   address: z.string(),
   visibility: z.enum(groupVisibilities),
   joinPolicy: z.enum(joinPolicies),

@@ -12,6 +12,8 @@ export const moderationLogEntry = z.object({
   action: z.string(),
   targetType: z.string(),
   targetId: z.string(),
+  /** What was acted on, as people name it: a topic's subject, a person's name, the group's name. */
+  target: z.string().nullable(),
   reason: z.string().nullable(),
   at: z.string(),
 });

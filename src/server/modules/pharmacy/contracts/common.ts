@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ErrorCode } from "../../../../shared/errors.js";
+import { gatedErrors } from "../../sandbox/access/contracts/gate.js";
 
 export const tag = "pharmacy";
 export const base = "/api/sandbox/pharmacy";
@@ -8,11 +9,7 @@ export const base = "/api/sandbox/pharmacy";
  * What every pharmacy operation may answer beyond its kind's errors: the sandbox gate (the agreement
  * not accepted), the `pharmacy` flag switched off, and the environment being wiped.
  */
-export const pharmacyErrors = [
-  "agreement_required",
-  "feature_disabled",
-  "sandbox_resetting",
-] as const satisfies readonly ErrorCode[];
+export const pharmacyErrors = [...gatedErrors, "feature_disabled"] as const satisfies readonly ErrorCode[];
 
 /**
  * Every pharmacy answer says whether the feature is in preview, so a page can show the

@@ -36,6 +36,8 @@ export const projectSummary = z.object({
   id: z.string(),
   name: z.string(),
   purpose: z.string(),
+  /** The purpose as one line of plain text, for lists. */
+  purposeExcerpt: z.string(),
   startsOn: z.string(),
   endsOn: z.string().nullable(),
   status: z.enum(projectStatuses),

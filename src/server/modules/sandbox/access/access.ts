@@ -2,12 +2,13 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import type { Actor, ActorCtx } from "../../../platform/context.js";
 import { AppError, forbidden } from "../../../platform/errors.js";
-import { assertNotResetting } from "../operations/index.js";
-import type { AgreementRow } from "../present.js";
-import { type SandboxRole, sandboxAgreementAcceptances, sandboxAgreements, sandboxUsers } from "../schema.js";
+import { assertNotResetting } from "../operations/wipe-state.js";
+import type { SandboxRole } from "./contracts/users.js";
+import type { AgreementRow } from "./present.js";
+import { sandboxAgreementAcceptances, sandboxAgreements, sandboxUsers } from "./schema.js";
 
 export const AGREEMENT_REQUIRED_MESSAGE =
-  "Read and accept the current Access and Use Agreement at /sandbox before using the development environment.";
+  "Read and accept the current Access and Use Agreement before using the development environment.";
 export const NOT_A_SANDBOX_USER_MESSAGE =
   "You are not a user of the development environment. Ask your organisation's admin to add you to the development environment.";
 
@@ -46,10 +47,13 @@ export async function acceptedAt(db: Db, agreementId: string, userId: string): P
 }
 
 /** Throws `agreement_required` unless the actor accepted the agreement in force. */
-export async function requireAcceptedAgreement(db: Db, actor: Actor): Promise<AgreementRow> {
+export async function requireAcceptedAgreement(ctx: ActorCtx): Promise<AgreementRow> {
+  const { db, actor } = ctx;
   const agreement = await currentAgreement(db);
   if (!agreement || !(await acceptedAt(db, agreement.id, actor.id)))
-    throw new AppError("agreement_required", AGREEMENT_REQUIRED_MESSAGE);
+    throw new AppError("agreement_required", AGREEMENT_REQUIRED_MESSAGE, undefined, {
+      agreementPage: "/sandbox/agreement",
+    });
   return agreement;
 }
 
@@ -58,11 +62,12 @@ export async function requireAcceptedAgreement(db: Db, actor: Actor): Promise<Ag
  * rights (role "staff"); anyone else must be an active sandbox user (else 403 `forbidden`). Everyone,
  * staff included, must have accepted the newest published agreement (else 403 `agreement_required`).
  */
-export async function requireSandboxAccess(db: Db, actor: Actor): Promise<{ role: SandboxRole | "staff" }> {
-  await assertNotResetting(db);
+export async function requireSandboxAccess(ctx: ActorCtx): Promise<{ role: SandboxRole | "staff" }> {
+  const { db, actor } = ctx;
+  await assertNotResetting(ctx);
   const role: SandboxRole | "staff" | null = actor.isStaff ? "staff" : await sandboxRoleOf(db, actor.id);
   if (!role) throw new AppError("forbidden", NOT_A_SANDBOX_USER_MESSAGE);
-  await requireAcceptedAgreement(db, actor);
+  await requireAcceptedAgreement(ctx);
   return { role };
 }
 
@@ -75,7 +80,8 @@ export type SandboxStatus = {
 };
 
 /** What the web app needs to decide what to show at /sandbox; never refused to someone signed in. */
-export async function sandboxStatus(db: Db, actor: Actor): Promise<SandboxStatus> {
+export async function sandboxStatus(ctx: ActorCtx): Promise<SandboxStatus> {
+  const { db, actor } = ctx;
   const sandboxRole = await sandboxRoleOf(db, actor.id);
   const agreement = await currentAgreement(db);
   return {
@@ -103,7 +109,7 @@ export function asSeeder(actor: Actor): Actor {
 /** The sandbox gate (see requireSandboxAccess), with the seeder's exception. */
 export async function gate(ctx: ActorCtx): Promise<{ role: SandboxRole | "staff" }> {
   const { actor } = ctx;
-  if (!seeders.has(actor)) return requireSandboxAccess(ctx.db, actor);
+  if (!seeders.has(actor)) return requireSandboxAccess(ctx);
   const role = actor.isStaff ? "staff" : await sandboxRoleOf(ctx.db, actor.id);
   if (!role) throw forbidden("The seeding actor is not a development environment user.");
   return { role };

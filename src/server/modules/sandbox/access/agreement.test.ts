@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, sandboxAgreementAcceptances } from "../../../db/schema.js";
+import { actingAs } from "../../../platform/context.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { DEMO_AGREEMENT_TITLE } from "../demo.js";
 import { requireSandboxAccess } from "./access.js";
@@ -46,7 +47,7 @@ async function publishNewVersion(title = "Access and Use Agreement, revised"): P
 
 async function gate(key: keyof TestCommunity["demo"]["people"]) {
   try {
-    return await requireSandboxAccess(community.db, actor(key));
+    return await requireSandboxAccess(actingAs(community.ctx, actor(key)));
   } catch (error) {
     return { error: (error as { code: string }).code, message: (error as Error).message };
   }
@@ -94,7 +95,7 @@ describe("the gate", () => {
   it("stops a sandbox user who has not accepted with agreement_required, and lets them in once they do", async () => {
     const before = await gate("northwindMember");
     expect(before).toMatchObject({ error: "agreement_required" });
-    expect((before as { message: string }).message).toMatch(/\/sandbox/);
+    expect((before as { message: string }).message).toMatch(/Access and Use Agreement/);
     const agreement = await current(member);
     const accepted = await member.post(
       "/api/sandbox/agreement/accept",

@@ -1,9 +1,13 @@
-import { count, desc, eq, inArray, sql } from "drizzle-orm";
+import { count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
+import { ADVISORY_LOCKS, lockForTransaction } from "../../../platform/advisory-locks.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, notFound } from "../../../platform/errors.js";
 import { peopleByIds } from "../../accounts/index.js";
+import { acceptedAt, currentAgreement } from "./access.js";
+import type { AgreementInput } from "./contracts/agreement.js";
+import { notifyEnvironmentPeople } from "./notifications.js";
 import {
   type AcceptanceView,
   type AgreementRow,
@@ -11,16 +15,13 @@ import {
   type AgreementView,
   presentAgreement,
   presentAgreementVersion,
-} from "../present.js";
-import { sandboxAgreementAcceptances, sandboxAgreements } from "../schema.js";
-import { acceptedAt, currentAgreement } from "./access.js";
+} from "./present.js";
+import { sandboxAgreementAcceptances, sandboxAgreements } from "./schema.js";
 
 export const AGREEMENT_ACCEPTED = "sandbox.agreement_accepted";
 export const AGREEMENT_PUBLISHED = "sandbox.agreement_published";
 export const AGREEMENT_DRAFTED = "sandbox.agreement_drafted";
 export const AGREEMENT_EDITED = "sandbox.agreement_edited";
-
-export type AgreementInput = { title: string; body: string };
 
 async function loadAgreement(db: Db, id: string, lock = false): Promise<AgreementRow> {
   const query = db.select().from(sandboxAgreements).where(eq(sandboxAgreements.id, id));
@@ -114,7 +115,7 @@ export async function createAgreementDraft(
   const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
     // One numbering at a time, so two drafts started together do not take the same number.
-    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext('sandbox_agreement_versions'))`);
+    await lockForTransaction(tx.db, ADVISORY_LOCKS.agreementVersion);
     const [last] = await tx.db
       .select({ version: sandboxAgreements.version })
       .from(sandboxAgreements)
@@ -195,6 +196,16 @@ export async function publishAgreement(ctx: ActorCtx, id: string): Promise<Agree
       targetType: "sandbox_agreement",
       targetId: id,
       details: { version: published.version, title: published.title },
+    });
+    await notifyEnvironmentPeople(tx, {
+      kind: "sandbox.agreement",
+      item: {
+        type: "agreement",
+        id: published.id,
+        title: `${published.title} (version ${published.version})`,
+        url: "/sandbox/agreement",
+      },
+      excerpt: "Read and accept it to keep using the development environment.",
     });
     return presentVersion(tx.db, published);
   });

@@ -19,4 +19,16 @@ export {
   publishAgreement,
   updateAgreementDraft,
 } from "./agreement.js";
-export { addSandboxUser, changeSandboxRole, listSandboxUsers, removeSandboxUser } from "./users.js";
+export type { SandboxRole } from "./contracts/users.js";
+export { notifyEnvironmentPeople } from "./notifications.js";
+export { agreementRoutes } from "./routes/agreement.js";
+export { sandboxUserRoutes } from "./routes/users.js";
+export {
+  activeSandboxUserIds,
+  addSandboxUser,
+  changeSandboxRole,
+  countActiveSandboxUsers,
+  listSandboxUsers,
+  removeSandboxUser,
+  seedSandboxUsers,
+} from "./users.js";

@@ -1,12 +1,15 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, notFound } from "../../../platform/errors.js";
 import { peopleByIds, searchPeople, userSummaries } from "../../accounts/index.js";
-import { canManageSandboxUser, canManageSandboxUsers } from "../policy.js";
-import type { PersonOption, SandboxUserView } from "../present.js";
-import { type SandboxRole, sandboxUsers } from "../schema.js";
 import { requireAcceptedAgreement } from "./access.js";
+import { roleLabels, type SandboxRole } from "./contracts/users.js";
+import { notifyEnvironmentPeople } from "./notifications.js";
+import { canManageSandboxUser, canManageSandboxUsers } from "./policy.js";
+import type { PersonOption, SandboxUserView } from "./present.js";
+import { sandboxUsers } from "./schema.js";
 
 export const USER_ADDED = "sandbox.user_added";
 export const ROLE_CHANGED = "sandbox.role_changed";
@@ -22,7 +25,7 @@ async function requireManager(ctx: ActorCtx): Promise<void> {
     throw forbidden(
       "Only your organisation's admin and the product team manage development environment users.",
     );
-  await requireAcceptedAgreement(ctx.db, actor);
+  await requireAcceptedAgreement(ctx);
 }
 
 /** The person behind a user id, if the actor may manage them; anyone else is "not found". */
@@ -65,6 +68,33 @@ export async function listSandboxUsers(
     .filter((person) => !person.isStaff && !added.has(person.id) && canManageSandboxUser(actor, person))
     .map(({ id, name, email, organisation }) => ({ id, name, email, organisation }));
   return { users, candidates };
+}
+
+/** The ids of everyone whose sandbox access has not been removed. */
+export async function activeSandboxUserIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ userId: sandboxUsers.userId })
+    .from(sandboxUsers)
+    .where(isNull(sandboxUsers.removedAt));
+  return rows.map((row) => row.userId);
+}
+
+export async function countActiveSandboxUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(sandboxUsers).where(isNull(sandboxUsers.removedAt));
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Gives people sandbox access without a manager's checks or audit entries: for the demo seed, which
+ * adds its members before anyone could have accepted the agreement.
+ */
+export async function seedSandboxUsers(
+  db: Db,
+  addedBy: string,
+  members: readonly { userId: string; role: SandboxRole }[],
+): Promise<void> {
+  if (members.length === 0) return;
+  await db.insert(sandboxUsers).values(members.map(({ userId, role }) => ({ userId, role, addedBy })));
 }
 
 async function presentOne(ctx: Ctx, userId: string): Promise<SandboxUserView> {
@@ -148,6 +178,17 @@ export async function changeSandboxRole(
         targetType: "user",
         targetId: userId,
         details: { from: row.role, to: role },
+      });
+      await notifyEnvironmentPeople(tx, {
+        kind: "sandbox.role",
+        recipients: [userId],
+        item: {
+          type: "access",
+          id: userId,
+          title: "Your role in the development environment",
+          url: "/sandbox",
+        },
+        excerpt: `Your role is now ${roleLabels[role].toLowerCase()}.`,
       });
     }
     return presentOne(tx, userId);

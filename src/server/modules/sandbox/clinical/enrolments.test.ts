@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../../demo/seed.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { createUser } from "../../accounts/users.js";
-import type { EnrolmentView } from "../present.js";
+import type { EnrolmentView } from "./present.js";
 
 type Study = { id: string; protocolNumber: string; cohorts: { id: string; name: string }[] };
 type Entry = {

@@ -1,37 +1,30 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, max, ne, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
+import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { getOrganisation } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
-import { enrolmentChangeRefusal } from "../policy.js";
-import { type EnrolmentRow, type EnrolmentView, presentEnrolment, type StudyRow } from "../present.js";
+import type {
+  AssignmentInput,
+  EligibilityInput,
+  EnrolmentStatus,
+  ScreeningInput,
+} from "./contracts/enrolments.js";
+import type { RecruitmentStatus } from "./contracts/volunteers.js";
+import { enrolmentChangeRefusal } from "./policy.js";
+import { type EnrolmentRow, type EnrolmentView, presentEnrolment, type StudyRow } from "./present.js";
+import { createdFields, diffFields, recordSandboxChange } from "./sandbox-audit.js";
 import {
-  type EnrolmentStatus,
   enrolments,
   openEnrolmentStatuses,
-  type RecruitmentStatus,
   studies,
   studyCohorts,
   studyEpochs,
   studyEvents,
   volunteers,
-} from "../schema.js";
-import { isUniqueViolation } from "../unique.js";
-import { createdFields, diffFields, recordSandboxChange } from "./sandbox-audit.js";
+} from "./schema.js";
 import { todayIso } from "./volunteers.js";
-
-export type ScreeningInput = {
-  volunteerId: string;
-  /** YYYY-MM-DD, not in the future. */
-  screeningDate: string;
-};
-export type EligibilityInput = { eligible: boolean; reason?: string | undefined };
-export type AssignmentInput = {
-  cohortId: string;
-  /** YYYY-MM-DD: Day 1, the first dose. */
-  dosingStart: string;
-};
 
 const DAY_MS = 86_400_000;
 const addDays = (isoDate: string, days: number): string =>

@@ -1,4 +1,7 @@
 // The clinical records of the development environment: studies, volunteers, enrolments and their audit trail.
+
+export type { EpochKind, StudyPhase, StudyStatus } from "./contracts/studies.js";
+export type { RecruitmentStatus, Sex, VolunteerInput } from "./contracts/volunteers.js";
 export {
   assignCohort,
   type DosingSubject,
@@ -7,6 +10,11 @@ export {
   screenVolunteer,
   withdrawEnrolment,
 } from "./enrolments.js";
+export { sandboxAuditRoutes } from "./routes/audit.js";
+export { enrolmentRoutes } from "./routes/enrolments.js";
+export { studyRoutes } from "./routes/studies.js";
+export { studyTransferRoutes } from "./routes/transfer.js";
+export { volunteerRoutes } from "./routes/volunteers.js";
 export {
   createdFields,
   diffFields,
@@ -21,6 +29,7 @@ export {
   addCohort,
   addEpoch,
   addEvent,
+  countStudies,
   createStudy,
   getStudy,
   listStudies,
@@ -35,18 +44,15 @@ export {
 export { exportStudies, importStudies, MAX_IMPORTED_STUDIES } from "./study-transfer.js";
 export {
   assertWriter,
+  countActiveVolunteers,
   createVolunteer,
   displayIdOf,
-  ENROLLED_ONLY_BY_ENROLMENT,
   getVolunteer,
   guardKinds,
   highestDisplayNumber,
   listVolunteers,
-  MAX_VOLUNTEER_PAGE,
   newValues,
   removeVolunteer,
-  settableRecruitmentStatuses,
   todayIso,
   updateVolunteer,
-  type VolunteerInput,
 } from "./volunteers.js";

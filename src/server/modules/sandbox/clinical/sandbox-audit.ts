@@ -3,8 +3,10 @@ import type { ActorCtx, Ctx } from "../../../platform/context.js";
 import { csvField } from "../../../platform/csv.js";
 import { invalid } from "../../../platform/errors.js";
 import { requireSandboxAccess } from "../access/index.js";
-import type { SandboxAuditView } from "../present.js";
-import { sandboxAudit } from "../schema.js";
+import { auditFieldLabel, auditNames } from "./audit-labels.js";
+import type { SandboxAuditQuery } from "./contracts/audit.js";
+import type { SandboxAuditView } from "./present.js";
+import { sandboxAudit } from "./schema.js";
 
 export type SandboxRecordType =
   | "study"
@@ -86,15 +88,12 @@ export function diffFields<T extends Record<string, SandboxAuditValue>>(
     .map(([field, value]) => ({ field, oldValue: before[field], newValue: value }));
 }
 
-export type SandboxAuditQuery = { recordType?: string; recordId?: string; studyId?: string };
-
 /**
  * A record's or a study's trail, oldest first. Any sandbox user may read it (the sandbox is a shared
  * instance and so is its history); a record or a study must be named.
  */
 export async function listSandboxAudit(ctx: ActorCtx, query: SandboxAuditQuery): Promise<SandboxAuditView[]> {
-  const { actor } = ctx;
-  await requireSandboxAccess(ctx.db, actor);
+  await requireSandboxAccess(ctx);
   if (!query.recordId && !query.studyId)
     throw invalid({ studyId: "Name a study or a record." }, "Name a study or a record whose trail to show.");
   const conditions: SQL[] = [];
@@ -107,17 +106,21 @@ export async function listSandboxAudit(ctx: ActorCtx, query: SandboxAuditQuery):
     .where(and(...conditions))
     .orderBy(asc(sandboxAudit.id))
     .limit(10_000);
+  const names = await auditNames(ctx.db, rows);
   return rows.map((row) => ({
     id: row.id,
     at: row.at.toISOString(),
-    actor: { id: row.actorId, email: row.actorEmail },
+    actor: { id: row.actorId, name: names.personName(row.actorId) ?? row.actorEmail, email: row.actorEmail },
     action: row.action,
     recordType: row.recordType,
     recordId: row.recordId,
     studyId: row.studyId,
     field: row.field,
+    fieldLabel: auditFieldLabel(row.field),
     oldValue: row.oldValue,
     newValue: row.newValue,
+    oldDisplay: names.display(row.field, row.oldValue),
+    newDisplay: names.display(row.field, row.newValue),
     reason: row.reason,
   }));
 }

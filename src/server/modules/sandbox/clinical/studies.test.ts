@@ -406,6 +406,27 @@ describe("the audit trail", () => {
     expect((await readOnly.get("/api/sandbox/audit")).statusCode).toBe(400);
   });
 
+  it("shows the trail with people's names, the forms' field labels and referenced records by name, the stored values kept", async () => {
+    const study = await create(coordinator, "NW-704");
+    const trail = (await investigator.get(`/api/sandbox/audit?studyId=${study.id}`)).json().entries as {
+      actor: { name: string; email: string };
+      field: string | null;
+      fieldLabel: string | null;
+      newValue: string | null;
+      newDisplay: string | null;
+    }[];
+    const organisation = trail.find((entry) => entry.field === "organisationId");
+    expect(organisation).toMatchObject({
+      fieldLabel: "Organisation",
+      newValue: community.demo.organisations.northwind.id,
+      newDisplay: "Northwind Research Unit",
+    });
+    expect(organisation?.actor.name).not.toContain("@");
+    expect(trail.find((entry) => entry.field === "plannedEnrolment")).toMatchObject({
+      fieldLabel: "Planned enrolment",
+    });
+  });
+
   it("exports a value a spreadsheet would run as a formula as text, behind an apostrophe", async () => {
     const study = await create(coordinator, "NW-703");
     await coordinator.patch(`/api/sandbox/studies/${study.id}`, { title: "=SUM(1+1) bioavailability" });

@@ -1,10 +1,20 @@
 import { and, asc, count, eq, ilike, isNull, max, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
+import { outer } from "../../../db/correlated.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
+import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { getOrganisation, listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
-import { canCreateStudy, studyChangeRefusal } from "../policy.js";
+import type {
+  CohortInput,
+  EpochInput,
+  EventInput,
+  StudyChanges,
+  StudyFilters,
+  StudyInput,
+} from "./contracts/studies.js";
+import { canCreateStudy, studyChangeRefusal } from "./policy.js";
 import {
   presentCohort,
   presentEpoch,
@@ -13,33 +23,9 @@ import {
   type StudyRow,
   type StudySummaryView,
   type StudyView,
-} from "../present.js";
-import {
-  type EpochKind,
-  type StudyPhase,
-  type StudyStatus,
-  studies,
-  studyCohorts,
-  studyEpochs,
-  studyEvents,
-} from "../schema.js";
-import { isUniqueViolation } from "../unique.js";
+} from "./present.js";
 import { createdFields, diffFields, recordSandboxChange } from "./sandbox-audit.js";
-
-export type StudyInput = {
-  protocolNumber: string;
-  title: string;
-  sponsor: string;
-  phase: StudyPhase;
-  plannedEnrolment: number;
-  /** Staff choose any organisation (default their own); anyone else creates for their own. */
-  organisationId?: string | undefined;
-};
-export type StudyChanges = Partial<Omit<StudyInput, "organisationId"> & { status: StudyStatus }>;
-export type EpochInput = { kind: EpochKind; startDay: number; endDay: number };
-export type CohortInput = { name: string; plannedSize: number; dose: string };
-export type EventInput = { name: string; dayOffset: number; windowDays: number };
-export type StudyFilters = { status?: StudyStatus; phase?: StudyPhase; organisationId?: string; q?: string };
+import { studies, studyCohorts, studyEpochs, studyEvents } from "./schema.js";
 
 const protocolTaken = (protocolNumber: string) =>
   new AppError("conflict", `There is already a study ${protocolNumber}.`, {
@@ -54,10 +40,16 @@ async function assertProtocolFree(db: Db, protocolNumber: string, exceptId?: str
   if (other) throw protocolTaken(protocolNumber);
 }
 
-const cohortCount = sql<number>`(select count(*)::int from ${studyCohorts} c where c.study_id = "studies"."id" and c.removed_at is null)`;
-const eventCount = sql<number>`(select count(*)::int from ${studyEvents} e where e.study_id = "studies"."id" and e.removed_at is null)`;
+const cohortCount = sql<number>`(select count(*)::int from ${studyCohorts} c where c.study_id = ${outer(studies.id)} and c.removed_at is null)`;
+const eventCount = sql<number>`(select count(*)::int from ${studyEvents} e where e.study_id = ${outer(studies.id)} and e.removed_at is null)`;
 
 /** Every study (the sandbox is a shared instance), by protocol number, filtered. */
+/** Every study, whatever its status: the environment's status counts them. */
+export async function countStudies(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(studies);
+  return Number(row?.n ?? 0);
+}
+
 export async function listStudies(ctx: ActorCtx, filters: StudyFilters): Promise<StudySummaryView[]> {
   await gate(ctx);
   const conditions: SQL[] = [];

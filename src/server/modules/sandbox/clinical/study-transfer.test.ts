@@ -5,7 +5,7 @@ import { actingAs } from "../../../platform/context.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
 import { DEMO_STUDY_CONTOSO, DEMO_STUDY_NORTHWIND } from "../demo.js";
-import { STUDY_EXPORT_FORMAT, type StudyExport } from "../present.js";
+import { STUDY_EXPORT_FORMAT, type StudyExport } from "./present.js";
 import { importStudies } from "./study-transfer.js";
 
 let community: TestCommunity;

@@ -10,14 +10,14 @@ import { type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid, withFieldPrefix } from "../../../platform/errors.js";
 import { getOrganisation } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
-import { canCreateStudy } from "../policy.js";
+import { canCreateStudy } from "./policy.js";
 import {
   type ExportedStudy,
   STUDY_EXPORT_FORMAT,
   type StudyExport,
   type StudyImportResult,
-} from "../present.js";
-import { studies, studyCohorts, studyEpochs, studyEvents } from "../schema.js";
+} from "./present.js";
+import { studies, studyCohorts, studyEpochs, studyEvents } from "./schema.js";
 import { addCohort, addEpoch, addEvent, createStudy } from "./studies.js";
 
 /** The most studies one file may bring: an organisation's designs, not a baseline. */

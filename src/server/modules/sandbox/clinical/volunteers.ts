@@ -1,64 +1,31 @@
 import { and, count, desc, eq, exists, gte, ilike, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../../platform/context.js";
+import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { gate } from "../access/index.js";
-import { ageOn, computeBmi, type FieldKind, guardRecord } from "../data/index.js";
-import { canWriteVolunteers, defaultVolunteerDisplay, type VolunteerDisplay } from "../policy.js";
-import { presentVolunteer, type VolunteerRow, type VolunteerView } from "../present.js";
-import { enrolments, type RecruitmentStatus, recruitmentStatuses, type Sex, volunteers } from "../schema.js";
-import { isUniqueViolation } from "../unique.js";
+import { type FieldKind, guardRecord } from "../shared/phi-guard.js";
+import { ageOn, computeBmi } from "../shared/volunteer-measures.js";
+import {
+  ENROLLED_ONLY_BY_ENROLMENT,
+  MAX_MEDICAL_HISTORY_LENGTH,
+  MAX_REGION_LENGTH,
+  MAX_VOLUNTEER_PAGE,
+  settableRecruitmentStatuses,
+  type VolunteerChanges,
+  type VolunteerDisplay,
+  type VolunteerFilters,
+  type VolunteerInput,
+  type VolunteerPage,
+  volunteerFieldLabels,
+} from "./contracts/volunteers.js";
+import { canWriteVolunteers, defaultVolunteerDisplay } from "./policy.js";
+import { presentVolunteer, type VolunteerRow, type VolunteerView } from "./present.js";
 import { createdFields, diffFields, recordSandboxChanges, type SandboxChange } from "./sandbox-audit.js";
+import { enrolments, volunteers } from "./schema.js";
 
-export type VolunteerInput = {
-  /** `V` and six digits, generated when not given. */
-  displayId?: string | undefined;
-  firstName: string;
-  lastName: string;
-  sex: Sex;
-  /** YYYY-MM-DD. */
-  dateOfBirth: string;
-  email?: string | null | undefined;
-  phone?: string | null | undefined;
-  region: string;
-  heightCm: number;
-  weightKg: number;
-  smoker?: boolean | undefined;
-  recruitmentStatus?: SettableRecruitmentStatus | undefined;
-  medicalHistory?: string | undefined;
-};
-export type VolunteerChanges = Partial<Omit<VolunteerInput, "displayId">>;
-export type VolunteerFilters = {
-  status?: RecruitmentStatus | undefined;
-  sex?: Sex | undefined;
-  ageMin?: number | undefined;
-  ageMax?: number | undefined;
-  bmiMin?: number | undefined;
-  bmiMax?: number | undefined;
-  q?: string | undefined;
-  /** Volunteers with any enrolment (open or ended) in this study. */
-  studyId?: string | undefined;
-  limit?: number | undefined;
-  offset?: number | undefined;
-  cursor?: string | undefined;
-};
 export type VolunteerOptions = { display?: VolunteerDisplay | undefined };
-export type VolunteerPage = { volunteers: VolunteerView[]; total: number; nextCursor: string | null };
 
-/**
- * The statuses a person sets by hand. `enrolled` is not one: only an enrolment assigned to a cohort
- * (enrolments.ts) makes a volunteer enrolled, so the status always has an enrolment behind it.
- */
-export const settableRecruitmentStatuses = recruitmentStatuses.filter(
-  (status): status is Exclude<RecruitmentStatus, "enrolled"> => status !== "enrolled",
-);
-export type SettableRecruitmentStatus = (typeof settableRecruitmentStatuses)[number];
-export const ENROLLED_ONLY_BY_ENROLMENT =
-  "A volunteer becomes enrolled by being assigned to a study cohort (Studies → Subjects).";
-
-export const MAX_VOLUNTEER_PAGE = 200;
-export const MAX_REGION_LENGTH = 120;
-export const MAX_MEDICAL_HISTORY_LENGTH = 5000;
 const DEFAULT_VOLUNTEER_PAGE = 50;
 
 /** What the PHI guard takes each field for; fields not named are checked as free text. */
@@ -90,7 +57,7 @@ function bornBy(today: string, years: number): string {
 
 /** Refuses anything that looks like a real identifier, naming each field with the guard's masked reason. */
 function guard(values: Record<string, unknown>): void {
-  const findings = guardRecord(values, guardKinds);
+  const findings = guardRecord(values, guardKinds, volunteerFieldLabels);
   if (findings.length === 0) return;
   throw invalid(
     Object.fromEntries(findings.map((finding) => [finding.field, finding.reason])),
@@ -151,6 +118,12 @@ const displayIdTaken = (displayId: string) =>
   });
 
 /** The number of the highest `V` + digits display id in use, 0 when none (removed volunteers keep theirs). */
+/** Volunteers not removed: the environment's status counts them. */
+export async function countActiveVolunteers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(volunteers).where(isNull(volunteers.removedAt));
+  return Number(row?.n ?? 0);
+}
+
 export async function highestDisplayNumber(db: Db): Promise<number> {
   const [row] = await db
     .select({

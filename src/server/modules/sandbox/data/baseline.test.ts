@@ -15,8 +15,8 @@ import { startTestCommunity, type TestCommunity } from "../../../testing/harness
 import { actorOf } from "../../accounts/users.js";
 import { asSeeder } from "../access/index.js";
 import { guardKinds } from "../clinical/volunteers.js";
+import { guardRecord } from "../shared/phi-guard.js";
 import { type BaselineResult, seedSandboxBaseline } from "./baseline.js";
-import { guardRecord } from "./phi-guard.js";
 import { generateStudies, generateVolunteers } from "./synthetic.js";
 
 /** Lets one test make the generator produce a value the PHI guard must refuse. */

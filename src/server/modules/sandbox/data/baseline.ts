@@ -20,14 +20,13 @@
  */
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../../../db/client.js";
-import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { AppError, forbidden, invalid } from "../../../platform/errors.js";
 import { listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
-import { guardKinds } from "../clinical/index.js";
-import type { EpochKind } from "../schema.js";
+import { type EpochKind, guardKinds } from "../clinical/index.js";
+import { guardRecord } from "../shared/phi-guard.js";
 import { type Auditor, BULK_BATCH, column, insertAudited, insertVolunteers } from "./bulk-write.js";
-import { guardRecord } from "./phi-guard.js";
 import {
   type EpochType,
   generateEnrolments,
@@ -310,6 +309,9 @@ export async function seedSandboxBaseline(
       }
       await waited(writing);
       writing = write(batch);
+      // PGlite runs in this thread: between batches the event loop turns, so the progress bar draws and
+      // a server answers its other requests (a sandbox route's 503 while wiping) instead of waiting.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await waited(writing);
 

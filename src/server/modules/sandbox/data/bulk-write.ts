@@ -15,8 +15,7 @@ import { sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../../../db/client.js";
 import type { Actor } from "../../../platform/context.js";
-import type { SandboxRecordType } from "../clinical/index.js";
-import type { RecruitmentStatus, Sex } from "../schema.js";
+import type { RecruitmentStatus, SandboxRecordType, Sex } from "../clinical/index.js";
 
 /** Rows per statement: large enough that round trips do not matter, small enough to keep memory flat. */
 export const BULK_BATCH = 10_000;

@@ -1,4 +1,3 @@
-import { isUniqueViolation } from "../unique.js";
 /**
  * The obfuscating CSV import of volunteers, shared by `convene sandbox import`
  * and POST /api/sandbox/imports.
@@ -18,7 +17,9 @@ import { isUniqueViolation } from "../unique.js";
 import { and, desc, eq } from "drizzle-orm";
 import type { Config } from "../../../config.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
+import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, invalid, notFound } from "../../../platform/errors.js";
+import type { ReceivedFile } from "../../../platform/files/upload.js";
 import { dataDirSecret } from "../../../platform/secrets.js";
 import { peopleByIds } from "../../accounts/index.js";
 import {
@@ -26,17 +27,12 @@ import {
   displayIdOf,
   highestDisplayNumber,
   newValues,
+  type Sex,
   todayIso,
   type VolunteerInput,
 } from "../clinical/index.js";
-import {
-  type ImportReportEntry,
-  presentVolunteerImport,
-  type VolunteerImportRow,
-  type VolunteerImportView,
-} from "../present.js";
-import { type ImportStatus, type Sex, volunteerImports } from "../schema.js";
 import { BULK_BATCH, insertVolunteers } from "./bulk-write.js";
+import type { ImportStatus } from "./contracts/imports.js";
 import {
   type IdentifyingFields,
   IMPORT_COLUMNS,
@@ -45,6 +41,13 @@ import {
   obfuscateIdentity,
   readHeader,
 } from "./obfuscate.js";
+import {
+  type ImportReportEntry,
+  presentVolunteerImport,
+  type VolunteerImportRow,
+  type VolunteerImportView,
+} from "./present.js";
+import { volunteerImports } from "./schema.js";
 
 /** The largest CSV the upload accepts (50,000 volunteers are about 10 MB). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -52,7 +55,8 @@ export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 const CHECK_STEP = 250;
 
 export type ImportProgress = { phase: "checking" | "writing"; done: number; total: number };
-export type ImportFile = { filename: string; data: Buffer };
+/** The uploaded CSV: a received file, less the content type the route has already judged. */
+export type ImportFile = Pick<ReceivedFile, "filename" | "data">;
 export type ImportOptions = { skipInvalid?: boolean | undefined };
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,10 +1,8 @@
-// Volunteer data in bulk: the PHI guard, the synthetic generator, the baseline and obfuscating imports.
+// Volunteer data in bulk: the synthetic generator, the baseline and obfuscating imports.
 export { type BaselineOptions, seedSandboxBaseline } from "./baseline.js";
 export { prepareVolunteerImport } from "./imports.js";
-export { type FieldKind, guardRecord } from "./phi-guard.js";
+export { volunteerImportRoutes } from "./routes/imports.js";
 export {
-  ageOn,
-  computeBmi,
   createSfc32Randomizer,
   DEFAULT_SEED,
   generateVolunteers,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { checkValue, RESTRICTED_ZIP3 } from "../shared/phi-guard.js";
+import { ageOn } from "../shared/volunteer-measures.js";
 import {
   AGGREGATED_AGE,
   DROPPED_IDENTIFIER_COLUMNS,
@@ -12,8 +14,6 @@ import {
   zip3,
   zip3Region,
 } from "./obfuscate.js";
-import { checkValue, RESTRICTED_ZIP3 } from "./phi-guard.js";
-import { ageOn } from "./synthetic.js";
 
 const SECRET = "a-test-secret-of-at-least-thirty-two-characters";
 const OTHER_SECRET = "another-test-secret-of-thirty-two-characters!";

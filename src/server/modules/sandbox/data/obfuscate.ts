@@ -14,9 +14,9 @@
  */
 import { createHmac } from "node:crypto";
 import { en } from "@faker-js/faker";
-import type { Sex } from "../schema.js";
-import { RESTRICTED_ZIP3 } from "./phi-guard.js";
-import { ageOn } from "./synthetic.js";
+import type { Sex } from "../clinical/index.js";
+import { RESTRICTED_ZIP3 } from "../shared/phi-guard.js";
+import { ageOn } from "../shared/volunteer-measures.js";
 
 /** The columns an import reads (after trimming, lower-casing and turning spaces and dashes into `_`). */
 export const IMPORT_COLUMNS = [

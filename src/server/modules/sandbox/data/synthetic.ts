@@ -24,33 +24,16 @@
  *   meant to, and are synthetic because nothing ties them to a person (see the guard's known limits).
  */
 import { base, en, Faker, type Randomizer, type SexType } from "@faker-js/faker";
-import { ALLOWED_EMAIL_DOMAINS, ALLOWED_EMAIL_TLDS, AU_FICTIONAL_MOBILES } from "./phi-guard.js";
+import type { RecruitmentStatus, Sex, StudyPhase, StudyStatus } from "../clinical/index.js";
+import { ALLOWED_EMAIL_DOMAINS, ALLOWED_EMAIL_TLDS, AU_FICTIONAL_MOBILES } from "../shared/phi-guard.js";
+import { computeBmi } from "../shared/volunteer-measures.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------------------------------
 
-export const STUDY_PHASES = ["I", "Ia", "Ib", "I/II", "IIa"] as const;
-export type StudyPhase = (typeof STUDY_PHASES)[number];
-
-export const STUDY_STATUSES = ["design", "active", "closed"] as const;
-export type StudyStatus = (typeof STUDY_STATUSES)[number];
-
 export const EPOCH_TYPES = ["screening", "treatment", "follow-up"] as const;
 export type EpochType = (typeof EPOCH_TYPES)[number];
-
-export const RECRUITMENT_STATUSES = [
-  "prospect",
-  "screening",
-  "eligible",
-  "enrolled",
-  "ineligible",
-  "withdrawn",
-] as const;
-export type RecruitmentStatus = (typeof RECRUITMENT_STATUSES)[number];
-
-export const SEXES = ["female", "male"] as const;
-export type Sex = (typeof SEXES)[number];
 
 export interface SyntheticEpoch {
   type: EpochType;
@@ -231,19 +214,6 @@ function yearsBefore(ms: number, years: number): number {
   const m = d.getUTCMonth();
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay));
-}
-
-/** Whole years between a date of birth and a reference date (both ISO `YYYY-MM-DD`). */
-export function ageOn(dateOfBirth: string, referenceDate: string): number {
-  const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number];
-  const [ry, rm, rd] = referenceDate.split("-").map(Number) as [number, number, number];
-  return ry - by - (rm < bm || (rm === bm && rd < bd) ? 1 : 0);
-}
-
-/** BMI as the sandbox stores it: kg / m², one decimal. */
-export function computeBmi(heightCm: number, weightKg: number): number {
-  const m = heightCm / 100;
-  return Math.round((weightKg / (m * m)) * 10) / 10;
 }
 
 function round1(value: number): number {

@@ -6,15 +6,17 @@ import { type FieldErrors, invalid, notFound } from "../../../platform/errors.js
 import { publishEvent } from "../../../platform/events/publish.js";
 import { userSummaries } from "../../accounts/index.js";
 import { postNotice } from "../../chat/index.js";
-import { gate } from "../access/index.js";
-import { type DeploymentRow, type DeploymentView, presentDeployment } from "../present.js";
+import { gate, notifyEnvironmentPeople } from "../access/index.js";
+import { operationsTopics } from "./contracts/environment.js";
+import type { FlagChange, FlagState } from "./contracts/flags.js";
 import { applyFlagStates, hasUnreleasedFeatures, requireStaffOperator } from "./flags.js";
-import { type FlagChange, type FlagState, sandboxDeployments } from "./schema.js";
+import { type DeploymentRow, type DeploymentView, presentDeployment } from "./present.js";
+import { sandboxDeployments } from "./schema.js";
 import { noticeChannel } from "./settings.js";
 
 export const DEPLOYMENT_RECORDED = "sandbox.deployment_recorded";
 /** The real-time topic of a new deployment: the build banner changes on every open sandbox page. */
-export const DEPLOYMENT_TOPIC = "sandbox.deployed";
+export const DEPLOYMENT_TOPIC = operationsTopics.deployed;
 
 export const MAX_DEPLOYMENT_PAGE = 100;
 const MAX_NOTES_LENGTH = 50_000;
@@ -130,6 +132,12 @@ export async function recordDeployment(ctx: ActorCtx, input: DeploymentInput): P
     });
     const [view] = await presentDeployments(tx.db, [row]);
     if (!view) throw notFound("The deployment");
+    if (flagChanges.length > 0)
+      await notifyEnvironmentPeople(tx, {
+        kind: "sandbox.deployment",
+        item: { type: "deployment", id: row.id, title: `Deployed ${version}`, url: "/sandbox/deployments" },
+        excerpt: flagChanges.map((change) => `${change.key} → ${change.to}`).join(", "),
+      });
     await publishEvent(tx, {
       topic: DEPLOYMENT_TOPIC,
       audience: { everyone: true },

@@ -1,11 +1,12 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Ctx } from "../../../platform/context.js";
-import type { EnvironmentView } from "../present.js";
-import { sandboxUsers, studies, volunteers } from "../schema.js";
+import { countActiveSandboxUsers } from "../access/index.js";
+import { countActiveVolunteers, countStudies } from "../clinical/index.js";
 import { currentDeployment } from "./deployments.js";
 import { flagsInPreview } from "./flags.js";
+import type { EnvironmentView } from "./present.js";
 import { sandboxWipes } from "./schema.js";
-import { localEnvironment } from "./wipe-state.js";
+import { localEnvironment, wipeRunningElsewhere } from "./wipe-state.js";
 
 /**
  * The environment's status for the banner on every sandbox page and the status page. It is not behind
@@ -30,20 +31,11 @@ export async function environmentStatus(ctx: Ctx): Promise<EnvironmentView> {
     .where(and(inArray(sandboxWipes.status, ["completed", "failed"]), isNotNull(sandboxWipes.finishedAt)))
     .orderBy(desc(sandboxWipes.finishedAt))
     .limit(1);
-  const [running] = await db
-    .select({ id: sandboxWipes.id })
-    .from(sandboxWipes)
-    .where(eq(sandboxWipes.status, "running"))
-    .limit(1);
+  const running = await wipeRunningElsewhere(ctx);
   // Another node is wiping: studies and volunteers are locked until it commits, so they are not counted.
-  const [studyCount] = running ? [] : await db.select({ n: count() }).from(studies);
-  const [volunteerCount] = running
-    ? []
-    : await db.select({ n: count() }).from(volunteers).where(isNull(volunteers.removedAt));
-  const [userCount] = await db
-    .select({ n: count() })
-    .from(sandboxUsers)
-    .where(isNull(sandboxUsers.removedAt));
+  const studyCount = running ? null : await countStudies(db);
+  const volunteerCount = running ? null : await countActiveVolunteers(db);
+  const userCount = await countActiveSandboxUsers(db);
   return {
     build: deployment
       ? {
@@ -63,9 +55,9 @@ export async function environmentStatus(ctx: Ctx): Promise<EnvironmentView> {
         : null,
     wipe: running ? { status: "running", step: null, done: null, total: null } : null,
     counts: {
-      studies: running ? null : Number(studyCount?.n ?? 0),
-      volunteers: running ? null : Number(volunteerCount?.n ?? 0),
-      users: Number(userCount?.n ?? 0),
+      studies: studyCount,
+      volunteers: volunteerCount,
+      users: userCount,
     },
   };
 }

@@ -2,29 +2,26 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
+import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { releaseRefs } from "../../releases/index.js";
 import { gate } from "../access/index.js";
-import { type FlagRow, type FlagView, presentFlag } from "../present.js";
-import { isUniqueViolation } from "../unique.js";
-import { type FlagChange, type FlagState, flagStates, sandboxFlags } from "./schema.js";
+import { operationsTopics } from "./contracts/environment.js";
+import {
+  type FlagChange,
+  type FlagChanges,
+  type FlagInput,
+  type FlagState,
+  flagStates,
+} from "./contracts/flags.js";
+import { type FlagRow, type FlagView, presentFlag } from "./present.js";
+import { sandboxFlags } from "./schema.js";
 
 export const FLAG_CREATED = "sandbox.flag_created";
 export const FLAG_CHANGED = "sandbox.flag_changed";
 /** The real-time topic pages listen to, so a preview marker appears or goes without a reload. */
-export const FLAG_TOPIC = "sandbox.flag";
-
-export type FlagInput = {
-  key: string;
-  name: string;
-  description: string;
-  state: FlagState;
-  releaseId?: string | null | undefined;
-};
-export type FlagChanges = Partial<Omit<FlagInput, "key">>;
-
-export const FLAG_KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const FLAG_TOPIC = operationsTopics.flag;
 
 export const requireStaffOperator = (actor: Actor): void => {
   if (!actor.isStaff) throw forbidden("Only the product team operates the development environment.");

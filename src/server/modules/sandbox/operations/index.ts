@@ -1,8 +1,13 @@
 // Running the development environment: feature flags, deployments, settings, wipes and its status.
+
+export type { FlagChange, FlagState } from "./contracts/flags.js";
+export type { WipeStatus } from "./contracts/wipes.js";
 export { recordDeployment } from "./deployments.js";
 export { createFlag, type FlagRef, flagRefs, requireFeature } from "./flags.js";
-export type { FlagChange, FlagState, WipeStatus } from "./schema.js";
+export { operationsRoutes } from "./routes/operations.js";
+export { wipeRoutes } from "./routes/wipes.js";
 export { loadSandboxSettings, noticeChannel, rememberBaseline } from "./settings.js";
+export { failAbandonedWipes } from "./wipe-liveness.js";
 export { WipeRunner } from "./wipe-runner.js";
 export {
   assertNotResetting,

@@ -10,13 +10,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id } from "../../../db/columns.js";
-import type { FlagChange } from "./contracts/flags.js";
-import { type FlagState, flagStates } from "./contracts/flags.js";
-import { type WipeStatus, wipeStatuses } from "./contracts/wipes.js";
-
-export type { FlagChange };
-export { type FlagState, flagStates, type WipeStatus, wipeStatuses };
+import { createdAt, id, updatedAtSetByService } from "../../../db/columns.js";
+import type { FlagChange, FlagState } from "./contracts/flags.js";
+import type { WipeStatus } from "./contracts/wipes.js";
 
 /**
  * A feature flag of the sandbox build. `preview` shows the feature with a "preview — not validated"
@@ -32,7 +28,7 @@ export const sandboxFlags = pgTable("sandbox_flags", {
   createdBy: uuid("created_by").notNull(),
   createdAt: createdAt(),
   updatedBy: uuid("updated_by").notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAtSetByService(),
 });
 
 /** A build deployed to the sandbox, with the flags it switched; the newest one is what runs. */
@@ -65,7 +61,7 @@ export const sandboxSettings = pgTable("sandbox_settings", {
   baselineStudies: integer("baseline_studies").notNull().default(0),
   baselineSeed: integer("baseline_seed").notNull().default(20260101),
   updatedBy: uuid("updated_by"),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAtSetByService(),
 });
 
 /** A reset of the sandbox's clinical data to the generated baseline, announced ahead. */

@@ -5,8 +5,9 @@ import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/contex
 import { invalid } from "../../../platform/errors.js";
 import { announcementsChannelRef, openPublicChannel } from "../../chat/index.js";
 import type { BaselineOptions } from "../data/index.js";
-import type { SandboxSettingsView } from "../present.js";
+import type { SettingsChanges } from "./contracts/settings.js";
 import { requireStaffOperator } from "./flags.js";
+import type { SandboxSettingsView } from "./present.js";
 import { sandboxSettings } from "./schema.js";
 
 export const SETTINGS_CHANGED = "sandbox.settings_changed";
@@ -22,7 +23,6 @@ export type SandboxSettings = {
   wipeNoticeHours: number;
   updatedAt: Date | null;
 };
-export type SettingsChanges = { noticeChannelId?: string | null; wipeNoticeHours?: number };
 
 /** The settings in force, the defaults before the first change. */
 export async function loadSandboxSettings(db: Db): Promise<SandboxSettings> {

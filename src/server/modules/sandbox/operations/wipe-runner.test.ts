@@ -15,12 +15,15 @@ import {
   studies,
   volunteers,
 } from "../../../db/schema.js";
-import { actingAs } from "../../../platform/context.js";
+import { actingAs, inTransaction } from "../../../platform/context.js";
+import { publishEvent } from "../../../platform/events/publish.js";
+import { withSessionLock } from "../../../platform/session-lock.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
 import { DEMO_BASELINE } from "../demo.js";
 import { wipeRunnerOf } from "../module.js";
 import { rememberBaseline } from "./settings.js";
+import { ABANDONED_WIPE_ERROR, WIPE_FAILED, WIPE_RUNNER_LOCK } from "./wipe-liveness.js";
 import { WIPED_TOPIC } from "./wipe-runner.js";
 import { RESETTING_RETRY_AFTER_SECONDS } from "./wipe-state.js";
 import { WIPE_CONFIRMATION, wipeNow } from "./wipes.js";
@@ -256,44 +259,88 @@ describe("the wipe runner", () => {
   });
 
   it("answers 503 on a node that is not running the wipe, from the wipe's row, and leaves counts out", async () => {
+    // Another node's runner: it holds the runner lock for as long as its wipe runs.
+    await withSessionLock(community.db, WIPE_RUNNER_LOCK, async () => {
+      const [row] = await community.db
+        .insert(sandboxWipes)
+        .values({
+          scheduledFor: new Date(),
+          message: "Running on another node.",
+          status: "running",
+          startedAt: new Date(),
+          scheduledBy: community.demo.people.staff.id,
+        })
+        .returning();
+      const response = await coordinator.get("/api/sandbox/studies");
+      expect(response.statusCode).toBe(503);
+      expect(response.headers["retry-after"]).toBe(String(RESETTING_RETRY_AFTER_SECONDS));
+      const environment = (await coordinator.get("/api/sandbox/environment")).json();
+      expect(environment.wipe).toEqual({ status: "running", step: null, done: null, total: null });
+      expect(environment.counts).toMatchObject({ studies: null, volunteers: null });
+      // Only one node runs a wipe: this one finds nothing to claim, and leaves the other's alone.
+      expect(await wipeRunnerOf(community.db).runDueWipes()).toBeNull();
+      const [after] = await community.db
+        .select()
+        .from(sandboxWipes)
+        .where(eq(sandboxWipes.id, row?.id ?? ""));
+      expect(after?.status).toBe("running");
+      // The other node finishes its wipe before it lets go of the lock.
+      await community.db
+        .update(sandboxWipes)
+        .set({ status: "completed", finishedAt: new Date() })
+        .where(eq(sandboxWipes.id, row?.id ?? ""));
+    });
+  });
+
+  it("lets the rest of the community publish events while a wipe's runner holds its lock", async () => {
+    await withSessionLock(community.db, WIPE_RUNNER_LOCK, async () => {
+      // Chat messages, ticket replies and the like publish an event in their transaction: none waits for the wipe.
+      const published = await inTransaction(community.ctx, (tx) =>
+        publishEvent(tx, { topic: "test.during_wipe", audience: { everyone: true }, payload: {} }),
+      );
+      expect(published).toBeGreaterThan(0);
+    });
+  });
+
+  it("marks a wipe failed at once when its runner is gone, so routes answer and a new wipe may start", async () => {
+    // What a killed runner leaves: the row says running, the transaction rolled back, nobody holds the lock.
     const [row] = await community.db
       .insert(sandboxWipes)
       .values({
         scheduledFor: new Date(),
-        message: "Running on another node.",
+        message: "Interrupted.",
         status: "running",
         startedAt: new Date(),
         scheduledBy: community.demo.people.staff.id,
       })
       .returning();
-    const response = await coordinator.get("/api/sandbox/studies");
-    expect(response.statusCode).toBe(503);
-    expect(response.headers["retry-after"]).toBe(String(RESETTING_RETRY_AFTER_SECONDS));
-    const environment = (await coordinator.get("/api/sandbox/environment")).json();
-    expect(environment.wipe).toEqual({ status: "running", step: null, done: null, total: null });
-    expect(environment.counts).toMatchObject({ studies: null, volunteers: null });
-    // Only one node runs a wipe: this one finds nothing to claim.
-    expect(await wipeRunnerOf(community.db).runDueWipes()).toBeNull();
-    expect(row?.status).toBe("running");
-  });
-
-  it("marks a wipe failed whose node stopped more than 30 minutes ago, so routes answer again", async () => {
-    const [row] = await community.db
-      .insert(sandboxWipes)
-      .values({
-        scheduledFor: new Date(Date.now() - 3_600_000),
-        message: "Interrupted.",
-        status: "running",
-        startedAt: new Date(Date.now() - 3_600_000),
-        scheduledBy: community.demo.people.staff.id,
-      })
-      .returning();
-    expect(await wipeRunnerOf(community.db).runDueWipes()).toBeNull();
+    expect((await coordinator.get("/api/sandbox/studies")).statusCode).toBe(200);
     const [after] = await community.db
       .select()
       .from(sandboxWipes)
       .where(eq(sandboxWipes.id, row?.id ?? ""));
-    expect(after).toMatchObject({ status: "failed", error: "Interrupted: the node running it stopped." });
-    expect((await coordinator.get("/api/sandbox/studies")).statusCode).toBe(200);
+    expect(after).toMatchObject({ status: "failed", error: ABANDONED_WIPE_ERROR });
+    expect(after?.finishedAt).toBeInstanceOf(Date);
+    const [audited] = await community.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, row?.id ?? ""));
+    expect(audited).toMatchObject({ action: WIPE_FAILED, details: { error: ABANDONED_WIPE_ERROR } });
+    expect((await coordinator.get("/api/sandbox/environment")).json().wipe).toBeNull();
+  });
+
+  it("lets a new wipe start when the running one's runner is gone", async () => {
+    await community.db.insert(sandboxWipes).values({
+      scheduledFor: new Date(),
+      message: "Interrupted.",
+      status: "running",
+      startedAt: new Date(),
+      scheduledBy: community.demo.people.staff.id,
+    });
+    const wipe = await dueWipe("After a crash.");
+    expect(await wipeRunnerOf(community.db).runDueWipes()).toMatchObject({
+      wipeId: wipe.id,
+      status: "completed",
+    });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Runs due wipes: claims one atomically (so two nodes never both run it), then, in ONE transaction,
+ * Runs due wipes: holding the runner lock (wipe-liveness.ts) for the whole run, so a runner that dies
+ * is known at once, claims one atomically (so two nodes never both run it), then, in ONE transaction,
  * empties the sandbox's clinical tables and writes the generated baseline again. A failure anywhere
  * rolls all of it back, so the previous data is intact and the wipe is marked failed with the error.
  * Kept: sandbox users, agreement acceptances, flags, deployments, settings, the wipes and the
@@ -11,26 +12,21 @@ import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type Actor, actingAs, type Ctx, inTransaction } from "../../../platform/context.js";
 import { publishEvent } from "../../../platform/events/publish.js";
+import { withSessionLock } from "../../../platform/session-lock.js";
 import { listActiveStaff, userSummaries } from "../../accounts/index.js";
 import { asSeeder } from "../access/index.js";
 import { type BaselineOptions, seedSandboxBaseline } from "../data/index.js";
+import { operationsTopics } from "./contracts/environment.js";
 import { environmentStatus } from "./environment.js";
 import { sandboxWipes } from "./schema.js";
 import { loadBaselineOptions } from "./settings.js";
+import { failAbandonedWipes, failWipe, WIPE_RUNNER_LOCK } from "./wipe-liveness.js";
 import { beginLocalWipe, endLocalWipe, reportLocalWipe } from "./wipe-state.js";
-import { getWipe, WIPE_TOPIC } from "./wipes.js";
 
 export const WIPE_STARTED = "sandbox.wipe_started";
 export const WIPE_COMPLETED = "sandbox.wipe_completed";
-export const WIPE_FAILED = "sandbox.wipe_failed";
 /** Published when a wipe has committed: open sandbox pages reload their data. */
-export const WIPED_TOPIC = "sandbox.wiped";
-
-/**
- * A running wipe whose node died leaves its row `running` (the transaction rolled back). Wipes take
- * seconds to a minute; one running for longer than this is marked failed, so routes answer again.
- */
-const STALE_WIPE_MINUTES = 30;
+export const WIPED_TOPIC = operationsTopics.wiped;
 
 /**
  * What the reset empties, in one TRUNCATE: every table that refers to another is in the same list,
@@ -137,37 +133,39 @@ export class WipeRunner {
   }
 
   private async claimAndRun(hooks: WipeHooks): Promise<WipeOutcome | null> {
-    await this.db
-      .update(sandboxWipes)
-      .set({ status: "failed", finishedAt: new Date(), error: "Interrupted: the node running it stopped." })
-      .where(
-        and(
-          eq(sandboxWipes.status, "running"),
-          lte(sandboxWipes.startedAt, sql`now() - make_interval(mins => ${STALE_WIPE_MINUTES})`),
-        ),
-      );
-    // The claim: one statement, so of several nodes exactly one gets the row.
-    const [wipe] = await this.db
-      .update(sandboxWipes)
-      .set({ status: "running", startedAt: sql`now()` })
-      .where(and(eq(sandboxWipes.status, "scheduled"), lte(sandboxWipes.scheduledFor, sql`now()`)))
-      .returning();
-    if (!wipe) return null;
-    return this.run(wipe.id, wipe.scheduledBy, hooks);
+    // Another process holding the lock is running a wipe: nothing to do here until it ends.
+    const held = await withSessionLock(this.db, WIPE_RUNNER_LOCK, async (connection) => {
+      const ctx: Ctx = { db: connection, config: this.config, actor: null, ip: null };
+      await failAbandonedWipes(ctx, true);
+      // The claim: one statement, so of several nodes exactly one gets the row.
+      const [wipe] = await connection
+        .update(sandboxWipes)
+        .set({ status: "running", startedAt: sql`now()` })
+        .where(and(eq(sandboxWipes.status, "scheduled"), lte(sandboxWipes.scheduledFor, sql`now()`)))
+        .returning();
+      if (!wipe) return null;
+      return this.run(ctx, wipe.id, wipe.scheduledBy, hooks);
+    });
+    return held?.value ?? null;
   }
 
-  private async run(wipeId: string, scheduledBy: string, hooks: WipeHooks): Promise<WipeOutcome> {
+  private async run(
+    system: Ctx,
+    wipeId: string,
+    scheduledBy: string,
+    hooks: WipeHooks,
+  ): Promise<WipeOutcome> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    let ctx: Ctx = { db: this.db, config: this.config, actor: null, ip: null };
+    let ctx = system;
     const progress = (step: string, done: number, total: number) => {
       reportLocalWipe(step, done, total);
       hooks.onProgress?.(step, done, total);
     };
     try {
-      const seeder = await seedingActor(this.db, scheduledBy);
+      const seeder = await seedingActor(ctx.db, scheduledBy);
       ctx = actingAs(ctx, seeder);
-      const options: BaselineOptions = await loadBaselineOptions(this.db);
+      const options: BaselineOptions = await loadBaselineOptions(ctx.db);
       await recordAudit(ctx, {
         action: WIPE_STARTED,
         targetType: "sandbox_wipe",
@@ -210,23 +208,7 @@ export class WipeRunner {
       return { wipeId, status: "completed", ...outcome, seconds: seconds() };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await inTransaction(ctx, async (tx) => {
-        await tx.db
-          .update(sandboxWipes)
-          .set({ status: "failed", finishedAt: new Date(), error: message })
-          .where(eq(sandboxWipes.id, wipeId));
-        await recordAudit(tx, {
-          action: WIPE_FAILED,
-          targetType: "sandbox_wipe",
-          targetId: wipeId,
-          details: { error: message },
-        });
-        await publishEvent(tx, {
-          topic: WIPE_TOPIC,
-          audience: { everyone: true },
-          payload: { wipe: await getWipe(tx.db, wipeId) },
-        });
-      });
+      await failWipe(ctx, wipeId, message);
       return { wipeId, status: "failed", error: message, seconds: seconds() };
     } finally {
       endLocalWipe();

@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
+import type { Ctx } from "../../../platform/context.js";
 import { AppError } from "../../../platform/errors.js";
-import type { EnvironmentView } from "../present.js";
+import type { EnvironmentView } from "./present.js";
 import { sandboxWipes } from "./schema.js";
+import { failAbandonedWipes } from "./wipe-liveness.js";
 
 /**
  * What this node knows of the wipe it is running. The wipe's transaction holds the database until it
@@ -55,15 +57,28 @@ export function sandboxResetting(): AppError {
   return error;
 }
 
-/** Every sandbox route's first check: refused while a wipe runs here (memory) or on another node (its row). */
-export async function assertNotResetting(db: Db): Promise<void> {
-  if (local) throw sandboxResetting();
-  const [running] = await db
-    .select({ id: sandboxWipes.id })
-    .from(sandboxWipes)
-    .where(eq(sandboxWipes.status, "running"))
-    .limit(1);
-  if (running) throw sandboxResetting();
+const runningWipe = async (db: Db) =>
+  (
+    await db
+      .select({ id: sandboxWipes.id })
+      .from(sandboxWipes)
+      .where(eq(sandboxWipes.status, "running"))
+      .limit(1)
+  )[0];
+
+/**
+ * Whether a wipe is running on another node or process, once any whose runner died is marked failed
+ * (so a crashed wipe never blocks the sandbox). Reads the database only for a row that says running.
+ */
+export async function wipeRunningElsewhere(ctx: Ctx): Promise<boolean> {
+  if (!(await runningWipe(ctx.db))) return false;
+  await failAbandonedWipes(ctx);
+  return Boolean(await runningWipe(ctx.db));
+}
+
+/** Every sandbox route's first check: refused while a wipe runs here (memory) or elsewhere (its row). */
+export async function assertNotResetting(ctx: Ctx): Promise<void> {
+  if (local || (await wipeRunningElsewhere(ctx))) throw sandboxResetting();
 }
 
 /** The routes a running wipe refuses on its own node before the session lookup would wait for it. */

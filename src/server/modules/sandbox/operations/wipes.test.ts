@@ -1,9 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, events, mailOutbox, sandboxWipes, studies, users } from "../../../db/schema.js";
+import { withSessionLock } from "../../../platform/session-lock.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { wipeRunnerOf } from "../module.js";
-import { WIPE_CONFIRMATION, WIPE_TOPIC } from "./wipes.js";
+import { WIPE_RUNNER_LOCK } from "./wipe-liveness.js";
+import { WIPE_TOPIC } from "./wipe-views.js";
+import { WIPE_CONFIRMATION } from "./wipes.js";
 
 type Wipe = {
   id: string;
@@ -164,7 +167,7 @@ describe("scheduling a wipe", () => {
     });
     expect(early.statusCode).toBe(400);
     expect(early.json().error.fields.scheduledFor).toMatch(
-      /at least 24 hours ahead: \d{4}-\d\d-\d\dT.+ or later/,
+      /at least 24 hours ahead: \d{4}-\d\d-\d\d \d\d:\d\d UTC or later/,
     );
 
     expect((await staff.patch("/api/admin/sandbox/settings", { wipeNoticeHours: 2 })).statusCode).toBe(200);
@@ -298,18 +301,21 @@ describe("wiping now", () => {
   });
 
   it("refuses to wipe now while a wipe is running (409)", async () => {
-    await community.db.insert(sandboxWipes).values({
-      scheduledFor: new Date(),
-      message: "Running on another node.",
-      status: "running",
-      startedAt: new Date(),
-      scheduledBy: community.demo.people.staff.id,
+    // Another node's runner holds the runner lock for as long as its wipe runs.
+    await withSessionLock(community.db, WIPE_RUNNER_LOCK, async () => {
+      await community.db.insert(sandboxWipes).values({
+        scheduledFor: new Date(),
+        message: "Running on another node.",
+        status: "running",
+        startedAt: new Date(),
+        scheduledBy: community.demo.people.staff.id,
+      });
+      const response = await staff.post("/api/admin/sandbox/wipes/now", {
+        confirmation: WIPE_CONFIRMATION,
+        message: "Again.",
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error.message).toBe("A wipe is running now; wait for it to finish.");
     });
-    const response = await staff.post("/api/admin/sandbox/wipes/now", {
-      confirmation: WIPE_CONFIRMATION,
-      message: "Again.",
-    });
-    expect(response.statusCode).toBe(409);
-    expect(response.json().error.message).toBe("A wipe is running now; wait for it to finish.");
   });
 });

@@ -4,31 +4,31 @@
  * reset itself is wipe-runner.ts; this file is the announcement side: the row, the platform audit
  * entry, the chat notice, the e-mails and the real-time event, all in one transaction.
  */
-import { desc, eq, inArray, isNull } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type ActorCtx, inTransaction } from "../../../platform/context.js";
+import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, invalid, notFound } from "../../../platform/errors.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { queueMail } from "../../../platform/mail/service.js";
 import { userSummaries } from "../../accounts/index.js";
 import { postNotice } from "../../chat/index.js";
-import { presentWipe, type WipeRow, type WipeView } from "../present.js";
-import { sandboxUsers } from "../schema.js";
-import { isUniqueViolation } from "../unique.js";
+import { activeSandboxUserIds, notifyEnvironmentPeople } from "../access/index.js";
+import { MAX_WIPE_MESSAGE_LENGTH, WIPE_CONFIRMATION } from "./contracts/wipes.js";
 import { requireStaffOperator } from "./flags.js";
+import type { WipeRow, WipeView } from "./present.js";
 import { sandboxWipes } from "./schema.js";
 import { loadSandboxSettings, noticeChannel } from "./settings.js";
+import { failAbandonedWipes } from "./wipe-liveness.js";
+import { presentWipeRow, presentWipes, WIPE_TOPIC } from "./wipe-views.js";
 
 export const WIPE_SCHEDULED = "sandbox.wipe_scheduled";
 export const WIPE_CANCELLED = "sandbox.wipe_cancelled";
 export const WIPE_NOW = "sandbox.wipe_now";
-/** The real-time topic of a wipe whose row changed: the countdown banner appears, moves or goes. */
-export const WIPE_TOPIC = "sandbox.wipe";
 
-/** Typed by hand to wipe now, so a click alone never resets everyone's data. */
-export const WIPE_CONFIRMATION = "wipe the development environment";
-export const MAX_WIPE_MESSAGE_LENGTH = 2000;
+export { WIPE_CONFIRMATION } from "./contracts/wipes.js";
+
 const MAX_WIPE_HISTORY = 100;
 
 export type WipeInput = { scheduledFor: Date; message: string };
@@ -42,21 +42,6 @@ function checkMessage(message: string): string {
   if (trimmed.length > MAX_WIPE_MESSAGE_LENGTH)
     throw invalid({ message: `Use at most ${MAX_WIPE_MESSAGE_LENGTH.toLocaleString("en")} characters.` });
   return trimmed;
-}
-
-async function presentWipes(db: Db, rows: WipeRow[]): Promise<WipeView[]> {
-  const people = await userSummaries(
-    db,
-    rows.flatMap((row) => (row.cancelledBy ? [row.scheduledBy, row.cancelledBy] : [row.scheduledBy])),
-  );
-  const names = new Map([...people].map(([id, person]) => [id, { id, name: person.name }]));
-  return rows.map((row) => presentWipe(row, names));
-}
-
-async function presentOne(db: Db, row: WipeRow): Promise<WipeView> {
-  const [view] = await presentWipes(db, [row]);
-  if (!view) throw notFound("The wipe");
-  return view;
 }
 
 /** The pending wipe (scheduled or running), locked when asked, or null. */
@@ -79,14 +64,7 @@ const alreadyPending = (row: Pick<WipeRow, "status" | "scheduledFor">) =>
 
 /** Active sandbox users whose account is active: the people a wipe's e-mail goes to. */
 async function sandboxRecipients(db: Db): Promise<{ email: string; name: string }[]> {
-  const rows = await db
-    .select({ userId: sandboxUsers.userId })
-    .from(sandboxUsers)
-    .where(isNull(sandboxUsers.removedAt));
-  const people = await userSummaries(
-    db,
-    rows.map((row) => row.userId),
-  );
+  const people = await userSummaries(db, await activeSandboxUserIds(db));
   return [...people.values()].filter((person) => person.active);
 }
 
@@ -119,7 +97,6 @@ function announcement(kind: "scheduled" | "now" | "cancelled", wipe: WipeRow, pu
  * that makes open pages show, move or drop the countdown banner.
  */
 async function announce(tx: ActorCtx, kind: "scheduled" | "now" | "cancelled", row: WipeRow) {
-  const { actor } = tx;
   const { subject, body } = announcement(kind, row, tx.config.publicUrl);
   const channel = await noticeChannel(tx.db);
   await postNotice(tx, {
@@ -129,7 +106,14 @@ async function announce(tx: ActorCtx, kind: "scheduled" | "now" | "cancelled", r
   });
   for (const person of await sandboxRecipients(tx.db))
     await queueMail(tx, { to: person.email, subject, text: `Hello ${person.name},\n\n${body}\n` });
-  const view = await presentOne(tx.db, row);
+  await notifyEnvironmentPeople(tx, {
+    kind: "sandbox.wipe",
+    item: { type: "wipe", id: row.id, title: subject, url: "/sandbox/status" },
+    excerpt: body,
+    // Everyone with access was just e-mailed the notice itself.
+    ownEmail: true,
+  });
+  const view = await presentWipeRow(tx.db, row);
   await publishEvent(tx, { topic: WIPE_TOPIC, audience: { everyone: true }, payload: { wipe: view } });
   return view;
 }
@@ -151,8 +135,10 @@ export async function scheduleWipe(ctx: ActorCtx, input: WipeInput): Promise<Wip
     throw invalid({
       scheduledFor: `${
         input.scheduledFor.getTime() <= now.getTime() ? "That time has passed. " : ""
-      }Schedule the wipe at least ${wipeNoticeHours} hours ahead: ${earliest.toISOString()} or later.`,
+      }Schedule the wipe at least ${wipeNoticeHours} hours ahead: ${wipeTime(earliest)} or later.`,
     });
+  // A wipe whose runner died must not keep refusing the next one.
+  await failAbandonedWipes(ctx);
   try {
     return await inTransaction(ctx, async (tx) => {
       const pending = await pendingWipe(tx.db);
@@ -220,6 +206,7 @@ export async function wipeNow(
       "The confirmation does not match; nothing was wiped.",
     );
   const message = checkMessage(input.message);
+  await failAbandonedWipes(ctx);
   try {
     return await inTransaction(ctx, async (tx) => {
       const pending = await pendingWipe(tx.db, true);
@@ -257,11 +244,4 @@ export async function listWipes(ctx: ActorCtx): Promise<WipeView[]> {
     .orderBy(desc(sandboxWipes.createdAt), desc(sandboxWipes.id))
     .limit(MAX_WIPE_HISTORY);
   return presentWipes(ctx.db, rows);
-}
-
-/** The wipe with this id, for the runner's caller and tests. */
-export async function getWipe(db: Db, id: string): Promise<WipeView> {
-  const [row] = await db.select().from(sandboxWipes).where(eq(sandboxWipes.id, id));
-  if (!row) throw notFound("The wipe");
-  return presentOne(db, row);
 }

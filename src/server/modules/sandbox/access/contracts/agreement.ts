@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { idParam } from "../../../../../shared/fields.js";
+import { resettingErrors } from "./gate.js";
 
 export const agreementStatuses = ["draft", "published"] as const;
 export type AgreementStatus = (typeof agreementStatuses)[number];
@@ -68,6 +69,7 @@ export const getCurrentAgreement = operation({
   access: "member",
   tag,
   response: agreement,
+  errors: resettingErrors,
 });
 
 export const acceptAgreement = operation({
@@ -79,6 +81,7 @@ export const acceptAgreement = operation({
   tag,
   body: z.object({ agreementId: z.uuid({ error: "Name the agreement version you accept." }) }),
   response: agreement,
+  errors: resettingErrors,
 });
 
 export const listAgreementVersions = operation({
@@ -89,6 +92,7 @@ export const listAgreementVersions = operation({
   access: "staff",
   tag,
   response: z.object({ versions: z.array(agreementVersion) }),
+  errors: resettingErrors,
 });
 
 export const createAgreementDraft = operation({
@@ -101,6 +105,7 @@ export const createAgreementDraft = operation({
   body: agreementInput,
   response: agreementVersion,
   status: 201,
+  errors: resettingErrors,
 });
 
 export const getAgreementVersion = operation({
@@ -112,6 +117,7 @@ export const getAgreementVersion = operation({
   tag,
   params: idParam,
   response: agreementVersion,
+  errors: resettingErrors,
 });
 
 export const updateAgreementDraft = operation({
@@ -124,6 +130,7 @@ export const updateAgreementDraft = operation({
   params: idParam,
   body: agreementChanges,
   response: agreementVersion,
+  errors: resettingErrors,
 });
 
 export const publishAgreement = operation({
@@ -135,6 +142,7 @@ export const publishAgreement = operation({
   tag,
   params: idParam,
   response: agreementVersion,
+  errors: resettingErrors,
 });
 
 export const listAcceptances = operation({
@@ -146,4 +154,5 @@ export const listAcceptances = operation({
   tag,
   params: idParam,
   response: z.object({ acceptances: z.array(acceptance) }),
+  errors: resettingErrors,
 });

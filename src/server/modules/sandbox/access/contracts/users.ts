@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { resettingErrors } from "./gate.js";
 
 export const sandboxRoles = [
   "study_coordinator",
@@ -9,6 +10,14 @@ export const sandboxRoles = [
   "read_only",
 ] as const;
 export type SandboxRole = (typeof sandboxRoles)[number];
+
+export const roleLabels: Record<SandboxRole, string> = {
+  study_coordinator: "Study coordinator",
+  investigator: "Investigator",
+  pharmacist: "Pharmacist",
+  recruiter: "Recruiter",
+  read_only: "Read-only",
+};
 
 const tag = "sandbox";
 
@@ -56,6 +65,7 @@ export const getSandboxStatus = operation({
   access: "member",
   tag,
   response: sandboxStatus,
+  errors: resettingErrors,
 });
 
 export const listSandboxUsers = operation({
@@ -66,6 +76,7 @@ export const listSandboxUsers = operation({
   access: "member",
   tag,
   response: z.object({ users: z.array(sandboxUser), candidates: z.array(personOption) }),
+  errors: resettingErrors,
 });
 
 export const addSandboxUser = operation({
@@ -78,6 +89,7 @@ export const addSandboxUser = operation({
   body: sandboxUserInput,
   response: sandboxUser,
   status: 201,
+  errors: resettingErrors,
 });
 
 export const changeSandboxRole = operation({
@@ -90,6 +102,7 @@ export const changeSandboxRole = operation({
   params: userIdParam,
   body: z.object({ role: roleField }),
   response: sandboxUser,
+  errors: resettingErrors,
 });
 
 export const removeSandboxUser = operation({
@@ -100,4 +113,5 @@ export const removeSandboxUser = operation({
   access: "member",
   tag,
   params: userIdParam,
+  errors: resettingErrors,
 });

@@ -4,7 +4,7 @@ import * as contract from "../contracts/users.js";
 import { addSandboxUser, changeSandboxRole, listSandboxUsers, removeSandboxUser } from "../users.js";
 
 export function sandboxUserRoutes(route: Route): void {
-  route(contract.getSandboxStatus, ({ ctx }) => sandboxStatus(ctx.db, ctx.actor));
+  route(contract.getSandboxStatus, ({ ctx }) => sandboxStatus(ctx));
   route(contract.listSandboxUsers, ({ ctx }) => listSandboxUsers(ctx));
   route(contract.addSandboxUser, ({ ctx, body }) => addSandboxUser(ctx, body));
   route(contract.changeSandboxRole, ({ ctx, params, body }) =>

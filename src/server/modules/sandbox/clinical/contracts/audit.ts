@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { gatedErrors } from "../../access/contracts/gate.js";
 
 const tag = "sandbox";
 
@@ -13,14 +14,20 @@ export type SandboxAuditQuery = z.output<typeof auditQuery>;
 export const auditEntry = z.object({
   id: z.number(),
   at: z.string(),
-  actor: z.object({ id: z.string(), email: z.string() }),
+  /** The person by name (their address stays in the CSV, for those who need it). */
+  actor: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   action: z.enum(["create", "update", "remove"]),
   recordType: z.string(),
   recordId: z.string(),
   studyId: z.string().nullable(),
   field: z.string().nullable(),
+  /** The field as the forms call it ("Cohort", "Day"), where `field` is its key (`cohortId`). */
+  fieldLabel: z.string().nullable(),
   oldValue: z.string().nullable(),
   newValue: z.string().nullable(),
+  /** The values as people know them: a referenced record by its name, where the raw value is its id. */
+  oldDisplay: z.string().nullable(),
+  newDisplay: z.string().nullable(),
   reason: z.string().nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
@@ -34,6 +41,7 @@ export const listSandboxAudit = operation({
   tag,
   query: auditQuery,
   response: z.object({ entries: z.array(auditEntry) }),
+  errors: gatedErrors,
 });
 
 export const sandboxAuditCsv = operation({
@@ -45,4 +53,5 @@ export const sandboxAuditCsv = operation({
   tag,
   query: auditQuery,
   response: { contentType: "text/csv", description: "The audit entries, one a row." },
+  errors: gatedErrors,
 });

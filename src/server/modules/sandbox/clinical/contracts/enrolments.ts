@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { idParam } from "../../../../../shared/fields.js";
+import { gatedErrors } from "../../access/contracts/gate.js";
 
 export const enrolmentStatuses = [
   "screening",
@@ -73,6 +74,7 @@ export const listStudyEnrolments = operation({
   tag,
   params: idParam,
   response: enrolmentList,
+  errors: gatedErrors,
 });
 
 export const screenVolunteer = operation({
@@ -86,6 +88,7 @@ export const screenVolunteer = operation({
   body: screeningInput,
   response: enrolment,
   status: 201,
+  errors: gatedErrors,
 });
 
 export const decideEligibility = operation({
@@ -98,6 +101,7 @@ export const decideEligibility = operation({
   params: idParam,
   body: eligibilityInput,
   response: enrolment,
+  errors: gatedErrors,
 });
 
 export const assignCohort = operation({
@@ -110,6 +114,7 @@ export const assignCohort = operation({
   params: idParam,
   body: assignmentInput,
   response: enrolment,
+  errors: gatedErrors,
 });
 
 export const withdrawEnrolment = operation({
@@ -122,6 +127,7 @@ export const withdrawEnrolment = operation({
   params: idParam,
   body: reasonInput,
   response: enrolment,
+  errors: gatedErrors,
 });
 
 export const completeEnrolment = operation({
@@ -134,6 +140,7 @@ export const completeEnrolment = operation({
   params: idParam,
   body: reasonInput,
   response: enrolment,
+  errors: gatedErrors,
 });
 
 export const listVolunteerEnrolments = operation({
@@ -145,4 +152,5 @@ export const listVolunteerEnrolments = operation({
   tag,
   params: idParam,
   response: enrolmentList,
+  errors: gatedErrors,
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { idParam, uuidField } from "../../../../../shared/fields.js";
+import { gatedErrors } from "../../access/contracts/gate.js";
 
 export const studyPhases = ["I", "Ia", "Ib", "I/II", "IIa"] as const;
 export type StudyPhase = (typeof studyPhases)[number];
@@ -204,6 +205,7 @@ export const listStudies = operation({
   tag,
   query: studyFilters,
   response: z.object({ studies: z.array(studySummary) }),
+  errors: gatedErrors,
 });
 
 export const createStudy = operation({
@@ -216,6 +218,7 @@ export const createStudy = operation({
   body: studyInput,
   response: study,
   status: 201,
+  errors: gatedErrors,
 });
 
 export const getStudy = operation({
@@ -227,6 +230,7 @@ export const getStudy = operation({
   tag,
   params: idParam,
   response: study,
+  errors: gatedErrors,
 });
 
 export const updateStudy = operation({
@@ -239,6 +243,7 @@ export const updateStudy = operation({
   params: idParam,
   body: studyChanges,
   response: study,
+  errors: gatedErrors,
 });
 
 /** Epochs, cohorts and events each get the same three operations: add, change, and soft removal. */
@@ -258,6 +263,7 @@ function itemOperations<const Items extends string, const Name extends string>(
       params: idParam,
       response: study,
       status: 201,
+      errors: gatedErrors,
     }),
     update: operation({
       operationId: `update${name}`,
@@ -268,6 +274,7 @@ function itemOperations<const Items extends string, const Name extends string>(
       tag,
       params: studyItemParams,
       response: study,
+      errors: gatedErrors,
     }),
     remove: operation({
       operationId: `remove${name}`,
@@ -279,6 +286,7 @@ function itemOperations<const Items extends string, const Name extends string>(
       params: studyItemParams,
       query: removalQuery,
       response: study,
+      errors: gatedErrors,
     }),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { gatedErrors } from "../../access/contracts/gate.js";
 import {
   dayField,
   epochKindField,
@@ -90,6 +91,7 @@ export const exportStudies = operation({
   tag,
   query: organisationQuery,
   response: studyExport,
+  errors: gatedErrors,
 });
 
 export const importStudies = operation({
@@ -103,4 +105,5 @@ export const importStudies = operation({
   body: importBody,
   response: studyImportResult,
   status: 201,
+  errors: gatedErrors,
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { idParam } from "../../../../../shared/fields.js";
+import { gatedErrors } from "../../access/contracts/gate.js";
 import { reasonField, removalQuery, text } from "./studies.js";
 
 export const recruitmentStatuses = [
@@ -29,6 +30,8 @@ export type SettableRecruitmentStatus = (typeof settableRecruitmentStatuses)[num
 export const ENROLLED_ONLY_BY_ENROLMENT =
   "A volunteer becomes enrolled by being assigned to a study cohort (Studies → Subjects).";
 export const MAX_VOLUNTEER_PAGE = 200;
+export const MAX_REGION_LENGTH = 120;
+export const MAX_MEDICAL_HISTORY_LENGTH = 5000;
 
 const tag = "sandbox";
 
@@ -52,6 +55,23 @@ const heightField = z
 const weightField = z.number({ error: "Enter the weight in kg." });
 const nullableText = (maxLength: number) =>
   z.string().trim().max(maxLength, `Use at most ${maxLength} characters.`).nullable().optional();
+/** The volunteer form's labels, which refusals use too, so they name a field as people see it. */
+export const volunteerFieldLabels = {
+  displayId: "Volunteer ID",
+  firstName: "First name",
+  lastName: "Last name",
+  sex: "Sex",
+  dateOfBirth: "Date of birth",
+  email: "E-mail",
+  phone: "Phone",
+  region: "Region",
+  heightCm: "Height (cm)",
+  weightKg: "Weight (kg)",
+  smoker: "Smoker",
+  recruitmentStatus: "Recruitment status",
+  medicalHistory: "Medical history notes",
+} as const;
+
 const volunteerFields = {
   firstName: text("a first name", 100),
   lastName: text("a last name", 100),
@@ -59,12 +79,19 @@ const volunteerFields = {
   dateOfBirth: dateOfBirthField,
   email: nullableText(200),
   phone: nullableText(50),
-  region: text("a region", 120),
+  region: text("a region", MAX_REGION_LENGTH),
   heightCm: heightField,
   weightKg: weightField,
   smoker: z.boolean({ error: "Say yes or no." }).optional(),
   recruitmentStatus: settableStatusField.optional(),
-  medicalHistory: z.string().trim().max(5000, "Use at most 5,000 characters.").optional(),
+  medicalHistory: z
+    .string()
+    .trim()
+    .max(
+      MAX_MEDICAL_HISTORY_LENGTH,
+      `Use at most ${MAX_MEDICAL_HISTORY_LENGTH.toLocaleString("en")} characters.`,
+    )
+    .optional(),
 };
 export const volunteerInput = z.object({
   displayId: z
@@ -98,6 +125,9 @@ export const volunteerChanges = z
 /** What the web sends to add and to change a volunteer. */
 export type VolunteerBody = z.input<typeof volunteerInput>;
 export type VolunteerChangesBody = z.input<typeof volunteerChanges>;
+/** What the service takes, from the API or the CSV import (which builds it from a row). */
+export type VolunteerInput = z.output<typeof volunteerInput>;
+export type VolunteerChanges = Omit<z.output<typeof volunteerChanges>, "reason">;
 const displayField = z.enum(volunteerDisplays, { error: "Choose a display: full, year or id." }).optional();
 const displayQuery = z.object({ display: displayField });
 const measure = (message: string) => z.coerce.number({ error: message }).min(0, message).max(1000, message);
@@ -120,6 +150,8 @@ export const volunteerFilters = z.object({
   cursor: z.string().max(500).optional(),
   display: displayField,
 });
+/** The list's filters; the display is an option of the read, not a filter. */
+export type VolunteerFilters = Omit<z.output<typeof volunteerFilters>, "display">;
 
 // --- output ---
 
@@ -169,6 +201,7 @@ export const listVolunteers = operation({
   tag,
   query: volunteerFilters,
   response: volunteerPage,
+  errors: gatedErrors,
 });
 
 export const createVolunteer = operation({
@@ -182,6 +215,7 @@ export const createVolunteer = operation({
   body: volunteerInput,
   response: volunteer,
   status: 201,
+  errors: gatedErrors,
 });
 
 export const getVolunteer = operation({
@@ -194,6 +228,7 @@ export const getVolunteer = operation({
   params: idParam,
   query: displayQuery,
   response: volunteer,
+  errors: gatedErrors,
 });
 
 export const updateVolunteer = operation({
@@ -207,6 +242,7 @@ export const updateVolunteer = operation({
   query: displayQuery,
   body: volunteerChanges,
   response: volunteer,
+  errors: gatedErrors,
 });
 
 export const removeVolunteer = operation({
@@ -218,4 +254,5 @@ export const removeVolunteer = operation({
   tag,
   params: idParam,
   query: removalQuery,
+  errors: gatedErrors,
 });

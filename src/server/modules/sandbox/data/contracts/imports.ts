@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { idParam } from "../../../../../shared/fields.js";
+import { gatedErrors } from "../../access/contracts/gate.js";
 
 export const importStatuses = ["completed", "failed"] as const;
 export type ImportStatus = (typeof importStatuses)[number];
@@ -48,6 +49,7 @@ export const importVolunteers = operation({
   body: "multipart",
   response: { contentType: "application/x-ndjson", description: "Progress lines, then the report." },
   status: 200,
+  errors: gatedErrors,
 });
 
 export const listVolunteerImports = operation({
@@ -58,6 +60,7 @@ export const listVolunteerImports = operation({
   access: "member",
   tag,
   response: z.object({ imports: z.array(volunteerImport) }),
+  errors: gatedErrors,
 });
 
 export const getVolunteerImport = operation({
@@ -69,4 +72,5 @@ export const getVolunteerImport = operation({
   tag,
   params: idParam,
   response: volunteerImport,
+  errors: gatedErrors,
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { resettingErrors } from "../../access/contracts/gate.js";
 import { flagStates, stateField } from "./flags.js";
 
 export const MAX_DEPLOYMENT_PAGE = 100;
@@ -52,6 +53,7 @@ export const listDeployments = operation({
   tag,
   query: deploymentPage,
   response: z.object({ deployments: z.array(deployment), nextBefore: z.string().nullable() }),
+  errors: resettingErrors,
 });
 
 export const recordDeployment = operation({
@@ -64,4 +66,5 @@ export const recordDeployment = operation({
   body: deploymentInput,
   response: deployment,
   status: 201,
+  errors: resettingErrors,
 });

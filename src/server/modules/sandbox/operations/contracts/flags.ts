@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { resettingErrors } from "../../access/contracts/gate.js";
 
 export const flagStates = ["off", "preview", "on"] as const;
 export type FlagState = (typeof flagStates)[number];
@@ -63,6 +64,7 @@ export const listFlags = operation({
   access: "member",
   tag,
   response: z.object({ flags: z.array(flag) }),
+  errors: resettingErrors,
 });
 
 export const createFlag = operation({
@@ -75,6 +77,7 @@ export const createFlag = operation({
   body: flagInput,
   response: flag,
   status: 201,
+  errors: resettingErrors,
 });
 
 export const updateFlag = operation({
@@ -87,4 +90,5 @@ export const updateFlag = operation({
   params: flagKeyParam,
   body: flagChanges,
   response: flag,
+  errors: resettingErrors,
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { resettingErrors } from "../../access/contracts/gate.js";
 
 const tag = "sandbox";
 
@@ -37,6 +38,7 @@ export const getSandboxSettings = operation({
   access: "staff",
   tag,
   response: sandboxSettings,
+  errors: resettingErrors,
 });
 
 export const updateSandboxSettings = operation({
@@ -48,4 +50,5 @@ export const updateSandboxSettings = operation({
   tag,
   body: settingsChanges,
   response: sandboxSettings,
+  errors: resettingErrors,
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { idParam } from "../../../../../shared/fields.js";
+import { resettingErrors } from "../../access/contracts/gate.js";
 
 export const wipeStatuses = ["scheduled", "running", "completed", "failed", "cancelled"] as const;
 export type WipeStatus = (typeof wipeStatuses)[number];
@@ -50,6 +51,7 @@ export const listWipes = operation({
   access: "staff",
   tag,
   response: z.object({ wipes: z.array(wipe) }),
+  errors: resettingErrors,
 });
 
 export const scheduleWipe = operation({
@@ -62,6 +64,7 @@ export const scheduleWipe = operation({
   body: scheduleInput,
   response: wipe,
   status: 201,
+  errors: resettingErrors,
 });
 
 export const wipeNow = operation({
@@ -75,6 +78,7 @@ export const wipeNow = operation({
   body: wipeNowInput,
   response: z.object({ wipe }),
   status: 202,
+  errors: resettingErrors,
 });
 
 export const cancelWipe = operation({
@@ -86,4 +90,5 @@ export const cancelWipe = operation({
   tag,
   params: idParam,
   response: wipe,
+  errors: resettingErrors,
 });

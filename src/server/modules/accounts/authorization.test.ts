@@ -1,0 +1,281 @@
+/**
+ * Who may call the accounts routes: signing in, one's own profile and sessions, invitations, administration
+ * (the callers and the rules of the matrix: src/server/testing/authorization.ts).
+ */
+import { eq } from "drizzle-orm";
+import { generate } from "otplib";
+import { sessions } from "../../db/schema.js";
+import { DEMO_PASSWORD } from "../../demo/seed.js";
+import { listOutbox } from "../../platform/mail/service.js";
+import { hashToken } from "../../platform/tokens.js";
+import {
+  authorizationMatrix,
+  community,
+  ctxAs,
+  everyone,
+  northwind,
+  northwindResource,
+  people,
+  type Role,
+  type Row,
+  signedIn,
+  staffOnly,
+  throwawayUser,
+  unique,
+} from "../../testing/authorization.js";
+import { linkIn } from "../../testing/smtp.js";
+import { issueInvitation } from "./invitations.js";
+import { createOrganisation } from "./organisations.js";
+import { requestPasswordReset } from "./password-reset.js";
+import { startSession } from "./sessions.js";
+
+async function lastMailTo(email: string): Promise<string> {
+  const [mail] = await listOutbox(community().db, { to: email, limit: 1 });
+  if (!mail) throw new Error(`no mail to ${email}`);
+  return mail.text;
+}
+
+/** A pending invitation into Northwind, sent by the same-organisation member. */
+async function northwindInvitation() {
+  const email = `${unique("invitee")}@northwind.example`;
+  const invitation = await issueInvitation(ctxAs(people().northwindMember), {
+    email,
+    organisationId: northwind().id,
+  });
+  return { id: invitation.id, token: linkIn(await lastMailTo(email), "/invite") };
+}
+
+async function passwordResetToken(): Promise<string> {
+  const user = await throwawayUser();
+  await requestPasswordReset(community().ctx, user.email);
+  return linkIn(await lastMailTo(user.email), "/reset-password");
+}
+
+async function sessionOfSameOrgMember(): Promise<string> {
+  const { db, config } = community();
+  const token = await startSession(db, config, {
+    userId: people().northwindMember.id,
+    ip: null,
+    userAgent: "authorization matrix",
+  });
+  const [row] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)));
+  if (!row) throw new Error("session was not written");
+  return row.id;
+}
+
+const nameOf = (role: Role) =>
+  role === "anonymous"
+    ? "Nobody"
+    : {
+        sameOrg: "Ned Member",
+        otherOrg: "Cora Member",
+        orgAdmin: "Nora Admin",
+        staff: "Sam Staff",
+      }[role];
+
+const rows: Row[] = [
+  {
+    route: "POST /api/auth/login",
+    expected: everyone(200),
+    call: ({ client, email }) =>
+      client.post("/api/auth/login", { email: email ?? "dev@fabrikam.example", password: DEMO_PASSWORD }),
+  },
+  {
+    route: "GET /api/auth/session",
+    expected: everyone(200),
+    call: ({ client }) => client.get("/api/auth/session"),
+  },
+  {
+    route: "POST /api/auth/logout",
+    expected: signedIn(204),
+    call: async ({ client, email }) => {
+      const fresh = email ? await community().signIn(email) : client;
+      return fresh.post("/api/auth/logout");
+    },
+  },
+  { route: "GET /api/me", expected: signedIn(200), call: ({ client }) => client.get("/api/me") },
+  {
+    route: "PATCH /api/me",
+    expected: signedIn(200),
+    call: ({ client, role }) => client.patch("/api/me", { name: nameOf(role) }),
+  },
+  {
+    route: "PATCH /api/me",
+    variant: "release e-mails",
+    expected: signedIn(200),
+    call: ({ client }) => client.patch("/api/me", { releaseEmails: true }),
+  },
+  {
+    route: "POST /api/me/password",
+    expected: signedIn(204),
+    call: ({ client }) =>
+      client.post("/api/me/password", { currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }),
+  },
+  {
+    route: "GET /api/me/sessions",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/me/sessions"),
+  },
+  {
+    route: "DELETE /api/me/sessions/:id",
+    variant: "a session of the same-organisation member",
+    // Only one's own sessions: neither the org admin nor staff end someone else's here.
+    expected: { anonymous: 401, sameOrg: 204, otherOrg: 404, orgAdmin: 404, staff: 404 },
+    call: async ({ client }) => client.delete(`/api/me/sessions/${await sessionOfSameOrgMember()}`),
+  },
+  {
+    route: "POST /api/me/totp/setup",
+    expected: signedIn(200),
+    call: ({ client }) => client.post("/api/me/totp/setup"),
+  },
+  {
+    route: "POST /api/me/totp/enable",
+    expected: signedIn(200),
+    call: async ({ client, role }) => {
+      if (role === "anonymous") return client.post("/api/me/totp/enable", { code: "123456" });
+      const { secret } = (await client.post("/api/me/totp/setup")).json();
+      const response = await client.post("/api/me/totp/enable", { code: await generate({ secret }) });
+      // Back to password-only sign-in for the rest of the file.
+      await client.post("/api/me/totp/disable", { password: DEMO_PASSWORD });
+      return response;
+    },
+  },
+  {
+    route: "POST /api/me/totp/disable",
+    expected: signedIn(204),
+    call: ({ client }) => client.post("/api/me/totp/disable", { password: DEMO_PASSWORD }),
+  },
+  {
+    route: "GET /api/me/totp/recovery-codes",
+    // Only one's own: there is no id to ask for anyone else's, so another organisation's member sees theirs.
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/me/totp/recovery-codes"),
+  },
+  {
+    route: "POST /api/me/totp/recovery-codes",
+    variant: "with two-factor on",
+    expected: signedIn(200),
+    call: async ({ client, role }) => {
+      if (role === "anonymous")
+        return client.post("/api/me/totp/recovery-codes", { password: DEMO_PASSWORD });
+      const { secret } = (await client.post("/api/me/totp/setup")).json();
+      await client.post("/api/me/totp/enable", { code: await generate({ secret }) });
+      const response = await client.post("/api/me/totp/recovery-codes", { password: DEMO_PASSWORD });
+      await client.post("/api/me/totp/disable", { password: DEMO_PASSWORD });
+      return response;
+    },
+  },
+  {
+    route: "POST /api/auth/password-reset",
+    expected: everyone(202),
+    call: ({ client }) =>
+      client.post("/api/auth/password-reset", { email: `${unique("who")}@northwind.example` }),
+  },
+  {
+    route: "GET /api/auth/password-reset/:token",
+    expected: everyone(200),
+    call: async ({ client }) => client.get(`/api/auth/password-reset/${await passwordResetToken()}`),
+  },
+  {
+    route: "POST /api/auth/password-reset/:token",
+    expected: everyone(204),
+    call: async ({ client }) =>
+      client.post(`/api/auth/password-reset/${await passwordResetToken()}`, { password: "a-fresh-password" }),
+  },
+  {
+    route: "POST /api/access-requests",
+    expected: everyone(202),
+    call: ({ client }) =>
+      client.post("/api/access-requests", {
+        name: "Ada Applicant",
+        email: `${unique("applicant")}@example.org`,
+        organisation: "Example Hospital",
+        role: "Pharmacist",
+        reason: "I want to try the pharmacy preview with our team.",
+      }),
+  },
+  {
+    route: "GET /api/invitations/:token",
+    expected: everyone(200),
+    call: async ({ client }) => client.get(`/api/invitations/${(await northwindInvitation()).token}`),
+  },
+  {
+    route: "POST /api/invitations/:token/accept",
+    expected: everyone(200),
+    call: async ({ client }) =>
+      client.post(`/api/invitations/${(await northwindInvitation()).token}/accept`, {
+        name: "New Colleague",
+        password: "a-fresh-password",
+      }),
+  },
+  {
+    route: "POST /api/invitations",
+    variant: "into Northwind",
+    // A member invites only into their own organisation; staff into any.
+    expected: { anonymous: 401, sameOrg: 201, otherOrg: 403, orgAdmin: 201, staff: 201 },
+    call: ({ client }) =>
+      client.post("/api/invitations", {
+        email: `${unique("colleague")}@northwind.example`,
+        organisationId: northwind().id,
+      }),
+  },
+  {
+    route: "GET /api/invitations",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/invitations"),
+  },
+  {
+    route: "POST /api/invitations/:id/revoke",
+    variant: "sent by the same-organisation member",
+    expected: northwindResource(200),
+    call: async ({ client }) => client.post(`/api/invitations/${(await northwindInvitation()).id}/revoke`),
+  },
+  // Administration
+  {
+    route: "GET /api/admin/organisations",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/admin/organisations"),
+  },
+  {
+    route: "POST /api/admin/organisations",
+    expected: staffOnly(201),
+    call: ({ client }) => {
+      const name = unique("matrix-org");
+      return client.post("/api/admin/organisations", {
+        name,
+        kind: "customer",
+        domains: [`${name}.example`],
+      });
+    },
+  },
+  {
+    route: "PATCH /api/admin/organisations/:id",
+    expected: staffOnly(200),
+    call: async ({ client }) => {
+      const name = unique("matrix-org");
+      const organisation = await createOrganisation(community().ctx, {
+        name,
+        kind: "customer",
+        domains: [`${name}.example`],
+      });
+      return client.patch(`/api/admin/organisations/${organisation.id}`, { name: `${name} renamed` });
+    },
+  },
+  {
+    route: "GET /api/admin/users",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/admin/users"),
+  },
+  {
+    route: "PATCH /api/admin/users/:id",
+    variant: "a Northwind member",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.patch(`/api/admin/users/${(await throwawayUser()).id}`, { isOrgAdmin: true }),
+  },
+];
+
+authorizationMatrix(rows);

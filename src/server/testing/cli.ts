@@ -1,0 +1,27 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** Where a `convene` process finds its database: a DATA_DIR, and a PostgreSQL URL or none (PGlite). */
+export type ConveneTarget = { dataDir: string; databaseUrl?: string };
+
+export const conveneEnvironment = ({ dataDir, databaseUrl }: ConveneTarget): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATA_DIR: dataDir,
+  DATABASE_URL: databaseUrl ?? "",
+  LOG_LEVEL: "silent",
+});
+
+/** Runs the real `convene` binary to its end; a failure is an exit code, not a thrown error. */
+export async function runConvene(target: ConveneTarget, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["bin/convene.js", ...args], {
+      env: conveneEnvironment(target),
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}

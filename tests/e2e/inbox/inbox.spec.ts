@@ -1,0 +1,145 @@
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible, launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+
+const phoneWidth = 390;
+
+let browser: Browser;
+let ned: Page;
+let nora: Page;
+
+/** Calls the API as the person signed in on `page` (the tab's cookies, and the CSRF header writes need). */
+async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
+  const response = await page.request.fetch(path, {
+    method,
+    headers: method === "GET" ? {} : { "x-convene-csrf": "1" },
+    data,
+  });
+  if (!response.ok())
+    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+type Channel = { id: string; name: string; isMember: boolean };
+
+/** #general, joined by the person on `page`: a mention notifies members of the channel only. */
+async function joinGeneral(page: Page): Promise<string> {
+  const { channels } = await api<{ channels: Channel[] }>(page, "GET", "/api/chat/channels");
+  const general = channels.find((channel) => channel.name === "general");
+  if (!general) throw new Error("No #general channel in the demo");
+  if (!general.isMember) await api(page, "POST", `/api/chat/channels/${general.id}/join`);
+  return general.id;
+}
+
+const bell = (page: Page, unread: string) =>
+  page.getByRole("link", { name: `Notifications, ${unread} unread` });
+
+/** On a phone, nothing makes the page scroll sideways and each of `locators` is on screen. */
+async function expectOnPhoneScreen(page: Page, ...locators: Locator[]): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phoneWidth);
+  for (const locator of locators) {
+    const box = await locator.boundingBox();
+    expect(box, `${locator} is shown`).not.toBeNull();
+    expect(box?.x).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(phoneWidth);
+  }
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ned = await newPage(browser);
+  nora = await newPage(browser);
+  await signIn(ned, "member@northwind.example");
+  await signIn(nora, "admin@northwind.example");
+});
+afterAll(() => browser.close());
+
+describe("the inbox: For you and the bell", () => {
+  it("marks everything read at once, and says what will show up when nothing is unread", async () => {
+    await ned.goto("/");
+    await ned.getByRole("heading", { name: "For you" }).waitFor();
+    // The demo's chat may already have mentioned Ned: start from an inbox with nothing unread.
+    const markAll = ned.getByRole("button", { name: "Mark all read" });
+    if (await markAll.isEnabled()) await markAll.click();
+    await bell(ned, "none").waitFor();
+    await ned.getByText("Unread", { exact: true }).click();
+    await ned.getByText("Nothing unread.").waitFor();
+    await expectAccessible(ned, "the empty unread inbox");
+    await ned.getByText("All", { exact: true }).click();
+  });
+
+  // Needs the chat mention to notify (chat's notify wiring): until then no notification is written.
+  it("rings the bell live for a mention, lists it, and clears it when the entry is opened", async () => {
+    const channelId = await joinGeneral(nora);
+    await joinGeneral(ned);
+    await api(nora, "POST", `/api/chat/channels/${channelId}/messages`, {
+      clientId: `inbox-spec-${Date.now()}`,
+      body: "@member@northwind.example could you check the kiosk export before Friday?",
+    });
+
+    // No reload: the inbox event refetches the count and the list.
+    await bell(ned, "1").waitFor();
+    const entry = ned.getByTestId("inbox-entry").filter({ hasText: "could you check the kiosk export" });
+    await entry.waitFor();
+    await entry.getByText("Nora Admin").waitFor();
+    expect(await entry.getAttribute("data-unread")).not.toBeNull();
+    await screenshot(ned, "inbox-for-you");
+
+    await entry.getByRole("link").click();
+    await ned.waitForURL((url) => url.pathname.startsWith(`/chat/${channelId}`));
+    await ned
+      .getByTestId("message")
+      .filter({ hasText: "could you check the kiosk export" })
+      .first()
+      .waitFor();
+    await bell(ned, "none").waitFor();
+    await expectAccessible(ned, "the chat message opened from the inbox");
+  });
+
+  it("saves a changed preference, and shows the server's error on the field it is about", async () => {
+    await ned.goto("/settings/notifications");
+    const desk = ned.locator("section").filter({ has: ned.getByRole("heading", { name: "Service desk" }) });
+    const ticketReply = desk.getByLabel("A reply on my ticket");
+    await ticketReply.selectOption({ label: "E-mail at once" });
+    await ned.getByLabel("Quiet hours").check({ force: true });
+    await ned.getByLabel("From", { exact: true }).fill("07:00");
+    await ned.getByLabel("To", { exact: true }).fill("07:00");
+    await ned.getByRole("button", { name: "Save preferences" }).click();
+    await ned.getByText("Quiet hours must start and end at different times.").waitFor();
+    expect(await ned.getByLabel("To", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+
+    await ned.getByLabel("To", { exact: true }).fill("08:30");
+    await ned.getByLabel("E-mail if unread after (minutes)").fill("30");
+    await ned.getByRole("button", { name: "Save preferences" }).click();
+    await ned.getByText("Your notification preferences are saved.").waitFor();
+
+    await ned.goto("/settings/notifications");
+    expect(await ned.getByLabel("A reply on my ticket").inputValue()).toBe("email_now");
+    expect(await ned.getByLabel("E-mail if unread after (minutes)").inputValue()).toBe("30");
+    expect(await ned.getByLabel("To", { exact: true }).inputValue()).toBe("08:30");
+    await screenshot(ned, "inbox-preferences");
+  });
+
+  it("shows staff-only kinds to staff alone", async () => {
+    expect(await ned.getByLabel("A new ticket").count()).toBe(0);
+    const sam = await newPage(browser);
+    await signIn(sam, "staff@vendor.example");
+    await sam.goto("/settings/notifications");
+    await sam.getByLabel("A new ticket").waitFor();
+    await sam.context().close();
+  });
+
+  it(`works on a ${phoneWidth} px phone: the bell, the inbox and the preferences`, async () => {
+    const phone = await newPage(browser, { width: phoneWidth, height: 844 });
+    await signIn(phone, "member@northwind.example");
+    await phone.goto("/");
+    await phone.getByRole("heading", { name: "For you" }).waitFor();
+    await expectOnPhoneScreen(phone, phone.getByRole("link", { name: /^Notifications, / }));
+    await screenshot(phone, `inbox-for-you-${phoneWidth}`);
+    await phone.goto("/settings/notifications");
+    await phone.getByRole("button", { name: "Save preferences" }).waitFor();
+    await expectOnPhoneScreen(phone, phone.getByLabel("A reply on my ticket"));
+    await screenshot(phone, `inbox-preferences-${phoneWidth}`);
+    await phone.context().close();
+  });
+});
