@@ -17,7 +17,7 @@ const minimumPerformance = 0.9;
 const performanceEnforced = !process.argv.includes("--performance=report");
 const minimumAccessibility = 1;
 const demoPassword = "convene-demo";
-// Each page's full report, to see why a score dropped: open test-results/lighthouse/<page>.html.
+// Each page's full report, to see why a score dropped: test-results/lighthouse/<page>.html (and .json).
 const reportsDir = path.resolve("test-results", "lighthouse");
 // An investigator in the demo's development environment: a customer who reaches every page measured.
 const signedInAs = "member@northwind.example";
@@ -96,10 +96,13 @@ async function measure(
     logLevel: "error",
     onlyCategories: ["performance", "accessibility"],
     extraHeaders: session ? { Cookie: session.cookie } : undefined,
-    output: "html",
+    output: ["html", "json"],
   });
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}.`);
-  await fs.writeFile(path.join(reportsDir, `${name.replaceAll(" ", "-")}.html`), result.report);
+  const [html, json] = result.report;
+  const reportFile = path.join(reportsDir, name.replaceAll(" ", "-"));
+  await fs.writeFile(`${reportFile}.html`, html ?? "");
+  await fs.writeFile(`${reportFile}.json`, json ?? "");
   const { categories, audits, runtimeError } = result.lhr;
   if (runtimeError) throw new Error(`Lighthouse could not measure ${url}: ${runtimeError.message}`);
   // A signed-in page that sent its visitor to sign in would be measured as the sign-in page.
@@ -152,7 +155,10 @@ async function main(): Promise<number> {
       ),
     ];
     const rows: Measured[] = [];
+    // `--page=chat` measures one page, to see a change's effect without measuring all six.
+    const only = process.argv.find((arg) => arg.startsWith("--page="))?.slice("--page=".length);
     for (const [name, path, pageSession] of pages) {
+      if (only && name !== only) continue;
       rows.push(await measure(chrome.port, name, `${server.baseUrl}${path}`, pageSession));
     }
     printTable(rows);
