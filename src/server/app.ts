@@ -185,7 +185,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const mailer = new Mailer(database.db, config);
+  const mailer = new Mailer(database.db, config, app.log);
   app.decorate("mailer", mailer);
   // Mail queued by a request goes out right after it answers, not on the next poll.
   app.addHook("onResponse", async () => {
@@ -193,7 +193,13 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   app.addHook("onClose", () => mailer.stop());
   // Unread notifications e-mailed once due; names and addresses come from the accounts module.
-  const missedMail = new MissedMailWorker(database.db, config, userSummaries, () => void mailer.flush());
+  const missedMail = new MissedMailWorker(
+    database.db,
+    config,
+    userSummaries,
+    () => void mailer.flush(),
+    app.log,
+  );
   app.addHook("onListen", async () => missedMail.start());
   app.addHook("preClose", () => missedMail.stop());
 
@@ -206,7 +212,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   app.addHook("onListen", async () => pushSender.start());
   app.addHook("onClose", () => pushSender.stop());
 
-  const hub = new EventHub(database);
+  const hub = new EventHub(database, app.log);
   const gateway = new Gateway(hub, database.db, config, {
     channelsOf: (userId) => memberChannelIds(database.db, userId),
     retentionDays: config.eventRetentionDays,

@@ -3,6 +3,7 @@ import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { type Ctx, inTransaction } from "../../platform/context.js";
 import { queueMail } from "../../platform/mail/service.js";
+import { SerialWorker, silentLog, type WorkerLog } from "../../platform/serial-worker.js";
 import { userSummaries } from "../accounts/index.js";
 import { groupAddress } from "./groups.js";
 import { topicUrl } from "./outbound.js";
@@ -141,38 +142,36 @@ const CHECK_EVERY_MS = 5 * 60_000;
  * digest rows make the work idempotent, and a node that was down at the hour catches up when it starts.
  */
 export class DigestScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  private readonly worker: SerialWorker;
   private doneDay: string | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+    log: WorkerLog = silentLog,
+  ) {
+    this.worker = new SerialWorker(() => this.sendIfDue(new Date()), log, "group digest pass failed");
+  }
 
   /** Sends the digest for the day before `now` if the hour has come and this node has not sent it. */
   tick(now = new Date()): Promise<void> {
-    this.running = this.running
-      .then(async () => {
-        const day = previousDay(now);
-        if (now.getUTCHours() < this.config.groupDigestHour || this.doneDay === day) return;
-        await sendDailyDigests({ db: this.db, config: this.config, actor: null, ip: null }, day);
-        this.doneDay = day;
-      })
-      .catch(() => undefined);
-    return this.running;
+    return this.worker.flush(() => this.sendIfDue(now));
   }
 
+  /** Looks at once (a node that was down at the hour catches up), then every few minutes. */
   start(): void {
-    if (this.timer) return;
     void this.tick();
-    this.timer = setInterval(() => void this.tick(), CHECK_EVERY_MS);
-    this.timer.unref();
+    this.worker.start(CHECK_EVERY_MS);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  private async sendIfDue(now: Date): Promise<void> {
+    const day = previousDay(now);
+    if (now.getUTCHours() < this.config.groupDigestHour || this.doneDay === day) return;
+    await sendDailyDigests({ db: this.db, config: this.config, actor: null, ip: null }, day);
+    this.doneDay = day;
   }
 }

@@ -44,7 +44,7 @@ async function startMailListener(db: Db, config: Config) {
 export const groupsModule: ConveneModule = {
   name: "groups",
   async plugin(app, deps) {
-    const digests = new DigestScheduler(deps.db, deps.config);
+    const digests = new DigestScheduler(deps.db, deps.config, app.log);
     let mail: Awaited<ReturnType<typeof startMailListener>> = null;
     app.addHook("onReady", async () => {
       mail = await startMailListener(deps.db, deps.config);

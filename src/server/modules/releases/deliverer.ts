@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { and, asc, eq, lte } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { SerialWorker } from "../../platform/serial-worker.js";
 import { webhookDeliveries, webhooks } from "./schema.js";
 
 /** Multiples of the retry base after each failed attempt: with 30 s, 30 s, 2 min, 10 min, 1 h, 6 h. */
@@ -54,8 +55,7 @@ export class WebhookDeliverer {
   readonly timeoutMs: number;
   private readonly batchSize: number;
   private readonly log: DelivererLog;
-  private running: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Db,
@@ -66,27 +66,20 @@ export class WebhookDeliverer {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.batchSize = options.batchSize ?? 10;
     this.log = options.log ?? silent;
+    this.worker = new SerialWorker(() => this.deliverDue(), this.log, "webhook delivery pass failed");
   }
 
   /** Delivers everything due now; resolves when done. Flushes run one after another in-process. */
   flush(): Promise<void> {
-    this.running = this.running
-      .then(() => this.deliverDue())
-      .catch((error) => {
-        this.log.warn({ err: error }, "webhook delivery pass failed");
-      });
-    return this.running;
+    return this.worker.flush();
   }
 
   start(intervalMs = 5000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.worker.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** The delay before attempt `attempts + 1`, after `attempts` failures. */

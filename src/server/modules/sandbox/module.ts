@@ -55,7 +55,7 @@ export const sandboxModule: ConveneModule = {
     });
   },
   async plugin(app, deps) {
-    const runner = new WipeRunner(deps.db, deps.config);
+    const runner = new WipeRunner(deps.db, deps.config, app.log);
     runners.set(deps.db, runner);
     // A wipe left running by a process that died (this node's last run, or a killed CLI) fails at once.
     app.addHook("onReady", async () => {

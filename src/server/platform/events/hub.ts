@@ -1,5 +1,6 @@
 import { and, asc, gt, lt, max, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { EPHEMERAL_CHANNEL, EVENTS_CHANNEL } from "./publish.js";
 import { events } from "./schema.js";
 
@@ -17,13 +18,17 @@ const SAFETY_POLL_MS = 1000;
  */
 export class EventHub {
   private cursor = 0;
-  private pulling: Promise<void> = Promise.resolve();
   private readonly subscribers = new Set<(rows: EventRow[]) => void>();
   private readonly ephemeralSubscribers = new Set<(signal: Ephemeral) => void>();
   private unlisten: (() => Promise<void>)[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private readonly puller: SerialWorker;
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    log: WorkerLog = silentLog,
+  ) {
+    this.puller = new SerialWorker(() => this.pullNow(), log, "event pull failed");
+  }
 
   async start(): Promise<void> {
     const [row] = await this.database.db.select({ last: max(events.id) }).from(events);
@@ -40,14 +45,12 @@ export class EventHub {
         }
       }),
     );
-    this.timer = setInterval(() => void this.pull(), SAFETY_POLL_MS);
-    this.timer.unref();
+    this.puller.start(SAFETY_POLL_MS);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     for (const unlisten of this.unlisten) await unlisten().catch(() => undefined);
-    await this.pulling;
+    await this.puller.stop();
   }
 
   /** The id of the newest event this node has delivered. */
@@ -72,8 +75,7 @@ export class EventHub {
 
   /** Reads everything after the cursor; concurrent calls queue, so delivery order is id order. */
   pull(): Promise<void> {
-    this.pulling = this.pulling.then(() => this.pullNow()).catch(() => undefined);
-    return this.pulling;
+    return this.puller.flush();
   }
 
   private async pullNow(): Promise<void> {

@@ -4,6 +4,7 @@ import type { MailMessage } from "../../../shared/contracts/platform.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../context.js";
+import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { mailOutbox } from "./schema.js";
 
 export type OutgoingMail = {
@@ -44,31 +45,28 @@ const MAX_ATTEMPTS = 5;
  */
 export class Mailer {
   private readonly transport: Transporter | null;
-  private running: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
+    log: WorkerLog = silentLog,
   ) {
     this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+    this.worker = new SerialWorker(() => this.deliverPending(), log, "mail delivery pass failed");
   }
 
   /** Delivers everything pending now; resolves when done. */
   flush(): Promise<void> {
-    this.running = this.running.then(() => this.deliverPending()).catch(() => undefined);
-    return this.running;
+    return this.worker.flush();
   }
 
   start(intervalMs = 2000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.worker.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.worker.stop();
     this.transport?.close();
   }
 

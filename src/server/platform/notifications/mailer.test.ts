@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userSummaries } from "../../modules/accounts/index.js";
 import { users } from "../../modules/accounts/schema.js";
 import { actorOf } from "../../modules/accounts/users.js";
-import { addMember, createChannel, leaveChannel } from "../../modules/chat/channels.js";
+import { createChannel, leaveChannel } from "../../modules/chat/channels.js";
+import { northwindChannel } from "../../testing/chat.js";
 import { startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { startSmtpCatcher } from "../../testing/smtp.js";
 import { actingAs } from "../context.js";
@@ -31,18 +32,6 @@ const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_0
 /** Runs the worker with an explicit clock, as one node would. */
 const sendDue = (now: Date) => sendDueNotifications(community.db, community.config, userSummaries, now);
 
-/** A private Northwind channel with the member and the org admin in it. */
-async function northwindChannel(name: string) {
-  const channel = await createChannel(asPerson(people().northwindAdmin), {
-    name,
-    kind: "private",
-    topic: "",
-    description: "",
-  });
-  await addMember(asPerson(people().northwindAdmin), channel.id, people().northwindMember.id);
-  return channel;
-}
-
 /** The admin mentions the member in the channel (e-mailed when still unread after the delay). */
 const mention = (channel: { id: string; name: string }, excerpt: string, to = people().northwindMember.id) =>
   notify(community.ctx, {
@@ -63,8 +52,8 @@ async function rowsOf(itemId: string) {
 
 describe("e-mail for what was missed", () => {
   it("e-mails unread notifications once the delay passed: one e-mail per item with all of them, newest last", async () => {
-    const standup = await northwindChannel("mail-standup");
-    const release = await northwindChannel("mail-release");
+    const standup = await northwindChannel(community, "mail-standup");
+    const release = await northwindChannel(community, "mail-release");
     await mention(standup, "Can you take the stand-up?");
     await mention(standup, "Also the retro, please.");
     await mention(release, "Release notes need a look.");
@@ -115,7 +104,7 @@ describe("e-mail for what was missed", () => {
   });
 
   it("sends nothing for a notification read before it was due", async () => {
-    const channel = await northwindChannel("mail-read-first");
+    const channel = await northwindChannel(community, "mail-read-first");
     await mention(channel, "Read me in the app.");
     await markItemSeen(community.ctx, people().northwindMember.id, { type: "chat_channel", id: channel.id });
 
@@ -125,7 +114,9 @@ describe("e-mail for what was missed", () => {
   });
 
   it("e-mails each notification once when two workers run at the same time", async () => {
-    const channels = await Promise.all([1, 2, 3, 4].map((n) => northwindChannel(`mail-race-${n}`)));
+    const channels = await Promise.all(
+      [1, 2, 3, 4].map((n) => northwindChannel(community, `mail-race-${n}`)),
+    );
     for (const channel of channels) {
       await mention(channel, "First.");
       await mention(channel, "Second.");
@@ -151,7 +142,7 @@ describe("e-mail for what was missed", () => {
   });
 
   it("holds what falls in the person's quiet hours until they end, in their time zone", async () => {
-    const channel = await northwindChannel("mail-quiet");
+    const channel = await northwindChannel(community, "mail-quiet");
     const member = people().northwindMember.id;
     await community.db
       .insert(notificationSettings)
@@ -184,7 +175,7 @@ describe("e-mail for what was missed", () => {
   });
 
   it("never e-mails an item the person can no longer see, and drops it from the queue", async () => {
-    const channel = await northwindChannel("mail-left");
+    const channel = await northwindChannel(community, "mail-left");
     await mention(channel, "Secret plans.");
     await leaveChannel(asPerson(people().northwindMember), channel.id);
 

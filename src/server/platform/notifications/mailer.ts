@@ -4,6 +4,7 @@ import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../context.js";
 import { queueMail } from "../mail/service.js";
+import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { mayDeliver } from "./items.js";
 import { quietUntil } from "./quiet-hours.js";
 import { hasReplyTarget, replyAddress } from "./replies.js";
@@ -151,8 +152,7 @@ export async function sendDueNotifications(
  * when the server listens, so tests call `runOnce` with their own clock.
  */
 export class MissedMailWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Db,
@@ -160,28 +160,31 @@ export class MissedMailWorker {
     private readonly recipientsOf: RecipientsOf,
     /** Told when mail was queued, so it leaves now rather than on the mailer's next tick. */
     private readonly onQueued: () => void = () => undefined,
-  ) {}
-
-  runOnce(now = new Date()): Promise<number> {
-    const run = this.running.then(() => sendDueNotifications(this.db, this.config, this.recipientsOf, now));
-    this.running = run.then(
-      (emailed) => {
-        if (emailed > 0) this.onQueued();
-      },
-      () => undefined,
+    log: WorkerLog = silentLog,
+  ) {
+    this.worker = new SerialWorker(
+      () => this.sendDue(new Date()),
+      log,
+      "missed-notification mail pass failed",
     );
-    return run;
+  }
+
+  /** Sends what is due at `now`, after any pass under way; resolves with how many notifications were e-mailed. */
+  runOnce(now = new Date()): Promise<number> {
+    return this.worker.run(() => this.sendDue(now));
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), CHECK_EVERY_MS);
-    this.timer.unref();
+    this.worker.start(CHECK_EVERY_MS);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  private async sendDue(now: Date): Promise<number> {
+    const emailed = await sendDueNotifications(this.db, this.config, this.recipientsOf, now);
+    if (emailed > 0) this.onQueued();
+    return emailed;
   }
 }

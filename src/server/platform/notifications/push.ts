@@ -8,6 +8,7 @@ import type { Db } from "../../db/client.js";
 import type { ActorCtx } from "../context.js";
 import { notFound } from "../errors.js";
 import { dataDirSecret } from "../secrets.js";
+import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { mayDeliver } from "./items.js";
 import { quietUntil } from "./quiet-hours.js";
 import { notificationSettings, notifications, pushSubscriptions } from "./schema.js";
@@ -101,8 +102,6 @@ export function payloadOf(row: Row): PushPayload {
   };
 }
 
-export type PushLog = { warn: (details: Record<string, unknown>, message: string) => void };
-
 type Outcome = "done" | "retry" | { deferTo: Date };
 
 const LEASE_MS = 60_000;
@@ -122,32 +121,27 @@ export class PushSender {
   retryBaseMs = 30_000;
   readonly maxAttempts = 5;
   readonly timeoutMs = 10_000;
-  private running: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-    private readonly log: PushLog = { warn: () => {} },
-  ) {}
+    private readonly log: WorkerLog = silentLog,
+  ) {
+    this.worker = new SerialWorker(() => this.sendDue(), log, "push pass failed");
+  }
 
   /** Pushes everything due now; resolves when done. Flushes run one after another in-process. */
   flush(): Promise<void> {
-    this.running = this.running
-      .then(() => this.sendDue())
-      .catch((error) => this.log.warn({ err: error }, "push pass failed"));
-    return this.running;
+    return this.worker.flush();
   }
 
   start(intervalMs = 5000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.worker.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   private async sendDue(): Promise<void> {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actorOf } from "../../modules/accounts/users.js";
-import { addMember, createChannel } from "../../modules/chat/channels.js";
+import { northwindChannel } from "../../testing/chat.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
-import { actingAs } from "../context.js";
 import { notify } from "./service.js";
 
 let community: TestCommunity;
@@ -19,19 +17,6 @@ beforeAll(async () => {
 afterAll(() => community?.close());
 
 const people = () => community.demo.people;
-const asPerson = (person: Parameters<typeof actorOf>[0]) => actingAs(community.ctx, actorOf(person));
-
-/** A private Northwind channel with the member and the org admin in it. */
-async function northwindChannel(name: string) {
-  const channel = await createChannel(asPerson(people().northwindAdmin), {
-    name,
-    kind: "private",
-    topic: "",
-    description: "",
-  });
-  await addMember(asPerson(people().northwindAdmin), channel.id, people().northwindMember.id);
-  return channel;
-}
 
 const noticeIn = (channel: { id: string; name: string }, recipients: string[]) => ({
   kind: "chat.channel" as const,
@@ -43,7 +28,7 @@ const noticeIn = (channel: { id: string; name: string }, recipients: string[]) =
 
 describe("the notification service", () => {
   it("notifies only those who may see the item, never the actor, and lists it grouped by item", async () => {
-    const channel = await northwindChannel("inbox-visibility");
+    const channel = await northwindChannel(community, "inbox-visibility");
     const notified = await notify(
       community.ctx,
       noticeIn(channel, [people().northwindMember.id, people().contosoMember.id, people().northwindAdmin.id]),
@@ -67,7 +52,7 @@ describe("the notification service", () => {
   });
 
   it("marks an item read, counts what is left, and refuses a body that names nothing", async () => {
-    const channel = await northwindChannel("inbox-read");
+    const channel = await northwindChannel(community, "inbox-read");
     await notify(community.ctx, noticeIn(channel, [people().northwindMember.id]));
     await notify(community.ctx, noticeIn(channel, [people().northwindMember.id]));
     const before = (await member.get("/api/notifications/unread-count")).json().unreadCount;
@@ -81,7 +66,7 @@ describe("the notification service", () => {
   });
 
   it("hides an item the person may no longer see, and stops counting it", async () => {
-    const channel = await northwindChannel("inbox-gone");
+    const channel = await northwindChannel(community, "inbox-gone");
     await notify(community.ctx, noticeIn(channel, [people().northwindMember.id]));
     await member.post(`/api/chat/channels/${channel.id}/leave`);
     const inbox = (await member.get("/api/notifications")).json();
@@ -90,7 +75,7 @@ describe("the notification service", () => {
   });
 
   it("writes nothing for a muted item or a kind turned off", async () => {
-    const channel = await northwindChannel("inbox-muted");
+    const channel = await northwindChannel(community, "inbox-muted");
     const muted = await colleague.put(`/api/notifications/follows/chat_channel/${channel.id}`, {
       level: "mute",
     });
@@ -99,7 +84,7 @@ describe("the notification service", () => {
       await notify(community.ctx, { ...noticeIn(channel, [people().northwindAdmin.id]), actor: null }),
     ).toEqual([]);
 
-    const other = await northwindChannel("inbox-off");
+    const other = await northwindChannel(community, "inbox-off");
     const off = await member.patch("/api/notifications/preferences", { kinds: { "chat.channel": "off" } });
     expect(off.json().kinds["chat.channel"]).toBe("off");
     expect(await notify(community.ctx, noticeIn(other, [people().northwindMember.id]))).toEqual([]);

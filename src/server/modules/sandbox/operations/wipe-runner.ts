@@ -12,6 +12,7 @@ import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type Actor, actingAs, type Ctx, inTransaction } from "../../../platform/context.js";
 import { publishEvent } from "../../../platform/events/publish.js";
+import { SerialWorker, silentLog, type WorkerLog } from "../../../platform/serial-worker.js";
 import { withSessionLock } from "../../../platform/session-lock.js";
 import { listActiveStaff, userSummaries } from "../../accounts/index.js";
 import { asSeeder } from "../access/index.js";
@@ -97,29 +98,28 @@ async function seedingActor(db: Db, scheduledBy: string): Promise<Actor> {
 }
 
 export class WipeRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+    log: WorkerLog = silentLog,
+  ) {
+    this.worker = new SerialWorker(() => this.claimAndRun({}), log, "sandbox wipe pass failed");
+  }
 
   /** Looks for a due wipe every `intervalMs`; a wipe scheduled for 09:00 starts within that of 09:00. */
   start(intervalMs = 15_000): void {
-    this.timer ??= setInterval(() => void this.runDueWipes().catch(() => undefined), intervalMs);
-    this.timer.unref();
+    this.worker.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** Resolves when the run in progress (if any) has ended. */
-  async idle(): Promise<void> {
-    await this.running.catch(() => undefined);
+  idle(): Promise<void> {
+    return this.worker.idle();
   }
 
   /**
@@ -127,9 +127,7 @@ export class WipeRunner {
    * with the outcome (a failed wipe is an outcome, not an error), or null when nothing was due.
    */
   runDueWipes(hooks: WipeHooks = {}): Promise<WipeOutcome | null> {
-    const run = this.running.catch(() => undefined).then(() => this.claimAndRun(hooks));
-    this.running = run;
-    return run;
+    return this.worker.run(() => this.claimAndRun(hooks));
   }
 
   private async claimAndRun(hooks: WipeHooks): Promise<WipeOutcome | null> {
