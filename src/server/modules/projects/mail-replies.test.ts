@@ -10,7 +10,7 @@ import { userSummaries } from "../accounts/index.js";
 import { actorOf } from "../accounts/users.js";
 import { GroupMailListener } from "../groups/inbound.js";
 import { addComment, createPost, updatePost } from "./posts.js";
-import { addParticipant, createProject, removeParticipant } from "./projects.js";
+import { addParticipant, createProject, removeParticipant, setArchived } from "./projects.js";
 import { projectComments } from "./schema.js";
 
 let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
@@ -165,5 +165,31 @@ describe("answering a project post's e-mail", () => {
       response: expect.stringContaining("no longer see"),
     });
     expect(await commentsOn(neds.post.id)).toEqual([cora()]);
+  });
+
+  it("refuses an answer to a post in an archived project at RCPT TO, as it refuses a comment on the web", async () => {
+    const archived = await newProject("Archived pilot");
+    const { post, address } = await mailedPost(people().northwindMember, archived.projectId);
+    await setArchived(as(people().staff), archived.projectId, true);
+    await expect(send({ from: NED, to: address, subject: "Re", text: "Late, sorry." })).rejects.toMatchObject(
+      {
+        responseCode: 550,
+        command: "RCPT TO",
+        response: expect.stringContaining("archived"),
+      },
+    );
+    expect(await commentsOn(post.id)).toEqual([cora()]);
+  });
+
+  it("refuses an answer longer than a comment may be on the web, and writes nothing", async () => {
+    const { post, address } = await mailedPost(people().northwindMember);
+    await expect(
+      send({ from: NED, to: address, subject: "Re", text: "All good. ".repeat(5_001) }),
+    ).rejects.toMatchObject({
+      responseCode: 550,
+      command: "DATA",
+      response: expect.stringContaining("50,000"),
+    });
+    expect(await commentsOn(post.id)).toEqual([cora()]);
   });
 });
