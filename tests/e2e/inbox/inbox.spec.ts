@@ -228,6 +228,12 @@ describe("links from project notifications", () => {
     const named390 = phone.locator(`#comment-${named.id}`);
     await expectRevealed(phone, named390);
     await expectOnPhoneScreen(phone, named390);
+    // A link to the post alone (a new announcement's) brings the post, below the list, up too.
+    await phone.goto(`/projects/${projectId}/board?post=${post.id}`);
+    const title = phone.getByTestId("post").getByText(post.title);
+    await title.waitFor();
+    const box = await title.boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= 844, `${post.title} is on screen`).toBe(true);
     await phone.context().close();
   });
 
