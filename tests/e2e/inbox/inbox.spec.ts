@@ -9,7 +9,12 @@ let ned: Page;
 let nora: Page;
 
 /** Calls the API as the person signed in on `page` (the tab's cookies, and the CSRF header writes need). */
-async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
+async function api<T>(
+  page: Page,
+  method: "GET" | "POST" | "PATCH",
+  path: string,
+  data?: unknown,
+): Promise<T> {
   const response = await page.request.fetch(path, {
     method,
     headers: method === "GET" ? {} : { "x-convene-csrf": "1" },
@@ -29,6 +34,57 @@ async function joinGeneral(page: Page): Promise<string> {
   if (!general) throw new Error("No #general channel in the demo");
   if (!general.isMember) await api(page, "POST", `/api/chat/channels/${general.id}/join`);
   return general.id;
+}
+
+const PROJECT = "Pharmacy preview feedback";
+const ROUND = "Pharmacy preview: first impressions";
+
+/** The demo project Northwind and Contoso take part in. */
+async function demoProjectId(page: Page): Promise<string> {
+  const { projects } = await api<{ projects: { id: string; name: string }[] }>(page, "GET", "/api/projects");
+  const project = projects.find((candidate) => candidate.name === PROJECT);
+  if (!project) throw new Error(`No ${PROJECT} project in the demo`);
+  return project.id;
+}
+
+/**
+ * What a notification's link points at ends up wholly on screen (the page scrolls smoothly to it),
+ * holding the focus, so the keyboard and a screen reader start there, and highlighted for a moment.
+ */
+async function expectRevealed(page: Page, target: Locator): Promise<void> {
+  await target.waitFor();
+  const state = () =>
+    target.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return {
+        inView: box.top >= 0 && box.bottom <= window.innerHeight,
+        focused: document.activeElement === element,
+        highlighted: element.hasAttribute("data-highlighted"),
+        top: Math.round(box.top),
+        bottom: Math.round(box.bottom),
+        viewport: window.innerHeight,
+      };
+    });
+  const deadline = Date.now() + 10_000;
+  let seen = await state();
+  while (!(seen.inView && seen.focused && seen.highlighted) && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    seen = await state();
+  }
+  expect(seen, "the linked element is on screen, focused and highlighted").toMatchObject({
+    inView: true,
+    focused: true,
+    highlighted: true,
+  });
+}
+
+/** Opens the inbox entry about `title` from For you, as a person would; answers where its link went. */
+async function openFromInbox(page: Page, title: string): Promise<string | null> {
+  await page.goto("/");
+  const link = page.getByTestId("inbox-entry").filter({ hasText: title }).getByRole("link");
+  const href = await link.getAttribute("href");
+  await link.click();
+  return href;
 }
 
 const bell = (page: Page, unread: string) =>
@@ -140,6 +196,86 @@ describe("the inbox: For you and the bell", () => {
     await phone.getByRole("button", { name: "Save preferences" }).waitFor();
     await expectOnPhoneScreen(phone, phone.getByLabel("A reply on my ticket"));
     await screenshot(phone, `inbox-preferences-${phoneWidth}`);
+    await phone.context().close();
+  });
+});
+
+describe("links from project notifications", () => {
+  it("open the post at the comment they name: in view, focused and highlighted, on a phone too", async () => {
+    const projectId = await demoProjectId(ned);
+    const post = await api<{ id: string; title: string }>(ned, "POST", `/api/projects/${projectId}/posts`, {
+      category: "question",
+      title: "Which label printers did you try?",
+      body: "We have **two** models on the pharmacy bench; tell us which one you used.",
+    });
+    const comment = (body: string) =>
+      api<{ id: string }>(nora, "POST", `/api/projects/${projectId}/posts/${post.id}/comments`, { body });
+    // Earlier comments push the one the notification names below the fold.
+    for (const batch of [1, 2, 3, 4, 5, 6])
+      await comment(`Batch ${batch}: the desk printer took every label of the batch without a jam.`);
+    const named = await comment("The second printer cut the labels short; we went back to the first.");
+
+    expect(await openFromInbox(ned, post.title)).toBe(
+      `/projects/${projectId}/board?post=${post.id}&comment=${named.id}`,
+    );
+    await expectRevealed(ned, ned.locator(`#comment-${named.id}`));
+    await ned.getByTestId("post").getByText(post.title).waitFor();
+    await expectAccessible(ned, "a post opened at a comment from the inbox");
+
+    const phone = await newPage(browser, { width: phoneWidth, height: 844 });
+    await signIn(phone, "member@northwind.example");
+    await openFromInbox(phone, post.title);
+    const named390 = phone.locator(`#comment-${named.id}`);
+    await expectRevealed(phone, named390);
+    await expectOnPhoneScreen(phone, named390);
+    // A link to the post alone (a new announcement's) brings the post, below the list, up too.
+    await phone.goto(`/projects/${projectId}/board?post=${post.id}`);
+    const title = phone.getByTestId("post").getByText(post.title);
+    await title.waitFor();
+    const box = await title.boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= 844, `${post.title} is on screen`).toBe(true);
+    await phone.context().close();
+  });
+
+  it("open the feedback round at the answer the team replied to: in view and focused, on a phone too", async () => {
+    const sam = await newPage(browser);
+    await signIn(sam, "staff@vendor.example");
+    const projectId = await demoProjectId(sam);
+    const { rounds } = await api<{ rounds: { id: string; title: string }[] }>(
+      sam,
+      "GET",
+      `/api/projects/${projectId}/rounds`,
+    );
+    const round = rounds.find((candidate) => candidate.title === ROUND);
+    if (!round) throw new Error(`No round ${ROUND} in the demo`);
+    const { responses } = await api<{ responses: { id: string; organisation: { name: string } }[] }>(
+      sam,
+      "GET",
+      `/api/projects/${projectId}/rounds/${round.id}/responses`,
+    );
+    // Nora saved Northwind's answer in the demo: she hears of the team's reply.
+    const northwinds = responses.find((response) => response.organisation.name === "Northwind Research Unit");
+    if (!northwinds) throw new Error("Northwind has not answered the demo round");
+    await api(sam, "PATCH", `/api/projects/${projectId}/rounds/${round.id}/responses/${northwinds.id}`, {
+      triage: "planned",
+      staffReply: "Locations per container come in the next preview.",
+    });
+    await sam.context().close();
+
+    expect(await openFromInbox(nora, ROUND)).toBe(
+      `/projects/${projectId}/feedback?round=${round.id}&answer=${northwinds.id}`,
+    );
+    const answer = nora.locator(`#answer-${northwinds.id}`);
+    await expectRevealed(nora, answer);
+    await answer.getByText("Locations per container come in the next preview.").waitFor();
+    await expectAccessible(nora, "a feedback round opened at an answer from the inbox");
+
+    const phone = await newPage(browser, { width: phoneWidth, height: 844 });
+    await signIn(phone, "admin@northwind.example");
+    await openFromInbox(phone, ROUND);
+    const answer390 = phone.locator(`#answer-${northwinds.id}`);
+    await expectRevealed(phone, answer390);
+    await expectOnPhoneScreen(phone, answer390);
     await phone.context().close();
   });
 });

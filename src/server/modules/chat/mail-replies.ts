@@ -4,8 +4,12 @@ import type { ActorCtx } from "../../platform/context.js";
 import { notFound } from "../../platform/errors.js";
 import { defineReplyTarget } from "../../platform/notifications/replies.js";
 import { isMember, loadReadableChannel, postingRefusal } from "./channels.js";
+import { postInput } from "./contracts/messages.js";
 import { postMessage } from "./messages.js";
 import { messages } from "./schema.js";
+
+/** An e-mailed answer is held to the rules of a message's text. */
+const body = postInput.shape.body;
 
 /** Each e-mailed answer is a new post: the client id only has to be unique. */
 const mailClientId = () => `mail-${randomUUID()}`;
@@ -34,6 +38,7 @@ async function threadRefusal(ctx: ActorCtx, messageId: string): Promise<string |
 defineReplyTarget({
   type: "chat_message",
   code: "m",
+  body,
   refusal: threadRefusal,
   post: async (ctx, messageId, text) => {
     const { rootId, channel, message } = await threadOf(ctx, messageId);
@@ -50,6 +55,7 @@ defineReplyTarget({
 defineReplyTarget({
   type: "chat_thread",
   code: "h",
+  body,
   refusal: threadRefusal,
   post: async (ctx, rootId, text) => {
     const { channel } = await threadOf(ctx, rootId);
@@ -61,6 +67,7 @@ defineReplyTarget({
 defineReplyTarget({
   type: "chat_channel",
   code: "c",
+  body,
   refusal: async (ctx, channelId) =>
     postingRefusal(ctx.db, await loadReadableChannel(ctx, channelId), ctx.actor),
   post: async (ctx, channelId, text) => {

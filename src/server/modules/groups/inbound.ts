@@ -11,9 +11,9 @@ import { uploadProblem } from "../../platform/files/store.js";
 import {
   type AcceptedReply,
   acceptReplyAddress,
+  answerIn,
   isReplyLocalPart,
   ReplyRefused,
-  replyText,
 } from "../../platform/notifications/replies.js";
 import { TokenBuckets } from "../../platform/throttle.js";
 import { personByEmail } from "../accounts/index.js";
@@ -345,8 +345,13 @@ export class GroupMailListener {
   /** An answer to a notification e-mail, posted where the notification came from through its module. */
   private async postReply(ctx: ActorCtx, reply: AcceptedReply, mail: ParsedMail): Promise<string> {
     const text = mail.text?.trim() ? mail.text : typeof mail.html === "string" ? htmlAsText(mail.html) : "";
-    const body = replyText(text);
-    if (!body) throw refuse(550, "5.6.0", "The reply has no text of its own to post.");
+    let body: string;
+    try {
+      body = answerIn(reply.target, text);
+    } catch (error) {
+      if (error instanceof ReplyRefused) throw refuse(550, "5.6.0", error.message);
+      throw error;
+    }
     try {
       await reply.target.post(ctx, reply.itemId, body);
       return "Your answer is posted.";

@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { notFound } from "../../platform/errors.js";
 import { defineReplyTarget } from "../../platform/notifications/replies.js";
+import { requireProject } from "./access.js";
+import { commentInput } from "./contracts/comments.js";
 import { addComment } from "./posts.js";
 import { projectPosts } from "./schema.js";
 
@@ -18,6 +20,12 @@ async function projectOf(ctx: ActorCtx, postId: string): Promise<string> {
 defineReplyTarget({
   type: "project_post",
   code: "p",
+  body: commentInput.shape.body,
+  // The gate of every write decides, so an archived project is refused before the message is sent.
+  refusal: async (ctx, postId) => {
+    await requireProject(ctx, await projectOf(ctx, postId), "write");
+    return null;
+  },
   post: async (ctx, postId, text) => {
     await addComment(ctx, await projectOf(ctx, postId), postId, { body: text });
   },

@@ -3,6 +3,7 @@ import nodemailer, { type SendMailOptions } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorOf } from "../../modules/accounts/users.js";
 import { addMember, createChannel, leaveChannel, openDirectMessage } from "../../modules/chat/channels.js";
+import { MAX_MESSAGE_LENGTH } from "../../modules/chat/contracts/messages.js";
 import { postMessage } from "../../modules/chat/messages.js";
 import { messages } from "../../modules/chat/schema.js";
 import { GroupMailListener } from "../../modules/groups/inbound.js";
@@ -162,6 +163,17 @@ describe("replies by e-mail", () => {
         .from(messages)
         .where(and(eq(messages.threadRootId, root.id), eq(messages.authorId, people().northwindMember.id))),
     ).toHaveLength(0);
+  });
+
+  it("refuses an answer longer than a message may be on the web, and posts nothing", async () => {
+    const { root, address } = await threadFor("reply-long");
+    const text = "All good. ".repeat(MAX_MESSAGE_LENGTH / 10 + 1);
+    await expect(send({ from: MEMBER, to: address, subject: "Re", text })).rejects.toMatchObject({
+      responseCode: 550,
+      command: "DATA",
+      response: expect.stringContaining("at most 40,000 characters"),
+    });
+    expect(await repliesIn(root.id)).toHaveLength(0);
   });
 });
 

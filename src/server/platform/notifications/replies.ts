@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { z } from "zod";
 import type { Config } from "../../config.js";
 import type { ActorCtx } from "../context.js";
 import { dataDirSecret } from "../secrets.js";
@@ -14,6 +15,11 @@ export type ReplyTarget = {
   type: string;
   /** One or two lowercase letters, unique among targets and never changed (addresses already sent use it). */
   code: string;
+  /**
+   * The text field of what the answer becomes on the web (a comment's body, a message's), from the
+   * module's contract: an answer by e-mail meets the rules a typed one does, its length above all.
+   */
+  body: z.ZodType<string, string>;
   /** Why the person may not answer this item now (a read-only channel...), or null when they may. */
   refusal?: (ctx: ActorCtx, itemId: string) => Promise<string | null>;
   post: (ctx: ActorCtx, itemId: string, text: string) => Promise<void>;
@@ -116,6 +122,19 @@ export async function acceptReplyAddress(
   const refusal = await target.refusal?.(ctx, itemId);
   if (refusal) throw new ReplyRefused(refusal);
   return { target, itemId };
+}
+
+/**
+ * What an e-mailed answer posts: its new part (replyText), held to the target's contract for the text.
+ * Throws ReplyRefused, with the contract's message, when there is nothing of its own or it breaks a rule.
+ */
+export function answerIn(target: ReplyTarget, text: string): string {
+  const answer = replyText(text);
+  if (!answer) throw new ReplyRefused("The reply has no text of its own to post.");
+  const checked = target.body.safeParse(answer);
+  if (!checked.success)
+    throw new ReplyRefused(checked.error.issues[0]?.message ?? "The reply cannot be posted.");
+  return checked.data;
 }
 
 /** "On Mon, 1 Jan 2026, Ana <ana@example.org> wrote:", also split over two lines, and its translations. */

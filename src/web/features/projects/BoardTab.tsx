@@ -20,6 +20,7 @@ import { formatBytes, formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { notifySuccess } from "../../app/notify.js";
+import { useRevealElement } from "../../app/scroll-to-hash.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { StaffBadge } from "../../app/ui/StaffBadge.js";
@@ -353,7 +354,13 @@ function PostDetail({ project, postId, onShown }: { project: Project; postId: st
       </Text>
       <Stack gap="sm">
         {shown.comments.map((comment) => (
-          <Paper key={comment.id} withBorder p="sm" data-testid="project-comment">
+          <Paper
+            key={comment.id}
+            id={`comment-${comment.id}`}
+            withBorder
+            p="sm"
+            data-testid="project-comment"
+          >
             <Author author={comment.author} at={comment.createdAt} />
             <ServerHtml html={comment.bodyHtml} />
           </Paper>
@@ -387,16 +394,24 @@ function PostRow({ post, onOpen, selected }: { post: PostSummary; onOpen: () => 
   );
 }
 
-/** The message board: posts by category, newest activity first; the open post lives in `?post=`. */
+/**
+ * The message board: posts by category, newest activity first; the open post lives in `?post=`, and
+ * a link to one of its comments (a notification's) adds `&comment=`.
+ */
 export function BoardTab({ project }: { project: Project }) {
   const [params, setParams] = useSearchParams();
   const [category, setCategory] = useState<string | null>(null);
   const [writing, setWriting] = useState(false);
   const posts = usePosts(project.id, category ?? "");
   const openPostId = params.get("post");
+  const linkedCommentId = openPostId && params.get("comment");
+  // On a phone the list is above the post: what is revealed is looked for once the list is in place.
+  const listPlaced = !posts.isPending;
+  useRevealElement(linkedCommentId && listPlaced ? `comment-${linkedCommentId}` : null);
   const postList = useRef<HTMLDivElement>(null);
   const postDetail = useRef<HTMLDivElement>(null);
-  const revealWhenShown = useRef(false);
+  // A link to a post (not to a comment, which is revealed itself) brings the post to the reader too.
+  const revealWhenShown = useRef(Boolean(openPostId) && !linkedCommentId);
   const openPost = (postId: string) => setParams({ post: postId });
   const showPost = (postId: string) => {
     revealWhenShown.current = true;
@@ -404,12 +419,13 @@ export function BoardTab({ project }: { project: Project }) {
   };
   // On a phone a tapped post opens below the whole list, out of sight: once it has loaded (and the
   // page is tall enough to scroll to it), bring it to the reader. Side by side it is already in view.
+  // A new callback once the list is placed makes the shown post call it again.
   const revealPost = useCallback(() => {
     const detail = postDetail.current;
-    if (!revealWhenShown.current || !detail || !postList.current) return;
+    if (!listPlaced || !revealWhenShown.current || !detail || !postList.current) return;
     revealWhenShown.current = false;
     if (detail.offsetTop > postList.current.offsetTop) detail.scrollIntoView({ block: "start" });
-  }, []);
+  }, [listPlaced]);
   return (
     <Group align="flex-start" gap="lg" wrap="wrap">
       <Stack ref={postList} gap="sm" style={{ flex: "1 1 320px", maxWidth: 460 }}>

@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from "@mantin
 import { IconArrowLeft } from "@tabler/icons-react";
 import { useSearchParams } from "react-router";
 import { formatDate, formatDateTime } from "../../app/format.js";
+import { useRevealElement } from "../../app/scroll-to-hash.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
@@ -126,11 +127,14 @@ function RoundList({ projectId, onOpen }: { projectId: string; onOpen: (id: stri
 
 /**
  * Feedback rounds of the project. The open round lives in the address (`?round=…`, `?new=1` for the
- * staff form), so links and reloads land on the same view.
+ * staff form), so links and reloads land on the same view; a link to an answer in it (the team's
+ * triage notification) adds `&answer=…`, which is brought into view.
  */
 export function FeedbackTab({ projectId, project }: TabProps) {
   const [params, setParams] = useSearchParams();
   const roundId = params.get("round");
+  const answerId = roundId && params.get("answer");
+  useRevealElement(answerId ? `answer-${answerId}` : null);
   const creating = project.canManage && params.get("new") === "1";
   if (roundId) return <RoundPanel projectId={projectId} roundId={roundId} onBack={() => setParams({})} />;
   return (

@@ -227,20 +227,22 @@ export function RoundAnswerForm({ projectId, round }: { projectId: string; round
         </Alert>
       )}
       {mine && (
-        <Text size="sm" c="dimmed">
-          {round.answerScope === "organisation"
-            ? `${mine.organisation.name}'s answer, last saved by ${mine.answeredBy.name} on ${formatDateTime(mine.updatedAt)}.`
-            : `Your answer, last saved on ${formatDateTime(mine.updatedAt)}.`}
-        </Text>
-      )}
-      {mine &&
-        (mine.triage !== "new" || mine.staffReplyHtml ? (
-          <StaffAnswer response={mine} />
-        ) : (
+        // What a link to this answer (the team's triage notification) brings into view.
+        <Stack gap="xs" id={`answer-${mine.id}`}>
           <Text size="sm" c="dimmed">
-            The product team has not looked at this answer yet.
+            {round.answerScope === "organisation"
+              ? `${mine.organisation.name}'s answer, last saved by ${mine.answeredBy.name} on ${formatDateTime(mine.updatedAt)}.`
+              : `Your answer, last saved on ${formatDateTime(mine.updatedAt)}.`}
           </Text>
-        ))}
+          {mine.triage !== "new" || mine.staffReplyHtml ? (
+            <StaffAnswer response={mine} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              The product team has not looked at this answer yet.
+            </Text>
+          )}
+        </Stack>
+      )}
       <form
         onSubmit={(event) => {
           event.preventDefault();

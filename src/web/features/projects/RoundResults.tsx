@@ -58,7 +58,7 @@ function ResponseCard({ projectId, round, response }: ResultsProps & { response:
     },
   });
   return (
-    <Paper withBorder p="md" data-testid="response">
+    <Paper withBorder p="md" id={`answer-${response.id}`} data-testid="response">
       <Stack gap="sm">
         <Group justify="space-between">
           <Text fw={500}>
