@@ -44,6 +44,7 @@ function broadcast(input: { channel: string; clientId: string; body: string }) {
     reactions: [],
     attachments: [],
     mentions: [],
+    mentionsChannel: false,
     supportLike: false,
     ticketId: null,
     createdAt: now,

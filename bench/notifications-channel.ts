@@ -1,9 +1,10 @@
 /**
  * @channel at scale: a community of 10,000 members, one of them posts `@channel` in a private channel
- * of 5,000. Posting it writes the message, its mention rows, one notification per member and the
- * events (the message, the mention badges, "your inbox changed") in one transaction. The floor is a
- * plain `INSERT … SELECT` of the same notification rows from the channel's members, in one
- * transaction, on the same database in the same run, so the ratio holds on a busy machine.
+ * of 5,000. Posting it writes the message (the @channel a flag on it, not a mention row per member),
+ * one notification per member and the events (the message, the mention badges, "your inbox
+ * changed") in one transaction. The floor is a plain `INSERT … SELECT` of the same notification rows
+ * from the channel's members, in one transaction, on the same database in the same run, so the ratio
+ * holds on a busy machine.
  *
  *   npm run bench:notifications                     PGlite; PostgreSQL too when a server is named
  *   npm run bench:notifications -- --postgres       PostgreSQL only (--pglite: PGlite only)
@@ -174,7 +175,8 @@ for (const r of all)
     `${r.database.padEnd(11)} ${r.name.padEnd(52)} ${r.ms.toFixed(1).padStart(8)} ${thousands(r.rows).padStart(7)}  ${r.ratio.toFixed(2).padStart(6)}`,
   );
 console.log(
-  "\nrows = notification rows written; the post also writes the message, one mention row per member (the" +
-    " channel's badges) and its events, the inbox-changed one naming every recipient. floor = those" +
-    " notification rows alone, INSERT … SELECT from the channel's members in one transaction.",
+  "\nrows = notification rows written; the post also writes the message (its @channel is a flag on it:" +
+    " the badges need no mention row per member) and its events, the inbox-changed one naming every" +
+    " recipient. floor = those notification rows alone, INSERT … SELECT from the channel's members in" +
+    " one transaction.",
 );

@@ -128,4 +128,27 @@ describe("chat between two browsers", () => {
     await ned.waitForURL(/\/desk\/tickets\//);
     await ned.getByRole("heading", { name: /The volunteer import is not working/ }).waitFor();
   });
+
+  it("shows an @channel as mentioning the other members, not its author", async () => {
+    // A channel of its own: an @channel in #general would reach everyone the other specs count for.
+    const created = await ned.request.post("/api/chat/channels", {
+      headers: { "x-convene-csrf": "1" },
+      data: { name: "kiosk-news", kind: "public" },
+    });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const joined = await cora.request.post(`/api/chat/channels/${id}/join`, {
+      headers: { "x-convene-csrf": "1" },
+    });
+    expect(joined.status()).toBe(200);
+    await openChannel(ned, "kiosk-news");
+    await openChannel(cora, "kiosk-news");
+    await send(ned, "@channel the kiosk update is out", "the kiosk update is out");
+    const seenByCora = messageRow(cora, "the kiosk update is out").first();
+    await seenByCora.waitFor();
+    expect(await seenByCora.getAttribute("data-mentions-me")).toBe("true");
+    expect(
+      await messageRow(ned, "the kiosk update is out").first().getAttribute("data-mentions-me"),
+    ).toBeNull();
+  });
 });

@@ -102,7 +102,10 @@ export async function listChannels(ctx: ActorCtx, onlyId?: string): Promise<Chan
       joined: sql<boolean>`${channelMembers.userId} is not null`,
       lastMessageSeq: sql<number>`coalesce((select max(m.seq) from ${messages} m where m.channel_id = ${channels.id} and (m.thread_root_id is null or m.also_to_channel)), 0)::bigint`,
       unread: sql<number>`(select count(*) from ${messages} m where m.channel_id = ${channels.id} and m.seq > coalesce(${channelMembers.lastReadSeq}, 0) and m.author_id <> ${actor.id} and m.deleted_at is null and (m.thread_root_id is null or m.also_to_channel))::int`,
-      mentions: sql<number>`(select count(*) from ${messageMentions} mm where mm.channel_id = ${channels.id} and mm.user_id = ${actor.id} and mm.seq > coalesce(${channelMembers.lastReadSeq}, 0))::int`,
+      // Each message once: one that names me, or an @channel by someone else since I joined (an
+      // @channel that also names me counts as the @channel).
+      mentions: sql<number>`((select count(*) from ${messageMentions} mm join ${messages} m on m.id = mm.message_id where mm.channel_id = ${channels.id} and mm.user_id = ${actor.id} and mm.seq > coalesce(${channelMembers.lastReadSeq}, 0) and not m.mentions_channel)
+        + (select count(*) from ${messages} m where m.channel_id = ${channels.id} and m.mentions_channel and m.seq > ${channelMembers.lastReadSeq} and m.author_id <> ${actor.id} and m.created_at >= ${channelMembers.joinedAt}))::int`,
     })
     .from(channels)
     .leftJoin(

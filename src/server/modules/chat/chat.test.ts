@@ -32,6 +32,7 @@ type Message = {
   supportLike: boolean;
   ticketId: string | null;
   mentions: string[];
+  mentionsChannel: boolean;
 };
 
 const messageOf = (frame: Frame) => frame.payload?.message as Message | undefined;
@@ -286,6 +287,35 @@ describe("messages", () => {
     expect(read.json()).toMatchObject({ unread: 0, mentions: 0 });
     seen = (await channelsOf(nora)).find((c) => c.id === channel.id);
     expect(seen).toMatchObject({ unread: 0, mentions: 0 });
+  });
+
+  it("counts an @channel once in each member's mention badge, never the author's or a later joiner's, until each reads it", async () => {
+    const channel = await newChannel(ned, "all-hands");
+    for (const client of [nora, cora]) await client.post(`/api/chat/channels/${channel.id}/join`);
+    const noraId = (await nora.get("/api/me")).json().id;
+    const message = await post(ned, channel, "@channel and @admin@northwind.example: stand-up at 10");
+    expect(message).toMatchObject({ mentionsChannel: true, mentions: [noraId] });
+    await post(ned, channel, "see you there");
+    await staff.post(`/api/chat/channels/${channel.id}/join`);
+
+    const badge = async (client: Client) =>
+      (await channelsOf(client)).find((c) => c.id === channel.id)?.mentions;
+    expect(await badge(nora)).toBe(1);
+    expect(await badge(cora)).toBe(1);
+    expect(await badge(ned)).toBe(0);
+    expect(await badge(staff)).toBe(0);
+
+    const read = await nora.post(`/api/chat/channels/${channel.id}/read`, { seq: message.seq });
+    expect(read.json()).toMatchObject({ unread: 1, mentions: 0 });
+    expect(await badge(nora)).toBe(0);
+    expect(await badge(cora)).toBe(1);
+
+    const again = await post(staff, channel, "@here one more thing");
+    expect(again).toMatchObject({ mentionsChannel: true, mentions: [] });
+    expect(await badge(nora)).toBe(1);
+    expect(await badge(cora)).toBe(2);
+    expect(await badge(ned)).toBe(1);
+    expect(await badge(staff)).toBe(0);
   });
 
   it("pages back through history by seq", async () => {

@@ -82,6 +82,7 @@ function toView(row: MessageRow, related: Related): Message {
             isImage: a.file.contentType.startsWith("image/"),
           })),
     mentions: related.mentions.filter((m) => m.messageId === row.id).map((m) => m.userId),
+    mentionsChannel: row.mentionsChannel,
     supportLike: !deleted && detectSupportRequest(row.body).supportLike,
     ticketId: row.ticketId,
     createdAt: row.createdAt.toISOString(),
@@ -155,8 +156,7 @@ export async function postMessage(
     if (!allowance())
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
     const uploads = await checkUploads(tx, input.attachmentIds ?? []);
-    const { named, everyone } = await mentionedMembers(tx, channel, actor.id, input.body);
-    const mentioned = [...named, ...everyone];
+    const { named, everyone, toChannel } = await mentionedMembers(tx, channel, actor.id, input.body);
     const { people, namesByEmail } = await loadPeople(tx.db, [input.body], [actor.id]);
 
     await lockEventOrder(tx);
@@ -169,6 +169,7 @@ export async function postMessage(
         body: input.body,
         threadRootId: root?.id ?? null,
         alsoToChannel: root ? (input.alsoToChannel ?? false) : false,
+        mentionsChannel: toChannel,
       })
       .onConflictDoNothing()
       .returning();
@@ -185,12 +186,10 @@ export async function postMessage(
             .values(uploads.map((file) => ({ messageId: row.id, fileId: file.id })))
             .returning()
         : [];
-    if (mentioned.length > 0) {
-      // One statement, the people as one array, however many an @channel names.
-      await tx.db.execute(sql`
-        insert into ${messageMentions} (message_id, user_id, channel_id, seq)
-        select ${row.id}, user_id, ${channelId}, ${row.seq}
-        from unnest(${`{${mentioned.join(",")}}`}::uuid[]) as mentioned(user_id)`);
+    if (named.length > 0) {
+      await tx.db
+        .insert(messageMentions)
+        .values(named.map((userId) => ({ messageId: row.id, userId, channelId, seq: row.seq })));
     }
     const view = toView(row, {
       reactions: [],
@@ -199,7 +198,7 @@ export async function postMessage(
         id: a.id,
         file: uploads.find((file) => file.id === a.fileId) as typeof files.$inferSelect,
       })),
-      mentions: mentioned.map((userId) => ({ messageId: row.id, userId })),
+      mentions: named.map((userId) => ({ messageId: row.id, userId })),
       people,
       namesByEmail,
     });
@@ -212,10 +211,10 @@ export async function postMessage(
         .returning();
       if (updatedRoot) await publishMessage(tx, "message.updated", await presentOne(tx.db, updatedRoot));
     }
-    if (mentioned.length > 0) {
+    if (named.length > 0 || everyone.length > 0) {
       await publishEvent(tx, {
         topic: "mention",
-        audience: { userIds: mentioned },
+        audience: { userIds: [...named, ...everyone] },
         payload: { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
       });
     }
@@ -265,21 +264,22 @@ async function presentRetry(db: Db, earlier: MessageRow, channelId: string): Pro
 }
 
 /**
- * The people a post names who are in the channel, and (for @channel) the other members, never its
- * author. Membership is asked once for all of them, so an @channel in a large channel stays cheap.
+ * The people a post names who are in the channel, and (for @channel, `toChannel`) the other members,
+ * never its author. Membership is asked once for all of them, so an @channel in a large channel stays
+ * cheap.
  */
 async function mentionedMembers(
   ctx: Ctx,
   channel: typeof channels.$inferSelect,
   authorId: string,
   body: string,
-): Promise<{ named: string[]; everyone: string[] }> {
+): Promise<{ named: string[]; everyone: string[]; toChannel: boolean }> {
   const { emails, everyone: toChannel } = mentionedHandles(body);
   const addressed = [...(await activeUsersByEmail(ctx.db, emails)).values()].filter((id) => id !== authorId);
   // Everyone is in #announcements without a membership row, and @channel does not reach them there.
-  if (channel.isAnnouncements) return { named: addressed, everyone: [] };
+  if (channel.isAnnouncements) return { named: addressed, everyone: [], toChannel: false };
   const wanted = toChannel ? undefined : addressed;
-  if (wanted?.length === 0) return { named: [], everyone: [] };
+  if (wanted?.length === 0) return { named: [], everyone: [], toChannel: false };
   const members = await ctx.db
     .select({ userId: channelMembers.userId })
     .from(channelMembers)
@@ -293,7 +293,7 @@ async function mentionedMembers(
   memberIds.delete(authorId);
   const named = addressed.filter((id) => memberIds.has(id));
   const namedSet = new Set(named);
-  return { named, everyone: toChannel ? [...memberIds].filter((id) => !namedSet.has(id)) : [] };
+  return { named, everyone: toChannel ? [...memberIds].filter((id) => !namedSet.has(id)) : [], toChannel };
 }
 
 /** Files the author uploaded and has not sent yet; anything else is refused. */

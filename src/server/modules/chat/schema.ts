@@ -75,6 +75,11 @@ export const messages = pgTable(
     pinnedBy: uuid("pinned_by"),
     /** The desk ticket opened from this message, when it read like a support request. */
     ticketId: uuid("ticket_id"),
+    /**
+     * Written with @channel or @here outside #announcements: it mentions every member of the channel
+     * but its author, kept as this one flag rather than a mention row per member.
+     */
+    mentionsChannel: boolean("mentions_channel").notNull().default(false),
     createdAt: createdAt(),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', coalesce(body, ''))`),
   },
@@ -83,6 +88,8 @@ export const messages = pgTable(
     index("messages_channel_seq_idx").on(t.channelId, t.seq),
     index("messages_thread_idx").on(t.threadRootId, t.seq),
     index("messages_search_idx").using("gin", t.search),
+    // The mention badges count a channel's @channel messages after each person's read position.
+    index("messages_channel_mentions_idx").on(t.channelId, t.seq).where(sql`${t.mentionsChannel}`),
   ],
 );
 
@@ -111,7 +118,10 @@ export const messageReactions = pgTable(
   (t) => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] })],
 );
 
-/** One row per person mentioned (an @channel mention writes one per member), for badges. */
+/**
+ * One row per member named with their address, for the badges and "mentions me"; an @channel is the
+ * message's `mentionsChannel` flag instead, so a post to 5,000 members writes no row per member.
+ */
 export const messageMentions = pgTable(
   "message_mentions",
   {

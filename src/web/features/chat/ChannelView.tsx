@@ -20,6 +20,7 @@ export function abilitiesFor(channel: Channel, me: Me): Abilities {
     reply: !channel.archived && (channel.isMember || channel.isAnnouncements),
     pin: channel.isMember && !channel.archived && (!channel.isAnnouncements || me.isStaff),
     isStaff: me.isStaff,
+    isMember: channel.isMember,
     myId: me.id,
   };
 }

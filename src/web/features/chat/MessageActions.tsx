@@ -9,7 +9,15 @@ import { chatIcons } from "./icons.js";
 import { useDeleteMessage, usePin } from "./mutations.js";
 
 /** What this person may do with the messages of the channel on screen. */
-export type Abilities = { react: boolean; reply: boolean; pin: boolean; isStaff: boolean; myId: string };
+export type Abilities = {
+  react: boolean;
+  reply: boolean;
+  pin: boolean;
+  isStaff: boolean;
+  /** In the channel, so an @channel there mentions me. */
+  isMember: boolean;
+  myId: string;
+};
 
 type MessageActionsProps = {
   message: Message;

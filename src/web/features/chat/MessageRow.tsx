@@ -102,6 +102,8 @@ export function MessageRow(props: MessageRowProps) {
   const { message, abilities, grouped, highlighted, editing, onEditingChange, onOpenThread } = props;
   const toggleReaction = useToggleReaction(abilities.myId);
   const mine = message.author.id === abilities.myId;
+  const mentionsMe =
+    message.mentions.includes(abilities.myId) || (message.mentionsChannel && abilities.isMember && !mine);
   const react = (emoji: string) => toggleReaction.mutate({ message, emoji });
   const live = !message.deleted && !message.delivery;
 
@@ -112,7 +114,7 @@ export function MessageRow(props: MessageRowProps) {
       data-message-id={message.id}
       data-grouped={grouped}
       data-highlighted={highlighted || undefined}
-      data-mentions-me={message.mentions.includes(abilities.myId) || undefined}
+      data-mentions-me={mentionsMe || undefined}
       data-delivery={message.delivery}
       aria-label={`${message.author.name}, ${formatTime(message.createdAt)}`}
       // Focusable by a tap, so touch screens (no hover) can reach the actions too.

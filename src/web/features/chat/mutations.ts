@@ -78,6 +78,7 @@ export function usePosting() {
       reactions: [],
       attachments: draft.uploads.map(asAttachment),
       mentions: [],
+      mentionsChannel: false,
       supportLike: false,
       ticketId: null,
       createdAt: new Date().toISOString(),

@@ -67,7 +67,10 @@ export const message = z.object({
   pinned: z.boolean(),
   reactions: z.array(reaction),
   attachments: z.array(attachment),
+  /** The members named with their address (ids). */
   mentions: z.array(z.string()),
+  /** Written with @channel or @here: it mentions every member of the channel but its author. */
+  mentionsChannel: z.boolean(),
   supportLike: z.boolean(),
   ticketId: z.string().nullable(),
   createdAt: z.string(),
