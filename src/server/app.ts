@@ -27,6 +27,7 @@ import { publicAccess, registerAuth } from "./platform/auth/http.js";
 import { AppError } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
+import { MAX_FORM_FILES } from "./platform/files/upload.js";
 import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { mailRoutes } from "./platform/mail/routes.js";
 import { Mailer } from "./platform/mail/service.js";
@@ -271,7 +272,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: config.maxUploadBytes, files: 10, fields: 20 },
+    limits: { fileSize: config.maxUploadBytes, files: MAX_FORM_FILES, fields: 20 },
   });
   await app.register(fastifySwagger, openApiOptions(config));
   // The API documentation is public, like the OpenAPI document it renders.

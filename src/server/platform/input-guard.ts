@@ -37,6 +37,14 @@ function problemIn(value: unknown, field: string, seen: Set<object>): Problem | 
   return null;
 }
 
+/**
+ * The first value of `input` that an HTTP route's guard refuses (a control character in a text, an
+ * integer beyond what the database stores), named by its key: for input that arrives another way,
+ * such as e-mail, so it meets the same rule.
+ */
+export const unstorableInput = (input: Record<string, unknown>): Problem | null =>
+  problemIn(input, "", new Set());
+
 /** A digit string in a path that no integer column could hold (`/versions/2147483648`). */
 function oversizedNumeral(value: unknown, field: string): Problem | null {
   if (typeof value !== "string" || !/^-?\d{10,}$/.test(value)) return null;

@@ -3,12 +3,14 @@ import nodemailer, { type SendMailOptions } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actingAs } from "../../platform/context.js";
 import { files } from "../../platform/files/schema.js";
+import { MAX_FORM_FILES } from "../../platform/files/upload.js";
 import { startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { startSmtpCatcher } from "../../testing/smtp.js";
 import { actorOf } from "../accounts/users.js";
 import { createGroup } from "./groups.js";
 import { cleanSubject, GroupMailListener, htmlAsText, newText } from "./inbound.js";
 import { joinGroup, removeMember } from "./members.js";
+import { conveneMessageId } from "./outbound.js";
 import { groupMessageAttachments, groupMessages, groupTopics } from "./schema.js";
 import { removeTopic, startTopic } from "./topics.js";
 
@@ -88,6 +90,22 @@ async function refusal(mail: SendMailOptions, to = port): Promise<string> {
   );
   if (outcome instanceof Error) throw outcome;
   return outcome;
+}
+
+async function topicsTitled(subject: string) {
+  return community.db
+    .select()
+    .from(groupTopics)
+    .where(and(eq(groupTopics.groupId, groupId), eq(groupTopics.subject, subject)));
+}
+
+/** Topics of the group; counted rather than looked up where a subject PostgreSQL cannot hold is involved. */
+async function topicCount() {
+  const [row] = await community.db
+    .select({ n: count() })
+    .from(groupTopics)
+    .where(eq(groupTopics.groupId, groupId));
+  return row?.n ?? 0;
 }
 
 async function messagesWith(text: string) {
@@ -279,6 +297,106 @@ describe("group mail in", () => {
     );
     expect(reply).toMatch(/^552 /);
     expect(await messagesWith("Too big.")).toHaveLength(0);
+  });
+
+  it("refuses a mail whose text is longer than the web's form allows, naming the text and storing nothing, not even its files", async () => {
+    const reply = await refusal({
+      from: NED,
+      to: address(),
+      subject: "Long notes",
+      text: `Long notes. ${"x".repeat(50_000)}`,
+      attachments: [
+        {
+          filename: "long-notes.pdf",
+          content: Buffer.from("%PDF-1.4 notes"),
+          contentType: "application/pdf",
+        },
+      ],
+    });
+    expect(reply).toMatch(/^550 5\.6\.0 Message text: Use at most 50,000 characters\./);
+    expect(await messagesWith("Long notes.")).toHaveLength(0);
+    expect(await topicsTitled("Long notes")).toHaveLength(0);
+    expect(await community.db.select().from(files).where(eq(files.filename, "long-notes.pdf"))).toHaveLength(
+      0,
+    );
+  });
+
+  it("refuses a reply by mail whose text is longer than the web's form allows, storing nothing", async () => {
+    await send({ from: NED, to: address(), subject: "Short start", text: "A short start." });
+    const [start] = await messagesWith("A short start.");
+    const reply = await refusal({
+      from: CORA,
+      to: address(),
+      subject: "Re: Short start",
+      text: `Long answer. ${"y".repeat(50_000)}`,
+      inReplyTo: conveneMessageId(community.config, start?.id ?? ""),
+    });
+    expect(reply).toMatch(/^550 5\.6\.0 Message text: Use at most 50,000 characters\./);
+    expect(await messagesWith("Long answer.")).toHaveLength(0);
+  });
+
+  it("refuses a mail whose subject is longer than the web's form allows, naming the subject and storing nothing", async () => {
+    const subject = `Long subject ${"s".repeat(200)}`;
+    const reply = await refusal({ from: NED, to: address(), subject, text: "Under a long subject." });
+    expect(reply).toMatch(/^550 5\.6\.0 Subject: Use at most 200 characters\./);
+    expect(await messagesWith("Under a long subject.")).toHaveLength(0);
+    expect(await topicsTitled(subject)).toHaveLength(0);
+  });
+
+  it("refuses a control character (NUL) in the subject or the text as the web does, storing nothing", async () => {
+    const topicsBefore = await topicCount();
+    const inSubject = await refusal({
+      from: NED,
+      to: address(),
+      subject: "Visit\u0000dates",
+      text: "Under a subject with NUL.",
+    });
+    expect(inSubject).toMatch(/^550 5\.6\.0 Subject: Remove the control character \(such as NUL\)/);
+    expect(await messagesWith("Under a subject with NUL.")).toHaveLength(0);
+    expect(await topicCount()).toBe(topicsBefore);
+    const inText = await refusal({
+      from: NED,
+      to: address(),
+      subject: "Bell in the text",
+      text: "A bell\u0007 in the text.",
+    });
+    expect(inText).toMatch(/^550 5\.6\.0 Message text: Remove the control character/);
+    expect(await topicsTitled("Bell in the text")).toHaveLength(0);
+  });
+
+  it("refuses a Message-ID with a control character and passes over such a reference, as no stored mail can match it", async () => {
+    const envelope = { from: NED, to: [address()] };
+    const head = `From: ${NED}\r\nTo: ${address()}\r\n`;
+    const badId = await refusal({
+      envelope,
+      raw: `${head}Subject: Odd id\r\nMessage-ID: <odd\u0000id@northwind.example>\r\n\r\nAn odd Message-ID.\r\n`,
+    });
+    expect(badId).toMatch(/^550 5\.6\.0 Message-ID: Remove the control character/);
+    expect(await messagesWith("An odd Message-ID.")).toHaveLength(0);
+    const oddReference = await send({
+      envelope,
+      raw: `${head}Subject: Odd reference\r\nIn-Reply-To: <odd\u0001reference@northwind.example>\r\n\r\nAn odd reference.\r\n`,
+    });
+    expect(oddReference).toMatch(/^250 .*Posted to Site mail/);
+    expect(await messagesWith("An odd reference.")).toHaveLength(1);
+  });
+
+  it("refuses more files than the web's form takes with 552, storing none of them", async () => {
+    const attachments = Array.from({ length: MAX_FORM_FILES + 1 }, (_, index) => ({
+      filename: `many-${index}.pdf`,
+      content: Buffer.from(`%PDF-1.4 many ${index}`),
+      contentType: "application/pdf",
+    }));
+    const reply = await refusal({
+      from: NED,
+      to: address(),
+      subject: "Many files",
+      text: "Many files.",
+      attachments,
+    });
+    expect(reply).toMatch(new RegExp(`^552 5\\.3\\.4 Attach at most ${MAX_FORM_FILES} files`));
+    expect(await messagesWith("Many files.")).toHaveLength(0);
+    expect(await community.db.select().from(files).where(eq(files.filename, "many-0.pdf"))).toHaveLength(0);
   });
 
   it("rate-limits a burst from one sender with 451 4.7.1", async () => {

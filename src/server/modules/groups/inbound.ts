@@ -3,11 +3,14 @@ import { and, eq, inArray } from "drizzle-orm";
 import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
 import sanitizeHtml from "sanitize-html";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { z } from "zod";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Actor, ActorCtx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { uploadProblem } from "../../platform/files/store.js";
+import { MAX_FORM_FILES } from "../../platform/files/upload.js";
+import { unstorableInput } from "../../platform/input-guard.js";
 import {
   type AcceptedReply,
   acceptReplyAddress,
@@ -17,11 +20,13 @@ import {
 } from "../../platform/notifications/replies.js";
 import { TokenBuckets } from "../../platform/throttle.js";
 import { personByEmail } from "../accounts/index.js";
+import { type Posted, replyInput } from "./contracts/messages.js";
+import { topicInput } from "./contracts/topics.js";
 import { messageIdFromReference } from "./outbound.js";
 import { canSeeGroup, type GroupRow } from "./policy.js";
 import { groupMembers, groupMessages, groupTopics } from "./schema.js";
 import { groupByHandle, membershipOf } from "./store.js";
-import { type GroupUpload, type ReplyInput, replyToTopic, startTopic } from "./topics.js";
+import { type GroupUpload, replyToTopic, startTopic } from "./topics.js";
 
 /** An SMTP reply: smtp-server sends `responseCode` and the message (which starts with the RFC 3463 code). */
 class SmtpReply extends Error {
@@ -34,6 +39,15 @@ class SmtpReply extends Error {
 }
 
 const refuse = (code: number, enhanced: string, text: string) => new SmtpReply(code, `${enhanced} ${text}`);
+
+/**
+ * What the sender's server is told when a step fails: our own refusal as it is, anything else (a
+ * database error) as a temporary failure, so it retries and never reads our queries or their values.
+ */
+const smtpReplyFor = (error: Error): SmtpReply =>
+  error instanceof SmtpReply
+    ? error
+    : refuse(451, "4.3.0", "Convene could not take this message just now; try again later.");
 
 /** What one mail transaction is for, decided at RCPT TO and used at DATA. */
 type Delivery =
@@ -139,6 +153,37 @@ function isAutomatic(mail: ParsedMail): boolean {
   return autoSubmitted !== "no" || ["bulk", "list", "junk", "auto_reply"].includes(precedence);
 }
 
+/** How a refusal names each value a post takes from the mail. */
+const FIELD_NAMES: Record<string, string> = {
+  subject: "Subject",
+  body: "Message text",
+  attachment: "Attachment name",
+  messageId: "Message-ID",
+};
+
+const refuseField = (field: string, message: string) =>
+  refuse(550, "5.6.0", `${FIELD_NAMES[field.split(".")[0] ?? ""] ?? field}: ${message}`);
+
+/**
+ * The fields of a post by mail, held to the rules of the web's form for it before anything is
+ * stored: the guard every HTTP route passes (no control character such as NUL, in the text or in a
+ * file's name) and the operation's contract (its lengths). A value that breaks one is refused at
+ * DATA, naming its field, and the contract's output (trimmed) is what is posted, as on the web.
+ */
+function asOnTheWeb<Contract extends z.ZodType>(
+  contract: Contract,
+  fields: { subject?: string; body: string },
+  uploads: GroupUpload[],
+): z.output<Contract> {
+  // File names first: a refused file's name is quoted in the text too, and is named as what it is.
+  const unstorable = unstorableInput({ attachment: uploads.map((upload) => upload.filename), ...fields });
+  if (unstorable) throw refuseField(unstorable.field, unstorable.message);
+  const checked = contract.safeParse(fields);
+  if (checked.success) return checked.data;
+  const [issue] = checked.error.issues;
+  throw refuseField(String(issue?.path[0] ?? "body"), issue?.message ?? "This cannot be posted.");
+}
+
 /** Message-IDs this mail answers, nearest first: In-Reply-To, then References from the latest back. */
 function answeredIds(mail: ParsedMail): string[] {
   const references = Array.isArray(mail.references)
@@ -147,16 +192,20 @@ function answeredIds(mail: ParsedMail): string[] {
       ? [mail.references]
       : [];
   const inReplyTo = mail.inReplyTo ? mail.inReplyTo.split(/\s+/) : [];
-  return [...inReplyTo, ...[...references].reverse()].filter((id) => id.length > 0);
+  // An id with a control character matches nothing Convene stores, and PostgreSQL could not compare it.
+  return [...inReplyTo, ...[...references].reverse()].filter(
+    (id) => id.length > 0 && !unstorableInput({ id }),
+  );
 }
 
 export type GroupMailListenerOptions = { db: Db; config: Config };
 
 /**
  * Group mail in: `handle@MAIL_DOMAIN` over SMTP. Refuses at the earliest step it can tell (unknown
- * sender at MAIL FROM, unknown group or non-member at RCPT TO, size, spoofed From and bad MIME at
- * DATA), so nothing is stored for refused mail and the sender's server bounces it with the reason.
- * Accepted mail goes through the same startTopic/replyToTopic as the web, so the rules are the same.
+ * sender at MAIL FROM, unknown group or non-member at RCPT TO, size, spoofed From, bad MIME and
+ * fields the web's form would refuse at DATA), so nothing is stored for refused mail and the sender's
+ * server bounces it with the reason. Accepted mail goes through the same contract and the same
+ * startTopic/replyToTopic as the web, so the rules are the same.
  */
 export class GroupMailListener {
   private readonly server: SMTPServer;
@@ -182,19 +231,19 @@ export class GroupMailListener {
         this.deliveries.delete(session.id);
         this.checkSender(address.address).then(
           () => callback(),
-          (error: Error) => callback(error),
+          (error: Error) => callback(smtpReplyFor(error)),
         );
       },
       onRcptTo: (address, session, callback) => {
         this.checkRecipient(address.address, session).then(
           () => callback(),
-          (error: Error) => callback(error),
+          (error: Error) => callback(smtpReplyFor(error)),
         );
       },
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
           (reply) => callback(null, reply),
-          (error: Error) => callback(error),
+          (error: Error) => callback(smtpReplyFor(error)),
         );
       },
       onClose: (session) => {
@@ -366,18 +415,24 @@ export class GroupMailListener {
 
   private async post(ctx: ActorCtx, group: GroupRow, mail: ParsedMail): Promise<string> {
     const emailMessageId = mail.messageId?.trim() || null;
+    // The Message-ID is stored with the message (a resend is recognised by it), so it meets the guard too.
+    const unstorableId = emailMessageId ? unstorableInput({ messageId: emailMessageId }) : null;
+    if (unstorableId) throw refuseField(unstorableId.field, unstorableId.message);
     if (emailMessageId && (await this.alreadyStored(group.id, emailMessageId))) {
       return "This message was received before; it is not posted twice.";
     }
     const topicId = await this.answeredTopic(group, mail);
+    if (mail.attachments.length > MAX_FORM_FILES) {
+      throw refuse(552, "5.3.4", `Attach at most ${MAX_FORM_FILES} files to one message.`);
+    }
+    const uploads: GroupUpload[] = mail.attachments.map((attachment) => ({
+      filename: attachment.filename ?? "attachment",
+      contentType: attachment.contentType,
+      data: attachment.content,
+    }));
     const attachments: GroupUpload[] = [];
     const notes: string[] = [];
-    for (const attachment of mail.attachments) {
-      const upload = {
-        filename: attachment.filename ?? "attachment",
-        contentType: attachment.contentType,
-        data: attachment.content,
-      };
+    for (const upload of uploads) {
       const problem = uploadProblem(ctx.config, { ...upload, field: "attachment" });
       if (problem) notes.push(`(${upload.filename} was not attached: ${problem.message})`);
       else attachments.push(upload);
@@ -385,12 +440,17 @@ export class GroupMailListener {
     const text = mail.text?.trim() ? mail.text : typeof mail.html === "string" ? htmlAsText(mail.html) : "";
     const body = [newText(text), ...notes].filter(Boolean).join("\n\n");
     if (!body) throw refuse(550, "5.6.0", "The message has no text to post.");
-    const input: ReplyInput = { body, source: "email", attachments };
-    if (emailMessageId) input.emailMessageId = emailMessageId;
+    const common = { source: "email" as const, attachments, ...(emailMessageId ? { emailMessageId } : {}) };
+    let posting: () => Promise<Posted>;
+    if (topicId) {
+      const fields = asOnTheWeb(replyInput, { body }, uploads);
+      posting = () => replyToTopic(ctx, topicId, { ...common, ...fields });
+    } else {
+      const fields = asOnTheWeb(topicInput, { subject: cleanSubject(mail.subject), body }, uploads);
+      posting = () => startTopic(ctx, group.id, { ...common, ...fields });
+    }
     try {
-      const outcome = topicId
-        ? await replyToTopic(ctx, topicId, input)
-        : await startTopic(ctx, group.id, { ...input, subject: cleanSubject(mail.subject) });
+      const outcome = await posting();
       return outcome.status === "pending"
         ? `Received; your message waits for a moderator of ${group.name}.`
         : `Posted to ${group.name}.`;

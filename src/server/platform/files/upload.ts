@@ -3,6 +3,9 @@ import { AppError, invalid } from "../errors.js";
 
 export type ReceivedFile = { filename: string; contentType: string; data: Buffer };
 
+/** The most files one multipart form (a post with its attachments) may carry. */
+export const MAX_FORM_FILES = 10;
+
 /** Reads the one file sent as multipart field `file`; size is capped by the multipart plugin. */
 export async function readUpload(request: FastifyRequest): Promise<ReceivedFile> {
   if (!request.isMultipart()) {

@@ -175,6 +175,18 @@ describe("replies by e-mail", () => {
     });
     expect(await repliesIn(root.id)).toHaveLength(0);
   });
+
+  it("refuses an answer holding a control character (NUL), as the web refuses it, and posts nothing", async () => {
+    const { root, address } = await threadFor("reply-nul");
+    await expect(
+      send({ from: MEMBER, to: address, subject: "Re", text: "Me,\u0000 on Tuesday." }),
+    ).rejects.toMatchObject({
+      responseCode: 550,
+      command: "DATA",
+      response: expect.stringContaining("Remove the control character"),
+    });
+    expect(await repliesIn(root.id)).toHaveLength(0);
+  });
 });
 
 describe("the new part of an e-mailed answer", () => {

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import type { Config } from "../../config.js";
 import type { ActorCtx } from "../context.js";
+import { unstorableInput } from "../input-guard.js";
 import { dataDirSecret } from "../secrets.js";
 import { mayDeliver } from "./items.js";
 import type { ItemRef } from "./service.js";
@@ -125,12 +126,15 @@ export async function acceptReplyAddress(
 }
 
 /**
- * What an e-mailed answer posts: its new part (replyText), held to the target's contract for the text.
- * Throws ReplyRefused, with the contract's message, when there is nothing of its own or it breaks a rule.
+ * What an e-mailed answer posts: its new part (replyText), held to the rules a typed one meets: the
+ * guard of every HTTP route (no control character such as NUL) and the target's contract for the text.
+ * Throws ReplyRefused, with the rule's message, when there is nothing of its own or it breaks a rule.
  */
 export function answerIn(target: ReplyTarget, text: string): string {
   const answer = replyText(text);
   if (!answer) throw new ReplyRefused("The reply has no text of its own to post.");
+  const unstorable = unstorableInput({ text: answer });
+  if (unstorable) throw new ReplyRefused(unstorable.message);
   const checked = target.body.safeParse(answer);
   if (!checked.success)
     throw new ReplyRefused(checked.error.issues[0]?.message ?? "The reply cannot be posted.");
