@@ -1,4 +1,4 @@
-import { renderMarkdown } from "./markdown.js";
+import { markdownExcerpt, renderMarkdown } from "./markdown.js";
 
 /** `@someone@example.org` and `@channel` / `@here`, as the composer writes them. */
 const MENTION = /(^|[^\w@])@([a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|channel|here)\b/gi;
@@ -48,4 +48,16 @@ export function renderWithMentions(
     /CONVENEMENTION(\d+)X/g,
     (_, index: string) => spans[Number(index)] ?? "",
   );
+}
+
+/**
+ * A Markdown body as one line of plain text with mentions as the page shows them, by name: for the
+ * excerpts of inboxes and e-mails, where an address would tell readers what they need not know.
+ */
+export function excerptWithMentions(body: string, namesByEmail: Map<string, { name: string }>): string {
+  const named = body.replace(MENTION, (whole, before: string, handle: string) => {
+    const person = namesByEmail.get(handle.toLowerCase());
+    return person ? `${before}@${person.name}` : whole;
+  });
+  return markdownExcerpt(named);
 }

@@ -218,7 +218,7 @@ export async function postMessage(
         payload: { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
       });
     }
-    await notifyNewMessage(tx, { row, channel, root, author: actor, named, everyone });
+    await notifyNewMessage(tx, { row, channel, root, author: actor, named, everyone, namesByEmail });
     return { message: view, created: true };
   });
 }

@@ -92,7 +92,8 @@ describe("chat notifications", () => {
     });
     expect(entry?.notifications[0]).toMatchObject({
       kind: "chat.mention",
-      excerpt: "@member@northwind.example and @member@contoso.example: the release is out",
+      // Named as the channel shows them: an inbox or e-mail never shows a person's address.
+      excerpt: `@${people().northwindMember.name} and @${people().contosoMember.name}: the release is out`,
       actor: { name: people().staff.name },
     });
     expect(await kindsAbout(nora, message.id)).toEqual([]);

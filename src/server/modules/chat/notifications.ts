@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../../platform/context.js";
-import { markdownExcerpt } from "../../platform/markdown.js";
+import { excerptWithMentions } from "../../platform/mentions.js";
 import { defineNotificationItem } from "../../platform/notifications/items.js";
 import { type ItemRef, markItemsSeen, notify, peopleAtLevel } from "../../platform/notifications/service.js";
 import { channelMembers, channels, messages } from "./schema.js";
@@ -82,6 +82,8 @@ export async function notifyNewMessage(
     named: string[];
     /** Reached only by @channel. */
     everyone: string[];
+    /** The people the body mentions, so the excerpt names them as the channel does. */
+    namesByEmail: Map<string, { name: string }>;
   },
 ): Promise<void> {
   const { row, channel, root, author } = message;
@@ -98,7 +100,7 @@ export async function notifyNewMessage(
   const shownInChannel = !root || row.alsoToChannel;
   const notice = {
     item,
-    excerpt: markdownExcerpt(row.body),
+    excerpt: excerptWithMentions(row.body, message.namesByEmail),
     actor: author,
     within: [channelRef(channel.id)],
   };

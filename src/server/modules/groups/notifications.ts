@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../../platform/context.js";
+import { markdownExcerpt } from "../../platform/markdown.js";
 import { defineNotificationItem } from "../../platform/notifications/items.js";
 import { notify, peopleAtLevel } from "../../platform/notifications/service.js";
 import { userSummaries } from "../accounts/index.js";
@@ -72,7 +73,7 @@ export async function notifyModerators(ctx: Ctx, message: Message, author: { id:
       title: `${group.name}: waiting for approval`,
       url: `/groups/${group.handle}/moderation`,
     },
-    excerpt: `${topic.subject}: ${message.body}`,
+    excerpt: `${topic.subject}: ${markdownExcerpt(message.body)}`,
     actor: author,
     ownEmail: true,
   });
@@ -147,7 +148,7 @@ export async function notifyReply(ctx: Ctx, message: Message) {
   const notice = {
     kind: "groups.reply" as const,
     item: { ...item, title: topic.subject, url: topicUrl(group.handle, message) },
-    excerpt: message.body,
+    excerpt: markdownExcerpt(message.body),
     actor: author ? { id: author.id, name: author.name } : null,
   };
   await notify(ctx, { ...notice, recipients: followers.filter((id) => mailed.has(id)), ownEmail: true });

@@ -7,7 +7,7 @@ import { AppError, type FieldErrors, forbidden, invalid, notFound } from "../../
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
-import { renderMarkdown } from "../../platform/markdown.js";
+import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import { notify } from "../../platform/notifications/service.js";
 import {
   activeMembersOf,
@@ -749,7 +749,7 @@ export async function triageResponse(
         kind: "projects.triage",
         recipients: [row.userId],
         item: { type: roundItem.type, id: round.id, title: round.title, url: roundUrl(round, row.id) },
-        excerpt: `Marked ${triageLabels[triage]}${staffReply ? `: ${staffReply}` : "."}`,
+        excerpt: `Marked ${triageLabels[triage]}${staffReply ? `: ${markdownExcerpt(staffReply)}` : "."}`,
         actor: { id: actor.id, name: actor.name },
       });
     return view;

@@ -267,7 +267,11 @@ describe("notifications", () => {
       title: question.title,
       url: `/projects/${projectId}/board?post=${question.id}&comment=${reply.json().id}`,
     });
-    expect(entry?.notifications[0]).toMatchObject({ actor: { name: "Cora Member" } });
+    // The excerpt names the person mentioned, as the board does, never their address.
+    expect(entry?.notifications[0]).toMatchObject({
+      actor: { name: "Cora Member" },
+      excerpt: "Ask @Nora Admin, she knows.",
+    });
     expect(await kindsIn(nora, question.id)).toEqual(["projects.mention"]);
     expect(await kindsIn(cora, question.id)).toEqual([]);
     expect(await kindsIn(outsider, question.id)).toEqual([]);

@@ -6,7 +6,7 @@ import { forbidden, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
-import { mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
+import { excerptWithMentions, mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
 import { notify, setFollow } from "../../platform/notifications/service.js";
 import { activeUsersByEmail, mentionedPeople, type UserSummary } from "../accounts/index.js";
 import { projectAudience, projectReaders, recordActivity, requireProject, visibleTo } from "./access.js";
@@ -235,6 +235,11 @@ function presentComment(
 }
 
 /** The people a text @mentions (as @email) who may see the post, never its writer. */
+/** A post's or comment's text for inboxes and e-mails: plain, with mentions by name. */
+async function readableExcerpt(db: Db, body: string): Promise<string> {
+  return excerptWithMentions(body, await mentionedPeople(db, mentionedHandles(body).emails));
+}
+
 async function mentionedReaders(
   db: Db,
   post: PostRow,
@@ -311,7 +316,7 @@ async function notifyNewPost(ctx: ActorCtx, post: PostRow): Promise<void> {
   const { actor } = ctx;
   const notice = {
     item: { type: postItem.type, id: post.id, title: post.title, url: postUrl(post) },
-    excerpt: post.body,
+    excerpt: await readableExcerpt(ctx.db, post.body),
     actor: { id: actor.id, name: actor.name },
   };
   const mentioned = idsOf(await mentionedReaders(ctx.db, post, actor.id, post.body));
@@ -403,7 +408,7 @@ export async function addComment(
     const commenters = await commenterIds(tx.db, postId);
     const notice = {
       item: { type: postItem.type, id: post.id, title: post.title, url: postUrl(post, comment.id) },
-      excerpt: input.body,
+      excerpt: await readableExcerpt(tx.db, input.body),
       actor: { id: actor.id, name: actor.name },
     };
     // A post muted before the inbox existed stays muted, mentions included.
