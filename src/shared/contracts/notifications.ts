@@ -288,9 +288,13 @@ const base64UrlKey = (name: string, bytes: number) =>
       `The ${name} key must be ${bytes} bytes.`,
     );
 
-const pushEndpoint = z
+/** The longest push endpoint a browser may subscribe with. */
+export const PUSH_ENDPOINT_MAX_LENGTH = 2000;
+
+/** Where a browser's push service takes its pushes: `PushSubscription.endpoint`. */
+export const pushEndpoint = z
   .url({ protocol: /^https$/, error: "The endpoint must be an https:// address." })
-  .max(2000, "The endpoint is too long.");
+  .max(PUSH_ENDPOINT_MAX_LENGTH, "The endpoint is too long.");
 
 /** How many browsers a person may have subscribed; a new one beyond it replaces their oldest. */
 export const MAX_PUSH_SUBSCRIPTIONS = 10;
