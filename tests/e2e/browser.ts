@@ -16,11 +16,16 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A signed-out tab at desktop width (or `viewport`). Every page it goes to passes the accessibility
- * gate once its data has loaded, so each spec checks each page it visits without asking.
+ * A signed-out tab at desktop width (or `viewport`), in the browser's own language and time zone unless
+ * `where` names others. Every page it goes to passes the accessibility gate once its data has loaded, so
+ * each spec checks each page it visits without asking.
  */
-export async function newPage(browser: Browser, viewport = { width: 1280, height: 860 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: inject("baseUrl"), viewport });
+export async function newPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 860 },
+  where: { locale?: string; timezoneId?: string } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ baseURL: inject("baseUrl"), viewport, ...where });
   const page = await context.newPage();
   const goto = page.goto.bind(page);
   page.goto = async (url, options) => {

@@ -170,13 +170,19 @@ export const quietHours = z
     path: ["to"],
   });
 
+const timeZone = z
+  .string({ error: "Choose a time zone." })
+  .refine((zone) => isTimeZone(zone), "Choose a known time zone, such as Europe/London.");
+
 export const notificationPreferences = z.object({
   kinds: z.record(z.enum(kindNames), z.enum(deliveries, { error: "Choose how this kind reaches you." })),
   /** Nothing is e-mailed or pushed between these times in the person's time zone; it waits until after. */
   quietHours: quietHours.nullable(),
-  timeZone: z
-    .string({ error: "Choose a time zone." })
-    .refine((zone) => isTimeZone(zone), "Choose a known time zone, such as Europe/London."),
+  /**
+   * The zone quiet hours are meant in; null while the person never chose one (quiet hours then count in
+   * UTC), so the page can suggest the browser's.
+   */
+  timeZone: timeZone.nullable(),
   /** Minutes a notification stays unread before "E-mail if unread" sends it. */
   emailDelayMinutes: z
     .number()
@@ -213,6 +219,8 @@ export const updatePreferences = operation({
   access: "member",
   tag,
   body: notificationPreferences.partial().extend({
+    /** A zone once chosen is changed, never unchosen. */
+    timeZone: timeZone.optional(),
     kinds: z
       .partialRecord(
         z.enum(kindNames, { error: "Not a known kind of notification." }),
@@ -280,9 +288,13 @@ const base64UrlKey = (name: string, bytes: number) =>
       `The ${name} key must be ${bytes} bytes.`,
     );
 
-const pushEndpoint = z
+/** The longest push endpoint a browser may subscribe with. */
+export const PUSH_ENDPOINT_MAX_LENGTH = 2000;
+
+/** Where a browser's push service takes its pushes: `PushSubscription.endpoint`. */
+export const pushEndpoint = z
   .url({ protocol: /^https$/, error: "The endpoint must be an https:// address." })
-  .max(2000, "The endpoint is too long.");
+  .max(PUSH_ENDPOINT_MAX_LENGTH, "The endpoint is too long.");
 
 /** How many browsers a person may have subscribed; a new one beyond it replaces their oldest. */
 export const MAX_PUSH_SUBSCRIPTIONS = 10;

@@ -18,6 +18,7 @@ import { ChatMentionBadge } from "../features/chat/ChatMentionBadge.js";
 import { useChatLiveUpdates } from "../features/chat/live.js";
 import { useInboxLiveUpdates } from "../features/notifications/api.js";
 import { NotificationBell } from "../features/notifications/NotificationBell.js";
+import { dropPushSubscriptionHere, signOutBody } from "../features/notifications/push.js";
 import { callApi, isApiError } from "./api.js";
 import { areasFor } from "./navigation.js";
 import { notifyFailure } from "./notify.js";
@@ -83,6 +84,11 @@ function MainNavigation({ me }: { me: Me }) {
   );
 }
 
+/**
+ * Signs out, and stops this browser's pushes with the session: the server forgets the subscription the
+ * sign-out names, and the browser drops it (Shell, once nobody is signed in), so the next person to use
+ * the browser never gets this one's notifications.
+ */
 function useSignOut() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -92,7 +98,7 @@ function useSignOut() {
     queryClient.setQueryData(meQueryKey, null);
   };
   return useMutation({
-    mutationFn: () => callApi(signOutOp, {}),
+    mutationFn: async () => callApi(signOutOp, { body: await signOutBody() }),
     onSuccess: forgetSession,
     // A session that already ended elsewhere is as signed out as it gets.
     onError: (error) =>
@@ -147,6 +153,10 @@ export function Shell() {
   useChatLiveUpdates(me);
   useInboxLiveUpdates();
   useScrollToHash();
+  // Nobody is signed in here (signed out, or the session ended elsewhere): this browser takes no one's pushes.
+  useEffect(() => {
+    if (me === null) void dropPushSubscriptionHere();
+  }, [me]);
 
   // On small screens the navigation covers the page; following a link should reveal the page.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose.

@@ -2,8 +2,9 @@ import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import type { Actor, ActorCtx } from "../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
+import { forgetBrowser } from "../../platform/notifications/push.js";
 import { hashToken, newToken } from "../../platform/tokens.js";
 import type { Session } from "./contracts/me.js";
 import { sessions, users } from "./schema.js";
@@ -130,8 +131,21 @@ export async function endMySession(ctx: ActorCtx, sessionId: string): Promise<vo
   await recordAudit(ctx, { action: "auth.session_ended", targetType: "session", targetId: sessionId });
 }
 
-/** Signing out ends the session the request came on. */
-export async function signOut(ctx: ActorCtx, sessionId: string | null): Promise<void> {
-  if (sessionId) await endSession(ctx.db, { sessionId, userId: ctx.actor.id });
-  await recordAudit(ctx, { action: "auth.signed_out", targetType: "user", targetId: ctx.actor.id });
+/**
+ * Signing out ends the session the request came on and, named by its endpoint, stops pushing to the
+ * browser it came from, in one transaction: a browser signed out of never keeps its person's pushes.
+ * A subscription is the browser's, not the session's (the table has no session column), so the web
+ * names it; a browser whose session ended elsewhere drops its own subscription when it next finds
+ * itself signed out, and the push service's 410 then removes the row.
+ */
+export async function signOut(
+  ctx: ActorCtx,
+  sessionId: string | null,
+  pushEndpoint: string | undefined,
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    if (sessionId) await endSession(tx.db, { sessionId, userId: ctx.actor.id });
+    if (pushEndpoint) await forgetBrowser(tx.db, ctx.actor.id, pushEndpoint);
+    await recordAudit(tx, { action: "auth.signed_out", targetType: "user", targetId: ctx.actor.id });
+  });
 }

@@ -57,7 +57,12 @@ async function contextOf(db: Db, message: Message) {
   return row;
 }
 
-/** A message waits in the queue: the group's moderators hear of it (their queue mail is its e-mail). */
+/**
+ * A message waits in the queue: the group's moderators hear of it. The notification is the only
+ * e-mail about the queue (the group sends none of its own): it alone follows each moderator's choice
+ * for the kind (off, in the app only, at once or if still unread after their delay) and their quiet
+ * hours, where a second e-mail of the group's would reach them whatever they chose.
+ */
 export async function notifyModerators(ctx: Ctx, message: Message, author: { id: string; name: string }) {
   const { group, topic } = await contextOf(ctx.db, message);
   const moderators = await ctx.db
@@ -75,13 +80,13 @@ export async function notifyModerators(ctx: Ctx, message: Message, author: { id:
     },
     excerpt: `${topic.subject}: ${markdownExcerpt(message.body)}`,
     actor: author,
-    ownEmail: true,
   });
 }
 
 /**
- * A moderator approved or rejected a message: its author hears of it. A rejection is e-mailed with its
- * reason by the module already, so the inbox does not e-mail it again.
+ * A moderator approved or rejected a message: its author hears of it, with a rejection's reason. As for
+ * the queue, the notification is the only e-mail of it, so the author's choice for the kind governs;
+ * the rejected message itself stays on the topic page for its author, where the link leads.
  */
 export async function notifyAuthorOfModeration(
   ctx: Ctx,
@@ -98,7 +103,6 @@ export async function notifyAuthorOfModeration(
       ? "Your message was approved."
       : `Your message was not published: ${outcome.reason}`,
     actor: moderator,
-    ...(outcome.approved ? {} : { ownEmail: true as const }),
   });
 }
 

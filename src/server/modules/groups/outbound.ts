@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Ctx } from "../../platform/context.js";
 import { type OutgoingMail, queueMails } from "../../platform/mail/service.js";
@@ -41,10 +41,6 @@ export const unsubscribeAddress = (config: Config, handle: string) =>
 
 export const topicUrl = (config: Config, handle: string, topicId: string) =>
   `${config.publicUrl}/groups/${handle}/topics/${topicId}`;
-
-/** The web page where the group's owners and moderators approve or reject pending messages. */
-export const moderationQueueUrl = (config: Config, handle: string) =>
-  `${config.publicUrl}/groups/${handle}/moderation`;
 
 /** Every mail about a group starts its subject with the group's name, so mail filters can sort it. */
 export const groupSubject = (groupName: string, subject: string) => `[${groupName}] ${subject}`;
@@ -151,69 +147,4 @@ export async function queueGroupMessageMail(ctx: Ctx, messageId: string): Promis
   }
   await queueMails(ctx, mails);
   return mails.length;
-}
-
-/** How much of a held message the moderators' notice quotes: enough to judge it, not the whole of it. */
-const EXCERPT_LINES = 10;
-const EXCERPT_CHARS = 1000;
-
-function excerpt(body: string): string {
-  const lines = body.trim().split(/\r?\n/);
-  const opening = lines.slice(0, EXCERPT_LINES).join("\n");
-  const text = opening.slice(0, EXCERPT_CHARS).trimEnd();
-  const cut = lines.length > EXCERPT_LINES || opening.length > EXCERPT_CHARS;
-  return cut ? `${text}\n[...]` : text;
-}
-
-/**
- * Queues, in the caller's transaction, one notice per active owner and moderator of the group that a
- * message waits in the moderation queue. It goes whatever their delivery choice (approving is their
- * duty, not a subscription), never to the author, and from Convene rather than from the list, so a
- * reply does not land in the group. Call it once per message that is held.
- */
-export async function queueModeratorNotice(ctx: Ctx, messageId: string): Promise<number> {
-  const [row] = await ctx.db
-    .select({ message: groupMessages, topic: groupTopics, group: groups })
-    .from(groupMessages)
-    .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
-    .innerJoin(groups, eq(groups.id, groupMessages.groupId))
-    .where(eq(groupMessages.id, messageId));
-  if (row?.message.status !== "pending") return 0;
-  const { message, topic, group } = row;
-  const author = await authorOf(ctx, message.authorId);
-  if (!author) return 0;
-
-  const moderators = await activePeople(
-    ctx,
-    await ctx.db
-      .select({ userId: groupMembers.userId })
-      .from(groupMembers)
-      .where(
-        and(
-          eq(groupMembers.groupId, group.id),
-          eq(groupMembers.status, "active"),
-          inArray(groupMembers.role, ["owner", "moderator"]),
-          ne(groupMembers.userId, author.id),
-        ),
-      ),
-  );
-  const announcement = `A message from ${author.name} waits for approval in ${group.name}: ${topic.subject}`;
-  await queueMails(
-    ctx,
-    moderators.map(({ email }) => ({
-      to: email,
-      subject: groupSubject(group.name, `Waiting for approval: ${topic.subject}`),
-      text: [
-        announcement,
-        "",
-        excerpt(message.body),
-        "",
-        "-- ",
-        `Approve or reject it: ${moderationQueueUrl(ctx.config, group.handle)}`,
-      ].join("\n"),
-      // RFC 3834: an out-of-office reply to a machine notice is not wanted.
-      headers: { "Auto-Submitted": "auto-generated" },
-    })),
-  );
-  return moderators.length;
 }

@@ -5,9 +5,7 @@ import { AppError, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
-import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { userSummaries } from "../accounts/index.js";
 import type {
   GroupMessage,
   MessageSource,
@@ -19,7 +17,7 @@ import type { Topic, TopicChanges, TopicFields, TopicSummary } from "./contracts
 import { groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
 import { notifyAuthorOfModeration, notifyModerators, notifyReply } from "./notifications.js";
-import { groupSubject, queueGroupMessageMail, queueModeratorNotice } from "./outbound.js";
+import { queueGroupMessageMail } from "./outbound.js";
 import {
   type GroupRow,
   isModerator,
@@ -130,10 +128,7 @@ async function writeMessage(
       .onConflictDoNothing();
   }
   if (status === "published") await onPublished(ctx, message);
-  else {
-    await queueModeratorNotice(ctx, message.id);
-    await notifyModerators(ctx, message, { id: ctx.actor.id, name: ctx.actor.name });
-  }
+  else await notifyModerators(ctx, message, { id: ctx.actor.id, name: ctx.actor.name });
   return message;
 }
 
@@ -479,7 +474,7 @@ export async function approveMessage(ctx: ActorCtx, handle: string, messageId: s
   return postedView(ctx, messageId);
 }
 
-/** Rejects a pending message with a reason, which is e-mailed to its sender and in their inbox; the message is kept. */
+/** Rejects a pending message with a reason, which reaches its sender as a notification; the message is kept. */
 export async function rejectMessage(
   ctx: ActorCtx,
   handle: string,
@@ -501,24 +496,6 @@ export async function rejectMessage(
       .where(eq(groupMessages.id, pending.id))
       .returning();
     if (rejected) await notifyAuthorOfModeration(tx, rejected, tx.actor, { approved: false, reason });
-    const topic = await topicById(tx.db, pending.topicId);
-    const sender = (await userSummaries(tx.db, [pending.authorId])).get(pending.authorId);
-    if (sender?.active)
-      await queueMail(tx, {
-        to: sender.email,
-        subject: groupSubject(group.name, "Your message was not published"),
-        text: [
-          `Hello ${sender.name},`,
-          "",
-          `A moderator of ${group.name} did not publish your message in "${topic?.subject ?? ""}".`,
-          "",
-          `Reason: ${reason}`,
-          "",
-          "Your message:",
-          "",
-          pending.body,
-        ].join("\n"),
-      });
     await recordModeration(tx, {
       groupId: group.id,
       action: "message_rejected",

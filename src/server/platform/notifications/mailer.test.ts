@@ -12,7 +12,7 @@ import { mailOutbox } from "../mail/schema.js";
 import { defineNotificationItem } from "./items.js";
 import { PREFERENCES_PATH, sendDueNotifications } from "./mailer.js";
 import { notificationSettings, notifications } from "./schema.js";
-import { markItemSeen, notify } from "./service.js";
+import { markItemSeen, notify, updatePreferences } from "./service.js";
 
 let community: TestCommunity;
 let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
@@ -171,6 +171,27 @@ describe("e-mail for what was missed", () => {
       expect(await outboxFor("#mail-quiet")).toHaveLength(1);
     } finally {
       await community.db.delete(notificationSettings).where(eq(notificationSettings.userId, member));
+    }
+  });
+
+  it("counts quiet hours in UTC for a person who set them but never chose a time zone", async () => {
+    const channel = await northwindChannel("mail-quiet-utc");
+    const member = people().northwindMember;
+    await updatePreferences(asPerson(member), { quietHours: { from: "22:00", to: "07:00" } });
+    try {
+      await mention(channel, "Question at night in UTC.");
+      const night = new Date();
+      night.setUTCDate(night.getUTCDate() + 1);
+      night.setUTCHours(23, 30, 0, 0);
+      await sendDue(night);
+      expect(await outboxFor("#mail-quiet-utc")).toHaveLength(0);
+      const [row] = await rowsOf(channel.id);
+      const morning = new Date(night);
+      morning.setUTCDate(morning.getUTCDate() + 1);
+      morning.setUTCHours(7, 0, 0, 0);
+      expect(row?.emailDueAt).toEqual(morning);
+    } finally {
+      await community.db.delete(notificationSettings).where(eq(notificationSettings.userId, member.id));
     }
   });
 

@@ -187,6 +187,40 @@ describe("browser push", () => {
     expect(await community.db.select().from(pushSubscriptions)).toEqual([]);
   });
 
+  it("stops pushing to the browser a person signs out of, as the session ends, and to no other", async () => {
+    const signingOut = await community.signIn("member@northwind.example");
+    const shared = pushService.subscribe();
+    const answer = await signingOut.post("/api/notifications/push/subscriptions", {
+      endpoint: shared.endpoint,
+      keys: shared.keys,
+    });
+    expect(answer.statusCode).toBe(204);
+    const phone = await subscribeMember();
+    const colleagueLeaving = await community.signIn("admin@northwind.example");
+    // Someone else's endpoint named on signing out is none of theirs to end: it stays.
+    const elsewhere = await colleagueLeaving.post("/api/auth/logout", { pushEndpoint: phone.endpoint });
+    expect(elsewhere.statusCode).toBe(204);
+
+    const signedOut = await signingOut.post("/api/auth/logout", { pushEndpoint: shared.endpoint });
+    expect(signedOut.statusCode).toBe(204);
+    expect((await signingOut.get("/api/auth/session")).json()).toEqual({ user: null });
+    const endpoints = (await community.db.select().from(pushSubscriptions)).map((row) => row.endpoint);
+    expect(endpoints).toEqual([phone.endpoint]);
+    await notify(community.ctx, channelNotice("After signing out"));
+    await community.app.pushSender.flush();
+    expect(pushesTo(shared.endpoint)).toEqual([]);
+    expect(pushesTo(phone.endpoint)).toHaveLength(1);
+  });
+
+  it("signs out without a push endpoint, or with an endpoint that is not an https address (400)", async () => {
+    const plain = await community.signIn("member@northwind.example");
+    expect((await plain.post("/api/auth/logout")).statusCode).toBe(204);
+    const bad = await community.signIn("member@northwind.example");
+    const refused = await bad.post("/api/auth/logout", { pushEndpoint: "http://push.example/x" });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.fields).toHaveProperty("pushEndpoint");
+  });
+
   it("keeps a person's newest ten browsers", async () => {
     const browsers = [];
     for (let n = 0; n < 11; n++) browsers.push(await subscribeMember());

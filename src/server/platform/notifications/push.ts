@@ -78,13 +78,18 @@ export async function subscribe(ctx: ActorCtx, input: PushSubscriptionInput): Pr
   });
 }
 
+/** Stops pushing to one of the person's browsers; answers whether it was theirs. */
+export async function forgetBrowser(db: Db, userId: string, endpoint: string): Promise<boolean> {
+  const removed = await db
+    .delete(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)))
+    .returning({ id: pushSubscriptions.id });
+  return removed.length > 0;
+}
+
 /** Stops pushing to one of the person's browsers; someone else's endpoint is not found. */
 export async function unsubscribe(ctx: ActorCtx, endpoint: string): Promise<void> {
-  const removed = await ctx.db
-    .delete(pushSubscriptions)
-    .where(and(eq(pushSubscriptions.userId, ctx.actor.id), eq(pushSubscriptions.endpoint, endpoint)))
-    .returning({ id: pushSubscriptions.id });
-  if (removed.length === 0) throw notFound("That subscription");
+  if (!(await forgetBrowser(ctx.db, ctx.actor.id, endpoint))) throw notFound("That subscription");
 }
 
 export type PushPayload = { title: string; body: string; url: string; tag: string };

@@ -22,6 +22,12 @@ describe("quiet hours", () => {
     expect(quietUntil(settings, at("2026-01-11T12:00:00Z"))).toBeNull();
   });
 
+  it("count in UTC for a person who never chose a time zone", () => {
+    const settings = { timeZone: null, ...hours("22:00", "07:00") };
+    expect(quietUntil(settings, at("2026-01-10T23:30:00Z"))).toEqual(at("2026-01-11T07:00:00Z"));
+    expect(quietUntil(settings, at("2026-01-11T12:00:00Z"))).toBeNull();
+  });
+
   it("are none when either end is unset", () => {
     expect(quietUntil({ timeZone: "UTC", quietFrom: null, quietTo: null }, new Date())).toBeNull();
   });

@@ -1,5 +1,8 @@
-/** A person's quiet hours: minutes after midnight in their time zone, either end null when they have none. */
-export type QuietHours = { timeZone: string; quietFrom: number | null; quietTo: number | null };
+/**
+ * A person's quiet hours: minutes after midnight in their time zone (null while they never chose one:
+ * UTC), either end null when they have none.
+ */
+export type QuietHours = { timeZone: string | null; quietFrom: number | null; quietTo: number | null };
 
 const MINUTES_PER_DAY = 24 * 60;
 
@@ -30,7 +33,7 @@ function minuteOfDay(at: Date, timeZone: string): number {
 export function quietUntil(settings: QuietHours, at: Date): Date | null {
   const { quietFrom: from, quietTo: to } = settings;
   if (from == null || to == null) return null;
-  const now = minuteOfDay(at, settings.timeZone);
+  const now = minuteOfDay(at, settings.timeZone ?? "UTC");
   const quiet = from < to ? now >= from && now < to : now >= from || now < to;
   if (!quiet) return null;
   const minutesLeft = (to - now + MINUTES_PER_DAY) % MINUTES_PER_DAY;

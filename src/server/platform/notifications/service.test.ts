@@ -111,4 +111,23 @@ describe("the notification service", () => {
     );
     expect((await colleague.get("/api/notifications/preferences")).json().timeZone).toBe("Europe/London");
   });
+
+  it("answers no time zone until the person chooses one, even once they set quiet hours", async () => {
+    const pharmacist = await community.signIn("pharmacist@northwind.example");
+    const preferences = () => pharmacist.get("/api/notifications/preferences");
+    expect((await preferences()).json().timeZone).toBeNull();
+    const quiet = await pharmacist.patch("/api/notifications/preferences", {
+      quietHours: { from: "22:00", to: "07:00" },
+    });
+    expect(quiet.json()).toMatchObject({ quietHours: { from: "22:00", to: "07:00" }, timeZone: null });
+    // Chosen, UTC is the person's zone like any other, and stays chosen.
+    expect(
+      (await pharmacist.patch("/api/notifications/preferences", { timeZone: "UTC" })).json().timeZone,
+    ).toBe("UTC");
+    await pharmacist.patch("/api/notifications/preferences", { emailDelayMinutes: 30 });
+    expect((await preferences()).json().timeZone).toBe("UTC");
+    const unchoose = await pharmacist.patch("/api/notifications/preferences", { timeZone: null });
+    expect(unchoose.statusCode).toBe(400);
+    expect(Object.keys(unchoose.json().error.fields)).toEqual(["timeZone"]);
+  });
 });

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import type { ParsedBody } from "../../../shared/contract.js";
 import {
   type Delivery,
   type FollowLevel,
@@ -10,6 +11,7 @@ import {
   type NotificationPreferences,
   type NotificationView,
   notificationKinds,
+  type updatePreferences as updatePreferencesOperation,
 } from "../../../shared/contracts/notifications.js";
 import type { Db } from "../../db/client.js";
 import type { ActorCtx, Ctx } from "../context.js";
@@ -312,7 +314,7 @@ export async function getPreferences(db: Db, userId: string): Promise<Notificati
       settings?.quietFrom != null && settings.quietTo != null
         ? { from: toClock(settings.quietFrom), to: toClock(settings.quietTo) }
         : null,
-    timeZone: settings?.timeZone ?? "UTC",
+    timeZone: settings?.timeZone ?? null,
     emailDelayMinutes: settings?.emailDelayMinutes ?? DEFAULT_EMAIL_DELAY_MINUTES,
   };
 }
@@ -320,9 +322,7 @@ export async function getPreferences(db: Db, userId: string): Promise<Notificati
 /** Changes what the person sent; kinds and settings left out keep theirs. */
 export async function updatePreferences(
   ctx: ActorCtx,
-  changes: Partial<Omit<NotificationPreferences, "kinds">> & {
-    kinds?: Partial<Record<NotificationKind, Delivery>>;
-  },
+  changes: ParsedBody<typeof updatePreferencesOperation>,
 ): Promise<NotificationPreferences> {
   const me = ctx.actor.id;
   await ctx.db.transaction(async (tx) => {

@@ -56,8 +56,6 @@ const serverFieldNames: Record<string, string> = {
 
 const deliveryOptions = deliveries.map((delivery) => ({ value: delivery, label: deliveryLabels[delivery] }));
 const browserTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-/** What the server answers for someone who never chose a zone. */
-const SERVER_DEFAULT_ZONE = "UTC";
 
 function formValues(saved: NotificationPreferences): PreferencesForm {
   const kinds = Object.fromEntries(kindNames.map((kind) => [kindField(kind), saved.kinds[kind]])) as Record<
@@ -69,8 +67,9 @@ function formValues(saved: NotificationPreferences): PreferencesForm {
     quietHoursOn: saved.quietHours !== null,
     quietFrom: saved.quietHours?.from ?? "22:00",
     quietTo: saved.quietHours?.to ?? "07:00",
-    // Quiet hours are meant in the person's own time: the browser's zone is the better guess than UTC.
-    timeZone: saved.timeZone === SERVER_DEFAULT_ZONE ? browserTimeZone : saved.timeZone,
+    // Quiet hours are meant in the person's own time: for someone who never chose a zone, the browser's
+    // is the best guess, and saving keeps it.
+    timeZone: saved.timeZone ?? browserTimeZone,
     emailDelayMinutes: saved.emailDelayMinutes,
   };
 }
@@ -128,7 +127,13 @@ function PreferencesForm({ saved, isStaff }: { saved: NotificationPreferences; i
       fieldNames: serverFieldNames,
     },
   );
-  const quietHoursOn = form.getValues().quietHoursOn;
+  const { quietHoursOn, timeZone } = form.getValues();
+  const timeZoneNote =
+    timeZone !== browserTimeZone
+      ? undefined
+      : saved.timeZone === null
+        ? "Filled in from your browser: you have not chosen a time zone yet. Save to keep it."
+        : "Your browser's time zone.";
 
   return (
     <form onSubmit={onSubmit} noValidate>
@@ -164,12 +169,10 @@ function PreferencesForm({ saved, isStaff }: { saved: NotificationPreferences; i
           </Group>
           <Select
             label="Time zone"
-            description={
-              form.getValues().timeZone === browserTimeZone ? "Your browser's time zone." : undefined
-            }
+            description={timeZoneNote}
             searchable
             allowDeselect={false}
-            data={timeZoneOptions(form.getValues().timeZone)}
+            data={timeZoneOptions(timeZone)}
             limit={50}
             {...form.getInputProps("timeZone")}
           />

@@ -4,20 +4,12 @@ import { getPushKey, subscribePush, unsubscribePush } from "../../../shared/cont
 import { callApi, isApiError } from "../../app/api.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
 import { Section } from "../../app/ui/Section.js";
+import { pushSupported, workerRegistration } from "./push.js";
 
 /** What this browser can do: push unsupported, blocked by the person, or on or off here. */
 type PushState = "unsupported" | "no-worker" | "blocked" | "on" | "off";
 
 const pushStateKey = ["push-subscription-of-this-browser"];
-
-const pushSupported = () =>
-  "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
-
-/** The registration of Convene's service worker, if this build has one (production builds do). */
-async function workerRegistration(): Promise<ServiceWorkerRegistration | undefined> {
-  const registration = await navigator.serviceWorker.getRegistration("/");
-  return registration ? navigator.serviceWorker.ready : undefined;
-}
 
 async function currentState(): Promise<PushState> {
   if (!pushSupported()) return "unsupported";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { pushEndpoint } from "../../../../shared/contracts/notifications.js";
 import { emailField, passwordField, tokenParam } from "../../../../shared/fields.js";
 import { me, totpCodeField } from "./me.js";
 
@@ -51,10 +52,15 @@ export const getSession = operation({
 export const signOut = operation({
   operationId: "signOut",
   summary: "Sign out of this session",
+  description:
+    "With `pushEndpoint`, this browser's push subscription, the server stops pushing to it as the session " +
+    "ends, so whoever uses the browser next never gets the last person's notifications. An endpoint that " +
+    "is not one of the person's is left alone.",
   method: "POST",
   path: "/api/auth/logout",
   access: "member",
   tag,
+  body: z.object({ pushEndpoint: pushEndpoint.optional() }).nullish(),
 });
 
 export const requestPasswordReset = operation({

@@ -20,8 +20,8 @@ export function authRoutes(route: Route, limits: AnonymousLimits): void {
   route(contract.getSession, async ({ ctx }) => ({
     user: ctx.actor ? await getMe(ctx.db, ctx.actor.id) : null,
   }));
-  route(contract.signOut, async ({ ctx, request, reply }) => {
-    await signOut(ctx, request.sessionId);
+  route(contract.signOut, async ({ ctx, body, request, reply }) => {
+    await signOut(ctx, request.sessionId, body?.pushEndpoint);
     clearSessionCookie(reply, ctx.config);
   });
   route(
