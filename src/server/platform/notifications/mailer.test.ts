@@ -175,7 +175,7 @@ describe("e-mail for what was missed", () => {
   });
 
   it("counts quiet hours in UTC for a person who set them but never chose a time zone", async () => {
-    const channel = await northwindChannel("mail-quiet-utc");
+    const channel = await northwindChannel(community, "mail-quiet-utc");
     const member = people().northwindMember;
     await updatePreferences(asPerson(member), { quietHours: { from: "22:00", to: "07:00" } });
     try {
