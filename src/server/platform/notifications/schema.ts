@@ -1,15 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  customType,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { Delivery, FollowLevel, NotificationKind } from "../../../shared/contracts/notifications.js";
 import { createdAt, id } from "../../db/columns.js";
 
@@ -64,26 +54,11 @@ export const notificationPreferences = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.kind] })],
 );
 
-/**
- * A time zone the person chose, or null while they never chose one. The column is NOT NULL (default
- * 'UTC', for rows that predate this meaning), so "never chosen" is stored as an empty string, which no
- * zone is; every reader gets null for it.
- */
-const ZONE_NOT_CHOSEN = "";
-const chosenTimeZone = customType<{ data: string | null; driverData: string }>({
-  dataType: () => "text",
-  toDriver: (zone) => zone ?? ZONE_NOT_CHOSEN,
-  fromDriver: (stored) => (stored === ZONE_NOT_CHOSEN ? null : stored),
-});
-
 /** A person's time zone, quiet hours (minutes after midnight there) and e-mail delay. */
 export const notificationSettings = pgTable("notification_settings", {
   userId: uuid("user_id").primaryKey(),
-  timeZone: chosenTimeZone("time_zone")
-    .notNull()
-    .default("UTC")
-    // Drizzle hands a null default to the driver as is, so the default is the stored form.
-    .$defaultFn(() => ZONE_NOT_CHOSEN),
+  // Null until the person chooses one: the page then suggests the browser's zone, quiet hours count in UTC.
+  timeZone: text("time_zone"),
   quietFrom: integer("quiet_from"),
   quietTo: integer("quiet_to"),
   emailDelayMinutes: integer("email_delay_minutes").notNull().default(10),
