@@ -279,3 +279,28 @@ describe("links from project notifications", () => {
     await phone.context().close();
   });
 });
+
+describe("links from group notifications", () => {
+  it("open the topic at the reply they name: in view, focused and highlighted", async () => {
+    type Posted = { message: { id: string; topicId: string } };
+    const started = await api<Posted>(ned, "POST", "/api/groups/site-ops/topics", {
+      subject: "Who checks the fridge log at weekends?",
+      body: "We rotate it among the **night** staff; how do you do it?",
+    });
+    const topicId = started.message.topicId;
+    const reply = (body: string) =>
+      api<Posted>(nora, "POST", `/api/groups/site-ops/topics/${topicId}/messages`, { body });
+    // Earlier replies push the one the notification names below the fold.
+    for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"])
+      await reply(`${day}: the pharmacist on call reads the log at nine and signs it off in the binder.`);
+    const named = await reply(
+      "Sunday is the odd one out: the site lead does it remotely from the dashboard.",
+    );
+
+    expect(await openFromInbox(ned, "Who checks the fridge log at weekends?")).toBe(
+      `/groups/site-ops/topics/${topicId}?message=${named.message.id}`,
+    );
+    await expectRevealed(ned, ned.locator(`#message-${named.message.id}`));
+    await expectAccessible(ned, "a group topic opened at a reply from the inbox");
+  });
+});

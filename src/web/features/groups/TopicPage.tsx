@@ -1,11 +1,12 @@
 import { Alert, Anchor, Badge, Button, Paper, Group as Row, Stack, Text, Textarea } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { formatBytes, formatDateTime } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { notifySuccess } from "../../app/notify.js";
+import { useRevealElement } from "../../app/scroll-to-hash.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
@@ -27,7 +28,13 @@ function MessageCard({ group, message }: { group: Group; message: GroupMessage }
   const me = useSignedInMe();
   const mine = message.author.id === me.id;
   return (
-    <Paper withBorder p="md" data-testid="group-message" data-status={message.status}>
+    <Paper
+      withBorder
+      p="md"
+      id={`message-${message.id}`}
+      data-testid="group-message"
+      data-status={message.status}
+    >
       <Stack gap="xs">
         <Row gap={6}>
           <Text size="sm" fw={500}>
@@ -169,6 +176,9 @@ function TopicTools({ group, topic }: { group: Group; topic: Topic }) {
 
 function TopicView({ group, topicId }: { group: Group; topicId: string }) {
   const topic = useTopic(group.handle, topicId);
+  // A notification's link names the message (`?message=`): shown in view and focused once loaded.
+  const linkedMessageId = useSearchParams()[0].get("message");
+  useRevealElement(linkedMessageId && topic.isSuccess ? `message-${linkedMessageId}` : null);
   if (topic.isPending) return <PageLoader />;
   if (topic.isError) return <ErrorAlert error={topic.error} />;
   const shown = topic.data;
