@@ -47,6 +47,9 @@ async function kindsIn(client: Client, itemId: string): Promise<string[]> {
   return inbox.entries.find((entry) => entry.item.id === itemId)?.notifications.map((n) => n.kind) ?? [];
 }
 
+const rowsAbout = (itemId: string) =>
+  community.db.select().from(notifications).where(eq(notifications.itemId, itemId));
+
 describe("group notifications", () => {
   it("tells the topic's starter and writers of a reply, in the app only for those who get every message by e-mail", async () => {
     await freshGroup("replies");
@@ -118,5 +121,37 @@ describe("group notifications", () => {
     expect(rejected.statusCode, rejected.body).toBe(200);
     expect(await kindsIn(member, second.message.topicId)).toEqual(["groups.moderated"]);
     expect(await kindsIn(moderator, second.message.topicId)).toEqual([]);
+  });
+
+  it("marks a reply read, with no e-mail left due, once its person opens the topic", async () => {
+    await freshGroup("opened");
+    const topicId = (
+      await owner.post("/api/groups/opened/topics", { subject: "Seen", body: "Read me" })
+    ).json().message.topicId;
+    expect((await put(owner, "/api/groups/opened/membership", { delivery: "digest" })).statusCode).toBe(200);
+    await owner.patch("/api/notifications/preferences", { kinds: { "groups.reply": "email_batch" } });
+    await member.post(`/api/groups/opened/topics/${topicId}/messages`, { body: "A reply" });
+    const rowOf = async () =>
+      (await rowsAbout(topicId)).find((row) => row.userId === community.demo.people.northwindMember.id);
+    expect(await rowOf()).toMatchObject({ readAt: null, emailDueAt: expect.any(Date) });
+
+    const opened = await owner.get(`/api/groups/opened/topics/${topicId}`);
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(await rowOf()).toMatchObject({ readAt: expect.any(Date), emailDueAt: null });
+  });
+
+  it("marks what waits for moderation read, with no e-mail left due, for the moderator who opens the queue", async () => {
+    await freshGroup("looked", { postingPolicy: "moderated" });
+    const group = (await owner.get("/api/groups/looked")).json();
+    await member.post("/api/groups/looked/topics", { subject: "Waiting", body: "Let me in" });
+    const rowFor = async (userId: string) => (await rowsAbout(group.id)).find((row) => row.userId === userId);
+    const { contosoMember, northwindMember } = community.demo.people;
+    expect(await rowFor(contosoMember.id)).toMatchObject({ readAt: null, emailDueAt: expect.any(Date) });
+
+    const queue = await moderator.get("/api/groups/looked/queue");
+    expect(queue.statusCode, queue.body).toBe(200);
+    expect(await rowFor(contosoMember.id)).toMatchObject({ readAt: expect.any(Date), emailDueAt: null });
+    // Only the moderator who opened it has seen it.
+    expect(await rowFor(northwindMember.id)).toMatchObject({ readAt: null });
   });
 });

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import type { Ctx } from "../../platform/context.js";
 import { markdownExcerpt } from "../../platform/markdown.js";
 import { defineNotificationItem } from "../../platform/notifications/items.js";
-import { notify, peopleAtLevel } from "../../platform/notifications/service.js";
+import { markItemSeen, notify, peopleAtLevel } from "../../platform/notifications/service.js";
 import { userSummaries } from "../accounts/index.js";
 import { isModerator } from "./policy.js";
 import { groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
@@ -157,4 +157,14 @@ export async function notifyReply(ctx: Ctx, message: Message) {
   };
   await notify(ctx, { ...notice, recipients: followers.filter((id) => mailed.has(id)), ownEmail: true });
   await notify(ctx, { ...notice, recipients: followers.filter((id) => !mailed.has(id)) });
+}
+
+/** A person opened a topic: what they were told about it has been seen. */
+export async function markTopicSeen(ctx: Ctx, userId: string, topicId: string): Promise<void> {
+  await markItemSeen(ctx, userId, { type: topicItem.type, id: topicId });
+}
+
+/** A moderator opened the group's queue: what they were told waits in it has been seen. */
+export async function markQueueSeen(ctx: Ctx, userId: string, groupId: string): Promise<void> {
+  await markItemSeen(ctx, userId, { type: queueItem.type, id: groupId });
 }

@@ -16,7 +16,13 @@ import type {
 import type { Topic, TopicChanges, TopicFields, TopicSummary } from "./contracts/topics.js";
 import { groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
-import { notifyAuthorOfModeration, notifyModerators, notifyReply } from "./notifications.js";
+import {
+  markQueueSeen,
+  markTopicSeen,
+  notifyAuthorOfModeration,
+  notifyModerators,
+  notifyReply,
+} from "./notifications.js";
 import { queueGroupMessageMail } from "./outbound.js";
 import {
   type GroupRow,
@@ -321,6 +327,13 @@ export async function getTopic(ctx: ActorCtx, handle: string, topicId: string): 
   return { ...summary, messages: await presentMessages(ctx.db, rows) };
 }
 
+/** The topic as its page opens it: what the person was notified of about it counts as seen. */
+export async function viewTopic(ctx: ActorCtx, handle: string, topicId: string): Promise<Topic> {
+  const topic = await getTopic(ctx, handle, topicId);
+  await markTopicSeen(ctx, ctx.actor.id, topic.id);
+  return topic;
+}
+
 /** The web's way in: the same service as mail, with the group named by its handle. */
 export async function startTopicIn(
   ctx: ActorCtx,
@@ -408,10 +421,14 @@ export async function removeTopic(
   });
 }
 
-/** The moderation queue: pending messages, oldest first. */
+/**
+ * The moderation queue, as its page opens it: pending messages, oldest first. What the moderator was
+ * notified of waiting in it counts as seen.
+ */
 export async function listQueue(ctx: ActorCtx, handle: string): Promise<TaggedMessage[]> {
   const group = await groupByHandleOrThrow(ctx.db, handle);
   requireModerator(group, await membershipOf(ctx.db, group.id, ctx.actor.id));
+  await markQueueSeen(ctx, ctx.actor.id, group.id);
   const rows = await ctx.db
     .select({ message: groupMessages, subject: groupTopics.subject })
     .from(groupMessages)

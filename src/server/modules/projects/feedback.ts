@@ -33,7 +33,7 @@ import type {
   TriageInput,
 } from "./contracts/feedback.js";
 import { MAX_CHOICE_OPTIONS, MAX_QUESTIONS } from "./contracts/feedback.js";
-import { roundItem, roundUrl } from "./notifications.js";
+import { markRoundSeen, roundItem, roundUrl } from "./notifications.js";
 import { createPost } from "./posts.js";
 import {
   type AnswerScope,
@@ -340,8 +340,10 @@ export async function listRounds(ctx: ActorCtx, projectId: string): Promise<Roun
   }));
 }
 
+/** The round as its page opens it: what the person was notified of about it counts as seen. */
 export async function getRound(ctx: ActorCtx, projectId: string, roundId: string): Promise<Round> {
   const { round } = await loadRound(ctx, projectId, roundId, "read");
+  await markRoundSeen(ctx, ctx.actor.id, round.id);
   return presentRound(ctx, round);
 }
 

@@ -1,8 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { FollowLevel } from "../../../shared/contracts/notifications.js";
 import type { Db } from "../../db/client.js";
+import type { Ctx } from "../../platform/context.js";
 import { defineNotificationItem } from "../../platform/notifications/items.js";
-import { peopleAtLevel } from "../../platform/notifications/service.js";
+import { markItemSeen, peopleAtLevel } from "../../platform/notifications/service.js";
 import { projectReaders } from "./access.js";
 import { feedbackRounds, projectPostSubscriptions, projectPosts } from "./schema.js";
 
@@ -31,6 +32,16 @@ export const roundItem = defineNotificationItem({
     return round ? idsOf(await projectReaders(db, round.projectId, "project", userIds)) : [];
   },
 });
+
+/** A person opened a post: what they were told about it has been seen. */
+export async function markPostSeen(ctx: Ctx, userId: string, postId: string): Promise<void> {
+  await markItemSeen(ctx, userId, { type: postItem.type, id: postId });
+}
+
+/** A person opened a feedback round: what they were told about it has been seen. */
+export async function markRoundSeen(ctx: Ctx, userId: string, roundId: string): Promise<void> {
+  await markItemSeen(ctx, userId, { type: roundItem.type, id: roundId });
+}
 
 /** The board's page of a post, opened at it (and at one of its comments). */
 export const postUrl = (post: { id: string; projectId: string }, commentId?: string) =>

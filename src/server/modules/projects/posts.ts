@@ -20,7 +20,7 @@ import type {
   PostListQuery,
   PostSummary,
 } from "./contracts/posts.js";
-import { postFollowLevels, postItem, postUrl } from "./notifications.js";
+import { markPostSeen, postFollowLevels, postItem, postUrl } from "./notifications.js";
 import { personViews } from "./people.js";
 import {
   type ItemVisibility,
@@ -175,6 +175,13 @@ function subscriptionOf(
 ): MySubscription {
   if (levels.get(userId) === "mute") return "muted";
   return followsPost(userId, post, commenters, levels) ? "subscribed" : "none";
+}
+
+/** The post as its page opens it: what the person was notified of about it counts as seen. */
+export async function viewPost(ctx: ActorCtx, projectId: string, postId: string): Promise<Post> {
+  const post = await getPostView(ctx, projectId, postId);
+  await markPostSeen(ctx, ctx.actor.id, post.id);
+  return post;
 }
 
 export async function getPostView(ctx: ActorCtx, projectId: string, postId: string): Promise<Post> {

@@ -1,5 +1,7 @@
 import { eq } from "drizzle-orm";
+import type { Ctx } from "../../platform/context.js";
 import { defineNotificationItem } from "../../platform/notifications/items.js";
+import { markItemSeen } from "../../platform/notifications/service.js";
 import { userSummaries } from "../accounts/index.js";
 import { releases } from "./schema.js";
 
@@ -16,3 +18,8 @@ export const releaseItem = defineNotificationItem({
     return userIds.filter((id) => people.get(id)?.active);
   },
 });
+
+/** A person opened a release: what they were told about it has been seen. */
+export async function markReleaseSeen(ctx: Ctx, userId: string, releaseId: string): Promise<void> {
+  await markItemSeen(ctx, userId, { type: releaseItem.type, id: releaseId });
+}

@@ -20,7 +20,7 @@ import type {
   ReleaseStatus,
 } from "./contracts/releases.js";
 import { releaseMail, releaseMailContent } from "./mail.js";
-import { releaseItem } from "./notifications.js";
+import { markReleaseSeen, releaseItem } from "./notifications.js";
 import { canSeeRelease, isEditable } from "./policy.js";
 import {
   type FeatureRow,
@@ -96,10 +96,14 @@ export async function listAllReleases(ctx: Ctx, filter: { status?: ReleaseStatus
   return present(ctx.db, ctx.config, rows);
 }
 
-/** A release by its version; a draft is missing to anyone but the product team. */
+/**
+ * A release by its version, as its page opens it; a draft is missing to anyone but the product team.
+ * A signed-in reader has seen what they were notified of about it.
+ */
 export async function getReleaseByVersion(ctx: Ctx, version: string): Promise<Release> {
   const [row] = await ctx.db.select().from(releases).where(eq(releases.version, version));
   if (!row || !canSeeRelease(ctx.actor, row)) throw notFound("The release");
+  if (ctx.actor) await markReleaseSeen(ctx, ctx.actor.id, row.id);
   return presentOne(ctx.db, ctx.config, row);
 }
 

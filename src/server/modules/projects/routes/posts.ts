@@ -16,7 +16,7 @@ export function postRoutes(route: Route): void {
     ({ ctx, params, body, request }) => posts.createPost(ctx, params.id, body, filesOf(request)),
     { preValidation: readMultipartForm },
   );
-  route(contract.getPost, ({ ctx, params }) => posts.getPostView(ctx, params.id, params.postId));
+  route(contract.getPost, ({ ctx, params }) => posts.viewPost(ctx, params.id, params.postId));
   route(contract.updatePost, ({ ctx, params, body }) =>
     posts.updatePost(ctx, params.id, params.postId, body),
   );
