@@ -322,7 +322,7 @@ describe("staff triage and results", () => {
     expect(entry?.item.url).toBe(`/projects/${projectId}/feedback?round=${round.id}&answer=${response.id}`);
     expect(entry?.notifications[0]).toMatchObject({
       kind: "projects.triage",
-      excerpt: "Marked Planned: Storage locations are **planned** for 26.4.",
+      excerpt: "Marked Planned: Storage locations are planned for 26.4.",
     });
     expect(await kindsIn(nora, round.id)).toEqual(["projects.feedback_round"]);
   });
