@@ -156,3 +156,33 @@ export async function linkFromOutbox(
  */
 export const exactLabel = (text: string) =>
   new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\*)?$`);
+
+/** Calls the API as the person signed in on `page` (the tab's cookies, and the CSRF header writes need). */
+export async function api<T>(
+  page: Page,
+  method: "GET" | "POST" | "PATCH",
+  path: string,
+  data?: unknown,
+): Promise<T> {
+  const response = await page.request.fetch(path, {
+    method,
+    headers: method === "GET" ? {} : { "x-convene-csrf": "1" },
+    data,
+  });
+  if (!response.ok())
+    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** #general, joined by the person on `page`: a mention notifies members of the channel only. */
+export async function joinGeneral(page: Page): Promise<string> {
+  const { channels } = await api<{ channels: { id: string; name: string; isMember: boolean }[] }>(
+    page,
+    "GET",
+    "/api/chat/channels",
+  );
+  const general = channels.find((channel) => channel.name === "general");
+  if (!general) throw new Error("No #general channel in the demo");
+  if (!general.isMember) await api(page, "POST", `/api/chat/channels/${general.id}/join`);
+  return general.id;
+}

@@ -1,40 +1,20 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchBrowser, newPage, screenshot, signIn } from "../browser.js";
+import {
+  api,
+  expectAccessible,
+  joinGeneral,
+  launchBrowser,
+  newPage,
+  screenshot,
+  signIn,
+} from "../browser.js";
 
 const phoneWidth = 390;
 
 let browser: Browser;
 let ned: Page;
 let nora: Page;
-
-/** Calls the API as the person signed in on `page` (the tab's cookies, and the CSRF header writes need). */
-async function api<T>(
-  page: Page,
-  method: "GET" | "POST" | "PATCH",
-  path: string,
-  data?: unknown,
-): Promise<T> {
-  const response = await page.request.fetch(path, {
-    method,
-    headers: method === "GET" ? {} : { "x-convene-csrf": "1" },
-    data,
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-type Channel = { id: string; name: string; isMember: boolean };
-
-/** #general, joined by the person on `page`: a mention notifies members of the channel only. */
-async function joinGeneral(page: Page): Promise<string> {
-  const { channels } = await api<{ channels: Channel[] }>(page, "GET", "/api/chat/channels");
-  const general = channels.find((channel) => channel.name === "general");
-  if (!general) throw new Error("No #general channel in the demo");
-  if (!general.isMember) await api(page, "POST", `/api/chat/channels/${general.id}/join`);
-  return general.id;
-}
 
 const PROJECT = "Pharmacy preview feedback";
 const ROUND = "Pharmacy preview: first impressions";

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, launchBrowser, newPage, signIn } from "../browser.js";
+import { api, DEMO_PASSWORD, joinGeneral, launchBrowser, newPage, signIn } from "../browser.js";
 import { tabTo } from "../keyboard.js";
 
 /** Cora Member goes through the inbox by keyboard; Fay Developer mentions her in #general. */
@@ -12,31 +12,6 @@ const BROWSER_ZONE = "Europe/Berlin";
 let browser: Browser;
 let cora: Page;
 let fay: Page;
-
-/** Calls the API as the person signed in on `page` (the tab's cookies, and the CSRF header writes need). */
-async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const response = await page.request.fetch(path, {
-    method,
-    headers: method === "GET" ? {} : { "x-convene-csrf": "1" },
-    data,
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** #general, joined by the person on `page`: a mention notifies members of the channel only. */
-async function joinGeneral(page: Page): Promise<string> {
-  const { channels } = await api<{ channels: { id: string; name: string; isMember: boolean }[] }>(
-    page,
-    "GET",
-    "/api/chat/channels",
-  );
-  const general = channels.find((channel) => channel.name === "general");
-  if (!general) throw new Error("No #general channel in the demo");
-  if (!general.isMember) await api(page, "POST", `/api/chat/channels/${general.id}/join`);
-  return general.id;
-}
 
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -2,7 +2,7 @@ import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReceivedMail, startSmtpCatcher } from "../../../src/server/testing/smtp.js";
-import { launchBrowser, signIn } from "../browser.js";
+import { api, joinGeneral, launchBrowser, signIn } from "../browser.js";
 import { type DemoServer, freePort, startDemoServer } from "../demo-server.js";
 
 /**
@@ -29,34 +29,6 @@ async function pageAs(email: string): Promise<Page> {
   const page = await context.newPage();
   await signIn(page, email);
   return page;
-}
-
-async function api<T>(
-  page: Page,
-  method: "GET" | "POST" | "PATCH",
-  path: string,
-  data?: unknown,
-): Promise<T> {
-  const response = await page.request.fetch(path, {
-    method,
-    headers: method === "GET" ? {} : { "x-convene-csrf": "1" },
-    data,
-  });
-  if (!response.ok())
-    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function joinGeneral(page: Page): Promise<string> {
-  const { channels } = await api<{ channels: { id: string; name: string; isMember: boolean }[] }>(
-    page,
-    "GET",
-    "/api/chat/channels",
-  );
-  const general = channels.find((channel) => channel.name === "general");
-  if (!general) throw new Error("No #general channel in the demo");
-  if (!general.isMember) await api(page, "POST", `/api/chat/channels/${general.id}/join`);
-  return general.id;
 }
 
 const mentionNed = (page: Page, channelId: string, text: string) =>
