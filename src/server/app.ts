@@ -18,7 +18,7 @@ import {
 import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import { resolveSession, userSummaries } from "./modules/accounts/index.js";
+import { authorsMatching, resolveSession, userSummaries } from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
 import { modules } from "./modules.js";
 import { auditRoutes } from "./platform/audit/routes.js";
@@ -37,6 +37,7 @@ import { PushSender } from "./platform/notifications/push.js";
 import { notificationRoutes } from "./platform/notifications/routes.js";
 import { openApiOptions } from "./platform/openapi.js";
 import { router } from "./platform/routes.js";
+import { searchRoutes } from "./platform/search/routes.js";
 import { serveWebApp } from "./platform/web-app.js";
 import { version } from "./version.js";
 
@@ -298,6 +299,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     auditRoutes(route);
     mailRoutes(route);
     notificationRoutes(route);
+    searchRoutes(route, authorsMatching);
   });
   for (const module of modules) await app.register(module.plugin, deps);
 

@@ -53,6 +53,11 @@ const rows: Row[] = [
     call: ({ client }) => client.post("/api/markdown/preview", { markdown: "**Matrix**" }),
   },
   {
+    route: "GET /api/search",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/search?q=welcome"),
+  },
+  {
     route: "GET /api/admin/audit",
     expected: staffOnly(200),
     call: ({ client }) => client.get("/api/admin/audit"),

@@ -35,6 +35,10 @@ export const apiTags = [
     description: "The development environment's trial pharmacy: products, lots, dispensing.",
   },
   {
+    name: "search",
+    description: "One search across every kind of item, each by its own module's visibility rules.",
+  },
+  {
     name: "notifications",
     description: "The inbox: notifications from every room, how each kind reaches me, follows and mutes.",
   },

@@ -19,6 +19,7 @@ export {
   activeUserIds,
   activeUsersByEmail,
   actorOf,
+  authorsMatching,
   createUser,
   findUserByEmail,
   listActiveStaff,

@@ -9,6 +9,8 @@ import { meRoutes } from "./routes/me.js";
 import { organisationRoutes } from "./routes/organisations.js";
 import { userRoutes } from "./routes/users.js";
 import { adoptReleaseEmailSwitch } from "./users.js";
+// People, found by the one search.
+import "./search-sources.js";
 
 /**
  * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in and

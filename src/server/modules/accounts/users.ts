@@ -10,6 +10,7 @@ import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { notificationPreferences } from "../../platform/notifications/schema.js";
+import { containing } from "../../platform/search/text-query.js";
 import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
 import type { AdminUser, UserChanges, UserFilter } from "./contracts/users.js";
 import { endResetLinks, setPassword } from "./passwords.js";
@@ -292,11 +293,21 @@ export async function searchPeople(
     .where(
       and(
         eq(users.status, "active"),
-        text ? or(ilike(users.name, `%${text}%`), ilike(users.email, `%${text}%`)) : undefined,
+        text ? or(ilike(users.name, containing(text)), ilike(users.email, containing(text))) : undefined,
       ),
     )
     .orderBy(users.name)
     .limit(limit);
+}
+
+/**
+ * The active people a search's `from:` names: the one with that address, or else everyone whose name
+ * or address contains it.
+ */
+export async function authorsMatching(db: Db, from: string): Promise<string[]> {
+  const exact = await activeUsersByEmail(db, [from]);
+  if (exact.size > 0) return [...exact.values()];
+  return (await searchPeople(db, from, 50)).map((person) => person.id);
 }
 
 /** Active people by e-mail, for resolving @mentions written as addresses. */

@@ -1,77 +1,110 @@
-import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
-import { invalid } from "../../platform/errors.js";
-import { activeUsersByEmail, searchPeople } from "../accounts/index.js";
+import { defineSearchKind, type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
+import { fromHeadline, highlightName } from "../../platform/search/text-query.js";
+import { authorsMatching } from "../accounts/index.js";
 import { memberChannelIds } from "./channels.js";
 import type { Message } from "./contracts/messages.js";
 import type { SearchResult } from "./contracts/search.js";
 import { presentMessages } from "./messages.js";
 import { channels, messages } from "./schema.js";
 
-export type SearchQuery = { text: string; channelSlug?: string; from?: string; before?: Date; after?: Date };
+/** Messages the chat search box shows at most. */
+const SEARCH_LIMIT = 50;
 
-/** Splits `deploy in:#general from:@ned@northwind.example after:2026-11-01` into filters and words. */
-export function parseSearch(q: string): SearchQuery {
-  const words: string[] = [];
-  const query: SearchQuery = { text: "" };
-  for (const token of q.trim().split(/\s+/).filter(Boolean)) {
-    const [, key, value] = /^(in|from|before|after):(.+)$/i.exec(token) ?? [];
-    if (!key || !value) {
-      words.push(token);
-      continue;
-    }
-    const name = key.toLowerCase();
-    if (name === "in") query.channelSlug = value.replace(/^#/, "").toLowerCase();
-    else if (name === "from") query.from = value.replace(/^@/, "").toLowerCase();
-    else {
-      const date = new Date(`${value}T00:00:00Z`);
-      if (Number.isNaN(date.getTime())) throw invalid({ q: `${name}: needs a date like 2026-11-01.` });
-      if (name === "before") query.before = date;
-      else query.after = new Date(date.getTime() + 24 * 3600_000);
-    }
-  }
-  query.text = words.join(" ");
-  return query;
+/** The channels a person may read: every public one and those they are a member of. */
+async function readableChannels(ctx: ActorCtx): Promise<SQL | undefined> {
+  const mine = await memberChannelIds(ctx.db, ctx.actor.id);
+  return or(eq(channels.kind, "public"), mine.length > 0 ? inArray(channels.id, mine) : undefined);
 }
 
-/** Full-text search over every message the person may read: public channels and their own. */
-export async function searchMessages(ctx: ActorCtx, q: string): Promise<SearchResult[]> {
-  const { db, actor } = ctx;
-  const query = parseSearch(q);
-  const conditions: (SQL | undefined)[] = [sql`${messages.deletedAt} is null`];
-  const mine = await memberChannelIds(db, actor.id);
-  conditions.push(or(eq(channels.kind, "public"), mine.length > 0 ? inArray(channels.id, mine) : undefined));
-  const words = query.text.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length > 0) {
-    conditions.push(
-      sql`${messages.search} @@ to_tsquery('english', ${words.map((w) => `${w}:*`).join(" & ")})`,
-    );
-  }
-  if (query.channelSlug) conditions.push(eq(channels.slug, query.channelSlug));
-  if (query.from) {
-    const byEmail = await activeUsersByEmail(db, [query.from]);
-    const ids =
-      byEmail.size > 0 ? [...byEmail.values()] : (await searchPeople(db, query.from, 50)).map((p) => p.id);
-    conditions.push(ids.length > 0 ? inArray(messages.authorId, ids) : sql`false`);
-  }
-  if (query.before) conditions.push(lt(messages.createdAt, query.before));
-  if (query.after) conditions.push(gte(messages.createdAt, query.after));
-  if (words.length === 0 && !query.channelSlug && !query.from && !query.before && !query.after) {
-    throw invalid({ q: "Type words to look for, or a filter such as in:#general." });
-  }
-  const rows = await db
+/** `in:general` / `in:#general`: a channel by its handle, or by its name for one without a handle. */
+const inChannel = (place: string) => or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`);
+
+/** Messages that match, in channels the person may read, the best first (the newest without words). */
+async function matchingMessages(ctx: ActorCtx, { text, authorIds, limit }: KindSearch) {
+  const { parsed } = text;
+  const rank = text.rank(messages.search);
+  return ctx.db
     .select({
       message: messages,
       channel: { id: channels.id, name: channels.name, slug: channels.slug, kind: channels.kind },
+      rank,
+      headline: text.headline(messages.body),
     })
     .from(messages)
     .innerJoin(channels, eq(channels.id, messages.channelId))
-    .where(and(...conditions))
-    .orderBy(desc(messages.seq))
-    .limit(50);
+    .where(
+      and(
+        isNull(messages.deletedAt),
+        await readableChannels(ctx),
+        text.matches(messages.search),
+        parsed.in ? inChannel(parsed.in) : undefined,
+        authorIds ? inArray(messages.authorId, authorIds) : undefined,
+        text.inDays(messages.createdAt),
+      ),
+    )
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(messages.seq))
+    .limit(limit);
+}
+
+defineSearchKind("message", async (ctx, search) =>
+  (await matchingMessages(ctx, search)).map(({ message, channel, rank, headline }) => ({
+    kind: "message" as const,
+    id: message.id,
+    title: { text: channel.kind === "dm" ? channel.name : `#${channel.slug ?? channel.name}`, marks: [] },
+    snippet: fromHeadline(headline),
+    context: channel.name,
+    path: `/chat/${channel.id}?${message.threadRootId ? `thread=${message.threadRootId}&` : ""}message=${message.id}`,
+    at: message.createdAt.toISOString(),
+    rank: Number(rank),
+  })),
+);
+
+/** Channels by name, topic or description: public ones and the person's own (direct messages aside). */
+defineSearchKind("channel", async (ctx, { text, limit }) => {
+  const { parsed } = text;
+  if (!text.hasText || parsed.in || parsed.from || parsed.before || parsed.after) return [];
+  const rank = text.nameRank(channels.name);
+  const rows = await ctx.db
+    .select({
+      id: channels.id,
+      name: channels.name,
+      slug: channels.slug,
+      topic: channels.topic,
+      archivedAt: channels.archivedAt,
+      rank,
+    })
+    .from(channels)
+    .where(
+      and(
+        sql`${channels.kind} <> 'dm'`,
+        await readableChannels(ctx),
+        text.nameMatches(channels.name, channels.slug, channels.topic, channels.description),
+      ),
+    )
+    .orderBy(desc(rank), channels.name)
+    .limit(limit);
+  return rows.map((row) => ({
+    kind: "channel" as const,
+    id: row.id,
+    title: highlightName(`#${row.slug ?? row.name}`, parsed),
+    snippet: row.topic ? highlightName(row.topic, parsed) : null,
+    context: row.archivedAt ? "Archived" : null,
+    path: `/chat/${row.id}`,
+    at: null,
+    rank: Number(row.rank),
+  }));
+});
+
+/** The chat search box: messages only, by the one search's syntax and rules. */
+export async function searchMessages(ctx: ActorCtx, q: string): Promise<SearchResult[]> {
+  const search = await prepareSearch(ctx, readQuery(q), SEARCH_LIMIT, authorsMatching);
+  if (search.authorIds?.length === 0) return [];
+  const rows = await matchingMessages(ctx, search);
   const views = await presentMessages(
-    db,
-    rows.map((r) => r.message),
+    ctx.db,
+    rows.map((row) => row.message),
   );
   return rows.map((row, index) => ({ message: views[index] as Message, channel: row.channel }));
 }

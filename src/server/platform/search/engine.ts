@@ -1,0 +1,102 @@
+import {
+  SEARCH_HITS_MAX,
+  SEARCH_HITS_PER_KIND,
+  type SearchGroup,
+  type SearchHit,
+} from "../../../shared/contracts/search.js";
+import {
+  isEmptySearch,
+  type ParsedSearch,
+  parseSearch,
+  type SearchKind,
+  searchKinds,
+  wantsKind,
+} from "../../../shared/search-query.js";
+import type { Db } from "../../db/client.js";
+import type { ActorCtx } from "../context.js";
+import { invalid } from "../errors.js";
+import { compileTextQuery, type TextQuery } from "./text-query.js";
+
+/**
+ * The one search. Each module declares the kinds it owns (`defineSearchKind`, in its
+ * `search-sources.ts`) with a function that finds them by the module's own visibility rules, the same
+ * ones its lists use; the engine reads the query once, asks every kind the query wants, and answers
+ * grouped by kind, the groups with the best hits first. A module's own search box asks the same
+ * functions for its kinds only, so one syntax and one implementation serve both.
+ */
+
+/** What a kind's search is given. */
+export type KindSearch = {
+  text: TextQuery;
+  /** `from:` as the ids of the people it names (none found: an empty list), null without `from:`. */
+  authorIds: string[] | null;
+  /** At most this many hits, the best first (the engine asks for one more to know of "more"). */
+  limit: number;
+};
+
+export type FindKind = (ctx: ActorCtx, search: KindSearch) => Promise<SearchHit[]>;
+
+const kinds = new Map<SearchKind, FindKind>();
+
+/** Declares how one kind is found; each kind once, by the module that owns it. */
+export function defineSearchKind(kind: SearchKind, find: FindKind): void {
+  if (kinds.has(kind)) throw new Error(`Search kind ${kind} is declared twice.`);
+  kinds.set(kind, find);
+}
+
+/** The people `from:` names: found by the accounts module, which app.ts hands the search. */
+export type AuthorsMatching = (db: Db, from: string) => Promise<string[]>;
+
+/** Reads a query or refuses it with what to correct, on the `q` field. */
+export function readQuery(q: string): ParsedSearch {
+  const { query, problems } = parseSearch(q);
+  if (problems.length > 0) throw invalid({ q: problems.map((problem) => problem.message).join(" ") });
+  if (isEmptySearch(query)) throw invalid({ q: "Type words to look for, or a filter such as in:#general." });
+  return query;
+}
+
+/** Prepares a kind's search from a query: compiled once, `from:` resolved once. */
+export async function prepareSearch(
+  ctx: ActorCtx,
+  query: ParsedSearch,
+  limit: number,
+  authorsMatching: AuthorsMatching,
+): Promise<KindSearch> {
+  return {
+    text: compileTextQuery(query),
+    authorIds: query.from ? await authorsMatching(ctx.db, query.from) : null,
+    limit,
+  };
+}
+
+/** Finds one kind as its module declared it; what a module's own search box calls. */
+export function findKind(kind: SearchKind, ctx: ActorCtx, search: KindSearch): Promise<SearchHit[]> {
+  const find = kinds.get(kind);
+  if (!find) throw new Error(`No module declares search kind ${kind}.`);
+  if (search.authorIds?.length === 0) return Promise.resolve([]);
+  return find(ctx, search);
+}
+
+const byRankThenNewest = (a: SearchHit, b: SearchHit) =>
+  b.rank - a.rank || (b.at ?? "").localeCompare(a.at ?? "");
+
+/** Everything the person may see that the query finds, grouped by kind, best group first. */
+export async function searchEverything(
+  ctx: ActorCtx,
+  request: { q: string; kind?: SearchKind; limit?: number },
+  authorsMatching: AuthorsMatching,
+): Promise<SearchGroup[]> {
+  const query = readQuery(request.q);
+  const limit = request.limit ?? (request.kind ? SEARCH_HITS_MAX : SEARCH_HITS_PER_KIND);
+  const asked = searchKinds.filter(
+    (kind) => (request.kind ? kind === request.kind : wantsKind(query, kind)) && kinds.has(kind),
+  );
+  const search = await prepareSearch(ctx, query, limit + 1, authorsMatching);
+  // One kind after another: PGlite has one connection, and on PostgreSQL each is an indexed query.
+  const groups: SearchGroup[] = [];
+  for (const kind of asked) {
+    const hits = (await findKind(kind, ctx, search)).sort(byRankThenNewest);
+    if (hits.length > 0) groups.push({ kind, hits: hits.slice(0, limit), more: hits.length > limit });
+  }
+  return groups.sort((a, b) => byRankThenNewest(a.hits[0] as SearchHit, b.hits[0] as SearchHit));
+}
