@@ -182,6 +182,9 @@ describe("GET /api/search: groups, their topics and messages", () => {
     const groups = await searchAll(member, "okapi from:admin@northwind.example");
     expect(groups.map((group) => group.kind)).toEqual(["group_message"]);
     expect(hitsOf(groups, "group_message").map((hit) => hit.id)).toEqual([replyId]);
+    // Filters alone, without words, list what they name.
+    const everything = await searchAll(member, "from:admin@northwind.example in:okapi-watchers");
+    expect(titles(everything)).toEqual(["group_message: Okapi sightings"]);
     expect(titles(await searchAll(member, "okapi from:member@northwind.example"))).toEqual([
       "group_message: Okapi sightings",
       "topic: Okapi sightings",

@@ -316,6 +316,15 @@ describe("GET /api/search: project items", () => {
       "post: Quokka labels",
     ]);
   });
+
+  it("lists by filters alone, without words", async () => {
+    expect(titles(await searchAll(northwind, "from:member@northwind.example in:search-under-test"))).toEqual([
+      "document: Dispensing notes",
+      "file: quokka-plan.txt",
+      "post: Quokka labels",
+    ]);
+    expect(titles(await searchAll(staff, "in:contoso-only"))).toEqual(["post: Quokka at Contoso"]);
+  });
 });
 
 describe("GET /api/projects/search in the one search's syntax", () => {

@@ -160,30 +160,33 @@ export async function matchingDocuments(ctx: ActorCtx, search: KindSearch, onlyP
 export async function matchingFiles(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
   const rank = text.nameRank(projectFiles.name);
-  return ctx.db
-    .select({
-      id: projectFiles.id,
-      projectId: projectFiles.projectId,
-      projectName: projects.name,
-      name: projectFiles.name,
-      visibility: projectFiles.visibility,
-      updatedAt: projectFiles.updatedAt,
-      rank,
-    })
-    .from(projectFiles)
-    .innerJoin(projects, eq(projects.id, projectFiles.projectId))
-    .where(
-      and(
-        inScope(ctx, search, projectFiles.projectId, onlyProjectId),
-        isNull(projectFiles.removedAt),
-        inArray(projectFiles.visibility, visibleTo(ctx.actor)),
-        text.nameMatches(projectFiles.name),
-        byAuthor(search, projectFiles.createdBy),
-        text.inDays(projectFiles.updatedAt),
-      ),
-    )
-    .orderBy(desc(rank), desc(projectFiles.updatedAt))
-    .limit(search.limit);
+  return (
+    ctx.db
+      .select({
+        id: projectFiles.id,
+        projectId: projectFiles.projectId,
+        projectName: projects.name,
+        name: projectFiles.name,
+        visibility: projectFiles.visibility,
+        updatedAt: projectFiles.updatedAt,
+        rank,
+      })
+      .from(projectFiles)
+      .innerJoin(projects, eq(projects.id, projectFiles.projectId))
+      .where(
+        and(
+          inScope(ctx, search, projectFiles.projectId, onlyProjectId),
+          isNull(projectFiles.removedAt),
+          inArray(projectFiles.visibility, visibleTo(ctx.actor)),
+          text.nameMatches(projectFiles.name),
+          byAuthor(search, projectFiles.createdBy),
+          text.inDays(projectFiles.updatedAt),
+        ),
+      )
+      // Without words every name ranks the same (a constant PostgreSQL refuses to order by).
+      .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectFiles.updatedAt))
+      .limit(search.limit)
+  );
 }
 
 /** Projects by name or purpose, among those the person takes part in (staff: all). */
