@@ -133,7 +133,7 @@ export async function listUsersForAdmin(db: Db, filter: UserFilter & { id?: stri
   const conditions: SQL[] = [];
   if (filter.id) conditions.push(eq(users.id, filter.id));
   if (filter.q) {
-    const text = or(ilike(users.email, `%${filter.q}%`), ilike(users.name, `%${filter.q}%`));
+    const text = or(ilike(users.email, containing(filter.q)), ilike(users.name, containing(filter.q)));
     if (text) conditions.push(text);
   }
   if (filter.organisationId) conditions.push(eq(users.organisationId, filter.organisationId));
