@@ -6,6 +6,7 @@ import { connectRealtime } from "../../testing/realtime.js";
 import { type ReceivedMail, startSmtpCatcher } from "../../testing/smtp.js";
 import { userSummaries } from "../accounts/index.js";
 import { createUser } from "../accounts/users.js";
+import { ticketChanged } from "./contracts/tickets.js";
 
 type Person = { id: string; name: string };
 type Comment = {
@@ -795,21 +796,19 @@ describe("live ticket pages", () => {
     try {
       const ticket = await open(requester, { subject: "Live reply wanted" });
       const changed = (socket: Socket) =>
-        socket.waitFor((frame) => frame.topic === "desk.ticket" && frame.payload?.ticketId === ticket.id);
+        socket.waitForEvent(ticketChanged, (payload) => payload.ticketId === ticket.id);
       await changed(staffSocket);
       const reply = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, { body: "Looking into it." });
       expect(reply.statusCode, reply.body).toBe(201);
       await changed(requesterSocket);
-      expect(colleagueSocket.events("desk.ticket")).toEqual([]);
+      expect(colleagueSocket.events(ticketChanged)).toEqual([]);
 
       await requester.patch(`/api/desk/tickets/${ticket.id}`, { sharedWithOrganisation: true });
       await changed(colleagueSocket);
       // A later event for everyone marks the point by which the outsider would have had it.
       const marker = await open(outsider, { subject: "Marker for the outsider" });
-      await outsiderSocket.waitFor(
-        (frame) => frame.topic === "desk.ticket" && frame.payload?.ticketId === marker.id,
-      );
-      expect(JSON.stringify(outsiderSocket.events("desk.ticket"))).not.toContain(ticket.id);
+      await outsiderSocket.waitForEvent(ticketChanged, (payload) => payload.ticketId === marker.id);
+      expect(JSON.stringify(outsiderSocket.events(ticketChanged))).not.toContain(ticket.id);
     } finally {
       await Promise.all(sockets.map((socket) => socket.close()));
     }

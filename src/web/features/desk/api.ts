@@ -40,7 +40,7 @@ export const deskKeys = {
 /** Keeps open desk pages current: a ticket that changed anywhere is fetched again, and the lists. */
 export function useTicketEvents(): void {
   const queryClient = useQueryClient();
-  useRealtimeEvent<{ ticketId: string }>(tickets.TICKET_CHANGED_TOPIC, ({ ticketId }) => {
+  useRealtimeEvent(tickets.ticketChanged, ({ ticketId }) => {
     void queryClient.invalidateQueries({ queryKey: deskKeys.ticket(ticketId) });
     void queryClient.invalidateQueries({ queryKey: deskKeys.lists });
   });
