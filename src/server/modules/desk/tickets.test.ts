@@ -780,8 +780,55 @@ describe("the upload size limit", () => {
 });
 
 describe("live ticket pages", () => {
+  let baseUrl: string;
+  beforeAll(async () => {
+    baseUrl = await community.listen();
+  });
+
+  it("tells staff alone of an internal note, and the requester of a public reply, a status and an assignee change", async () => {
+    const requesterSocket = await connectRealtime({ baseUrl, cookie: requester.cookie ?? "" });
+    const staffSocket = await connectRealtime({ baseUrl, cookie: staff.cookie ?? "" });
+    try {
+      const ticket = await open(requester, { subject: "Live internal note" });
+      const about = (socket: Socket) =>
+        socket.events(ticketChanged).filter((frame) => frame.payload.ticketId === ticket.id);
+      const nth = (socket: Socket, count: number) => socket.waitFor(() => about(socket).length >= count);
+      await nth(staffSocket, 1);
+      await nth(requesterSocket, 1);
+
+      const note = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, {
+        body: "Customer is on the old build.",
+        internal: true,
+      });
+      expect(note.statusCode, note.body).toBe(201);
+      await nth(staffSocket, 2);
+      // Events arrive in order: the status change's event comes after the note's would have.
+      expect((await staff.patch(`/api/desk/tickets/${ticket.id}`, { status: "open" })).statusCode).toBe(200);
+      await nth(requesterSocket, 2);
+      await nth(staffSocket, 3);
+      expect(about(requesterSocket).map((frame) => frame.id)).toEqual([
+        about(staffSocket)[0]?.id,
+        about(staffSocket)[2]?.id,
+      ]);
+
+      const assign = await staff.patch(`/api/desk/tickets/${ticket.id}`, {
+        assigneeId: community.demo.people.staff.id,
+      });
+      expect(assign.statusCode, assign.body).toBe(200);
+      await nth(requesterSocket, 3);
+      const reply = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, { body: "On it." });
+      expect(reply.statusCode, reply.body).toBe(201);
+      await nth(requesterSocket, 4);
+      // What the requester's page then fetches holds the reply, never the note.
+      const seen = (await requester.get(`/api/desk/tickets/${ticket.id}`)).json() as Ticket;
+      expect(seen.comments.map((comment) => comment.internal)).toEqual([false]);
+    } finally {
+      await requesterSocket.close();
+      await staffSocket.close();
+    }
+  });
+
   it("tells the requester and staff at once that a ticket changed, colleagues once it is shared, never another organisation", async () => {
-    const baseUrl = await community.listen();
     const sockets = await Promise.all(
       [requester, staff, colleague, outsider].map((client) =>
         connectRealtime({ baseUrl, cookie: client.cookie ?? "" }),

@@ -327,14 +327,18 @@ export async function addComment(ctx: ActorCtx, id: string, input: CommentInput)
 
 export async function setWatching(ctx: ActorCtx, id: string, watching: boolean): Promise<Ticket> {
   const { actor } = ctx;
-  await loadVisibleTicket(ctx, id);
-  if (watching) {
-    await ctx.db.insert(ticketWatchers).values({ ticketId: id, userId: actor.id }).onConflictDoNothing();
-  } else {
-    await ctx.db
-      .delete(ticketWatchers)
-      .where(and(eq(ticketWatchers.ticketId, id), eq(ticketWatchers.userId, actor.id)));
-  }
+  await inTransaction(ctx, async (tx) => {
+    await loadVisibleTicket(tx, id);
+    if (watching) {
+      await tx.db.insert(ticketWatchers).values({ ticketId: id, userId: actor.id }).onConflictDoNothing();
+    } else {
+      await tx.db
+        .delete(ticketWatchers)
+        .where(and(eq(ticketWatchers.ticketId, id), eq(ticketWatchers.userId, actor.id)));
+    }
+    // The ticket page lists its watchers.
+    await announceTicketChange(tx, id);
+  });
   return getTicket(ctx, id);
 }
 
