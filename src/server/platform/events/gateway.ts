@@ -24,6 +24,8 @@ type Connection = {
   watching: Set<string>;
   /** When this socket last told each scope what its person is doing. */
   lastActivityAt: Map<string, number>;
+  /** The scopes in which this socket's person is active: left when the socket stops watching or closes. */
+  activeIn: Set<string>;
   /** Client frames are handled one after another: a watch is decided before the activity that follows it. */
   handling: Promise<void>;
   /** Highest event id sent on this socket: anything at or below it is a duplicate. */
@@ -156,6 +158,7 @@ export class Gateway {
       channels: new Set(),
       watching: new Set(),
       lastActivityAt: new Map(),
+      activeIn: new Set(),
       handling: Promise.resolve(),
       lastSentId: 0,
       pending: [],
@@ -282,7 +285,7 @@ export class Gateway {
     else if (message.type === "watch" && typeof message.scope === "string")
       await this.watch(connection, message.scope);
     else if (message.type === "unwatch" && typeof message.scope === "string")
-      connection.watching.delete(message.scope);
+      await this.unwatch(connection, message.scope);
     else if (message.type === "activity" && typeof message.scope === "string")
       await this.onActivity(connection, message.scope, message.state);
   }
@@ -311,6 +314,26 @@ export class Gateway {
     this.send(connection, JSON.stringify({ type: "watch", scope, allowed }));
   }
 
+  private async unwatch(connection: Connection, scope: string): Promise<void> {
+    await this.stopActivity(connection, scope);
+    connection.watching.delete(scope);
+    connection.lastActivityAt.delete(scope);
+  }
+
+  /** A person who leaves an item (or closes the page) stops whatever they were doing on it. */
+  private async stopActivity(connection: Connection, scope: string): Promise<void> {
+    if (!connection.activeIn.delete(scope)) return;
+    await this.hub
+      .sendEphemeral({
+        type: "activity",
+        scope,
+        state: "stopped",
+        userId: connection.userId,
+        name: connection.name,
+      })
+      .catch(() => undefined);
+  }
+
   private async mayWatch(connection: Connection, scope: string): Promise<boolean> {
     if (connection.watching.size >= MAX_WATCHED_SCOPES) return false;
     const separator = scope.indexOf(":");
@@ -326,10 +349,11 @@ export class Gateway {
    */
   private async onActivity(connection: Connection, scope: string, state: unknown): Promise<void> {
     if (!connection.watching.has(scope) || (state !== "active" && state !== "stopped")) return;
+    if (state === "stopped") return this.stopActivity(connection, scope);
     const last = connection.lastActivityAt.get(scope) ?? 0;
-    // "stopped" always goes: it is sent once, and a lost one would leave a name on the others' pages.
-    if (state === "active" && Date.now() - last < ACTIVITY_MIN_INTERVAL_MS) return;
+    if (Date.now() - last < ACTIVITY_MIN_INTERVAL_MS) return;
     connection.lastActivityAt.set(scope, Date.now());
+    connection.activeIn.add(scope);
     await this.hub
       .sendEphemeral({ type: "activity", scope, state, userId: connection.userId, name: connection.name })
       .catch(() => undefined);
@@ -407,6 +431,7 @@ export class Gateway {
   private close(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
     void this.markOnline(connection.userId, false);
+    for (const scope of connection.activeIn) void this.stopActivity(connection, scope);
   }
 
   private heartbeat(): void {
