@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { isApiError } from "../../app/api.js";
 import { formatDateTime, formatRelativeTime } from "../../app/format.js";
 import { useLiveQueries } from "../../app/live.js";
+import { useSandboxLive } from "./live.js";
 import {
   type Environment,
   formatCountdown,
@@ -195,7 +196,7 @@ type SandboxFrameProps = {
  * (every query on the page holds data from before the wipe).
  */
 export function SandboxFrame({ refused = false, children }: SandboxFrameProps) {
-  useOperationsEvents();
+  useSandboxLive();
   const queryClient = useQueryClient();
   const environment = useEnvironment();
   const noticedAt = useResetNoticedAt(environment.data, refused);

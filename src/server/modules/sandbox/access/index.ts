@@ -6,6 +6,7 @@ export {
   gate,
   requireSandboxAccess,
   type SandboxStatus,
+  sandboxReaderIds,
   sandboxRoleOf,
   sandboxStatus,
 } from "./access.js";
