@@ -46,6 +46,7 @@ describe("a live project document", () => {
     expect(await reader.getByTestId("document-body").textContent()).not.toContain("Log the fridge");
     await expect.poll(() => editors.textContent()).toBe("");
     await notice.getByRole("button", { name: "Compare" }).click();
+    await notice.locator('[data-diff="insert"]').first().waitFor();
     expect(await notice.locator('[data-diff="insert"]').allTextContents()).toEqual([
       "+ Log the fridge twice a day.",
     ]);
