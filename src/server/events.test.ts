@@ -11,16 +11,18 @@ import { isEventDefinition } from "../shared/events.js";
 import { contractDirectories } from "./testing/authorization.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-const sourceRoot = path.join(repoRoot, "src");
 /** The one file that builds definitions (defineEvent) and reads them (isEventDefinition). */
-const eventsHelper = path.join(sourceRoot, "shared/events.ts");
+const eventsHelper = path.join(repoRoot, "src/shared/events.ts");
 const isContractFile = (file: string) =>
   /[\\/]contracts[\\/][^\\/]+\.ts$/.test(file) && !file.endsWith(".test.ts");
 
+/** Every TypeScript file of the app, its tests and its benchmarks. */
 function sourceFiles(): string[] {
-  return (fs.readdirSync(sourceRoot, { recursive: true }) as string[])
-    .filter((file) => /\.tsx?$/.test(file))
-    .map((file) => path.join(sourceRoot, file));
+  return ["src", "tests", "bench"].flatMap((folder) =>
+    (fs.readdirSync(path.join(repoRoot, folder), { recursive: true }) as string[])
+      .filter((file) => /\.tsx?$/.test(file))
+      .map((file) => path.join(repoRoot, folder, file)),
+  );
 }
 
 /** Lines of the source files that match, as `file:line: text`. */
@@ -76,7 +78,7 @@ describe("live events", () => {
     const files = sourceFiles().filter((file) => file !== eventsHelper && file !== import.meta.filename);
     // publishEvent(ctx, <event>, …), useRealtimeEvent(<event>, …), whenEvent(<event>, …), isEvent(e, <event>).
     const literalEvent =
-      /(publishEvent\(\s*[\w.]+\s*,|useRealtimeEvent\(|whenEvent\(|isEvent\(\s*[\w.]+\s*,|waitForEvent\(|\.events\()\s*["'`{]/;
+      /(publishEvent\(\s*[\w.]+\s*,|useRealtimeEvent\(|whenEvent\(|isEvent\(\s*[\w.]+\s*,|\.events\()\s*["'`{]/;
     expect(linesMatching(literalEvent, files)).toEqual([]);
     // A topic compared with, or set to, a string.
     const topicString =

@@ -52,6 +52,8 @@ const TYPING_MIN_INTERVAL_MS = 1000;
 const ACTIVITY_MIN_INTERVAL_MS = 1000;
 /** A page watches the one or two items it shows; more from one socket is a client gone wrong. */
 const MAX_WATCHED_SCOPES = 16;
+/** A scope is a declared name and an item's id; anything longer names nothing, and is not echoed. */
+const MAX_SCOPE_LENGTH = 200;
 const PRESENCE_FLUSH_MS = 1000;
 
 /**
@@ -281,13 +283,12 @@ export class Gateway {
     } catch {
       return;
     }
-    if (message.type === "typing") this.onTyping(connection, message.channelId);
-    else if (message.type === "watch" && typeof message.scope === "string")
-      await this.watch(connection, message.scope);
-    else if (message.type === "unwatch" && typeof message.scope === "string")
-      await this.unwatch(connection, message.scope);
-    else if (message.type === "activity" && typeof message.scope === "string")
-      await this.onActivity(connection, message.scope, message.state);
+    if (message.type === "typing") return this.onTyping(connection, message.channelId);
+    const { scope } = message;
+    if (typeof scope !== "string" || scope.length > MAX_SCOPE_LENGTH) return;
+    if (message.type === "watch") await this.watch(connection, scope);
+    else if (message.type === "unwatch") await this.unwatch(connection, scope);
+    else if (message.type === "activity") await this.onActivity(connection, scope, message.state);
   }
 
   private onTyping(connection: Connection, channelId: unknown): void {
