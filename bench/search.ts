@@ -1,0 +1,419 @@
+/**
+ * The one search at scale: GET /api/search through the real app (Fastify inject: session, zod,
+ * `from:` resolution, every module's kind with its visibility rule, headlines, presentation) against
+ * the floor, the same query as hand-written SQL over the same tables with the same visibility (per
+ * kind: `select id … where search @@ to_tsquery(…) order by rank … limit 6`, one kind after
+ * another as the engine does), in the same run on the same database, as a customer and as staff.
+ *
+ * The corpus (bench/search-seed.ts) is written with set-based SQL into the modules' real tables:
+ * at scale 1 (PostgreSQL) 1,000,000 chat messages in 200 channels, 100,000 desk tickets and 200,000
+ * project and group items; PGlite gets a tenth of that.
+ *
+ *   npm run bench:search                          PGlite; PostgreSQL too when a server is named
+ *   npm run bench:search -- --postgres            PostgreSQL only (--pglite: PGlite only)
+ *   npm run bench:search -- --explain             and EXPLAIN (ANALYZE, BUFFERS) of the slowest statement
+ *                                                 of each query slower than BENCH_SLOW_MS (50) at p95
+ *   BENCH_SCALE=1 (PostgreSQL's size; PGlite gets a tenth)   BENCH_ROUNDS=10 (timed runs per query and role)
+ *   BENCH_QUERIES=3,5 (only those rows of the table)
+ *   BENCH_DATABASE_URL (or TEST_DATABASE_URL, DATABASE_URL): the server a fresh database is made on
+ *
+ * Seeding 1× takes a few minutes on PostgreSQL (progress on stderr); each run makes its own database
+ * and drops it.
+ */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { type SQL, sql } from "drizzle-orm";
+import type pg from "pg";
+import { buildApp } from "../src/server/app.js";
+import { loadConfig } from "../src/server/config.js";
+import type { Db } from "../src/server/db/client.js";
+import { seedDemoCommunity } from "../src/server/demo/seed.js";
+import { startSession } from "../src/server/modules/accounts/sessions.js";
+import { actorOf } from "../src/server/modules/accounts/users.js";
+import { SESSION_COOKIE } from "../src/server/platform/auth/http.js";
+import { actingAs, type Ctx } from "../src/server/platform/context.js";
+import { startProgress } from "../src/server/platform/progress.js";
+import { findKind, prepareSearch } from "../src/server/platform/search/engine.js";
+import { tsqueryText } from "../src/server/platform/search/text-query.js";
+import type { SearchGroup } from "../src/shared/contracts/search.js";
+import {
+  type ParsedSearch,
+  parseSearch,
+  type SearchKind,
+  searchKinds,
+  wantsKind,
+} from "../src/shared/search-query.js";
+import { corpusSizes, itemCounts, rowsOf, seedSearchCorpus } from "./search-seed.js";
+
+const postgresServer =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (postgresServer) process.env.BENCH_DATABASE_URL = postgresServer;
+// Read after BENCH_DATABASE_URL is settled: support.ts takes the server from it when loaded.
+const { driverOf, freshPglite, freshPostgres, only, thousands } = await import("./support.js");
+type Fresh = Awaited<ReturnType<typeof freshPglite>>;
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const WARMUP = 2;
+const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 50);
+const EXPLAIN = process.argv.includes("--explain");
+const PICKED = process.env.BENCH_QUERIES?.split(",").map(Number);
+
+// ---------------------------------------------------------------------------------------------
+// The queries
+
+/** `{author}` becomes the address of the corpus's most prolific author. */
+const QUERIES: { q: string; why: string }[] = [
+  { q: "xerostomia", why: "rare word" },
+  { q: "bradycardia", why: "uncommon word" },
+  { q: "dosing", why: "common word" },
+  { q: "volunteers", why: "common word" },
+  { q: "rand", why: "prefix" },
+  { q: '"adverse event"', why: "phrase" },
+  { q: '"dose escalation" cohort', why: "phrase and word" },
+  { q: "sampling -plasma", why: "exclusion" },
+  { q: "in:#pharmacy placebo", why: "channel and word" },
+  { q: "in:#dosing", why: "channel only" },
+  { q: "from:{author} protocol", why: "author and word" },
+  { q: "from:okonkwo", why: "author by name only" },
+  { q: "type:ticket export", why: "tickets" },
+  { q: "type:ticket volunteers", why: "tickets, common word" },
+  { q: "after:2026-03-01 before:2026-04-01 screening", why: "a month" },
+  { q: "Okonkwo", why: "a person's name" },
+  { q: "nikhil", why: "a first name" },
+  { q: "type:post,comment,document amendment -draft", why: "projects, exclusion" },
+  { q: "type:topic,group_message consent", why: "groups" },
+  { q: 'in:#safety-review "serious adverse" after:2025-06-01', why: "private channel, phrase, day" },
+];
+
+// ---------------------------------------------------------------------------------------------
+// The floor: each kind's query written by hand
+
+type Viewer = { id: string; organisationId: string; isStaff: boolean };
+type RawInput = {
+  parsed: ParsedSearch;
+  /** to_tsquery text, null for filters only. */
+  tsquery: string | null;
+  viewer: Viewer;
+};
+
+const DAY = "interval '1 day'";
+
+/** `after:` and `before:` on a timestamp column, as the syntax reads them (the days themselves excluded). */
+function days(column: string, parsed: ParsedSearch): SQL {
+  return sql.join(
+    [
+      parsed.after ? sql`and ${sql.raw(column)} >= ${parsed.after}::date + ${sql.raw(DAY)}` : sql``,
+      parsed.before ? sql`and ${sql.raw(column)} < ${parsed.before}::date` : sql``,
+    ],
+    sql` `,
+  );
+}
+
+/** The people `from:` names, by address or by part of a name or address. */
+const authors = (from: string) =>
+  sql`(select id from users where status = 'active' and (email = ${from} or name ilike ${`%${from}%`} or email ilike ${`%${from}%`}))`;
+
+/** Words and phrases ranked, or newest first for filters only, as the engine orders. */
+const textOrder = (vector: string, tsquery: string | null, newest: string) =>
+  tsquery
+    ? sql`order by ts_rank_cd(${sql.raw(vector)}, to_tsquery('english', ${tsquery}), 32) desc, ${sql.raw(newest)} desc`
+    : sql`order by ${sql.raw(newest)} desc`;
+
+const textMatch = (vector: string, input: RawInput) =>
+  input.tsquery
+    ? sql`and ${sql.raw(vector)} @@ to_tsquery('english', ${input.tsquery})`
+    : input.parsed.excluded.length > 0
+      ? sql`and not ${sql.raw(vector)} @@ to_tsquery('english', ${input.parsed.excluded.join(" | ")})`
+      : sql``;
+
+const nameTerms = (parsed: ParsedSearch) => [...parsed.words, ...parsed.phrases.map((p) => p.join(" "))];
+
+/** Per kind: its query by hand, or null when the kind has nothing to say about such a query. */
+const RAW: Partial<Record<SearchKind, (input: RawInput) => SQL | null>> = {
+  message: ({ parsed, tsquery, viewer }) => sql`
+    select m.id from messages m join channels c on c.id = m.channel_id
+    where m.deleted_at is null
+      and (c.kind = 'public' or c.is_announcements
+        or c.id in (select channel_id from channel_members where user_id = ${viewer.id}))
+      ${textMatch("m.search", { parsed, tsquery, viewer })}
+      ${parsed.in ? sql`and (c.slug = ${parsed.in} or lower(c.name) = ${parsed.in})` : sql``}
+      ${parsed.from ? sql`and m.author_id in ${authors(parsed.from)}` : sql``}
+      ${days("m.created_at", parsed)}
+    ${textOrder("m.search", tsquery, "m.seq")} limit 6`,
+  channel: ({ parsed, tsquery, viewer }) =>
+    !tsquery || parsed.in || parsed.from || parsed.before || parsed.after
+      ? null
+      : sql`
+    select c.id from channels c
+    where c.kind <> 'dm'
+      and (c.kind = 'public' or c.is_announcements
+        or c.id in (select channel_id from channel_members where user_id = ${viewer.id}))
+      ${sql.join(
+        nameTerms(parsed).map(
+          (term) =>
+            sql`and (c.name ilike ${`%${term}%`} or c.slug ilike ${`%${term}%`} or c.topic ilike ${`%${term}%`} or c.description ilike ${`%${term}%`})`,
+        ),
+        sql` `,
+      )}
+    order by c.name limit 6`,
+  person: ({ parsed, tsquery }) =>
+    !tsquery || parsed.in || parsed.from || parsed.before || parsed.after
+      ? null
+      : sql`
+    select u.id from users u
+    where u.status = 'active'
+      ${sql.join(
+        nameTerms(parsed).map(
+          (term) => sql`and (u.name ilike ${`%${term}%`} or u.email ilike ${`%${term}%`})`,
+        ),
+        sql` `,
+      )}
+    order by u.name limit 6`,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Timing and statement capture
+
+const percentile = (samples: number[], p: number) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+};
+
+type Statement = { text: string; values: unknown[]; ms: number };
+
+/**
+ * Records the statements drizzle sends while `capture` runs, with their time, by wrapping the
+ * driver's `query` (the pg pool's or PGlite's): what the API did for one request, to EXPLAIN.
+ */
+function statementRecorder(db: Db) {
+  const driver = driverOf({ db } as Parameters<typeof driverOf>[0]) as pg.Pool | PGlite;
+  const original = driver.query.bind(driver) as (...args: unknown[]) => Promise<unknown>;
+  let recording: Statement[] | null = null;
+  (driver as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args) => {
+    const list = recording;
+    if (!list) return original(...args);
+    const [first, second] = args;
+    const text = typeof first === "string" ? first : (first as { text: string }).text;
+    const values = (typeof first === "string" ? second : (first as { values?: unknown[] }).values) ?? [];
+    const start = performance.now();
+    const result = await original(...args);
+    list.push({ text, values: values as unknown[], ms: performance.now() - start });
+    return result;
+  };
+  return {
+    async capture(work: () => Promise<unknown>): Promise<Statement[]> {
+      recording = [];
+      try {
+        await work();
+        return recording;
+      } finally {
+        recording = null;
+      }
+    },
+    async explain(statement: Statement): Promise<string> {
+      const text = `explain (analyze, buffers) ${statement.text}`;
+      const result = (await original(text, statement.values)) as { rows: Record<string, string>[] };
+      return result.rows.map((row) => Object.values(row)[0]).join("\n");
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One database
+
+type Row = {
+  query: string;
+  role: "customer" | "staff";
+  api: number[];
+  raw: number[];
+  /** Hits the API sent and the floor found (at most 5 per kind, as the API sends). */
+  apiHits: number;
+  rawHits: number;
+  /** Kinds the floor queried: none when no declared kind has a hand-written query for it. */
+  rawKinds: number;
+};
+
+type Result = { label: string; rows: Row[]; seededIn: number; corpus: string; notes: string[] };
+
+async function benchDatabase(fresh: Fresh, scale: number): Promise<Result> {
+  const { database, label } = fresh;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "convene-bench-"));
+  const notes: string[] = [];
+  try {
+    await database.migrate();
+    const config = loadConfig({}, { dataDir, publicUrl: "http://127.0.0.1", logLevel: "silent" });
+    const base: Ctx = { db: database.db, config, actor: null, ip: null };
+    const demo = await seedDemoCommunity(base);
+    const sizes = corpusSizes(scale);
+    const progress = startProgress(`Seeding ${label}`, { step: "" });
+    const corpus = await seedSearchCorpus(database.db, demo, sizes, progress);
+    progress.stop();
+    const items = itemCounts(sizes);
+    const corpusLine = `${thousands(items.messages)} messages in ${sizes.channels} channels, ${thousands(items.tickets)} tickets, ${thousands(items.projectAndGroupItems)} project and group items, ${thousands(sizes.people)} people`;
+
+    const app = await buildApp({ database, config });
+    await app.ready();
+    const recorder = statementRecorder(database.db);
+    const viewers = {
+      customer: demo.people.northwindMember,
+      staff: demo.people.staff,
+    } as const;
+    const cookies = {
+      customer: `${SESSION_COOKIE}=${await startSession(database.db, config, { userId: viewers.customer.id, ip: null, userAgent: "bench" })}`,
+      staff: `${SESSION_COOKIE}=${await startSession(database.db, config, { userId: viewers.staff.id, ip: null, userAgent: "bench" })}`,
+    };
+    // The kinds some module declares (the others are not searched by the API, nor by the floor).
+    const declared = await declaredKinds(actingAs(base, actorOf(viewers.staff)));
+    const missingFloor = declared.filter((kind) => !RAW[kind]);
+    if (missingFloor.length > 0)
+      notes.push(`${label}: the floor has no hand-written query for ${missingFloor.join(", ")} (API only).`);
+
+    const rows: Row[] = [];
+    const chosen = QUERIES.map((query, index) => ({ ...query, n: index + 1 })).filter(
+      (query) => !PICKED || PICKED.includes(query.n),
+    );
+    const measure = startProgress(`Searching ${label}`, { query: "" });
+    let done = 0;
+    for (const { q: template, n } of chosen) {
+      const q = template.replace("{author}", corpus.prolificAuthor);
+      const parsed = parseSearch(q).query;
+      for (const role of ["customer", "staff"] as const) {
+        measure.update(done++, chosen.length * 2, { query: `${n}. ${q} (${role})` });
+        const person = viewers[role];
+        const input: RawInput = { parsed, tsquery: tsqueryText(parsed), viewer: person };
+        const statements = declared
+          .filter((kind) => wantsKind(parsed, kind))
+          .flatMap((kind) => {
+            const statement = RAW[kind]?.(input);
+            return statement ? [statement] : [];
+          });
+        const url = `/api/search?q=${encodeURIComponent(q)}`;
+        const api = async () => {
+          const response = await app.inject({ method: "GET", url, headers: { cookie: cookies[role] } });
+          if (response.statusCode !== 200) throw new Error(`${q}: ${response.statusCode} ${response.body}`);
+          return (response.json() as { groups: SearchGroup[] }).groups;
+        };
+        const raw = async () => {
+          let hits = 0;
+          for (const statement of statements)
+            hits += Math.min(5, (await rowsOf(database.db, statement)).length);
+          return hits;
+        };
+        let apiHits = 0;
+        let rawHits = 0;
+        for (let round = 0; round < WARMUP; round++) {
+          apiHits = (await api()).reduce((sum, group) => sum + group.hits.length, 0);
+          rawHits = await raw();
+        }
+        const row: Row = {
+          query: `${n}. ${q}`,
+          role,
+          api: [],
+          raw: [],
+          apiHits,
+          rawHits,
+          rawKinds: statements.length,
+        };
+        for (let round = 0; round < ROUNDS; round++) {
+          let start = performance.now();
+          await api();
+          row.api.push(performance.now() - start);
+          start = performance.now();
+          await raw();
+          row.raw.push(performance.now() - start);
+        }
+        rows.push(row);
+        if (EXPLAIN && percentile(row.api, 0.95) > SLOW_MS) {
+          const captured = (await recorder.capture(api)).sort((a, b) => b.ms - a.ms);
+          const slowest = captured[0];
+          if (slowest)
+            notes.push(
+              `${label} ${row.query} (${role}): ${captured.length} statements, the slowest ${slowest.ms.toFixed(1)} ms:\n${slowest.text}\nparameters: ${JSON.stringify(slowest.values)}\n${await recorder.explain(slowest)}`,
+            );
+        }
+      }
+    }
+    measure.update(done, chosen.length * 2, { query: "done" });
+    measure.stop();
+    await app.close();
+    return { label, rows, seededIn: corpus.seconds, corpus: corpusLine, notes };
+  } finally {
+    await database.close();
+    await fresh.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Which kinds a module declares: asking one that none does throws. */
+async function declaredKinds(ctx: Parameters<typeof findKind>[1]): Promise<SearchKind[]> {
+  const search = await prepareSearch(ctx, parseSearch("declared").query, 1, async () => []);
+  const declared: SearchKind[] = [];
+  for (const kind of searchKinds) {
+    try {
+      await findKind(kind, ctx, { ...search, authorIds: null });
+      declared.push(kind);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("No module declares"))) throw error;
+    }
+  }
+  return declared;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run and print
+
+const results: Result[] = [];
+const runs = [
+  only !== "postgres" && { fresh: freshPglite, scale: SCALE / 10 },
+  only !== "pglite" && (only === "postgres" || postgresServer) && { fresh: freshPostgres, scale: SCALE },
+];
+for (const run of runs) if (run) results.push(await benchDatabase(await run.fresh(), run.scale));
+
+const ms = (value: number) => value.toFixed(1).padStart(8);
+for (const result of results) {
+  console.log(
+    `\nSearch benchmark, ${result.label}: ${result.corpus}; seeded in ${result.seededIn.toFixed(0)} s; ${ROUNDS} runs per query and role after ${WARMUP} warm-up (${os.cpus().length} cores)\n`,
+  );
+  console.log(
+    `${"query".padEnd(58)} ${"as".padEnd(8)} ${"API p50".padStart(8)} ${"API p95".padStart(8)} ${"raw p50".padStart(8)} ${"raw p95".padStart(8)}  x raw  hits API/raw`,
+  );
+  const line = (name: string, role: string, api: number[], raw: number[] | null, hits: string) =>
+    console.log(
+      `${name.slice(0, 58).padEnd(58)} ${role.padEnd(8)} ${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))} ${
+        raw
+          ? `${ms(percentile(raw, 0.5))} ${ms(percentile(raw, 0.95))} ${(percentile(api, 0.5) / percentile(raw, 0.5)).toFixed(1).padStart(6)}`
+          : `${"-".padStart(8)} ${"-".padStart(8)} ${"-".padStart(6)}`
+      }  ${hits}`,
+    );
+  for (const row of result.rows)
+    line(row.query, row.role, row.api, row.rawKinds > 0 ? row.raw : null, `${row.apiHits}/${row.rawHits}`);
+  for (const role of ["customer", "staff"] as const) {
+    const every = result.rows.filter((row) => row.role === role);
+    if (every.some((row) => row.rawKinds === 0))
+      line(
+        "all queries",
+        role,
+        every.flatMap((row) => row.api),
+        null,
+        "",
+      );
+    // Overall over the queries the floor answers too, so both columns count the same queries.
+    const mine = result.rows.filter((row) => row.role === role && row.rawKinds > 0);
+    line(
+      "all queries with a floor",
+      role,
+      mine.flatMap((row) => row.api),
+      mine.flatMap((row) => row.raw),
+      "",
+    );
+  }
+}
+console.log(
+  "\nAPI = GET /api/search through the app (inject) with the person's session; raw = each declared kind's" +
+    " query by hand over the same tables, same visibility, ranked the same way, limit 6, one after" +
+    " another; x raw = API p50 / raw p50. hits = what each sent, at most 5 per kind.",
+);
+for (const result of results) for (const note of result.notes) console.log(`\n${note}`);
