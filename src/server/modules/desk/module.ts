@@ -7,6 +7,8 @@ import { ticketRoutes } from "./routes/tickets.js";
 import { watcherRoutes } from "./routes/watchers.js";
 // Answers to notification e-mails, posted through this module's own service.
 import "./mail-replies.js";
+// Tickets, found by the one search.
+import "./search-sources.js";
 
 /** The service desk: tickets, comments and internal notes, attachments, watchers, access requests. */
 export const deskModule: ConveneModule = {

@@ -28,8 +28,8 @@ import { ticketAttachments, ticketComments, tickets, ticketWatchers } from "./sc
 
 type TicketRow = typeof tickets.$inferSelect;
 
-/** The SQL form of `canSeeTicket`, for lists. */
-function visibleTo(actor: Actor): SQL | undefined {
+/** The SQL form of `canSeeTicket`, for lists and the one search. */
+export function visibleTo(actor: Actor): SQL | undefined {
   if (actor.isStaff) return undefined;
   return or(
     eq(tickets.requesterId, actor.id),

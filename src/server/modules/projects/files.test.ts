@@ -233,6 +233,20 @@ describe("files", () => {
     expect(badVisibility.json().error.fields).toHaveProperty("visibility");
   });
 
+  it("refuses a control character in a form field or a file name as the JSON guard does, naming the field and writing nothing", async () => {
+    const before = (await northwind.get(filesUrl())).json().files.length;
+    const nulField = await upload(northwind, filesUrl(), [
+      { name: "visibility", value: "pro\u0000ject" },
+      text("a.txt", "a"),
+    ]);
+    expect(nulField.statusCode).toBe(400);
+    expect(nulField.json().error.fields).toHaveProperty("visibility");
+    const nulName = await upload(northwind, filesUrl(), [text("a\u0001b.txt", "a")]);
+    expect(nulName.statusCode).toBe(400);
+    expect(nulName.json().error.fields).toHaveProperty("file");
+    expect((await northwind.get(filesUrl())).json().files).toHaveLength(before);
+  });
+
   it("keeps a staff-only folder and everything in it from customers: tree, lists, detail, download, timeline", async () => {
     const internal = await folder(staff, { name: "Product team only", visibility: "staff" });
     const inside = await folder(staff, { name: "Pricing", parentId: internal.id });

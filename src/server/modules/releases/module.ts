@@ -6,6 +6,8 @@ import { WebhookDeliverer } from "./deliverer.js";
 import "./notifications.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { webhookRoutes } from "./routes/webhooks.js";
+// Releases, found by the one search.
+import "./search-sources.js";
 
 const deliverers = new WeakMap<Db, WebhookDeliverer>();
 

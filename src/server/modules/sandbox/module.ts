@@ -23,6 +23,8 @@ import {
   WipeRunner,
   wipeRoutes,
 } from "./operations/index.js";
+// Studies and volunteers, found by the one search.
+import "./search-sources.js";
 
 const runners = new WeakMap<Db, WipeRunner>();
 

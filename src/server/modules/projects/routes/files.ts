@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { invalid } from "../../../platform/errors.js";
 import { sendStoredFile } from "../../../platform/files/download.js";
+import { formParts } from "../../../platform/files/upload.js";
 import type { Route } from "../../../platform/routes.js";
 import * as contract from "../contracts/files.js";
 import { type UploadOptions, uploadFields } from "../contracts/files.js";
@@ -15,7 +16,7 @@ async function readFileForm(request: FastifyRequest): Promise<{ upload: files.Fi
     throw invalid({ file: "Choose a file." }, "Send the file as multipart/form-data.");
   let upload: files.FileUpload | null = null;
   const values: Record<string, string> = {};
-  for await (const part of request.parts()) {
+  for await (const part of formParts(request)) {
     if (part.type === "file") {
       const data = await part.toBuffer();
       if (part.fieldname === "file") upload = { filename: part.filename, contentType: part.mimetype, data };

@@ -114,3 +114,18 @@ export async function gate(ctx: ActorCtx): Promise<{ role: SandboxRole | "staff"
   if (!role) throw forbidden("The seeding actor is not a development environment user.");
   return { role };
 }
+
+/**
+ * Whether the actor passes the gate now, for what shows sandbox records outside the sandbox's own
+ * routes (the one search): there, someone who may not enter (not a sandbox user, the agreement not
+ * accepted, a wipe running) is shown nothing rather than refused.
+ */
+export async function passesGate(ctx: ActorCtx): Promise<boolean> {
+  try {
+    await gate(ctx);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError) return false;
+    throw error;
+  }
+}

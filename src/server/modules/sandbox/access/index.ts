@@ -4,6 +4,7 @@ export {
   asSeeder,
   currentAgreement,
   gate,
+  passesGate,
   requireSandboxAccess,
   type SandboxStatus,
   sandboxRoleOf,

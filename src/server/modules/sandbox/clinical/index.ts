@@ -25,6 +25,7 @@ export {
   type SandboxRecordType,
   sandboxAuditCsv,
 } from "./sandbox-audit.js";
+export { findStudies, findVolunteers } from "./search.js";
 export {
   addCohort,
   addEpoch,

@@ -56,3 +56,6 @@ export const canWriteVolunteers = (role: SandboxRole | "staff") =>
 
 /** How much of a volunteer a reader sees unless they ask: staff everything, customers the year of birth. */
 export const defaultVolunteerDisplay = (actor: Actor): VolunteerDisplay => (actor.isStaff ? "full" : "year");
+
+/** Whether a display shows names (and the rest of the record): every display but the id-only one. */
+export const displayShowsNames = (display: VolunteerDisplay) => display !== "id";

@@ -7,6 +7,7 @@ import type {
   StudySummary as StudySummaryView,
 } from "./contracts/studies.js";
 import type { VolunteerDisplay, Volunteer as VolunteerView } from "./contracts/volunteers.js";
+import { displayShowsNames } from "./policy.js";
 import type { enrolments, studies, studyCohorts, studyEpochs, studyEvents, volunteers } from "./schema.js";
 
 export type StudyRow = typeof studies.$inferSelect;
@@ -75,7 +76,7 @@ export function presentVolunteer(row: VolunteerRow, display: VolunteerDisplay, t
     ageBand: ageBand(age),
     recruitmentStatus: row.recruitmentStatus,
   };
-  if (display === "id") return base;
+  if (!displayShowsNames(display)) return base;
   return {
     ...base,
     firstName: row.firstName,

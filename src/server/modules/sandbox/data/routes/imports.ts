@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { FastifyRequest } from "fastify";
 import { AppError, invalid } from "../../../../platform/errors.js";
+import { formParts } from "../../../../platform/files/upload.js";
 import type { Route } from "../../../../platform/routes.js";
 import * as contract from "../contracts/imports.js";
 import {
@@ -23,7 +24,7 @@ async function readImportForm(request: FastifyRequest): Promise<ImportFile & { s
     throw new AppError("validation", "Send the file as multipart/form-data.", { file: chooseCsv });
   let file: ImportFile | null = null;
   let skipInvalid = false;
-  for await (const part of request.parts({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } })) {
+  for await (const part of formParts(request, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } })) {
     if (part.type === "file") {
       const data = await part.toBuffer();
       if (part.fieldname !== "file") continue;
