@@ -300,6 +300,12 @@ export async function seedSearchCorpus(
   await run(sql`create or replace function bench_u(i bigint, salt int) returns float8
     language sql immutable parallel safe
     as $$ select (abs(hashint8(i * 1009 + salt)::bigint) % 1000003)::float8 / 1000003 $$`);
+  // Ids as the app writes them (UUIDv7: the time first), so a table's newest rows sit together in its
+  // primary key as they do in production.
+  await run(sql`create or replace function bench_id(at timestamptz, i bigint, salt int) returns uuid
+    language sql immutable parallel safe
+    as $$ select (lpad(to_hex((extract(epoch from at) * 1000)::bigint), 12, '0') || '7'
+      || substr(md5(i::text || ':' || salt), 1, 3) || '8' || substr(md5(i::text || ':' || salt), 4, 15))::uuid $$`);
   await run(sql`create or replace function bench_pick(arr anyarray, u float8, skew float8) returns anyelement
     language sql immutable parallel safe
     as $$ select arr[1 + floor(cardinality(arr) * power(u, skew))::int] $$`);
@@ -337,7 +343,7 @@ export async function seedSearchCorpus(
             where o.kind <> 'vendor'),
           vendor as (select ${vendor} as id, 'vendor.example' as domain)
           insert into users (id, email, name, password_hash, organisation_id, is_staff, created_at)
-          select gen_random_uuid(),
+          select bench_id(${at(i, s.people)}, ${i}, 0),
             lower(n.first) || '.' || lower(n.last) || '.' || ${i} || '@' || o.domain,
             n.first || ' ' || n.last, 'unused', o.id, ${i} % 30 = 0, ${at(i, s.people)}
           from generate_series(${from}::int, ${to}::int) as i
@@ -404,7 +410,7 @@ export async function seedSearchCorpus(
           with chans as (select array_agg(id order by created_at) as ids from channels),
           people as (select array_agg(id order by created_at) as ids from users)
           insert into messages (id, channel_id, author_id, client_id, body, deleted_at, created_at)
-          select gen_random_uuid(),
+          select bench_id(${at(i, s.messages)}, ${i}, 0),
             ${pick(sql`chans.ids`, i, 7, 2)},
             ${pick(sql`people.ids`, i, 8, 1.6)},
             'bench-' || ${i},
@@ -425,7 +431,7 @@ export async function seedSearchCorpus(
             from users where not is_staff and id <> ${customerId})
           insert into tickets (id, type, subject, description, status, requester_id, requester_name,
             requester_email, organisation_id, shared_with_organisation, created_at, updated_at)
-          select gen_random_uuid(),
+          select bench_id(${at(i, s.tickets)}, ${i}, 0),
             ${pick(textArray(["support_question", "dev_environment_question", "product_feedback"]), i, 30)},
             ${line(i, 31)},
             ${prose(i, 32, 3)},
@@ -439,7 +445,7 @@ export async function seedSearchCorpus(
             from (select 1 + floor(${u(i, 35)} * cardinality(people.ids))::int as k) as pick) as r
           where ${i} % 250 <> 0
           union all
-          select gen_random_uuid(), 'support_question', ${line(i, 31)}, ${prose(i, 32, 3)}, 'open',
+          select bench_id(${at(i, s.tickets)}, ${i}, 0), 'support_question', ${line(i, 31)}, ${prose(i, 32, 3)}, 'open',
             ${customerId}, ${customer.name}, ${customer.email}, ${northwind}, ${u(i, 34)} < 0.4,
             ${at(i, s.tickets)}, ${at(i, s.tickets)} + interval '2 days'
           from generate_series(${from}::int, ${to}::int) as i where ${i} % 250 = 0`);
@@ -484,7 +490,7 @@ export async function seedSearchCorpus(
           with p as (select array_agg(id order by created_at) as ids from projects),
           people as (select array_agg(id order by created_at) as ids from users)
           insert into project_posts (id, project_id, category, title, body, visibility, author_id, created_at)
-          select gen_random_uuid(), ${pick(sql`p.ids`, i, 50, 1.3)},
+          select bench_id(${at(i, s.posts)}, ${i}, 0), ${pick(sql`p.ids`, i, 50, 1.3)},
             ${pick(textArray(["question", "fyi", "decision", "announcement"]), i, 51, 1.5)},
             ${line(i, 52)}, ${prose(i, 53, 4)},
             case when ${u(i, 54)} < 0.1 then 'staff' else 'project' end,
@@ -499,7 +505,7 @@ export async function seedSearchCorpus(
           with posts as (select array_agg(id order by created_at) as ids from project_posts),
           people as (select array_agg(id order by created_at) as ids from users)
           insert into project_comments (id, post_id, body, author_id, created_at)
-          select gen_random_uuid(), ${pick(sql`posts.ids`, i, 60, 0.7)}, ${prose(i, 61, 2)},
+          select bench_id(${at(i, s.comments)}, ${i}, 0), ${pick(sql`posts.ids`, i, 60, 0.7)}, ${prose(i, 61, 2)},
             ${pick(sql`people.ids`, i, 62, 1.4)}, ${at(i, s.comments)}
           from generate_series(${from}::int, ${to}::int) as i cross join posts cross join people`),
     },
@@ -514,7 +520,7 @@ export async function seedSearchCorpus(
           with p as (select array_agg(id order by created_at) as ids from projects),
           people as (select array_agg(id order by created_at) as ids from users),
           source as materialized (
-            select ${i} as i, gen_random_uuid() as id, ${pick(sql`p.ids`, i, 70, 1.3)} as project_id,
+            select ${i} as i, bench_id(${at(i, s.documents)} - interval '30 days', ${i}, 0) as id, ${pick(sql`p.ids`, i, 70, 1.3)} as project_id,
               ${pick(textArray(FILE_STEMS), i, 71)} || ' ' || ${i} as title,
               case when ${u(i, 72)} < 0.1 then 'staff' else 'project' end as visibility,
               ${pick(sql`people.ids`, i, 73, 1.4)} as author_id, ${at(i, s.documents)} as updated_at
@@ -526,7 +532,7 @@ export async function seedSearchCorpus(
               updated_at
             from source)
           insert into project_document_versions (id, document_id, version, title, body, author_id, created_at)
-          select gen_random_uuid(), d.id, v, d.title, ${prose(sql`((d.i - 1) * ${s.versions} + v)`, 74, 2)},
+          select bench_id(d.updated_at - (${s.versions} - v) * interval '7 days', d.i * 10 + v, 1), d.id, v, d.title, ${prose(sql`((d.i - 1) * ${s.versions} + v)`, 74, 2)},
             d.author_id, d.updated_at - (${s.versions} - v) * interval '7 days'
           from source d cross join generate_series(1, ${s.versions}::int) as v`);
       },
@@ -540,7 +546,7 @@ export async function seedSearchCorpus(
           people as (select array_agg(id order by created_at) as ids from users),
           files as (
             insert into project_files (id, project_id, name, visibility, created_by, created_at, updated_at)
-            select gen_random_uuid(), ${pick(sql`p.ids`, i, 80, 1.3)},
+            select bench_id(${at(i, s.files)}, ${i}, 0), ${pick(sql`p.ids`, i, 80, 1.3)},
               ${pick(textArray(FILE_STEMS), i, 81)} || '-v' || ${i} || ${pick(textArray([".pdf", ".xlsx", ".docx", ".csv"]), i, 82)},
               case when ${u(i, 83)} < 0.1 then 'staff' else 'project' end,
               ${pick(sql`people.ids`, i, 84, 1.4)}, ${at(i, s.files)}, ${at(i, s.files)}
@@ -578,7 +584,7 @@ export async function seedSearchCorpus(
           with g as (select array_agg(id order by created_at) as ids from groups),
           people as (select array_agg(id order by created_at) as ids from users)
           insert into group_topics (id, group_id, subject, author_id, created_at, last_message_at, removed_at)
-          select gen_random_uuid(), ${pick(sql`g.ids`, i, 100, 1.5)}, ${line(i, 101)},
+          select bench_id(${at(i, s.topics)}, ${i}, 0), ${pick(sql`g.ids`, i, 100, 1.5)}, ${line(i, 101)},
             ${pick(sql`people.ids`, i, 102, 1.4)}, ${at(i, s.topics)}, ${at(i, s.topics)} + interval '3 days',
             case when ${i} % 50 = 9 then ${at(i, s.topics)} + interval '1 day' end
           from generate_series(${from}::int, ${to}::int) as i cross join g cross join people`),
@@ -593,7 +599,7 @@ export async function seedSearchCorpus(
             from group_topics),
           people as (select array_agg(id order by created_at) as ids from users)
           insert into group_messages (id, group_id, topic_id, author_id, body, status, created_at)
-          select gen_random_uuid(), t.groups[k], t.ids[k], ${pick(sql`people.ids`, i, 111, 1.4)},
+          select bench_id(${at(i, s.groupMessages)}, ${i}, 0), t.groups[k], t.ids[k], ${pick(sql`people.ids`, i, 111, 1.4)},
             ${prose(i, 112, 3)}, case when ${i} % 40 = 11 then 'pending' else 'published' end, ${at(i, s.groupMessages)}
           from generate_series(${from}::int, ${to}::int) as i cross join t cross join people
           cross join lateral (select 1 + floor(power(${u(i, 110)}, 1.3) * cardinality(t.ids))::int as k) as pick`),
@@ -620,6 +626,7 @@ export async function seedSearchCorpus(
   }
   progress.update(done, total, { step: "analyze" });
   await run(sql`drop function bench_pick(anyarray, float8, float8)`);
+  await run(sql`drop function bench_id(timestamptz, bigint, int)`);
   await run(sql`drop function bench_u(bigint, int)`);
   await run(sql`analyze`);
   progress.update(total, total, { step: "done" });
