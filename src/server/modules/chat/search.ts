@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { defineSearchKind, type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
-import { fromHeadline, highlightName } from "../../platform/search/text-query.js";
+import { fromHeadline, highlightName, RANKED_MATCHES } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import { memberChannelIds } from "./channels.js";
 import type { Message } from "./contracts/messages.js";
@@ -21,31 +21,44 @@ async function readableChannels(ctx: ActorCtx): Promise<SQL | undefined> {
 /** `in:general` / `in:#general`: a channel by its handle, or by its name for one without a handle. */
 const inChannel = (place: string) => or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`);
 
-/** Messages that match, in channels the person may read, the best first (the newest without words). */
+/**
+ * Messages that match, in channels the person may read, the best first (the newest without words):
+ * the best of the newest RANKED_MATCHES matches, so a broad word is not ranked over every message.
+ */
 async function matchingMessages(ctx: ActorCtx, { text, authorIds, limit }: KindSearch) {
   const { parsed } = text;
-  const rank = text.rank(messages.search);
-  return ctx.db
-    .select({
-      message: messages,
-      channel: { id: channels.id, name: channels.name, slug: channels.slug, kind: channels.kind },
-      rank,
-      headline: text.headline(messages.body),
-    })
+  const matching = and(
+    isNull(messages.deletedAt),
+    await readableChannels(ctx),
+    text.matches(messages.search),
+    parsed.in ? inChannel(parsed.in) : undefined,
+    authorIds ? inArray(messages.authorId, authorIds) : undefined,
+    text.inDays(messages.createdAt),
+  );
+  const newestMatching = ctx.db
+    .select({ id: messages.id })
     .from(messages)
     .innerJoin(channels, eq(channels.id, messages.channelId))
-    .where(
-      and(
-        isNull(messages.deletedAt),
-        await readableChannels(ctx),
-        text.matches(messages.search),
-        parsed.in ? inChannel(parsed.in) : undefined,
-        authorIds ? inArray(messages.authorId, authorIds) : undefined,
-        text.inDays(messages.createdAt),
-      ),
-    )
-    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(messages.seq))
-    .limit(limit);
+    .where(matching)
+    .orderBy(desc(messages.seq))
+    .limit(RANKED_MATCHES);
+  const rank = text.rank(messages.search);
+  return (
+    ctx.db
+      .select({
+        message: messages,
+        channel: { id: channels.id, name: channels.name, slug: channels.slug, kind: channels.kind },
+        rank,
+        headline: text.headline(messages.body),
+      })
+      .from(messages)
+      .innerJoin(channels, eq(channels.id, messages.channelId))
+      // The candidates carry every condition; repeating the text match here would let the planner
+      // match it over the whole table again.
+      .where(text.hasText ? inArray(messages.id, newestMatching) : matching)
+      .orderBy(...(text.hasText ? [desc(rank)] : []), desc(messages.seq))
+      .limit(limit)
+  );
 }
 
 defineSearchKind("message", async (ctx, search) =>

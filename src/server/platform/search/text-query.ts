@@ -9,6 +9,16 @@ import type { ParsedSearch } from "../../../shared/search-query.js";
  * search goes through these, so the syntax and its meaning are one.
  */
 
+/**
+ * How many matches a text kind ranks at most: the newest ones. Ranking reads each matching row's
+ * vector, so ranking every match costs as many rows as match: "dosing" is in 400,000 of a million
+ * chat messages, and ranking them all took over a second (`npm run bench:search`). A kind finds its
+ * newest matches first, in the order of an index (PostgreSQL walks it from the newest end and stops
+ * early for a broad word, and takes the few rows of a rare one from the text index), and ranks those
+ * only; a query with fewer matches ranks them all.
+ */
+export const RANKED_MATCHES = 500;
+
 /** Marks ts_headline puts around a match; control characters, which stored text never holds. */
 const START = "\u0002";
 const STOP = "\u0003";
