@@ -2,8 +2,9 @@
  * The one search at scale: GET /api/search through the real app (Fastify inject: session, zod,
  * `from:` resolution, every module's kind with its visibility rule, headlines, presentation) against
  * the floor, the same query as hand-written SQL over the same tables with the same visibility (per
- * kind: `select id … where search @@ to_tsquery(…) order by rank … limit 6`, one kind after
- * another as the engine does), in the same run on the same database, as a customer and as staff.
+ * kind: `select id … where search @@ to_tsquery(…) order by rank … limit 6`, the rank over the newest
+ * RANKED_MATCHES matches as the kinds do, one kind after another as the engine does), in the same run
+ * on the same database, as a customer and as staff.
  *
  * The corpus (bench/search-seed.ts) is written with set-based SQL into the modules' real tables:
  * at scale 1 (PostgreSQL) 1,000,000 chat messages in 200 channels, 100,000 desk tickets and 200,000
@@ -15,6 +16,7 @@
  *                                                 of each query slower than BENCH_SLOW_MS (50) at p95
  *   BENCH_SCALE=1 (PostgreSQL's size; PGlite gets a tenth)   BENCH_ROUNDS=10 (timed runs per query and role)
  *   BENCH_QUERIES=3,5 (only those rows of the table)
+ *   BENCH_KEEP=1: keep the PostgreSQL database (its URL is printed) for psql and EXPLAIN afterwards
  *   BENCH_DATABASE_URL (or TEST_DATABASE_URL, DATABASE_URL): the server a fresh database is made on
  *
  * Seeding 1× takes a few minutes on PostgreSQL (progress on stderr); each run makes its own database
@@ -36,7 +38,7 @@ import { SESSION_COOKIE } from "../src/server/platform/auth/http.js";
 import { actingAs, type Ctx } from "../src/server/platform/context.js";
 import { startProgress } from "../src/server/platform/progress.js";
 import { findKind, prepareSearch } from "../src/server/platform/search/engine.js";
-import { tsqueryText } from "../src/server/platform/search/text-query.js";
+import { RANKED_MATCHES, tsqueryText } from "../src/server/platform/search/text-query.js";
 import type { SearchGroup } from "../src/shared/contracts/search.js";
 import {
   type ParsedSearch,
@@ -60,6 +62,7 @@ const WARMUP = 2;
 const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 50);
 const EXPLAIN = process.argv.includes("--explain");
 const PICKED = process.env.BENCH_QUERIES?.split(",").map(Number);
+const KEEP = process.env.BENCH_KEEP === "1";
 
 // ---------------------------------------------------------------------------------------------
 // The queries
@@ -131,29 +134,63 @@ const textMatch = (vector: string, input: RawInput) =>
 
 const nameTerms = (parsed: ParsedSearch) => [...parsed.words, ...parsed.phrases.map((p) => p.join(" "))];
 
+/**
+ * A text kind's floor: the ids `matching` selects (every condition of the kind applied), the best
+ * first. With words, the newest RANKED_MATCHES of them (`candidatesBy`, an indexed order) are ranked,
+ * as the kinds rank (text-query.ts); without, the newest first.
+ */
+function rankedNewest(kind: {
+  table: string;
+  matching: SQL;
+  candidatesBy: string;
+  vector: string;
+  newest: string;
+  tsquery: string | null;
+}): SQL {
+  const alias = kind.table.split(" ")[1];
+  if (!kind.tsquery) return sql`${kind.matching} order by ${sql.raw(kind.newest)} desc limit 6`;
+  return sql`
+    select ${sql.raw(`${alias}.id`)} from ${sql.raw(kind.table)}
+    where ${sql.raw(`${alias}.id`)} in (${kind.matching} order by ${sql.raw(kind.candidatesBy)} desc limit ${RANKED_MATCHES})
+    ${textOrder(kind.vector, kind.tsquery, kind.newest)} limit 6`;
+}
+
 /** Per kind: its query by hand, or null when the kind has nothing to say about such a query. */
 const RAW: Partial<Record<SearchKind, (input: RawInput) => SQL | null>> = {
-  message: ({ parsed, tsquery, viewer }) => sql`
-    select m.id from messages m join channels c on c.id = m.channel_id
-    where m.deleted_at is null
-      and (c.kind = 'public' or c.is_announcements
-        or c.id in (select channel_id from channel_members where user_id = ${viewer.id}))
-      ${textMatch("m.search", { parsed, tsquery, viewer })}
-      ${parsed.in ? sql`and (c.slug = ${parsed.in} or lower(c.name) = ${parsed.in})` : sql``}
-      ${parsed.from ? sql`and m.author_id in ${authors(parsed.from)}` : sql``}
-      ${days("m.created_at", parsed)}
-    ${textOrder("m.search", tsquery, "m.seq")} limit 6`,
+  message: ({ parsed, tsquery, viewer }) =>
+    rankedNewest({
+      table: "messages m",
+      matching: sql`
+        select m.id from messages m join channels c on c.id = m.channel_id
+        where m.deleted_at is null
+          and (c.kind = 'public' or c.is_announcements
+            or c.id in (select channel_id from channel_members where user_id = ${viewer.id}))
+          ${textMatch("m.search", { parsed, tsquery, viewer })}
+          ${parsed.in ? sql`and (c.slug = ${parsed.in} or lower(c.name) = ${parsed.in})` : sql``}
+          ${parsed.from ? sql`and m.author_id in ${authors(parsed.from)}` : sql``}
+          ${days("m.created_at", parsed)}`,
+      candidatesBy: "m.seq",
+      vector: "m.search",
+      newest: "m.seq",
+      tsquery,
+    }),
   ticket: ({ parsed, tsquery, viewer }) =>
     parsed.in
       ? null
-      : sql`
-    select t.id from tickets t
-    where true
-      ${viewer.isStaff ? sql`` : sql`and (t.requester_id = ${viewer.id} or (t.shared_with_organisation and t.organisation_id = ${viewer.organisationId}))`}
-      ${textMatch("t.search", { parsed, tsquery, viewer })}
-      ${parsed.from ? sql`and t.requester_id in ${authors(parsed.from)}` : sql``}
-      ${days("t.created_at", parsed)}
-    ${textOrder("t.search", tsquery, "t.created_at")} limit 6`,
+      : rankedNewest({
+          table: "tickets t",
+          matching: sql`
+            select t.id from tickets t
+            where true
+              ${viewer.isStaff ? sql`` : sql`and (t.requester_id = ${viewer.id} or (t.shared_with_organisation and t.organisation_id = ${viewer.organisationId}))`}
+              ${textMatch("t.search", { parsed, tsquery, viewer })}
+              ${parsed.from ? sql`and t.requester_id in ${authors(parsed.from)}` : sql``}
+              ${days("t.created_at", parsed)}`,
+          candidatesBy: "t.number",
+          vector: "t.search",
+          newest: "t.created_at",
+          tsquery,
+        }),
   release: ({ parsed, tsquery, viewer }) =>
     parsed.in || parsed.from
       ? null
@@ -221,7 +258,8 @@ function statementRecorder(db: Db) {
     if (!list) return original(...args);
     const [first, second] = args;
     const text = typeof first === "string" ? first : (first as { text: string }).text;
-    const values = (typeof first === "string" ? second : (first as { values?: unknown[] }).values) ?? [];
+    // drizzle passes the parameters beside the statement (node-postgres: a config object, PGlite: text).
+    const values = Array.isArray(second) ? second : ((first as { values?: unknown[] }).values ?? []);
     const start = performance.now();
     const result = await original(...args);
     list.push({ text, values: values as unknown[], ms: performance.now() - start });
@@ -369,7 +407,8 @@ async function benchDatabase(fresh: Fresh, scale: number): Promise<Result> {
     return { label, rows, seededIn: corpus.seconds, corpus: corpusLine, notes };
   } finally {
     await database.close();
-    await fresh.drop();
+    if (KEEP && fresh.url) console.error(`Kept ${fresh.url} (drop it when done).`);
+    else await fresh.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
