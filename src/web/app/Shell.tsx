@@ -1,5 +1,6 @@
 import {
   AppShell,
+  Box,
   Burger,
   Button,
   Group,
@@ -19,6 +20,7 @@ import { useChatLiveUpdates } from "../features/chat/live.js";
 import { useInboxLiveUpdates } from "../features/notifications/api.js";
 import { NotificationBell } from "../features/notifications/NotificationBell.js";
 import { dropPushSubscriptionHere, signOutBody } from "../features/notifications/push.js";
+import { SearchLauncher } from "../features/search/SearchLauncher.js";
 import { callApi, isApiError } from "./api.js";
 import { areasFor } from "./navigation.js";
 import { notifyFailure } from "./notify.js";
@@ -169,8 +171,8 @@ export function Shell() {
       padding="md"
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="sm" wrap="nowrap" flex="none">
             {me && (
               <Burger
                 opened={navigationOpen}
@@ -185,7 +187,12 @@ export function Shell() {
             </Text>
           </Group>
           {me && (
-            <Group gap="sm" wrap="nowrap">
+            <Box component="search" aria-label="Convene" flex="1 1 420px" maw={420} miw={0}>
+              <SearchLauncher />
+            </Box>
+          )}
+          {me && (
+            <Group gap="sm" wrap="nowrap" flex="none">
               <ConnectionStatus />
               <NotificationBell />
               <AccountActions me={me} />

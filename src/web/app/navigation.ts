@@ -139,3 +139,26 @@ export function areasFor(me: Me): AreaSection[] {
   }
   return sections;
 }
+
+/** A page the search palette can jump to by name. */
+export type JumpPage = { to: string; label: string; description: string };
+
+/**
+ * Every page a person may jump to from the search palette: the navigation's areas, with the pages
+ * reached from inside them that people look for by name.
+ */
+export function pagesFor(me: Me): JumpPage[] {
+  return [
+    { to: "/", label: "For you", description: "What happened for you: mentions, replies, releases." },
+    ...areasFor(me).flatMap((section) =>
+      section.areas.map(({ to, label, description }) => ({ to, label, description })),
+    ),
+    {
+      to: "/settings/notifications",
+      label: "Notification settings",
+      description: "What reaches you, in the app and by e-mail, and your quiet hours.",
+    },
+    { to: "/desk/new", label: "New ticket", description: "Ask the product team for help." },
+    { to: "/search", label: "Search", description: "Search everything, with filters and tips." },
+  ];
+}

@@ -82,6 +82,7 @@ const StudyPage = lazyPage(() => import("../features/sandbox/StudyPage.js"), "St
 const VolunteerPage = lazyPage(() => import("../features/sandbox/VolunteerPage.js"), "VolunteerPage");
 const VolunteersPage = lazyPage(() => import("../features/sandbox/VolunteersPage.js"), "VolunteersPage");
 const WipesPage = lazyPage(() => import("../features/sandbox/WipesPage.js"), "WipesPage");
+const SearchPage = lazyPage(() => import("../features/search/SearchPage.js"), "SearchPage");
 
 const routes: RouteObject[] = [
   {
@@ -102,6 +103,7 @@ const routes: RouteObject[] = [
           { path: "profile", element: <ProfilePage /> },
           { path: "invitations", element: <InvitationsPage /> },
           { path: "settings/notifications", element: <NotificationPreferencesPage /> },
+          { path: "search", element: <SearchPage /> },
           { path: "chat", element: <ChatPage /> },
           { path: "chat/:channelId", element: <ChatPage /> },
           { path: "desk", element: <DeskPage /> },

@@ -23,6 +23,38 @@ export const ANNOUNCEMENTS_SLUG = "announcements";
 const MAX_DM_PEOPLE = 8;
 
 /** #announcements exists from install; safe to call on every start and from every node. */
+/** The people in each of these direct messages but the person looking, by channel. */
+export async function directMessageOthers(
+  db: Db,
+  viewerId: string,
+  channelIds: string[],
+): Promise<Map<string, Person[]>> {
+  if (channelIds.length === 0) return new Map();
+  const members = await db
+    .select({ channelId: channelMembers.channelId, userId: channelMembers.userId })
+    .from(channelMembers)
+    .where(inArray(channelMembers.channelId, channelIds));
+  const people = await peopleByIds(
+    db,
+    members.map((member) => member.userId),
+  );
+  const others = new Map<string, Person[]>();
+  for (const member of members) {
+    const person = people.get(member.userId);
+    if (member.userId === viewerId || !person) continue;
+    const { id, name, isStaff, organisation } = person;
+    others.set(member.channelId, [
+      ...(others.get(member.channelId) ?? []),
+      { id, name, isStaff, organisation },
+    ]);
+  }
+  return others;
+}
+
+/** A direct message is called by the people in it, as the person looking sees it. */
+export const directMessageName = (others: Person[]): string =>
+  others.map((person) => person.name).join(", ") || "Just you";
+
 export async function ensureAnnouncementsChannel(db: Db): Promise<void> {
   await db
     .insert(channels)
@@ -120,34 +152,20 @@ export async function listChannels(ctx: ActorCtx, onlyId?: string): Promise<Chan
     )
     .orderBy(sql`${channels.isAnnouncements} desc`, channels.name);
 
-  const dmIds = rows.filter((r) => r.channel.kind === "dm").map((r) => r.channel.id);
-  const dmMembers = dmIds.length
-    ? await db
-        .select({ channelId: channelMembers.channelId, userId: channelMembers.userId })
-        .from(channelMembers)
-        .where(inArray(channelMembers.channelId, dmIds))
-    : [];
-  const people = await peopleByIds(
+  const dmOthers = await directMessageOthers(
     db,
-    dmMembers.map((m) => m.userId),
+    actor.id,
+    rows.filter((r) => r.channel.kind === "dm").map((r) => r.channel.id),
   );
 
   const views: Channel[] = [];
   for (const row of rows) {
     const member = row.joined || row.channel.isAnnouncements;
     const refusal = postingRefusalFor(row.channel, actor, member);
-    const others: Person[] = dmMembers
-      .filter((m) => m.channelId === row.channel.id && m.userId !== actor.id)
-      .flatMap((m) => {
-        const person = people.get(m.userId);
-        return person
-          ? [{ id: person.id, name: person.name, isStaff: person.isStaff, organisation: person.organisation }]
-          : [];
-      });
+    const others = dmOthers.get(row.channel.id) ?? [];
     views.push(
       presentChannel(row.channel, {
-        name:
-          row.channel.kind === "dm" ? others.map((p) => p.name).join(", ") || "Just you" : row.channel.name,
+        name: row.channel.kind === "dm" ? directMessageName(others) : row.channel.name,
         isMember: member,
         canPost: refusal === null,
         canManage: mayManage(row.channel, actor),

@@ -3,7 +3,7 @@ import type { ActorCtx } from "../../platform/context.js";
 import { defineSearchKind, type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
 import { fromHeadline, highlightName, RANKED_MATCHES } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
-import { memberChannelIds } from "./channels.js";
+import { directMessageName, directMessageOthers, memberChannelIds } from "./channels.js";
 import type { Message } from "./contracts/messages.js";
 import type { SearchResult } from "./contracts/search.js";
 import { presentMessages } from "./messages.js";
@@ -61,18 +61,30 @@ async function matchingMessages(ctx: ActorCtx, { text, authorIds, limit }: KindS
   );
 }
 
-defineSearchKind("message", async (ctx, search) =>
-  (await matchingMessages(ctx, search)).map(({ message, channel, rank, headline }) => ({
+defineSearchKind("message", async (ctx, search) => {
+  const rows = await matchingMessages(ctx, search);
+  const dmOthers = await directMessageOthers(
+    ctx.db,
+    ctx.actor.id,
+    rows.flatMap(({ channel }) => (channel.kind === "dm" ? [channel.id] : [])),
+  );
+  return rows.map(({ message, channel, rank, headline }) => ({
     kind: "message" as const,
     id: message.id,
-    title: { text: channel.kind === "dm" ? channel.name : `#${channel.slug ?? channel.name}`, marks: [] },
+    title: {
+      text:
+        channel.kind === "dm"
+          ? directMessageName(dmOthers.get(channel.id) ?? [])
+          : `#${channel.slug ?? channel.name}`,
+      marks: [],
+    },
     snippet: fromHeadline(headline),
-    context: channel.name,
+    context: channel.kind === "dm" ? "Direct message" : channel.name,
     path: `/chat/${channel.id}?${message.threadRootId ? `thread=${message.threadRootId}&` : ""}message=${message.id}`,
     at: message.createdAt.toISOString(),
     rank: Number(rank),
-  })),
-);
+  }));
+});
 
 /** Channels by name, topic or description: public ones and the person's own (direct messages aside). */
 defineSearchKind("channel", async (ctx, { text, limit }) => {

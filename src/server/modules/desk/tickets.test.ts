@@ -364,6 +364,18 @@ describe("the staff queue", () => {
     expect(await queue(staff, "?q=nonexistentword")).toEqual([]);
   });
 
+  it("reads the one search syntax: phrases, exclusions, from: the requester, and names a bad filter", async () => {
+    const q = (text: string) => `?q=${encodeURIComponent(text)}`;
+    expect(idsOf(await queue(staff, q('"randomisation list"')))).toEqual([support.id]);
+    expect(idsOf(await queue(staff, q("sandbox -centrifuge")))).not.toContain(devQuestion.id);
+    const fromOutsider = await queue(staff, q("dispensing from:member@contoso.example"));
+    expect(idsOf(fromOutsider)).toEqual([feedback.id]);
+    expect(await queue(staff, q("randomisation from:cora"))).toEqual([]);
+    const bad = await staff.get(`/api/desk/tickets${q("upload after:someday")}`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toEqual({ q: "after: needs a day like 2026-11-01." });
+  });
+
   it('finds a ticket by "#<number>", and only that ticket', async () => {
     expect(idsOf(await queue(staff, `?q=%23${feedback.number}`))).toEqual([feedback.id]);
     const mentions = await open(requester, {

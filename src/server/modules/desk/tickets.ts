@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { isEmptySearch, parseSearch } from "../../../shared/search-query.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
@@ -8,7 +9,14 @@ import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { activeMembersOf, listActiveStaff, listOrganisations, userSummaries } from "../accounts/index.js";
+import { compileTextQuery, containing } from "../../platform/search/text-query.js";
+import {
+  activeMembersOf,
+  authorsMatching,
+  listActiveStaff,
+  listOrganisations,
+  userSummaries,
+} from "../accounts/index.js";
 import type { Attachment } from "./contracts/attachments.js";
 import type { Comment, CommentInput } from "./contracts/comments.js";
 import {
@@ -108,15 +116,24 @@ export async function listTickets(ctx: ActorCtx, filter: TicketFilter): Promise<
       conditions.push(number === undefined ? sql`false` : eq(tickets.number, number));
     } else {
       const number = ticketNumber(/^\d+$/.exec(filter.q)?.[0]);
-      // Every word as a prefix ("publ" finds "publishing"), so the GIN index answers. Addresses,
-      // and searches with no word at all ("_"), match as substrings; % and _ are literal there.
-      const words = filter.q.match(/[\p{L}\p{N}]+/gu) ?? [];
-      const contains = `%${filter.q.replace(/[\\%_]/g, "\\$&")}%`;
+      // The one search syntax: prefix words, "phrases", -exclusions, from: the requester, before:/after:.
+      // An address, and a search with no word at all ("_"), also match as substrings.
+      const { query, problems } = parseSearch(filter.q);
+      if (problems.length > 0) throw invalid({ q: problems.map((problem) => problem.message).join(" ") });
+      const text = compileTextQuery(query);
+      const contains = containing(filter.q);
+      const requesters = query.from ? await authorsMatching(db, query.from) : null;
+      conditions.push(
+        requesters ? inArray(tickets.requesterId, requesters) : undefined,
+        text.inDays(tickets.createdAt),
+      );
       const matches = or(
-        words.length > 0
-          ? sql`${tickets.search} @@ to_tsquery('english', ${words.map((word) => `${word}:*`).join(" & ")})`
-          : sql`${tickets.subject} ilike ${contains}`,
-        filter.q.includes("@") ? sql`${tickets.requesterEmail} ilike ${contains}` : undefined,
+        text.hasText || query.excluded.length > 0
+          ? text.matches(tickets.search)
+          : isEmptySearch(query)
+            ? sql`${tickets.subject} ilike ${contains}`
+            : sql`true`,
+        filter.q.includes("@") && !query.from ? sql`${tickets.requesterEmail} ilike ${contains}` : undefined,
         number === undefined ? undefined : eq(tickets.number, number),
       );
       conditions.push(matches ?? sql`false`);

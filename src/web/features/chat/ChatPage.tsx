@@ -1,11 +1,12 @@
 import { Button, CloseButton, Drawer, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useDisclosure, useDocumentTitle } from "@mantine/hooks";
-import { useEffect, useState } from "react";
-import { Navigate, useLocation, useParams, useSearchParams } from "react-router";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { Navigate, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import { useSignedInMe } from "../../app/gates.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
-import { type Channel, useChannels } from "./api.js";
+import { type Channel, chatApi, chatKeys, useChannels } from "./api.js";
 import { ChannelList } from "./ChannelList.js";
 import { abilitiesFor, ChannelView } from "./ChannelView.js";
 import classes from "./chat.module.css";
@@ -48,6 +49,30 @@ function defaultChannel(channels: Channel[]): Channel | undefined {
   return joined.find((channel) => channel.isAnnouncements) ?? joined[0];
 }
 
+/**
+ * `/chat?with=<userId>` (a person found by the search): opens the direct message with that person,
+ * made on first use, and puts its channel's address in place of this one, so Back skips it.
+ */
+function useDirectMessageWith(userId: string | null) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const opening = useMutation({
+    mutationFn: (id: string) => chatApi.openDm([id]),
+    onSuccess: async (channel) => {
+      await queryClient.invalidateQueries({ queryKey: chatKeys.channels });
+      navigate(`/chat/${channel.id}`, { replace: true });
+    },
+  });
+  const asked = useRef<string | null>(null);
+  const { mutate } = opening;
+  useEffect(() => {
+    if (!userId || asked.current === userId) return;
+    asked.current = userId;
+    mutate(userId);
+  }, [userId, mutate]);
+  return opening;
+}
+
 type Side = { kind: "search"; q: string } | { kind: "thread"; rootId: string } | null;
 
 /** `/chat/:channelId?thread=&message=`: channel list, the channel, and a thread or search results. */
@@ -64,6 +89,8 @@ export function ChatPage() {
   const highlightId = params.get("message");
   // A link to a reply opens its thread; the channel then shows the thread's first message.
   const channelHighlight = highlightId && (threadId ?? highlightId);
+  const withId = channelId ? null : params.get("with");
+  const directMessage = useDirectMessageWith(withId === me.id ? null : withId);
   useDocumentTitle(channel ? `${channelLabel(channel)} · Chat · Convene` : "Chat · Convene");
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: following a channel link reveals the channel.
@@ -81,6 +108,13 @@ export function ChatPage() {
       { replace: !rootId },
     );
 
+  // Finding oneself leads to one's own page: there is no conversation with oneself.
+  if (withId === me.id) return <Navigate to="/profile" replace />;
+  if (withId) {
+    if (directMessage.isError)
+      return <ErrorAlert title="The conversation could not be opened" error={directMessage.error} />;
+    return <PageLoader />;
+  }
   if (channels.isPending) return <PageLoader />;
   if (channels.isError) return <ErrorAlert error={channels.error} />;
   if (!channelId) {
