@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RANKED_MATCHES } from "../../platform/search/text-query.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { connectRealtime, type Frame } from "../../testing/realtime.js";
 import { createUser } from "../accounts/index.js";
@@ -433,26 +431,6 @@ describe("search", () => {
     expect(future).toEqual([]);
     const badDate = await ned.get(`/api/chat/search?q=${encodeURIComponent("x before:yesterday")}`);
     expect(badDate.statusCode).toBe(400);
-  });
-
-  it("ranks every match of a word with few, and only the newest matches of a broad word", async () => {
-    const channel = await newChannel(ned, "search-ranking");
-    const hitIds = async (q: string): Promise<string[]> =>
-      (await ned.get(`/api/search?q=${encodeURIComponent(q)}&kind=message&limit=3`))
-        .json()
-        .groups.flatMap((group: { hits: { id: string }[] }) => group.hits.map((hit) => hit.id));
-    const best = await post(ned, channel, "Xylophone xylophone xylophone: the xylophone rehearsal");
-    const weaker = await post(ned, channel, "One xylophone");
-    expect(await hitIds("xylophone")).toEqual([best.id, weaker.id]);
-    // As many weaker matches again as are ranked: the best one is now older than all of them.
-    await community.db.execute(sql`
-      insert into messages (id, channel_id, author_id, client_id, body)
-      select gen_random_uuid(), ${channel.id}, ${community.demo.people.northwindMember.id},
-        'ranking-' || n, 'Another xylophone ' || n
-      from generate_series(1, ${RANKED_MATCHES}) as n`);
-    const broad = await hitIds("xylophone");
-    expect(broad).toHaveLength(3);
-    expect(broad).not.toContain(best.id);
   });
 });
 

@@ -12,9 +12,17 @@ import { channels, messages } from "./schema.js";
 /** Messages the chat search box shows at most. */
 const SEARCH_LIMIT = 50;
 
+/** A person's channels, read once per search (the engine hands messages and channels the same search). */
+const channelsOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+
 /** The channels a person may read: every public one and those they are a member of. */
-async function readableChannels(ctx: ActorCtx): Promise<SQL | undefined> {
-  const mine = await memberChannelIds(ctx.db, ctx.actor.id);
+async function readableChannels(ctx: ActorCtx, search: KindSearch): Promise<SQL | undefined> {
+  let channelIds = channelsOfSearch.get(search);
+  if (!channelIds) {
+    channelIds = memberChannelIds(ctx.db, ctx.actor.id);
+    channelsOfSearch.set(search, channelIds);
+  }
+  const mine = await channelIds;
   return or(eq(channels.kind, "public"), mine.length > 0 ? inArray(channels.id, mine) : undefined);
 }
 
@@ -25,11 +33,12 @@ const inChannel = (place: string) => or(eq(channels.slug, place), sql`lower(${ch
  * Messages that match, in channels the person may read, the best first (the newest without words):
  * the best of the newest RANKED_MATCHES matches, so a broad word is not ranked over every message.
  */
-async function matchingMessages(ctx: ActorCtx, { text, authorIds, limit }: KindSearch) {
+async function matchingMessages(ctx: ActorCtx, search: KindSearch) {
+  const { text, authorIds, limit } = search;
   const { parsed } = text;
   const matching = and(
     isNull(messages.deletedAt),
-    await readableChannels(ctx),
+    await readableChannels(ctx, search),
     text.matches(messages.search),
     parsed.in ? inChannel(parsed.in) : undefined,
     authorIds ? inArray(messages.authorId, authorIds) : undefined,
@@ -87,7 +96,8 @@ defineSearchKind("message", async (ctx, search) => {
 });
 
 /** Channels by name, topic or description: public ones and the person's own (direct messages aside). */
-defineSearchKind("channel", async (ctx, { text, limit }) => {
+defineSearchKind("channel", async (ctx, search) => {
+  const { text, limit } = search;
   const { parsed } = text;
   if (!text.hasText || parsed.in || parsed.from || parsed.before || parsed.after) return [];
   const rank = text.nameRank(channels.name);
@@ -104,7 +114,7 @@ defineSearchKind("channel", async (ctx, { text, limit }) => {
     .where(
       and(
         sql`${channels.kind} <> 'dm'`,
-        await readableChannels(ctx),
+        await readableChannels(ctx, search),
         text.nameMatches(channels.name, channels.slug, channels.topic, channels.description),
       ),
     )
