@@ -133,6 +133,52 @@ const textMatch = (vector: string, input: RawInput) =>
       : sql``;
 
 const nameTerms = (parsed: ParsedSearch) => [...parsed.words, ...parsed.phrases.map((p) => p.join(" "))];
+const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Names holding every word (in one of the columns) and none of the excluded ones. */
+function namesMatch(parsed: ParsedSearch, ...columns: string[]): SQL {
+  const any = (text: string, wrap: (column: string) => string) =>
+    sql.join(
+      columns.map((column) => sql`${sql.raw(wrap(column))} ilike ${like(text)}`),
+      sql` or `,
+    );
+  return sql.join(
+    [
+      ...nameTerms(parsed).map((term) => sql`and (${any(term, (c) => c)})`),
+      ...parsed.excluded.map((word) => sql`and not (${any(word, (c) => `coalesce(${c}, '')`)})`),
+    ],
+    sql` `,
+  );
+}
+
+/** Kinds found by name only answer words, and nothing narrowed by place, person or day. */
+const nameOnly = ({ parsed, tsquery }: RawInput) =>
+  !tsquery || parsed.in || parsed.from || parsed.before || parsed.after;
+
+/** The projects a customer takes part in, in person or through their organisation; staff: every one. */
+const inMyProjects = (column: string, viewer: Viewer) =>
+  viewer.isStaff
+    ? sql``
+    : sql`and ${sql.raw(column)} in (select project_id from project_participants where removed_at is null
+        and (user_id = ${viewer.id} or organisation_id = ${viewer.organisationId}))`;
+const projectVisibility = (column: string, viewer: Viewer) =>
+  viewer.isStaff ? sql`` : sql`and ${sql.raw(column)} = 'project'`;
+/** `in:` a project: its name with hyphens for anything but letters and digits, or a part of that. */
+const inProject = (parsed: ParsedSearch) =>
+  parsed.in
+    ? sql`and regexp_replace(lower(pr.name), '[^[:alnum:]]+', '-', 'g') like ${like(parsed.in)}`
+    : sql``;
+/** An active member of the group. */
+const readsGroup = (column: string, viewer: Viewer) =>
+  sql`and exists (select 1 from group_members gm_r where gm_r.group_id = ${sql.raw(column)}
+    and gm_r.user_id = ${viewer.id} and gm_r.status = 'active')`;
+const byAuthor = (parsed: ParsedSearch, ...columns: string[]) =>
+  parsed.from
+    ? sql`and (${sql.join(
+        columns.map((column) => sql`${sql.raw(column)} in ${authors(parsed.from as string)}`),
+        sql` or `,
+      )})`
+    : sql``;
 
 /**
  * A text kind's floor: the ids `matching` selects (every condition of the kind applied), the best
@@ -140,57 +186,191 @@ const nameTerms = (parsed: ParsedSearch) => [...parsed.words, ...parsed.phrases.
  * as the kinds rank (text-query.ts); without, the newest first.
  */
 function rankedNewest(kind: {
-  table: string;
+  /** The table (and joins) the rank and order read, `id` its key. */
+  from: string;
+  id: string;
   matching: SQL;
   candidatesBy: string;
   vector: string;
   newest: string;
   tsquery: string | null;
 }): SQL {
-  const alias = kind.table.split(" ")[1];
   if (!kind.tsquery) return sql`${kind.matching} order by ${sql.raw(kind.newest)} desc limit 6`;
   return sql`
-    select ${sql.raw(`${alias}.id`)} from ${sql.raw(kind.table)}
-    where ${sql.raw(`${alias}.id`)} in (${kind.matching} order by ${sql.raw(kind.candidatesBy)} desc limit ${RANKED_MATCHES})
+    select ${sql.raw(kind.id)} from ${sql.raw(kind.from)}
+    where ${sql.raw(kind.id)} in (${kind.matching} order by ${sql.raw(kind.candidatesBy)} desc limit ${RANKED_MATCHES})
     ${textOrder(kind.vector, kind.tsquery, kind.newest)} limit 6`;
 }
 
 /** Per kind: its query by hand, or null when the kind has nothing to say about such a query. */
 const RAW: Partial<Record<SearchKind, (input: RawInput) => SQL | null>> = {
-  message: ({ parsed, tsquery, viewer }) =>
-    rankedNewest({
-      table: "messages m",
+  message: (input) => {
+    const { parsed, viewer } = input;
+    return rankedNewest({
+      from: "messages m",
+      id: "m.id",
       matching: sql`
         select m.id from messages m join channels c on c.id = m.channel_id
         where m.deleted_at is null
           and (c.kind = 'public' or c.is_announcements
             or c.id in (select channel_id from channel_members where user_id = ${viewer.id}))
-          ${textMatch("m.search", { parsed, tsquery, viewer })}
+          ${textMatch("m.search", input)}
           ${parsed.in ? sql`and (c.slug = ${parsed.in} or lower(c.name) = ${parsed.in})` : sql``}
-          ${parsed.from ? sql`and m.author_id in ${authors(parsed.from)}` : sql``}
+          ${byAuthor(parsed, "m.author_id")}
           ${days("m.created_at", parsed)}`,
       candidatesBy: "m.seq",
       vector: "m.search",
       newest: "m.seq",
-      tsquery,
-    }),
-  ticket: ({ parsed, tsquery, viewer }) =>
-    parsed.in
+      tsquery: input.tsquery,
+    });
+  },
+  ticket: (input) => {
+    const { parsed, viewer } = input;
+    if (parsed.in) return null;
+    return rankedNewest({
+      from: "tickets t",
+      id: "t.id",
+      matching: sql`
+        select t.id from tickets t
+        where true
+          ${viewer.isStaff ? sql`` : sql`and (t.requester_id = ${viewer.id} or (t.shared_with_organisation and t.organisation_id = ${viewer.organisationId}))`}
+          ${textMatch("t.search", input)}
+          ${byAuthor(parsed, "t.requester_id")}
+          ${days("t.created_at", parsed)}`,
+      candidatesBy: "t.number",
+      vector: "t.search",
+      newest: "t.created_at",
+      tsquery: input.tsquery,
+    });
+  },
+  post: (input) => {
+    const { parsed, viewer } = input;
+    return rankedNewest({
+      from: "project_posts p",
+      id: "p.id",
+      matching: sql`
+        select p.id from project_posts p join projects pr on pr.id = p.project_id
+        where p.removed_at is null
+          ${inMyProjects("p.project_id", viewer)} ${inProject(parsed)}
+          ${projectVisibility("p.visibility", viewer)}
+          ${textMatch("p.search", input)}
+          ${byAuthor(parsed, "p.author_id")}
+          ${days("p.created_at", parsed)}`,
+      candidatesBy: "p.id",
+      vector: "p.search",
+      newest: "p.created_at",
+      tsquery: input.tsquery,
+    });
+  },
+  comment: (input) => {
+    const { parsed, viewer } = input;
+    return rankedNewest({
+      from: "project_comments c",
+      id: "c.id",
+      matching: sql`
+        select c.id from project_comments c join project_posts p on p.id = c.post_id
+          join projects pr on pr.id = p.project_id
+        where c.removed_at is null and p.removed_at is null
+          ${inMyProjects("p.project_id", viewer)} ${inProject(parsed)}
+          ${projectVisibility("p.visibility", viewer)}
+          ${textMatch("c.search", input)}
+          ${byAuthor(parsed, "c.author_id")}
+          ${days("c.created_at", parsed)}`,
+      candidatesBy: "c.id",
+      vector: "c.search",
+      newest: "c.created_at",
+      tsquery: input.tsquery,
+    });
+  },
+  document: (input) => {
+    const { parsed, viewer } = input;
+    const current =
+      "project_documents d join project_document_versions v on v.document_id = d.id and v.version = d.current_version";
+    return rankedNewest({
+      from: current,
+      id: "d.id",
+      matching: sql`
+        select d.id from ${sql.raw(current)} join projects pr on pr.id = d.project_id
+        where d.removed_at is null
+          ${inMyProjects("d.project_id", viewer)} ${inProject(parsed)}
+          ${projectVisibility("d.visibility", viewer)}
+          ${textMatch("v.search", input)}
+          ${byAuthor(parsed, "d.created_by", "v.author_id")}
+          ${days("d.updated_at", parsed)}`,
+      candidatesBy: "v.id",
+      vector: "v.search",
+      newest: "d.updated_at",
+      tsquery: input.tsquery,
+    });
+  },
+  file: ({ parsed, viewer }) => sql`
+    select f.id from project_files f join projects pr on pr.id = f.project_id
+    where f.removed_at is null
+      ${inMyProjects("f.project_id", viewer)} ${inProject(parsed)}
+      ${projectVisibility("f.visibility", viewer)}
+      ${namesMatch(parsed, "f.name")}
+      ${byAuthor(parsed, "f.created_by")}
+      ${days("f.updated_at", parsed)}
+    order by f.updated_at desc limit 6`,
+  project: (input) =>
+    nameOnly(input)
       ? null
-      : rankedNewest({
-          table: "tickets t",
-          matching: sql`
-            select t.id from tickets t
-            where true
-              ${viewer.isStaff ? sql`` : sql`and (t.requester_id = ${viewer.id} or (t.shared_with_organisation and t.organisation_id = ${viewer.organisationId}))`}
-              ${textMatch("t.search", { parsed, tsquery, viewer })}
-              ${parsed.from ? sql`and t.requester_id in ${authors(parsed.from)}` : sql``}
-              ${days("t.created_at", parsed)}`,
-          candidatesBy: "t.number",
-          vector: "t.search",
-          newest: "t.created_at",
-          tsquery,
-        }),
+      : sql`
+    select pr.id from projects pr
+    where true ${inMyProjects("pr.id", input.viewer)} ${namesMatch(input.parsed, "pr.name", "pr.purpose")}
+    order by pr.name limit 6`,
+  topic: (input) => {
+    const { parsed, viewer } = input;
+    return rankedNewest({
+      from: "group_topics t",
+      id: "t.id",
+      matching: sql`
+        select t.id from group_topics t join groups g on g.id = t.group_id
+        where t.removed_at is null
+          ${readsGroup("t.group_id", viewer)}
+          and (exists (select 1 from group_members gm_m where gm_m.group_id = t.group_id and gm_m.user_id = ${viewer.id}
+                and gm_m.status = 'active' and gm_m.role in ('owner', 'moderator'))
+            or exists (select 1 from group_messages gm_p where gm_p.topic_id = t.id and gm_p.status = 'published')
+            or t.author_id = ${viewer.id})
+          ${textMatch("t.search", input)}
+          ${parsed.in ? sql`and g.handle = ${parsed.in}` : sql``}
+          ${byAuthor(parsed, "t.author_id")}
+          ${days("t.created_at", parsed)}`,
+      candidatesBy: "t.id",
+      vector: "t.search",
+      newest: "t.last_message_at",
+      tsquery: input.tsquery,
+    });
+  },
+  group_message: (input) => {
+    const { parsed, viewer } = input;
+    return rankedNewest({
+      from: "group_messages gm",
+      id: "gm.id",
+      matching: sql`
+        select gm.id from group_messages gm join group_topics t on t.id = gm.topic_id
+          join groups g on g.id = gm.group_id
+        where gm.status = 'published' and gm.removed_at is null and t.removed_at is null
+          ${readsGroup("gm.group_id", viewer)}
+          ${textMatch("gm.search", input)}
+          ${parsed.in ? sql`and g.handle = ${parsed.in}` : sql``}
+          ${byAuthor(parsed, "gm.author_id")}
+          ${days("gm.created_at", parsed)}`,
+      candidatesBy: "gm.id",
+      vector: "gm.search",
+      newest: "gm.created_at",
+      tsquery: input.tsquery,
+    });
+  },
+  group: (input) =>
+    nameOnly(input)
+      ? null
+      : sql`
+    select g.id from groups g
+    where (g.visibility = 'listed' or exists (select 1 from group_members gm_s where gm_s.group_id = g.id
+        and gm_s.user_id = ${input.viewer.id} and gm_s.status not in ('left', 'removed')))
+      ${namesMatch(input.parsed, "g.name", "g.handle", "g.description")}
+    order by g.name limit 6`,
   release: ({ parsed, tsquery, viewer }) =>
     parsed.in || parsed.from
       ? null
@@ -204,34 +384,22 @@ const RAW: Partial<Record<SearchKind, (input: RawInput) => SQL | null>> = {
       ${textMatch("v.search", { parsed, tsquery, viewer })}
       ${days("(r.release_date::timestamp at time zone 'UTC')", parsed)}
     ${textOrder("v.search", tsquery, "r.release_date")} limit 6`,
-  channel: ({ parsed, tsquery, viewer }) =>
-    !tsquery || parsed.in || parsed.from || parsed.before || parsed.after
+  channel: (input) =>
+    nameOnly(input)
       ? null
       : sql`
     select c.id from channels c
     where c.kind <> 'dm'
       and (c.kind = 'public' or c.is_announcements
-        or c.id in (select channel_id from channel_members where user_id = ${viewer.id}))
-      ${sql.join(
-        nameTerms(parsed).map(
-          (term) =>
-            sql`and (c.name ilike ${`%${term}%`} or c.slug ilike ${`%${term}%`} or c.topic ilike ${`%${term}%`} or c.description ilike ${`%${term}%`})`,
-        ),
-        sql` `,
-      )}
+        or c.id in (select channel_id from channel_members where user_id = ${input.viewer.id}))
+      ${namesMatch(input.parsed, "c.name", "c.slug", "c.topic", "c.description")}
     order by c.name limit 6`,
-  person: ({ parsed, tsquery }) =>
-    !tsquery || parsed.in || parsed.from || parsed.before || parsed.after
+  person: (input) =>
+    nameOnly(input)
       ? null
       : sql`
     select u.id from users u
-    where u.status = 'active'
-      ${sql.join(
-        nameTerms(parsed).map(
-          (term) => sql`and (u.name ilike ${`%${term}%`} or u.email ilike ${`%${term}%`})`,
-        ),
-        sql` `,
-      )}
+    where u.status = 'active' ${namesMatch(input.parsed, "u.name", "u.email")}
     order by u.name limit 6`,
 };
 
