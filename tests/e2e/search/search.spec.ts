@@ -139,7 +139,7 @@ describe("the search palette", () => {
     await paletteField(cora).fill("pharmacy");
     await cora.keyboard.press("Enter");
     await cora.waitForURL((url) => url.pathname === "/search" && url.searchParams.get("q") === "pharmacy");
-    await cora.getByRole("heading", { name: searchKindLabels.channel }).waitFor();
+    await cora.getByRole("heading", { name: searchKindLabels.channel, exact: true }).waitFor();
   });
 
   it("opens, or starts, the direct message with a person it finds", async () => {
@@ -189,7 +189,7 @@ describe("the results page", () => {
 
   it("shows the hits grouped by kind, and up to 50 of one kind after More", async () => {
     await cora.goto(`/search?q=${word}`);
-    const messages = cora.getByRole("region", { name: searchKindLabels.message });
+    const messages = cora.getByRole("region", { name: searchKindLabels.message, exact: true });
     await messages.waitFor();
     expect(await messages.getByRole("listitem").count()).toBe(5);
     expect(await messages.locator("mark").first().textContent()).toBe(word);
@@ -198,7 +198,7 @@ describe("the results page", () => {
     await messages.getByRole("link", { name: "More messages" }).click();
     await cora.waitForURL((url) => url.searchParams.get("kind") === "message");
     await expect.poll(() => messages.getByRole("listitem").count()).toBe(7);
-    const heading = cora.getByRole("heading", { name: searchKindLabels.message });
+    const heading = cora.getByRole("heading", { name: searchKindLabels.message, exact: true });
     await expect.poll(() => heading.evaluate((element) => element === document.activeElement)).toBe(true);
     await cora.getByRole("list", { name: "Filters" }).getByText("only messages").waitFor();
     await expectAccessible(cora, "the results of one kind");
@@ -228,7 +228,7 @@ describe("the results page", () => {
     const query = "wipe Friday export";
     await ned.goto(`/search?q=${encodeURIComponent(query)}`);
     await ned
-      .getByRole("region", { name: searchKindLabels.message })
+      .getByRole("region", { name: searchKindLabels.message, exact: true })
       .getByRole("link", { name: "#northwind-team" })
       .waitFor();
 
@@ -267,7 +267,7 @@ describe(`on a ${phoneWidth} px phone`, () => {
     await dialog.getByRole("button", { name: "Close search" }).click();
 
     await phone.goto("/search?q=pharmacy");
-    await phone.getByRole("region", { name: searchKindLabels.message }).waitFor();
+    await phone.getByRole("region", { name: searchKindLabels.message, exact: true }).waitFor();
     await expectOnPhoneScreen(phone, phone.locator("form").getByRole("button", { name: "Search" }));
     await screenshot(phone, `search-results-${phoneWidth}`);
     await phone.context().close();

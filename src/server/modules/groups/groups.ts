@@ -6,13 +6,13 @@ import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import type { DirectoryQuery, Group, GroupChanges, GroupInput, GroupSummary } from "./contracts/groups.js";
 import { recordModeration } from "./log.js";
 import {
-  canSeeGroup,
   type GroupRow,
   isModerator,
   isOwner,
   type MemberRow,
   requireOwner,
   requireVisible,
+  seenGroups,
 } from "./policy.js";
 import { groupMembers, groups } from "./schema.js";
 import { groupByHandleOrThrow, membershipOf } from "./store.js";
@@ -156,7 +156,6 @@ function summary(ctx: Ctx, group: GroupRow, member: MemberRow | null, memberCoun
 export async function listGroups(ctx: ActorCtx, query: DirectoryQuery): Promise<GroupSummary[]> {
   const text = query.q?.trim();
   const mine = await ctx.db.select().from(groupMembers).where(eq(groupMembers.userId, ctx.actor.id));
-  const myGroupIds = mine.map((m) => m.groupId);
   const matches: SQL | undefined = text
     ? or(
         ilike(groups.name, `%${text}%`),
@@ -167,23 +166,15 @@ export async function listGroups(ctx: ActorCtx, query: DirectoryQuery): Promise<
   const rows = await ctx.db
     .select()
     .from(groups)
-    .where(
-      and(
-        myGroupIds.length > 0
-          ? or(eq(groups.visibility, "listed"), inArray(groups.id, myGroupIds))
-          : eq(groups.visibility, "listed"),
-        matches,
-      ),
-    )
+    .where(and(seenGroups(ctx.actor.id), matches))
     .orderBy(groups.name)
     .limit(500);
   const membership = new Map(mine.map((m) => [m.groupId, m]));
-  const visible = rows.filter((group) => canSeeGroup(group, membership.get(group.id) ?? null));
   const counts = await memberCounts(
     ctx.db,
-    visible.map((group) => group.id),
+    rows.map((group) => group.id),
   );
-  return visible.map((group) =>
+  return rows.map((group) =>
     summary(ctx, group, membership.get(group.id) ?? null, counts.get(group.id) ?? 0),
   );
 }

@@ -5,6 +5,8 @@ import { router } from "../../platform/routes.js";
 import { DigestScheduler } from "./digest.js";
 // Declares the group items the inbox asks about (who may read a topic, moderate a queue).
 import "./notifications.js";
+// Topics, messages and groups, found by the one search.
+import "./search-sources.js";
 import { startGroupMail } from "./inbound.js";
 import { groupRoutes } from "./routes/groups.js";
 import { memberRoutes } from "./routes/members.js";

@@ -1,6 +1,8 @@
+import { type Column, eq, or, type SQL, sql } from "drizzle-orm";
+import { outer } from "../../db/correlated.js";
 import { AppError, forbidden, notFound } from "../../platform/errors.js";
 import type { MessageStatus } from "./contracts/messages.js";
-import type { groupMembers, groups, groupTopics } from "./schema.js";
+import { groupMembers, groups, type groupTopics } from "./schema.js";
 
 export type GroupRow = typeof groups.$inferSelect;
 export type MemberRow = typeof groupMembers.$inferSelect;
@@ -27,6 +29,13 @@ export function canSeeGroup(group: GroupRow, member: MemberRow | null): boolean 
   return member !== null && member.status !== "left" && member.status !== "removed";
 }
 
+/** canSeeGroup as a condition on `groups`, for the directory and searches across groups. */
+export const seenGroups = (userId: string): SQL =>
+  or(
+    eq(groups.visibility, "listed"),
+    sql`exists (select 1 from ${groupMembers} where ${groupMembers.groupId} = ${outer(groups.id)} and ${groupMembers.userId} = ${userId} and ${groupMembers.status} not in ('left', 'removed'))`,
+  ) as SQL;
+
 export function requireVisible(group: GroupRow, member: MemberRow | null): void {
   if (!canSeeGroup(group, member)) throw notFound("The group");
 }
@@ -40,6 +49,14 @@ export function requireReader(group: GroupRow, member: MemberRow | null): assert
   if (member?.status === "banned") throw bannedError(member);
   if (!active(member)) throw forbidden("Join the group to read its topics.");
 }
+
+/** requireReader as a condition on a group id, for searches across groups: an active membership. */
+export const readsGroup = (groupId: Column, userId: string): SQL =>
+  sql`exists (select 1 from ${groupMembers} where ${groupMembers.groupId} = ${outer(groupId)} and ${groupMembers.userId} = ${userId} and ${groupMembers.status} = 'active')`;
+
+/** isModerator as a condition on a group id: an active owner's or moderator's membership. */
+export const moderatesGroup = (groupId: Column, userId: string): SQL =>
+  sql`exists (select 1 from ${groupMembers} where ${groupMembers.groupId} = ${outer(groupId)} and ${groupMembers.userId} = ${userId} and ${groupMembers.status} = 'active' and ${groupMembers.role} in ('owner', 'moderator'))`;
 
 /**
  * Whether a post by this member is published at once or waits for a moderator, or why it is refused

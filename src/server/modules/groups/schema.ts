@@ -80,8 +80,12 @@ export const groupTopics = pgTable(
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
     removedAt: removedAt(),
     removedBy: uuid("removed_by"),
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', coalesce(subject, ''))`),
   },
-  (t) => [index("group_topics_group_idx").on(t.groupId, t.pinned, t.lastMessageAt)],
+  (t) => [
+    index("group_topics_group_idx").on(t.groupId, t.pinned, t.lastMessageAt),
+    index("group_topics_search_idx").using("gin", t.search),
+  ],
 );
 
 /**

@@ -1,53 +1,193 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, inArray, isNull } from "drizzle-orm";
+import type { Highlighted } from "../../../shared/contracts/search.js";
 import type { ActorCtx } from "../../platform/context.js";
+import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
+import { fromHeadline } from "../../platform/search/text-query.js";
+import { authorsMatching } from "../accounts/index.js";
 import type { SearchHit } from "./contracts/search.js";
-import { groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
+import { readsGroup, seenGroups } from "./policy.js";
+import { groupMessages, groups, groupTopics } from "./schema.js";
+import { readableTopics } from "./topics.js";
 
 /**
- * Full-text search of topics and messages, only in groups where the person is an active member (the
- * only people who may read them), over published messages of live topics. `handle` narrows it to one
- * group. Matches the message body (the generated tsvector) or the topic's subject.
+ * The group topics, messages and groups the one search finds (search-sources.ts) and the groups'
+ * search box finds, by one set of queries and the rules of policy.ts: topics and messages only in
+ * groups the person is an active member of (topics as the group's page lists them, messages
+ * published), groups as the directory shows them.
  */
-export async function searchMessages(
-  ctx: ActorCtx,
-  query: { q: string; handle?: string },
-): Promise<SearchHit[]> {
-  const readable = ctx.db
-    .select({ groupId: groupMembers.groupId })
-    .from(groupMembers)
-    .where(and(eq(groupMembers.userId, ctx.actor.id), eq(groupMembers.status, "active")));
-  const tsquery = sql`websearch_to_tsquery('english', ${query.q})`;
-  const rows = await ctx.db
+
+/** Hits the groups' search box shows at most. */
+const BOX_LIMIT = 100;
+
+/** `in:` and the box's group: a group by its handle. */
+const inGroups = (search: KindSearch, handle?: string) => {
+  const place = search.text.parsed.in;
+  return and(
+    place ? eq(groups.handle, place) : undefined,
+    handle ? eq(groups.handle, handle.toLowerCase()) : undefined,
+  );
+};
+
+const byAuthor = (search: KindSearch, author: AnyColumn) =>
+  search.authorIds ? inArray(author, search.authorIds) : undefined;
+
+/** Published messages whose text matches, the best first (the newest without words). */
+export async function matchingGroupMessages(ctx: ActorCtx, search: KindSearch, handle?: string) {
+  const { text } = search;
+  const rank = text.rank(groupMessages.search);
+  return ctx.db
     .select({
-      handle: groups.handle,
-      name: groups.name,
-      topicId: groupTopics.id,
+      id: groupMessages.id,
+      topicId: groupMessages.topicId,
       subject: groupTopics.subject,
-      messageId: groupMessages.id,
-      snippet: sql<string>`ts_headline('english', ${groupMessages.body}, ${tsquery}, 'MaxWords=30, MinWords=10, StartSel=«, StopSel=»')`,
-      at: groupMessages.createdAt,
+      group: { handle: groups.handle, name: groups.name },
+      createdAt: groupMessages.createdAt,
+      headline: text.headline(groupMessages.body),
+      rank,
     })
     .from(groupMessages)
     .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
     .innerJoin(groups, eq(groups.id, groupMessages.groupId))
     .where(
       and(
-        inArray(groupMessages.groupId, readable),
-        query.handle ? eq(groups.handle, query.handle.toLowerCase()) : undefined,
+        readsGroup(groupMessages.groupId, ctx.actor.id),
         eq(groupMessages.status, "published"),
         isNull(groupMessages.removedAt),
         isNull(groupTopics.removedAt),
-        sql`(${groupMessages.search} @@ ${tsquery} or to_tsvector('english', ${groupTopics.subject}) @@ ${tsquery})`,
+        text.matches(groupMessages.search),
+        inGroups(search, handle),
+        byAuthor(search, groupMessages.authorId),
+        text.inDays(groupMessages.createdAt),
       ),
     )
-    .orderBy(desc(sql`ts_rank(${groupMessages.search}, ${tsquery})`), desc(groupMessages.createdAt))
-    .limit(100);
-  return rows.map((row) => ({
-    group: { handle: row.handle, name: row.name },
-    topicId: row.topicId,
-    subject: row.subject,
-    messageId: row.messageId,
-    snippet: row.snippet,
-    at: new Date(row.at).toISOString(),
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(groupMessages.createdAt))
+    .limit(search.limit);
+}
+
+/** Topics whose subject matches; `from:` is who started the topic. */
+export async function matchingTopics(ctx: ActorCtx, search: KindSearch, handle?: string) {
+  const { text } = search;
+  const rank = text.rank(groupTopics.search);
+  return ctx.db
+    .select({
+      id: groupTopics.id,
+      subject: groupTopics.subject,
+      group: { handle: groups.handle, name: groups.name },
+      createdAt: groupTopics.createdAt,
+      rank,
+    })
+    .from(groupTopics)
+    .innerJoin(groups, eq(groups.id, groupTopics.groupId))
+    .where(
+      and(
+        readableTopics(ctx.actor.id),
+        text.matches(groupTopics.search),
+        inGroups(search, handle),
+        byAuthor(search, groupTopics.authorId),
+        text.inDays(groupTopics.createdAt),
+      ),
+    )
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(groupTopics.lastMessageAt))
+    .limit(search.limit);
+}
+
+/** Groups by name, handle or description, as the directory shows them. */
+export async function matchingGroups(ctx: ActorCtx, search: KindSearch) {
+  const { text } = search;
+  const rank = text.nameRank(groups.name);
+  return ctx.db
+    .select({
+      id: groups.id,
+      handle: groups.handle,
+      name: groups.name,
+      description: groups.description,
+      rank,
+    })
+    .from(groups)
+    .where(and(seenGroups(ctx.actor.id), text.nameMatches(groups.name, groups.handle, groups.description)))
+    .orderBy(desc(rank), groups.name)
+    .limit(search.limit);
+}
+
+/** The first published message of each topic: what the box shows for a topic found by its subject. */
+async function openingMessages(ctx: ActorCtx, search: KindSearch, topicIds: string[]) {
+  if (topicIds.length === 0) return new Map<string, never>();
+  const rows = await ctx.db
+    .selectDistinctOn([groupMessages.topicId], {
+      topicId: groupMessages.topicId,
+      id: groupMessages.id,
+      createdAt: groupMessages.createdAt,
+      headline: search.text.headline(groupMessages.body),
+    })
+    .from(groupMessages)
+    .where(
+      and(
+        inArray(groupMessages.topicId, topicIds),
+        eq(groupMessages.status, "published"),
+        isNull(groupMessages.removedAt),
+      ),
+    )
+    .orderBy(groupMessages.topicId, groupMessages.createdAt);
+  return new Map(rows.map((row) => [row.topicId, row]));
+}
+
+/** The box's snippet is plain text with each match between « and », which its page marks. */
+const withGuillemets = ({ text, marks }: Highlighted): string => {
+  let marked = "";
+  let from = 0;
+  for (const { start, end } of marks) {
+    marked += `${text.slice(from, start)}«${text.slice(start, end)}»`;
+    from = end;
+  }
+  return marked + text.slice(from);
+};
+
+/**
+ * The groups' search box: messages of the groups the person reads (or of the one `handle` names), in
+ * the one search's syntax, a topic found by its subject shown as its first message; the best first.
+ */
+export async function searchMessages(
+  ctx: ActorCtx,
+  query: { q: string; handle?: string },
+): Promise<SearchHit[]> {
+  const search = await prepareSearch(ctx, readQuery(query.q), BOX_LIMIT, authorsMatching);
+  if (search.authorIds?.length === 0) return [];
+  const messages = await matchingGroupMessages(ctx, search, query.handle);
+  const topics = await matchingTopics(ctx, search, query.handle);
+  const openings = await openingMessages(
+    ctx,
+    search,
+    topics.map((topic) => topic.id),
+  );
+  const hits = messages.map((message) => ({
+    rank: Number(message.rank),
+    hit: {
+      group: message.group,
+      topicId: message.topicId,
+      subject: message.subject,
+      messageId: message.id,
+      snippet: withGuillemets(fromHeadline(message.headline)),
+      at: message.createdAt.toISOString(),
+    },
   }));
+  const found = new Set(messages.map((message) => message.id));
+  for (const topic of topics) {
+    const opening = openings.get(topic.id);
+    if (!opening || found.has(opening.id)) continue;
+    hits.push({
+      rank: Number(topic.rank),
+      hit: {
+        group: topic.group,
+        topicId: topic.id,
+        subject: topic.subject,
+        messageId: opening.id,
+        snippet: withGuillemets(fromHeadline(opening.headline)),
+        at: opening.createdAt.toISOString(),
+      },
+    });
+  }
+  return hits
+    .sort((a, b) => b.rank - a.rank || b.hit.at.localeCompare(a.hit.at))
+    .slice(0, BOX_LIMIT)
+    .map(({ hit }) => hit);
 }

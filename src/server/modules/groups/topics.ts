@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
@@ -28,7 +28,9 @@ import {
   type GroupRow,
   isModerator,
   type MemberRow,
+  moderatesGroup,
   postingDecision,
+  readsGroup,
   requireModerator,
   requireReader,
   type TopicRow,
@@ -238,15 +240,30 @@ async function groupHandles(db: Db, ids: string[]): Promise<Map<string, string>>
   return new Map(rows.map((row) => [row.id, row.handle]));
 }
 
-/** Readers see a topic once one of its messages is published; its author and moderators see it at once. */
-function visibleTopics(group: GroupRow, viewer: MemberRow) {
+/**
+ * Readers see a topic once one of its messages is published; its author and the group's moderators
+ * (`moderates`: for one group a boolean, across groups a condition on the topic's group) see it at once.
+ */
+function shownTopics(viewerId: string, moderates: boolean | SQL) {
   const hasPublished = sql`exists (select 1 from ${groupMessages} where ${groupMessages.topicId} = ${groupTopics.id} and ${groupMessages.status} = 'published')`;
   return and(
-    eq(groupTopics.groupId, group.id),
     isNull(groupTopics.removedAt),
-    isModerator(viewer) ? undefined : or(hasPublished, eq(groupTopics.authorId, viewer.userId)),
+    moderates === true
+      ? undefined
+      : or(moderates || undefined, hasPublished, eq(groupTopics.authorId, viewerId)),
   );
 }
+
+function visibleTopics(group: GroupRow, viewer: MemberRow) {
+  return and(eq(groupTopics.groupId, group.id), shownTopics(viewer.userId, isModerator(viewer)));
+}
+
+/** The topics a person may open in any group: in the groups they read, as visibleTopics shows them. */
+export const readableTopics = (userId: string) =>
+  and(
+    readsGroup(groupTopics.groupId, userId),
+    shownTopics(userId, moderatesGroup(groupTopics.groupId, userId)),
+  );
 
 async function summarise(db: Db, rows: TopicRow[]): Promise<TopicSummary[]> {
   if (rows.length === 0) return [];

@@ -9,6 +9,8 @@ import { postRoutes } from "./routes/posts.js";
 import { projectRoutes } from "./routes/projects.js";
 // Answers to notification e-mails, posted through this module's own service.
 import "./mail-replies.js";
+// Posts, comments, documents, files and projects, found by the one search.
+import "./search-sources.js";
 
 /** Collaboration projects: participants, the message board, documents, files and feedback rounds. */
 export const projectsModule: ConveneModule = {

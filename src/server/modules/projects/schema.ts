@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, removedAt, updatedAtSetByService } from "../../db/columns.js";
+import { createdAt, id, removedAt, tsvector, updatedAtSetByService } from "../../db/columns.js";
 import type {
   AnswerScope,
   ItemVisibility,
@@ -107,8 +107,14 @@ export const projectPosts = pgTable(
     createdAt: createdAt(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     removedAt: removedAt(),
+    search: tsvector("search").generatedAlwaysAs(
+      sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(body, ''))`,
+    ),
   },
-  (t) => [index("project_posts_project_idx").on(t.projectId, t.createdAt)],
+  (t) => [
+    index("project_posts_project_idx").on(t.projectId, t.createdAt),
+    index("project_posts_search_idx").using("gin", t.search),
+  ],
 );
 
 export const projectComments = pgTable(
@@ -123,8 +129,12 @@ export const projectComments = pgTable(
     createdAt: createdAt(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     removedAt: removedAt(),
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', coalesce(body, ''))`),
   },
-  (t) => [index("project_comments_post_idx").on(t.postId, t.createdAt)],
+  (t) => [
+    index("project_comments_post_idx").on(t.postId, t.createdAt),
+    index("project_comments_search_idx").using("gin", t.search),
+  ],
 );
 
 /** Files attached to a post or a comment (the bytes are in the platform file store). */
@@ -191,8 +201,15 @@ export const projectDocumentVersions = pgTable(
     /** Set when this version restored an older one. */
     restoredFrom: integer("restored_from"),
     createdAt: createdAt(),
+    /** Every version's text is indexed; searches join the current one. */
+    search: tsvector("search").generatedAlwaysAs(
+      sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(body, ''))`,
+    ),
   },
-  (t) => [uniqueIndex("project_document_versions_idx").on(t.documentId, t.version)],
+  (t) => [
+    uniqueIndex("project_document_versions_idx").on(t.documentId, t.version),
+    index("project_document_versions_search_idx").using("gin", t.search),
+  ],
 );
 
 export const projectFolders = pgTable(

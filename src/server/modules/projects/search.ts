@@ -1,5 +1,8 @@
-import { type AnyColumn, and, desc, eq, ilike, inArray, isNull, or, type SQL } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
+import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
+import { containing, fromHeadline } from "../../platform/search/text-query.js";
+import { authorsMatching } from "../accounts/index.js";
 import { requireProject, visibleTo } from "./access.js";
 import type { SearchHit, SearchQuery } from "./contracts/search.js";
 import { amongMyProjects } from "./projects.js";
@@ -12,74 +15,124 @@ import {
   projects,
 } from "./schema.js";
 
-/** Hits per kind of item; the newest first, so a broad word still answers quickly. */
-const PER_KIND = 25;
-const SNIPPET_AROUND = 80;
+/**
+ * The project items the one search finds (search-sources.ts) and the projects' own search box finds,
+ * by one set of queries: each kind by the rules of its list (in the person's projects, staff: every
+ * project; not removed; staff-only items, and a staff-only post's comments, for the product team
+ * only), so a search never shows anyone what a list would not.
+ */
 
-/** `%text%` for ILIKE, with the wildcard characters of the text matched literally. */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Hits per kind the projects' search box shows. */
+const BOX_PER_KIND = 25;
 
 /**
- * The part of a text around the first match, on one line, so a hit shows why it matched without
- * sending whole documents; the title alone (empty snippet) when only the title matched.
+ * `in:` names a project by its name with hyphens for spaces and punctuation, whole
+ * (`in:pharmacy-pilot`) or a part of it (`in:pharmacy`).
  */
-export function snippetOf(text: string, q: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  const at = flat.toLowerCase().indexOf(q.toLowerCase());
-  if (at < 0) return "";
-  const start = Math.max(0, at - SNIPPET_AROUND);
-  const end = Math.min(flat.length, at + q.length + SNIPPET_AROUND);
-  return `${start > 0 ? "…" : ""}${flat.slice(start, end).trim()}${end < flat.length ? "…" : ""}`;
+const inProject = (place: string): SQL =>
+  sql`regexp_replace(lower(${projects.name}), '[^[:alnum:]]+', '-', 'g') like ${containing(place)}`;
+
+/**
+ * Which projects a search reaches: the one the box is narrowed to (the caller checked it with
+ * requireProject), else every project the person takes part in (staff: all); and `in:`.
+ */
+function inScope(ctx: ActorCtx, search: KindSearch, projectId: AnyColumn, onlyProjectId?: string) {
+  const place = search.text.parsed.in;
+  return and(
+    onlyProjectId ? eq(projectId, onlyProjectId) : amongMyProjects(ctx, projectId),
+    place ? inProject(place) : undefined,
+  );
 }
 
-/**
- * Searches posts, comments, documents (their current version) and file names in the person's
- * projects, or in one project. Every kind is filtered by the same rules as its list: not removed,
- * and staff-only items (a comment follows its post) only for the product team, so a search never
- * shows a customer what a list would not.
- */
-export async function searchProjects(ctx: ActorCtx, query: SearchQuery): Promise<SearchHit[]> {
-  const { actor } = ctx;
-  if (query.projectId) await requireProject(ctx, query.projectId, "read");
-  const pattern = containing(query.q);
-  const visible = visibleTo(actor);
-  const inScope = (projectId: AnyColumn): SQL | undefined =>
-    query.projectId ? eq(projectId, query.projectId) : amongMyProjects(ctx, projectId);
+const byAuthor = (search: KindSearch, ...authors: AnyColumn[]) =>
+  search.authorIds ? or(...authors.map((author) => inArray(author, search.authorIds ?? []))) : undefined;
 
-  const posts = await ctx.db
-    .select({ post: projectPosts, projectName: projects.name })
+/** Posts whose title or text match, the best first (the newest without words). */
+export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
+  const { text } = search;
+  const rank = text.rank(projectPosts.search);
+  return ctx.db
+    .select({
+      id: projectPosts.id,
+      projectId: projectPosts.projectId,
+      projectName: projects.name,
+      title: projectPosts.title,
+      visibility: projectPosts.visibility,
+      createdAt: projectPosts.createdAt,
+      editedAt: projectPosts.editedAt,
+      headline: text.headline(projectPosts.body),
+      rank,
+    })
     .from(projectPosts)
     .innerJoin(projects, eq(projects.id, projectPosts.projectId))
     .where(
       and(
-        inScope(projectPosts.projectId),
+        inScope(ctx, search, projectPosts.projectId, onlyProjectId),
         isNull(projectPosts.removedAt),
-        inArray(projectPosts.visibility, visible),
-        or(ilike(projectPosts.title, pattern), ilike(projectPosts.body, pattern)),
+        inArray(projectPosts.visibility, visibleTo(ctx.actor)),
+        text.matches(projectPosts.search),
+        byAuthor(search, projectPosts.authorId),
+        text.inDays(projectPosts.createdAt),
       ),
     )
-    .orderBy(desc(projectPosts.createdAt))
-    .limit(PER_KIND);
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectPosts.createdAt))
+    .limit(search.limit);
+}
 
-  const comments = await ctx.db
-    .select({ comment: projectComments, post: projectPosts, projectName: projects.name })
+/** Comments whose text matches, on posts the person may see (a comment follows its post). */
+export async function matchingComments(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
+  const { text } = search;
+  const rank = text.rank(projectComments.search);
+  return ctx.db
+    .select({
+      id: projectComments.id,
+      createdAt: projectComments.createdAt,
+      headline: text.headline(projectComments.body),
+      post: {
+        id: projectPosts.id,
+        projectId: projectPosts.projectId,
+        title: projectPosts.title,
+        visibility: projectPosts.visibility,
+      },
+      projectName: projects.name,
+      rank,
+    })
     .from(projectComments)
     .innerJoin(projectPosts, eq(projectPosts.id, projectComments.postId))
     .innerJoin(projects, eq(projects.id, projectPosts.projectId))
     .where(
       and(
-        inScope(projectPosts.projectId),
+        inScope(ctx, search, projectPosts.projectId, onlyProjectId),
         isNull(projectComments.removedAt),
         isNull(projectPosts.removedAt),
-        inArray(projectPosts.visibility, visible),
-        ilike(projectComments.body, pattern),
+        inArray(projectPosts.visibility, visibleTo(ctx.actor)),
+        text.matches(projectComments.search),
+        byAuthor(search, projectComments.authorId),
+        text.inDays(projectComments.createdAt),
       ),
     )
-    .orderBy(desc(projectComments.createdAt))
-    .limit(PER_KIND);
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectComments.createdAt))
+    .limit(search.limit);
+}
 
-  const documents = await ctx.db
-    .select({ document: projectDocuments, body: projectDocumentVersions.body, projectName: projects.name })
+/**
+ * Documents whose current version's title or text match; `from:` is whoever created the document or
+ * wrote its current version.
+ */
+export async function matchingDocuments(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
+  const { text } = search;
+  const rank = text.rank(projectDocumentVersions.search);
+  return ctx.db
+    .select({
+      id: projectDocuments.id,
+      projectId: projectDocuments.projectId,
+      projectName: projects.name,
+      title: projectDocuments.title,
+      visibility: projectDocuments.visibility,
+      updatedAt: projectDocuments.updatedAt,
+      headline: text.headline(projectDocumentVersions.body),
+      rank,
+    })
     .from(projectDocuments)
     .innerJoin(
       projectDocumentVersions,
@@ -91,66 +144,117 @@ export async function searchProjects(ctx: ActorCtx, query: SearchQuery): Promise
     .innerJoin(projects, eq(projects.id, projectDocuments.projectId))
     .where(
       and(
-        inScope(projectDocuments.projectId),
+        inScope(ctx, search, projectDocuments.projectId, onlyProjectId),
         isNull(projectDocuments.removedAt),
-        inArray(projectDocuments.visibility, visible),
-        or(ilike(projectDocuments.title, pattern), ilike(projectDocumentVersions.body, pattern)),
+        inArray(projectDocuments.visibility, visibleTo(ctx.actor)),
+        text.matches(projectDocumentVersions.search),
+        byAuthor(search, projectDocuments.createdBy, projectDocumentVersions.authorId),
+        text.inDays(projectDocuments.updatedAt),
       ),
     )
-    .orderBy(desc(projectDocuments.updatedAt))
-    .limit(PER_KIND);
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectDocuments.updatedAt))
+    .limit(search.limit);
+}
 
-  const files = await ctx.db
-    .select({ file: projectFiles, projectName: projects.name })
-    .from(projectFiles)
-    .innerJoin(projects, eq(projects.id, projectFiles.projectId))
-    .where(
-      and(
-        inScope(projectFiles.projectId),
-        isNull(projectFiles.removedAt),
-        inArray(projectFiles.visibility, visible),
-        ilike(projectFiles.name, pattern),
-      ),
-    )
-    .orderBy(desc(projectFiles.updatedAt))
-    .limit(PER_KIND);
+/** Files by name (every word a part of it); `from:` is who added the file. */
+export async function matchingFiles(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
+  const { text } = search;
+  const rank = text.nameRank(projectFiles.name);
+  return (
+    ctx.db
+      .select({
+        id: projectFiles.id,
+        projectId: projectFiles.projectId,
+        projectName: projects.name,
+        name: projectFiles.name,
+        visibility: projectFiles.visibility,
+        updatedAt: projectFiles.updatedAt,
+        rank,
+      })
+      .from(projectFiles)
+      .innerJoin(projects, eq(projects.id, projectFiles.projectId))
+      .where(
+        and(
+          inScope(ctx, search, projectFiles.projectId, onlyProjectId),
+          isNull(projectFiles.removedAt),
+          inArray(projectFiles.visibility, visibleTo(ctx.actor)),
+          text.nameMatches(projectFiles.name),
+          byAuthor(search, projectFiles.createdBy),
+          text.inDays(projectFiles.updatedAt),
+        ),
+      )
+      // Without words every name ranks the same (a constant PostgreSQL refuses to order by).
+      .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectFiles.updatedAt))
+      .limit(search.limit)
+  );
+}
 
+/** Projects by name or purpose, among those the person takes part in (staff: all). */
+export async function matchingProjects(ctx: ActorCtx, search: KindSearch) {
+  const { text } = search;
+  const rank = text.nameRank(projects.name);
+  return ctx.db
+    .select({
+      id: projects.id,
+      name: projects.name,
+      purpose: projects.purpose,
+      status: projects.status,
+      rank,
+    })
+    .from(projects)
+    .where(and(amongMyProjects(ctx, projects.id), text.nameMatches(projects.name, projects.purpose)))
+    .orderBy(desc(rank), projects.name)
+    .limit(search.limit);
+}
+
+/**
+ * The projects' search box: posts, comments, documents and file names of the person's projects, or of
+ * one project (404 for one they are not in), in the one search's syntax; the newest first.
+ */
+export async function searchProjects(ctx: ActorCtx, query: SearchQuery): Promise<SearchHit[]> {
+  if (query.projectId) await requireProject(ctx, query.projectId, "read");
+  const search = await prepareSearch(ctx, readQuery(query.q), BOX_PER_KIND, authorsMatching);
+  if (search.authorIds?.length === 0) return [];
+  const posts = await matchingPosts(ctx, search, query.projectId);
+  const comments = await matchingComments(ctx, search, query.projectId);
+  const documents = await matchingDocuments(ctx, search, query.projectId);
+  const files = await matchingFiles(ctx, search, query.projectId);
   const hits: SearchHit[] = [
-    ...posts.map(({ post, projectName }) => ({
+    ...posts.map((post) => ({
       kind: "post" as const,
       projectId: post.projectId,
-      projectName,
+      projectName: post.projectName,
       itemId: post.id,
       title: post.title,
-      snippet: snippetOf(post.body, query.q),
+      snippet: fromHeadline(post.headline).text,
       visibility: post.visibility,
       at: (post.editedAt ?? post.createdAt).toISOString(),
     })),
-    ...comments.map(({ comment, post, projectName }) => ({
+    ...comments.map(({ post, ...comment }) => ({
       kind: "comment" as const,
       projectId: post.projectId,
-      projectName,
+      projectName: comment.projectName,
       // A comment opens as its post.
       itemId: post.id,
       title: post.title,
-      snippet: snippetOf(comment.body, query.q),
+      snippet: fromHeadline(comment.headline).text,
       visibility: post.visibility,
       at: comment.createdAt.toISOString(),
     })),
-    ...documents.map(({ document, body, projectName }) => ({
+    ...documents.map((document) => ({
       kind: "document" as const,
       projectId: document.projectId,
-      projectName,
+      projectName: document.projectName,
       itemId: document.id,
       title: document.title,
-      snippet: snippetOf(body, query.q),
+      snippet: fromHeadline(document.headline).text,
       visibility: document.visibility,
       at: document.updatedAt.toISOString(),
     })),
-    ...files.map(({ file, projectName }) => ({
+    ...files.map((file) => ({
       kind: "file" as const,
       projectId: file.projectId,
-      projectName,
+      projectName: file.projectName,
       itemId: file.id,
       title: file.name,
       snippet: "",

@@ -22,6 +22,8 @@ export const RANKED_MATCHES = 500;
 /** Marks ts_headline puts around a match; control characters, which stored text never holds. */
 const START = "\u0002";
 const STOP = "\u0003";
+/** Texts up to this long are a snippet whole; longer ones are cut to the parts around their matches. */
+const WHOLE_TEXT = 200;
 
 /** The tsquery text of the words and phrases, or null when the query has none (filters only). */
 export function tsqueryText(query: ParsedSearch): string | null {
@@ -75,8 +77,11 @@ export function compileTextQuery(parsed: ParsedSearch): TextQuery {
       tsquery ? sql<number>`ts_rank_cd(${vector}, ${tsquery}, 32)` : sql<number>`0`,
     headline: (body) =>
       tsquery
-        ? sql<string>`ts_headline('english', ${body}, ${tsquery}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
-        : sql<string>`left(${body}, 200)`,
+        ? // Fragments cut even a short text down to the words around its match ("Yes, quokka labels
+          // fit." shows as "quokka labels"), so a text that fits a snippet is shown whole.
+          sql<string>`case when length(${body}) <= ${WHOLE_TEXT} then ts_headline('english', ${body}, ${tsquery}, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`})
+            else ts_headline('english', ${body}, ${tsquery}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) end`
+        : sql<string>`left(${body}, ${WHOLE_TEXT})`,
     nameMatches: (...names) => {
       const conditions = [
         ...nameTerms.map(

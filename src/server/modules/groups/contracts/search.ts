@@ -30,6 +30,9 @@ export type SearchHit = z.infer<typeof searchHit>;
 export const searchGroupMessages = operation({
   operationId: "searchGroupMessages",
   summary: "Messages matching the words, in the groups the caller reads (or in one of them)",
+  description:
+    "The one search's syntax (GET /api/search): words as prefixes, \"phrases\", -word, in: a group's handle, from:, before:, after:. " +
+    "A topic found by its subject is answered with its first published message.",
   method: "GET",
   path: "/api/groups/search",
   access: "member",

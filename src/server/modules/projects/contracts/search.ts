@@ -22,7 +22,10 @@ export const searchHit = z.object({
   projectName: z.string(),
   itemId: z.string(),
   title: z.string(),
-  /** The matching text around the first match, one line; empty when only the title or name matched. */
+  /**
+   * The text around its best matches, one line (a short text whole; its start when only the title
+   * matched); empty for a file, found by its name.
+   */
   snippet: z.string(),
   visibility: z.enum(itemVisibilities),
   at: z.string(),
@@ -32,6 +35,8 @@ export type SearchHit = z.infer<typeof searchHit>;
 export const searchProjects = operation({
   operationId: "searchProjects",
   summary: "Search posts, comments, documents and files of one's projects",
+  description:
+    'The one search\'s syntax (GET /api/search): words as prefixes, "phrases", -word, in: a project, from:, before:, after:.',
   method: "GET",
   path: "/api/projects/search",
   access: "member",
