@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { defineSearchKind, type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
-import { fromHeadline, highlightName, RANKED_MATCHES } from "../../platform/search/text-query.js";
+import { fromHeadline, highlightName, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import { directMessageName, directMessageOthers, memberChannelIds } from "./channels.js";
 import type { Message } from "./contracts/messages.js";
@@ -52,22 +52,18 @@ async function matchingMessages(ctx: ActorCtx, search: KindSearch) {
     .orderBy(desc(messages.seq))
     .limit(RANKED_MATCHES);
   const rank = text.rank(messages.search);
-  return (
-    ctx.db
-      .select({
-        message: messages,
-        channel: { id: channels.id, name: channels.name, slug: channels.slug, kind: channels.kind },
-        rank,
-        headline: text.headline(messages.body),
-      })
-      .from(messages)
-      .innerJoin(channels, eq(channels.id, messages.channelId))
-      // The candidates carry every condition; repeating the text match here would let the planner
-      // match it over the whole table again.
-      .where(text.hasText ? inArray(messages.id, newestMatching) : matching)
-      .orderBy(...(text.hasText ? [desc(rank)] : []), desc(messages.seq))
-      .limit(limit)
-  );
+  return ctx.db
+    .select({
+      message: messages,
+      channel: { id: channels.id, name: channels.name, slug: channels.slug, kind: channels.kind },
+      rank,
+      headline: text.headline(messages.body),
+    })
+    .from(messages)
+    .innerJoin(channels, eq(channels.id, messages.channelId))
+    .where(rankable(text, messages.id, newestMatching, matching))
+    .orderBy(...(text.hasText ? [desc(rank)] : []), desc(messages.seq))
+    .limit(limit);
 }
 
 defineSearchKind("message", async (ctx, search) => {

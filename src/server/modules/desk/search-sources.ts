@@ -1,6 +1,6 @@
 import { and, desc, inArray } from "drizzle-orm";
 import { defineSearchKind } from "../../platform/search/engine.js";
-import { fromHeadline, highlightName, RANKED_MATCHES } from "../../platform/search/text-query.js";
+import { fromHeadline, highlightName, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { listOrganisations } from "../accounts/index.js";
 import { ticketStatusLabels } from "./present.js";
 import { tickets } from "./schema.js";
@@ -42,8 +42,7 @@ defineSearchKind("ticket", async (ctx, { text, authorIds, limit }) => {
       headline: text.headline(tickets.description),
     })
     .from(tickets)
-    // The candidates carry every condition; the text match repeated here would be planned over the table.
-    .where(text.hasText ? inArray(tickets.id, newestMatching) : matching)
+    .where(rankable(text, tickets.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(tickets.createdAt))
     .limit(limit);
   const organisationIds = [

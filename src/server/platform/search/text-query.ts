@@ -1,4 +1,4 @@
-import { type AnyColumn, gte, lt, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, gte, inArray, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Highlighted } from "../../../shared/contracts/search.js";
 import type { ParsedSearch } from "../../../shared/search-query.js";
 
@@ -12,12 +12,29 @@ import type { ParsedSearch } from "../../../shared/search-query.js";
 /**
  * How many matches a text kind ranks at most: the newest ones. Ranking reads each matching row's
  * vector, so ranking every match costs as many rows as match: "dosing" is in 400,000 of a million
- * chat messages, and ranking them all took over a second (`npm run bench:search`). A kind finds its
- * newest matches first, in the order of an index (PostgreSQL walks it from the newest end and stops
- * early for a broad word, and takes the few rows of a rare one from the text index), and ranks those
- * only; a query with fewer matches ranks them all.
+ * chat messages, and ranking them all took 1.4 s (`npm run bench:search`). A kind finds its newest
+ * matches first in the order of an index (a sequence, a number, or the primary key: ids are UUIDv7,
+ * which begin with the moment they were made), which PostgreSQL walks from the newest end and stops
+ * early for a broad word, or takes the few rows of a rare one from the text index; then it ranks
+ * those only. A query with fewer matches ranks them all.
  */
 export const RANKED_MATCHES = 500;
+
+/**
+ * The rows a text kind ranks: with words, those whose id is among `newestMatching`, the kind's ids
+ * under all its conditions (read rules, filters, the match), newest first by an index, cut at
+ * RANKED_MATCHES; without words, nothing is ranked and `matching` (those conditions) is the filter.
+ * The candidates carry every condition: the match repeated beside them would have the planner match
+ * it over the whole table again.
+ */
+export function rankable(
+  text: { hasText: boolean },
+  id: AnyColumn,
+  newestMatching: SQLWrapper,
+  matching: SQL | undefined,
+): SQL | undefined {
+  return text.hasText ? inArray(id, newestMatching) : matching;
+}
 
 /** Marks ts_headline puts around a match; control characters, which stored text never holds. */
 const START = "\u0002";
