@@ -86,7 +86,7 @@ const QUERIES: { q: string; why: string }[] = [
   { q: "after:2026-03-01 before:2026-04-01 screening", why: "a month" },
   { q: "Okonkwo", why: "a person's name" },
   { q: "nikhil", why: "a first name" },
-  { q: "type:post,comment,document amendment -draft", why: "projects, exclusion" },
+  { q: "type:post,comment,document protocol -amendment", why: "projects, exclusion" },
   { q: "type:topic,group_message consent", why: "groups" },
   { q: 'in:#safety-review "serious adverse" after:2025-06-01', why: "private channel, phrase, day" },
 ];
