@@ -218,7 +218,7 @@ const RAW: Partial<Record<SearchKind, (input: RawInput) => SQL | null>> = {
           ${parsed.in ? sql`and (c.slug = ${parsed.in} or lower(c.name) = ${parsed.in})` : sql``}
           ${byAuthor(parsed, "m.author_id")}
           ${days("m.created_at", parsed)}`,
-      candidatesBy: "m.seq",
+      candidatesBy: "m.created_at",
       vector: "m.search",
       newest: "m.seq",
       tsquery: input.tsquery,

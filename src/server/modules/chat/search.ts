@@ -49,7 +49,9 @@ async function matchingMessages(ctx: ActorCtx, search: KindSearch) {
     .from(messages)
     .innerJoin(channels, eq(channels.id, messages.channelId))
     .where(matching)
-    .orderBy(desc(messages.seq))
+    // Its index also reads `after:`/`before:` as a range (by seq, a month long ago meant walking back
+    // through every message since).
+    .orderBy(desc(messages.createdAt))
     .limit(RANKED_MATCHES);
   const rank = text.rank(messages.search);
   return ctx.db
