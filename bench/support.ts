@@ -21,7 +21,8 @@ export const only = process.argv.includes("--pglite")
 
 export const thousands = (n: number) => Math.round(n).toLocaleString("en-GB");
 
-export type Fresh = { database: Database; label: string; drop: () => Promise<void> };
+/** `url`: where a PostgreSQL one is, to look into it after a run that keeps it. */
+export type Fresh = { database: Database; label: string; url?: string; drop: () => Promise<void> };
 
 export async function freshPglite(): Promise<Fresh> {
   return { database: await openDatabase({ dataDir: "memory://" }), label: "PGlite", drop: async () => {} };
@@ -38,6 +39,7 @@ export async function freshPostgres(): Promise<Fresh> {
   return {
     database: await openDatabase({ databaseUrl: url.toString(), dataDir: "unused" }),
     label: "PostgreSQL",
+    url: url.toString(),
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

@@ -88,6 +88,8 @@ export const messages = pgTable(
     index("messages_channel_seq_idx").on(t.channelId, t.seq),
     index("messages_thread_idx").on(t.threadRootId, t.seq),
     index("messages_search_idx").using("gin", t.search),
+    // Search reads a word's newest matches by it, and `after:`/`before:` as a range of it.
+    index("messages_created_idx").on(t.createdAt),
     // The mention badges count a channel's @channel messages after each person's read position.
     index("messages_channel_mentions_idx").on(t.channelId, t.seq).where(sql`${t.mentionsChannel}`),
   ],

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SearchGroup, SearchHit } from "../../../shared/contracts/search.js";
+import { RANKED_MATCHES } from "../../platform/search/text-query.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 
 let community: TestCommunity;
@@ -102,6 +104,24 @@ describe("the one search over chat", () => {
     const [hit] = hitsOf(await search(ned, contosoMember.name.split(" ")[0] ?? ""), "person");
     expect(hit).toMatchObject({ id: contosoMember.id, path: `/chat?with=${contosoMember.id}` });
     expect(JSON.stringify(hit)).not.toContain(contosoMember.email);
+  });
+
+  it("ranks every match of a word with few, and only the newest matches of a broad word", async () => {
+    const place = await channel(ned, "search-one-ranking");
+    const ids = async (q: string) =>
+      (await search(ned, q, "message")).flatMap((group) => group.hits.map((hit) => hit.id));
+    const best = await post(ned, place.id, "Xylophone xylophone xylophone: the xylophone rehearsal");
+    const weaker = await post(ned, place.id, "One xylophone");
+    expect(await ids("xylophone")).toEqual([best.id, weaker.id]);
+    // As many weaker matches again as are ranked: the best one is now older than all of them.
+    await community.db.execute(sql`
+      insert into messages (id, channel_id, author_id, client_id, body)
+      select gen_random_uuid(), ${place.id}, ${community.demo.people.northwindMember.id},
+        'ranking-' || n, 'Another xylophone ' || n
+      from generate_series(1, ${RANKED_MATCHES}) as n`);
+    const broad = await ids("xylophone");
+    expect(broad.length).toBeGreaterThan(0);
+    expect(broad).not.toContain(best.id);
   });
 
   it('pages one kind with "more", and refuses a query it cannot read, naming q', async () => {

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { defineSearchKind, type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
-import { fromHeadline, highlightName } from "../../platform/search/text-query.js";
+import { fromHeadline, highlightName, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import { directMessageName, directMessageOthers, memberChannelIds } from "./channels.js";
 import type { Message } from "./contracts/messages.js";
@@ -12,18 +12,47 @@ import { channels, messages } from "./schema.js";
 /** Messages the chat search box shows at most. */
 const SEARCH_LIMIT = 50;
 
+/** A person's channels, read once per search (the engine hands messages and channels the same search). */
+const channelsOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+
 /** The channels a person may read: every public one and those they are a member of. */
-async function readableChannels(ctx: ActorCtx): Promise<SQL | undefined> {
-  const mine = await memberChannelIds(ctx.db, ctx.actor.id);
+async function readableChannels(ctx: ActorCtx, search: KindSearch): Promise<SQL | undefined> {
+  let channelIds = channelsOfSearch.get(search);
+  if (!channelIds) {
+    channelIds = memberChannelIds(ctx.db, ctx.actor.id);
+    channelsOfSearch.set(search, channelIds);
+  }
+  const mine = await channelIds;
   return or(eq(channels.kind, "public"), mine.length > 0 ? inArray(channels.id, mine) : undefined);
 }
 
 /** `in:general` / `in:#general`: a channel by its handle, or by its name for one without a handle. */
 const inChannel = (place: string) => or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`);
 
-/** Messages that match, in channels the person may read, the best first (the newest without words). */
-async function matchingMessages(ctx: ActorCtx, { text, authorIds, limit }: KindSearch) {
+/**
+ * Messages that match, in channels the person may read, the best first (the newest without words):
+ * the best of the newest RANKED_MATCHES matches, so a broad word is not ranked over every message.
+ */
+async function matchingMessages(ctx: ActorCtx, search: KindSearch) {
+  const { text, authorIds, limit } = search;
   const { parsed } = text;
+  const matching = and(
+    isNull(messages.deletedAt),
+    await readableChannels(ctx, search),
+    text.matches(messages.search),
+    parsed.in ? inChannel(parsed.in) : undefined,
+    authorIds ? inArray(messages.authorId, authorIds) : undefined,
+    text.inDays(messages.createdAt),
+  );
+  const newestMatching = ctx.db
+    .select({ id: messages.id })
+    .from(messages)
+    .innerJoin(channels, eq(channels.id, messages.channelId))
+    .where(matching)
+    // Its index also reads `after:`/`before:` as a range (by seq, a month long ago meant walking back
+    // through every message since).
+    .orderBy(desc(messages.createdAt))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(messages.search);
   return ctx.db
     .select({
@@ -34,16 +63,7 @@ async function matchingMessages(ctx: ActorCtx, { text, authorIds, limit }: KindS
     })
     .from(messages)
     .innerJoin(channels, eq(channels.id, messages.channelId))
-    .where(
-      and(
-        isNull(messages.deletedAt),
-        await readableChannels(ctx),
-        text.matches(messages.search),
-        parsed.in ? inChannel(parsed.in) : undefined,
-        authorIds ? inArray(messages.authorId, authorIds) : undefined,
-        text.inDays(messages.createdAt),
-      ),
-    )
+    .where(rankable(text, messages.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(messages.seq))
     .limit(limit);
 }
@@ -74,7 +94,8 @@ defineSearchKind("message", async (ctx, search) => {
 });
 
 /** Channels by name, topic or description: public ones and the person's own (direct messages aside). */
-defineSearchKind("channel", async (ctx, { text, limit }) => {
+defineSearchKind("channel", async (ctx, search) => {
+  const { text, limit } = search;
   const { parsed } = text;
   if (!text.hasText || parsed.in || parsed.from || parsed.before || parsed.after) return [];
   const rank = text.nameRank(channels.name);
@@ -91,7 +112,7 @@ defineSearchKind("channel", async (ctx, { text, limit }) => {
     .where(
       and(
         sql`${channels.kind} <> 'dm'`,
-        await readableChannels(ctx),
+        await readableChannels(ctx, search),
         text.nameMatches(channels.name, channels.slug, channels.topic, channels.description),
       ),
     )

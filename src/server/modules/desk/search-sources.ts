@@ -1,6 +1,6 @@
 import { and, desc, inArray } from "drizzle-orm";
 import { defineSearchKind } from "../../platform/search/engine.js";
-import { fromHeadline, highlightName } from "../../platform/search/text-query.js";
+import { fromHeadline, highlightName, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { listOrganisations } from "../accounts/index.js";
 import { ticketStatusLabels } from "./present.js";
 import { tickets } from "./schema.js";
@@ -15,6 +15,20 @@ import { visibleTo } from "./tickets.js";
 defineSearchKind("ticket", async (ctx, { text, authorIds, limit }) => {
   const { parsed } = text;
   if (parsed.in) return [];
+  const matching = and(
+    visibleTo(ctx.actor),
+    text.matches(tickets.search),
+    authorIds ? inArray(tickets.requesterId, authorIds) : undefined,
+    text.inDays(tickets.createdAt),
+  );
+  // The best of the newest matches only (RANKED_MATCHES); the number counts up as tickets are opened,
+  // and its unique index reads them newest first.
+  const newestMatching = ctx.db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(matching)
+    .orderBy(desc(tickets.number))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(tickets.search);
   const rows = await ctx.db
     .select({
@@ -28,14 +42,7 @@ defineSearchKind("ticket", async (ctx, { text, authorIds, limit }) => {
       headline: text.headline(tickets.description),
     })
     .from(tickets)
-    .where(
-      and(
-        visibleTo(ctx.actor),
-        text.matches(tickets.search),
-        authorIds ? inArray(tickets.requesterId, authorIds) : undefined,
-        text.inDays(tickets.createdAt),
-      ),
-    )
+    .where(rankable(text, tickets.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(tickets.createdAt))
     .limit(limit);
   const organisationIds = [

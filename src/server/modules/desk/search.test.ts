@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SearchGroup, SearchHit } from "../../../shared/contracts/search.js";
+import { RANKED_MATCHES } from "../../platform/search/text-query.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 
 let community: TestCommunity;
@@ -113,5 +115,26 @@ describe("tickets in the one search", () => {
     expect(await ticketHits(cora, "from:member@northwind.example")).toEqual([]);
     // A ticket lives in no channel, group, project or study.
     expect(await ticketHits(staff, "randomisation in:general")).toEqual([]);
+  });
+
+  it("ranks every match of a word with few, and only the newest matches of a broad word", async () => {
+    const best = await openTicket(
+      ned,
+      "Glockenspiel glockenspiel",
+      "Glockenspiel glockenspiel glockenspiel.",
+    );
+    const weaker = await openTicket(ned, "One glockenspiel", "It rang once.");
+    expect((await ticketHits(ned, "glockenspiel")).map((hit) => hit.id)).toEqual([best.id, weaker.id]);
+    // As many weaker matches again as are ranked, opened after it: the best one is older than all of them.
+    const { people, organisations } = community.demo;
+    await community.db.execute(sql`
+      insert into tickets (id, type, subject, description, requester_id, requester_name, requester_email, organisation_id)
+      select gen_random_uuid(), 'support_question', 'Another glockenspiel ' || n, 'Once more.',
+        ${people.northwindMember.id}, ${people.northwindMember.name}, ${people.northwindMember.email},
+        ${organisations.northwind.id}
+      from generate_series(1, ${RANKED_MATCHES}) as n`);
+    const broad = (await ticketHits(ned, "glockenspiel")).map((hit) => hit.id);
+    expect(broad).toHaveLength(5);
+    expect(broad).not.toContain(best.id);
   });
 });

@@ -2,7 +2,7 @@ import { type AnyColumn, and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Highlighted } from "../../../shared/contracts/search.js";
 import type { ActorCtx } from "../../platform/context.js";
 import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
-import { fromHeadline } from "../../platform/search/text-query.js";
+import { fromHeadline, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import type { SearchHit } from "./contracts/search.js";
 import { readsGroup, seenGroups } from "./policy.js";
@@ -34,6 +34,24 @@ const byAuthor = (search: KindSearch, author: AnyColumn) =>
 /** Published messages whose text matches, the best first (the newest without words). */
 export async function matchingGroupMessages(ctx: ActorCtx, search: KindSearch, handle?: string) {
   const { text } = search;
+  const matching = and(
+    readsGroup(groupMessages.groupId, ctx.actor.id),
+    eq(groupMessages.status, "published"),
+    isNull(groupMessages.removedAt),
+    isNull(groupTopics.removedAt),
+    text.matches(groupMessages.search),
+    inGroups(search, handle),
+    byAuthor(search, groupMessages.authorId),
+    text.inDays(groupMessages.createdAt),
+  );
+  const newestMatching = ctx.db
+    .select({ id: groupMessages.id })
+    .from(groupMessages)
+    .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
+    .innerJoin(groups, eq(groups.id, groupMessages.groupId))
+    .where(matching)
+    .orderBy(desc(groupMessages.id))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(groupMessages.search);
   return ctx.db
     .select({
@@ -48,18 +66,7 @@ export async function matchingGroupMessages(ctx: ActorCtx, search: KindSearch, h
     .from(groupMessages)
     .innerJoin(groupTopics, eq(groupTopics.id, groupMessages.topicId))
     .innerJoin(groups, eq(groups.id, groupMessages.groupId))
-    .where(
-      and(
-        readsGroup(groupMessages.groupId, ctx.actor.id),
-        eq(groupMessages.status, "published"),
-        isNull(groupMessages.removedAt),
-        isNull(groupTopics.removedAt),
-        text.matches(groupMessages.search),
-        inGroups(search, handle),
-        byAuthor(search, groupMessages.authorId),
-        text.inDays(groupMessages.createdAt),
-      ),
-    )
+    .where(rankable(text, groupMessages.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(groupMessages.createdAt))
     .limit(search.limit);
 }
@@ -67,6 +74,20 @@ export async function matchingGroupMessages(ctx: ActorCtx, search: KindSearch, h
 /** Topics whose subject matches; `from:` is who started the topic. */
 export async function matchingTopics(ctx: ActorCtx, search: KindSearch, handle?: string) {
   const { text } = search;
+  const matching = and(
+    readableTopics(ctx.actor.id),
+    text.matches(groupTopics.search),
+    inGroups(search, handle),
+    byAuthor(search, groupTopics.authorId),
+    text.inDays(groupTopics.createdAt),
+  );
+  const newestMatching = ctx.db
+    .select({ id: groupTopics.id })
+    .from(groupTopics)
+    .innerJoin(groups, eq(groups.id, groupTopics.groupId))
+    .where(matching)
+    .orderBy(desc(groupTopics.id))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(groupTopics.search);
   return ctx.db
     .select({
@@ -78,15 +99,7 @@ export async function matchingTopics(ctx: ActorCtx, search: KindSearch, handle?:
     })
     .from(groupTopics)
     .innerJoin(groups, eq(groups.id, groupTopics.groupId))
-    .where(
-      and(
-        readableTopics(ctx.actor.id),
-        text.matches(groupTopics.search),
-        inGroups(search, handle),
-        byAuthor(search, groupTopics.authorId),
-        text.inDays(groupTopics.createdAt),
-      ),
-    )
+    .where(rankable(text, groupTopics.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(groupTopics.lastMessageAt))
     .limit(search.limit);
 }

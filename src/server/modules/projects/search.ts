@@ -1,7 +1,7 @@
 import { type AnyColumn, and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
-import { containing, fromHeadline } from "../../platform/search/text-query.js";
+import { containing, fromHeadline, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import { requireProject, visibleTo } from "./access.js";
 import type { SearchHit, SearchQuery } from "./contracts/search.js";
@@ -50,6 +50,21 @@ const byAuthor = (search: KindSearch, ...authors: AnyColumn[]) =>
 /** Posts whose title or text match, the best first (the newest without words). */
 export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
+  const matching = and(
+    inScope(ctx, search, projectPosts.projectId, onlyProjectId),
+    isNull(projectPosts.removedAt),
+    inArray(projectPosts.visibility, visibleTo(ctx.actor)),
+    text.matches(projectPosts.search),
+    byAuthor(search, projectPosts.authorId),
+    text.inDays(projectPosts.createdAt),
+  );
+  const newestMatching = ctx.db
+    .select({ id: projectPosts.id })
+    .from(projectPosts)
+    .innerJoin(projects, eq(projects.id, projectPosts.projectId))
+    .where(matching)
+    .orderBy(desc(projectPosts.id))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(projectPosts.search);
   return ctx.db
     .select({
@@ -65,16 +80,7 @@ export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProje
     })
     .from(projectPosts)
     .innerJoin(projects, eq(projects.id, projectPosts.projectId))
-    .where(
-      and(
-        inScope(ctx, search, projectPosts.projectId, onlyProjectId),
-        isNull(projectPosts.removedAt),
-        inArray(projectPosts.visibility, visibleTo(ctx.actor)),
-        text.matches(projectPosts.search),
-        byAuthor(search, projectPosts.authorId),
-        text.inDays(projectPosts.createdAt),
-      ),
-    )
+    .where(rankable(text, projectPosts.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectPosts.createdAt))
     .limit(search.limit);
 }
@@ -82,6 +88,23 @@ export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProje
 /** Comments whose text matches, on posts the person may see (a comment follows its post). */
 export async function matchingComments(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
+  const matching = and(
+    inScope(ctx, search, projectPosts.projectId, onlyProjectId),
+    isNull(projectComments.removedAt),
+    isNull(projectPosts.removedAt),
+    inArray(projectPosts.visibility, visibleTo(ctx.actor)),
+    text.matches(projectComments.search),
+    byAuthor(search, projectComments.authorId),
+    text.inDays(projectComments.createdAt),
+  );
+  const newestMatching = ctx.db
+    .select({ id: projectComments.id })
+    .from(projectComments)
+    .innerJoin(projectPosts, eq(projectPosts.id, projectComments.postId))
+    .innerJoin(projects, eq(projects.id, projectPosts.projectId))
+    .where(matching)
+    .orderBy(desc(projectComments.id))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(projectComments.search);
   return ctx.db
     .select({
@@ -100,17 +123,7 @@ export async function matchingComments(ctx: ActorCtx, search: KindSearch, onlyPr
     .from(projectComments)
     .innerJoin(projectPosts, eq(projectPosts.id, projectComments.postId))
     .innerJoin(projects, eq(projects.id, projectPosts.projectId))
-    .where(
-      and(
-        inScope(ctx, search, projectPosts.projectId, onlyProjectId),
-        isNull(projectComments.removedAt),
-        isNull(projectPosts.removedAt),
-        inArray(projectPosts.visibility, visibleTo(ctx.actor)),
-        text.matches(projectComments.search),
-        byAuthor(search, projectComments.authorId),
-        text.inDays(projectComments.createdAt),
-      ),
-    )
+    .where(rankable(text, projectComments.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectComments.createdAt))
     .limit(search.limit);
 }
@@ -121,6 +134,27 @@ export async function matchingComments(ctx: ActorCtx, search: KindSearch, onlyPr
  */
 export async function matchingDocuments(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
+  const currentVersion = and(
+    eq(projectDocumentVersions.documentId, projectDocuments.id),
+    eq(projectDocumentVersions.version, projectDocuments.currentVersion),
+  );
+  const matching = and(
+    inScope(ctx, search, projectDocuments.projectId, onlyProjectId),
+    isNull(projectDocuments.removedAt),
+    inArray(projectDocuments.visibility, visibleTo(ctx.actor)),
+    text.matches(projectDocumentVersions.search),
+    byAuthor(search, projectDocuments.createdBy, projectDocumentVersions.authorId),
+    text.inDays(projectDocuments.updatedAt),
+  );
+  // The newest current versions first: a version's id is made when it is written.
+  const newestMatching = ctx.db
+    .select({ id: projectDocuments.id })
+    .from(projectDocuments)
+    .innerJoin(projectDocumentVersions, currentVersion)
+    .innerJoin(projects, eq(projects.id, projectDocuments.projectId))
+    .where(matching)
+    .orderBy(desc(projectDocumentVersions.id))
+    .limit(RANKED_MATCHES);
   const rank = text.rank(projectDocumentVersions.search);
   return ctx.db
     .select({
@@ -134,24 +168,9 @@ export async function matchingDocuments(ctx: ActorCtx, search: KindSearch, onlyP
       rank,
     })
     .from(projectDocuments)
-    .innerJoin(
-      projectDocumentVersions,
-      and(
-        eq(projectDocumentVersions.documentId, projectDocuments.id),
-        eq(projectDocumentVersions.version, projectDocuments.currentVersion),
-      ),
-    )
+    .innerJoin(projectDocumentVersions, currentVersion)
     .innerJoin(projects, eq(projects.id, projectDocuments.projectId))
-    .where(
-      and(
-        inScope(ctx, search, projectDocuments.projectId, onlyProjectId),
-        isNull(projectDocuments.removedAt),
-        inArray(projectDocuments.visibility, visibleTo(ctx.actor)),
-        text.matches(projectDocumentVersions.search),
-        byAuthor(search, projectDocuments.createdBy, projectDocumentVersions.authorId),
-        text.inDays(projectDocuments.updatedAt),
-      ),
-    )
+    .where(rankable(text, projectDocuments.id, newestMatching, matching))
     .orderBy(...(text.hasText ? [desc(rank)] : []), desc(projectDocuments.updatedAt))
     .limit(search.limit);
 }

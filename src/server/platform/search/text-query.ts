@@ -1,4 +1,4 @@
-import { type AnyColumn, gte, lt, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, gte, inArray, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Highlighted } from "../../../shared/contracts/search.js";
 import type { ParsedSearch } from "../../../shared/search-query.js";
 
@@ -8,6 +8,35 @@ import type { ParsedSearch } from "../../../shared/search-query.js";
  * and highlighted snippet, a name match for things found by name, and the day filters. Every module's
  * search goes through these, so the syntax and its meaning are one.
  */
+
+/**
+ * How many matches a text kind ranks at most: the newest ones. Ranking reads each matching row's
+ * vector, so ranking every match costs as many rows as match: "dosing" is in 400,000 of a million
+ * chat messages, and ranking them all took 1.4 s (`npm run bench:search`). A kind finds its newest
+ * matches first in the order of an index (a sequence, a number, or the primary key: ids are UUIDv7,
+ * which begin with the moment they were made), which PostgreSQL walks from the newest end and stops
+ * early for a broad word, or takes the few rows of a rare one from the text index; then it ranks
+ * those only. A query with fewer matches ranks them all. The fewer, the less a word of middling
+ * frequency costs, which neither way finds cheaply (walking back reads RANKED_MATCHES / its share of
+ * the rows, the text index every match): 200 are plenty to pick the best five from.
+ */
+export const RANKED_MATCHES = 200;
+
+/**
+ * The rows a text kind ranks: with words, those whose id is among `newestMatching`, the kind's ids
+ * under all its conditions (read rules, filters, the match), newest first by an index, cut at
+ * RANKED_MATCHES; without words, nothing is ranked and `matching` (those conditions) is the filter.
+ * The candidates carry every condition: the match repeated beside them would have the planner match
+ * it over the whole table again.
+ */
+export function rankable(
+  text: { hasText: boolean },
+  id: AnyColumn,
+  newestMatching: SQLWrapper,
+  matching: SQL | undefined,
+): SQL | undefined {
+  return text.hasText ? inArray(id, newestMatching) : matching;
+}
 
 /** Marks ts_headline puts around a match; control characters, which stored text never holds. */
 const START = "\u0002";

@@ -18,11 +18,26 @@ import { enrolments, studies, volunteers } from "./schema.js";
 
 const DEVELOPMENT_ENVIRONMENT = "Development environment";
 
+/**
+ * The gate asked once per search (the engine hands studies and volunteers the same search): it is
+ * five statements (wipe, role, agreement, acceptance).
+ */
+const gateOfSearch = new WeakMap<KindSearch, Promise<boolean>>();
+function passesGateOnce(ctx: ActorCtx, search: KindSearch): Promise<boolean> {
+  let passed = gateOfSearch.get(search);
+  if (!passed) {
+    passed = passesGate(ctx);
+    gateOfSearch.set(search, passed);
+  }
+  return passed;
+}
+
 /** Studies, every one for every sandbox user, as the study list reads them. */
-export async function findStudies(ctx: ActorCtx, { text, limit }: KindSearch): Promise<SearchHit[]> {
+export async function findStudies(ctx: ActorCtx, search: KindSearch): Promise<SearchHit[]> {
+  const { text, limit } = search;
   const { parsed } = text;
   if (!text.hasText || parsed.in || parsed.from || parsed.before || parsed.after) return [];
-  if (!(await passesGate(ctx))) return [];
+  if (!(await passesGateOnce(ctx, search))) return [];
   const rank = sql<number>`greatest(${text.nameRank(studies.protocolNumber)}, ${text.nameRank(studies.title)})`;
   const rows = await ctx.db
     .select({
@@ -64,10 +79,11 @@ const inStudy = (ctx: ActorCtx, protocolNumber: string) =>
   );
 
 /** Volunteers not removed, as the volunteer list reads them, in the reader's default privacy display. */
-export async function findVolunteers(ctx: ActorCtx, { text, limit }: KindSearch): Promise<SearchHit[]> {
+export async function findVolunteers(ctx: ActorCtx, search: KindSearch): Promise<SearchHit[]> {
+  const { text, limit } = search;
   const { parsed } = text;
   if (!(text.hasText || parsed.in) || parsed.from || parsed.before || parsed.after) return [];
-  if (!(await passesGate(ctx))) return [];
+  if (!(await passesGateOnce(ctx, search))) return [];
   const namesShown = displayShowsNames(defaultVolunteerDisplay(ctx.actor));
   const name = sql<string>`${volunteers.firstName} || ' ' || ${volunteers.lastName}`;
   const rank = namesShown
