@@ -22,11 +22,11 @@ describe("a live project document", () => {
     const reader = await newPage(browser);
     await signIn(reader, "member@northwind.example");
     const projectId = await demoProjectId(reader);
-    const document = await api<{ id: string }>(reader, "POST", `/api/projects/${projectId}/documents`, {
+    const created = await api<{ id: string }>(reader, "POST", `/api/projects/${projectId}/documents`, {
       title: "Storage temperatures",
       body: "Keep between 2 and 8 °C.",
     });
-    const address = `/projects/${projectId}/documents?document=${document.id}`;
+    const address = `/projects/${projectId}/documents?document=${created.id}`;
     await reader.goto(address);
     await reader.getByTestId("document-body").getByText("Keep between 2 and 8 °C.").waitFor();
 
@@ -52,6 +52,13 @@ describe("a live project document", () => {
     ]);
     await expectAccessible(reader, "a document with a newer version saved by someone else");
     await screenshot(reader, "projects-document-newer-version");
+    // On a phone the notice and the changes fit the screen: nothing makes the page scroll sideways
+    // once the layout settles (the navigation folds away).
+    await reader.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => reader.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
+    await screenshot(reader, "projects-document-newer-version-phone");
 
     await notice.getByRole("button", { name: "Show version 2" }).click();
     await reader.getByTestId("document-body").getByText("Log the fridge twice a day.").waitFor();
