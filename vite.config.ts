@@ -38,8 +38,8 @@ let contractLoader: NamespacedUnregister | undefined;
  * (the server validates both ways), so it needs none of the zod schemas: building them ran on every
  * page load, and zod was a third of the libraries' first download. Each contract file reaches the web
  * as its operations (id, method, path, and the answer when it is not JSON) and its plain data (value
- * lists, limits); a schema or a function is left out, so a web import of one fails the build rather
- * than the page.
+ * lists, limits, the declarations of its live events and activity scopes, `src/shared/events.ts`); a
+ * schema or a function is left out, so a web import of one fails the build rather than the page.
  */
 const contractsWithoutSchemas: Plugin = {
   name: "convene:contracts-without-schemas",

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { type WebSocket, WebSocketServer } from "ws";
+import { messageCreated } from "../src/server/modules/chat/contracts/messages.js";
 
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const port = Number(process.argv[2] ?? 0);
@@ -52,7 +53,7 @@ function broadcast(input: { channel: string; clientId: string; body: string }) {
   const frame = JSON.stringify({
     type: "event",
     id,
-    topic: "message.created",
+    topic: messageCreated.topic,
     payload: { message },
     at: now,
   });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { operation } from "../contract.js";
+import { defineEvent } from "../events.js";
 import { uuidField } from "../fields.js";
 
 const tag = "notifications";
@@ -264,8 +265,8 @@ export const setFollow = operation({
   errors: ["not_found"],
 });
 
-/** The event that tells a person's open pages their inbox changed (a new notification, one read elsewhere). */
-export const INBOX_CHANGED_TOPIC = "notifications.changed";
+/** Tells a person's open pages their inbox changed (a new notification, one read elsewhere). */
+export const inboxChanged = defineEvent<Record<string, never>>("notifications.changed");
 
 /** The key browsers subscribe with (`applicationServerKey`): this instance's VAPID public key. */
 export const getPushKey = operation({

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useSyncExternalStore } from "react";
+import type { ActivityState, EventDefinition, EventPayload } from "../../shared/events.js";
 import { queryClient } from "./query-client.js";
 
 /** An event the server stored: it may not be lost, and arrives in id order. */
-export type RealtimeEvent = { id: number; topic: string; payload: unknown; at: string };
+export type RealtimeEvent<Payload = unknown> = { id: number; topic: string; payload: Payload; at: string };
 export type TypingSignal = { channelId: string; userId: string; name: string };
+/** Someone else doing something on an item this tab watches (`scope` is `<name>:<id>`). */
+export type ActivitySignal = { scope: string; userId: string; name: string; state: ActivityState };
 export type PresenceSignal = { userId: string; online: boolean };
 /** `resumed`: the socket picked up after a known event id, so nothing was missed in between. */
 export type HelloSignal = { online: string[]; resumed: boolean };
@@ -14,6 +17,7 @@ type Signals = {
   presence: PresenceSignal;
   hello: HelloSignal;
   reset: undefined;
+  activity: ActivitySignal;
 };
 type SignalName = keyof Signals;
 type Listener<Name extends SignalName> = (signal: Signals[Name]) => void;
@@ -25,7 +29,13 @@ type Frame =
   | { type: "hello"; lastEventId: number; online: string[] }
   | { type: "reset" }
   | ({ type: "typing" } & TypingSignal)
+  | ({ type: "activity" } & ActivitySignal)
   | { type: "presence"; changes: PresenceSignal[] };
+
+type ClientFrame =
+  | { type: "typing"; channelId: string }
+  | { type: "watch" | "unwatch"; scope: string }
+  | { type: "activity"; scope: string; state: ActivityState };
 
 const LAST_EVENT_KEY = "convene.lastEventId";
 const FIRST_RETRY_MS = 500;
@@ -52,12 +62,15 @@ class RealtimeClient {
   private connectedOnce = false;
   private state: ConnectionState = "offline";
   private readonly stateListeners = new Set<() => void>();
+  /** The scopes this tab's pages watch, with how many of them watch each; sent again on every connection. */
+  private readonly watched = new Map<string, number>();
   private readonly listeners: { [Name in SignalName]: Set<Listener<Name>> } = {
     event: new Set(),
     typing: new Set(),
     presence: new Set(),
     hello: new Set(),
     reset: new Set(),
+    activity: new Set(),
   };
 
   start(): void {
@@ -82,9 +95,25 @@ class RealtimeClient {
     return () => this.listeners[name].delete(listener);
   }
 
-  /** Sends a frame when connected; typing notices are worthless later, so nothing is queued. */
-  send(frame: { type: "typing"; channelId: string }): void {
+  /** Sends a frame when connected; typing and activity notices are worthless later, so nothing is queued. */
+  send(frame: ClientFrame): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  /** Asks to hear what others do on an item (the server decides who may); returns the way to stop. */
+  watch(scope: string): () => void {
+    const count = this.watched.get(scope) ?? 0;
+    this.watched.set(scope, count + 1);
+    if (count === 0) this.send({ type: "watch", scope });
+    return () => {
+      const left = (this.watched.get(scope) ?? 1) - 1;
+      if (left > 0) {
+        this.watched.set(scope, left);
+        return;
+      }
+      this.watched.delete(scope);
+      this.send({ type: "unwatch", scope });
+    };
   }
 
   readonly subscribeState = (listener: () => void) => {
@@ -138,6 +167,8 @@ class RealtimeClient {
         this.emit("event", { id: frame.id, topic: frame.topic, payload: frame.payload, at: frame.at });
         return;
       case "hello":
+        // A new connection knows nothing of this tab's watches.
+        for (const scope of this.watched.keys()) this.send({ type: "watch", scope });
         this.remember(this.resetPending ? frame.lastEventId : Math.max(this.lastEventId, frame.lastEventId));
         this.resetPending = false;
         this.retryDelay = FIRST_RETRY_MS;
@@ -153,6 +184,14 @@ class RealtimeClient {
         return;
       case "typing":
         this.emit("typing", { channelId: frame.channelId, userId: frame.userId, name: frame.name });
+        return;
+      case "activity":
+        this.emit("activity", {
+          scope: frame.scope,
+          userId: frame.userId,
+          name: frame.name,
+          state: frame.state,
+        });
         return;
       case "presence":
         // The server batches changes: one frame a second at most, however many people came and went.
@@ -206,12 +245,20 @@ export function useRealtimeSignal<Name extends SignalName>(name: Name, handler: 
   useEffect(() => realtime.on(name, (signal) => latest.current(signal)), [name]);
 }
 
-/** Calls `handler` with the payload of every stored event on `topic`. */
-export function useRealtimeEvent<Payload>(
-  topic: string,
-  handler: (payload: Payload, event: RealtimeEvent) => void,
-) {
+/** Whether a stored event is one of the kind `definition` declares, its payload then typed as declared. */
+export function isEvent<Payload extends EventPayload>(
+  event: RealtimeEvent,
+  definition: EventDefinition<Payload>,
+): event is RealtimeEvent<Payload> {
+  return event.topic === definition.topic;
+}
+
+/** Calls `handler` with the payload of every stored event of the kind `definition` declares. */
+export function useRealtimeEvent<Payload extends EventPayload>(
+  definition: EventDefinition<Payload>,
+  handler: (payload: Payload, event: RealtimeEvent<Payload>) => void,
+): void {
   useRealtimeSignal("event", (event) => {
-    if (event.topic === topic) handler(event.payload as Payload, event);
+    if (isEvent(event, definition)) handler(event.payload, event);
   });
 }

@@ -29,6 +29,16 @@ const findable: { kind: SearchKind; query: string; title: string }[] = [
   { kind: "channel", query: "pharmacy", title: "#pharmacy-preview" },
   { kind: "message", query: "labelling containers", title: "#pharmacy-preview" },
   { kind: "person", query: "Fay", title: "Fay Developer" },
+  { kind: "release", query: "visit scheduling", title: "Visit scheduling, rebuilt" },
+  { kind: "project", query: "pharmacy preview", title: "Pharmacy preview feedback" },
+  { kind: "post", query: "expiry", title: "Expiry is checked at dispensing" },
+  { kind: "document", query: "dispensing workflow", title: "Pharmacy preview: dispensing workflow notes" },
+  { kind: "comment", query: "pharmacy", title: "Welcome to the pharmacy preview" },
+  { kind: "group", query: "site operations", title: "Phase 1 site operations" },
+  { kind: "topic", query: "centrifuge downtime", title: "Centrifuge downtime and sample stability" },
+  { kind: "group_message", query: "protocol", title: "Dosing-day checklist you actually use?" },
+  { kind: "study", query: "NW-101", title: "NW-101: First-in-human" },
+  { kind: "volunteer", query: "V000096", title: "V000096" },
 ];
 
 const paletteField = (page: Page) => page.getByRole("combobox", { name: "Search Convene" });
@@ -84,6 +94,9 @@ beforeAll(async () => {
   ned = await newPage(browser, desktop);
   await signIn(cora, "member@contoso.example");
   await signIn(ned, "member@northwind.example");
+  // The development environment's studies and volunteers are found by those who accepted its agreement.
+  const agreement = await api<{ id: string }>(cora, "GET", "/api/sandbox/agreement");
+  await api(cora, "POST", "/api/sandbox/agreement/accept", { agreementId: agreement.id });
 });
 afterAll(() => browser.close());
 
@@ -244,6 +257,24 @@ describe("the results page", () => {
     await typeInPalette(cora, query);
     expect(await cora.getByRole("option").filter({ hasText: "#northwind-team" }).count()).toBe(0);
     await cora.keyboard.press("Escape");
+  });
+
+  it("finds a ticket for its requester and never for a customer of another organisation", async () => {
+    const query = "study build publish";
+    const ticket = "Study build fails to publish in the development environment";
+    await ned.goto(`/search?q=${encodeURIComponent(query)}`);
+    await ned
+      .getByRole("region", { name: searchKindLabels.ticket, exact: true })
+      .getByRole("link", { name: ticket })
+      .waitFor();
+
+    await cora.goto(`/search?q=${encodeURIComponent(query)}`);
+    await cora
+      .getByRole("status")
+      .filter({ hasText: /result/i })
+      .waitFor();
+    expect(await cora.getByRole("region", { name: searchKindLabels.ticket, exact: true }).count()).toBe(0);
+    expect(await cora.getByText(ticket).count()).toBe(0);
   });
 });
 

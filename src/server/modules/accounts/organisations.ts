@@ -4,8 +4,15 @@ import { outer } from "../../db/correlated.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import type { Ctx } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
-import type { Organisation, OrganisationChanges, OrganisationInput } from "./contracts/organisations.js";
+import { publishEvent } from "../../platform/events/publish.js";
+import {
+  type Organisation,
+  type OrganisationChanges,
+  type OrganisationInput,
+  organisationChanged,
+} from "./contracts/organisations.js";
 import { organisationDomains, organisations, users } from "./schema.js";
+import { listActiveStaff } from "./users.js";
 
 export type { OrganisationInput };
 
@@ -83,6 +90,17 @@ async function assertNameFree(db: Db, name: string, exceptOrganisationId?: strin
     throw new AppError("conflict", "An organisation with that name exists.", { name: "Already in use" });
 }
 
+/** Tells the product team's open admin pages, the only ones listing organisations, that one changed. */
+async function announceOrganisationChange(ctx: Ctx, organisationId: string): Promise<void> {
+  const staff = await listActiveStaff(ctx.db);
+  await publishEvent(
+    ctx,
+    organisationChanged,
+    { userIds: staff.map((person) => person.id) },
+    { organisationId },
+  );
+}
+
 export async function createOrganisation(ctx: Ctx, input: OrganisationInput): Promise<Organisation> {
   await assertNameFree(ctx.db, input.name);
   await assertDomainsFree(ctx.db, input.domains);
@@ -102,6 +120,7 @@ export async function createOrganisation(ctx: Ctx, input: OrganisationInput): Pr
     targetId: created.id,
     details: { ...input },
   });
+  await announceOrganisationChange(ctx, created.id);
   return getOrganisation(ctx.db, created.id);
 }
 
@@ -138,5 +157,6 @@ export async function updateOrganisation(
     targetId: id,
     details: { before: { name: before.name, kind: before.kind, domains: before.domains }, changes },
   });
+  await announceOrganisationChange(ctx, id);
   return getOrganisation(ctx.db, id);
 }

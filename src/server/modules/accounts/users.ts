@@ -9,15 +9,22 @@ import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
+import { publishEvent } from "../../platform/events/publish.js";
 import { notificationPreferences } from "../../platform/notifications/schema.js";
 import { containing } from "../../platform/search/text-query.js";
 import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
-import type { AdminUser, UserChanges, UserFilter } from "./contracts/users.js";
+import { type AdminUser, type UserChanges, type UserFilter, userChanged } from "./contracts/users.js";
 import { endResetLinks, setPassword } from "./passwords.js";
 import { organisations, users } from "./schema.js";
 import { endAllSessions } from "./sessions.js";
 
 const RELEASE_KIND = "releases.published" satisfies NotificationKind;
+
+/** Tells the product team's open admin pages that a person joined or changed. */
+async function announceUserChange(ctx: Ctx, userId: string): Promise<void> {
+  const staff = await listActiveStaff(ctx.db);
+  await publishEvent(ctx, userChanged, { userIds: staff.map((person) => person.id) }, { userId });
+}
 
 export async function getMe(db: Db, userId: string): Promise<Me> {
   const [row] = await db
@@ -80,6 +87,7 @@ export async function createUser(
     })
     .returning();
   if (!created) throw new Error("user row was not written");
+  await announceUserChange(ctx, created.id);
   return created;
 }
 
@@ -94,6 +102,7 @@ export async function updateMe(ctx: ActorCtx, changes: ProfileChanges): Promise<
   if (changes.releaseEmails !== undefined) set.releaseEmails = changes.releaseEmails;
   await inTransaction(ctx, async (tx) => {
     if (Object.keys(set).length > 0) await tx.db.update(users).set(set).where(eq(users.id, actor.id));
+    if (set.name !== undefined) await announceUserChange(tx, actor.id);
     if (changes.releaseEmails !== undefined) {
       const delivery: Delivery = changes.releaseEmails ? notificationKinds[RELEASE_KIND].delivery : "app";
       await tx.db
@@ -133,7 +142,7 @@ export async function listUsersForAdmin(db: Db, filter: UserFilter & { id?: stri
   const conditions: SQL[] = [];
   if (filter.id) conditions.push(eq(users.id, filter.id));
   if (filter.q) {
-    const text = or(ilike(users.email, `%${filter.q}%`), ilike(users.name, `%${filter.q}%`));
+    const text = or(ilike(users.email, containing(filter.q)), ilike(users.name, containing(filter.q)));
     if (text) conditions.push(text);
   }
   if (filter.organisationId) conditions.push(eq(users.organisationId, filter.organisationId));
@@ -195,6 +204,7 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
         });
       }
     }
+    await announceUserChange(tx, id);
   });
   return getUserForAdmin(ctx.db, id);
 }

@@ -1,17 +1,20 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { channelMembershipChanged } from "../../../shared/contracts/realtime.js";
 import type { Db } from "../../db/client.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
-import { MEMBERSHIP_TOPIC } from "../../platform/events/gateway.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { peopleByIds, searchPeople, userSummaries } from "../accounts/index.js";
-import type {
-  Arrival,
-  Channel,
-  ChannelChanges,
-  ChannelInput,
-  Person,
-  ReadState,
+import {
+  type Arrival,
+  type Channel,
+  type ChannelChanges,
+  type ChannelInput,
+  channelCreated,
+  channelRead,
+  channelUpdated,
+  type Person,
+  type ReadState,
 } from "./contracts/channels.js";
 import { markChannelMessagesSeen } from "./notifications.js";
 import { presentChannel } from "./present.js";
@@ -221,16 +224,13 @@ export async function createChannel(ctx: ActorCtx, input: ChannelInput): Promise
       .returning();
     if (!row) throw new Error("channel row was not written");
     await tx.db.insert(channelMembers).values({ channelId: row.id, userId: actor.id });
-    await publishEvent(tx, {
-      topic: "channel.created",
-      audience: audienceOf(row, [actor.id]),
-      payload: { channel: presentChannel(row) },
-    });
-    await publishEvent(tx, {
-      topic: MEMBERSHIP_TOPIC,
-      audience: { channelId: row.id, userIds: [actor.id] },
-      payload: { channelId: row.id, userId: actor.id, joined: true },
-    });
+    await publishEvent(tx, channelCreated, audienceOf(row, [actor.id]), { channel: presentChannel(row) });
+    await publishEvent(
+      tx,
+      channelMembershipChanged,
+      { channelId: row.id, userIds: [actor.id] },
+      { channelId: row.id, userId: actor.id, joined: true },
+    );
     return row.id;
   });
   return channelViewFor(ctx, id);
@@ -271,11 +271,7 @@ export async function updateChannel(ctx: ActorCtx, id: string, changes: ChannelC
       .where(eq(channels.id, id))
       .returning();
     if (!row) throw notFound("The channel");
-    await publishEvent(tx, {
-      topic: "channel.updated",
-      audience: audienceOf(row),
-      payload: { channel: presentChannel(row) },
-    });
+    await publishEvent(tx, channelUpdated, audienceOf(row), { channel: presentChannel(row) });
   });
   return channelViewFor(ctx, id);
 }
@@ -287,11 +283,12 @@ async function addMembership(ctx: Ctx, channel: ChannelRow, userId: string): Pro
     .onConflictDoNothing()
     .returning({ userId: channelMembers.userId });
   if (inserted.length === 0) return;
-  await publishEvent(ctx, {
-    topic: MEMBERSHIP_TOPIC,
-    audience: { channelId: channel.id, userIds: [userId] },
-    payload: { channelId: channel.id, userId, joined: true, channel: presentChannel(channel) },
-  });
+  await publishEvent(
+    ctx,
+    channelMembershipChanged,
+    { channelId: channel.id, userIds: [userId] },
+    { channelId: channel.id, userId, joined: true },
+  );
 }
 
 export async function joinChannel(ctx: ActorCtx, id: string): Promise<Channel> {
@@ -338,11 +335,12 @@ export async function leaveChannel(ctx: ActorCtx, id: string): Promise<void> {
       .where(and(eq(channelMembers.channelId, id), eq(channelMembers.userId, actor.id)))
       .returning({ userId: channelMembers.userId });
     if (removed.length === 0) return;
-    await publishEvent(tx, {
-      topic: MEMBERSHIP_TOPIC,
-      audience: { channelId: id, userIds: [actor.id] },
-      payload: { channelId: id, userId: actor.id, joined: false },
-    });
+    await publishEvent(
+      tx,
+      channelMembershipChanged,
+      { channelId: id, userIds: [actor.id] },
+      { channelId: id, userId: actor.id, joined: false },
+    );
   });
 }
 
@@ -403,17 +401,19 @@ export async function openDirectMessage(ctx: ActorCtx, userIds: string[]): Promi
       .returning();
     if (!row) throw new Error("channel row was not written");
     await tx.db.insert(channelMembers).values(everyone.map((userId) => ({ channelId: row.id, userId })));
-    await publishEvent(tx, {
-      topic: "channel.created",
-      audience: { channelId: row.id, userIds: everyone },
-      payload: { channel: presentChannel(row) },
-    });
+    await publishEvent(
+      tx,
+      channelCreated,
+      { channelId: row.id, userIds: everyone },
+      { channel: presentChannel(row) },
+    );
     for (const userId of everyone) {
-      await publishEvent(tx, {
-        topic: MEMBERSHIP_TOPIC,
-        audience: { channelId: row.id, userIds: [userId] },
-        payload: { channelId: row.id, userId, joined: true, channel: presentChannel(row) },
-      });
+      await publishEvent(
+        tx,
+        channelMembershipChanged,
+        { channelId: row.id, userIds: [userId] },
+        { channelId: row.id, userId, joined: true },
+      );
     }
     return row.id;
   });
@@ -440,11 +440,7 @@ export async function markRead(ctx: ActorCtx, id: string, seq: number): Promise<
       .returning({ lastReadSeq: channelMembers.lastReadSeq });
     const lastReadSeq = Number(row?.lastReadSeq ?? seq);
     await markChannelMessagesSeen(tx, actor.id, id, Number(before?.lastReadSeq ?? 0), lastReadSeq);
-    await publishEvent(tx, {
-      topic: "read.changed",
-      audience: { userIds: [actor.id] },
-      payload: { channelId: id, lastReadSeq },
-    });
+    await publishEvent(tx, channelRead, { userIds: [actor.id] }, { channelId: id, lastReadSeq });
     const [view] = await listChannels(tx, id);
     return { channelId: id, lastReadSeq, unread: view?.unread ?? 0, mentions: view?.mentions ?? 0 };
   });

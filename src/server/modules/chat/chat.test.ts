@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { connectRealtime, type Frame } from "../../testing/realtime.js";
 import { createUser } from "../accounts/index.js";
+import { messageCreated } from "./contracts/messages.js";
 
 let community: TestCommunity;
 let baseUrl: string;
@@ -452,7 +453,7 @@ describe("real time over the WebSocket", () => {
     try {
       const sent = await post(ned, channel, "just for Northwind");
       const frame = await noraSocket.waitFor(
-        (f) => f.topic === "message.created" && messageOf(f)?.id === sent.id,
+        (f) => f.topic === messageCreated.topic && messageOf(f)?.id === sent.id,
       );
       expect(messageOf(frame)?.body).toBe("just for Northwind");
       const marker = await post(staff, await announcements(staff), "marker after the private message");
@@ -477,7 +478,7 @@ describe("real time over the WebSocket", () => {
     try {
       await post(ned, channel, "after the return");
       await second.waitFor((f) => messageOf(f)?.body === "after the return");
-      const bodies = second.events("message.created").map((f) => messageOf(f)?.body);
+      const bodies = second.events(messageCreated).map((f) => f.payload.message.body);
       expect(bodies).toEqual([
         "missed 0",
         "missed 1",

@@ -10,7 +10,18 @@ import { markItemSeen } from "../../platform/notifications/service.js";
 import { activeUsersByEmail, mentionedPeople, peopleByIds } from "../accounts/index.js";
 import { canRead, isMember, loadReadableChannel, postingRefusal } from "./channels.js";
 import type { Person } from "./contracts/channels.js";
-import type { Message, MessagePage, MessagesPage, PostInput, Thread } from "./contracts/messages.js";
+import {
+  type Message,
+  type MessagePage,
+  type MessagesPage,
+  mentioned,
+  messageCreated,
+  messageDeleted,
+  messageUpdated,
+  type PostInput,
+  type Thread,
+} from "./contracts/messages.js";
+import { reactionsChanged } from "./contracts/reactions.js";
 import { messageItem, notifyNewMessage, threadRef } from "./notifications.js";
 import { type MessageRow, unknownPerson } from "./present.js";
 import {
@@ -130,8 +141,12 @@ export async function loadReadableMessage(ctx: ActorCtx, id: string, lock = fals
   return { message: row, channel };
 }
 
-async function publishMessage(ctx: Ctx, topic: string, view: Message): Promise<void> {
-  await publishEvent(ctx, { topic, audience: { channelId: view.channelId }, payload: { message: view } });
+async function publishMessage(
+  ctx: Ctx,
+  event: typeof messageCreated | typeof messageUpdated,
+  view: Message,
+): Promise<void> {
+  await publishEvent(ctx, event, { channelId: view.channelId }, { message: view });
 }
 
 /**
@@ -202,21 +217,22 @@ export async function postMessage(
       people,
       namesByEmail,
     });
-    await publishMessage(tx, "message.created", view);
+    await publishMessage(tx, messageCreated, view);
     if (root) {
       const [updatedRoot] = await tx.db
         .update(messages)
         .set({ replyCount: sql`${messages.replyCount} + 1`, lastReplyAt: row.createdAt })
         .where(eq(messages.id, root.id))
         .returning();
-      if (updatedRoot) await publishMessage(tx, "message.updated", await presentOne(tx.db, updatedRoot));
+      if (updatedRoot) await publishMessage(tx, messageUpdated, await presentOne(tx.db, updatedRoot));
     }
     if (named.length > 0 || everyone.length > 0) {
-      await publishEvent(tx, {
-        topic: "mention",
-        audience: { userIds: [...named, ...everyone] },
-        payload: { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
-      });
+      await publishEvent(
+        tx,
+        mentioned,
+        { userIds: [...named, ...everyone] },
+        { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
+      );
     }
     await notifyNewMessage(tx, { row, channel, root, author: actor, named, everyone, namesByEmail });
     return { message: view, created: true };
@@ -376,7 +392,7 @@ export async function editMessage(ctx: ActorCtx, id: string, body: string): Prom
       .returning();
     if (!row) throw notFound("The message");
     const view = await presentOne(tx.db, row);
-    await publishMessage(tx, "message.updated", view);
+    await publishMessage(tx, messageUpdated, view);
     return view;
   });
 }
@@ -399,11 +415,12 @@ export async function deleteMessage(ctx: ActorCtx, id: string): Promise<void> {
       targetId: id,
       details: { channelId: message.channelId, authorId: message.authorId, body: message.body },
     });
-    await publishEvent(tx, {
-      topic: "message.deleted",
-      audience: { channelId: message.channelId },
-      payload: { messageId: id, channelId: message.channelId, threadRootId: message.threadRootId },
-    });
+    await publishEvent(
+      tx,
+      messageDeleted,
+      { channelId: message.channelId },
+      { messageId: id, channelId: message.channelId, threadRootId: message.threadRootId },
+    );
   });
 }
 
@@ -434,11 +451,12 @@ export async function setReaction(ctx: ActorCtx, id: string, emoji: string, on: 
         );
     }
     const view = await presentOne(tx.db, message);
-    await publishEvent(tx, {
-      topic: "reaction.changed",
-      audience: { channelId: message.channelId },
-      payload: { messageId: id, channelId: message.channelId, reactions: view.reactions },
-    });
+    await publishEvent(
+      tx,
+      reactionsChanged,
+      { channelId: message.channelId },
+      { messageId: id, channelId: message.channelId, reactions: view.reactions },
+    );
     return view;
   });
 }
@@ -458,7 +476,7 @@ export async function setPinned(ctx: ActorCtx, id: string, pinned: boolean): Pro
       .returning();
     if (!row) throw notFound("The message");
     const view = await presentOne(tx.db, row);
-    await publishMessage(tx, "message.updated", view);
+    await publishMessage(tx, messageUpdated, view);
     return view;
   });
 }
@@ -476,7 +494,7 @@ export async function listPins(ctx: ActorCtx, channelId: string): Promise<Messag
 /** Links a message to the desk ticket opened from it, and tells the channel. */
 export async function linkTicket(ctx: Ctx, messageId: string, ticketId: string): Promise<void> {
   const [row] = await ctx.db.update(messages).set({ ticketId }).where(eq(messages.id, messageId)).returning();
-  if (row) await publishMessage(ctx, "message.updated", await presentOne(ctx.db, row));
+  if (row) await publishMessage(ctx, messageUpdated, await presentOne(ctx.db, row));
 }
 
 export async function canReadMessageFile(ctx: ActorCtx, attachmentId: string) {

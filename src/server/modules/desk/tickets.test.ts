@@ -6,6 +6,7 @@ import { connectRealtime } from "../../testing/realtime.js";
 import { type ReceivedMail, startSmtpCatcher } from "../../testing/smtp.js";
 import { userSummaries } from "../accounts/index.js";
 import { createUser } from "../accounts/users.js";
+import { ticketChanged } from "./contracts/tickets.js";
 
 type Person = { id: string; name: string };
 type Comment = {
@@ -791,8 +792,55 @@ describe("the upload size limit", () => {
 });
 
 describe("live ticket pages", () => {
+  let baseUrl: string;
+  beforeAll(async () => {
+    baseUrl = await community.listen();
+  });
+
+  it("tells staff alone of an internal note, and the requester of a public reply, a status and an assignee change", async () => {
+    const requesterSocket = await connectRealtime({ baseUrl, cookie: requester.cookie ?? "" });
+    const staffSocket = await connectRealtime({ baseUrl, cookie: staff.cookie ?? "" });
+    try {
+      const ticket = await open(requester, { subject: "Live internal note" });
+      const about = (socket: Socket) =>
+        socket.events(ticketChanged).filter((frame) => frame.payload.ticketId === ticket.id);
+      const nth = (socket: Socket, count: number) => socket.waitFor(() => about(socket).length >= count);
+      await nth(staffSocket, 1);
+      await nth(requesterSocket, 1);
+
+      const note = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, {
+        body: "Customer is on the old build.",
+        internal: true,
+      });
+      expect(note.statusCode, note.body).toBe(201);
+      await nth(staffSocket, 2);
+      // Events arrive in order: the status change's event comes after the note's would have.
+      expect((await staff.patch(`/api/desk/tickets/${ticket.id}`, { status: "open" })).statusCode).toBe(200);
+      await nth(requesterSocket, 2);
+      await nth(staffSocket, 3);
+      expect(about(requesterSocket).map((frame) => frame.id)).toEqual([
+        about(staffSocket)[0]?.id,
+        about(staffSocket)[2]?.id,
+      ]);
+
+      const assign = await staff.patch(`/api/desk/tickets/${ticket.id}`, {
+        assigneeId: community.demo.people.staff.id,
+      });
+      expect(assign.statusCode, assign.body).toBe(200);
+      await nth(requesterSocket, 3);
+      const reply = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, { body: "On it." });
+      expect(reply.statusCode, reply.body).toBe(201);
+      await nth(requesterSocket, 4);
+      // What the requester's page then fetches holds the reply, never the note.
+      const seen = (await requester.get(`/api/desk/tickets/${ticket.id}`)).json() as Ticket;
+      expect(seen.comments.map((comment) => comment.internal)).toEqual([false]);
+    } finally {
+      await requesterSocket.close();
+      await staffSocket.close();
+    }
+  });
+
   it("tells the requester and staff at once that a ticket changed, colleagues once it is shared, never another organisation", async () => {
-    const baseUrl = await community.listen();
     const sockets = await Promise.all(
       [requester, staff, colleague, outsider].map((client) =>
         connectRealtime({ baseUrl, cookie: client.cookie ?? "" }),
@@ -807,21 +855,19 @@ describe("live ticket pages", () => {
     try {
       const ticket = await open(requester, { subject: "Live reply wanted" });
       const changed = (socket: Socket) =>
-        socket.waitFor((frame) => frame.topic === "desk.ticket" && frame.payload?.ticketId === ticket.id);
+        socket.waitForEvent(ticketChanged, (payload) => payload.ticketId === ticket.id);
       await changed(staffSocket);
       const reply = await staff.post(`/api/desk/tickets/${ticket.id}/comments`, { body: "Looking into it." });
       expect(reply.statusCode, reply.body).toBe(201);
       await changed(requesterSocket);
-      expect(colleagueSocket.events("desk.ticket")).toEqual([]);
+      expect(colleagueSocket.events(ticketChanged)).toEqual([]);
 
       await requester.patch(`/api/desk/tickets/${ticket.id}`, { sharedWithOrganisation: true });
       await changed(colleagueSocket);
       // A later event for everyone marks the point by which the outsider would have had it.
       const marker = await open(outsider, { subject: "Marker for the outsider" });
-      await outsiderSocket.waitFor(
-        (frame) => frame.topic === "desk.ticket" && frame.payload?.ticketId === marker.id,
-      );
-      expect(JSON.stringify(outsiderSocket.events("desk.ticket"))).not.toContain(ticket.id);
+      await outsiderSocket.waitForEvent(ticketChanged, (payload) => payload.ticketId === marker.id);
+      expect(JSON.stringify(outsiderSocket.events(ticketChanged))).not.toContain(ticket.id);
     } finally {
       await Promise.all(sockets.map((socket) => socket.close()));
     }

@@ -20,13 +20,13 @@ import {
 import type { Attachment } from "./contracts/attachments.js";
 import type { Comment, CommentInput } from "./contracts/comments.js";
 import {
-  TICKET_CHANGED_TOPIC,
   type Ticket,
   type TicketChanges,
   type TicketFilter,
   type TicketInput,
   type TicketStatus,
   type TicketSummary,
+  ticketChanged,
 } from "./contracts/tickets.js";
 import { publicReplyMail, statusChangeMail } from "./mail.js";
 import { markTicketSeen, notifyComment, notifyNewTicket, notifyStatusChange } from "./notifications.js";
@@ -63,25 +63,28 @@ async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummary[]> {
   return rows.map((row) => presentTicketSummary(row, people, organisations));
 }
 
-/** Tells everyone who may see the ticket, live, that it changed; the same people `canSeeTicket` lets in. */
-export async function announceTicketChange(ctx: Ctx, ticketId: string): Promise<void> {
+/**
+ * Tells everyone who may see the change, live, that the ticket changed: the people `canSeeTicket` lets
+ * in, or staff alone for a change only staff see (an internal note).
+ */
+export async function announceTicketChange(
+  ctx: Ctx,
+  ticketId: string,
+  options: { staffOnly: boolean } = { staffOnly: false },
+): Promise<void> {
   const [row] = await ctx.db.select().from(tickets).where(eq(tickets.id, ticketId));
   if (!row) return;
   const staff = await listActiveStaff(ctx.db);
-  const colleagues =
-    row.sharedWithOrganisation && row.organisationId
-      ? await activeMembersOf(ctx.db, [row.organisationId])
-      : [];
-  const userIds = new Set([
-    ...(row.requesterId ? [row.requesterId] : []),
-    ...staff.map((person) => person.id),
-    ...colleagues.map((person) => person.id),
-  ]);
-  await publishEvent(ctx, {
-    topic: TICKET_CHANGED_TOPIC,
-    audience: { userIds: [...userIds] },
-    payload: { ticketId: row.id },
-  });
+  const customers = options.staffOnly
+    ? []
+    : [
+        ...(row.requesterId ? [row.requesterId] : []),
+        ...(row.sharedWithOrganisation && row.organisationId
+          ? (await activeMembersOf(ctx.db, [row.organisationId])).map((person) => person.id)
+          : []),
+      ];
+  const userIds = new Set([...staff.map((person) => person.id), ...customers]);
+  await publishEvent(ctx, ticketChanged, { userIds: [...userIds] }, { ticketId: row.id });
 }
 
 /** Loads a ticket the actor may see; one they may not see is reported as missing, not forbidden. */
@@ -334,21 +337,25 @@ export async function addComment(ctx: ActorCtx, id: string, input: CommentInput)
         await changeTicketStatus(tx, ticket, "open");
       }
     }
-    await announceTicketChange(tx, ticket.id);
+    await announceTicketChange(tx, ticket.id, { staffOnly: internal });
     return presentComment(comment, actor);
   });
 }
 
 export async function setWatching(ctx: ActorCtx, id: string, watching: boolean): Promise<Ticket> {
   const { actor } = ctx;
-  await loadVisibleTicket(ctx, id);
-  if (watching) {
-    await ctx.db.insert(ticketWatchers).values({ ticketId: id, userId: actor.id }).onConflictDoNothing();
-  } else {
-    await ctx.db
-      .delete(ticketWatchers)
-      .where(and(eq(ticketWatchers.ticketId, id), eq(ticketWatchers.userId, actor.id)));
-  }
+  await inTransaction(ctx, async (tx) => {
+    await loadVisibleTicket(tx, id);
+    if (watching) {
+      await tx.db.insert(ticketWatchers).values({ ticketId: id, userId: actor.id }).onConflictDoNothing();
+    } else {
+      await tx.db
+        .delete(ticketWatchers)
+        .where(and(eq(ticketWatchers.ticketId, id), eq(ticketWatchers.userId, actor.id)));
+    }
+    // The ticket page lists its watchers.
+    await announceTicketChange(tx, id);
+  });
   return getTicket(ctx, id);
 }
 

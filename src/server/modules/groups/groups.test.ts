@@ -65,5 +65,8 @@ describe("the directory", () => {
   it("searches the directory by name", async () => {
     const found = (await outsider.get("/api/groups?q=site%20operations")).json().groups;
     expect(found.map((g: { handle: string }) => g.handle)).toEqual(["site-ops"]);
+    // % and _ are text, not wildcards: no group's name holds them.
+    for (const wildcard of ["%25", "_"])
+      expect((await outsider.get(`/api/groups?q=${wildcard}`)).json().groups).toEqual([]);
   });
 });

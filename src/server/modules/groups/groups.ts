@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid } from "../../platform/errors.js";
 import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
+import { containing } from "../../platform/search/text-query.js";
 import type { DirectoryQuery, Group, GroupChanges, GroupInput, GroupSummary } from "./contracts/groups.js";
 import { recordModeration } from "./log.js";
 import {
@@ -158,9 +159,9 @@ export async function listGroups(ctx: ActorCtx, query: DirectoryQuery): Promise<
   const mine = await ctx.db.select().from(groupMembers).where(eq(groupMembers.userId, ctx.actor.id));
   const matches: SQL | undefined = text
     ? or(
-        ilike(groups.name, `%${text}%`),
-        ilike(groups.handle, `%${text}%`),
-        ilike(groups.description, `%${text}%`),
+        ilike(groups.name, containing(text)),
+        ilike(groups.handle, containing(text)),
+        ilike(groups.description, containing(text)),
       )
     : undefined;
   const rows = await ctx.db

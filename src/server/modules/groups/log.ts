@@ -1,12 +1,13 @@
 import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import type { ActorCtx } from "../../platform/context.js";
+import type { ActorCtx, Ctx } from "../../platform/context.js";
+import { publishEvent } from "../../platform/events/publish.js";
 import { peopleByIds } from "../accounts/index.js";
 import type { GroupPerson } from "./contracts/groups.js";
-import type { ModerationLogEntry } from "./contracts/moderation.js";
+import { groupModerationChanged, type ModerationLogEntry } from "./contracts/moderation.js";
 import { requireModerator } from "./policy.js";
 import { groupMessages, groupModerationLog, groupTopics } from "./schema.js";
-import { groupByHandleOrThrow, membershipOf } from "./store.js";
+import { activeModeratorIds, groupByHandleOrThrow, membershipOf } from "./store.js";
 
 export type ModerationEntry = {
   groupId: string;
@@ -16,11 +17,21 @@ export type ModerationEntry = {
   reason?: string | null;
 };
 
-/** Records a moderation or role action in the caller's transaction, so it is logged only if it happened. */
+/**
+ * Records a moderation or role action in the caller's transaction, so it is logged only if it happened;
+ * the moderators' open queue and log pages hear of it.
+ */
 export async function recordModeration(ctx: ActorCtx, entry: ModerationEntry): Promise<void> {
   await ctx.db
     .insert(groupModerationLog)
     .values({ ...entry, reason: entry.reason ?? null, actorId: ctx.actor.id });
+  await announceModerationChange(ctx, entry.groupId);
+}
+
+/** Tells the open pages of the group's moderators, who alone see them, that its queue or log changed. */
+export async function announceModerationChange(ctx: Ctx, groupId: string): Promise<void> {
+  const moderators = await activeModeratorIds(ctx.db, groupId);
+  await publishEvent(ctx, groupModerationChanged, { userIds: moderators }, { groupId });
 }
 
 /** People as groups show them: name and organisation (groups span organisations). */

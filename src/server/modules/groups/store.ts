@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { notFound } from "../../platform/errors.js";
 import type { GroupRow, MemberRow } from "./policy.js";
@@ -46,4 +46,19 @@ export async function messageById(db: Db, id: string): Promise<typeof groupMessa
 export async function topicById(db: Db, id: string): Promise<typeof groupTopics.$inferSelect | null> {
   const [row] = await db.select().from(groupTopics).where(eq(groupTopics.id, id));
   return row ?? null;
+}
+
+/** The group's active owners and moderators, who alone see its queue and log: for real-time events. */
+export async function activeModeratorIds(db: Db, groupId: string): Promise<string[]> {
+  const rows = await db
+    .select({ userId: groupMembers.userId })
+    .from(groupMembers)
+    .where(
+      and(
+        eq(groupMembers.groupId, groupId),
+        eq(groupMembers.status, "active"),
+        inArray(groupMembers.role, ["owner", "moderator"]),
+      ),
+    );
+  return rows.map((row) => row.userId);
 }

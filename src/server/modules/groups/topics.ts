@@ -13,8 +13,14 @@ import type {
   ReplyFields,
   TaggedMessage,
 } from "./contracts/messages.js";
-import type { Topic, TopicChanges, TopicFields, TopicSummary } from "./contracts/topics.js";
-import { groupPeople, recordModeration, someone } from "./log.js";
+import {
+  groupTopicChanged,
+  type Topic,
+  type TopicChanges,
+  type TopicFields,
+  type TopicSummary,
+} from "./contracts/topics.js";
+import { announceModerationChange, groupPeople, recordModeration, someone } from "./log.js";
 import { activeMemberIds } from "./members.js";
 import {
   markQueueSeen,
@@ -65,6 +71,12 @@ export function hashtagsOf(body: string): string[] {
   return [...new Set(tags)];
 }
 
+/** Tells the open pages of the group's readers (its active members) that a topic changed. */
+async function announceTopicChange(ctx: Ctx, groupId: string, topicId: string): Promise<void> {
+  const readers = await activeMemberIds(ctx.db, groupId);
+  await publishEvent(ctx, groupTopicChanged, { userIds: readers }, { groupId, topicId });
+}
+
 /**
  * What happens when a message becomes visible to the group (posted, or approved from the queue): the
  * topic moves up, its hashtags are indexed, members with an open page hear of it and members who take
@@ -81,13 +93,7 @@ async function onPublished(ctx: Ctx, message: MessageRow): Promise<void> {
       .insert(groupHashtags)
       .values(tags.map((tag) => ({ messageId: message.id, groupId: message.groupId, tag })))
       .onConflictDoNothing();
-  const audience = await activeMemberIds(ctx.db, message.groupId);
-  if (audience.length > 0)
-    await publishEvent(ctx, {
-      topic: "group.message.created",
-      audience: { userIds: audience },
-      payload: { groupId: message.groupId, topicId: message.topicId, messageId: message.id },
-    });
+  await announceTopicChange(ctx, message.groupId, message.topicId);
   await queueGroupMessageMail(ctx, message.id);
   await notifyReply(ctx, message);
 }
@@ -136,7 +142,10 @@ async function writeMessage(
       .onConflictDoNothing();
   }
   if (status === "published") await onPublished(ctx, message);
-  else await notifyModerators(ctx, message, { id: ctx.actor.id, name: ctx.actor.name });
+  else {
+    await notifyModerators(ctx, message, { id: ctx.actor.id, name: ctx.actor.name });
+    await announceModerationChange(ctx, group.id);
+  }
   return message;
 }
 
@@ -398,6 +407,7 @@ export async function updateTopic(
         targetId: topic.id,
       });
     }
+    await announceTopicChange(tx, group.id, topic.id);
   });
   return getTopic(ctx, handle, topicId);
 }
@@ -435,6 +445,7 @@ export async function removeTopic(
       targetId: topic.id,
       reason,
     });
+    await announceTopicChange(tx, group.id, topic.id);
   });
 }
 
@@ -537,6 +548,13 @@ export async function rejectMessage(
       targetId: pending.id,
       reason,
     });
+    // The rejected message stays on the topic page of its author, its one reader.
+    await publishEvent(
+      tx,
+      groupTopicChanged,
+      { userIds: [pending.authorId] },
+      { groupId: group.id, topicId: pending.topicId },
+    );
   });
   const [view] = await presentMessages(ctx.db, await messagesByIds(ctx.db, [messageId]));
   if (!view) throw notFound("The message");

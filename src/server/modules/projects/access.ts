@@ -1,8 +1,10 @@
 import { and, eq, isNull, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import type { Actor, ActorCtx } from "../../platform/context.js";
+import type { Actor, ActorCtx, Ctx } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
-import { activeMembersOf, type UserSummary, userSummaries } from "../accounts/index.js";
+import { publishEvent } from "../../platform/events/publish.js";
+import { activeMembersOf, listActiveStaff, type UserSummary, userSummaries } from "../accounts/index.js";
+import { projectChanged } from "./contracts/activity.js";
 import { type ItemVisibility, projectActivity, projectParticipants, projects } from "./schema.js";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -102,6 +104,18 @@ export async function projectReaders(
   );
 }
 
+/**
+ * Everyone who may see an item of the given visibility in the project now, for live events: its
+ * audience (projectAudience) and the product team, who reach every project and see staff-only items.
+ */
+export async function liveAudience(db: Db, projectId: string, visibility: ItemVisibility): Promise<string[]> {
+  const [audience, staff] = await Promise.all([
+    projectAudience(db, projectId, visibility),
+    listActiveStaff(db),
+  ]);
+  return [...new Set([...audience, ...staff].map((person) => person.id))];
+}
+
 export type ActivityInput = {
   projectId: string;
   verb: string;
@@ -111,8 +125,18 @@ export type ActivityInput = {
   visibility: ItemVisibility;
 };
 
-/** Adds a line to the project's timeline, in the caller's transaction. */
+/**
+ * Adds a line to the project's timeline, in the caller's transaction, and tells the open pages of
+ * everyone who may read that line (every change of a project has one).
+ */
 export async function recordActivity(ctx: ActorCtx, input: ActivityInput): Promise<void> {
   const { actor } = ctx;
   await ctx.db.insert(projectActivity).values({ ...input, actorId: actor.id });
+  await announceProjectChange(ctx, input);
+}
+
+async function announceProjectChange(ctx: Ctx, input: ActivityInput): Promise<void> {
+  const { projectId, itemType, itemId, verb, visibility } = input;
+  const userIds = await liveAudience(ctx.db, projectId, visibility);
+  await publishEvent(ctx, projectChanged, { userIds }, { projectId, itemType, itemId, verb });
 }

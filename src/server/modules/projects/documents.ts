@@ -2,24 +2,28 @@ import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
+import { publishEvent } from "../../platform/events/publish.js";
 import { renderMarkdown } from "../../platform/markdown.js";
-import { recordActivity, requireProject, visibleTo } from "./access.js";
+import { liveAudience, recordActivity, requireProject, visibleTo } from "./access.js";
 import type { ProjectPerson } from "./contracts/common.js";
-import type {
-  DocumentEditInput,
-  DocumentSummary,
-  DocumentVersion,
-  DocumentVersionSummary,
-  EditConflictDetails,
-  NewDocumentInput,
-  ProjectDocument,
-  RestoreInput,
+import {
+  type DocumentEditInput,
+  type DocumentSummary,
+  type DocumentVersion,
+  type DocumentVersionSummary,
+  documentSaved,
+  type EditConflictDetails,
+  type NewDocumentInput,
+  type ProjectDocument,
+  type RestoreInput,
 } from "./contracts/documents.js";
 import { diffLines } from "./diff.js";
 import { personViews } from "./people.js";
 import { type ItemVisibility, projectDocuments, projectDocumentVersions } from "./schema.js";
 
 type DocumentRow = typeof projectDocuments.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type VersionRow = typeof projectDocumentVersions.$inferSelect;
 
 /** Only the product team makes an item staff-only (as for posts); everyone else's are for the whole project. */
@@ -174,6 +178,28 @@ export async function createDocument(
   });
 }
 
+/**
+ * Whether the person may read the document, by the same rules as opening it: for watching who edits it
+ * (the gateway asks once per watch; a staff-only document's editors are shown to staff alone).
+ */
+export async function mayReadDocument(ctx: ActorCtx, documentId: string): Promise<boolean> {
+  // The id comes from a client frame: anything but a UUID names no document (and no query is made).
+  if (!UUID.test(documentId)) return false;
+  const [row] = await ctx.db
+    .select({ projectId: projectDocuments.projectId })
+    .from(projectDocuments)
+    .where(eq(projectDocuments.id, documentId));
+  if (!row) return false;
+  try {
+    await requireProject(ctx, row.projectId, "read");
+    await loadDocument(ctx.db, ctx.actor, row.projectId, documentId);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return false;
+    throw error;
+  }
+}
+
 export async function getDocument(
   ctx: ActorCtx,
   projectId: string,
@@ -243,6 +269,17 @@ async function writeVersion(
       : `${actor.name} edited “${content.title}” (version ${next}).`,
     visibility: document.visibility,
   });
+  await publishEvent(
+    tx,
+    documentSaved,
+    { userIds: await liveAudience(tx.db, document.projectId, document.visibility) },
+    {
+      projectId: document.projectId,
+      documentId: document.id,
+      version: next,
+      by: { id: actor.id, name: actor.name },
+    },
+  );
   return presentDocument(tx.db, updated, version);
 }
 

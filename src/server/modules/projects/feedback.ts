@@ -1,21 +1,14 @@
 import { and, asc, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
-import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { csvField } from "../../platform/csv.js";
 import { AppError, type FieldErrors, forbidden, invalid, notFound } from "../../platform/errors.js";
-import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import { notify } from "../../platform/notifications/service.js";
-import {
-  activeMembersOf,
-  listActiveStaff,
-  listOrganisations,
-  peopleByIds,
-  userSummaries,
-} from "../accounts/index.js";
+import { activeMembersOf, listOrganisations, peopleByIds, userSummaries } from "../accounts/index.js";
 import { flagRefs } from "../sandbox/index.js";
 import { type ProjectRow, projectAudience, recordActivity, requireProject } from "./access.js";
 import type {
@@ -78,8 +71,6 @@ export type ResponseInput = {
 
 /** Where the web app lets a person try a flagged feature. */
 export const TRY_URL = "/sandbox";
-/** The topic staff pages may listen to, so answers appear as they arrive. */
-export const FEEDBACK_RESPONSE_TOPIC = "projects.feedback_response";
 export const MIN_CHOICE_OPTIONS = 2;
 export const MAX_TEXT_ANSWER = 5000;
 export const MAX_FILES_PER_RESPONSE = 10;
@@ -526,21 +517,6 @@ export function checkAnswers(questions: FeedbackQuestion[], answers: Answers): A
   return settled;
 }
 
-async function announceToStaff(
-  ctx: Ctx,
-  projectId: string,
-  roundId: string,
-  responseId: string,
-): Promise<void> {
-  const staff = await listActiveStaff(ctx.db);
-  if (staff.length === 0) return;
-  await publishEvent(ctx, {
-    topic: FEEDBACK_RESPONSE_TOPIC,
-    audience: { userIds: staff.map((person) => person.id) },
-    payload: { projectId, roundId, responseId },
-  });
-}
-
 /**
  * Creates or edits the caller's answer while the round is open. In organisation scope the
  * organisation has one answer: any of its people in the project may edit it, and it records who saved
@@ -605,7 +581,6 @@ export async function saveResponse(
       summary: `${actor.name} ${existing ? "changed" : "submitted"} ${whose} to “${round.title}”`,
       visibility: "staff",
     });
-    await announceToStaff(tx, projectId, round.id, saved.id);
     return presentResponse(tx.db, saved, projectId);
   });
 }

@@ -1,5 +1,7 @@
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
+import { documentEditing } from "./contracts/documents.js";
+import { mayReadDocument } from "./documents.js";
 // Declares the project items the inbox asks about (who may see a post, a feedback round).
 import "./notifications.js";
 import { documentRoutes } from "./routes/documents.js";
@@ -22,5 +24,6 @@ export const projectsModule: ConveneModule = {
     documentRoutes(route);
     fileRoutes(route);
     feedbackRoutes(route);
+    deps.gateway.allowActivity(documentEditing, mayReadDocument);
   },
 };

@@ -1,9 +1,8 @@
 import { and, asc, count, desc, eq, inArray, isNull, max } from "drizzle-orm";
 import type { FollowLevel } from "../../../shared/contracts/notifications.js";
 import type { Db } from "../../db/client.js";
-import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
+import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
-import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { type StoredFile, storeFile } from "../../platform/files/store.js";
 import { excerptWithMentions, mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
@@ -258,18 +257,6 @@ async function mentionedReaders(
   return readers.filter((person) => person.id !== writerId);
 }
 
-/** Tells the project's audience that an item changed, for pages open right now. */
-async function publishToAudience(
-  ctx: Ctx,
-  post: PostRow,
-  topic: string,
-  payload: Record<string, unknown>,
-): Promise<void> {
-  const audience = await projectAudience(ctx.db, post.projectId, post.visibility);
-  if (audience.length === 0) return;
-  await publishEvent(ctx, { topic, audience: { userIds: audience.map((p) => p.id) }, payload });
-}
-
 export async function createPost(
   ctx: ActorCtx,
   projectId: string,
@@ -305,7 +292,6 @@ export async function createPost(
       visibility: post.visibility,
     });
     await notifyNewPost(tx, post);
-    await publishToAudience(tx, post, "project.post.created", { projectId, postId: post.id });
     return post.id;
   });
   return getPostView(ctx, projectId, postId);
@@ -378,7 +364,6 @@ export async function updatePost(
       summary: `${actor.name} edited “${updated.title}”.`,
       visibility: updated.visibility,
     });
-    await publishToAudience(tx, updated, "project.post.updated", { projectId, postId });
   });
   return getPostView(ctx, projectId, postId);
 }
@@ -429,11 +414,6 @@ export async function addComment(
       (id) => !mentioned.includes(id) && followsPost(id, post, commenters, levels),
     );
     await notify(tx, { ...notice, kind: "projects.comment", recipients: followers });
-    await publishToAudience(tx, post, "project.comment.created", {
-      projectId,
-      postId,
-      commentId: comment.id,
-    });
     const person = await personViews(tx.db, [actor.id]);
     return presentComment(
       comment,

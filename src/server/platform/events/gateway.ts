@@ -4,18 +4,30 @@ import { and, asc, gt, inArray, max, min, or, sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { z } from "zod";
+import { channelMembershipChanged } from "../../../shared/contracts/realtime.js";
+import type { ActivityScope } from "../../../shared/events.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { isSameOrigin, requireActor } from "../auth/http.js";
+import type { Actor, ActorCtx } from "../context.js";
 import { AppError } from "../errors.js";
 import type { Ephemeral, EventHub, EventRow } from "./hub.js";
 import { events } from "./schema.js";
 
 type Connection = {
   socket: WebSocket;
+  actor: Actor;
   userId: string;
   name: string;
   channels: Set<string>;
+  /** The activity scopes (`<name>:<id>`) this socket may hear of, each allowed by its module. */
+  watching: Set<string>;
+  /** When this socket last told each scope what its person is doing. */
+  lastActivityAt: Map<string, number>;
+  /** The scopes in which this socket's person is active: left when the socket stops watching or closes. */
+  activeIn: Set<string>;
+  /** Client frames are handled one after another: a watch is decided before the activity that follows it. */
+  handling: Promise<void>;
   /** Highest event id sent on this socket: anything at or below it is a duplicate. */
   lastSentId: number;
   /** Live events that arrived while the replay was being read. */
@@ -37,9 +49,18 @@ const HEARTBEAT_MS = 30_000;
 const PRESENCE_SNAPSHOT_MS = 20_000;
 const PRESENCE_EXPIRY_MS = 3 * PRESENCE_SNAPSHOT_MS;
 const TYPING_MIN_INTERVAL_MS = 1000;
+const ACTIVITY_MIN_INTERVAL_MS = 1000;
+/** A page watches the one or two items it shows; more from one socket is a client gone wrong. */
+const MAX_WATCHED_SCOPES = 16;
+/** A scope is a declared name and an item's id; anything longer names nothing, and is not echoed. */
+const MAX_SCOPE_LENGTH = 200;
 const PRESENCE_FLUSH_MS = 1000;
 
-export const MEMBERSHIP_TOPIC = "membership.changed";
+/**
+ * Decides whether a person may hear what others are doing on one item (and tell them): the same rule
+ * as reading the item, so a staff-only document's editors are shown to staff alone.
+ */
+export type ActivityGate = (ctx: ActorCtx, itemId: string) => Promise<boolean>;
 
 /**
  * The WebSocket endpoint: authenticates by session cookie, checks Origin, replays what a client
@@ -56,6 +77,7 @@ export class Gateway {
   /** Who this node last told its sockets is online. */
   private announcedOnline = new Set<string>();
   private unsubscribe: (() => void)[] = [];
+  private readonly activityGates = new Map<string, ActivityGate>();
 
   constructor(
     private readonly hub: EventHub,
@@ -95,6 +117,16 @@ export class Gateway {
     return this.connections.size;
   }
 
+  /**
+   * Lets pages watch a module's items for what others are doing on them (`{ type: "watch", scope }`,
+   * then `{ type: "activity", scope, state }`): `mayWatch` is asked once per watch, with the person's
+   * own context, and a refused or unknown scope is ignored.
+   */
+  allowActivity(scope: ActivityScope, mayWatch: ActivityGate): void {
+    if (this.activityGates.has(scope.name)) throw new Error(`activity scope ${scope.name} is declared twice`);
+    this.activityGates.set(scope.name, mayWatch);
+  }
+
   register(app: FastifyInstance): void {
     app.get(
       "/api/ws",
@@ -113,17 +145,23 @@ export class Gateway {
       (socket, request) => {
         const actor = requireActor(request);
         const { after } = request.query as { after?: number };
-        void this.open(socket, { userId: actor.id, name: actor.name }, after);
+        void this.open(socket, actor, after);
       },
     );
   }
 
-  private async open(socket: WebSocket, person: { userId: string; name: string }, after: number | undefined) {
+  private async open(socket: WebSocket, actor: Actor, after: number | undefined) {
+    const person = { userId: actor.id, name: actor.name };
     const connection: Connection = {
       socket,
+      actor,
       userId: person.userId,
       name: person.name,
       channels: new Set(),
+      watching: new Set(),
+      lastActivityAt: new Map(),
+      activeIn: new Set(),
+      handling: Promise.resolve(),
       lastSentId: 0,
       pending: [],
       alive: true,
@@ -133,7 +171,11 @@ export class Gateway {
     socket.on("pong", () => {
       connection.alive = true;
     });
-    socket.on("message", (data) => this.onClientMessage(connection, data.toString()));
+    socket.on("message", (data) => {
+      connection.handling = connection.handling
+        .then(() => this.onClientMessage(connection, data.toString()))
+        .catch(() => undefined);
+    });
     socket.on("close", () => this.close(connection));
     socket.on("error", () => this.close(connection));
     try {
@@ -206,7 +248,7 @@ export class Gateway {
   private deliverTo(connection: Connection, rows: EventRow[], replaying = false): void {
     for (const row of rows) {
       if (row.id <= connection.lastSentId) continue;
-      if (row.topic === MEMBERSHIP_TOPIC) this.applyMembership(connection, row);
+      if (row.topic === channelMembershipChanged.topic) this.applyMembership(connection, row);
       const visible =
         row.everyone ||
         (row.channelId !== null && connection.channels.has(row.channelId)) ||
@@ -234,33 +276,100 @@ export class Gateway {
     connection.socket.send(frame);
   }
 
-  private onClientMessage(connection: Connection, text: string): void {
-    let message: { type?: unknown; channelId?: unknown };
+  private async onClientMessage(connection: Connection, text: string): Promise<void> {
+    let message: { type?: unknown; channelId?: unknown; scope?: unknown; state?: unknown };
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
       return;
     }
+    if (message.type === "typing") return this.onTyping(connection, message.channelId);
+    const { scope } = message;
+    if (typeof scope !== "string" || scope.length > MAX_SCOPE_LENGTH) return;
+    if (message.type === "watch") await this.watch(connection, scope);
+    else if (message.type === "unwatch") await this.unwatch(connection, scope);
+    else if (message.type === "activity") await this.onActivity(connection, scope, message.state);
+  }
+
+  private onTyping(connection: Connection, channelId: unknown): void {
     // Clients send typing at most every 3 s; anything faster is dropped before it costs a NOTIFY.
     if (
-      message.type === "typing" &&
-      typeof message.channelId === "string" &&
-      connection.channels.has(message.channelId) &&
+      typeof channelId === "string" &&
+      connection.channels.has(channelId) &&
       Date.now() - connection.lastTypingAt >= TYPING_MIN_INTERVAL_MS
     ) {
       connection.lastTypingAt = Date.now();
       void this.hub
-        .sendEphemeral({
-          type: "typing",
-          channelId: message.channelId,
-          userId: connection.userId,
-          name: connection.name,
-        })
+        .sendEphemeral({ type: "typing", channelId, userId: connection.userId, name: connection.name })
         .catch(() => undefined);
     }
   }
 
+  /**
+   * Adds a scope the person may watch, their module deciding as it decides who reads the item, and
+   * answers `{ type: "watch", scope, allowed }`.
+   */
+  private async watch(connection: Connection, scope: string): Promise<void> {
+    const allowed = connection.watching.has(scope) || (await this.mayWatch(connection, scope));
+    if (allowed) connection.watching.add(scope);
+    this.send(connection, JSON.stringify({ type: "watch", scope, allowed }));
+  }
+
+  private async unwatch(connection: Connection, scope: string): Promise<void> {
+    await this.stopActivity(connection, scope);
+    connection.watching.delete(scope);
+    connection.lastActivityAt.delete(scope);
+  }
+
+  /** A person who leaves an item (or closes the page) stops whatever they were doing on it. */
+  private async stopActivity(connection: Connection, scope: string): Promise<void> {
+    if (!connection.activeIn.delete(scope)) return;
+    await this.hub
+      .sendEphemeral({
+        type: "activity",
+        scope,
+        state: "stopped",
+        userId: connection.userId,
+        name: connection.name,
+      })
+      .catch(() => undefined);
+  }
+
+  private async mayWatch(connection: Connection, scope: string): Promise<boolean> {
+    if (connection.watching.size >= MAX_WATCHED_SCOPES) return false;
+    const separator = scope.indexOf(":");
+    const gate = separator > 0 ? this.activityGates.get(scope.slice(0, separator)) : undefined;
+    if (!gate) return false;
+    const ctx: ActorCtx = { db: this.db, config: this.config, actor: connection.actor, ip: null };
+    return gate(ctx, scope.slice(separator + 1)).catch(() => false);
+  }
+
+  /**
+   * Passes on what the person does in a scope they watch. Awaited, so one socket's signals reach the
+   * others in the order it sent them.
+   */
+  private async onActivity(connection: Connection, scope: string, state: unknown): Promise<void> {
+    if (!connection.watching.has(scope) || (state !== "active" && state !== "stopped")) return;
+    if (state === "stopped") return this.stopActivity(connection, scope);
+    const last = connection.lastActivityAt.get(scope) ?? 0;
+    if (Date.now() - last < ACTIVITY_MIN_INTERVAL_MS) return;
+    connection.lastActivityAt.set(scope, Date.now());
+    connection.activeIn.add(scope);
+    await this.hub
+      .sendEphemeral({ type: "activity", scope, state, userId: connection.userId, name: connection.name })
+      .catch(() => undefined);
+  }
+
   private onEphemeral(signal: Ephemeral): void {
+    if (signal.type === "activity") {
+      const frame = JSON.stringify(signal);
+      for (const connection of this.connections) {
+        if (connection.userId !== signal.userId && connection.watching.has(String(signal.scope))) {
+          this.send(connection, frame);
+        }
+      }
+      return;
+    }
     if (signal.type === "typing") {
       const frame = JSON.stringify(signal);
       for (const connection of this.connections) {
@@ -323,6 +432,7 @@ export class Gateway {
   private close(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
     void this.markOnline(connection.userId, false);
+    for (const scope of connection.activeIn) void this.stopActivity(connection, scope);
   }
 
   private heartbeat(): void {

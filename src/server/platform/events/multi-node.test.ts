@@ -13,6 +13,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
+import { messageCreated } from "../../modules/chat/contracts/messages.js";
 import { connectRealtime, type RealtimeClient } from "../../testing/realtime.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../auth/http.js";
 
@@ -141,11 +142,11 @@ async function connect(node: Node, session: Session, after?: number): Promise<Re
   return socket;
 }
 
-/** The message.created events of the test channel a socket received, in arrival order. */
+/** The messageCreated events of the test channel a socket received, in arrival order. */
 const created = (socket: RealtimeClient) =>
   socket
-    .events("message.created")
-    .map((frame) => ({ eventId: frame.id ?? 0, message: frame.payload?.message as Message }))
+    .events(messageCreated)
+    .map((frame) => ({ eventId: frame.id, message: frame.payload.message }))
     .filter((entry) => entry.message.channelId === channelId);
 
 async function waitForAll(socket: RealtimeClient, expected: Message[], timeoutMs = 10_000): Promise<void> {

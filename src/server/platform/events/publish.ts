@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
+import type { EventDefinition, EventPayload } from "../../../shared/events.js";
 import { ADVISORY_LOCKS, lockForTransaction } from "../advisory-locks.js";
 import type { Ctx } from "../context.js";
 import { events } from "./schema.js";
@@ -7,6 +8,7 @@ import { events } from "./schema.js";
 export const EVENTS_CHANNEL = "convene_events";
 export const EPHEMERAL_CHANNEL = "convene_ephemeral";
 
+/** Who may receive an event: everyone signed in, a chat channel's members, or named people. */
 export type Audience = { channelId?: string; userIds?: string[]; everyone?: boolean };
 
 /**
@@ -23,11 +25,18 @@ export async function lockEventOrder(ctx: Ctx): Promise<void> {
 /** Transactions that hold the lock already: a post publishes several events under one lock call. */
 const lockedTransactions = new WeakSet<object>();
 
-/** Records an event in the caller's transaction; every node hears of it when that commits. */
-export async function publishEvent(
+/**
+ * Records an event in the caller's transaction; every node hears of it when that commits. The event is
+ * one its module declared (`defineEvent` in its contracts), so the payload is the type its listeners
+ * expect. An audience of nobody writes nothing.
+ */
+export async function publishEvent<Payload extends EventPayload>(
   ctx: Ctx,
-  event: { topic: string; audience: Audience; payload: Record<string, unknown> },
-): Promise<number> {
+  event: EventDefinition<Payload>,
+  audience: Audience,
+  payload: NoInfer<Payload>,
+): Promise<number | null> {
+  if (!audience.everyone && !audience.channelId && (audience.userIds ?? []).length === 0) return null;
   await lockEventOrder(ctx);
   // Insert and notify in one round trip; the notification is delivered when the transaction commits.
   // Both drivers answer raw SQL with `rows`; PostgreSQL gives a bigint as a string.
@@ -36,13 +45,13 @@ export async function publishEvent(
       insert into ${events} (topic, channel_id, user_ids, everyone, payload)
       values (
         ${event.topic},
-        ${event.audience.channelId ?? null},
+        ${audience.channelId ?? null},
         ${
           // One array literal, one bound value: an event to 5,000 people is not 5,000 parameters.
-          event.audience.userIds ? sql`${`{${event.audience.userIds.join(",")}}`}::uuid[]` : null
+          audience.userIds ? sql`${`{${audience.userIds.join(",")}}`}::uuid[]` : null
         },
-        ${event.audience.everyone ?? false},
-        ${JSON.stringify(event.payload)}::jsonb
+        ${audience.everyone ?? false},
+        ${JSON.stringify(payload)}::jsonb
       )
       returning id
     )

@@ -4,8 +4,8 @@ import type { ParsedBody } from "../../../shared/contract.js";
 import {
   type Delivery,
   type FollowLevel,
-  INBOX_CHANGED_TOPIC,
   type InboxEntry,
+  inboxChanged,
   kindNames,
   type NotificationKind,
   type NotificationPreferences,
@@ -114,7 +114,7 @@ export async function notify(ctx: Ctx, notice: Notice): Promise<string[]> {
 
 /** Tells the people's open pages (every device) that their inbox changed; each fetches its own count. */
 async function announceInboxChange(ctx: Ctx, userIds: string[]): Promise<void> {
-  await publishEvent(ctx, { topic: INBOX_CHANGED_TOPIC, audience: { userIds }, payload: {} });
+  await publishEvent(ctx, inboxChanged, { userIds }, {});
 }
 
 export async function unreadCountOf(db: Db, userId: string): Promise<number> {

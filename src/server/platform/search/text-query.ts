@@ -74,8 +74,14 @@ export type TextQuery = {
   inDays: (at: AnyColumn | SQL) => SQL | undefined;
 };
 
-/** `%text%` for ILIKE, with the wildcard characters of the text matched literally. */
-export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** The text for LIKE and ILIKE, its wildcard characters matched literally. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `%text%` for ILIKE: the text anywhere. */
+export const containing = (text: string) => `%${literal(text)}%`;
+
+/** `text%` for ILIKE: the text at the start. */
+export const startingWith = (text: string) => `${literal(text)}%`;
 
 export function compileTextQuery(parsed: ParsedSearch): TextQuery {
   const text = tsqueryText(parsed);

@@ -4,7 +4,7 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
-import { kindLabel, type Organisation, useOrganisations } from "./api.js";
+import { kindLabel, type Organisation, useAdminLive, useOrganisations } from "./api.js";
 import { OrganisationForm } from "./OrganisationForm.js";
 
 /** `null` while closed; `"new"` to create one; an organisation to edit it. */
@@ -61,6 +61,7 @@ function OrganisationTable({
 }
 
 export function OrganisationsPage() {
+  useAdminLive();
   const organisations = useOrganisations();
   const [editing, setEditing] = useState<Editing>(null);
   const close = () => setEditing(null);

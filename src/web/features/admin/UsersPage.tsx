@@ -6,7 +6,7 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { StaffBadge } from "../../app/ui/StaffBadge.js";
-import { type AdminUser, useAdminUsers, useOrganisations } from "./api.js";
+import { type AdminUser, useAdminLive, useAdminUsers, useOrganisations } from "./api.js";
 import { UserActions } from "./UserActions.js";
 
 const statusOptions = [
@@ -70,6 +70,7 @@ function UserTable({ users }: { users: AdminUser[] }) {
 }
 
 export function UsersPage() {
+  useAdminLive();
   const [text, setText] = useState("");
   const [q] = useDebouncedValue(text.trim(), 300);
   const [organisationId, setOrganisationId] = useState<string | null>(null);

@@ -8,6 +8,7 @@ import type { AdminUser, UserStatus } from "../../../server/modules/accounts/con
 import * as users from "../../../server/modules/accounts/contracts/users.js";
 import * as platform from "../../../shared/contracts/platform.js";
 import { callApi } from "../../app/api.js";
+import { type LiveRule, useLiveQueries, whenEvent } from "../../app/live.js";
 import type { OrganisationKind } from "../../app/session.js";
 
 export type {
@@ -37,6 +38,20 @@ export const adminKeys = {
   audit: (filters: AuditFilters) => ["admin", "audit", filters] as const,
   mail: (to: string) => ["admin", "mail", to] as const,
 };
+
+/**
+ * What the product team's admin lists follow: an organisation or a person created or changed anywhere
+ * (an invitation accepted, a colleague's edit). An organisation's row counts its people.
+ */
+export const adminLive: LiveRule[] = [
+  whenEvent(organisations.organisationChanged, () => [adminKeys.organisations]),
+  whenEvent(users.userChanged, () => [adminKeys.allUsers, adminKeys.organisations]),
+];
+
+/** Keeps the open admin lists current (see `adminLive`). */
+export function useAdminLive(): void {
+  useLiveQueries(adminLive);
+}
 
 export const adminApi = {
   createOrganisation: (body: OrganisationInput) => callApi(organisations.createOrganisation, { body }),

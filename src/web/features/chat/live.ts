@@ -1,14 +1,22 @@
 import { notifications } from "@mantine/notifications";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
-import { type RealtimeEvent, useRealtimeSignal } from "../../app/realtime.js";
+import {
+  channelCreated,
+  channelRead,
+  channelUpdated,
+} from "../../../server/modules/chat/contracts/channels.js";
+import {
+  mentioned,
+  messageCreated,
+  messageDeleted,
+  messageUpdated,
+} from "../../../server/modules/chat/contracts/messages.js";
+import { reactionsChanged } from "../../../server/modules/chat/contracts/reactions.js";
+import { channelMembershipChanged } from "../../../shared/contracts/realtime.js";
+import { isEvent, type RealtimeEvent, useRealtimeSignal } from "../../app/realtime.js";
 import type { Me } from "../../app/session.js";
-import { type Channel, chatKeys, type Message, type Reaction } from "./api.js";
+import { type Channel, chatKeys } from "./api.js";
 import { addMessage, markDeleted, noteNewMessage, replaceMessage, updateMessage } from "./cache.js";
-
-type MessagePayload = { message: Message };
-type DeletedPayload = { messageId: string; channelId: string };
-type ReactionPayload = { messageId: string; channelId: string; reactions: Reaction[] };
-type MembershipPayload = { channelId: string; userId: string };
 
 let channelRefresh: number | undefined;
 
@@ -22,50 +30,35 @@ function refreshChannelsSoon(queryClient: QueryClient): void {
 }
 
 function applyEvent(queryClient: QueryClient, event: RealtimeEvent, myId: string): void {
-  switch (event.topic) {
-    case "message.created": {
-      const { message } = event.payload as MessagePayload;
-      addMessage(queryClient, message);
-      noteNewMessage(queryClient, message, myId);
-      return;
-    }
-    case "message.updated":
-      replaceMessage(queryClient, (event.payload as MessagePayload).message);
-      return;
-    case "message.deleted": {
-      const { messageId, channelId } = event.payload as DeletedPayload;
-      updateMessage(queryClient, { messageId, channelId }, markDeleted);
-      refreshChannelsSoon(queryClient);
-      return;
-    }
-    case "reaction.changed": {
-      const { messageId, channelId, reactions } = event.payload as ReactionPayload;
-      updateMessage(queryClient, { messageId, channelId }, (message) => ({ ...message, reactions }));
-      return;
-    }
-    case "membership.changed": {
-      const { channelId, userId } = event.payload as MembershipPayload;
-      void queryClient.invalidateQueries({ queryKey: chatKeys.members(channelId) });
-      if (userId === myId) refreshChannelsSoon(queryClient);
-      return;
-    }
-    case "read.changed": {
-      // The answer to this tab's own "read" is already applied; another device's is not.
-      const { channelId, lastReadSeq } = event.payload as { channelId: string; lastReadSeq: number };
-      const channel = queryClient
-        .getQueryData<{ channels: Channel[] }>(chatKeys.channels)
-        ?.channels.find((candidate) => candidate.id === channelId);
-      if (!channel || channel.lastReadSeq < lastReadSeq) refreshChannelsSoon(queryClient);
-      return;
-    }
-    case "mention":
-      refreshChannelsSoon(queryClient);
-      notifyMention(event);
-      return;
-    case "channel.created":
-    case "channel.updated":
-      refreshChannelsSoon(queryClient);
-      return;
+  if (isEvent(event, messageCreated)) {
+    const { message } = event.payload;
+    addMessage(queryClient, message);
+    noteNewMessage(queryClient, message, myId);
+  } else if (isEvent(event, messageUpdated)) {
+    replaceMessage(queryClient, event.payload.message);
+  } else if (isEvent(event, messageDeleted)) {
+    const { messageId, channelId } = event.payload;
+    updateMessage(queryClient, { messageId, channelId }, markDeleted);
+    refreshChannelsSoon(queryClient);
+  } else if (isEvent(event, reactionsChanged)) {
+    const { messageId, channelId, reactions } = event.payload;
+    updateMessage(queryClient, { messageId, channelId }, (message) => ({ ...message, reactions }));
+  } else if (isEvent(event, channelMembershipChanged)) {
+    const { channelId, userId } = event.payload;
+    void queryClient.invalidateQueries({ queryKey: chatKeys.members(channelId) });
+    if (userId === myId) refreshChannelsSoon(queryClient);
+  } else if (isEvent(event, channelRead)) {
+    // The answer to this tab's own "read" is already applied; another device's is not.
+    const { channelId, lastReadSeq } = event.payload;
+    const channel = queryClient
+      .getQueryData<{ channels: Channel[] }>(chatKeys.channels)
+      ?.channels.find((candidate) => candidate.id === channelId);
+    if (!channel || channel.lastReadSeq < lastReadSeq) refreshChannelsSoon(queryClient);
+  } else if (isEvent(event, mentioned)) {
+    refreshChannelsSoon(queryClient);
+    notifyMention(event);
+  } else if (isEvent(event, channelCreated) || isEvent(event, channelUpdated)) {
+    refreshChannelsSoon(queryClient);
   }
 }
 
@@ -73,8 +66,8 @@ function applyEvent(queryClient: QueryClient, event: RealtimeEvent, myId: string
  * A fresh mention pops up unless its channel is already open; one replayed after a long absence
  * (older than a minute) only updates the badge.
  */
-function notifyMention(event: RealtimeEvent): void {
-  const { channelId, by } = event.payload as { channelId: string; by: { name: string } };
+function notifyMention(event: RealtimeEvent<{ channelId: string; by: { name: string } }>): void {
+  const { channelId, by } = event.payload;
   if (Date.now() - new Date(event.at).getTime() > 60_000) return;
   if (window.location.pathname === `/chat/${channelId}`) return;
   notifications.show({

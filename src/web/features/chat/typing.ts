@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
+import { messageCreated } from "../../../server/modules/chat/contracts/messages.js";
 import { realtime, useRealtimeEvent, useRealtimeSignal } from "../../app/realtime.js";
-import type { Message } from "./api.js";
 
 const TYPING_SEND_INTERVAL_MS = 3_000;
 /** A typist who sent nothing for this long has stopped (they send every 3 s while typing). */
@@ -25,7 +25,7 @@ export function useTypingNames(channelId: string): string[] {
   });
 
   // Someone whose message arrived has finished typing it.
-  useRealtimeEvent<{ message: Message }>("message.created", ({ message }) => {
+  useRealtimeEvent(messageCreated, ({ message }) => {
     if (message.channelId === channelId) {
       setTypists((current) => current.filter((typist) => typist.userId !== message.author.id));
     }

@@ -47,7 +47,8 @@ export function CommentThread({ comments }: { comments: Comment[] }) {
   }, [hash, comments.length]);
   if (comments.length === 0) return <Text c="dimmed">No replies yet.</Text>;
   return (
-    <Stack gap="sm">
+    // Replies arriving live (the page follows the ticket's events) are read out as they appear.
+    <Stack gap="sm" aria-live="polite" aria-relevant="additions">
       {comments.map((comment) => (
         <CommentCard key={comment.id} comment={comment} />
       ))}

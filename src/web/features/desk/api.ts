@@ -7,8 +7,8 @@ import * as tickets from "../../../server/modules/desk/contracts/tickets.js";
 import * as watchers from "../../../server/modules/desk/contracts/watchers.js";
 import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
+import { type LiveRule, useLiveQueries, whenEvent } from "../../app/live.js";
 import { notifyFailure } from "../../app/notify.js";
-import { useRealtimeEvent } from "../../app/realtime.js";
 
 export type { Attachment } from "../../../server/modules/desk/contracts/attachments.js";
 export type { Comment } from "../../../server/modules/desk/contracts/comments.js";
@@ -37,13 +37,18 @@ export const deskKeys = {
   staff: ["desk", "staff"] as const,
 };
 
-/** Keeps open desk pages current: a ticket that changed anywhere is fetched again, and the lists. */
+/**
+ * What a ticket's change makes stale on open desk pages: the ticket and every list (the queue, a
+ * customer's own tickets). The server tells only those who may see the change, an internal note staff
+ * alone, and each page asks for the ticket again as its reader may see it.
+ */
+export const deskLive: LiveRule[] = [
+  whenEvent(tickets.ticketChanged, ({ ticketId }) => [deskKeys.ticket(ticketId), deskKeys.lists]),
+];
+
+/** Keeps open desk pages current (see `deskLive`). */
 export function useTicketEvents(): void {
-  const queryClient = useQueryClient();
-  useRealtimeEvent<{ ticketId: string }>(tickets.TICKET_CHANGED_TOPIC, ({ ticketId }) => {
-    void queryClient.invalidateQueries({ queryKey: deskKeys.ticket(ticketId) });
-    void queryClient.invalidateQueries({ queryKey: deskKeys.lists });
-  });
+  useLiveQueries(deskLive);
 }
 
 const upload = (file: File) => {

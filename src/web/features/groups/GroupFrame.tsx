@@ -1,14 +1,13 @@
 import { Anchor, Badge, Group as Row, Tabs, Text } from "@mantine/core";
-import { useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
 import { isApiError } from "../../app/api.js";
-import { useRealtimeEvent } from "../../app/realtime.js";
+import { useLiveQueries } from "../../app/live.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { MembershipBadge } from "./GroupsPage.js";
-import { type Group, groupKeys, useGroup } from "./groups-api.js";
+import { type Group, groupLive, useGroup } from "./groups-api.js";
 
 export type GroupTab = "topics" | "members" | "moderation" | "settings";
 
@@ -34,12 +33,7 @@ export function GroupFrame({
 }) {
   const navigate = useNavigate();
   const group = useGroup(handle);
-  const queryClient = useQueryClient();
-  // A message published in this group refreshes its topics, the open topic and the queue.
-  useRealtimeEvent<{ groupId: string }>("group.message.created", (payload) => {
-    if (payload.groupId === group.data?.id)
-      void queryClient.invalidateQueries({ queryKey: groupKeys.group(handle) });
-  });
+  useLiveQueries(group.data ? groupLive(group.data) : []);
   if (group.isPending) return <PageLoader />;
   if (group.isError)
     return (

@@ -18,6 +18,7 @@ import * as search from "../../../server/modules/groups/contracts/search.js";
 import type { TopicChanges } from "../../../server/modules/groups/contracts/topics.js";
 import * as topics from "../../../server/modules/groups/contracts/topics.js";
 import { callApi } from "../../app/api.js";
+import { type LiveRule, whenEvent } from "../../app/live.js";
 import { notifyFailure } from "../../app/notify.js";
 
 export type {
@@ -87,6 +88,37 @@ export const groupKeys = {
   log: (handle: string) => ["groups", "one", handle, "log"] as const,
   search: (q: string, handle: string | null) => ["groups", "search", q, handle ?? "all"] as const,
 };
+
+/**
+ * What a group's changes make stale on its open pages (the frame of every group page holds this): a
+ * changed topic, its list and the hashtag views of the group; the queue, the log and the members (a
+ * role, a ban) for moderators, the only people the server tells of them.
+ */
+export function groupLive(group: { id: string; handle: string }): LiveRule[] {
+  const { id, handle } = group;
+  return [
+    whenEvent(topics.groupTopicChanged, ({ groupId, topicId }) =>
+      groupId === id
+        ? [
+            { queryKey: groupKeys.group(handle), exact: true },
+            groupKeys.topics(handle),
+            groupKeys.topic(handle, topicId),
+            ["groups", "one", handle, "hashtag"],
+          ]
+        : [],
+    ),
+    whenEvent(moderation.groupModerationChanged, ({ groupId }) =>
+      groupId === id
+        ? [
+            { queryKey: groupKeys.group(handle), exact: true },
+            groupKeys.queue(handle),
+            groupKeys.log(handle),
+            groupKeys.members(handle),
+          ]
+        : [],
+    ),
+  ];
+}
 
 /** A post with files goes as one multipart request, so the message and its files are saved together. */
 function formOf(fields: Record<string, string>, files: File[]): FormData {

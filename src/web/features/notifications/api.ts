@@ -44,7 +44,7 @@ export const useInbox = (filter: InboxFilter) =>
  */
 export function useInboxLiveUpdates(): void {
   const queryClient = useQueryClient();
-  useRealtimeEvent(inbox.INBOX_CHANGED_TOPIC, () => {
+  useRealtimeEvent(inbox.inboxChanged, () => {
     void queryClient.invalidateQueries({ queryKey: inboxKeys.unreadCount });
     void queryClient.invalidateQueries({ queryKey: inboxKeys.lists });
   });

@@ -25,6 +25,7 @@ import { UiIcon } from "../../app/ui/UiIcon.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { DocumentEditor } from "./DocumentEditor.js";
 import { DocumentHistory } from "./DocumentHistory.js";
+import { EditorsNote, NewerVersionNotice, useDocumentEditors, useNewerVersion } from "./DocumentLive.js";
 import { documentsApi, useDocument, useDocumentRefresh, useDocuments } from "./documents-api.js";
 import type { Project } from "./projects-api.js";
 
@@ -108,6 +109,8 @@ function DocumentPanel({
   onBack: () => void;
 }) {
   const document = useDocument(projectId, documentId);
+  const newer = useNewerVersion(document.data);
+  const editors = useDocumentEditors(documentId, mode === "edit" && document.isSuccess);
   if (document.isPending) return <PageLoader />;
   if (document.error) return <ErrorAlert error={document.error} />;
   const current = document.data;
@@ -134,6 +137,7 @@ function DocumentPanel({
               {formatDateTime(current.updatedAt)}
             </Group>
           </Text>
+          <EditorsNote names={editors} />
         </div>
         <Group gap="xs">
           <Button variant={mode === "read" ? "filled" : "default"} onClick={() => onMode("read")}>
@@ -147,6 +151,14 @@ function DocumentPanel({
           </Button>
         </Group>
       </Group>
+      {newer && (
+        <NewerVersionNotice
+          projectId={projectId}
+          document={current}
+          newer={newer}
+          editing={mode === "edit"}
+        />
+      )}
       {mode === "read" && (
         <div data-testid="document-body">
           <ServerHtml html={current.bodyHtml} />

@@ -28,6 +28,7 @@ import { BoardTab } from "./BoardTab.js";
 import { DocumentsTab } from "./DocumentsTab.js";
 import { FeedbackTab } from "./FeedbackTab.js";
 import { FilesTab } from "./FilesTab.js";
+import { useProjectsLive } from "./live.js";
 import { ProjectSearch } from "./ProjectSearch.js";
 import { ProjectStatusBadge, projectDates } from "./ProjectsPage.js";
 import { type Project, projectsApi, useProject, useProjectMutation } from "./projects-api.js";
@@ -239,6 +240,7 @@ function ProjectView({ project }: { project: Project }) {
 
 /** `/projects/:id/:tab?`: a project's header and its board, documents, files, feedback and activity. */
 export function ProjectPage() {
+  useProjectsLive();
   const { id = "" } = useParams();
   const project = useProject(id);
   if (project.isPending) return <PageLoader />;

@@ -26,6 +26,7 @@ import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import { ActivityTab } from "./ActivityTab.js";
+import { useProjectsLive } from "./live.js";
 import { ProjectSearch } from "./ProjectSearch.js";
 import {
   type Project,
@@ -172,6 +173,7 @@ function NewProjectForm({ onCreated }: { onCreated: (project: Project) => void }
 
 /** `/projects`: the projects one takes part in (staff: every project) and what happened in them lately. */
 export function ProjectsPage() {
+  useProjectsLive();
   const me = useSignedInMe();
   const navigate = useNavigate();
   const [status, setStatus] = useState<ProjectStatus>("active");

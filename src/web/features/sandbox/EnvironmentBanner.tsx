@@ -3,12 +3,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { isApiError } from "../../app/api.js";
 import { formatDateTime, formatRelativeTime } from "../../app/format.js";
-import { useRealtimeEvent } from "../../app/realtime.js";
+import { useLiveQueries } from "../../app/live.js";
+import { useSandboxLive } from "./live.js";
 import {
   type Environment,
   formatCountdown,
   operationsKeys,
-  operationsTopics,
+  operationsLive,
   useEnvironment,
   WIPE_STEP_COUNT,
   wipeProgressOf,
@@ -24,22 +25,9 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-/**
- * Keeps open sandbox pages in step with the operators: a deployment, a flag, a wipe scheduled or
- * cancelled refetch the environment status (and the lists they change); a finished wipe refetches
- * every sandbox query, since its data went back to the baseline.
- */
+/** Keeps open sandbox pages in step with the operators (see `operationsLive`). */
 export function useOperationsEvents(): void {
-  const queryClient = useQueryClient();
-  const refetch = (...keys: (readonly string[])[]) => {
-    for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
-  };
-  // A flag gates whole features (the pharmacy, say): every open sandbox page asks again, so a page
-  // of a feature switched off says so at once instead of failing on its next click.
-  useRealtimeEvent(operationsTopics.flag, () => refetch(["sandbox"]));
-  useRealtimeEvent(operationsTopics.deployed, () => refetch(["sandbox"]));
-  useRealtimeEvent(operationsTopics.wipe, () => refetch(operationsKeys.environment, operationsKeys.wipes));
-  useRealtimeEvent(operationsTopics.wiped, () => refetch(["sandbox"], operationsKeys.wipes));
+  useLiveQueries(operationsLive);
 }
 
 function BuildLine({ build }: { build: NonNullable<Environment["build"]> }) {
@@ -208,7 +196,7 @@ type SandboxFrameProps = {
  * (every query on the page holds data from before the wipe).
  */
 export function SandboxFrame({ refused = false, children }: SandboxFrameProps) {
-  useOperationsEvents();
+  useSandboxLive();
   const queryClient = useQueryClient();
   const environment = useEnvironment();
   const noticedAt = useResetNoticedAt(environment.data, refused);

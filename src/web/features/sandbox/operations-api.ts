@@ -10,6 +10,7 @@ import type { WipeStatus } from "../../../server/modules/sandbox/operations/cont
 import * as wipes from "../../../server/modules/sandbox/operations/contracts/wipes.js";
 import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
+import { type LiveRule, whenEvent } from "../../app/live.js";
 
 export type {
   StudyExport,
@@ -47,7 +48,6 @@ export const wipeStatusColors: Record<WipeStatus, string> = {
   cancelled: "gray",
 };
 
-export { operationsTopics } from "../../../server/modules/sandbox/operations/contracts/environment.js";
 export { WIPE_CONFIRMATION } from "../../../server/modules/sandbox/operations/contracts/wipes.js";
 
 export const operationsKeys = {
@@ -57,6 +57,19 @@ export const operationsKeys = {
   settings: ["admin", "sandbox", "settings"] as const,
   wipes: ["admin", "sandbox", "wipes"] as const,
 };
+
+/**
+ * What the operators' changes make stale on open pages: a flag gates whole features (the pharmacy, say),
+ * so a flag or a deployment has every sandbox page ask again, and a page of a feature switched off says
+ * so at once instead of failing on its next click; a finished wipe does the same, since its data went
+ * back to the baseline; a wipe scheduled or cancelled changes the banner's countdown and the wipes list.
+ */
+export const operationsLive: LiveRule[] = [
+  whenEvent(flags.flagChanged, () => [["sandbox"], operationsKeys.flags]),
+  whenEvent(deployments.deployed, () => [["sandbox"]]),
+  whenEvent(wipes.wipeChanged, () => [operationsKeys.environment, operationsKeys.wipes]),
+  whenEvent(wipes.wiped, () => [["sandbox"], operationsKeys.wipes]),
+];
 
 export const operationsApi = {
   createFlag: (body: FlagInput) => callApi(flags.createFlag, { body }),

@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { idParam } from "../../../../shared/fields.js";
 
 export const organisationKinds = ["vendor", "customer", "partner"] as const;
 export type OrganisationKind = (typeof organisationKinds)[number];
 
 const tag = "accounts";
+
+/** An organisation was created or changed: to the product team, whose admin pages list them. */
+export const organisationChanged = defineEvent<{ organisationId: string }>("accounts.organisation");
 
 // --- input ---
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { idParam } from "../../../../shared/fields.js";
 import { organisationRef } from "./organisations.js";
 
@@ -7,6 +8,12 @@ export const userStatuses = ["active", "deactivated"] as const;
 export type UserStatus = (typeof userStatuses)[number];
 
 const tag = "accounts";
+
+/**
+ * A person joined, or their name, roles or status changed: to the product team, whose admin pages list
+ * everyone.
+ */
+export const userChanged = defineEvent<{ userId: string }>("accounts.user");
 
 export const userFilter = z.object({
   q: z.string().trim().max(200).optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { idParam, optionalText, requiredText, someChange } from "../../../../shared/fields.js";
 
 export const channelKinds = ["public", "private", "dm"] as const;
@@ -193,3 +194,12 @@ export const markChannelRead = operation({
   body: readInput,
   response: readState,
 });
+
+// --- live events ---
+
+/** A channel someone may see was created (its members, or everyone for a public one). */
+export const channelCreated = defineEvent<{ channel: Channel }>("channel.created");
+/** A channel's name, topic or description changed. */
+export const channelUpdated = defineEvent<{ channel: Channel }>("channel.updated");
+/** The person read a channel on one of their devices: the others' badges follow. */
+export const channelRead = defineEvent<{ channelId: string; lastReadSeq: number }>("read.changed");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { idParam } from "../../../../shared/fields.js";
 import { person } from "./channels.js";
 
@@ -157,3 +158,20 @@ export const openTicketFromMessage = operation({
   response: ticketLink,
   status: 201,
 });
+
+// --- live events (to the channel's members) ---
+
+export const messageCreated = defineEvent<{ message: Message }>("message.created");
+/** Edited, pinned, given a reply or a ticket link: the whole message again. */
+export const messageUpdated = defineEvent<{ message: Message }>("message.updated");
+export const messageDeleted = defineEvent<{
+  messageId: string;
+  channelId: string;
+  threadRootId: string | null;
+}>("message.deleted");
+/** To the people a message names (and, for @channel, the channel's members), whichever page they are on. */
+export const mentioned = defineEvent<{
+  channelId: string;
+  messageId: string;
+  by: { id: string; name: string };
+}>("mention");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { idParam } from "../../../../shared/fields.js";
-import { message } from "./messages.js";
+import { message, type Reaction } from "./messages.js";
 
 const tag = "chat";
 
@@ -33,3 +34,8 @@ export const removeReaction = operation({
   params: idParam.extend({ emoji: emojiField }),
   response: message,
 });
+
+/** A message's reactions changed: all of them, to the channel's members. */
+export const reactionsChanged = defineEvent<{ messageId: string; channelId: string; reactions: Reaction[] }>(
+  "reaction.changed",
+);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { idParam, requiredText, someChange } from "../../../../shared/fields.js";
 import { attachment } from "./attachments.js";
 import { comment } from "./comments.js";
@@ -17,11 +18,11 @@ export type TicketStatus = (typeof ticketStatuses)[number];
 const tag = "desk";
 
 /**
- * The real-time event of a ticket that changed (opened, replied to, its status, assignee, sharing or
- * files): it carries the ticket's id only, and goes to those who may see the ticket, whose pages
- * then ask for it again, so a staff reply appears without a reload.
+ * A ticket changed (opened, replied to, its status, assignee, sharing, watchers or files): it carries
+ * the ticket's id only, and goes to those who may see the change (an internal note to staff alone),
+ * whose pages then ask for the ticket again, so a staff reply appears without a reload.
  */
-export const TICKET_CHANGED_TOPIC = "desk.ticket";
+export const ticketChanged = defineEvent<{ ticketId: string }>("desk.ticket");
 
 // --- input ---
 

@@ -1,8 +1,15 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { groupPerson, handleParam, tag } from "./groups.js";
 import { reasonField } from "./members.js";
 import { groupMessage, messageParams, posted, taggedMessage } from "./messages.js";
+
+/**
+ * The group's moderation queue or log changed: a message came to wait, or was approved or rejected, or
+ * a topic was pinned, locked or deleted. To the group's active owners and moderators alone.
+ */
+export const groupModerationChanged = defineEvent<{ groupId: string }>("groups.moderation");
 
 // --- output ---
 

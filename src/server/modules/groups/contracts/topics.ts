@@ -1,8 +1,16 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { requiredText, someChange } from "../../../../shared/fields.js";
 import { groupPerson, handleParam, tag } from "./groups.js";
 import { bodyField, groupMessage, posted, topicParams } from "./messages.js";
+
+/**
+ * Something the group's readers see in a topic changed: a message published in it (posted, or approved
+ * from the queue), the topic pinned, locked or deleted. To the group's active members, who alone read
+ * its topics (and to the author of a message rejected from the queue, the one reader of it).
+ */
+export const groupTopicChanged = defineEvent<{ groupId: string; topicId: string }>("groups.topic");
 
 // --- input ---
 

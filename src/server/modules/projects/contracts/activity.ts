@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineEvent } from "../../../../shared/events.js";
 import { itemVisibilities, personRef, projectParams, tag } from "./common.js";
 
 const beforeMessage = "Give before as the nextBefore of the previous page.";
@@ -57,3 +58,16 @@ export const listProjectActivity = operation({
   query: activityQuery,
   response: activityPage,
 });
+
+/**
+ * Something in a project changed, as its timeline records it (`itemType`: project, post, document,
+ * folder, file or feedback_round; `verb` as in the timeline). To everyone who may see that timeline
+ * line: the project's participants who may see the item (staff-only ones to the product team alone),
+ * and the product team, who reach every project. Open pages fetch what it names again.
+ */
+export const projectChanged = defineEvent<{
+  projectId: string;
+  itemType: string;
+  itemId: string;
+  verb: string;
+}>("projects.change");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../shared/contract.js";
+import { defineActivityScope, defineEvent } from "../../../../shared/events.js";
 import { requiredText, uuidField } from "../../../../shared/fields.js";
 import {
   itemVisibilities,
@@ -182,3 +183,22 @@ export const restoreDocumentVersion = operation({
   status: 201,
   errors: ["edit_conflict"],
 });
+
+// --- live ---
+
+/**
+ * Someone saved a new version of a document (an edit or a restore), to the same people as its timeline
+ * line: a page open on it offers the new version rather than replacing what its reader has on screen.
+ */
+export const documentSaved = defineEvent<{
+  projectId: string;
+  documentId: string;
+  version: number;
+  by: { id: string; name: string };
+}>("projects.document_saved");
+
+/**
+ * Who has a document's editor open, told to the others who have the document open (`active` again
+ * every few seconds while the editor is open). Only people who may read the document may watch it.
+ */
+export const documentEditing = defineActivityScope("projects.document");

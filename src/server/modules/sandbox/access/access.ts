@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import type { Actor, ActorCtx } from "../../../platform/context.js";
 import { AppError, forbidden } from "../../../platform/errors.js";
+import { listActiveStaff } from "../../accounts/index.js";
 import { assertNotResetting } from "../operations/wipe-state.js";
 import type { SandboxRole } from "./contracts/users.js";
 import type { AgreementRow } from "./present.js";
@@ -55,6 +56,28 @@ export async function requireAcceptedAgreement(ctx: ActorCtx): Promise<Agreement
       agreementPage: "/sandbox/agreement",
     });
   return agreement;
+}
+
+/**
+ * Everyone the gate lets in now, for live events whose readers are the gate's: active sandbox users and
+ * the product team, each having accepted the agreement in force.
+ */
+export async function sandboxReaderIds(db: Db): Promise<string[]> {
+  const agreement = await currentAgreement(db);
+  if (!agreement) return [];
+  const accepted = await db
+    .select({ userId: sandboxAgreementAcceptances.userId })
+    .from(sandboxAgreementAcceptances)
+    .where(eq(sandboxAgreementAcceptances.agreementId, agreement.id));
+  const users = await db
+    .select({ userId: sandboxUsers.userId })
+    .from(sandboxUsers)
+    .where(isNull(sandboxUsers.removedAt));
+  const allowed = new Set([
+    ...users.map((row) => row.userId),
+    ...(await listActiveStaff(db)).map((person) => person.id),
+  ]);
+  return accepted.map((row) => row.userId).filter((userId) => allowed.has(userId));
 }
 
 /**

@@ -7,6 +7,7 @@ export {
   passesGate,
   requireSandboxAccess,
   type SandboxStatus,
+  sandboxReaderIds,
   sandboxRoleOf,
   sandboxStatus,
 } from "./access.js";

@@ -16,6 +16,7 @@ export { studyRoutes } from "./routes/studies.js";
 export { studyTransferRoutes } from "./routes/transfer.js";
 export { volunteerRoutes } from "./routes/volunteers.js";
 export {
+  announceSandboxChanges,
   createdFields,
   diffFields,
   listSandboxAudit,

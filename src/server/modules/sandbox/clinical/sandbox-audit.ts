@@ -2,9 +2,10 @@ import { and, asc, eq, type SQL } from "drizzle-orm";
 import type { ActorCtx, Ctx } from "../../../platform/context.js";
 import { csvField } from "../../../platform/csv.js";
 import { invalid } from "../../../platform/errors.js";
-import { requireSandboxAccess } from "../access/index.js";
+import { publishEvent } from "../../../platform/events/publish.js";
+import { requireSandboxAccess, sandboxReaderIds } from "../access/index.js";
 import { auditFieldLabel, auditNames } from "./audit-labels.js";
-import type { SandboxAuditQuery } from "./contracts/audit.js";
+import { type SandboxAuditQuery, sandboxRecordsChanged } from "./contracts/audit.js";
 import type { SandboxAuditView } from "./present.js";
 import { sandboxAudit } from "./schema.js";
 
@@ -72,6 +73,22 @@ export async function recordSandboxChanges(ctx: Ctx, changes: SandboxChange[]): 
   });
   for (let i = 0; i < rows.length; i += 1000)
     await ctx.db.insert(sandboxAudit).values(rows.slice(i, i + 1000));
+  if (rows.length > 0) await announceSandboxChanges(ctx, changes);
+}
+
+/** Tells the open pages of everyone the gate lets in which kinds of record changed, and in which studies. */
+export async function announceSandboxChanges(
+  ctx: Ctx,
+  changes: readonly { recordType: SandboxRecordType; studyId: string | null }[],
+): Promise<void> {
+  const recordTypes = [...new Set(changes.map((change) => change.recordType))];
+  const studyIds = [...new Set(changes.flatMap((change) => (change.studyId ? [change.studyId] : [])))];
+  await publishEvent(
+    ctx,
+    sandboxRecordsChanged,
+    { userIds: await sandboxReaderIds(ctx.db) },
+    { recordTypes, studyIds },
+  );
 }
 
 /** Every field of a new record, as audit changes (old value null). */

@@ -4,6 +4,7 @@ import { outer } from "../../../db/correlated.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
+import { containing } from "../../../platform/search/text-query.js";
 import { getOrganisation, listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
 import type {
@@ -57,7 +58,7 @@ export async function listStudies(ctx: ActorCtx, filters: StudyFilters): Promise
   if (filters.phase) conditions.push(eq(studies.phase, filters.phase));
   if (filters.organisationId) conditions.push(eq(studies.organisationId, filters.organisationId));
   if (filters.q) {
-    const pattern = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containing(filters.q);
     const text = or(
       ilike(studies.protocolNumber, pattern),
       ilike(studies.title, pattern),

@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, forbidden, invalid, notFound } from "../../../platform/errors.js";
+import { startingWith } from "../../../platform/search/text-query.js";
 import { gate } from "../access/index.js";
 import { type FieldKind, guardRecord } from "../shared/phi-guard.js";
 import { ageOn, computeBmi } from "../shared/volunteer-measures.js";
@@ -266,7 +267,7 @@ export async function listVolunteers(
       ),
     );
   if (filters.q) {
-    const prefix = `${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const prefix = startingWith(filters.q);
     const text = or(
       ilike(volunteers.displayId, prefix),
       ilike(volunteers.firstName, prefix),

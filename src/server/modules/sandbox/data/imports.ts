@@ -23,6 +23,7 @@ import type { ReceivedFile } from "../../../platform/files/upload.js";
 import { dataDirSecret } from "../../../platform/secrets.js";
 import { peopleByIds } from "../../accounts/index.js";
 import {
+  announceSandboxChanges,
   assertWriter,
   displayIdOf,
   highestDisplayNumber,
@@ -393,6 +394,9 @@ export async function prepareVolunteerImport(
             await insertVolunteers(tx.db, auditor, actor, batch, { keepExisting: false });
             onProgress({ phase: "writing", done: i + batch.length, total: valid.length });
           }
+          // The bulk writer keeps its own compact trail; the others' volunteer lists hear of it here.
+          if (valid.length > 0)
+            await announceSandboxChanges(tx, [{ recordType: "volunteer", studyId: null }]);
           return record(tx.db, { status: "completed", imported: valid.length, refused, report, startedAt });
         });
         return presentVolunteerImport(row, { id: actor.id, name: actor.name });

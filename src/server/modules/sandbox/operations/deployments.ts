@@ -7,7 +7,7 @@ import { publishEvent } from "../../../platform/events/publish.js";
 import { userSummaries } from "../../accounts/index.js";
 import { postNotice } from "../../chat/index.js";
 import { gate, notifyEnvironmentPeople } from "../access/index.js";
-import { operationsTopics } from "./contracts/environment.js";
+import { deployed } from "./contracts/deployments.js";
 import type { FlagChange, FlagState } from "./contracts/flags.js";
 import { applyFlagStates, hasUnreleasedFeatures, requireStaffOperator } from "./flags.js";
 import { type DeploymentRow, type DeploymentView, presentDeployment } from "./present.js";
@@ -15,8 +15,6 @@ import { sandboxDeployments } from "./schema.js";
 import { noticeChannel } from "./settings.js";
 
 export const DEPLOYMENT_RECORDED = "sandbox.deployment_recorded";
-/** The real-time topic of a new deployment: the build banner changes on every open sandbox page. */
-export const DEPLOYMENT_TOPIC = operationsTopics.deployed;
 
 export const MAX_DEPLOYMENT_PAGE = 100;
 const MAX_NOTES_LENGTH = 50_000;
@@ -138,11 +136,7 @@ export async function recordDeployment(ctx: ActorCtx, input: DeploymentInput): P
         item: { type: "deployment", id: row.id, title: `Deployed ${version}`, url: "/sandbox/deployments" },
         excerpt: flagChanges.map((change) => `${change.key} → ${change.to}`).join(", "),
       });
-    await publishEvent(tx, {
-      topic: DEPLOYMENT_TOPIC,
-      audience: { everyone: true },
-      payload: { deployment: view },
-    });
+    await publishEvent(tx, deployed, { everyone: true }, { deployment: view });
     return view;
   });
 }

@@ -7,12 +7,12 @@ import { AppError, forbidden, invalid, notFound } from "../../../platform/errors
 import { publishEvent } from "../../../platform/events/publish.js";
 import { releaseRefs } from "../../releases/index.js";
 import { gate } from "../access/index.js";
-import { operationsTopics } from "./contracts/environment.js";
 import {
   type FlagChange,
   type FlagChanges,
   type FlagInput,
   type FlagState,
+  flagChanged,
   flagStates,
 } from "./contracts/flags.js";
 import { type FlagRow, type FlagView, presentFlag } from "./present.js";
@@ -20,8 +20,6 @@ import { sandboxFlags } from "./schema.js";
 
 export const FLAG_CREATED = "sandbox.flag_created";
 export const FLAG_CHANGED = "sandbox.flag_changed";
-/** The real-time topic pages listen to, so a preview marker appears or goes without a reload. */
-export const FLAG_TOPIC = operationsTopics.flag;
 
 export const requireStaffOperator = (actor: Actor): void => {
   if (!actor.isStaff) throw forbidden("Only the product team operates the development environment.");
@@ -47,7 +45,7 @@ async function assertReleaseExists(db: Db, releaseId: string | null | undefined)
 
 async function publishFlag(ctx: Ctx, flag: FlagView): Promise<void> {
   // Everyone signed in: the environment banner, shown before the agreement is accepted, lists previews.
-  await publishEvent(ctx, { topic: FLAG_TOPIC, audience: { everyone: true }, payload: { flag } });
+  await publishEvent(ctx, flagChanged, { everyone: true }, { flag });
 }
 
 /** Every flag, by key: every sandbox user may know what is switched on and what is in preview. */

@@ -10,8 +10,9 @@ import { recordAudit } from "../../../platform/audit/service.js";
 import { type Ctx, inTransaction } from "../../../platform/context.js";
 import { publishEvent } from "../../../platform/events/publish.js";
 import { sessionLockHeld } from "../../../platform/session-lock.js";
+import { wipeChanged } from "./contracts/wipes.js";
 import { sandboxWipes } from "./schema.js";
-import { getWipe, WIPE_TOPIC } from "./wipe-views.js";
+import { getWipe } from "./wipe-views.js";
 
 /** Held by the process running a wipe; of several nodes (and the CLI), one runs wipes at a time. */
 export const WIPE_RUNNER_LOCK = ADVISORY_LOCKS.wipeRunner;
@@ -29,11 +30,7 @@ async function announceFailure(tx: Ctx, wipeId: string, error: string): Promise<
     targetId: wipeId,
     details: { error },
   });
-  await publishEvent(tx, {
-    topic: WIPE_TOPIC,
-    audience: { everyone: true },
-    payload: { wipe: await getWipe(tx.db, wipeId) },
-  });
+  await publishEvent(tx, wipeChanged, { everyone: true }, { wipe: await getWipe(tx.db, wipeId) });
 }
 
 /** Marks the wipe failed with the reason, and says so. */

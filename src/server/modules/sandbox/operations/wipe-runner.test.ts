@@ -1,5 +1,6 @@
 import { asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { inboxChanged } from "../../../../shared/contracts/notifications.js";
 import {
   auditLog,
   enrolments,
@@ -22,9 +23,9 @@ import { type Client, startTestCommunity, type TestCommunity } from "../../../te
 import { actorOf } from "../../accounts/users.js";
 import { DEMO_BASELINE } from "../demo.js";
 import { wipeRunnerOf } from "../module.js";
+import { wiped as wipedEvent } from "./contracts/wipes.js";
 import { rememberBaseline } from "./settings.js";
 import { ABANDONED_WIPE_ERROR, WIPE_FAILED, WIPE_RUNNER_LOCK } from "./wipe-liveness.js";
-import { WIPED_TOPIC } from "./wipe-runner.js";
 import { RESETTING_RETRY_AFTER_SECONDS } from "./wipe-state.js";
 import { WIPE_CONFIRMATION, wipeNow } from "./wipes.js";
 
@@ -158,7 +159,7 @@ describe("the wipe runner", () => {
       removed: { studies: 2 + 1, volunteers: demoVolunteers.length + 1 },
       restored: { volunteers: DEMO_BASELINE.volunteers },
     });
-    const [wiped] = await community.db.select().from(events).where(eq(events.topic, WIPED_TOPIC));
+    const [wiped] = await community.db.select().from(events).where(eq(events.topic, wipedEvent.topic));
     expect(wiped?.payload).toMatchObject({ wipeId: wipe.id });
     // A customer works again at once.
     expect((await coordinator.get("/api/sandbox/studies")).statusCode).toBe(200);
@@ -296,7 +297,7 @@ describe("the wipe runner", () => {
     await withSessionLock(community.db, WIPE_RUNNER_LOCK, async () => {
       // Chat messages, ticket replies and the like publish an event in their transaction: none waits for the wipe.
       const published = await inTransaction(community.ctx, (tx) =>
-        publishEvent(tx, { topic: "test.during_wipe", audience: { everyone: true }, payload: {} }),
+        publishEvent(tx, inboxChanged, { everyone: true }, {}),
       );
       expect(published).toBeGreaterThan(0);
     });

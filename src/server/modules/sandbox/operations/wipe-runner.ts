@@ -17,7 +17,7 @@ import { withSessionLock } from "../../../platform/session-lock.js";
 import { listActiveStaff, userSummaries } from "../../accounts/index.js";
 import { asSeeder } from "../access/index.js";
 import { type BaselineOptions, seedSandboxBaseline } from "../data/index.js";
-import { operationsTopics } from "./contracts/environment.js";
+import { wiped } from "./contracts/wipes.js";
 import { environmentStatus } from "./environment.js";
 import { sandboxWipes } from "./schema.js";
 import { loadBaselineOptions } from "./settings.js";
@@ -26,8 +26,6 @@ import { beginLocalWipe, endLocalWipe, reportLocalWipe } from "./wipe-state.js";
 
 export const WIPE_STARTED = "sandbox.wipe_started";
 export const WIPE_COMPLETED = "sandbox.wipe_completed";
-/** Published when a wipe has committed: open sandbox pages reload their data. */
-export const WIPED_TOPIC = operationsTopics.wiped;
 
 /**
  * What the reset empties, in one TRUNCATE: every table that refers to another is in the same list,
@@ -196,11 +194,7 @@ export class WipeRunner {
           targetId: wipeId,
           details: { removed, restored, baseline: options },
         });
-        await publishEvent(tx, {
-          topic: WIPED_TOPIC,
-          audience: { everyone: true },
-          payload: { wipeId, finishedAt: finishedAt.toISOString() },
-        });
+        await publishEvent(tx, wiped, { everyone: true }, { wipeId, finishedAt: finishedAt.toISOString() });
         return { removed, restored };
       });
       return { wipeId, status: "completed", ...outcome, seconds: seconds() };

@@ -1,14 +1,10 @@
-/** How a wipe is shown (names of who scheduled and cancelled it), and the topic its changes go out on. */
+/** How a wipe is shown (names of who scheduled and cancelled it). */
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { notFound } from "../../../platform/errors.js";
 import { userSummaries } from "../../accounts/index.js";
-import { operationsTopics } from "./contracts/environment.js";
 import { presentWipe, type WipeRow, type WipeView } from "./present.js";
 import { sandboxWipes } from "./schema.js";
-
-/** The real-time topic of a wipe whose row changed: the countdown banner appears, moves or goes. */
-export const WIPE_TOPIC = operationsTopics.wipe;
 
 export async function presentWipes(db: Db, rows: WipeRow[]): Promise<WipeView[]> {
   const people = await userSummaries(

@@ -4,8 +4,8 @@ import { auditLog, events, mailOutbox, sandboxWipes, studies, users } from "../.
 import { withSessionLock } from "../../../platform/session-lock.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { wipeRunnerOf } from "../module.js";
+import { wipeChanged } from "./contracts/wipes.js";
 import { WIPE_RUNNER_LOCK } from "./wipe-liveness.js";
-import { WIPE_TOPIC } from "./wipe-views.js";
 import { WIPE_CONFIRMATION } from "./wipes.js";
 
 type Wipe = {
@@ -116,7 +116,7 @@ describe("scheduling a wipe", () => {
     const [event] = await community.db
       .select()
       .from(events)
-      .where(eq(events.topic, WIPE_TOPIC))
+      .where(eq(events.topic, wipeChanged.topic))
       .orderBy(events.id);
     expect(event?.everyone).toBe(true);
     expect(event?.payload).toMatchObject({ wipe: { id: wipe.id, status: "scheduled" } });
@@ -233,7 +233,7 @@ describe("cancelling a wipe", () => {
     const cancelled = await community.db
       .select()
       .from(events)
-      .where(eq(events.topic, WIPE_TOPIC))
+      .where(eq(events.topic, wipeChanged.topic))
       .orderBy(events.id);
     expect(cancelled.at(-1)?.payload).toMatchObject({ wipe: { id: wipe.id, status: "cancelled" } });
   });

@@ -15,13 +15,13 @@ import { queueMail } from "../../../platform/mail/service.js";
 import { userSummaries } from "../../accounts/index.js";
 import { postNotice } from "../../chat/index.js";
 import { activeSandboxUserIds, notifyEnvironmentPeople } from "../access/index.js";
-import { MAX_WIPE_MESSAGE_LENGTH, WIPE_CONFIRMATION } from "./contracts/wipes.js";
+import { MAX_WIPE_MESSAGE_LENGTH, WIPE_CONFIRMATION, wipeChanged } from "./contracts/wipes.js";
 import { requireStaffOperator } from "./flags.js";
 import type { WipeRow, WipeView } from "./present.js";
 import { sandboxWipes } from "./schema.js";
 import { loadSandboxSettings, noticeChannel } from "./settings.js";
 import { failAbandonedWipes } from "./wipe-liveness.js";
-import { presentWipeRow, presentWipes, WIPE_TOPIC } from "./wipe-views.js";
+import { presentWipeRow, presentWipes } from "./wipe-views.js";
 
 export const WIPE_SCHEDULED = "sandbox.wipe_scheduled";
 export const WIPE_CANCELLED = "sandbox.wipe_cancelled";
@@ -114,7 +114,7 @@ async function announce(tx: ActorCtx, kind: "scheduled" | "now" | "cancelled", r
     ownEmail: true,
   });
   const view = await presentWipeRow(tx.db, row);
-  await publishEvent(tx, { topic: WIPE_TOPIC, audience: { everyone: true }, payload: { wipe: view } });
+  await publishEvent(tx, wipeChanged, { everyone: true }, { wipe: view });
   return view;
 }
 

@@ -1,8 +1,18 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { defineEvent } from "../../../../../shared/events.js";
 import { gatedErrors } from "../../access/contracts/gate.js";
 
 const tag = "sandbox";
+
+/**
+ * Records of the environment changed (every write of its audit trail: studies and their design,
+ * volunteers, enrolments, the pharmacy's): which kinds, and the studies they belong to. To everyone the
+ * sandbox's gate lets in, who all read the same records; open pages fetch those kinds again.
+ */
+export const sandboxRecordsChanged = defineEvent<{ recordTypes: string[]; studyIds: string[] }>(
+  "sandbox.records",
+);
 
 export const auditQuery = z.object({
   recordType: z.string().trim().max(40, "Use at most 40 characters.").optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { defineEvent } from "../../../../../shared/events.js";
 import { resettingErrors } from "../../access/contracts/gate.js";
 import { flagStates, stateField } from "./flags.js";
 
@@ -68,3 +69,6 @@ export const recordDeployment = operation({
   status: 201,
   errors: resettingErrors,
 });
+
+/** A deployment was recorded (its flag states applied): the banner's build and every open page follow. */
+export const deployed = defineEvent<{ deployment: Deployment }>("sandbox.deployed");

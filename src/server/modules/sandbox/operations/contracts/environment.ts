@@ -1,14 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 
-/** Real-time topics of sandbox operations, each answered on open pages by refetching what it changes. */
-export const operationsTopics = {
-  flag: "sandbox.flag",
-  deployed: "sandbox.deployed",
-  wipe: "sandbox.wipe",
-  wiped: "sandbox.wiped",
-} as const;
-
 /** The banner and status page: what runs, what is in preview, the wipes, and how much is there. */
 export const environment = z.object({
   build: z

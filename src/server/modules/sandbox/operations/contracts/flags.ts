@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { defineEvent } from "../../../../../shared/events.js";
 import { resettingErrors } from "../../access/contracts/gate.js";
 
 export const flagStates = ["off", "preview", "on"] as const;
@@ -92,3 +93,10 @@ export const updateFlag = operation({
   response: flag,
   errors: resettingErrors,
 });
+
+/**
+ * A flag was created or changed. Every open sandbox page fetches again, so a page of a feature switched
+ * off says so at once; to everyone signed in, since the environment banner (shown before the agreement
+ * is accepted) lists what is in preview.
+ */
+export const flagChanged = defineEvent<{ flag: Flag }>("sandbox.flag");

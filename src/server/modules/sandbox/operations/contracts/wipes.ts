@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
+import { defineEvent } from "../../../../../shared/events.js";
 import { idParam } from "../../../../../shared/fields.js";
 import { resettingErrors } from "../../access/contracts/gate.js";
 
@@ -92,3 +93,8 @@ export const cancelWipe = operation({
   response: wipe,
   errors: resettingErrors,
 });
+
+/** A wipe was scheduled, cancelled, started now or failed: the banner's countdown and the wipes page follow. */
+export const wipeChanged = defineEvent<{ wipe: Wipe }>("sandbox.wipe");
+/** A wipe finished: every sandbox page fetches again, its data went back to the baseline. */
+export const wiped = defineEvent<{ wipeId: string; finishedAt: string }>("sandbox.wiped");
