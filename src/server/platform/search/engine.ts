@@ -107,10 +107,14 @@ export async function searchEverything(
  * a connection of the pool (10), so a search leaves the others room. PGlite answers one statement at a
  * time whatever is asked.
  */
-const KINDS_AT_ONCE = 4;
+export const KINDS_AT_ONCE = 4;
 
 /** `work` for every item, at most `width` at a time; the answers in the items' order. */
-async function eachAtMost<T, R>(width: number, items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+export async function eachAtMost<T, R>(
+  width: number,
+  items: T[],
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const answers: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
