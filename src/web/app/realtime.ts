@@ -56,7 +56,8 @@ class RealtimeClient {
   private wanted = false;
   private retryDelay = FIRST_RETRY_MS;
   private retryTimer: number | undefined;
-  private lastEventId = storedLastEventId();
+  /** Read from sessionStorage when the connection first starts: importing this module touches no storage. */
+  private lastEventId = 0;
   /** After a reset the server's numbering is the truth, even when it is lower than ours. */
   private resetPending = false;
   private connectedOnce = false;
@@ -76,6 +77,7 @@ class RealtimeClient {
   start(): void {
     if (this.wanted) return;
     this.wanted = true;
+    this.lastEventId = Math.max(this.lastEventId, storedLastEventId());
     window.addEventListener("online", this.reconnectNow);
     this.open();
   }
