@@ -72,15 +72,29 @@ function describeViolations(violations: AxeViolation[]): string {
 
 /** Runs axe-core in the page against WCAG 2.x A and AA and returns every violation it finds. */
 export async function findAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  // A dialog still fading in would be measured at part opacity and fail contrast it does not fail.
-  await page.evaluate(() =>
-    Promise.all(
+  // A dialog still fading in would be measured at part opacity and fail contrast it does not fail. A
+  // transition starts a frame or two after its element mounts, so settle until two frames pass with
+  // no finite animation left running.
+  await page.evaluate(async () => {
+    const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const running = () =>
       document
         .getAnimations()
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
-  );
+        .filter(
+          (animation) =>
+            animation.playState === "running" &&
+            animation.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY,
+        );
+    for (let settledFrames = 0; settledFrames < 2; ) {
+      await nextFrame();
+      const pending = running();
+      if (pending.length === 0) settledFrames++;
+      else {
+        settledFrames = 0;
+        await Promise.all(pending.map((animation) => animation.finished.catch(() => undefined)));
+      }
+    }
+  });
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axe.source);
   return page.evaluate(
     async ({ tags, bestPractices }) => {
