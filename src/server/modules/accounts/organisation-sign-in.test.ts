@@ -297,7 +297,7 @@ describe("password sign-in turned off for an organisation", () => {
       .post("/api/auth/login", { email: "member@contoso.example", password: "convene-demo" });
     expect(login.statusCode).toBe(403);
     expect(login.json().error).toMatchObject({ code: "organisation_sign_in_required" });
-    expect(login.json().error.message).toMatch(/Sign in with your organisation/);
+    expect(login.json().error.message).toMatch(/Use your organisation's sign-in/);
     const reset = await community
       .anonymous()
       .post("/api/auth/password-reset", { email: "priya@contoso.example" });

@@ -288,4 +288,4 @@ export async function passwordSignInAllowed(
 }
 
 export const USE_ORGANISATION_SIGN_IN =
-  "Your organisation signs you in through its own sign-in, not a Convene password: choose “Sign in with your organisation”.";
+  "Your organisation signs you in through its own sign-in, not with a Convene password: choose “Use your organisation's sign-in” on the sign-in page.";
