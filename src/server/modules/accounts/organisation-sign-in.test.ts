@@ -1,12 +1,17 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, identityProviders, organisationDomains, users } from "../../db/schema.js";
+import { actingAs } from "../../platform/context.js";
+import { listOutbox } from "../../platform/mail/service.js";
 import { startTestCommunity, TEST_ORIGIN, type TestCommunity } from "../../testing/harness.js";
 import {
   type ProviderPerson,
   startOidcProvider,
   type TestOidcProvider,
 } from "../../testing/oidc-provider-server.js";
+import { linkIn } from "../../testing/smtp.js";
+import { issueInvitation } from "./invitations.js";
+import { actorOf } from "./users.js";
 
 let community: TestCommunity;
 let provider: TestOidcProvider;
@@ -169,13 +174,16 @@ describe("signing in through the organisation's provider", () => {
     expect(response.json()).toEqual({ redirectUrl: null });
   });
 
-  it("refuses a return address that is not a path on this site", async () => {
-    const response = await community
-      .anonymous()
-      .post("/api/auth/oidc/start", { email: "ada@contoso.example", returnTo: "//evil.example/" });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.fields).toHaveProperty("returnTo");
-  });
+  it.each(["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "https://evil.example/"])(
+    "refuses a return address that is not a path on this site: %j",
+    async (returnTo) => {
+      const response = await community
+        .anonymous()
+        .post("/api/auth/oidc/start", { email: "ada@contoso.example", returnTo });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.fields).toHaveProperty("returnTo");
+    },
+  );
 
   it("creates a member of the organisation on the first sign-in, with the provider's name, and returns", async () => {
     const { response, session } = await signInThroughProvider(person.email, person, "/projects?tab=mine");
@@ -307,6 +315,21 @@ describe("password sign-in turned off for an organisation", () => {
       .anonymous()
       .post("/api/auth/login", { email: "member@northwind.example", password: "convene-demo" });
     expect(northwind.statusCode).toBe(200);
+  });
+
+  it("refuses accepting an invitation with a password into the organisation", async () => {
+    const email = "newcomer@contoso.example";
+    await issueInvitation(actingAs(community.ctx, actorOf(community.demo.people.staff)), {
+      email,
+      organisationId: contoso().id,
+    });
+    const [mail] = await listOutbox(community.db, { to: email, limit: 1 });
+    const token = linkIn(mail?.text ?? "", "/invite");
+    const response = await community
+      .anonymous()
+      .post(`/api/invitations/${token}/accept`, { name: "New Comer", password: "a long enough password" });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe("organisation_sign_in_required");
   });
 
   it("refuses removing the provider while password sign-in is off, and allows it once it is on", async () => {

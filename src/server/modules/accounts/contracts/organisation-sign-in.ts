@@ -9,7 +9,23 @@ import { domainField } from "./organisations.js";
 export const returnToField = z
   .string()
   .max(2000, "Use at most 2,000 characters.")
-  .regex(/^\/(?![/\\])/, "Only a path on this site, such as /projects.");
+  .refine(isLocalPath, "Only a path on this site, such as /projects.");
+
+/**
+ * A path that stays on this site when a browser follows it: starts with one slash, and holds no
+ * backslash, space or control character (browsers read `/\host` as `//host` and drop tabs and newlines,
+ * so `/<tab>/host` would leave the site too).
+ */
+export function isLocalPath(value: string): boolean {
+  if (!value.startsWith("/") || value.startsWith("//")) return false;
+  return ![...value].some(
+    (character) =>
+      character === "\\" ||
+      character.trim() === "" ||
+      character.charCodeAt(0) < 32 ||
+      character.charCodeAt(0) === 127,
+  );
+}
 
 export const startOrganisationSignIn = operation({
   operationId: "startOrganisationSignIn",
