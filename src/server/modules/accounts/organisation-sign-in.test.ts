@@ -110,6 +110,17 @@ describe("staff configure an organisation's identity provider", () => {
     expect(start.json().redirectUrl).toMatch(/^http:\/\/127\.0\.0\.1/);
   });
 
+  it("keeps covering the domains an edit of the organisation keeps, and stops covering one it drops", async () => {
+    const staff = await staffClient();
+    const edited = await staff.patch(`/api/admin/organisations/${contoso().id}`, {
+      domains: ["contoso.example", "contoso-labs.example"],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const read = await staff.get(`/api/admin/organisations/${contoso().id}/sign-in`);
+    expect(read.json().identityProvider.domains).toEqual(["contoso.example"]);
+    await configure(contoso().id);
+  });
+
   it("refuses a domain of another organisation", async () => {
     const staff = await staffClient();
     const response = await staff.put(

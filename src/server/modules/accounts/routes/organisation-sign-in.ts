@@ -15,6 +15,7 @@ import {
   CALLBACK_PATH,
   finishOrganisationSignIn,
   OrganisationSignInFailure,
+  redirectUriOf,
   startOrganisationSignIn,
 } from "../organisation-sign-in.js";
 import { type AnonymousLimits, userAgentOf } from "./limits.js";
@@ -29,6 +30,9 @@ const stateCookieOptions = (config: Config) => ({
   sameSite: "lax" as const,
   secure: config.secureCookies,
 });
+
+/** `?…` of a request's URL, or nothing. */
+const queryOf = (url: string) => (url.includes("?") ? url.slice(url.indexOf("?")) : "");
 
 function backToSignIn(reply: FastifyReply, problem: contract.OrganisationSignInProblem) {
   return reply.redirect(`/sign-in?organisationSignIn=${problem}`, 303);
@@ -54,7 +58,9 @@ export function organisationSignInRoutes(route: Route, limits: AnonymousLimits):
       reply.clearCookie(STATE_COOKIE, stateCookieOptions(ctx.config));
       try {
         const { token, returnTo } = await finishOrganisationSignIn(ctx, {
-          callbackUrl: new URL(request.url, ctx.config.publicUrl),
+          // The redirect URI as registered (PUBLIC_URL's path included, if the app is served under one),
+          // with the provider's answer: openid-client sends it back to the token endpoint as is.
+          callbackUrl: new URL(`${redirectUriOf(ctx.config.publicUrl)}${queryOf(request.url)}`),
           cookieState: request.cookies[STATE_COOKIE],
           userAgent: userAgentOf(request),
         });
