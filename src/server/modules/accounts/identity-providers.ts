@@ -6,7 +6,11 @@ import { recordAudit } from "../../platform/audit/service.js";
 import type { Ctx } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { dataDirSecret } from "../../platform/secrets.js";
-import type { IdentityProviderInput, OrganisationSignInSettings } from "./contracts/organisation-sign-in.js";
+import {
+  type IdentityProviderInput,
+  isLoopbackUrl,
+  type OrganisationSignInSettings,
+} from "./contracts/organisation-sign-in.js";
 import { describeProviderFailure, readDiscovery } from "./openid.js";
 import {
   identityProviderDomains,
@@ -55,6 +59,16 @@ export async function openClientSecret(config: Config, sealed: string): Promise<
 }
 
 // --- staff's settings ---
+
+/**
+ * A plain-http issuer on this machine serves tests and a local demo; an installation served over https
+ * takes https issuers only, so the server is never pointed at its own loopback services.
+ */
+function assertIssuerAllowed(config: Config, issuer: string): void {
+  if (isLoopbackUrl(issuer) && config.publicUrl.startsWith("https://")) {
+    throw invalid({ issuer: "Enter the issuer's https:// address." });
+  }
+}
 
 export async function getOrganisationSignIn(
   db: Db,
@@ -123,6 +137,7 @@ export async function configureOrganisationSignIn(
   organisationId: string,
   input: IdentityProviderInput,
 ): Promise<OrganisationSignInSettings> {
+  assertIssuerAllowed(ctx.config, input.issuer);
   const before = await getOrganisationSignIn(ctx.db, organisationId);
   const [existing] = await ctx.db
     .select()
@@ -208,7 +223,8 @@ export async function removeOrganisationSignIn(ctx: Ctx, organisationId: string)
 }
 
 /** Reads the discovery document and says, in words, whether Convene can sign people in with it. */
-export async function checkIssuerDiscovery(issuer: string) {
+export async function checkIssuerDiscovery(config: Config, issuer: string) {
+  assertIssuerAllowed(config, issuer);
   try {
     const metadata = await readDiscovery(issuer);
     const missing = [

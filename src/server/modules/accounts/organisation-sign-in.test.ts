@@ -10,6 +10,7 @@ import {
   type TestOidcProvider,
 } from "../../testing/oidc-provider-server.js";
 import { linkIn } from "../../testing/smtp.js";
+import { checkIssuerDiscovery } from "./identity-providers.js";
 import { issueInvitation } from "./invitations.js";
 import { actorOf } from "./users.js";
 
@@ -160,6 +161,14 @@ describe("staff configure an organisation's identity provider", () => {
     );
     expect(response.statusCode).toBe(400);
     expect(response.json().error.fields).toHaveProperty("issuer");
+  });
+
+  it("refuses an http issuer on this machine when Convene itself is served over https", async () => {
+    const servedOverHttps = { ...community.config, publicUrl: "https://convene.example" };
+    await expect(checkIssuerDiscovery(servedOverHttps, provider.issuer)).rejects.toMatchObject({
+      code: "validation",
+      fields: { issuer: expect.any(String) },
+    });
   });
 
   it("tests an issuer's discovery document and says clearly when it cannot be read", async () => {

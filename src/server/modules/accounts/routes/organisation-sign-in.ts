@@ -98,5 +98,5 @@ export function organisationSignInRoutes(route: Route, limits: AnonymousLimits):
   route(contract.removeOrganisationSignIn, ({ ctx, params }) =>
     inTransaction(ctx, (tx) => removeOrganisationSignIn(tx, params.id)),
   );
-  route(contract.checkIssuerDiscovery, ({ body }) => checkIssuerDiscovery(body.issuer));
+  route(contract.checkIssuerDiscovery, ({ ctx, body }) => checkIssuerDiscovery(ctx.config, body.issuer));
 }
