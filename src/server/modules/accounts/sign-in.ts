@@ -8,6 +8,7 @@ import { queueMail } from "../../platform/mail/service.js";
 import type { SignInInput } from "./contracts/auth.js";
 import type { Me } from "./contracts/me.js";
 import { accountLockedMail, recoveryCodeUsedMail } from "./mail.js";
+import { passwordSignInAllowed, USE_ORGANISATION_SIGN_IN } from "./organisation-sign-in.js";
 import { normaliseEmail } from "./organisations.js";
 import { spendRecoveryCode } from "./recovery-codes.js";
 import { users } from "./schema.js";
@@ -39,6 +40,16 @@ export async function signIn(
   input: SignInInput & { userAgent: string | null },
 ): Promise<{ token: string; me: Me }> {
   const email = normaliseEmail(input.email);
+  // Whose domain's organisation has turned passwords off is public (the sign-in page sends them to
+  // their organisation's sign-in), so this answers before any password work.
+  if (!(await passwordSignInAllowed(ctx.db, { email }))) {
+    await recordAudit(ctx, {
+      action: "auth.sign_in_failed",
+      actorEmail: email,
+      details: { reason: "password_sign_in_off" },
+    });
+    throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
+  }
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
     await burnPasswordCheck(input.password);
@@ -103,6 +114,15 @@ export async function signIn(
       details: { reason: "deactivated" },
     });
     throw new AppError("unauthenticated", WRONG_CREDENTIALS);
+  }
+  // A person whose address is at another domain than their organisation's: told only after the password.
+  if (!(await passwordSignInAllowed(ctx.db, { organisationId: user.organisationId }))) {
+    await recordAudit(ctx, {
+      action: "auth.sign_in_failed",
+      ...auditTarget,
+      details: { reason: "password_sign_in_off" },
+    });
+    throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
   }
   if (user.totpEnabled && user.totpSecret) {
     if (input.recoveryCode) {
