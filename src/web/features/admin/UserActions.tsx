@@ -1,7 +1,9 @@
-import { Button, Group } from "@mantine/core";
+import { Badge, Button, Group } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
 import { type AdminUser, adminApi, adminKeys, type UserChange } from "./api.js";
+import { EraseUserDialog } from "./EraseUserDialog.js";
 
 type Action = { label: string; change: UserChange; done: string; danger?: boolean };
 
@@ -35,6 +37,7 @@ function actionsFor(user: AdminUser): Action[] {
 
 export function UserActions({ user }: { user: AdminUser }) {
   const queryClient = useQueryClient();
+  const [erasing, setErasing] = useState(false);
   const update = useMutation({
     mutationFn: (action: Action) => adminApi.updateUser(user.id, action.change),
     onSuccess: (updated, action) => {
@@ -44,6 +47,12 @@ export function UserActions({ user }: { user: AdminUser }) {
     onError: (error) => notifyFailure(error.message),
   });
 
+  if (user.erased)
+    return (
+      <Badge variant="outline" color="gray">
+        Erased
+      </Badge>
+    );
   return (
     <Group gap={6} wrap="nowrap">
       {actionsFor(user).map((action) => (
@@ -59,6 +68,10 @@ export function UserActions({ user }: { user: AdminUser }) {
           {action.label}
         </Button>
       ))}
+      <Button size="compact-xs" variant="light" color="red" onClick={() => setErasing(true)}>
+        Erase…
+      </Button>
+      <EraseUserDialog user={user} opened={erasing} onClose={() => setErasing(false)} />
     </Group>
   );
 }

@@ -4,6 +4,8 @@ import type {
   OrganisationInput,
 } from "../../../server/modules/accounts/contracts/organisations.js";
 import * as organisations from "../../../server/modules/accounts/contracts/organisations.js";
+import type { StaffErasureInput } from "../../../server/modules/accounts/contracts/personal-data.js";
+import * as personalData from "../../../server/modules/accounts/contracts/personal-data.js";
 import type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
 import * as users from "../../../server/modules/accounts/contracts/users.js";
 import * as platform from "../../../shared/contracts/platform.js";
@@ -58,6 +60,8 @@ export const adminApi = {
   updateOrganisation: (id: string, body: OrganisationChanges) =>
     callApi(organisations.updateOrganisation, { params: { id }, body }),
   updateUser: (id: string, body: UserChange) => callApi(users.updateUser, { params: { id }, body }),
+  eraseUser: (id: string, body: StaffErasureInput) =>
+    callApi(personalData.eraseUser, { params: { id }, body }),
 };
 
 export const useOrganisations = () =>
