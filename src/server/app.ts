@@ -30,6 +30,8 @@ import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { MAX_FORM_FILES } from "./platform/files/upload.js";
 import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { mailRoutes } from "./platform/mail/routes.js";
+// The outbox's share of a person's data export and erasure.
+import "./platform/mail/personal-data.js";
 import { Mailer } from "./platform/mail/service.js";
 import { markdownRoutes } from "./platform/markdown-routes.js";
 import { MissedMailWorker } from "./platform/notifications/mailer.js";

@@ -177,6 +177,10 @@ const archiveName = (file: StoredFile) =>
 
 async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
   const areas = personalDataAreas();
+  const [person] = await ctx.db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.id, row.userId));
   const uploads = (await filesUploadedBy(ctx, row.userId)).filter((file) =>
     fs.existsSync(filePath(ctx.config.dataDir, file)),
   );
@@ -205,7 +209,8 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
     let done = 0;
     for (const area of areas) {
       await report(area.name, done);
-      const records = await area.collect(ctx, row.userId);
+      if (!person) throw new Error("the export's person disappeared");
+      const records = await area.collect(ctx, person);
       zip.addBuffer(Buffer.from(`${JSON.stringify(records, null, 2)}\n`), `${area.name}.json`);
       done += 1;
     }

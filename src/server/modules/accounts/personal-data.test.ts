@@ -19,7 +19,7 @@ import {
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { verifyAuditChain } from "../../platform/audit/service.js";
 import { filePath } from "../../platform/files/store.js";
-import { listOutbox } from "../../platform/mail/service.js";
+import { listOutbox, queueMail } from "../../platform/mail/service.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { exportLinkIn } from "../../testing/smtp.js";
 import { readZip } from "../../testing/zip.js";
@@ -94,6 +94,7 @@ describe("download my data", () => {
       "groups",
       "development-environment",
       "notifications",
+      "mail",
       "manifest",
     ]) {
       expect(archive.has(`${area}.json`), area).toBe(true);
@@ -299,6 +300,11 @@ describe("erase me", () => {
     expect(audit.json().chain.intact).toBe(true);
     expect(audit.json().entries.map((entry: { action: string }) => entry.action)).toContain("user.erased");
     expect(audit.body).not.toContain(ned.email);
+
+    // The outbox kept no copy of what was sent to them, and nothing more is queued for them.
+    expect(await listOutbox(community.db, { to: ned.email, limit: 5 })).toEqual([]);
+    await queueMail(community.ctx, { to: erasedAddress(ned.id), subject: "Hello", text: "Anyone there?" });
+    expect(await listOutbox(community.db, { to: erasedAddress(ned.id), limit: 5 })).toEqual([]);
 
     // No way back in: the session ended, the password and the address are gone.
     expect((await nedClient.get("/api/me")).statusCode).toBe(401);

@@ -22,7 +22,7 @@ const UNUSABLE_PASSWORD_HASH = "erased";
 /** The profile: who the person is here, how they sign in and from where they did. */
 definePersonalDataArea({
   name: "profile",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const [row] = await ctx.db
       .select({ user: users, organisation: organisations.name })
       .from(users)

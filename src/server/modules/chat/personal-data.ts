@@ -11,7 +11,7 @@ import { channelMembers, channels, messageReactions, messageRevisions, messages 
  */
 definePersonalDataArea({
   name: "chat",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const written = await ctx.db
       .select({
         id: messages.id,

@@ -12,7 +12,7 @@ const REMOVED = "(Removed at the author's request.)";
  */
 definePersonalDataArea({
   name: "tickets",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const requested = await ctx.db
       .select({
         number: tickets.number,

@@ -9,7 +9,7 @@ import { groupMembers, groupMessages, groups, groupTopics } from "./schema.js";
  */
 definePersonalDataArea({
   name: "groups",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const topics = await ctx.db
       .select({
         id: groupTopics.id,

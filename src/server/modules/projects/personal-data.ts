@@ -16,7 +16,7 @@ import {
  */
 definePersonalDataArea({
   name: "projects",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const posts = await ctx.db
       .select({
         id: projectPosts.id,

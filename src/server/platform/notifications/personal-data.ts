@@ -15,7 +15,7 @@ import {
  */
 definePersonalDataArea({
   name: "notifications",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const [settings] = await ctx.db
       .select()
       .from(notificationSettings)

@@ -28,7 +28,7 @@ export type PersonalDataArea = {
    * What the person may take with them: JSON-able records of what they wrote or did, with other
    * people named at most as the person sees them anyway (a name, never someone else's address).
    */
-  collect: (ctx: Ctx, userId: string) => Promise<unknown>;
+  collect: (ctx: Ctx, person: { id: string; email: string }) => Promise<unknown>;
   /** Anonymises the person in this area, inside the erasure's transaction. */
   erase: (ctx: Ctx, erasure: Erasure) => Promise<void>;
 };

@@ -10,7 +10,7 @@ import { sandboxAudit } from "./schema.js";
  */
 definePersonalDataArea({
   name: "development-environment",
-  async collect(ctx, userId) {
+  async collect(ctx, { id: userId }) {
     const actions = await ctx.db
       .select({
         at: sandboxAudit.at,
