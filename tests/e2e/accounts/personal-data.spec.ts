@@ -80,6 +80,21 @@ describe("your data", () => {
     });
   });
 
+  it("explains an erasure and asks for the typed confirmation, on a phone too", async () => {
+    const phone = await newPage(browser, { width: 390, height: 844 });
+    await signIn(phone, "dev@fabrikam.example");
+    await phone.goto("/profile");
+    await phone.locator("#your-data").getByRole("button", { name: "Erase my account…" }).click();
+    const dialog = await openedDialog(phone, "Erase my account");
+    const erase = dialog.getByRole("button", { name: "Erase my account" });
+    expect(await erase.isDisabled()).toBe(true);
+    await dialog.getByLabel("Confirmation").fill("erase my account");
+    expect(await erase.isDisabled()).toBe(false);
+    await screenshot(phone, "personal-data-erase-390");
+    await dialog.getByRole("button", { name: "Keep my account" }).click();
+    await dialog.waitFor({ state: "hidden" });
+  });
+
   it("staff erase an account, and the person's chat message shows the pseudonym", async () => {
     const staff = await newPage(browser);
     await signIn(staff, "staff@vendor.example");

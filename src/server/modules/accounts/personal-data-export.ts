@@ -237,7 +237,7 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
     const file = stored;
     // The link's token is made now and only mailed: the person follows it, signed in, to download.
     const { token, tokenHash } = newToken();
-    await inTransaction(ctx, async (tx) => {
+    const published = await inTransaction(ctx, async (tx) => {
       const expiresAt = new Date(Date.now() + EXPORT_LINK_DAYS * DAY_MS);
       const [ready] = await tx.db
         .update(personalDataExports)
@@ -251,10 +251,11 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
           completedAt: new Date(),
           expiresAt,
         })
-        .where(eq(personalDataExports.id, row.id))
+        // Still running: an erasure of its owner meanwhile has discarded it.
+        .where(and(eq(personalDataExports.id, row.id), eq(personalDataExports.status, "running")))
         .returning();
       const [person] = await tx.db.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
-      if (!ready || !person) throw new Error("the export's person disappeared");
+      if (!ready || !person) return false;
       await recordAudit(tx, {
         action: "personal_data.export_ready",
         targetType: "user",
@@ -266,7 +267,9 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
         personalDataExportMail(ctx.config, { to: person.email, exportId: row.id, token, expiresAt }),
       );
       await announce(tx, ready);
+      return true;
     });
+    if (!published) await deleteStoredFile(ctx, file);
   } catch (error) {
     zip.outputStream.emit("error", error);
     if (stored) await deleteStoredFile(ctx, stored);

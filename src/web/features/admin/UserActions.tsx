@@ -1,6 +1,7 @@
 import { Badge, Button, Group } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useSignedInMe } from "../../app/gates.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
 import { type AdminUser, adminApi, adminKeys, type UserChange } from "./api.js";
 import { EraseUserDialog } from "./EraseUserDialog.js";
@@ -38,6 +39,8 @@ function actionsFor(user: AdminUser): Action[] {
 export function UserActions({ user }: { user: AdminUser }) {
   const queryClient = useQueryClient();
   const [erasing, setErasing] = useState(false);
+  // One's own account is erased by asking on one's profile, never from here.
+  const isMe = useSignedInMe().id === user.id;
   const update = useMutation({
     mutationFn: (action: Action) => adminApi.updateUser(user.id, action.change),
     onSuccess: (updated, action) => {
@@ -68,9 +71,11 @@ export function UserActions({ user }: { user: AdminUser }) {
           {action.label}
         </Button>
       ))}
-      <Button size="compact-xs" variant="light" color="red" onClick={() => setErasing(true)}>
-        Erase…
-      </Button>
+      {!isMe && (
+        <Button size="compact-xs" variant="light" color="red" onClick={() => setErasing(true)}>
+          Erase…
+        </Button>
+      )}
       <EraseUserDialog user={user} opened={erasing} onClose={() => setErasing(false)} />
     </Group>
   );
