@@ -1,10 +1,11 @@
 import fs from "node:fs";
-import { and, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditLog,
   channelMembers,
   channels,
+  events,
   files,
   groupMessages,
   groups,
@@ -23,6 +24,7 @@ import { listOutbox, queueMail } from "../../platform/mail/service.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { exportLinkIn } from "../../testing/smtp.js";
 import { readZip } from "../../testing/zip.js";
+import { personalDataExportChanged } from "./contracts/personal-data.js";
 import { erasedAddress, pseudonymOf, runDueErasures } from "./erasure.js";
 import { personalDataWorkerOf } from "./module.js";
 import { runPersonalDataExports } from "./personal-data-export.js";
@@ -81,6 +83,25 @@ describe("download my data", () => {
     const status = (await client.get("/api/me/personal-data")).json();
     expect(status.exports[0]).toMatchObject({ id: link.id, status: "ready", step: "" });
     expect(status.exports[0].done).toBe(status.exports[0].total);
+
+    // Its progress went to the person alone, step by step, as live events.
+    const progress = await community.db
+      .select({ payload: events.payload, userIds: events.userIds })
+      .from(events)
+      .where(
+        and(
+          eq(events.topic, personalDataExportChanged.topic),
+          sql`${events.payload}->>'exportId' = ${link.id}`,
+        ),
+      )
+      .orderBy(asc(events.id));
+    expect(progress.every((event) => event.userIds?.join() === ned.id)).toBe(true);
+    const steps = progress.map((event) => event.payload as { status: string; step: string });
+    expect(steps[0]?.status).toBe("queued");
+    expect(steps.at(-1)?.status).toBe("ready");
+    expect(steps.filter((step) => step.status === "running").map((step) => step.step)).toEqual(
+      expect.arrayContaining(["profile", "chat", "tickets", "files"]),
+    );
 
     const download = await client.get(`/api/me/personal-data/exports/${link.id}/file?token=${link.token}`);
     expect(download.statusCode).toBe(200);
