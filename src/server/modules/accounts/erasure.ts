@@ -29,9 +29,9 @@ const PSEUDONYM_SECRET_FILE = "person-pseudonym.secret";
 const keys = new Map<string, Promise<string>>();
 
 /**
- * "Former member 4F2A": the same for a person every time (keyed by their id with a secret kept in
- * DATA_DIR), so one erased person reads as one person across pages, and nothing about it leads back to
- * their name or address.
+ * "Former member 4F2A": keyed by the person's id with a secret kept in DATA_DIR, so nothing about it
+ * leads back to their name or address. It is worked out once, at the erasure, and stored as their name,
+ * so nodes need not share the key.
  */
 export async function pseudonymOf(config: Pick<Config, "dataDir">, userId: string): Promise<string> {
   let key = keys.get(config.dataDir);
