@@ -18,7 +18,7 @@ import {
 import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import { authorsMatching, resolveSession, userSummaries } from "./modules/accounts/index.js";
+import { authorsMatching, erasedAddresses, resolveSession, userSummaries } from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
 import { modules } from "./modules.js";
 import { auditRoutes } from "./platform/audit/routes.js";
@@ -30,9 +30,13 @@ import { EventHub, pruneEvents } from "./platform/events/hub.js";
 import { MAX_FORM_FILES } from "./platform/files/upload.js";
 import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { mailRoutes } from "./platform/mail/routes.js";
+// The outbox's share of a person's data export and erasure.
+import "./platform/mail/personal-data.js";
 import { Mailer } from "./platform/mail/service.js";
 import { markdownRoutes } from "./platform/markdown-routes.js";
 import { MissedMailWorker } from "./platform/notifications/mailer.js";
+// The inbox's share of a person's data export and erasure.
+import "./platform/notifications/personal-data.js";
 import { PushSender } from "./platform/notifications/push.js";
 import { notificationRoutes } from "./platform/notifications/routes.js";
 import { openApiOptions } from "./platform/openapi.js";
@@ -296,7 +300,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     const route = router(scope, deps);
     route(health, async () => ({ status: "ok" as const, version, database: database.kind }));
     markdownRoutes(route);
-    auditRoutes(route);
+    auditRoutes(route, erasedAddresses);
     mailRoutes(route);
     notificationRoutes(route);
     searchRoutes(route, authorsMatching);

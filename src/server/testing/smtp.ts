@@ -55,3 +55,10 @@ export function linkIn(text: string, path: string): string {
   if (!match?.[1]) throw new Error(`No ${path} link in:\n${text}`);
   return match[1];
 }
+
+/** The export id and token of the download link in a "your data is ready" e-mail. */
+export function exportLinkIn(text: string): { id: string; token: string } {
+  const match = /\/profile\?export=([0-9a-f-]+)&token=([A-Za-z0-9_-]+)/.exec(text);
+  if (!match?.[1] || !match[2]) throw new Error(`No export link in:\n${text}`);
+  return { id: match[1], token: match[2] };
+}

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { sessions } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
+import { actingAs } from "../../platform/context.js";
 import { listOutbox } from "../../platform/mail/service.js";
 import { hashToken } from "../../platform/tokens.js";
 import {
@@ -23,12 +24,14 @@ import {
   throwawayUser,
   unique,
 } from "../../testing/authorization.js";
-import { linkIn } from "../../testing/smtp.js";
+import { exportLinkIn, linkIn } from "../../testing/smtp.js";
 import { configureOrganisationSignIn } from "./identity-providers.js";
 import { issueInvitation } from "./invitations.js";
 import { createOrganisation } from "./organisations.js";
 import { requestPasswordReset } from "./password-reset.js";
+import { requestExport, runPersonalDataExports } from "./personal-data-export.js";
 import { startSession } from "./sessions.js";
+import { actorOf } from "./users.js";
 
 async function lastMailTo(email: string): Promise<string> {
   const [mail] = await listOutbox(community().db, { to: email, limit: 1 });
@@ -80,6 +83,17 @@ const matrixSignIn = (organisation: { domains: string[] }) => ({
   enabled: true,
   passwordSignIn: true,
 });
+
+/** A ready export of the same-organisation member, and the token its e-mail carries. */
+async function northwindMemberExport(): Promise<{ id: string; token: string }> {
+  const { db, config } = community();
+  const member = people().northwindMember;
+  // An export the matrix's own request queued for this person is built first: one at a time.
+  await runPersonalDataExports(db, config);
+  await requestExport(actingAs(community().ctx, actorOf(member)));
+  await runPersonalDataExports(db, config);
+  return exportLinkIn(await lastMailTo(member.email));
+}
 
 const nameOf = (role: Role) =>
   role === "anonymous"
@@ -247,6 +261,57 @@ const rows: Row[] = [
     variant: "sent by the same-organisation member",
     expected: northwindResource(200),
     call: async ({ client }) => client.post(`/api/invitations/${(await northwindInvitation()).id}/revoke`),
+  },
+  // Personal data
+  {
+    route: "GET /api/me/personal-data",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/me/personal-data"),
+  },
+  {
+    route: "POST /api/me/personal-data/exports",
+    expected: signedIn(202),
+    call: async ({ client }) => {
+      await runPersonalDataExports(community().db, community().config);
+      return client.post("/api/me/personal-data/exports");
+    },
+  },
+  {
+    route: "GET /api/me/personal-data/exports/:id/file",
+    variant: "the same-organisation member's export with its link's token",
+    // Only its owner: neither their organisation's admin nor staff can read someone's export.
+    expected: { anonymous: 401, sameOrg: 200, otherOrg: 404, orgAdmin: 404, staff: 404 },
+    call: async ({ client }) => {
+      const { id, token } = await northwindMemberExport();
+      return client.get(`/api/me/personal-data/exports/${id}/file?token=${token}`);
+    },
+  },
+  {
+    route: "POST /api/me/erasure",
+    expected: { ...signedIn(201) },
+    call: async ({ client }) => {
+      await client.delete("/api/me/erasure");
+      return client.post("/api/me/erasure", { removeContent: false, confirmation: "erase my account" });
+    },
+  },
+  {
+    route: "DELETE /api/me/erasure",
+    expected: signedIn(204),
+    call: async ({ client }) => {
+      await client.post("/api/me/erasure", { removeContent: false, confirmation: "erase my account" });
+      return client.delete("/api/me/erasure");
+    },
+  },
+  {
+    route: "POST /api/admin/users/:id/erasure",
+    variant: "a Northwind member",
+    // Staff only: an organisation's admin cannot erase one of their people (it is for good).
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.post(`/api/admin/users/${(await throwawayUser()).id}/erasure`, {
+        removeContent: false,
+        confirmation: "erase this account",
+      }),
   },
   // Administration
   {

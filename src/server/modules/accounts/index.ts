@@ -5,6 +5,7 @@ import type { Actor } from "../../platform/context.js";
 import { actorOf, findUserByEmail } from "./users.js";
 
 export { organisationInput } from "./contracts/organisations.js";
+export { erasedAddresses } from "./erasure.js";
 export { issueInvitation } from "./invitations.js";
 export {
   createOrganisation,

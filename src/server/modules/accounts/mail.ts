@@ -71,3 +71,39 @@ export function recoveryCodeUsedMail(
     ].join("\n"),
   };
 }
+
+/** The export is ready: the link needs the person's session too, so a forwarded mail opens nothing. */
+export function personalDataExportMail(
+  config: Config,
+  input: { to: string; exportId: string; token: string; expiresAt: Date },
+): OutgoingMail {
+  const link = `${config.publicUrl}/profile?export=${input.exportId}&token=${input.token}#your-data`;
+  return {
+    to: input.to,
+    subject: "Your Convene data is ready to download",
+    text: [
+      "The copy of your data you asked for is ready: your profile, messages, tickets and comments, posts,",
+      "the document versions you wrote, group messages, your actions in the development environment and",
+      "the files you uploaded.",
+      "",
+      `Download it (signed in as yourself): ${link}`,
+      "",
+      `The link works until ${input.expiresAt.toUTCString()}; the archive is deleted then.`,
+      "If you did not ask for it, change your password: someone may be signed in as you.",
+    ].join("\n"),
+  };
+}
+
+/** Confirms a person's own erasure request and how to stop it. */
+export function erasureScheduledMail(config: Config, input: { to: string; dueAt: Date }): OutgoingMail {
+  return {
+    to: input.to,
+    subject: "Your Convene account will be erased",
+    text: [
+      `You asked for your Convene account to be erased. It will be on ${input.dueAt.toUTCString()}:`,
+      "your name and address replaced by a pseudonym everywhere, your sign-in removed.",
+      "",
+      `Changed your mind? Cancel it on your profile before then: ${config.publicUrl}/profile#your-data`,
+    ].join("\n"),
+  };
+}

@@ -1,6 +1,10 @@
+import type { Db } from "../../db/client.js";
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
+import { SerialWorker } from "../../platform/serial-worker.js";
 import { accountsCommands } from "./cli.js";
+import { runDueErasures } from "./erasure.js";
+import { runPersonalDataExports } from "./personal-data-export.js";
 import { accessRequestRoutes } from "./routes/access-requests.js";
 import { authRoutes } from "./routes/auth.js";
 import { invitationRoutes } from "./routes/invitations.js";
@@ -8,10 +12,24 @@ import { anonymousLimits } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { organisationSignInRoutes } from "./routes/organisation-sign-in.js";
 import { organisationRoutes } from "./routes/organisations.js";
+import { personalDataRoutes } from "./routes/personal-data.js";
 import { userRoutes } from "./routes/users.js";
 import { adoptReleaseEmailSwitch } from "./users.js";
 // People, found by the one search.
 import "./search-sources.js";
+// The profile's share of a person's data export and erasure.
+import "./personal-data.js";
+
+/** How often the worker looks for queued exports, due erasures and expired archives. */
+const PERSONAL_DATA_INTERVAL_MS = 5_000;
+const workers = new WeakMap<Db, SerialWorker>();
+
+/** The app's personal-data worker for this database, so tests wait for the export a request started. */
+export function personalDataWorkerOf(db: Db): SerialWorker {
+  const worker = workers.get(db);
+  if (!worker) throw new Error("the accounts module is not registered for this database");
+  return worker;
+}
 
 /**
  * Organisations, people, sign-in (with a password, or through an organisation's identity provider) and sessions, invitations, password reset, two-factor sign-in and
@@ -22,6 +40,20 @@ export const accountsModule: ConveneModule = {
   name: "accounts",
   async plugin(app, deps) {
     await adoptReleaseEmailSwitch(deps.db);
+    const worker = new SerialWorker(
+      async () => {
+        await runPersonalDataExports(deps.db, deps.config);
+        await runDueErasures(deps.db, deps.config);
+      },
+      app.log,
+      "The personal-data worker's pass failed",
+    );
+    workers.set(deps.db, worker);
+    app.addHook("onListen", async () => worker.start(PERSONAL_DATA_INTERVAL_MS));
+    app.addHook("onClose", async () => {
+      await worker.stop();
+      workers.delete(deps.db);
+    });
     const route = router(app, deps);
     const limits = anonymousLimits(deps.config);
     authRoutes(route, limits);
@@ -31,6 +63,7 @@ export const accountsModule: ConveneModule = {
     organisationRoutes(route);
     organisationSignInRoutes(route, limits);
     userRoutes(route);
+    personalDataRoutes(route, worker);
   },
   commands: accountsCommands,
 };

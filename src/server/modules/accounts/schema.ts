@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   boolean,
   index,
@@ -11,6 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../../db/columns.js";
 import { type OrganisationKind, organisationKinds } from "./contracts/organisations.js";
+import type { ErasureStatus, PersonalDataExportStatus } from "./contracts/personal-data.js";
 import type { UserStatus } from "./contracts/users.js";
 
 export { type OrganisationKind, organisationKinds, type UserStatus };
@@ -52,6 +54,8 @@ export const users = pgTable(
     releaseEmails: boolean("release_emails").notNull().default(true),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /** Anonymised ("erase me"): the name is a pseudonym, the address unusable, the account closed for good. */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -188,6 +192,39 @@ export const identityProviderLinks = pgTable(
 );
 
 /**
+ * "Download my data": one archive per request, built in the background. Only the sha256 of the
+ * download link's token is kept; the archive (a stored file) is deleted when the link expires. At most
+ * one export is under way per person (the partial unique index), so a second request is a 409.
+ */
+export const personalDataExports = pgTable(
+  "personal_data_exports",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status").$type<PersonalDataExportStatus>().notNull().default("queued"),
+    /** Progress: the area being written and how many of the steps are done. */
+    step: text("step").notNull().default(""),
+    done: integer("done").notNull().default(0),
+    total: integer("total").notNull().default(0),
+    fileId: uuid("file_id"),
+    /** Set when the archive is ready and its link mailed. */
+    tokenHash: text("token_hash").unique(),
+    error: text("error"),
+    createdAt: createdAt(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("personal_data_exports_user_idx").on(t.userId, t.createdAt),
+    uniqueIndex("personal_data_exports_one_running_idx")
+      .on(t.userId)
+      .where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+
+/**
  * A sign-in sent to a provider and not yet back: the state (hashed, as it travels in URLs), the nonce
  * and the PKCE verifier the answer must match, and where to go afterwards. Deleted as it is used, so
  * each state works once; expired rows are swept when new ones are written.
@@ -207,4 +244,29 @@ export const organisationSignIns = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("organisation_sign_ins_expiry_idx").on(t.expiresAt)],
+);
+
+/**
+ * "Erase me": an anonymisation, asked for by the person (carried out after a waiting period unless
+ * they cancel it) or by staff (at once). At most one is scheduled per person.
+ */
+export const accountErasures = pgTable(
+  "account_erasures",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    requestedBy: uuid("requested_by").notNull(),
+    removeContent: boolean("remove_content").notNull(),
+    status: text("status").$type<ErasureStatus>().notNull().default("scheduled"),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("account_erasures_one_scheduled_idx").on(t.userId).where(sql`${t.status} = 'scheduled'`),
+    index("account_erasures_due_idx").on(t.status, t.dueAt),
+  ],
 );

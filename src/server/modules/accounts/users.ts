@@ -163,6 +163,7 @@ export async function listUsersForAdmin(db: Db, filter: UserFilter & { id?: stri
     isOrgAdmin: user.isOrgAdmin,
     status: user.status,
     totpEnabled: user.totpEnabled,
+    erased: user.erasedAt !== null,
     createdAt: user.createdAt.toISOString(),
   }));
 }
@@ -180,6 +181,7 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
   if (id === actor.id && (changes.status === "deactivated" || changes.isStaff === false)) {
     throw new AppError("forbidden", "You cannot deactivate yourself or remove your own staff role.");
   }
+  if (before.erasedAt) throw new AppError("conflict", "This account was erased: it stays closed.");
   await inTransaction(ctx, async (tx) => {
     await tx.db.update(users).set(changes).where(eq(users.id, id));
     if (changes.status && changes.status !== before.status) {

@@ -12,6 +12,8 @@ import { uploadRoutes } from "./routes/uploads.js";
 import "./notifications.js";
 // Answers to notification e-mails, posted through this module's own service.
 import "./mail-replies.js";
+// Its share of a person's data export and erasure.
+import "./personal-data.js";
 
 /**
  * Channels, messages, threads, reactions, pins, read state, search and files. Its events reach

@@ -9,6 +9,8 @@ import { watcherRoutes } from "./routes/watchers.js";
 import "./mail-replies.js";
 // Tickets, found by the one search.
 import "./search-sources.js";
+// Its share of a person's data export and erasure.
+import "./personal-data.js";
 
 /** The service desk: tickets, comments and internal notes, attachments, watchers, access requests. */
 export const deskModule: ConveneModule = {

@@ -7,6 +7,8 @@ import { DigestScheduler } from "./digest.js";
 import "./notifications.js";
 // Topics, messages and groups, found by the one search.
 import "./search-sources.js";
+// Its share of a person's data export and erasure.
+import "./personal-data.js";
 import { startGroupMail } from "./inbound.js";
 import { groupRoutes } from "./routes/groups.js";
 import { memberRoutes } from "./routes/members.js";

@@ -13,6 +13,8 @@ import { projectRoutes } from "./routes/projects.js";
 import "./mail-replies.js";
 // Posts, comments, documents, files and projects, found by the one search.
 import "./search-sources.js";
+// Its share of a person's data export and erasure.
+import "./personal-data.js";
 
 /** Collaboration projects: participants, the message board, documents, files and feedback rounds. */
 export const projectsModule: ConveneModule = {

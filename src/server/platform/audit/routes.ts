@@ -1,11 +1,11 @@
 import { listAudit as listAuditOp } from "../../../shared/contracts/platform.js";
 import type { Route } from "../routes.js";
-import { listAuditEntries, verifyAuditChain } from "./service.js";
+import { type ErasedAddresses, listAuditEntries, verifyAuditChain } from "./service.js";
 
-export function auditRoutes(route: Route): void {
+export function auditRoutes(route: Route, erasedAddresses: ErasedAddresses): void {
   route(listAuditOp, async ({ ctx, query }) => {
     const [entries, chain] = await Promise.all([
-      listAuditEntries(ctx.db, query),
+      listAuditEntries(ctx.db, query, erasedAddresses),
       verifyAuditChain(ctx.db, ctx.config),
     ]);
     return {

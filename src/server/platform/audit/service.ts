@@ -235,8 +235,38 @@ export async function listAudit(db: Db, filter: AuditFilter) {
     .limit(filter.limit);
 }
 
-/** The log as staff read it: the hash columns stay on the server. */
-export async function listAuditEntries(db: Db, filter: AuditFilter): Promise<AuditEntryView[]> {
+/** The current addresses of the people among `ids` whose accounts were erased (the accounts module answers). */
+export type ErasedAddresses = (db: Db, ids: string[]) => Promise<Map<string, string>>;
+
+/**
+ * The log as staff read it: the hash columns stay on the server. Rows are never rewritten (the chain
+ * would break), so a person erased since shows with the pseudonym address their account has now, and
+ * an address a row about them kept in its details is left out of what is shown.
+ */
+export async function listAuditEntries(
+  db: Db,
+  filter: AuditFilter,
+  erasedAddresses: ErasedAddresses,
+): Promise<AuditEntryView[]> {
   const rows = await listAudit(db, filter);
-  return rows.map(({ prevHash: _prev, hash: _hash, ...entry }) => ({ ...entry, at: entry.at.toISOString() }));
+  const ids = rows.flatMap((row) => [row.actorId, row.targetType === "user" ? row.targetId : null]);
+  const erased = await erasedAddresses(
+    db,
+    ids.filter((id): id is string => id !== null && /^[0-9a-f-]{36}$/.test(id)),
+  );
+  return rows.map(({ prevHash: _prev, hash: _hash, ...entry }) => {
+    const actorAddress = entry.actorId ? erased.get(entry.actorId) : undefined;
+    const targetAddress =
+      entry.targetType === "user" && entry.targetId ? erased.get(entry.targetId) : undefined;
+    const details =
+      targetAddress && typeof entry.details.email === "string"
+        ? { ...entry.details, email: targetAddress }
+        : entry.details;
+    return {
+      ...entry,
+      actorEmail: actorAddress ?? entry.actorEmail,
+      details,
+      at: entry.at.toISOString(),
+    };
+  });
 }

@@ -22,8 +22,16 @@ export async function queueMail(ctx: Ctx, mail: OutgoingMail): Promise<void> {
 
 const QUEUE_BATCH = 500;
 
+/**
+ * `.invalid` is reserved (RFC 2606) and takes no mail: erased accounts have such an address, so
+ * nothing addressed to them is queued at all.
+ */
+const undeliverable = (address: string) =>
+  address.toLowerCase().endsWith(".invalid") || address.toLowerCase().endsWith("@invalid");
+
 /** Queues many messages (a group's fan-out) in the caller's transaction, a few hundred rows a statement. */
-export async function queueMails(ctx: Ctx, mails: OutgoingMail[]): Promise<void> {
+export async function queueMails(ctx: Ctx, all: OutgoingMail[]): Promise<void> {
+  const mails = all.filter((mail) => !undeliverable(mail.to));
   for (let start = 0; start < mails.length; start += QUEUE_BATCH) {
     await ctx.db.insert(mailOutbox).values(
       mails.slice(start, start + QUEUE_BATCH).map((mail) => ({

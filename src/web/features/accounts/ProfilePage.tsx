@@ -1,6 +1,7 @@
 import { useSignedInMe } from "../../app/gates.js";
 import { Page } from "../../app/ui/Page.js";
 import { ChangePasswordForm } from "./ChangePasswordForm.js";
+import { PersonalDataSection } from "./PersonalDataSection.js";
 import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
 import { ReleaseEmailSetting } from "./ReleaseEmailSetting.js";
 import { SessionsList } from "./SessionsList.js";
@@ -15,6 +16,7 @@ export function ProfilePage() {
       <ChangePasswordForm />
       <TwoFactorSettings me={me} />
       <SessionsList />
+      <PersonalDataSection />
     </Page>
   );
 }

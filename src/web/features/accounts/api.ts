@@ -12,6 +12,8 @@ import * as invitations from "../../../server/modules/accounts/contracts/invitat
 import type { PasswordChange, ProfileChanges } from "../../../server/modules/accounts/contracts/me.js";
 import * as me from "../../../server/modules/accounts/contracts/me.js";
 import * as organisationSignIn from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
+import type { MyErasureInput } from "../../../server/modules/accounts/contracts/personal-data.js";
+import * as personalData from "../../../server/modules/accounts/contracts/personal-data.js";
 import { callApi } from "../../app/api.js";
 
 export type {
@@ -20,10 +22,16 @@ export type {
   InvitationStatus,
 } from "../../../server/modules/accounts/contracts/invitations.js";
 export type { RecoveryCodeList, Session, TotpSetup } from "../../../server/modules/accounts/contracts/me.js";
+export type {
+  ErasureRequest,
+  MyPersonalData,
+  PersonalDataExport,
+} from "../../../server/modules/accounts/contracts/personal-data.js";
 
 export const accountKeys = {
   sessions: ["my-sessions"] as const,
   recoveryCodes: ["my-recovery-codes"] as const,
+  personalData: ["my-personal-data"] as const,
   invitations: (status: string) => ["invitations", status] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
   resetPreview: (token: string) => ["password-reset-preview", token] as const,
@@ -49,7 +57,16 @@ export const accountsApi = {
   regenerateRecoveryCodes: (body: { password: string }) => callApi(me.regenerateRecoveryCodes, { body }),
   invite: (body: InvitationInput) => callApi(invitations.inviteColleague, { body }),
   revokeInvitation: (id: string) => callApi(invitations.revokeInvitation, { params: { id } }),
+  requestPersonalDataExport: () => callApi(personalData.requestPersonalDataExport, {}),
+  requestMyErasure: (body: MyErasureInput) => callApi(personalData.requestMyErasure, { body }),
+  cancelMyErasure: () => callApi(personalData.cancelMyErasure, {}),
 };
+
+export const useMyPersonalData = () =>
+  useQuery({
+    queryKey: accountKeys.personalData,
+    queryFn: () => callApi(personalData.getMyPersonalData, {}),
+  });
 
 export const useRecoveryCodes = () =>
   useQuery({ queryKey: accountKeys.recoveryCodes, queryFn: () => callApi(me.listRecoveryCodes, {}) });

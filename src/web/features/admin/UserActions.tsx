@@ -1,7 +1,10 @@
-import { Button, Group } from "@mantine/core";
+import { Badge, Button, Group } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useSignedInMe } from "../../app/gates.js";
 import { notifyFailure, notifySuccess } from "../../app/notify.js";
 import { type AdminUser, adminApi, adminKeys, type UserChange } from "./api.js";
+import { EraseUserDialog } from "./EraseUserDialog.js";
 
 type Action = { label: string; change: UserChange; done: string; danger?: boolean };
 
@@ -35,6 +38,9 @@ function actionsFor(user: AdminUser): Action[] {
 
 export function UserActions({ user }: { user: AdminUser }) {
   const queryClient = useQueryClient();
+  const [erasing, setErasing] = useState(false);
+  // One's own account is erased by asking on one's profile, never from here.
+  const isMe = useSignedInMe().id === user.id;
   const update = useMutation({
     mutationFn: (action: Action) => adminApi.updateUser(user.id, action.change),
     onSuccess: (updated, action) => {
@@ -44,6 +50,12 @@ export function UserActions({ user }: { user: AdminUser }) {
     onError: (error) => notifyFailure(error.message),
   });
 
+  if (user.erased)
+    return (
+      <Badge variant="outline" color="gray">
+        Erased
+      </Badge>
+    );
   return (
     <Group gap={6} wrap="nowrap">
       {actionsFor(user).map((action) => (
@@ -59,6 +71,12 @@ export function UserActions({ user }: { user: AdminUser }) {
           {action.label}
         </Button>
       ))}
+      {!isMe && (
+        <Button size="compact-xs" variant="light" color="red" onClick={() => setErasing(true)}>
+          Erase…
+        </Button>
+      )}
+      <EraseUserDialog user={user} opened={erasing} onClose={() => setErasing(false)} />
     </Group>
   );
 }

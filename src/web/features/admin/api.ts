@@ -6,6 +6,8 @@ import type {
   OrganisationInput,
 } from "../../../server/modules/accounts/contracts/organisations.js";
 import * as organisations from "../../../server/modules/accounts/contracts/organisations.js";
+import type { StaffErasureInput } from "../../../server/modules/accounts/contracts/personal-data.js";
+import * as personalData from "../../../server/modules/accounts/contracts/personal-data.js";
 import type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
 import * as users from "../../../server/modules/accounts/contracts/users.js";
 import * as platform from "../../../shared/contracts/platform.js";
@@ -69,6 +71,8 @@ export const adminApi = {
     callApi(organisationSignIn.configureOrganisationSignIn, { params: { id }, body }),
   removeSignIn: (id: string) => callApi(organisationSignIn.removeOrganisationSignIn, { params: { id } }),
   checkDiscovery: (issuer: string) => callApi(organisationSignIn.checkIssuerDiscovery, { body: { issuer } }),
+  eraseUser: (id: string, body: StaffErasureInput) =>
+    callApi(personalData.eraseUser, { params: { id }, body }),
 };
 
 export const useOrganisationSignIn = (id: string) =>

@@ -39,6 +39,8 @@ export const adminUser = z.object({
   isOrgAdmin: z.boolean(),
   status: z.enum(userStatuses),
   totpEnabled: z.boolean(),
+  /** Anonymised: shown under a pseudonym, closed for good. */
+  erased: z.boolean(),
   createdAt: z.string(),
 });
 export type AdminUser = z.infer<typeof adminUser>;

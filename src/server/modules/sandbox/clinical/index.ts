@@ -1,5 +1,8 @@
 // The clinical records of the development environment: studies, volunteers, enrolments and their audit trail.
 
+// A person's actions here, in their data export and erasure.
+import "./personal-data.js";
+
 export type { EpochKind, StudyPhase, StudyStatus } from "./contracts/studies.js";
 export type { RecruitmentStatus, Sex, VolunteerInput } from "./contracts/volunteers.js";
 export {
