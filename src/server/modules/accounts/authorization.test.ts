@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { sessions } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
+import { actingAs } from "../../platform/context.js";
 import { listOutbox } from "../../platform/mail/service.js";
 import { hashToken } from "../../platform/tokens.js";
 import {
@@ -24,10 +25,12 @@ import {
   unique,
 } from "../../testing/authorization.js";
 import { linkIn } from "../../testing/smtp.js";
+import { createApiToken } from "./api-tokens.js";
 import { issueInvitation } from "./invitations.js";
 import { createOrganisation } from "./organisations.js";
 import { requestPasswordReset } from "./password-reset.js";
 import { startSession } from "./sessions.js";
+import { actorOf } from "./users.js";
 
 async function lastMailTo(email: string): Promise<string> {
   const [mail] = await listOutbox(community().db, { to: email, limit: 1 });
@@ -65,6 +68,21 @@ async function sessionOfSameOrgMember(): Promise<string> {
   if (!row) throw new Error("session was not written");
   return row.id;
 }
+
+/** A live API token of the same-organisation member, made through the service. */
+async function northwindMemberToken(): Promise<string> {
+  const owner = actingAs(community().ctx, actorOf(people().northwindMember));
+  const created = await createApiToken(owner, {
+    name: unique("matrix token"),
+    access: "read",
+    area: "all",
+    expiresInDays: 7,
+  });
+  return created.token.id;
+}
+
+/** Organisation admins and staff manage others' tokens; a member (of any organisation) may not. */
+const tokenManagers = (status: number) => ({ ...staffOnly(status), orgAdmin: status });
 
 const nameOf = (role: Role) =>
   role === "anonymous"
@@ -167,6 +185,39 @@ const rows: Row[] = [
       await client.post("/api/me/totp/disable", { password: DEMO_PASSWORD });
       return response;
     },
+  },
+  {
+    route: "GET /api/me/api-tokens",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/me/api-tokens"),
+  },
+  {
+    route: "POST /api/me/api-tokens",
+    expected: signedIn(201),
+    call: ({ client }) =>
+      client.post("/api/me/api-tokens", {
+        name: unique("matrix token"),
+        access: "read",
+        area: "sandbox",
+        expiresInDays: 30,
+      }),
+  },
+  {
+    route: "DELETE /api/me/api-tokens/:id",
+    variant: "the same-organisation member's token",
+    expected: { anonymous: 401, sameOrg: 204, otherOrg: 404, orgAdmin: 404, staff: 404 },
+    call: async ({ client }) => client.delete(`/api/me/api-tokens/${await northwindMemberToken()}`),
+  },
+  {
+    route: "GET /api/api-tokens",
+    expected: tokenManagers(200),
+    call: ({ client }) => client.get("/api/api-tokens"),
+  },
+  {
+    route: "DELETE /api/api-tokens/:id",
+    variant: "a Northwind member's token",
+    expected: tokenManagers(204),
+    call: async ({ client }) => client.delete(`/api/api-tokens/${await northwindMemberToken()}`),
   },
   {
     route: "POST /api/auth/password-reset",

@@ -2,6 +2,7 @@ import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
 import { accountsCommands } from "./cli.js";
 import { accessRequestRoutes } from "./routes/access-requests.js";
+import { apiTokenRoutes } from "./routes/api-tokens.js";
 import { authRoutes } from "./routes/auth.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { anonymousLimits } from "./routes/limits.js";
@@ -14,8 +15,9 @@ import "./search-sources.js";
 
 /**
  * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in and
- * the staff's administration of them. The platform's authentication resolves session cookies through
- * `resolveSession` (sessions.ts), which the app hands it, so the platform needs no accounts table.
+ * personal API tokens, and the staff's administration of them. The platform's authentication resolves
+ * session cookies through `resolveSession` (sessions.ts) and bearer tokens through `resolveApiToken`
+ * (api-tokens.ts), which the app hands it, so the platform needs no accounts table.
  */
 export const accountsModule: ConveneModule = {
   name: "accounts",
@@ -25,6 +27,7 @@ export const accountsModule: ConveneModule = {
     const limits = anonymousLimits(deps.config);
     authRoutes(route, limits);
     meRoutes(route);
+    apiTokenRoutes(route);
     accessRequestRoutes(route, limits);
     invitationRoutes(route, limits);
     organisationRoutes(route);

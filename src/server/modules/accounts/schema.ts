@@ -10,6 +10,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../../db/columns.js";
+import type { ApiTokenAccess, ApiTokenArea } from "./contracts/api-tokens.js";
 import { type OrganisationKind, organisationKinds } from "./contracts/organisations.js";
 import type { UserStatus } from "./contracts/users.js";
 
@@ -129,4 +130,30 @@ export const recoveryCodes = pgTable(
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("recovery_codes_user_code_idx").on(t.userId, t.codeHash)],
+);
+
+/**
+ * Personal API tokens: a person's named credential for scripts, acting as them within a scope
+ * (read only or not; the development environment only or everything). Only the sha256 of the secret
+ * is kept, and its first characters to recognise it by; `lastUsedAt` is written at most once a minute.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    access: text("access").$type<ApiTokenAccess>().notNull(),
+    area: text("area").$type<ApiTokenArea>().notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
 );

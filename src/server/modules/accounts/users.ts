@@ -7,16 +7,20 @@ import {
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
-import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { notificationPreferences } from "../../platform/notifications/schema.js";
 import { containing } from "../../platform/search/text-query.js";
+import { revokeAllApiTokens } from "./api-tokens.js";
 import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
 import { type AdminUser, type UserChanges, type UserFilter, userChanged } from "./contracts/users.js";
 import { endResetLinks, setPassword } from "./passwords.js";
+import { actorOf } from "./present.js";
 import { organisations, users } from "./schema.js";
 import { endAllSessions } from "./sessions.js";
+
+export { actorOf };
 
 const RELEASE_KIND = "releases.published" satisfies NotificationKind;
 
@@ -117,6 +121,12 @@ export async function updateMe(ctx: ActorCtx, changes: ProfileChanges): Promise<
   return getMe(ctx.db, actor.id);
 }
 
+/**
+ * A new password ends the person's other sessions (what a stolen password gave someone else) and
+ * offers to revoke their API tokens too: a token is a credential of its own, often serving a script
+ * the person still runs, so a routine change need not break it; but someone who had the password may
+ * have made one, so the form asks, revoking by default (`revokeApiTokens`).
+ */
 export async function changePassword(
   ctx: ActorCtx,
   input: PasswordChange & { keepSessionId: string | null },
@@ -129,11 +139,12 @@ export async function changePassword(
   await inTransaction(ctx, async (tx) => {
     const { endedResetLinks } = await setPassword(tx.db, actor.id, input.newPassword);
     const endedSessions = await endAllSessions(tx.db, actor.id, input.keepSessionId);
+    const revokedApiTokens = input.revokeApiTokens ? await revokeAllApiTokens(tx.db, actor.id, actor.id) : 0;
     await recordAudit(tx, {
       action: "auth.password_changed",
       targetType: "user",
       targetId: actor.id,
-      details: { endedOtherSessions: endedSessions, endedResetLinks },
+      details: { endedOtherSessions: endedSessions, endedResetLinks, revokedApiTokens },
     });
   });
 }
@@ -173,7 +184,10 @@ export async function getUserForAdmin(db: Db, id: string): Promise<AdminUser> {
   return view;
 }
 
-/** Staff change a person's standing; deactivation ends every session and reset link they have at once. */
+/**
+ * Staff change a person's standing; deactivation ends every session and reset link they have and
+ * revokes their API tokens at once (reactivation restores sign-in, not the tokens).
+ */
 export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: UserChanges): Promise<AdminUser> {
   const { actor } = ctx;
   const before = await getUserRow(ctx.db, id);
@@ -186,11 +200,12 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
       const deactivated = changes.status === "deactivated";
       const endedSessions = deactivated ? await endAllSessions(tx.db, id) : 0;
       const endedResetLinks = deactivated ? await endResetLinks(tx.db, id) : 0;
+      const revokedApiTokens = deactivated ? await revokeAllApiTokens(tx.db, id, actor.id) : 0;
       await recordAudit(tx, {
         action: deactivated ? "user.deactivated" : "user.reactivated",
         targetType: "user",
         targetId: id,
-        details: { email: before.email, endedSessions, endedResetLinks },
+        details: { email: before.email, endedSessions, endedResetLinks, revokedApiTokens },
       });
     }
     for (const role of ["isOrgAdmin", "isStaff"] as const) {
@@ -208,16 +223,6 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
   });
   return getUserForAdmin(ctx.db, id);
 }
-
-/** The acting-person view of a user row. */
-export const actorOf = (user: typeof users.$inferSelect): Actor => ({
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  organisationId: user.organisationId,
-  isStaff: user.isStaff,
-  isOrgAdmin: user.isOrgAdmin,
-});
 
 export type UserSummary = {
   id: string;

@@ -1,5 +1,6 @@
 import { useSignedInMe } from "../../app/gates.js";
 import { Page } from "../../app/ui/Page.js";
+import { ApiTokensSection } from "./ApiTokens.js";
 import { ChangePasswordForm } from "./ChangePasswordForm.js";
 import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
 import { ReleaseEmailSetting } from "./ReleaseEmailSetting.js";
@@ -15,6 +16,7 @@ export function ProfilePage() {
       <ChangePasswordForm />
       <TwoFactorSettings me={me} />
       <SessionsList />
+      <ApiTokensSection />
     </Page>
   );
 }

@@ -1,6 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import type { AccessRequestInput } from "../../../server/modules/accounts/contracts/access-requests.js";
 import * as accessRequests from "../../../server/modules/accounts/contracts/access-requests.js";
+import type { ApiTokenInput } from "../../../server/modules/accounts/contracts/api-tokens.js";
+import * as apiTokens from "../../../server/modules/accounts/contracts/api-tokens.js";
 import type { SignInInput } from "../../../server/modules/accounts/contracts/auth.js";
 import * as auth from "../../../server/modules/accounts/contracts/auth.js";
 import type {
@@ -13,6 +15,7 @@ import type { PasswordChange, ProfileChanges } from "../../../server/modules/acc
 import * as me from "../../../server/modules/accounts/contracts/me.js";
 import { callApi } from "../../app/api.js";
 
+export type { ApiToken, CreatedApiToken } from "../../../server/modules/accounts/contracts/api-tokens.js";
 export type {
   Invitation,
   InvitationPreview,
@@ -22,6 +25,8 @@ export type { RecoveryCodeList, Session, TotpSetup } from "../../../server/modul
 
 export const accountKeys = {
   sessions: ["my-sessions"] as const,
+  apiTokens: ["my-api-tokens"] as const,
+  managedApiTokens: ["api-tokens"] as const,
   recoveryCodes: ["my-recovery-codes"] as const,
   invitations: (status: string) => ["invitations", status] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
@@ -46,7 +51,25 @@ export const accountsApi = {
   regenerateRecoveryCodes: (body: { password: string }) => callApi(me.regenerateRecoveryCodes, { body }),
   invite: (body: InvitationInput) => callApi(invitations.inviteColleague, { body }),
   revokeInvitation: (id: string) => callApi(invitations.revokeInvitation, { params: { id } }),
+  createApiToken: (body: ApiTokenInput) => callApi(apiTokens.createApiToken, { body }),
+  revokeMyApiToken: (id: string) => callApi(apiTokens.revokeMyApiToken, { params: { id } }),
+  revokeApiToken: (id: string) => callApi(apiTokens.revokeApiToken, { params: { id } }),
 };
+
+export const useMyApiTokens = () =>
+  useQuery({
+    queryKey: accountKeys.apiTokens,
+    queryFn: () => callApi(apiTokens.listMyApiTokens, {}),
+    select: (data) => data.tokens,
+  });
+
+/** The tokens an organisation admin (their organisation's) or staff (everyone's) may revoke. */
+export const useManagedApiTokens = () =>
+  useQuery({
+    queryKey: accountKeys.managedApiTokens,
+    queryFn: () => callApi(apiTokens.listApiTokens, {}),
+    select: (data) => data.tokens,
+  });
 
 export const useRecoveryCodes = () =>
   useQuery({ queryKey: accountKeys.recoveryCodes, queryFn: () => callApi(me.listRecoveryCodes, {}) });
