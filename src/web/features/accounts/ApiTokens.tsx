@@ -116,11 +116,10 @@ function TokenTable(props: {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
-            {props.showOwner && <Table.Th>Person</Table.Th>}
+            {props.showOwner && <Table.Th visibleFrom="sm">Person</Table.Th>}
             <Table.Th visibleFrom="sm">Scope</Table.Th>
             <Table.Th visibleFrom="sm">Expires</Table.Th>
             <Table.Th>Last used</Table.Th>
-            <Table.Th>Status</Table.Th>
             <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
@@ -131,10 +130,20 @@ function TokenTable(props: {
                 <Text size="sm" fw={500}>
                   {token.name}
                 </Text>
-                <Code fz="xs">{token.prefix}…</Code>
+                {props.showOwner && (
+                  <Text size="xs" hiddenFrom="sm">
+                    {token.owner.name}
+                  </Text>
+                )}
+                <Group gap={6}>
+                  <Code fz="xs">{token.prefix}…</Code>
+                  <Badge size="sm" variant="light" color={statusColour[token.status]}>
+                    {token.status}
+                  </Badge>
+                </Group>
               </Table.Td>
               {props.showOwner && (
-                <Table.Td>
+                <Table.Td visibleFrom="sm">
                   <Text size="sm">{token.owner.name}</Text>
                   <Text size="xs" c="dimmed">
                     {token.organisation.name}
@@ -144,11 +153,6 @@ function TokenTable(props: {
               <Table.Td visibleFrom="sm">{scopeOf(token)}</Table.Td>
               <Table.Td visibleFrom="sm">{formatDate(token.expiresAt)}</Table.Td>
               <Table.Td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</Table.Td>
-              <Table.Td>
-                <Badge variant="light" color={statusColour[token.status]}>
-                  {token.status}
-                </Badge>
-              </Table.Td>
               <Table.Td>
                 {token.status === "active" && <RevokeButton token={token} revoke={props.revoke} />}
               </Table.Td>
@@ -168,7 +172,7 @@ function NewTokenSecret({ created, onDone }: { created: CreatedApiToken; onDone:
         <Text size="sm">
           It is not shown again. Send it as the header Authorization: Bearer followed by the token.
         </Text>
-        <Code block data-testid="new-api-token">
+        <Code block data-testid="new-api-token" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
           {created.secret}
         </Code>
         <Group>
@@ -211,7 +215,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedApiToken) 
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <TextInput
-            label="Name"
+            label="Token name"
             placeholder="Nightly export script"
             required
             {...form.getInputProps("name")}
