@@ -10,6 +10,7 @@ import { actingAs } from "../../platform/context.js";
 import { listOutbox } from "../../platform/mail/service.js";
 import { hashToken } from "../../platform/tokens.js";
 import {
+  asStaffCtx,
   authorizationMatrix,
   community,
   ctxAs,
@@ -29,6 +30,7 @@ import { createApiToken } from "./api-tokens.js";
 import { issueInvitation } from "./invitations.js";
 import { createOrganisation } from "./organisations.js";
 import { requestPasswordReset } from "./password-reset.js";
+import { createScimToken } from "./scim-tokens.js";
 import { startSession } from "./sessions.js";
 import { actorOf } from "./users.js";
 
@@ -77,6 +79,14 @@ async function northwindMemberToken(): Promise<string> {
     access: "read",
     area: "all",
     expiresInDays: 7,
+  });
+  return created.token.id;
+}
+
+/** A live SCIM token of Northwind, made by staff through the service. */
+async function northwindScimToken(): Promise<string> {
+  const created = await createScimToken(asStaffCtx(), northwind().id, {
+    name: unique("matrix identity provider"),
   });
   return created.token.id;
 }
@@ -314,6 +324,22 @@ const rows: Row[] = [
       });
       return client.patch(`/api/admin/organisations/${organisation.id}`, { name: `${name} renamed` });
     },
+  },
+  {
+    route: "GET /api/admin/organisations/:id/scim-tokens",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get(`/api/admin/organisations/${northwind().id}/scim-tokens`),
+  },
+  {
+    route: "POST /api/admin/organisations/:id/scim-tokens",
+    expected: staffOnly(201),
+    call: ({ client }) =>
+      client.post(`/api/admin/organisations/${northwind().id}/scim-tokens`, { name: unique("Okta") }),
+  },
+  {
+    route: "DELETE /api/admin/scim-tokens/:id",
+    expected: staffOnly(204),
+    call: async ({ client }) => client.delete(`/api/admin/scim-tokens/${await northwindScimToken()}`),
   },
   {
     route: "GET /api/admin/users",

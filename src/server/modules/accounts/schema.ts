@@ -49,6 +49,8 @@ export const users = pgTable(
     totpEnabled: boolean("totp_enabled").notNull().default(false),
     /** Release announcements by e-mail: on unless the person turns them off. */
     releaseEmails: boolean("release_emails").notNull().default(true),
+    /** The identity provider's own id of the person, when provisioned by SCIM (kept and echoed back). */
+    scimExternalId: text("scim_external_id"),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     createdAt: createdAt(),
@@ -156,4 +158,29 @@ export const apiTokens = pgTable(
     revokedBy: uuid("revoked_by").references(() => users.id),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * An organisation's SCIM provisioning credential, held by its identity provider (Okta, Entra ID): it
+ * creates, changes and deactivates that organisation's people only. It belongs to no person, so it is
+ * kept apart from personal API tokens; only the sha256 of the secret is stored, with its first
+ * characters to recognise it by, and last use is written at most once a minute.
+ */
+export const scimTokens = pgTable(
+  "scim_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    name: text("name").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+  },
+  (t) => [index("scim_tokens_org_idx").on(t.organisationId)],
 );

@@ -14,7 +14,13 @@ import { notificationPreferences } from "../../platform/notifications/schema.js"
 import { containing } from "../../platform/search/text-query.js";
 import { revokeAllApiTokens } from "./api-tokens.js";
 import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
-import { type AdminUser, type UserChanges, type UserFilter, userChanged } from "./contracts/users.js";
+import {
+  type AdminUser,
+  type UserChanges,
+  type UserFilter,
+  type UserStatus,
+  userChanged,
+} from "./contracts/users.js";
 import { endResetLinks, setPassword } from "./passwords.js";
 import { actorOf } from "./present.js";
 import { organisations, users } from "./schema.js";
@@ -25,7 +31,7 @@ export { actorOf };
 const RELEASE_KIND = "releases.published" satisfies NotificationKind;
 
 /** Tells the product team's open admin pages that a person joined or changed. */
-async function announceUserChange(ctx: Ctx, userId: string): Promise<void> {
+export async function announceUserChange(ctx: Ctx, userId: string): Promise<void> {
   const staff = await listActiveStaff(ctx.db);
   await publishEvent(ctx, userChanged, { userIds: staff.map((person) => person.id) }, { userId });
 }
@@ -185,29 +191,42 @@ export async function getUserForAdmin(db: Db, id: string): Promise<AdminUser> {
 }
 
 /**
- * Staff change a person's standing; deactivation ends every session and reset link they have and
- * revokes their API tokens at once (reactivation restores sign-in, not the tokens).
+ * Deactivation ends every session and reset link of the person and revokes their API tokens at once;
+ * reactivation restores sign-in (with a password or through their identity provider), not the
+ * tokens. Staff and SCIM provisioning both change a person's standing through here, in their
+ * transaction; `details` says how.
  */
+export async function setUserStatus(
+  ctx: Ctx,
+  user: { id: string; email: string; status: UserStatus },
+  status: UserStatus,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  if (status === user.status) return;
+  await ctx.db.update(users).set({ status }).where(eq(users.id, user.id));
+  const deactivated = status === "deactivated";
+  const endedSessions = deactivated ? await endAllSessions(ctx.db, user.id) : 0;
+  const endedResetLinks = deactivated ? await endResetLinks(ctx.db, user.id) : 0;
+  const revokedApiTokens = deactivated ? await revokeAllApiTokens(ctx.db, user.id, ctx.actor?.id ?? null) : 0;
+  await recordAudit(ctx, {
+    action: deactivated ? "user.deactivated" : "user.reactivated",
+    targetType: "user",
+    targetId: user.id,
+    details: { email: user.email, endedSessions, endedResetLinks, revokedApiTokens, ...details },
+  });
+}
+
+/** Staff change a person's standing (see setUserStatus) or roles. */
 export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: UserChanges): Promise<AdminUser> {
   const { actor } = ctx;
   const before = await getUserRow(ctx.db, id);
   if (id === actor.id && (changes.status === "deactivated" || changes.isStaff === false)) {
     throw new AppError("forbidden", "You cannot deactivate yourself or remove your own staff role.");
   }
+  const { status, ...roles } = changes;
   await inTransaction(ctx, async (tx) => {
-    await tx.db.update(users).set(changes).where(eq(users.id, id));
-    if (changes.status && changes.status !== before.status) {
-      const deactivated = changes.status === "deactivated";
-      const endedSessions = deactivated ? await endAllSessions(tx.db, id) : 0;
-      const endedResetLinks = deactivated ? await endResetLinks(tx.db, id) : 0;
-      const revokedApiTokens = deactivated ? await revokeAllApiTokens(tx.db, id, actor.id) : 0;
-      await recordAudit(tx, {
-        action: deactivated ? "user.deactivated" : "user.reactivated",
-        targetType: "user",
-        targetId: id,
-        details: { email: before.email, endedSessions, endedResetLinks, revokedApiTokens },
-      });
-    }
+    if (Object.keys(roles).length > 0) await tx.db.update(users).set(roles).where(eq(users.id, id));
+    if (status) await setUserStatus(tx, before, status);
     for (const role of ["isOrgAdmin", "isStaff"] as const) {
       const value = changes[role];
       if (value !== undefined && value !== before[role]) {

@@ -6,6 +6,7 @@ import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { kindLabel, type Organisation, useAdminLive, useOrganisations } from "./api.js";
 import { OrganisationForm } from "./OrganisationForm.js";
+import { ScimTokens } from "./ScimTokens.js";
 
 /** `null` while closed; `"new"` to create one; an organisation to edit it. */
 type Editing = Organisation | "new" | null;
@@ -13,9 +14,11 @@ type Editing = Organisation | "new" | null;
 function OrganisationTable({
   organisations,
   onEdit,
+  onProvisioning,
 }: {
   organisations: Organisation[];
   onEdit: (o: Organisation) => void;
+  onProvisioning: (o: Organisation) => void;
 }) {
   if (organisations.length === 0) return <Text c="dimmed">No organisations yet.</Text>;
   return (
@@ -48,9 +51,14 @@ function OrganisationTable({
               </Table.Td>
               <Table.Td>{organisation.memberCount}</Table.Td>
               <Table.Td>
-                <Button size="xs" variant="default" onClick={() => onEdit(organisation)}>
-                  Edit
-                </Button>
+                <Group gap="xs">
+                  <Button size="xs" variant="default" onClick={() => onEdit(organisation)}>
+                    Edit<VisuallyHidden> {organisation.name}</VisuallyHidden>
+                  </Button>
+                  <Button size="xs" variant="default" onClick={() => onProvisioning(organisation)}>
+                    SCIM<VisuallyHidden> provisioning of {organisation.name}</VisuallyHidden>
+                  </Button>
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
@@ -64,6 +72,7 @@ export function OrganisationsPage() {
   useAdminLive();
   const organisations = useOrganisations();
   const [editing, setEditing] = useState<Editing>(null);
+  const [provisioning, setProvisioning] = useState<Organisation | null>(null);
   const close = () => setEditing(null);
 
   return (
@@ -73,7 +82,11 @@ export function OrganisationsPage() {
       ) : organisations.isError ? (
         <ErrorAlert error={organisations.error} />
       ) : (
-        <OrganisationTable organisations={organisations.data} onEdit={setEditing} />
+        <OrganisationTable
+          organisations={organisations.data}
+          onEdit={setEditing}
+          onProvisioning={setProvisioning}
+        />
       )}
       <Modal
         opened={editing !== null}
@@ -81,6 +94,14 @@ export function OrganisationsPage() {
         title={editing === "new" ? "New organisation" : `Edit ${editing?.name ?? ""}`}
       >
         {editing && <OrganisationForm organisation={editing === "new" ? null : editing} onDone={close} />}
+      </Modal>
+      <Modal
+        opened={provisioning !== null}
+        onClose={() => setProvisioning(null)}
+        title={`SCIM provisioning of ${provisioning?.name ?? ""}`}
+        size="lg"
+      >
+        {provisioning && <ScimTokens organisation={provisioning} />}
       </Modal>
     </Page>
   );

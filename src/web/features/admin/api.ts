@@ -4,6 +4,7 @@ import type {
   OrganisationInput,
 } from "../../../server/modules/accounts/contracts/organisations.js";
 import * as organisations from "../../../server/modules/accounts/contracts/organisations.js";
+import * as scimTokens from "../../../server/modules/accounts/contracts/scim-tokens.js";
 import type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
 import * as users from "../../../server/modules/accounts/contracts/users.js";
 import * as platform from "../../../shared/contracts/platform.js";
@@ -15,6 +16,10 @@ export type {
   Organisation,
   OrganisationInput,
 } from "../../../server/modules/accounts/contracts/organisations.js";
+export type {
+  CreatedScimToken,
+  ScimToken,
+} from "../../../server/modules/accounts/contracts/scim-tokens.js";
 export type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
 export type { AuditChain, AuditEntry, MailMessage } from "../../../shared/contracts/platform.js";
 
@@ -37,6 +42,7 @@ export const adminKeys = {
   allUsers: ["admin", "users"] as const,
   audit: (filters: AuditFilters) => ["admin", "audit", filters] as const,
   mail: (to: string) => ["admin", "mail", to] as const,
+  scimTokens: (organisationId: string) => ["admin", "scim-tokens", organisationId] as const,
 };
 
 /**
@@ -58,7 +64,16 @@ export const adminApi = {
   updateOrganisation: (id: string, body: OrganisationChanges) =>
     callApi(organisations.updateOrganisation, { params: { id }, body }),
   updateUser: (id: string, body: UserChange) => callApi(users.updateUser, { params: { id }, body }),
+  createScimToken: (organisationId: string, body: { name: string }) =>
+    callApi(scimTokens.createScimToken, { params: { id: organisationId }, body }),
+  revokeScimToken: (id: string) => callApi(scimTokens.revokeScimToken, { params: { id } }),
 };
+
+export const useScimTokens = (organisationId: string) =>
+  useQuery({
+    queryKey: adminKeys.scimTokens(organisationId),
+    queryFn: () => callApi(scimTokens.listScimTokens, { params: { id: organisationId } }),
+  });
 
 export const useOrganisations = () =>
   useQuery({
