@@ -12,8 +12,6 @@ declare module "fastify" {
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | null;
-    /** The personal API token the request came with, when it came with one instead of a session. */
-    apiToken: ApiTokenGrant["token"] | null;
   }
   interface FastifyContextConfig {
     /** Routes reached from outside the web app (signed one-click links) opt out of the CSRF header. */
@@ -94,7 +92,7 @@ function enforceTokenScope(request: FastifyRequest, grant: ApiTokenGrant): void 
   if (grant.token.area === "sandbox" && !DEVELOPMENT_AREA.test(request.routeOptions.url ?? "")) {
     throw new AppError(
       "forbidden",
-      "This API token's scope is the development environment only: it cannot be used outside /api/sandbox.",
+      "This API token's scope is the development environment only: it cannot be used outside /api/sandbox and /api/admin/sandbox.",
     );
   }
 }
@@ -105,7 +103,6 @@ export function registerAuth(
 ): void {
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionId", null);
-  app.decorateRequest("apiToken", null);
 
   app.addHook("onRequest", async (request) => {
     const bearer = request.url.startsWith("/api/") ? bearerTokenOf(request) : null;
@@ -117,7 +114,6 @@ export function registerAuth(
       if ("refused" in grant) throw new AppError("unauthenticated", grant.refused);
       enforceTokenScope(request, grant);
       request.actor = grant.actor;
-      request.apiToken = grant.token;
       return;
     }
     refuseCrossSiteWrites(request, deps.config);
