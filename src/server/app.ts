@@ -18,7 +18,13 @@ import {
 import { health } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
-import { authorsMatching, erasedAddresses, resolveSession, userSummaries } from "./modules/accounts/index.js";
+import {
+  authorsMatching,
+  erasedAddresses,
+  resolveApiToken,
+  resolveSession,
+  userSummaries,
+} from "./modules/accounts/index.js";
 import { memberChannelIds } from "./modules/chat/index.js";
 import { modules } from "./modules.js";
 import { auditRoutes } from "./platform/audit/routes.js";
@@ -289,8 +295,13 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   const deps: RouteDeps = { db: database.db, config, mailer, gateway };
   // Hooks a module needs ahead of the session lookup (the sandbox while a wipe holds the database).
   for (const module of modules) module.beforeAuth?.(app, deps);
-  // Sessions live in the accounts module's tables; the platform only asks who a cookie belongs to.
-  registerAuth(app, { config, resolveSession: (token) => resolveSession(database.db, config, token) });
+  // Sessions and API tokens live in the accounts module's tables; the platform only asks who a cookie
+  // or a bearer token belongs to.
+  registerAuth(app, {
+    config,
+    resolveSession: (token) => resolveSession(database.db, config, token),
+    resolveBearer: (token, ip) => resolveApiToken(database.db, config, token, ip),
+  });
   app.addHook("preValidation", refuseUnstorableInput);
 
   app.get("/api/openapi.json", { config: publicAccess, schema: { hide: true } }, async () => app.swagger());

@@ -58,6 +58,11 @@ export type OperationSpec = {
   status?: 200 | 201 | 202 | 204;
   /** Routes reached from outside the web app (signed one-click links) need no CSRF header. */
   csrf?: false;
+  /**
+   * Refuses personal API tokens: the routes that manage tokens and credentials answer only to a
+   * signed-in browser, so a leaked token can neither mint more tokens nor take the account over.
+   */
+  bearer?: false;
   /** Error codes this operation may answer beyond those every route of its kind can (see errorsOf). */
   errors?: readonly ErrorCode[];
 };

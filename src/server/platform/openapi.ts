@@ -142,6 +142,13 @@ export function openApiOptions(config: Config): FastifyDynamicSwaggerOptions {
             name: CSRF_HEADER,
             description: "Any value; a browser cannot send it cross-site, so writes need it.",
           },
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "A personal API token (`cvn_…`, made on the profile page), sent as `Authorization: Bearer <token>`: " +
+              "it acts as its person within its scope (read only, or the development environment only); no CSRF header.",
+          },
         },
       },
     },

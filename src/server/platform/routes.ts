@@ -59,12 +59,18 @@ function actorContextOf(request: FastifyRequest, deps: RouteDeps, access: Access
   return { ...ctx, actor: access === "staff" ? requireStaff(request) : requireActor(request) };
 }
 
-/** A session on member and staff routes; the CSRF header on every write that checks it, public ones too. */
+/**
+ * A session on member and staff routes (with the CSRF header on every write that checks it, public
+ * ones too), or else a personal API token as a bearer, which needs no CSRF header; routes that
+ * refuse tokens (`bearer: false`) name the session only.
+ */
 function securityOf(op: OperationSpec): Record<string, string[]>[] {
   const requirement: Record<string, string[]> = {};
   if (op.access !== "public") requirement.session = [];
   if (op.method !== "GET" && op.csrf !== false) requirement.csrf = [];
-  return Object.keys(requirement).length > 0 ? [requirement] : [];
+  const byBrowser = Object.keys(requirement).length > 0 ? [requirement] : [];
+  if (op.access === "public" || op.bearer === false) return byBrowser;
+  return [...byBrowser, { bearer: [] }];
 }
 
 const SUCCESS: Record<number, string> = { 200: "Success.", 201: "Created.", 202: "Accepted." };
@@ -120,7 +126,12 @@ export function router(scope: FastifyInstance, deps: RouteDeps) {
       ...extras,
       method: op.method,
       url: op.path,
-      config: { ...extras.config, access: op.access, ...(op.csrf === false ? { csrf: false } : {}) },
+      config: {
+        ...extras.config,
+        access: op.access,
+        ...(op.csrf === false ? { csrf: false } : {}),
+        ...(op.bearer === false ? { bearer: false } : {}),
+      },
       schema: schemaOf(op),
       ...(op.form ? { preValidation: readMultipartForm } : {}),
       handler: async (request, reply) => {

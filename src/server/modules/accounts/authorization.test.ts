@@ -10,6 +10,7 @@ import { actingAs } from "../../platform/context.js";
 import { listOutbox } from "../../platform/mail/service.js";
 import { hashToken } from "../../platform/tokens.js";
 import {
+  asStaffCtx,
   authorizationMatrix,
   community,
   ctxAs,
@@ -25,11 +26,13 @@ import {
   unique,
 } from "../../testing/authorization.js";
 import { exportLinkIn, linkIn } from "../../testing/smtp.js";
+import { createApiToken } from "./api-tokens.js";
 import { configureOrganisationSignIn } from "./identity-providers.js";
 import { issueInvitation } from "./invitations.js";
 import { createOrganisation } from "./organisations.js";
 import { requestPasswordReset } from "./password-reset.js";
 import { requestExport, runPersonalDataExports } from "./personal-data-export.js";
+import { createScimToken } from "./scim-tokens.js";
 import { startSession } from "./sessions.js";
 import { actorOf } from "./users.js";
 
@@ -94,6 +97,29 @@ async function northwindMemberExport(): Promise<{ id: string; token: string }> {
   await runPersonalDataExports(db, config);
   return exportLinkIn(await lastMailTo(member.email));
 }
+
+/** A live API token of the same-organisation member, made through the service. */
+async function northwindMemberToken(): Promise<string> {
+  const owner = actingAs(community().ctx, actorOf(people().northwindMember));
+  const created = await createApiToken(owner, {
+    name: unique("matrix token"),
+    access: "read",
+    area: "all",
+    expiresInDays: 7,
+  });
+  return created.token.id;
+}
+
+/** A live SCIM token of Northwind, made by staff through the service. */
+async function northwindScimToken(): Promise<string> {
+  const created = await createScimToken(asStaffCtx(), northwind().id, {
+    name: unique("matrix identity provider"),
+  });
+  return created.token.id;
+}
+
+/** Organisation admins and staff manage others' tokens; a member (of any organisation) may not. */
+const tokenManagers = (status: number) => ({ ...staffOnly(status), orgAdmin: status });
 
 const nameOf = (role: Role) =>
   role === "anonymous"
@@ -196,6 +222,39 @@ const rows: Row[] = [
       await client.post("/api/me/totp/disable", { password: DEMO_PASSWORD });
       return response;
     },
+  },
+  {
+    route: "GET /api/me/api-tokens",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/me/api-tokens"),
+  },
+  {
+    route: "POST /api/me/api-tokens",
+    expected: signedIn(201),
+    call: ({ client }) =>
+      client.post("/api/me/api-tokens", {
+        name: unique("matrix token"),
+        access: "read",
+        area: "sandbox",
+        expiresInDays: 30,
+      }),
+  },
+  {
+    route: "DELETE /api/me/api-tokens/:id",
+    variant: "the same-organisation member's token",
+    expected: { anonymous: 401, sameOrg: 204, otherOrg: 404, orgAdmin: 404, staff: 404 },
+    call: async ({ client }) => client.delete(`/api/me/api-tokens/${await northwindMemberToken()}`),
+  },
+  {
+    route: "GET /api/api-tokens",
+    expected: tokenManagers(200),
+    call: ({ client }) => client.get("/api/api-tokens"),
+  },
+  {
+    route: "DELETE /api/api-tokens/:id",
+    variant: "a Northwind member's token",
+    expected: tokenManagers(204),
+    call: async ({ client }) => client.delete(`/api/api-tokens/${await northwindMemberToken()}`),
   },
   {
     route: "POST /api/auth/password-reset",
@@ -386,6 +445,22 @@ const rows: Row[] = [
     // Nothing listens on port 1: the check answers what went wrong, without reaching out of the machine.
     call: ({ client }) =>
       client.post("/api/admin/identity-providers/discovery", { issuer: "http://127.0.0.1:1" }),
+  },
+  {
+    route: "GET /api/admin/organisations/:id/scim-tokens",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get(`/api/admin/organisations/${northwind().id}/scim-tokens`),
+  },
+  {
+    route: "POST /api/admin/organisations/:id/scim-tokens",
+    expected: staffOnly(201),
+    call: ({ client }) =>
+      client.post(`/api/admin/organisations/${northwind().id}/scim-tokens`, { name: unique("Okta") }),
+  },
+  {
+    route: "DELETE /api/admin/scim-tokens/:id",
+    expected: staffOnly(204),
+    call: async ({ client }) => client.delete(`/api/admin/scim-tokens/${await northwindScimToken()}`),
   },
   {
     route: "GET /api/admin/users",

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import type { Actor } from "../../platform/context.js";
 import { actorOf, findUserByEmail } from "./users.js";
 
+export { resolveApiToken } from "./api-tokens.js";
 export { organisationInput } from "./contracts/organisations.js";
 export { erasedAddresses } from "./erasure.js";
 export { issueInvitation } from "./invitations.js";

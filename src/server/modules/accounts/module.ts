@@ -6,6 +6,7 @@ import { accountsCommands } from "./cli.js";
 import { runDueErasures } from "./erasure.js";
 import { runPersonalDataExports } from "./personal-data-export.js";
 import { accessRequestRoutes } from "./routes/access-requests.js";
+import { apiTokenRoutes } from "./routes/api-tokens.js";
 import { authRoutes } from "./routes/auth.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { anonymousLimits } from "./routes/limits.js";
@@ -13,7 +14,10 @@ import { meRoutes } from "./routes/me.js";
 import { organisationSignInRoutes } from "./routes/organisation-sign-in.js";
 import { organisationRoutes } from "./routes/organisations.js";
 import { personalDataRoutes } from "./routes/personal-data.js";
+import { scimRoutes } from "./routes/scim.js";
+import { scimTokenRoutes } from "./routes/scim-tokens.js";
 import { userRoutes } from "./routes/users.js";
+import { SCIM_BASE_PATH } from "./scim-tokens.js";
 import { adoptReleaseEmailSwitch } from "./users.js";
 // People, found by the one search.
 import "./search-sources.js";
@@ -32,9 +36,12 @@ export function personalDataWorkerOf(db: Db): SerialWorker {
 }
 
 /**
- * Organisations, people, sign-in (with a password, or through an organisation's identity provider) and sessions, invitations, password reset, two-factor sign-in and
- * the staff's administration of them. The platform's authentication resolves session cookies through
- * `resolveSession` (sessions.ts), which the app hands it, so the platform needs no accounts table.
+ * Organisations, people, sign-in (with a password, or through an organisation's identity provider)
+ * and sessions, invitations, password reset, two-factor sign-in, personal API tokens, SCIM
+ * provisioning by an organisation's identity provider (scim.ts, at /scim/v2), personal data (export
+ * and erasure), and the staff's administration of them. The platform's authentication resolves
+ * session cookies through `resolveSession` (sessions.ts) and bearer tokens through `resolveApiToken`
+ * (api-tokens.ts), which the app hands it, so the platform needs no accounts table.
  */
 export const accountsModule: ConveneModule = {
   name: "accounts",
@@ -58,12 +65,15 @@ export const accountsModule: ConveneModule = {
     const limits = anonymousLimits(deps.config);
     authRoutes(route, limits);
     meRoutes(route);
+    apiTokenRoutes(route);
     accessRequestRoutes(route, limits);
     invitationRoutes(route, limits);
     organisationRoutes(route);
     organisationSignInRoutes(route, limits);
     userRoutes(route);
     personalDataRoutes(route, worker);
+    scimTokenRoutes(route);
+    await app.register((scope) => scimRoutes(scope, deps), { prefix: SCIM_BASE_PATH });
   },
   commands: accountsCommands,
 };

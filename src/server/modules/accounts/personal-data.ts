@@ -2,6 +2,7 @@ import { asc, eq, or } from "drizzle-orm";
 import type { Ctx } from "../../platform/context.js";
 import { definePersonalDataArea } from "../../platform/personal-data/registry.js";
 import {
+  apiTokens,
   identityProviderLinks,
   invitations,
   organisations,
@@ -21,6 +22,7 @@ const credentialErasers: ((ctx: Ctx, userId: string) => Promise<unknown>)[] = [
   (ctx, userId) => ctx.db.delete(passwordResets).where(eq(passwordResets.userId, userId)),
   // The organisation's provider would otherwise find the erased account again by its subject.
   (ctx, userId) => ctx.db.delete(identityProviderLinks).where(eq(identityProviderLinks.userId, userId)),
+  (ctx, userId) => ctx.db.delete(apiTokens).where(eq(apiTokens.userId, userId)),
 ];
 
 /**
@@ -93,6 +95,7 @@ definePersonalDataArea({
         releaseEmails: false,
         failedLogins: 0,
         lockedUntil: null,
+        scimExternalId: null,
         erasedAt: new Date(),
       })
       .where(eq(users.id, userId));

@@ -1,4 +1,16 @@
+import type { Actor } from "../../platform/context.js";
 import type { InvitationStatus } from "./contracts/invitations.js";
+import type { users } from "./schema.js";
+
+/** The acting-person view of a user row. */
+export const actorOf = (user: typeof users.$inferSelect): Actor => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  organisationId: user.organisationId,
+  isStaff: user.isStaff,
+  isOrgAdmin: user.isOrgAdmin,
+});
 
 export function invitationStatus(row: {
   acceptedAt: Date | null;

@@ -11,6 +11,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../../db/columns.js";
+import type { ApiTokenAccess, ApiTokenArea } from "./contracts/api-tokens.js";
 import { type OrganisationKind, organisationKinds } from "./contracts/organisations.js";
 import type { ErasureStatus, PersonalDataExportStatus } from "./contracts/personal-data.js";
 import type { UserStatus } from "./contracts/users.js";
@@ -52,6 +53,8 @@ export const users = pgTable(
     totpEnabled: boolean("totp_enabled").notNull().default(false),
     /** Release announcements by e-mail: on unless the person turns them off. */
     releaseEmails: boolean("release_emails").notNull().default(true),
+    /** The identity provider's own id of the person, when provisioned by SCIM (kept and echoed back). */
+    scimExternalId: text("scim_external_id"),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     /** Anonymised ("erase me"): the name is a pseudonym, the address unusable, the account closed for good. */
@@ -269,4 +272,55 @@ export const accountErasures = pgTable(
     uniqueIndex("account_erasures_one_scheduled_idx").on(t.userId).where(sql`${t.status} = 'scheduled'`),
     index("account_erasures_due_idx").on(t.status, t.dueAt),
   ],
+);
+
+/**
+ * Personal API tokens: a person's named credential for scripts, acting as them within a scope
+ * (read only or not; the development environment only or everything). Only the sha256 of the secret
+ * is kept, and its first characters to recognise it by; `lastUsedAt` is written at most once a minute.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    access: text("access").$type<ApiTokenAccess>().notNull(),
+    area: text("area").$type<ApiTokenArea>().notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * An organisation's SCIM provisioning credential, held by its identity provider (Okta, Entra ID): it
+ * creates, changes and deactivates that organisation's people only. It belongs to no person, so it is
+ * kept apart from personal API tokens; only the sha256 of the secret is stored, with its first
+ * characters to recognise it by, and last use is written at most once a minute.
+ */
+export const scimTokens = pgTable(
+  "scim_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    prefix: text("prefix").notNull(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    name: text("name").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+  },
+  (t) => [index("scim_tokens_org_idx").on(t.organisationId)],
 );

@@ -7,16 +7,26 @@ import {
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
-import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
+import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { notificationPreferences } from "../../platform/notifications/schema.js";
 import { containing } from "../../platform/search/text-query.js";
+import { revokeAllApiTokens } from "./api-tokens.js";
 import type { Me, PasswordChange, ProfileChanges } from "./contracts/me.js";
-import { type AdminUser, type UserChanges, type UserFilter, userChanged } from "./contracts/users.js";
+import {
+  type AdminUser,
+  type UserChanges,
+  type UserFilter,
+  type UserStatus,
+  userChanged,
+} from "./contracts/users.js";
 import { endResetLinks, setPassword } from "./passwords.js";
+import { actorOf } from "./present.js";
 import { organisations, users } from "./schema.js";
 import { endAllSessions } from "./sessions.js";
+
+export { actorOf };
 
 const RELEASE_KIND = "releases.published" satisfies NotificationKind;
 
@@ -117,6 +127,12 @@ export async function updateMe(ctx: ActorCtx, changes: ProfileChanges): Promise<
   return getMe(ctx.db, actor.id);
 }
 
+/**
+ * A new password ends the person's other sessions (what a stolen password gave someone else) and
+ * offers to revoke their API tokens too: a token is a credential of its own, often serving a script
+ * the person still runs, so a routine change need not break it; but someone who had the password may
+ * have made one, so the form asks, revoking by default (`revokeApiTokens`).
+ */
 export async function changePassword(
   ctx: ActorCtx,
   input: PasswordChange & { keepSessionId: string | null },
@@ -129,11 +145,12 @@ export async function changePassword(
   await inTransaction(ctx, async (tx) => {
     const { endedResetLinks } = await setPassword(tx.db, actor.id, input.newPassword);
     const endedSessions = await endAllSessions(tx.db, actor.id, input.keepSessionId);
+    const revokedApiTokens = input.revokeApiTokens ? await revokeAllApiTokens(tx.db, actor.id, actor.id) : 0;
     await recordAudit(tx, {
       action: "auth.password_changed",
       targetType: "user",
       targetId: actor.id,
-      details: { endedOtherSessions: endedSessions, endedResetLinks },
+      details: { endedOtherSessions: endedSessions, endedResetLinks, revokedApiTokens },
     });
   });
 }
@@ -174,7 +191,33 @@ export async function getUserForAdmin(db: Db, id: string): Promise<AdminUser> {
   return view;
 }
 
-/** Staff change a person's standing; deactivation ends every session and reset link they have at once. */
+/**
+ * Deactivation ends every session and reset link of the person and revokes their API tokens at once;
+ * reactivation restores sign-in (with a password or through their identity provider), not the
+ * tokens. Staff and SCIM provisioning both change a person's standing through here, in their
+ * transaction; `details` says how.
+ */
+export async function setUserStatus(
+  ctx: Ctx,
+  user: { id: string; email: string; status: UserStatus },
+  status: UserStatus,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  if (status === user.status) return;
+  await ctx.db.update(users).set({ status }).where(eq(users.id, user.id));
+  const deactivated = status === "deactivated";
+  const endedSessions = deactivated ? await endAllSessions(ctx.db, user.id) : 0;
+  const endedResetLinks = deactivated ? await endResetLinks(ctx.db, user.id) : 0;
+  const revokedApiTokens = deactivated ? await revokeAllApiTokens(ctx.db, user.id, ctx.actor?.id ?? null) : 0;
+  await recordAudit(ctx, {
+    action: deactivated ? "user.deactivated" : "user.reactivated",
+    targetType: "user",
+    targetId: user.id,
+    details: { email: user.email, endedSessions, endedResetLinks, revokedApiTokens, ...details },
+  });
+}
+
+/** Staff change a person's standing (see setUserStatus) or roles. */
 export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: UserChanges): Promise<AdminUser> {
   const { actor } = ctx;
   const before = await getUserRow(ctx.db, id);
@@ -182,19 +225,10 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
     throw new AppError("forbidden", "You cannot deactivate yourself or remove your own staff role.");
   }
   if (before.erasedAt) throw new AppError("conflict", "This account was erased: it stays closed.");
+  const { status, ...roles } = changes;
   await inTransaction(ctx, async (tx) => {
-    await tx.db.update(users).set(changes).where(eq(users.id, id));
-    if (changes.status && changes.status !== before.status) {
-      const deactivated = changes.status === "deactivated";
-      const endedSessions = deactivated ? await endAllSessions(tx.db, id) : 0;
-      const endedResetLinks = deactivated ? await endResetLinks(tx.db, id) : 0;
-      await recordAudit(tx, {
-        action: deactivated ? "user.deactivated" : "user.reactivated",
-        targetType: "user",
-        targetId: id,
-        details: { email: before.email, endedSessions, endedResetLinks },
-      });
-    }
+    if (Object.keys(roles).length > 0) await tx.db.update(users).set(roles).where(eq(users.id, id));
+    if (status) await setUserStatus(tx, before, status);
     for (const role of ["isOrgAdmin", "isStaff"] as const) {
       const value = changes[role];
       if (value !== undefined && value !== before[role]) {
@@ -210,16 +244,6 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
   });
   return getUserForAdmin(ctx.db, id);
 }
-
-/** The acting-person view of a user row. */
-export const actorOf = (user: typeof users.$inferSelect): Actor => ({
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  organisationId: user.organisationId,
-  isStaff: user.isStaff,
-  isOrgAdmin: user.isOrgAdmin,
-});
 
 export type UserSummary = {
   id: string;

@@ -45,12 +45,13 @@ export const sandboxModule: ConveneModule = {
   beforeAuth(app) {
     // While this node runs a wipe, its transaction holds the database (PGlite's only connection): sandbox
     // routes are answered from memory before the session lookup would wait for it. The environment status
-    // (progress only, no one's data) asks for a session cookie without looking it up.
+    // (progress only, no one's data) asks for a session cookie or an API token without looking it up.
     app.addHook("onRequest", async (request, reply) => {
       const environment = localEnvironment();
       if (!environment) return;
       if (request.method === "GET" && request.url.split("?")[0] === ENVIRONMENT_PATH) {
-        if (!request.cookies[SESSION_COOKIE]) throw new AppError("unauthenticated", "Please sign in.");
+        if (!request.cookies[SESSION_COOKIE] && !request.headers.authorization)
+          throw new AppError("unauthenticated", "Please sign in.");
         return reply.send(environment);
       }
       if (isSandboxRoute(request.url)) throw sandboxResetting();

@@ -16,6 +16,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes reached from outside the web app (signed one-click links) opt out of the CSRF header. */
     csrf?: boolean;
+    /** Routes that manage tokens or credentials refuse API tokens (false); every other route takes them. */
+    bearer?: boolean;
     /** Who may reach the route at all; checked before the input is, so a stranger learns nothing. */
     access?: Access;
   }
@@ -43,25 +45,78 @@ export function isSameOrigin(request: FastifyRequest, config: Config): boolean {
 /** Who a session token belongs to, if it is live; the accounts module answers it. */
 export type SessionResolver = (token: string) => Promise<{ actor: Actor; sessionId: string } | null>;
 
+/** A live personal API token: its person, and the scope it narrows them to. */
+export type ApiTokenGrant = {
+  actor: Actor;
+  token: { id: string; access: "read" | "write"; area: "sandbox" | "all" };
+};
+/**
+ * Who an API token belongs to, or why it is refused (unknown, expired, revoked, its person
+ * deactivated); the accounts module answers it and records its use.
+ */
+export type BearerResolver = (token: string, ip: string) => Promise<ApiTokenGrant | { refused: string }>;
+
+/**
+ * The development environment's routes, its pharmacy and their administration: the whole area of a
+ * token limited to it. Matched against the route's declared path, never the raw URL, so no spelling
+ * of an address leaves the area; api-tokens.test.ts checks that exactly the operations tagged
+ * sandbox or pharmacy fall inside it, so a new route lands on the right side.
+ */
+export const DEVELOPMENT_AREA = /^\/api\/(admin\/)?sandbox(\/|$)/;
+
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/** The token of an `Authorization: Bearer` header, or null when the request has none. */
+function bearerTokenOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(.*)$/i.exec(header);
+  return match ? (match[1] as string).trim() : null;
+}
+
+/**
+ * A token narrows its person's permissions here, at the root, for every route alike: a route cannot
+ * forget to check it. Beyond this, the route's own access rules judge the person as for a session.
+ */
+function enforceTokenScope(request: FastifyRequest, grant: ApiTokenGrant): void {
+  if (request.is404) return;
+  if (request.routeOptions.config?.bearer === false) {
+    throw new AppError(
+      "forbidden",
+      "API tokens cannot be used here: tokens and sign-in credentials are managed from a signed-in browser.",
+    );
+  }
+  if (grant.token.access === "read" && !READ_METHODS.has(request.method)) {
+    throw new AppError("forbidden", "This API token's scope is read only: it cannot change anything.");
+  }
+  if (grant.token.area === "sandbox" && !DEVELOPMENT_AREA.test(request.routeOptions.url ?? "")) {
+    throw new AppError(
+      "forbidden",
+      "This API token's scope is the development environment only: it cannot be used outside /api/sandbox and /api/admin/sandbox.",
+    );
+  }
+}
+
 export function registerAuth(
   app: FastifyInstance,
-  deps: { config: Config; resolveSession: SessionResolver },
+  deps: { config: Config; resolveSession: SessionResolver; resolveBearer: BearerResolver },
 ): void {
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionId", null);
 
   app.addHook("onRequest", async (request) => {
-    if (!request.url.startsWith("/api/") || SAFE_METHODS.has(request.method)) return;
-    if (request.routeOptions.config?.csrf === false) return;
-    if (!isSameOrigin(request, deps.config)) {
-      throw new AppError("csrf", "This request came from another site and was refused.");
+    const bearer = request.url.startsWith("/api/") ? bearerTokenOf(request) : null;
+    if (bearer !== null) {
+      // A request with a token is the token's alone: a cookie beside it is not read, so the token's
+      // scope holds. It needs no CSRF header: a browser never adds an Authorization header to a
+      // cross-site request by itself (it needs a CORS preflight, never granted), and no cookie counts.
+      const grant = await deps.resolveBearer(bearer, request.ip);
+      if ("refused" in grant) throw new AppError("unauthenticated", grant.refused);
+      enforceTokenScope(request, grant);
+      request.actor = grant.actor;
+      return;
     }
-    if (!request.headers[CSRF_HEADER]) {
-      throw new AppError("csrf", `Requests that change something must carry the ${CSRF_HEADER} header.`);
-    }
-  });
-
-  app.addHook("onRequest", async (request) => {
+    refuseCrossSiteWrites(request, deps.config);
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const session = await deps.resolveSession(token);
@@ -78,6 +133,18 @@ export function registerAuth(
     if (access === "staff") requireStaff(request);
     else requireActor(request);
   });
+}
+
+/** A write to the API with the session cookie must carry the CSRF header and come from this site. */
+function refuseCrossSiteWrites(request: FastifyRequest, config: Config): void {
+  if (!request.url.startsWith("/api/") || SAFE_METHODS.has(request.method)) return;
+  if (request.routeOptions.config?.csrf === false) return;
+  if (!isSameOrigin(request, config)) {
+    throw new AppError("csrf", "This request came from another site and was refused.");
+  }
+  if (!request.headers[CSRF_HEADER]) {
+    throw new AppError("csrf", `Requests that change something must carry the ${CSRF_HEADER} header.`);
+  }
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {

@@ -1,4 +1,4 @@
-import { Button, PasswordInput, Stack } from "@mantine/core";
+import { Button, Checkbox, PasswordInput, Stack } from "@mantine/core";
 import { hasLength, isNotEmpty, useForm } from "@mantine/form";
 import { useQueryClient } from "@tanstack/react-query";
 import { useFormSubmit } from "../../app/forms.js";
@@ -10,7 +10,7 @@ import { accountKeys, accountsApi } from "./api.js";
 export function ChangePasswordForm() {
   const queryClient = useQueryClient();
   const form = useForm({
-    initialValues: { currentPassword: "", newPassword: "" },
+    initialValues: { currentPassword: "", newPassword: "", revokeApiTokens: true },
     validate: {
       currentPassword: isNotEmpty("Enter your current password."),
       newPassword: hasLength({ min: 10 }, "Use at least 10 characters."),
@@ -19,6 +19,7 @@ export function ChangePasswordForm() {
   const { onSubmit, error, pending } = useFormSubmit(form, accountsApi.changePassword, {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: accountKeys.sessions });
+      void queryClient.invalidateQueries({ queryKey: accountKeys.apiTokens });
       notifySuccess("Your password is changed.");
     },
   });
@@ -39,6 +40,11 @@ export function ChangePasswordForm() {
             description="At least 10 characters"
             autoComplete="new-password"
             {...form.getInputProps("newPassword")}
+          />
+          <Checkbox
+            label="Also revoke my API tokens"
+            description="Someone who knew your old password could have made one."
+            {...form.getInputProps("revokeApiTokens", { type: "checkbox" })}
           />
           <Button type="submit" loading={pending} w="fit-content">
             Change password

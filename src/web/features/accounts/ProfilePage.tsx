@@ -1,5 +1,6 @@
 import { useSignedInMe } from "../../app/gates.js";
 import { Page } from "../../app/ui/Page.js";
+import { ApiTokensSection } from "./ApiTokens.js";
 import { ChangePasswordForm } from "./ChangePasswordForm.js";
 import { PersonalDataSection } from "./PersonalDataSection.js";
 import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
@@ -16,6 +17,7 @@ export function ProfilePage() {
       <ChangePasswordForm />
       <TwoFactorSettings me={me} />
       <SessionsList />
+      <ApiTokensSection />
       <PersonalDataSection />
     </Page>
   );

@@ -1,6 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import type { AccessRequestInput } from "../../../server/modules/accounts/contracts/access-requests.js";
 import * as accessRequests from "../../../server/modules/accounts/contracts/access-requests.js";
+import type { ApiTokenInput } from "../../../server/modules/accounts/contracts/api-tokens.js";
+import * as apiTokens from "../../../server/modules/accounts/contracts/api-tokens.js";
 import type { SignInInput } from "../../../server/modules/accounts/contracts/auth.js";
 import * as auth from "../../../server/modules/accounts/contracts/auth.js";
 import type {
@@ -16,6 +18,7 @@ import type { MyErasureInput } from "../../../server/modules/accounts/contracts/
 import * as personalData from "../../../server/modules/accounts/contracts/personal-data.js";
 import { callApi } from "../../app/api.js";
 
+export type { ApiToken, CreatedApiToken } from "../../../server/modules/accounts/contracts/api-tokens.js";
 export type {
   Invitation,
   InvitationPreview,
@@ -30,6 +33,8 @@ export type {
 
 export const accountKeys = {
   sessions: ["my-sessions"] as const,
+  apiTokens: ["my-api-tokens"] as const,
+  managedApiTokens: ["api-tokens"] as const,
   recoveryCodes: ["my-recovery-codes"] as const,
   personalData: ["my-personal-data"] as const,
   invitations: (status: string) => ["invitations", status] as const,
@@ -60,7 +65,25 @@ export const accountsApi = {
   requestPersonalDataExport: () => callApi(personalData.requestPersonalDataExport, {}),
   requestMyErasure: (body: MyErasureInput) => callApi(personalData.requestMyErasure, { body }),
   cancelMyErasure: () => callApi(personalData.cancelMyErasure, {}),
+  createApiToken: (body: ApiTokenInput) => callApi(apiTokens.createApiToken, { body }),
+  revokeMyApiToken: (id: string) => callApi(apiTokens.revokeMyApiToken, { params: { id } }),
+  revokeApiToken: (id: string) => callApi(apiTokens.revokeApiToken, { params: { id } }),
 };
+
+export const useMyApiTokens = () =>
+  useQuery({
+    queryKey: accountKeys.apiTokens,
+    queryFn: () => callApi(apiTokens.listMyApiTokens, {}),
+    select: (data) => data.tokens,
+  });
+
+/** The tokens an organisation admin (their organisation's) or staff (everyone's) may revoke. */
+export const useManagedApiTokens = () =>
+  useQuery({
+    queryKey: accountKeys.managedApiTokens,
+    queryFn: () => callApi(apiTokens.listApiTokens, {}),
+    select: (data) => data.tokens,
+  });
 
 export const useMyPersonalData = () =>
   useQuery({

@@ -7,6 +7,7 @@ import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { kindLabel, type Organisation, useAdminLive, useOrganisations } from "./api.js";
 import { OrganisationForm } from "./OrganisationForm.js";
 import { OrganisationSignInForm } from "./OrganisationSignInForm.js";
+import { ScimTokens } from "./ScimTokens.js";
 
 /** `null` while closed; `"new"` to create one; an organisation to edit it. */
 type Editing = Organisation | "new" | null;
@@ -15,10 +16,12 @@ function OrganisationTable({
   organisations,
   onEdit,
   onEditSignIn,
+  onProvisioning,
 }: {
   organisations: Organisation[];
   onEdit: (o: Organisation) => void;
   onEditSignIn: (o: Organisation) => void;
+  onProvisioning: (o: Organisation) => void;
 }) {
   if (organisations.length === 0) return <Text c="dimmed">No organisations yet.</Text>;
   return (
@@ -51,22 +54,15 @@ function OrganisationTable({
               </Table.Td>
               <Table.Td>{organisation.memberCount}</Table.Td>
               <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => onEdit(organisation)}
-                    aria-label={`Edit ${organisation.name}`}
-                  >
-                    Edit
+                <Group gap="xs">
+                  <Button size="xs" variant="default" onClick={() => onEdit(organisation)}>
+                    Edit<VisuallyHidden> {organisation.name}</VisuallyHidden>
                   </Button>
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => onEditSignIn(organisation)}
-                    aria-label={`Sign-in of ${organisation.name}`}
-                  >
-                    Sign-in
+                  <Button size="xs" variant="default" onClick={() => onEditSignIn(organisation)}>
+                    Sign-in<VisuallyHidden> of {organisation.name}</VisuallyHidden>
+                  </Button>
+                  <Button size="xs" variant="default" onClick={() => onProvisioning(organisation)}>
+                    SCIM<VisuallyHidden> provisioning of {organisation.name}</VisuallyHidden>
                   </Button>
                 </Group>
               </Table.Td>
@@ -82,6 +78,7 @@ export function OrganisationsPage() {
   useAdminLive();
   const organisations = useOrganisations();
   const [editing, setEditing] = useState<Editing>(null);
+  const [provisioning, setProvisioning] = useState<Organisation | null>(null);
   const close = () => setEditing(null);
   // The organisation whose identity provider and password sign-in staff are setting, if any.
   const [signInOf, setSignInOf] = useState<Organisation | null>(null);
@@ -97,6 +94,7 @@ export function OrganisationsPage() {
           organisations={organisations.data}
           onEdit={setEditing}
           onEditSignIn={setSignInOf}
+          onProvisioning={setProvisioning}
         />
       )}
       <Modal
@@ -113,6 +111,14 @@ export function OrganisationsPage() {
         size="lg"
       >
         {signInOf && <OrganisationSignInForm organisation={signInOf} onDone={() => setSignInOf(null)} />}
+      </Modal>
+      <Modal
+        opened={provisioning !== null}
+        onClose={() => setProvisioning(null)}
+        title={`SCIM provisioning of ${provisioning?.name ?? ""}`}
+        size="lg"
+      >
+        {provisioning && <ScimTokens organisation={provisioning} />}
       </Modal>
     </Page>
   );

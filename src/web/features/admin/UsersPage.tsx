@@ -6,6 +6,7 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { StaffBadge } from "../../app/ui/StaffBadge.js";
+import { ManagedApiTokens } from "../accounts/ApiTokens.js";
 import { type AdminUser, useAdminLive, useAdminUsers, useOrganisations } from "./api.js";
 import { UserActions } from "./UserActions.js";
 
@@ -116,6 +117,7 @@ export function UsersPage() {
       ) : (
         <UserTable users={users.data} />
       )}
+      <ManagedApiTokens description="Every person's API tokens, newest first. Revoke any that should not work." />
     </Page>
   );
 }

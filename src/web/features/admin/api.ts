@@ -8,6 +8,7 @@ import type {
 import * as organisations from "../../../server/modules/accounts/contracts/organisations.js";
 import type { StaffErasureInput } from "../../../server/modules/accounts/contracts/personal-data.js";
 import * as personalData from "../../../server/modules/accounts/contracts/personal-data.js";
+import * as scimTokens from "../../../server/modules/accounts/contracts/scim-tokens.js";
 import type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
 import * as users from "../../../server/modules/accounts/contracts/users.js";
 import * as platform from "../../../shared/contracts/platform.js";
@@ -23,6 +24,10 @@ export type {
   Organisation,
   OrganisationInput,
 } from "../../../server/modules/accounts/contracts/organisations.js";
+export type {
+  CreatedScimToken,
+  ScimToken,
+} from "../../../server/modules/accounts/contracts/scim-tokens.js";
 export type { AdminUser, UserStatus } from "../../../server/modules/accounts/contracts/users.js";
 export type { AuditChain, AuditEntry, MailMessage } from "../../../shared/contracts/platform.js";
 
@@ -46,6 +51,7 @@ export const adminKeys = {
   allUsers: ["admin", "users"] as const,
   audit: (filters: AuditFilters) => ["admin", "audit", filters] as const,
   mail: (to: string) => ["admin", "mail", to] as const,
+  scimTokens: (organisationId: string) => ["admin", "scim-tokens", organisationId] as const,
 };
 
 /**
@@ -73,7 +79,16 @@ export const adminApi = {
   checkDiscovery: (issuer: string) => callApi(organisationSignIn.checkIssuerDiscovery, { body: { issuer } }),
   eraseUser: (id: string, body: StaffErasureInput) =>
     callApi(personalData.eraseUser, { params: { id }, body }),
+  createScimToken: (organisationId: string, body: { name: string }) =>
+    callApi(scimTokens.createScimToken, { params: { id: organisationId }, body }),
+  revokeScimToken: (id: string) => callApi(scimTokens.revokeScimToken, { params: { id } }),
 };
+
+export const useScimTokens = (organisationId: string) =>
+  useQuery({
+    queryKey: adminKeys.scimTokens(organisationId),
+    queryFn: () => callApi(scimTokens.listScimTokens, { params: { id: organisationId } }),
+  });
 
 export const useOrganisationSignIn = (id: string) =>
   useQuery({

@@ -15,8 +15,13 @@ export type ProfileChanges = z.output<typeof profileChanges>;
 export const passwordChange = z.object({
   currentPassword: z.string().min(1, "Enter your current password."),
   newPassword: passwordField,
+  /** Also revoke every API token of yours (someone who had the old password may have made one). */
+  revokeApiTokens: z.boolean().default(false),
 });
 export type PasswordChange = z.output<typeof passwordChange>;
+
+// The operations that change sign-in credentials refuse API tokens (`bearer: false`): a leaked token
+// must not be able to take the account over.
 
 // --- output ---
 
@@ -85,6 +90,7 @@ export const changePassword = operation({
   path: "/api/me/password",
   access: "member",
   tag,
+  bearer: false,
   body: passwordChange,
 });
 
@@ -115,6 +121,7 @@ export const setUpTotp = operation({
   path: "/api/me/totp/setup",
   access: "member",
   tag,
+  bearer: false,
   response: totpSetup,
 });
 
@@ -126,6 +133,7 @@ export const enableTotp = operation({
   path: "/api/me/totp/enable",
   access: "member",
   tag,
+  bearer: false,
   body: z.object({ code: totpCodeField }),
   response: recoveryCodesIssued,
 });
@@ -137,6 +145,7 @@ export const disableTotp = operation({
   path: "/api/me/totp/disable",
   access: "member",
   tag,
+  bearer: false,
   body: z.object({ password: z.string().min(1, "Enter your password.") }),
 });
 
@@ -158,6 +167,7 @@ export const regenerateRecoveryCodes = operation({
   path: "/api/me/totp/recovery-codes",
   access: "member",
   tag,
+  bearer: false,
   body: z.object({ password: z.string().min(1, "Enter your password.") }),
   response: recoveryCodesIssued,
 });
