@@ -1,5 +1,6 @@
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
+import { TokenBuckets } from "../../platform/throttle.js";
 import { accountsCommands } from "./cli.js";
 import { accessRequestRoutes } from "./routes/access-requests.js";
 import { authRoutes } from "./routes/auth.js";
@@ -7,13 +8,14 @@ import { invitationRoutes } from "./routes/invitations.js";
 import { anonymousLimits } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { organisationRoutes } from "./routes/organisations.js";
+import { passkeyRoutes } from "./routes/passkeys.js";
 import { userRoutes } from "./routes/users.js";
 import { adoptReleaseEmailSwitch } from "./users.js";
 // People, found by the one search.
 import "./search-sources.js";
 
 /**
- * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in and
+ * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in, passkeys and
  * the staff's administration of them. The platform's authentication resolves session cookies through
  * `resolveSession` (sessions.ts), which the app hands it, so the platform needs no accounts table.
  */
@@ -23,8 +25,10 @@ export const accountsModule: ConveneModule = {
     await adoptReleaseEmailSwitch(deps.db);
     const route = router(app, deps);
     const limits = anonymousLimits(deps.config);
-    authRoutes(route, limits);
+    // Five passwordless tries per passkey at once, then one every twelve seconds.
+    authRoutes(route, limits, new TokenBuckets(1 / 12, 5));
     meRoutes(route);
+    passkeyRoutes(route);
     accessRequestRoutes(route, limits);
     invitationRoutes(route, limits);
     organisationRoutes(route);
