@@ -1,6 +1,7 @@
 import { useSignedInMe } from "../../app/gates.js";
 import { Page } from "../../app/ui/Page.js";
 import { ChangePasswordForm } from "./ChangePasswordForm.js";
+import { PasskeySettings } from "./PasskeySettings.js";
 import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
 import { ReleaseEmailSetting } from "./ReleaseEmailSetting.js";
 import { SessionsList } from "./SessionsList.js";
@@ -14,6 +15,7 @@ export function ProfilePage() {
       <ReleaseEmailSetting me={me} />
       <ChangePasswordForm />
       <TwoFactorSettings me={me} />
+      <PasskeySettings />
       <SessionsList />
     </Page>
   );

@@ -11,6 +11,11 @@ import type {
 import * as invitations from "../../../server/modules/accounts/contracts/invitations.js";
 import type { PasswordChange, ProfileChanges } from "../../../server/modules/accounts/contracts/me.js";
 import * as me from "../../../server/modules/accounts/contracts/me.js";
+import type {
+  AuthenticationResponse,
+  NewPasskey,
+} from "../../../server/modules/accounts/contracts/passkeys.js";
+import * as passkeys from "../../../server/modules/accounts/contracts/passkeys.js";
 import { callApi } from "../../app/api.js";
 
 export type {
@@ -19,10 +24,17 @@ export type {
   InvitationStatus,
 } from "../../../server/modules/accounts/contracts/invitations.js";
 export type { RecoveryCodeList, Session, TotpSetup } from "../../../server/modules/accounts/contracts/me.js";
+export type {
+  AuthenticationResponse,
+  Passkey,
+  RequestOptions,
+  SecondFactorChoices,
+} from "../../../server/modules/accounts/contracts/passkeys.js";
 
 export const accountKeys = {
   sessions: ["my-sessions"] as const,
   recoveryCodes: ["my-recovery-codes"] as const,
+  passkeys: ["my-passkeys"] as const,
   invitations: (status: string) => ["invitations", status] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
   resetPreview: (token: string) => ["password-reset-preview", token] as const,
@@ -44,12 +56,28 @@ export const accountsApi = {
   enableTotp: (body: { code: string }) => callApi(me.enableTotp, { body }),
   disableTotp: (body: { password: string }) => callApi(me.disableTotp, { body }),
   regenerateRecoveryCodes: (body: { password: string }) => callApi(me.regenerateRecoveryCodes, { body }),
+  passkeyRegistrationOptions: () => callApi(passkeys.passkeyRegistrationOptions, {}),
+  addPasskey: (body: NewPasskey) => callApi(passkeys.addPasskey, { body }),
+  renamePasskey: (id: string, body: { name: string }) =>
+    callApi(passkeys.renamePasskey, { params: { id }, body }),
+  removePasskey: (id: string, body: { password: string }) =>
+    callApi(passkeys.removePasskey, { params: { id }, body }),
+  passkeySignInOptions: () => callApi(passkeys.passkeySignInOptions, {}),
+  signInWithPasskey: (response: AuthenticationResponse) =>
+    callApi(passkeys.signInWithPasskey, { body: { response } }),
   invite: (body: InvitationInput) => callApi(invitations.inviteColleague, { body }),
   revokeInvitation: (id: string) => callApi(invitations.revokeInvitation, { params: { id } }),
 };
 
 export const useRecoveryCodes = () =>
   useQuery({ queryKey: accountKeys.recoveryCodes, queryFn: () => callApi(me.listRecoveryCodes, {}) });
+
+export const usePasskeys = () =>
+  useQuery({
+    queryKey: accountKeys.passkeys,
+    queryFn: () => callApi(passkeys.listPasskeys, {}),
+    select: (data) => data.passkeys,
+  });
 
 export const useSessions = () =>
   useQuery({
