@@ -281,6 +281,36 @@ describe("passwordless sign-in with a passkey", () => {
     expect(removed.json().error.fields.response).toMatch(/removed/);
   });
 
+  it("answers a malformed passkey answer with a 4xx naming the field, never a 500", async () => {
+    const client = await community.signIn("member@contoso.example");
+    const { key, id } = await registerPasskey(client);
+    const genuine = key.assert(await passwordlessOptions());
+    const garbled = await signInWithPasskey({
+      ...genuine,
+      response: { ...genuine.response, authenticatorData: "AAAA", signature: "zz" },
+    });
+    expect(garbled.statusCode).toBe(401);
+    expect(garbled.json().error.fields.response).toBeTruthy();
+    const notJson = await signInWithPasskey({
+      ...genuine,
+      response: { ...genuine.response, clientDataJSON: "e30" },
+    });
+    expect(notJson.statusCode).toBe(401);
+    const notBase64 = await signInWithPasskey({ ...genuine, id: "not base64url!" });
+    expect(notBase64.statusCode).toBe(400);
+    expect(notBase64.json().error.fields).toHaveProperty("response.id");
+    const registration = await client.post("/api/me/passkeys", {
+      name: "Garbled",
+      response: {
+        ...key.register((await client.post("/api/me/passkeys/registration-options")).json()),
+        rawId: "AAAA",
+      },
+    });
+    expect(registration.statusCode).toBe(400);
+    expect(registration.json().error.fields.response).toBeTruthy();
+    await client.delete(`/api/me/passkeys/${id}`, { password: DEMO_PASSWORD });
+  });
+
   it("limits how often one passkey may be tried", async () => {
     const stranger = new SoftwarePasskey(TEST_ORIGIN);
     const statuses: number[] = [];

@@ -105,7 +105,9 @@ export function SignInPage() {
         const choices = secondStep ? null : choicesOf(failure);
         if (!choices) return false;
         setSecondStep(choices);
-        setMethod(choices.methods[0] ?? "totp");
+        // A browser that cannot use passkeys starts with the app's code, when the account has one.
+        const usable = choices.methods.filter((factor) => factor !== "passkey" || browserSupportsWebAuthn());
+        setMethod(usable[0] ?? choices.methods[0] ?? "totp");
         passkeyOptions.current = choices.passkeyOptions ?? null;
         return true;
       },
