@@ -104,7 +104,7 @@ async function measure(
   await fs.writeFile(`${reportFile}.html`, html ?? "");
   await fs.writeFile(`${reportFile}.json`, json ?? "");
   const { categories, audits, runtimeError } = result.lhr;
-  if (runtimeError) throw new Error(`Lighthouse could not measure ${url}: ${runtimeError.message}`);
+  if (runtimeError) throw new RecordingFailed(`Lighthouse could not measure ${url}: ${runtimeError.message}`);
   // A signed-in page that sent its visitor to sign in would be measured as the sign-in page.
   if (new URL(result.lhr.finalDisplayedUrl).pathname.startsWith("/sign-in") && session)
     throw new Error(`${url} sent the signed-in visitor to ${result.lhr.finalDisplayedUrl}.`);
@@ -137,6 +137,31 @@ function printTable(rows: Measured[]): void {
   console.table(table);
 }
 
+/** Raised when Lighthouse itself failed to record the page (a lost trace), not when the page scored low. */
+class RecordingFailed extends Error {}
+
+// Chromium sometimes loses the trace of a load on a busy machine (NO_NAVSTART, NO_FCP): that says
+// nothing about the page, so the page is measured again, up to twice more, before giving up.
+const recordingAttempts = 3;
+
+async function measureWithRetries(
+  chromePort: number,
+  name: string,
+  url: string,
+  session: Session | null,
+): Promise<Measured> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await measure(chromePort, name, url, session);
+    } catch (error) {
+      if (!(error instanceof RecordingFailed) || attempt === recordingAttempts) throw error;
+      console.error(
+        `${error.message} Measuring ${name} again (attempt ${attempt + 1} of ${recordingAttempts}).`,
+      );
+    }
+  }
+}
+
 async function main(): Promise<number> {
   await fs.mkdir(reportsDir, { recursive: true });
   const server = await startDemoServer(Number(process.env.LIGHTHOUSE_PORT ?? 3933));
@@ -159,7 +184,7 @@ async function main(): Promise<number> {
     const only = process.argv.find((arg) => arg.startsWith("--page="))?.slice("--page=".length);
     for (const [name, path, pageSession] of pages) {
       if (only && name !== only) continue;
-      rows.push(await measure(chrome.port, name, `${server.baseUrl}${path}`, pageSession));
+      rows.push(await measureWithRetries(chrome.port, name, `${server.baseUrl}${path}`, pageSession));
     }
     printTable(rows);
     const slow = rows.filter((row) => row.performance < minimumPerformance);

@@ -55,6 +55,7 @@ const configSchema = z.object({
     .default(7),
   GROUP_MAIL_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
   AUDIT_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  IDENTITY_PROVIDER_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
   VAPID_PRIVATE_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_-]{43}$/, "A P-256 private key: 32 bytes in base64url (43 characters).")
@@ -106,6 +107,8 @@ export type Config = {
   groupMailSecret: string | undefined;
   /** Keys the audit chain's hashes; when unset, one is generated and kept in DATA_DIR. */
   auditSecret: string | undefined;
+  /** Seals organisations' identity-provider client secrets; when unset, one is generated and kept in DATA_DIR. */
+  identityProviderSecret: string | undefined;
   /** Signs browser pushes (VAPID); when unset, one is generated and kept in DATA_DIR. */
   vapidPrivateKey: string | undefined;
   /** Where each signed audit checkpoint is also POSTed, so a copy lives outside this server. */
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     groupDigestHour: e.GROUP_DIGEST_HOUR,
     groupMailSecret: e.GROUP_MAIL_SECRET,
     auditSecret: e.AUDIT_SECRET,
+    identityProviderSecret: e.IDENTITY_PROVIDER_SECRET,
     vapidPrivateKey: e.VAPID_PRIVATE_KEY,
     auditCheckpointUrl: e.AUDIT_CHECKPOINT_URL,
     ...overrides,

@@ -11,6 +11,8 @@ export const statusByCode = {
   second_factor_required: 401,
   forbidden: 403,
   agreement_required: 403,
+  // Password sign-in is off for the person's organisation: they sign in through its identity provider.
+  organisation_sign_in_required: 403,
   csrf: 403,
   not_found: 404,
   // A switched-off feature answers like a route that does not exist; its data is kept.
@@ -25,6 +27,8 @@ export const statusByCode = {
   unsupported_media_type: 415,
   rate_limited: 429,
   headers_too_large: 431,
+  // An organisation's identity provider could not be reached or answered what Convene cannot use.
+  identity_provider_unavailable: 502,
   // The development environment is being wiped; the answer carries Retry-After.
   sandbox_resetting: 503,
 } as const;

@@ -27,6 +27,7 @@ import {
 } from "../../testing/authorization.js";
 import { SoftwarePasskey } from "../../testing/passkey-authenticator.js";
 import { linkIn } from "../../testing/smtp.js";
+import { configureOrganisationSignIn } from "./identity-providers.js";
 import { issueInvitation } from "./invitations.js";
 import { createOrganisation } from "./organisations.js";
 import { addPasskey, passkeyRegistrationOptions } from "./passkeys.js";
@@ -96,6 +97,20 @@ async function withNorthwindMemberPasskey(
     await community().db.delete(passkeys).where(eq(passkeys.id, id));
   }
 }
+
+async function matrixOrganisation() {
+  const name = unique("matrix-org");
+  return createOrganisation(community().ctx, { name, kind: "customer", domains: [`${name}.example`] });
+}
+
+const matrixSignIn = (organisation: { domains: string[] }) => ({
+  issuer: "https://idp.example",
+  clientId: "convene",
+  clientSecret: "matrix-secret",
+  domains: organisation.domains,
+  enabled: true,
+  passwordSignIn: true,
+});
 
 const nameOf = (role: Role) =>
   role === "anonymous"
@@ -371,6 +386,49 @@ const rows: Row[] = [
       });
       return client.patch(`/api/admin/organisations/${organisation.id}`, { name: `${name} renamed` });
     },
+  },
+  {
+    route: "POST /api/auth/oidc/start",
+    expected: everyone(200),
+    call: ({ client }) => client.post("/api/auth/oidc/start", { email: "someone@fabrikam.example" }),
+  },
+  {
+    route: "GET /api/auth/oidc/callback",
+    // Every failure, a missing state included, is a redirect to the sign-in page.
+    expected: everyone(303),
+    call: ({ client }) => client.get("/api/auth/oidc/callback?code=x&state=y"),
+  },
+  {
+    route: "GET /api/admin/organisations/:id/sign-in",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get(`/api/admin/organisations/${northwind().id}/sign-in`),
+  },
+  {
+    route: "PUT /api/admin/organisations/:id/sign-in",
+    expected: staffOnly(200),
+    call: async ({ client }) => {
+      const organisation = await matrixOrganisation();
+      return client.put(`/api/admin/organisations/${organisation.id}/sign-in`, matrixSignIn(organisation));
+    },
+  },
+  {
+    route: "DELETE /api/admin/organisations/:id/sign-in",
+    expected: staffOnly(204),
+    call: async ({ client }) => {
+      const organisation = await matrixOrganisation();
+      await configureOrganisationSignIn(community().ctx, organisation.id, {
+        ...matrixSignIn(organisation),
+        clientSecret: "matrix-secret",
+      });
+      return client.delete(`/api/admin/organisations/${organisation.id}/sign-in`);
+    },
+  },
+  {
+    route: "POST /api/admin/identity-providers/discovery",
+    expected: staffOnly(200),
+    // Nothing listens on port 1: the check answers what went wrong, without reaching out of the machine.
+    call: ({ client }) =>
+      client.post("/api/admin/identity-providers/discovery", { issuer: "http://127.0.0.1:1" }),
   },
   {
     route: "GET /api/admin/users",

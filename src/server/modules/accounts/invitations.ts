@@ -8,6 +8,7 @@ import { hashToken, newToken } from "../../platform/tokens.js";
 import type { Acceptance, Invitation, InvitationFilter, InvitationInput } from "./contracts/invitations.js";
 import type { Me } from "./contracts/me.js";
 import { invitationMail } from "./mail.js";
+import { passwordSignInAllowed, USE_ORGANISATION_SIGN_IN } from "./organisation-sign-in.js";
 import { emailBelongsTo, getOrganisation, normaliseEmail } from "./organisations.js";
 import { invitationStatus } from "./present.js";
 import { invitations, organisations, users } from "./schema.js";
@@ -203,6 +204,10 @@ export async function previewInvitation(db: Db, token: string) {
 export async function acceptInvitation(ctx: Ctx, token: string, input: Acceptance) {
   return inTransaction(ctx, async (tx) => {
     const row = await findLiveInvitation(tx.db, token, true);
+    // The account would have a password its owner may not use: they join at the organisation's sign-in.
+    if (!(await passwordSignInAllowed(tx.db, { organisationId: row.organisationId }))) {
+      throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
+    }
     const user = await createUser(tx, {
       email: row.email,
       name: input.name,

@@ -7,6 +7,7 @@ import { authRoutes } from "./routes/auth.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { anonymousLimits } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
+import { organisationSignInRoutes } from "./routes/organisation-sign-in.js";
 import { organisationRoutes } from "./routes/organisations.js";
 import { passkeyRoutes } from "./routes/passkeys.js";
 import { userRoutes } from "./routes/users.js";
@@ -15,7 +16,7 @@ import { adoptReleaseEmailSwitch } from "./users.js";
 import "./search-sources.js";
 
 /**
- * Organisations, people, sign-in and sessions, invitations, password reset, two-factor sign-in, passkeys and
+ * Organisations, people, sign-in (with a password, or through an organisation's identity provider) and sessions, invitations, password reset, two-factor sign-in, passkeys and
  * the staff's administration of them. The platform's authentication resolves session cookies through
  * `resolveSession` (sessions.ts), which the app hands it, so the platform needs no accounts table.
  */
@@ -32,6 +33,7 @@ export const accountsModule: ConveneModule = {
     accessRequestRoutes(route, limits);
     invitationRoutes(route, limits);
     organisationRoutes(route);
+    organisationSignInRoutes(route, limits);
     userRoutes(route);
   },
   commands: accountsCommands,

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, count, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { outer } from "../../db/correlated.js";
 import { recordAudit } from "../../platform/audit/service.js";
@@ -144,11 +144,21 @@ export async function updateOrganisation(
       .where(eq(organisations.id, id));
   }
   if (changes.domains !== undefined) {
-    await ctx.db.delete(organisationDomains).where(eq(organisationDomains.organisationId, id));
+    // Only the domains given up are deleted: a kept domain keeps its identity provider's coverage,
+    // which the delete would cascade away.
+    await ctx.db
+      .delete(organisationDomains)
+      .where(
+        and(
+          eq(organisationDomains.organisationId, id),
+          changes.domains.length > 0 ? notInArray(organisationDomains.domain, changes.domains) : undefined,
+        ),
+      );
     if (changes.domains.length > 0) {
       await ctx.db
         .insert(organisationDomains)
-        .values(changes.domains.map((domain) => ({ domain, organisationId: id })));
+        .values(changes.domains.map((domain) => ({ domain, organisationId: id })))
+        .onConflictDoNothing();
     }
   }
   await recordAudit(ctx, {

@@ -6,6 +6,7 @@ import { AppError } from "../../platform/errors.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { hashToken, newToken } from "../../platform/tokens.js";
 import { passwordResetMail } from "./mail.js";
+import { passwordSignInAllowed, USE_ORGANISATION_SIGN_IN } from "./organisation-sign-in.js";
 import { normaliseEmail } from "./organisations.js";
 import { setPassword } from "./passwords.js";
 import { passwordResets, users } from "./schema.js";
@@ -16,8 +17,13 @@ const RESET_LIFETIME_MS = 3600_000;
 
 /** Always answers the same way, so the form does not reveal who has an account. */
 export async function requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
+  if (!(await passwordSignInAllowed(ctx.db, { email }))) {
+    throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
+  }
   const user = await findUserByEmail(ctx.db, normaliseEmail(email));
   if (user?.status !== "active") return;
+  // Said no more plainly than for an unknown address: the answer must not tell whose account this is.
+  if (!(await passwordSignInAllowed(ctx.db, { organisationId: user.organisationId }))) return;
   await inTransaction(ctx, async (tx) => {
     const { token, tokenHash } = newToken();
     await tx.db.insert(passwordResets).values({
@@ -63,6 +69,14 @@ export async function previewPasswordReset(db: Db, token: string) {
 export async function completePasswordReset(ctx: Ctx, token: string, password: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const row = await findLiveReset(tx.db, token, true);
+    const [owner] = await tx.db
+      .select({ organisationId: users.organisationId })
+      .from(users)
+      .where(eq(users.id, row.userId));
+    // A link sent before the organisation turned passwords off sets none.
+    if (owner && !(await passwordSignInAllowed(tx.db, { organisationId: owner.organisationId }))) {
+      throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
+    }
     // This link is among the ones ended, and so is any other the person asked for.
     const { endedResetLinks } = await setPassword(tx.db, row.userId, password);
     const endedSessions = await endAllSessions(tx.db, row.userId);

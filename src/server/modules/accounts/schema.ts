@@ -22,6 +22,8 @@ export const organisations = pgTable("organisations", {
   id: id(),
   name: text("name").notNull().unique(),
   kind: text("kind").$type<OrganisationKind>().notNull(),
+  /** Off only while the organisation's identity provider is configured and enabled, so nobody is locked out. */
+  passwordSignIn: boolean("password_sign_in").notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -176,4 +178,80 @@ export const webauthnChallenges = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("webauthn_challenges_expiry_idx").on(t.expiresAt)],
+);
+
+/**
+ * An organisation's own OpenID provider: people at the domains it covers sign in there instead of with
+ * a Convene password. The client secret is sealed with AES-GCM under a key kept outside the database
+ * (identity-providers.ts), and no API ever answers it.
+ */
+export const identityProviders = pgTable("identity_providers", {
+  id: id(),
+  organisationId: uuid("organisation_id")
+    .notNull()
+    .unique()
+    .references(() => organisations.id, { onDelete: "cascade" }),
+  issuer: text("issuer").notNull(),
+  clientId: text("client_id").notNull(),
+  sealedClientSecret: text("sealed_client_secret").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * The organisation's domains whose people sign in through its provider. A domain is the organisation's
+ * (organisation_domains) before a provider may cover it, so it still belongs to one organisation only,
+ * and stops being covered when the organisation gives it up.
+ */
+export const identityProviderDomains = pgTable("identity_provider_domains", {
+  domain: text("domain")
+    .primaryKey()
+    .references(() => organisationDomains.domain, { onDelete: "cascade" }),
+  identityProviderId: uuid("identity_provider_id")
+    .notNull()
+    .references(() => identityProviders.id, { onDelete: "cascade" }),
+});
+
+/** Who a person is at a provider (`sub`), so a later sign-in finds them even if their address changed there. */
+export const identityProviderLinks = pgTable(
+  "identity_provider_links",
+  {
+    id: id(),
+    identityProviderId: uuid("identity_provider_id")
+      .notNull()
+      .references(() => identityProviders.id, { onDelete: "cascade" }),
+    subject: text("subject").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("identity_provider_links_subject_idx").on(t.identityProviderId, t.subject),
+    uniqueIndex("identity_provider_links_user_idx").on(t.identityProviderId, t.userId),
+  ],
+);
+
+/**
+ * A sign-in sent to a provider and not yet back: the state (hashed, as it travels in URLs), the nonce
+ * and the PKCE verifier the answer must match, and where to go afterwards. Deleted as it is used, so
+ * each state works once; expired rows are swept when new ones are written.
+ */
+export const organisationSignIns = pgTable(
+  "organisation_sign_ins",
+  {
+    id: id(),
+    stateHash: text("state_hash").notNull().unique(),
+    identityProviderId: uuid("identity_provider_id")
+      .notNull()
+      .references(() => identityProviders.id, { onDelete: "cascade" }),
+    nonce: text("nonce").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    returnTo: text("return_to").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("organisation_sign_ins_expiry_idx").on(t.expiresAt)],
 );

@@ -10,6 +10,7 @@ import type { SignInInput } from "./contracts/auth.js";
 import type { Me } from "./contracts/me.js";
 import type { AuthenticationResponse, SecondFactorChoices } from "./contracts/passkeys.js";
 import { accountLockedMail, recoveryCodeUsedMail } from "./mail.js";
+import { passwordSignInAllowed, USE_ORGANISATION_SIGN_IN } from "./organisation-sign-in.js";
 import { normaliseEmail } from "./organisations.js";
 import { hasPasskey, passkeyRequestOptions, verifyPasskeyAssertion } from "./passkeys.js";
 import { spendRecoveryCode } from "./recovery-codes.js";
@@ -66,6 +67,16 @@ export async function signIn(
   input: SignInInput & { userAgent: string | null },
 ): Promise<{ token: string; me: Me }> {
   const email = normaliseEmail(input.email);
+  // Whose domain's organisation has turned passwords off is public (the sign-in page sends them to
+  // their organisation's sign-in), so this answers before any password work.
+  if (!(await passwordSignInAllowed(ctx.db, { email }))) {
+    await recordAudit(ctx, {
+      action: "auth.sign_in_failed",
+      actorEmail: email,
+      details: { reason: "password_sign_in_off" },
+    });
+    throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
+  }
   const user = await findUserByEmail(ctx.db, email);
   if (!user) {
     await burnPasswordCheck(input.password);
@@ -130,6 +141,15 @@ export async function signIn(
       details: { reason: "deactivated" },
     });
     throw new AppError("unauthenticated", WRONG_CREDENTIALS);
+  }
+  // A person whose address is at another domain than their organisation's: told only after the password.
+  if (!(await passwordSignInAllowed(ctx.db, { organisationId: user.organisationId }))) {
+    await recordAudit(ctx, {
+      action: "auth.sign_in_failed",
+      ...auditTarget,
+      details: { reason: "password_sign_in_off" },
+    });
+    throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
   }
   const withTotp = user.totpEnabled && user.totpSecret !== null;
   const withPasskey = await hasPasskey(ctx.db, user.id);
@@ -226,6 +246,16 @@ export async function signInWithPasskey(
       "That passkey's account is closed, or locked for a while after failed sign-ins.",
       user.id,
     );
+  }
+  // An organisation that turned passwords off signs its people in through its own sign-in alone.
+  if (!(await passwordSignInAllowed(ctx.db, { organisationId: user.organisationId }))) {
+    await recordAudit(ctx, {
+      action: "auth.sign_in_failed",
+      targetType: "user",
+      targetId: user.id,
+      details: { reason: "password_sign_in_off", method: "passkey" },
+    });
+    throw new AppError("organisation_sign_in_required", USE_ORGANISATION_SIGN_IN);
   }
   await recordAudit(actingAs(ctx, actorOf(user)), {
     action: "auth.passkey_used",

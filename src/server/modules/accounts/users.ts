@@ -21,7 +21,7 @@ import { endAllSessions } from "./sessions.js";
 const RELEASE_KIND = "releases.published" satisfies NotificationKind;
 
 /** Tells the product team's open admin pages that a person joined or changed. */
-async function announceUserChange(ctx: Ctx, userId: string): Promise<void> {
+export async function announceUserChange(ctx: Ctx, userId: string): Promise<void> {
   const staff = await listActiveStaff(ctx.db);
   await publishEvent(ctx, userChanged, { userIds: staff.map((person) => person.id) }, { userId });
 }

@@ -3,6 +3,10 @@ import { isEmail, isNotEmpty, useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import {
+  type OrganisationSignInProblem,
+  organisationSignInProblems,
+} from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
 import { isApiError } from "../../app/api.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { safeReturnPath } from "../../app/gates.js";
@@ -11,6 +15,27 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { AccountCard } from "./AccountCard.js";
 import { accountsApi, type RequestOptions, type SecondFactorChoices } from "./api.js";
 import { answerWithPasskey, browserSupportsWebAuthn } from "./passkey-browser.js";
+
+/** Why a sign-in through the person's organisation came back here; the address names only the reason. */
+const problemMessages: Record<OrganisationSignInProblem, string> = {
+  denied:
+    "Signing in at your organisation was cancelled or refused. Try again, or ask your organisation's IT team.",
+  expired: "That sign-in took too long or was already used. Please start again.",
+  mismatch: "That sign-in was not started in this browser. Please start again here.",
+  unverified:
+    "Your organisation's sign-in did not confirm your e-mail address. Ask your organisation's IT team.",
+  not_covered:
+    "Your organisation's sign-in gave an address at a domain Convene does not know for it. Ask the Convene team to add the domain.",
+  elsewhere:
+    "An account with that address belongs to another organisation, or to another person at your organisation's sign-in. Ask the Convene team.",
+  deactivated: "Your Convene account is closed. Ask your organisation's admin or the Convene team.",
+  disabled:
+    "Your organisation's sign-in is turned off in Convene. Sign in with your password, or ask the Convene team.",
+  unavailable: "Your organisation's sign-in could not be completed. Please try again in a moment.",
+};
+
+const problemIn = (value: string | null): OrganisationSignInProblem | null =>
+  organisationSignInProblems.find((problem) => problem === value) ?? null;
 
 type SecondFactor = SecondFactorChoices["methods"][number];
 
@@ -28,7 +53,6 @@ function PasskeySignIn({ onSignedIn }: { onSignedIn: (user: Me) => void }) {
   if (!browserSupportsWebAuthn()) return null;
   return (
     <Stack gap="xs">
-      <Divider label="or" labelPosition="center" />
       <ErrorAlert error={signIn.error} />
       <Button variant="default" onClick={() => signIn.mutate()} loading={signIn.isPending}>
         Sign in with a passkey
@@ -114,6 +138,20 @@ export function SignInPage() {
     },
   );
 
+  // Sends the browser to the organisation's identity provider, when the address's domain has one.
+  const organisationSignIn = useMutation({
+    mutationFn: (email: string) =>
+      accountsApi.startOrganisationSignIn({ email, returnTo: safeReturnPath(params.get("next")) }),
+    onSuccess: ({ redirectUrl }) => {
+      if (redirectUrl) window.location.assign(redirectUrl);
+    },
+  });
+  const signInWithOrganisation = () => {
+    if (form.validateField("email").hasError) return;
+    organisationSignIn.mutate(form.getValues().email.trim());
+  };
+  const problem = problemIn(params.get("organisationSignIn"));
+
   if (me) return <Navigate to={safeReturnPath(params.get("next"))} replace />;
 
   const startOver = () => {
@@ -138,7 +176,18 @@ export function SignInPage() {
       <Stack>
         <form onSubmit={onSubmit} noValidate>
           <Stack>
-            <ErrorAlert error={error} />
+            {problem && (
+              <Alert color="red" variant="light" title="You are not signed in">
+                {problemMessages[problem]}
+              </Alert>
+            )}
+            <ErrorAlert error={error ?? organisationSignIn.error} />
+            {organisationSignIn.data?.redirectUrl === null && (
+              <Alert color="blue" variant="light" role="status">
+                {form.values.email.trim()} does not sign in through an organisation's own sign-in: use your
+                password.
+              </Alert>
+            )}
             {secondStep && method === "passkey" ? (
               <>
                 <Text size="sm">
@@ -223,9 +272,21 @@ export function SignInPage() {
                 {secondStep && method === "passkey" ? "Use your passkey" : "Sign in"}
               </Button>
             </Group>
+            {!secondStep && (
+              <>
+                <Divider label="or" labelPosition="center" />
+                <PasskeySignIn onSignedIn={signedIn} />
+                <Button
+                  variant="default"
+                  onClick={signInWithOrganisation}
+                  loading={organisationSignIn.isPending || Boolean(organisationSignIn.data?.redirectUrl)}
+                >
+                  Use your organisation's sign-in
+                </Button>
+              </>
+            )}
           </Stack>
         </form>
-        {!secondStep && <PasskeySignIn onSignedIn={signedIn} />}
         <Text size="sm" c="dimmed">
           Not a member yet?{" "}
           <Anchor component={Link} to="/request-access">

@@ -11,6 +11,7 @@ import type {
 import * as invitations from "../../../server/modules/accounts/contracts/invitations.js";
 import type { PasswordChange, ProfileChanges } from "../../../server/modules/accounts/contracts/me.js";
 import * as me from "../../../server/modules/accounts/contracts/me.js";
+import * as organisationSignIn from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
 import type {
   AuthenticationResponse,
   NewPasskey,
@@ -43,6 +44,8 @@ export const accountKeys = {
 export const accountsApi = {
   signIn: (body: SignInInput) => callApi(auth.signIn, { body }),
   signOut: () => callApi(auth.signOut, {}),
+  startOrganisationSignIn: (body: { email: string; returnTo: string }) =>
+    callApi(organisationSignIn.startOrganisationSignIn, { body }),
   requestAccess: (body: AccessRequestInput) => callApi(accessRequests.requestAccess, { body }),
   acceptInvitation: (token: string, body: Acceptance) =>
     callApi(invitations.acceptInvitation, { params: { token }, body }),

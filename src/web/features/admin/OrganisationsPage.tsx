@@ -6,6 +6,7 @@ import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { kindLabel, type Organisation, useAdminLive, useOrganisations } from "./api.js";
 import { OrganisationForm } from "./OrganisationForm.js";
+import { OrganisationSignInForm } from "./OrganisationSignInForm.js";
 
 /** `null` while closed; `"new"` to create one; an organisation to edit it. */
 type Editing = Organisation | "new" | null;
@@ -13,9 +14,11 @@ type Editing = Organisation | "new" | null;
 function OrganisationTable({
   organisations,
   onEdit,
+  onEditSignIn,
 }: {
   organisations: Organisation[];
   onEdit: (o: Organisation) => void;
+  onEditSignIn: (o: Organisation) => void;
 }) {
   if (organisations.length === 0) return <Text c="dimmed">No organisations yet.</Text>;
   return (
@@ -48,9 +51,24 @@ function OrganisationTable({
               </Table.Td>
               <Table.Td>{organisation.memberCount}</Table.Td>
               <Table.Td>
-                <Button size="xs" variant="default" onClick={() => onEdit(organisation)}>
-                  Edit
-                </Button>
+                <Group gap="xs" wrap="nowrap">
+                  <Button
+                    size="xs"
+                    variant="default"
+                    onClick={() => onEdit(organisation)}
+                    aria-label={`Edit ${organisation.name}`}
+                  >
+                    Edit
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="default"
+                    onClick={() => onEditSignIn(organisation)}
+                    aria-label={`Sign-in of ${organisation.name}`}
+                  >
+                    Sign-in
+                  </Button>
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
@@ -65,6 +83,8 @@ export function OrganisationsPage() {
   const organisations = useOrganisations();
   const [editing, setEditing] = useState<Editing>(null);
   const close = () => setEditing(null);
+  // The organisation whose identity provider and password sign-in staff are setting, if any.
+  const [signInOf, setSignInOf] = useState<Organisation | null>(null);
 
   return (
     <Page title="Organisations" actions={<Button onClick={() => setEditing("new")}>New organisation</Button>}>
@@ -73,7 +93,11 @@ export function OrganisationsPage() {
       ) : organisations.isError ? (
         <ErrorAlert error={organisations.error} />
       ) : (
-        <OrganisationTable organisations={organisations.data} onEdit={setEditing} />
+        <OrganisationTable
+          organisations={organisations.data}
+          onEdit={setEditing}
+          onEditSignIn={setSignInOf}
+        />
       )}
       <Modal
         opened={editing !== null}
@@ -81,6 +105,14 @@ export function OrganisationsPage() {
         title={editing === "new" ? "New organisation" : `Edit ${editing?.name ?? ""}`}
       >
         {editing && <OrganisationForm organisation={editing === "new" ? null : editing} onDone={close} />}
+      </Modal>
+      <Modal
+        opened={signInOf !== null}
+        onClose={() => setSignInOf(null)}
+        title={`Sign-in of ${signInOf?.name ?? ""}`}
+        size="lg"
+      >
+        {signInOf && <OrganisationSignInForm organisation={signInOf} onDone={() => setSignInOf(null)} />}
       </Modal>
     </Page>
   );

@@ -1,4 +1,6 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import type { IdentityProviderInput } from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
+import * as organisationSignIn from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
 import type {
   OrganisationChanges,
   OrganisationInput,
@@ -11,6 +13,10 @@ import { callApi } from "../../app/api.js";
 import { type LiveRule, useLiveQueries, whenEvent } from "../../app/live.js";
 import type { OrganisationKind } from "../../app/session.js";
 
+export type {
+  IdentityProviderInput,
+  OrganisationSignInSettings,
+} from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
 export type {
   Organisation,
   OrganisationInput,
@@ -33,6 +39,7 @@ export const kindLabel = (kind: OrganisationKind) =>
 
 export const adminKeys = {
   organisations: ["admin", "organisations"] as const,
+  organisationSignIn: (id: string) => ["admin", "organisation-sign-in", id] as const,
   users: (filters: UserFilters) => ["admin", "users", filters] as const,
   allUsers: ["admin", "users"] as const,
   audit: (filters: AuditFilters) => ["admin", "audit", filters] as const,
@@ -58,7 +65,17 @@ export const adminApi = {
   updateOrganisation: (id: string, body: OrganisationChanges) =>
     callApi(organisations.updateOrganisation, { params: { id }, body }),
   updateUser: (id: string, body: UserChange) => callApi(users.updateUser, { params: { id }, body }),
+  configureSignIn: (id: string, body: IdentityProviderInput) =>
+    callApi(organisationSignIn.configureOrganisationSignIn, { params: { id }, body }),
+  removeSignIn: (id: string) => callApi(organisationSignIn.removeOrganisationSignIn, { params: { id } }),
+  checkDiscovery: (issuer: string) => callApi(organisationSignIn.checkIssuerDiscovery, { body: { issuer } }),
 };
+
+export const useOrganisationSignIn = (id: string) =>
+  useQuery({
+    queryKey: adminKeys.organisationSignIn(id),
+    queryFn: () => callApi(organisationSignIn.getOrganisationSignIn, { params: { id } }),
+  });
 
 export const useOrganisations = () =>
   useQuery({

@@ -40,7 +40,7 @@ export const signIn = operation({
   tag,
   body: signInInput,
   response: z.object({ user: me }),
-  errors: ["unauthenticated", "second_factor_required", "rate_limited"],
+  errors: ["unauthenticated", "second_factor_required", "rate_limited", "organisation_sign_in_required"],
 });
 
 export const getSession = operation({
@@ -78,7 +78,7 @@ export const requestPasswordReset = operation({
   tag,
   body: z.object({ email: emailField }),
   status: 202,
-  errors: ["rate_limited"],
+  errors: ["rate_limited", "organisation_sign_in_required"],
 });
 
 export const previewPasswordReset = operation({
@@ -102,5 +102,5 @@ export const completePasswordReset = operation({
   tag,
   params: tokenParam,
   body: z.object({ password: passwordField }),
-  errors: ["gone", "rate_limited"],
+  errors: ["gone", "rate_limited", "organisation_sign_in_required"],
 });

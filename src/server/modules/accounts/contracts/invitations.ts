@@ -65,7 +65,7 @@ export const acceptInvitation = operation({
   params: tokenParam,
   body: acceptance,
   response: z.object({ user: me }),
-  errors: ["gone", "conflict", "rate_limited"],
+  errors: ["gone", "conflict", "rate_limited", "organisation_sign_in_required"],
 });
 
 export const inviteColleague = operation({

@@ -13,7 +13,7 @@ export const organisationChanged = defineEvent<{ organisationId: string }>("acco
 
 // --- input ---
 
-const domainField = z
+export const domainField = z
   .string()
   .trim()
   .toLowerCase()

@@ -216,5 +216,5 @@ export const signInWithPasskey = operation({
   tag,
   body: z.object({ response: authenticationResponse }),
   response: z.object({ user: me }),
-  errors: ["unauthenticated", "rate_limited"],
+  errors: ["unauthenticated", "rate_limited", "organisation_sign_in_required"],
 });
