@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, passkeys, webauthnChallenges } from "../../db/schema.js";
+import { auditLog, organisations, passkeys, webauthnChallenges } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
 import {
@@ -308,6 +308,25 @@ describe("passwordless sign-in with a passkey", () => {
     });
     expect(registration.statusCode).toBe(400);
     expect(registration.json().error.fields.response).toBeTruthy();
+    await client.delete(`/api/me/passkeys/${id}`, { password: DEMO_PASSWORD });
+  });
+
+  it("refuses a passkey sign-in when the person's organisation turned password sign-in off", async () => {
+    const client = await community.signIn("member@contoso.example");
+    const { key, id } = await registerPasskey(client);
+    const contoso = community.demo.people.contosoMember.organisationId;
+    // Its own identity provider signs its people in: the passkey is no way around it.
+    await community.db
+      .update(organisations)
+      .set({ passwordSignIn: false })
+      .where(eq(organisations.id, contoso));
+    const refused = await signInWithPasskey(key.assert(await passwordlessOptions()));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe("organisation_sign_in_required");
+    await community.db
+      .update(organisations)
+      .set({ passwordSignIn: true })
+      .where(eq(organisations.id, contoso));
     await client.delete(`/api/me/passkeys/${id}`, { password: DEMO_PASSWORD });
   });
 
