@@ -7,7 +7,8 @@ export const statusByCode = {
   // The request itself is malformed (not its fields): a bad URL, a broken request line.
   bad_request: 400,
   unauthenticated: 401,
-  totp_required: 401,
+  // The password was right; the account asks for a second factor too (`details` says which it has).
+  second_factor_required: 401,
   forbidden: 403,
   agreement_required: 403,
   // Password sign-in is off for the person's organisation: they sign in through its identity provider.

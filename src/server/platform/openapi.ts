@@ -14,7 +14,7 @@ export const apiTags = [
   {
     name: "accounts",
     description:
-      "Signing in and out, password resets, two-step sign-in, sessions, access requests, invitations.",
+      "Signing in and out, password resets, two-step sign-in, passkeys, sessions, access requests, invitations.",
   },
   {
     name: "admin",

@@ -18,7 +18,7 @@ describe("using Convene with the keyboard alone", () => {
     await page.keyboard.type("admin@northwind.example");
     await tabTo(page, page.getByLabel("Password"));
     await page.keyboard.type(DEMO_PASSWORD);
-    await tabTo(page, page.getByRole("button", { name: "Sign in" }));
+    await tabTo(page, page.getByRole("button", { name: "Sign in", exact: true }));
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "For you" }).waitFor();
   });

@@ -28,7 +28,7 @@ describe("the inbox with the keyboard alone, the focus visible on every control 
     await cora.keyboard.type(CORA);
     await tabTo(cora, cora.getByLabel("Password"));
     await cora.keyboard.type(DEMO_PASSWORD);
-    await tabTo(cora, cora.getByRole("button", { name: "Sign in" }));
+    await tabTo(cora, cora.getByRole("button", { name: "Sign in", exact: true }));
     await cora.keyboard.press("Enter");
     await cora.getByRole("heading", { name: "For you" }).waitFor();
   });

@@ -3,8 +3,9 @@
  * (the callers and the rules of the matrix: src/server/testing/authorization.ts).
  */
 import { eq } from "drizzle-orm";
+import type { LightMyRequestResponse } from "fastify";
 import { generate } from "otplib";
-import { sessions } from "../../db/schema.js";
+import { passkeys, sessions } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { actingAs } from "../../platform/context.js";
 import { listOutbox } from "../../platform/mail/service.js";
@@ -25,11 +26,13 @@ import {
   throwawayUser,
   unique,
 } from "../../testing/authorization.js";
+import { SoftwarePasskey } from "../../testing/passkey-authenticator.js";
 import { exportLinkIn, linkIn } from "../../testing/smtp.js";
 import { createApiToken } from "./api-tokens.js";
 import { configureOrganisationSignIn } from "./identity-providers.js";
 import { issueInvitation } from "./invitations.js";
 import { createOrganisation } from "./organisations.js";
+import { addPasskey, passkeyRegistrationOptions } from "./passkeys.js";
 import { requestPasswordReset } from "./password-reset.js";
 import { requestExport, runPersonalDataExports } from "./personal-data-export.js";
 import { createScimToken } from "./scim-tokens.js";
@@ -71,6 +74,32 @@ async function sessionOfSameOrgMember(): Promise<string> {
     .where(eq(sessions.tokenHash, hashToken(token)));
   if (!row) throw new Error("session was not written");
   return row.id;
+}
+
+/** Registers a software passkey for `user` through the service, as their profile page would. */
+async function passkeyOf(user: Parameters<typeof actorOf>[0]) {
+  const ctx = actingAs(community().ctx, actorOf(user));
+  const key = new SoftwarePasskey(community().config.publicUrl);
+  const { id } = await addPasskey(ctx, {
+    name: "Matrix key",
+    response: key.register(await passkeyRegistrationOptions(ctx)),
+  });
+  return { id, key };
+}
+
+/**
+ * Calls `use` with a passkey of the same-organisation member, then removes it if it is still there:
+ * with a passkey, their password sign-in would ask for it, and later rows sign them in by password.
+ */
+async function withNorthwindMemberPasskey(
+  use: (passkeyId: string) => Promise<LightMyRequestResponse>,
+): Promise<LightMyRequestResponse> {
+  const { id } = await passkeyOf(people().northwindMember);
+  try {
+    return await use(id);
+  } finally {
+    await community().db.delete(passkeys).where(eq(passkeys.id, id));
+  }
 }
 
 async function matrixOrganisation() {
@@ -130,6 +159,23 @@ const nameOf = (role: Role) =>
         orgAdmin: "Nora Admin",
         staff: "Sam Staff",
       }[role];
+
+/** The same-organisation member's own: their organisation's admin and staff are as strangers to it. */
+const ownOnly = (status: number) => ({
+  anonymous: 401,
+  sameOrg: status,
+  otherOrg: 404,
+  orgAdmin: 404,
+  staff: 404,
+});
+
+/** Options for a caller refused before any are handed out: the answer is never looked at. */
+const fakeCreation = {
+  rp: { id: "localhost", name: "Convene" },
+  user: { id: "bm9ib2R5", name: "nobody", displayName: "Nobody" },
+  challenge: "bm90LWEtY2hhbGxlbmdl",
+  pubKeyCredParams: [{ type: "public-key" as const, alg: -7 }],
+};
 
 const rows: Row[] = [
   {
@@ -371,6 +417,66 @@ const rows: Row[] = [
         removeContent: false,
         confirmation: "erase this account",
       }),
+  },
+  // Passkeys: one's own only; no one else, an organisation's admin or staff included, lists or changes them.
+  {
+    route: "GET /api/me/passkeys",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/me/passkeys"),
+  },
+  {
+    route: "POST /api/me/passkeys/registration-options",
+    expected: signedIn(200),
+    call: ({ client }) => client.post("/api/me/passkeys/registration-options"),
+  },
+  {
+    route: "POST /api/me/passkeys",
+    expected: signedIn(201),
+    call: async ({ client, role }) => {
+      const key = new SoftwarePasskey(community().config.publicUrl);
+      if (role === "anonymous")
+        return client.post("/api/me/passkeys", { name: "Mine", response: key.register(fakeCreation) });
+      const options = (await client.post("/api/me/passkeys/registration-options")).json();
+      const response = await client.post("/api/me/passkeys", {
+        name: "Mine",
+        response: key.register(options),
+      });
+      // Password-only sign-in again for the rest of the file.
+      await community().db.delete(passkeys).where(eq(passkeys.credentialId, key.credentialId));
+      return response;
+    },
+  },
+  {
+    route: "PATCH /api/me/passkeys/:id",
+    variant: "a passkey of the same-organisation member",
+    expected: ownOnly(200),
+    call: ({ client }) =>
+      withNorthwindMemberPasskey((id) => client.patch(`/api/me/passkeys/${id}`, { name: "Renamed" })),
+  },
+  {
+    route: "DELETE /api/me/passkeys/:id",
+    variant: "a passkey of the same-organisation member",
+    expected: ownOnly(204),
+    call: ({ client }) =>
+      withNorthwindMemberPasskey((id) =>
+        client.delete(`/api/me/passkeys/${id}`, { password: DEMO_PASSWORD }),
+      ),
+  },
+  {
+    route: "POST /api/auth/passkey/options",
+    expected: everyone(200),
+    call: ({ client }) => client.post("/api/auth/passkey/options"),
+  },
+  {
+    route: "POST /api/auth/passkey",
+    variant: "a passkey of someone else's",
+    // Whoever holds a person's passkey signs in as that person, whoever was signed in on the browser.
+    expected: everyone(200),
+    call: async ({ client }) => {
+      const { key } = await passkeyOf(await throwawayUser());
+      const options = (await client.post("/api/auth/passkey/options")).json();
+      return client.post("/api/auth/passkey", { response: key.assert(options) });
+    },
   },
   // Administration
   {

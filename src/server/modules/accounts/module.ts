@@ -2,6 +2,7 @@ import type { Db } from "../../db/client.js";
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
 import { SerialWorker } from "../../platform/serial-worker.js";
+import { TokenBuckets } from "../../platform/throttle.js";
 import { accountsCommands } from "./cli.js";
 import { runDueErasures } from "./erasure.js";
 import { runPersonalDataExports } from "./personal-data-export.js";
@@ -13,6 +14,7 @@ import { anonymousLimits } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { organisationSignInRoutes } from "./routes/organisation-sign-in.js";
 import { organisationRoutes } from "./routes/organisations.js";
+import { passkeyRoutes } from "./routes/passkeys.js";
 import { personalDataRoutes } from "./routes/personal-data.js";
 import { scimRoutes } from "./routes/scim.js";
 import { scimTokenRoutes } from "./routes/scim-tokens.js";
@@ -36,8 +38,8 @@ export function personalDataWorkerOf(db: Db): SerialWorker {
 }
 
 /**
- * Organisations, people, sign-in (with a password, or through an organisation's identity provider)
- * and sessions, invitations, password reset, two-factor sign-in, personal API tokens, SCIM
+ * Organisations, people, sign-in (with a password, a passkey, or through an organisation's identity
+ * provider) and sessions, invitations, password reset, two-factor sign-in, personal API tokens, SCIM
  * provisioning by an organisation's identity provider (scim.ts, at /scim/v2), personal data (export
  * and erasure), and the staff's administration of them. The platform's authentication resolves
  * session cookies through `resolveSession` (sessions.ts) and bearer tokens through `resolveApiToken`
@@ -63,9 +65,11 @@ export const accountsModule: ConveneModule = {
     });
     const route = router(app, deps);
     const limits = anonymousLimits(deps.config);
-    authRoutes(route, limits);
+    // Five passwordless tries per passkey at once, then one every twelve seconds.
+    authRoutes(route, limits, new TokenBuckets(1 / 12, 5));
     meRoutes(route);
     apiTokenRoutes(route);
+    passkeyRoutes(route);
     accessRequestRoutes(route, limits);
     invitationRoutes(route, limits);
     organisationRoutes(route);

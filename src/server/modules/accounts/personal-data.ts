@@ -6,6 +6,7 @@ import {
   identityProviderLinks,
   invitations,
   organisations,
+  passkeys,
   passwordResets,
   recoveryCodes,
   sessions,
@@ -23,6 +24,7 @@ const credentialErasers: ((ctx: Ctx, userId: string) => Promise<unknown>)[] = [
   // The organisation's provider would otherwise find the erased account again by its subject.
   (ctx, userId) => ctx.db.delete(identityProviderLinks).where(eq(identityProviderLinks.userId, userId)),
   (ctx, userId) => ctx.db.delete(apiTokens).where(eq(apiTokens.userId, userId)),
+  (ctx, userId) => ctx.db.delete(passkeys).where(eq(passkeys.userId, userId)),
 ];
 
 /**

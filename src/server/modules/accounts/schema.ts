@@ -1,9 +1,11 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   inet,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -13,6 +15,7 @@ import {
 import { createdAt, id, updatedAt } from "../../db/columns.js";
 import type { ApiTokenAccess, ApiTokenArea } from "./contracts/api-tokens.js";
 import { type OrganisationKind, organisationKinds } from "./contracts/organisations.js";
+import type { PasskeyDeviceType, PasskeyTransport, WebAuthnCeremony } from "./contracts/passkeys.js";
 import type { ErasureStatus, PersonalDataExportStatus } from "./contracts/personal-data.js";
 import type { UserStatus } from "./contracts/users.js";
 
@@ -138,6 +141,50 @@ export const recoveryCodes = pgTable(
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("recovery_codes_user_code_idx").on(t.userId, t.codeHash)],
+);
+
+/**
+ * A person's passkeys (WebAuthn credentials): a second factor after the password, and a sign-in of
+ * their own. `credentialId` and `publicKey` are base64url; `signCount` is the authenticator's counter
+ * at its last use, so a clone answering with an older count is refused.
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id").notNull().unique(),
+    publicKey: text("public_key").notNull(),
+    signCount: bigint("sign_count", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<PasskeyTransport[]>().notNull().default([]),
+    deviceType: text("device_type").$type<PasskeyDeviceType>().notNull(),
+    backedUp: boolean("backed_up").notNull(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [index("passkeys_user_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn challenges handed out and not yet answered, kept here rather than in a cookie so each is
+ * spent once (deleted when answered) and dies after a few minutes. Registration and the second factor
+ * bind theirs to a person; a passwordless sign-in's belongs to nobody until the passkey says whose.
+ * Only the sha256 of the challenge is kept.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: id(),
+    challengeHash: text("challenge_hash").notNull().unique(),
+    ceremony: text("ceremony").$type<WebAuthnCeremony>().notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("webauthn_challenges_expiry_idx").on(t.expiresAt)],
 );
 
 /**

@@ -220,7 +220,7 @@ describe("two-factor sign-in (TOTP)", () => {
 
     const withoutCode = await login("dev@fabrikam.example", "convene-demo");
     expect(withoutCode.statusCode).toBe(401);
-    expect(withoutCode.json().error.code).toBe("totp_required");
+    expect(withoutCode.json().error.code).toBe("second_factor_required");
     const wrongCode = await login("dev@fabrikam.example", "convene-demo", { totpCode: "123456" });
     expect(wrongCode.statusCode).toBe(401);
     expect(wrongCode.json().error.fields.totpCode).toBeTruthy();

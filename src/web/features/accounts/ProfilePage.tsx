@@ -2,6 +2,7 @@ import { useSignedInMe } from "../../app/gates.js";
 import { Page } from "../../app/ui/Page.js";
 import { ApiTokensSection } from "./ApiTokens.js";
 import { ChangePasswordForm } from "./ChangePasswordForm.js";
+import { PasskeySettings } from "./PasskeySettings.js";
 import { PersonalDataSection } from "./PersonalDataSection.js";
 import { ProfileDetailsForm } from "./ProfileDetailsForm.js";
 import { ReleaseEmailSetting } from "./ReleaseEmailSetting.js";
@@ -16,6 +17,7 @@ export function ProfilePage() {
       <ReleaseEmailSetting me={me} />
       <ChangePasswordForm />
       <TwoFactorSettings me={me} />
+      <PasskeySettings />
       <SessionsList />
       <ApiTokensSection />
       <PersonalDataSection />

@@ -14,6 +14,11 @@ import * as invitations from "../../../server/modules/accounts/contracts/invitat
 import type { PasswordChange, ProfileChanges } from "../../../server/modules/accounts/contracts/me.js";
 import * as me from "../../../server/modules/accounts/contracts/me.js";
 import * as organisationSignIn from "../../../server/modules/accounts/contracts/organisation-sign-in.js";
+import type {
+  AuthenticationResponse,
+  NewPasskey,
+} from "../../../server/modules/accounts/contracts/passkeys.js";
+import * as passkeys from "../../../server/modules/accounts/contracts/passkeys.js";
 import type { MyErasureInput } from "../../../server/modules/accounts/contracts/personal-data.js";
 import * as personalData from "../../../server/modules/accounts/contracts/personal-data.js";
 import { callApi } from "../../app/api.js";
@@ -26,6 +31,12 @@ export type {
 } from "../../../server/modules/accounts/contracts/invitations.js";
 export type { RecoveryCodeList, Session, TotpSetup } from "../../../server/modules/accounts/contracts/me.js";
 export type {
+  AuthenticationResponse,
+  Passkey,
+  RequestOptions,
+  SecondFactorChoices,
+} from "../../../server/modules/accounts/contracts/passkeys.js";
+export type {
   ErasureRequest,
   MyPersonalData,
   PersonalDataExport,
@@ -36,6 +47,7 @@ export const accountKeys = {
   apiTokens: ["my-api-tokens"] as const,
   managedApiTokens: ["api-tokens"] as const,
   recoveryCodes: ["my-recovery-codes"] as const,
+  passkeys: ["my-passkeys"] as const,
   personalData: ["my-personal-data"] as const,
   invitations: (status: string) => ["invitations", status] as const,
   invitationPreview: (token: string) => ["invitation-preview", token] as const,
@@ -60,6 +72,15 @@ export const accountsApi = {
   enableTotp: (body: { code: string }) => callApi(me.enableTotp, { body }),
   disableTotp: (body: { password: string }) => callApi(me.disableTotp, { body }),
   regenerateRecoveryCodes: (body: { password: string }) => callApi(me.regenerateRecoveryCodes, { body }),
+  passkeyRegistrationOptions: () => callApi(passkeys.passkeyRegistrationOptions, {}),
+  addPasskey: (body: NewPasskey) => callApi(passkeys.addPasskey, { body }),
+  renamePasskey: (id: string, body: { name: string }) =>
+    callApi(passkeys.renamePasskey, { params: { id }, body }),
+  removePasskey: (id: string, body: { password: string }) =>
+    callApi(passkeys.removePasskey, { params: { id }, body }),
+  passkeySignInOptions: () => callApi(passkeys.passkeySignInOptions, {}),
+  signInWithPasskey: (response: AuthenticationResponse) =>
+    callApi(passkeys.signInWithPasskey, { body: { response } }),
   invite: (body: InvitationInput) => callApi(invitations.inviteColleague, { body }),
   revokeInvitation: (id: string) => callApi(invitations.revokeInvitation, { params: { id } }),
   requestPersonalDataExport: () => callApi(personalData.requestPersonalDataExport, {}),
@@ -93,6 +114,13 @@ export const useMyPersonalData = () =>
 
 export const useRecoveryCodes = () =>
   useQuery({ queryKey: accountKeys.recoveryCodes, queryFn: () => callApi(me.listRecoveryCodes, {}) });
+
+export const usePasskeys = () =>
+  useQuery({
+    queryKey: accountKeys.passkeys,
+    queryFn: () => callApi(passkeys.listPasskeys, {}),
+    select: (data) => data.passkeys,
+  });
 
 export const useSessions = () =>
   useQuery({

@@ -3,6 +3,7 @@ import { operation } from "../../../../shared/contract.js";
 import { pushEndpoint } from "../../../../shared/contracts/notifications.js";
 import { emailField, passwordField, tokenParam } from "../../../../shared/fields.js";
 import { me, totpCodeField } from "./me.js";
+import { authenticationResponse } from "./passkeys.js";
 
 const tag = "accounts";
 
@@ -17,25 +18,29 @@ export const signInInput = z
       .max(40, "That is not a recovery code.")
       .regex(/^[0-9A-Za-z -]+$/, "A recovery code has letters, digits and dashes.")
       .optional(),
+    /** The passkey's answer to the `passkeyOptions` of the `second_factor_required` refusal. */
+    passkey: authenticationResponse.optional(),
   })
-  .refine((body) => !(body.totpCode && body.recoveryCode), {
+  .refine((body) => [body.totpCode, body.recoveryCode, body.passkey].filter(Boolean).length <= 1, {
     path: ["recoveryCode"],
-    message: "Enter either the code from your app or a recovery code, not both.",
+    message: "Use one second factor: the code from your app, a recovery code or a passkey.",
   });
 export type SignInInput = z.output<typeof signInInput>;
 
 export const signIn = operation({
   operationId: "signIn",
-  summary: "Sign in with e-mail, password and, when two-factor is on, a code or a recovery code",
+  summary:
+    "Sign in with e-mail, password and, when the account has a second factor, a code, a recovery code or a passkey",
   description:
-    "Sets the session cookie. Failures count towards the account's lockout; a locked account is refused with the same 401 as a wrong password or an unknown address, and its owner is e-mailed.",
+    "Sets the session cookie. Failures count towards the account's lockout; a locked account is refused with the same 401 as a wrong password or an unknown address, and its owner is e-mailed. " +
+    "After the right password, an account with two-factor sign-in or a passkey is answered 401 `second_factor_required`, whose `details` list the account's second factors (`methods`) and, when it has passkeys, the `passkeyOptions` to hand navigator.credentials.get; send the same e-mail and password again with `totpCode`, `recoveryCode` or `passkey`.",
   method: "POST",
   path: "/api/auth/login",
   access: "public",
   tag,
   body: signInInput,
   response: z.object({ user: me }),
-  errors: ["unauthenticated", "totp_required", "rate_limited", "organisation_sign_in_required"],
+  errors: ["unauthenticated", "second_factor_required", "rate_limited", "organisation_sign_in_required"],
 });
 
 export const getSession = operation({
