@@ -6,7 +6,7 @@ import { DEVELOPMENT_AREA } from "../../platform/auth/http.js";
 import { hashToken } from "../../platform/tokens.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import type { ApiTokenInput, CreatedApiToken } from "./contracts/api-tokens.js";
-import { apiTokens } from "./schema.js";
+import { apiTokens, users } from "./schema.js";
 
 let community: TestCommunity;
 let sequence = 0;
@@ -206,6 +206,30 @@ describe("personal API tokens", () => {
     ];
     expect(refusals.map((response) => response.statusCode)).toEqual([403, 403, 403, 403]);
     expect(refusals[0]?.json().error.message).toContain("API tokens cannot be used here");
+  });
+
+  it("refuses every way into an account or out of it with a token, even staff's", async () => {
+    const { secret } = await tokenOf(STAFF);
+    const northwind = community.demo.organisations.northwind.id;
+    const member = community.demo.people.northwindMember.id;
+    const refusals = [
+      await withToken(secret, "GET", "/api/me/passkeys"),
+      await withToken(secret, "POST", "/api/me/passkeys/registration-options"),
+      await withToken(secret, "POST", "/api/me/erasure", {
+        removeContent: false,
+        confirmation: "erase my account",
+      }),
+      await withToken(secret, "GET", `/api/admin/organisations/${northwind}/sign-in`),
+      await withToken(secret, "DELETE", `/api/admin/organisations/${northwind}/sign-in`),
+      await withToken(secret, "POST", `/api/admin/organisations/${northwind}/scim-tokens`, { name: "Okta" }),
+      await withToken(secret, "POST", `/api/admin/users/${member}/erasure`, {
+        removeContent: false,
+        confirmation: "erase this account",
+      }),
+    ];
+    expect(refusals.map((response) => response.statusCode)).toEqual([403, 403, 403, 403, 403, 403, 403]);
+    const [account] = await community.db.select().from(users).where(eq(users.id, member));
+    expect(account?.erasedAt).toBeNull();
   });
 
   it("treats a request with both a session cookie and a token as the token's alone", async () => {

@@ -142,11 +142,14 @@ export const organisationSignInSettings = z.object({
 });
 export type OrganisationSignInSettings = z.infer<typeof organisationSignInSettings>;
 
+// Where an organisation's people sign in is decided from a signed-in browser only (`bearer: false`): a
+// leaked staff token must not be able to send them to another provider.
 export const getOrganisationSignIn = operation({
   operationId: "getOrganisationSignIn",
   summary: "An organisation's identity provider (never its secret) and whether its people may use passwords",
   method: "GET",
   path: "/api/admin/organisations/:id/sign-in",
+  bearer: false,
   access: "staff",
   tag: "admin",
   params: idParam,
@@ -162,6 +165,7 @@ export const configureOrganisationSignIn = operation({
     "while the provider is enabled. Changing the issuer forgets who people were at the old one.",
   method: "PUT",
   path: "/api/admin/organisations/:id/sign-in",
+  bearer: false,
   access: "staff",
   tag: "admin",
   params: idParam,
@@ -175,6 +179,7 @@ export const removeOrganisationSignIn = operation({
   description: "Refused (409) while password sign-in is off for the organisation, so nobody is locked out.",
   method: "DELETE",
   path: "/api/admin/organisations/:id/sign-in",
+  bearer: false,
   access: "staff",
   tag: "admin",
   params: idParam,
@@ -185,6 +190,7 @@ export const checkIssuerDiscovery = operation({
   summary: "Read an issuer's OpenID discovery document and say whether Convene can use it",
   method: "POST",
   path: "/api/admin/identity-providers/discovery",
+  bearer: false,
   access: "staff",
   tag: "admin",
   body: z.object({ issuer: issuerField }),

@@ -131,11 +131,14 @@ export const secondFactorChoices = z.object({
 });
 export type SecondFactorChoices = z.infer<typeof secondFactorChoices>;
 
+// A passkey is a way into the account: its operations refuse API tokens (`bearer: false`), so a leaked
+// token cannot add one and take the account over.
 export const listPasskeys = operation({
   operationId: "listPasskeys",
   summary: "Your passkeys, newest first, with when each was last used",
   method: "GET",
   path: "/api/me/passkeys",
+  bearer: false,
   access: "member",
   tag,
   response: z.object({ passkeys: z.array(passkey) }),
@@ -149,6 +152,7 @@ export const passkeyRegistrationOptions = operation({
     "be discoverable and verify the person (PIN, fingerprint, face), so it can also sign in on its own.",
   method: "POST",
   path: "/api/me/passkeys/registration-options",
+  bearer: false,
   access: "member",
   tag,
   response: creationOptions,
@@ -159,6 +163,7 @@ export const addPasskey = operation({
   summary: "Add a passkey: the authenticator's answer to the registration options, and a name for it",
   method: "POST",
   path: "/api/me/passkeys",
+  bearer: false,
   access: "member",
   tag,
   body: newPasskey,
@@ -171,6 +176,7 @@ export const renamePasskey = operation({
   summary: "Rename one of your passkeys",
   method: "PATCH",
   path: "/api/me/passkeys/:id",
+  bearer: false,
   access: "member",
   tag,
   params: idParam,
@@ -183,6 +189,7 @@ export const removePasskey = operation({
   summary: "Remove one of your passkeys, confirmed with your password",
   method: "DELETE",
   path: "/api/me/passkeys/:id",
+  bearer: false,
   access: "member",
   tag,
   params: idParam,

@@ -99,6 +99,7 @@ export const downloadPersonalDataExport = operation({
   summary: "Download your data export (your session and the link's token)",
   method: "GET",
   path: "/api/me/personal-data/exports/:id/file",
+  bearer: false,
   access: "member",
   tag,
   params: idParam,
@@ -110,11 +111,14 @@ export const downloadPersonalDataExport = operation({
   },
 });
 
+// An erasure is for good, and an export's archive is read from the e-mailed link in a browser: these
+// refuse API tokens (`bearer: false`).
 export const requestMyErasure = operation({
   operationId: "requestMyErasure",
   summary: "Ask for your account to be erased after the waiting period",
   method: "POST",
   path: "/api/me/erasure",
+  bearer: false,
   access: "member",
   tag,
   body: myErasureInput,
@@ -127,6 +131,7 @@ export const cancelMyErasure = operation({
   summary: "Cancel the waiting erasure of your account",
   method: "DELETE",
   path: "/api/me/erasure",
+  bearer: false,
   access: "member",
   tag,
 });
@@ -136,6 +141,7 @@ export const eraseUser = operation({
   summary: "Erase a person's account now: anonymised everywhere, their content kept or removed",
   method: "POST",
   path: "/api/admin/users/:id/erasure",
+  bearer: false,
   access: "staff",
   tag,
   params: idParam,
