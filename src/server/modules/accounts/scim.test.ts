@@ -282,7 +282,13 @@ describe("Microsoft Entra ID's provisioning sequence", () => {
       schemas: [PATCH_OP],
       Operations: [{ op: "Replace", path: "active", value: "True" }],
     });
-    expect((await scim(northwindToken, "DELETE", `/Users/${id}`)).statusCode).toBe(204);
+    // As Entra sends it: a JSON content type and no body.
+    const deleted = await community.app.inject({
+      method: "DELETE",
+      url: `/scim/v2/Users/${id}`,
+      headers: { authorization: `Bearer ${northwindToken}`, "content-type": "application/scim+json" },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
     const after = await scim(northwindToken, "GET", `/Users/${id}`);
     expect(after.statusCode).toBe(200);
     expect(after.json().active).toBe(false);
@@ -451,6 +457,7 @@ describe("bad input", () => {
         /^userName: /,
       ],
       [await scim(contosoToken, "POST", "/Users", "{not json"), "invalidSyntax", /JSON/],
+      [await scim(contosoToken, "POST", "/Users", ""), "invalidSyntax", /User object/],
     ];
     for (const [response, scimType, detail] of cases) {
       expect(response.statusCode, response.body).toBe(400);

@@ -72,10 +72,14 @@ export async function scimRoutes(scope: FastifyInstance, deps: RouteDeps): Promi
   const baseUrl = scimBaseUrl(deps.config);
   const hide = { schema: { hide: true } };
 
+  // Identity providers send DELETE (and sometimes GET) with a JSON content type and no body: an empty
+  // body is no body, not a syntax error. Anything else must be JSON.
+  const parseJson = scope.getDefaultJsonParser("error", "error");
+  scope.removeContentTypeParser("application/json");
   scope.addContentTypeParser(
-    SCIM_CONTENT_TYPE,
+    ["application/json", SCIM_CONTENT_TYPE],
     { parseAs: "string" },
-    scope.getDefaultJsonParser("error", "error"),
+    (request, body, done) => (body === "" ? done(null, undefined) : parseJson(request, String(body), done)),
   );
   scope.setErrorHandler((error, request, reply) => {
     const scimError = scimErrorOf(error);
