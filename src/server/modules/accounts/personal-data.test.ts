@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  apiTokens,
   auditLog,
   channelMembers,
   channels,
@@ -11,6 +12,7 @@ import {
   groups,
   groupTopics,
   messages,
+  passkeys,
   personalDataExports,
   projectComments,
   projectPosts,
@@ -22,6 +24,7 @@ import { verifyAuditChain } from "../../platform/audit/service.js";
 import { filePath } from "../../platform/files/store.js";
 import { listOutbox, queueMail } from "../../platform/mail/service.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
+import { SoftwarePasskey } from "../../testing/passkey-authenticator.js";
 import { exportLinkIn } from "../../testing/smtp.js";
 import { readZip } from "../../testing/zip.js";
 import { personalDataExportChanged } from "./contracts/personal-data.js";
@@ -294,6 +297,21 @@ describe("erase me", () => {
       [admin, "/api/search?q=Ned"],
       [staff, "/api/admin/users?q=Ned"],
     ];
+    // Ways in other than the password: an API token and a passkey.
+    const token = await nedClient.post("/api/me/api-tokens", {
+      name: "Nightly script",
+      access: "read",
+      area: "all",
+      expiresInDays: 30,
+    });
+    expect(token.statusCode, token.body).toBe(201);
+    const passkey = new SoftwarePasskey(community.config.publicUrl);
+    const creation = (await nedClient.post("/api/me/passkeys/registration-options")).json();
+    const added = await nedClient.post("/api/me/passkeys", {
+      name: "Laptop",
+      response: passkey.register(creation),
+    });
+    expect(added.statusCode, added.body).toBe(201);
     const before = await Promise.all(reads.map(async ([client, url]) => (await client.get(url)).body));
     expect(before.filter((body) => body.includes("Ned Member")).length).toBeGreaterThanOrEqual(4);
 
@@ -333,6 +351,19 @@ describe("erase me", () => {
       .anonymous()
       .post("/api/auth/login", { email: ned.email, password: DEMO_PASSWORD });
     expect(signIn.statusCode).toBe(401);
+    const withToken = await community.app.inject({
+      method: "GET",
+      url: "/api/me",
+      headers: { authorization: `Bearer ${token.json().secret}` },
+    });
+    expect(withToken.statusCode).toBe(401);
+    expect(await community.db.select().from(apiTokens).where(eq(apiTokens.userId, ned.id))).toEqual([]);
+    expect(await community.db.select().from(passkeys).where(eq(passkeys.userId, ned.id))).toEqual([]);
+    const anonymous = community.anonymous();
+    const request = (await anonymous.post("/api/auth/passkey/options")).json();
+    const withPasskey = await anonymous.post("/api/auth/passkey", { response: passkey.assert(request) });
+    expect(withPasskey.statusCode).toBeGreaterThanOrEqual(400);
+    expect(withPasskey.statusCode).toBeLessThan(500);
     const again = await staff.post(`/api/admin/users/${ned.id}/erasure`, {
       removeContent: false,
       confirmation: "erase this account",
