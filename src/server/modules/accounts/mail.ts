@@ -72,6 +72,25 @@ export function recoveryCodeUsedMail(
   };
 }
 
+/**
+ * A new passkey signs its holder in without the password, so the owner hears of every one added: one
+ * that was not theirs means someone had their session.
+ */
+export function passkeyAddedMail(
+  config: Config,
+  input: { to: string; name: string; ip: string | null },
+): OutgoingMail {
+  return {
+    to: input.to,
+    subject: "A passkey was added to your Convene account",
+    text: [
+      `A passkey named “${input.name}” was added to your Convene account${input.ip ? ` from ${input.ip}` : ""}. It signs you in without your password.`,
+      "",
+      `If it was not you, remove it under Passkeys on your profile (${config.publicUrl}/profile), choose a new password and end your other sessions there.`,
+    ].join("\n"),
+  };
+}
+
 /** The export is ready: the link needs the person's session too, so a forwarded mail opens nothing. */
 export function personalDataExportMail(
   config: Config,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, organisations, passkeys, webauthnChallenges } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { CSRF_HEADER } from "../../platform/auth/http.js";
+import { listOutbox } from "../../platform/mail/service.js";
 import {
   type Client,
   sessionCookieFrom,
@@ -71,6 +72,9 @@ describe("passkeys on the profile", () => {
       "auth.passkey_renamed",
       "auth.passkey_removed",
     ]);
+    const [mail] = await listOutbox(community.db, { to: "member@northwind.example", limit: 1 });
+    expect(mail?.subject).toBe("A passkey was added to your Convene account");
+    expect(mail?.text).toContain("“Work laptop”");
   });
 
   it("refuses a registration answer made for another site, naming the response", async () => {

@@ -13,6 +13,7 @@ import { verifyPassword } from "../../platform/auth/passwords.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { isUniqueViolation } from "../../platform/db-errors.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
+import { queueMail } from "../../platform/mail/service.js";
 import { hashToken } from "../../platform/tokens.js";
 import type {
   AuthenticationResponse,
@@ -22,6 +23,7 @@ import type {
   RequestOptions,
   WebAuthnCeremony,
 } from "./contracts/passkeys.js";
+import { passkeyAddedMail } from "./mail.js";
 import { passkeys, webauthnChallenges } from "./schema.js";
 import { getUserRow } from "./users.js";
 
@@ -195,6 +197,7 @@ export async function addPasskey(ctx: ActorCtx, input: NewPasskey): Promise<Pass
       targetId: row.id,
       details: { name: row.name, deviceType: row.deviceType, backedUp: row.backedUp },
     });
+    await queueMail(tx, passkeyAddedMail(ctx.config, { to: ctx.actor.email, name: row.name, ip: ctx.ip }));
     return present(row);
   });
 }
