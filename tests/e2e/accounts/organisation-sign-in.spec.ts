@@ -49,6 +49,9 @@ describe("signing in through one's organisation", () => {
     await staff.getByRole("button", { name: "Sign-in of Fabrikam Labs" }).click();
     const again = await openedDialog(staff, "Sign-in of Fabrikam Labs");
     await again.getByRole("button", { name: "Remove provider" }).click();
+    await again.getByRole("alert").filter({ hasText: "Remove this provider?" }).waitFor();
+    await expectAccessible(staff, "removing an organisation's provider, asked again");
+    await again.getByRole("button", { name: "Remove the provider" }).click();
     await again.waitFor({ state: "detached" });
   });
 

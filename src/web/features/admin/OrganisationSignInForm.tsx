@@ -1,6 +1,7 @@
 import { Alert, Button, Code, Group, PasswordInput, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { splitList } from "../../app/format.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
@@ -86,6 +87,8 @@ function SignInSettingsForm({
       return refresh();
     },
   });
+  // Removing turns password sign-in back on for everyone at once: asked again before it happens.
+  const [confirmingRemoval, setConfirmingRemoval] = useState(false);
   const redirectUri = `${window.location.origin}/api/auth/oidc/callback`;
 
   return (
@@ -148,9 +151,27 @@ function SignInSettingsForm({
           description="Can be off only while the provider is enabled, so nobody is locked out"
           {...form.getInputProps("passwordSignIn", { type: "checkbox" })}
         />
+        {confirmingRemoval && (
+          <Alert color="red" title="Remove this provider?">
+            <Stack gap="xs">
+              <Text size="sm">
+                {organisation.name}'s people will sign in with a Convene password again; those who joined
+                through the provider have none yet and set one with “Forgot password”.
+              </Text>
+              <Group>
+                <Button color="red" size="xs" loading={removal.isPending} onClick={() => removal.mutate()}>
+                  Remove the provider
+                </Button>
+                <Button variant="default" size="xs" onClick={() => setConfirmingRemoval(false)}>
+                  Keep it
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
         <Group justify="space-between">
-          {provider ? (
-            <Button color="red" variant="subtle" loading={removal.isPending} onClick={() => removal.mutate()}>
+          {provider && !confirmingRemoval ? (
+            <Button color="red" variant="subtle" onClick={() => setConfirmingRemoval(true)}>
               Remove provider
             </Button>
           ) : (
