@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, organisations, passkeys, webauthnChallenges } from "../../db/schema.js";
@@ -43,7 +43,11 @@ const login = (email: string, extra: Record<string, unknown> = {}) =>
   community.anonymous().post("/api/auth/login", { email, password: DEMO_PASSWORD, ...extra });
 
 async function auditActions(targetId: string): Promise<string[]> {
-  const rows = await community.db.select().from(auditLog).where(eq(auditLog.targetId, targetId));
+  const rows = await community.db
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.targetId, targetId))
+    .orderBy(asc(auditLog.id));
   return rows.map((row) => row.action);
 }
 
@@ -165,7 +169,8 @@ describe("a passkey as the second factor", () => {
     const failures = await community.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.action, "auth.sign_in_failed"));
+      .where(eq(auditLog.action, "auth.sign_in_failed"))
+      .orderBy(asc(auditLog.id));
     expect(failures.at(-1)?.details).toMatchObject({ reason: "passkey_unknown_passkey", failedLogins: 1 });
 
     await owner.delete(`/api/me/passkeys/${id}`, { password: DEMO_PASSWORD });
@@ -199,7 +204,8 @@ describe("passwordless sign-in with a passkey", () => {
     const signedInRows = await community.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.action, "auth.signed_in"));
+      .where(eq(auditLog.action, "auth.signed_in"))
+      .orderBy(asc(auditLog.id));
     expect(signedInRows.at(-1)?.details).toEqual({ method: "passkey" });
 
     await client.delete(`/api/me/passkeys/${id}`, { password: DEMO_PASSWORD });
