@@ -1,9 +1,7 @@
 import {
-  Alert,
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   Modal,
   Select,
@@ -29,6 +27,7 @@ import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
+import { SecretShownOnce } from "../../app/ui/SecretShownOnce.js";
 import { Section } from "../../app/ui/Section.js";
 import {
   type ApiToken,
@@ -167,26 +166,13 @@ function TokenTable(props: {
 /** The secret of a new token, shown this once: the server keeps only its hash. */
 function NewTokenSecret({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
   return (
-    <Alert color="yellow" variant="light" title={`Copy the token “${created.token.name}” now`}>
-      <Stack gap="sm">
-        <Text size="sm">
-          It is not shown again. Send it as the header Authorization: Bearer followed by the token.
-        </Text>
-        <Code block data-testid="new-api-token" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
-          {created.secret}
-        </Code>
-        <Group>
-          <CopyButton value={created.secret}>
-            {({ copied, copy }) => (
-              <Button variant="default" onClick={copy}>
-                {copied ? "Copied" : "Copy token"}
-              </Button>
-            )}
-          </CopyButton>
-          <Button onClick={onDone}>I have saved it</Button>
-        </Group>
-      </Stack>
-    </Alert>
+    <SecretShownOnce
+      title={`Copy the token “${created.token.name}” now`}
+      instructions="It is not shown again. Send it as the header Authorization: Bearer followed by the token."
+      secret={created.secret}
+      testId="new-api-token"
+      onDone={onDone}
+    />
   );
 }
 

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from "@mantine/core";
+import { Badge, Button, Code, Group, Stack, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -21,6 +9,7 @@ import { ActionsHeader } from "../../app/ui/ActionsHeader.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
+import { SecretShownOnce } from "../../app/ui/SecretShownOnce.js";
 import {
   adminApi,
   adminKeys,
@@ -62,26 +51,13 @@ function RevokeScimToken({ token, organisationId }: { token: ScimToken; organisa
 
 function NewScimSecret({ created, onDone }: { created: CreatedScimToken; onDone: () => void }) {
   return (
-    <Alert color="yellow" variant="light" title="Copy the SCIM token now">
-      <Stack gap="sm">
-        <Text size="sm">
-          Give it to the organisation's identity provider as its bearer token. It is not shown again.
-        </Text>
-        <Code block data-testid="new-scim-token" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
-          {created.secret}
-        </Code>
-        <Group>
-          <CopyButton value={created.secret}>
-            {({ copied, copy }) => (
-              <Button variant="default" onClick={copy}>
-                {copied ? "Copied" : "Copy token"}
-              </Button>
-            )}
-          </CopyButton>
-          <Button onClick={onDone}>I have saved it</Button>
-        </Group>
-      </Stack>
-    </Alert>
+    <SecretShownOnce
+      title="Copy the SCIM token now"
+      instructions="Give it to the organisation's identity provider as its bearer token. It is not shown again."
+      secret={created.secret}
+      testId="new-scim-token"
+      onDone={onDone}
+    />
   );
 }
 
