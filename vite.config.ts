@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type NamespacedUnregister, register } from "tsx/esm/api";
@@ -14,6 +15,22 @@ const precompress: Plugin = {
   name: "convene:precompress",
   apply: "build",
   closeBundle: () => precompressDirectory(outDir),
+};
+
+/**
+ * The script a server-rendered page starts the app with once painted (src/web/start-after-paint.js),
+ * at the site's root beside the service worker: not a module of the app, so written as it is.
+ */
+const startAfterPaint: Plugin = {
+  name: "convene:start-after-paint",
+  apply: "build",
+  async generateBundle() {
+    this.emitFile({
+      type: "asset",
+      fileName: "start-after-paint.js",
+      source: await fs.readFile(path.join(webRoot, "start-after-paint.js"), "utf8"),
+    });
+  },
 };
 
 /** A module's contract file, or the platform's: `.../contracts/<resource>.ts`. */
@@ -94,43 +111,66 @@ const mantineStylesPerComponent: Plugin = {
   },
 };
 
-export default defineConfig({
+/**
+ * The server's first render of a page (src/web/entry-server.tsx, `vite build --ssr`): the same app,
+ * its libraries left to Node to import, written beside the web build.
+ */
+const serverRenderBuild = {
   root: webRoot,
-  publicDir: false,
-  oxc: { jsx: { runtime: "automatic" } },
-  plugins: [contractsWithoutSchemas, mantineStylesPerComponent, pwa(), precompress],
+  publicDir: false as const,
+  oxc: { jsx: { runtime: "automatic" as const } },
+  plugins: [contractsWithoutSchemas],
   build: {
-    outDir,
+    outDir: path.resolve(import.meta.dirname, "dist/server-render"),
     emptyOutDir: true,
-    // The first page's libraries, React and Mantine included, are one file of about 530 KB (135 KB as
-    // brotli): see codeSplitting below.
-    chunkSizeWarningLimit: 600,
-    rolldownOptions: {
-      // Mantine marks its modules "use client" for React Server Components; this bundle is client-only.
-      checks: { moduleLevelDirective: false },
-      // A page reading what contractsWithoutSchemas leaves out through `import * as` fails here, not in
-      // the browser (a named import of it already fails as a missing export).
-      onLog(level, log, handler) {
-        if (log.code === "IMPORT_IS_UNDEFINED") throw new Error(log.message);
-        handler(level, log);
-      },
-      output: {
-        // Libraries change less often than the app: a separate file stays cached across releases. Only
-        // what the first page needs ($initial) is grouped, so the parts of Mantine and the other
-        // libraries that only some pages use arrive with those pages' chunks. The first page's
-        // libraries are one file and its app code another (the entry): a phone's browser opens a few
-        // connections at a time, and each further file of the first download waited for a free one.
-        codeSplitting: {
-          groups: [
-            { name: "vendor", test: /node_modules[\\/]/, tags: ["$initial"] },
-            { name: "app", test: /[\\/]src[\\/]/, tags: ["$initial"] },
-          ],
+    rolldownOptions: { checks: { moduleLevelDirective: false } },
+  },
+};
+
+export default defineConfig(({ isSsrBuild }) =>
+  isSsrBuild
+    ? serverRenderBuild
+    : {
+        root: webRoot,
+        publicDir: false,
+        oxc: { jsx: { runtime: "automatic" } },
+        plugins: [contractsWithoutSchemas, mantineStylesPerComponent, startAfterPaint, pwa(), precompress],
+        build: {
+          outDir,
+          emptyOutDir: true,
+          // Names each page's chunk and the styles and chunks it imports, so the server's first answer for
+          // a page links them (src/server/platform/web-app.ts).
+          manifest: true,
+          // The first page's libraries, React and Mantine included, are one file of about 530 KB (135 KB as
+          // brotli): see codeSplitting below.
+          chunkSizeWarningLimit: 600,
+          rolldownOptions: {
+            // Mantine marks its modules "use client" for React Server Components; this bundle is client-only.
+            checks: { moduleLevelDirective: false },
+            // A page reading what contractsWithoutSchemas leaves out through `import * as` fails here, not in
+            // the browser (a named import of it already fails as a missing export).
+            onLog(level, log, handler) {
+              if (log.code === "IMPORT_IS_UNDEFINED") throw new Error(log.message);
+              handler(level, log);
+            },
+            output: {
+              // Libraries change less often than the app: a separate file stays cached across releases. Only
+              // what the first page needs ($initial) is grouped, so the parts of Mantine and the other
+              // libraries that only some pages use arrive with those pages' chunks. The first page's
+              // libraries are one file and its app code another (the entry): a phone's browser opens a few
+              // connections at a time, and each further file of the first download waited for a free one.
+              codeSplitting: {
+                groups: [
+                  { name: "vendor", test: /node_modules[\\/]/, tags: ["$initial"] },
+                  { name: "app", test: /[\\/]src[\\/]/, tags: ["$initial"] },
+                ],
+              },
+            },
+          },
+        },
+        server: {
+          // `vite` serves the UI with hot reload while the API runs on its usual port.
+          proxy: { "/api": `http://localhost:${process.env.CONVENE_API_PORT ?? "3000"}` },
         },
       },
-    },
-  },
-  server: {
-    // `vite` serves the UI with hot reload while the API runs on its usual port.
-    proxy: { "/api": `http://localhost:${process.env.CONVENE_API_PORT ?? "3000"}` },
-  },
-});
+);

@@ -11,6 +11,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import puppeteer from "puppeteer-core";
 import { startDemoServer } from "../tests/e2e/demo-server.js";
 
 const minimumPerformance = 0.9;
@@ -85,17 +86,43 @@ async function signedInPages(baseUrl: string, session: Session): Promise<Record<
   };
 }
 
+/**
+ * Puts the session's cookie in the browser's own cookie store, or takes it out: the browser sends it
+ * on every request, a redirect's too, as it does for a person (a cookie given to Lighthouse as an extra
+ * header is lost on a redirect, such as /chat's to its first channel).
+ */
+async function putSessionInBrowser(
+  chromePort: number,
+  baseUrl: string,
+  session: Session | null,
+): Promise<void> {
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chromePort}` });
+  try {
+    const cookies = await browser.cookies();
+    if (cookies.length > 0) await browser.deleteCookie(...cookies);
+    if (!session) return;
+    await browser.setCookie(
+      ...session.cookie.split("; ").map((pair) => {
+        const [name = "", value = ""] = pair.split(/=(.*)/s);
+        return { name, value, domain: new URL(baseUrl).hostname, path: "/", httpOnly: true };
+      }),
+    );
+  } finally {
+    await browser.disconnect();
+  }
+}
+
 async function measure(
   chromePort: number,
   name: string,
   url: string,
   session: Session | null,
 ): Promise<Measured> {
+  await putSessionInBrowser(chromePort, new URL(url).origin, session);
   const result = await lighthouse(url, {
     port: chromePort,
     logLevel: "error",
     onlyCategories: ["performance", "accessibility"],
-    extraHeaders: session ? { Cookie: session.cookie } : undefined,
     output: ["html", "json"],
   });
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}.`);

@@ -4,15 +4,14 @@ import "@mantine/core/styles/default-css-variables.css";
 import "@mantine/core/styles/global.css";
 import "@mantine/notifications/styles.css";
 import "./app/global.css";
-import { MantineProvider } from "@mantine/core";
-import { Notifications } from "@mantine/notifications";
-import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode, startTransition } from "react";
-import { createRoot } from "react-dom/client";
+import { createRoot, hydrateRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { queryClient } from "./app/query-client.js";
+import { readFirstScreen, tellServerHowDatesShow } from "./app/first-screen.js";
+import { preloadPageSources } from "./app/lazy-page.js";
+import { AppProviders } from "./app/providers.js";
+import { queryClient, takeInFirstScreen } from "./app/query-client.js";
 import { router } from "./app/router.js";
-import { cssVariablesResolver, theme } from "./app/theme.js";
 import { registerServiceWorker } from "./pwa/register.js";
 
 // A tab opened before a release asks for page chunks under the old hashes, which the server no longer
@@ -27,22 +26,35 @@ window.addEventListener("vite:preloadError", (event) => {
 });
 
 registerServiceWorker();
+tellServerHowDatesShow();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element.");
 
-const app = createRoot(root);
+const app = (
+  <StrictMode>
+    <AppProviders queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </AppProviders>
+  </StrictMode>
+);
+
+// The server usually sends the page already rendered, with the answers it was rendered from: the
+// browser takes that HTML over (hydration) once the page's chunks are here, asking nothing again.
 // As a transition, the first render yields to the browser every few milliseconds instead of holding
 // the main thread for the whole tree, so a slow phone answers a tap while the app starts.
-startTransition(() =>
-  app.render(
-    <StrictMode>
-      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-        <Notifications position="top-right" />
-        <QueryClientProvider client={queryClient}>
-          <RouterProvider router={router} />
-        </QueryClientProvider>
-      </MantineProvider>
-    </StrictMode>,
-  ),
-);
+const firstScreen = readFirstScreen();
+if (firstScreen) {
+  takeInFirstScreen(firstScreen.queries);
+  void preloadPageSources(firstScreen.pages).finally(() =>
+    startTransition(() => {
+      hydrateRoot(root, app, {
+        // A first screen the browser renders differently (the server knows neither the browser nor
+        // its time zone) is rendered again here, which is all that is needed: noted, not an error.
+        onRecoverableError: (error) => console.warn("The page was rendered again in the browser:", error),
+      });
+    }),
+  );
+} else {
+  startTransition(() => createRoot(root).render(app));
+}

@@ -120,3 +120,115 @@ describe("the built web app, as the server sends it", () => {
     });
   });
 });
+
+// A build with a server render in miniature: the renderer answers by the address it is given, so these
+// tests hold what the server does with a render (the real one runs in the browser specs).
+const renderedIndexHtml =
+  '<!doctype html><html><head><script type="module" crossorigin src="/assets/index-A1.js"></script>' +
+  '<link rel="modulepreload" crossorigin href="/assets/vendor-B2.js"></head><body><div id="root"></div></body></html>';
+const pageCss = ".ticket{color:#123}";
+const fakeRenderer = `
+export async function renderFirstScreen(url, answerRequest) {
+  if (url === "/broken") throw new Error("The page could not be rendered.");
+  if (url === "/elsewhere") return { redirect: "//evil.example/" };
+  if (url === "/private") return { redirect: "/sign-in?next=%2Fprivate" };
+  const session = await (await answerRequest("/api/whoami", { method: "GET" })).text();
+  return {
+    html: "<main>" + session + "</main>",
+    stateScript: '<script type="application/json" id="convene-first-screen">{}</script>',
+    pages: ["features/desk/TicketPage.tsx"],
+  };
+}
+`;
+const viteManifest = {
+  "index.html": { file: "assets/index-A1.js", imports: ["_vendor-B2.js"] },
+  "_vendor-B2.js": { file: "assets/vendor-B2.js" },
+  "features/desk/TicketPage.tsx": {
+    file: "assets/TicketPage-C3.js",
+    imports: ["_vendor-B2.js", "_Modal-D4.js"],
+    css: ["assets/TicketPage-C3.css"],
+  },
+  "_Modal-D4.js": { file: "assets/Modal-D4.js" },
+};
+
+describe("a page rendered by the server", () => {
+  let buildRoot: string;
+  let rendering: FastifyInstance;
+
+  beforeAll(async () => {
+    buildRoot = await fs.mkdtemp(path.join(os.tmpdir(), "convene-render-"));
+    const root = path.join(buildRoot, "web");
+    await fs.mkdir(path.join(root, "assets"), { recursive: true });
+    await fs.mkdir(path.join(root, ".vite"));
+    await fs.mkdir(path.join(buildRoot, "server-render"));
+    await fs.writeFile(path.join(root, "index.html"), renderedIndexHtml);
+    await fs.writeFile(path.join(root, "assets", "TicketPage-C3.css"), pageCss);
+    await fs.writeFile(path.join(root, ".vite", "manifest.json"), JSON.stringify(viteManifest));
+    await fs.writeFile(path.join(buildRoot, "server-render", "entry-server.js"), fakeRenderer);
+    rendering = Fastify();
+    rendering.get("/api/whoami", async (request) => `cookie=${request.headers.cookie ?? "none"}`);
+    await serveWebApp(rendering, root);
+  });
+
+  afterAll(async () => {
+    await rendering.close();
+    await fs.rm(buildRoot, { recursive: true, force: true });
+  });
+
+  const page = (url: string, headers: Record<string, string> = {}) =>
+    rendering.inject({ method: "GET", url, headers });
+
+  it("answers with the page's HTML, rendered from the API as the visitor, never kept by a shared cache", async () => {
+    const response = await page("/desk/tickets/1", { cookie: "convene_session=abc" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/html/);
+    expect(response.headers["cache-control"]).toBe("private, no-cache");
+    expect(response.body).toContain('<div id="root"><main>cookie=convene_session=abc</main></div>');
+    expect(response.body).toContain('<script type="application/json" id="convene-first-screen">{}</script>');
+  });
+
+  it("inlines the page's own styles, leaving out what index.html loads already", async () => {
+    const { body } = await page("/desk/tickets/1");
+    expect(body).toContain(
+      `<style>${pageCss}</style><link rel="stylesheet" href="/assets/TicketPage-C3.css" disabled>`,
+    );
+  });
+
+  it("starts the app once the page is painted, asking for the app's and the page's modules only then", async () => {
+    const { body } = await page("/desk/tickets/1");
+    expect(body).toContain(
+      '<script defer src="/start-after-paint.js" data-app="/assets/index-A1.js" ' +
+        'data-modules="/assets/vendor-B2.js /assets/TicketPage-C3.js /assets/Modal-D4.js"></script>',
+    );
+    expect(body).not.toContain('<script type="module"');
+    expect(body).not.toContain("modulepreload");
+  });
+
+  it("puts people's text in the page as it is, `$&` and all", async () => {
+    const { body } = await page("/desk/tickets/1", { cookie: "note=$&$'$`" });
+    expect(body).toContain("<main>cookie=note=$&$'$`</main>");
+  });
+
+  it("compresses the page as the browser accepts", async () => {
+    const response = await page("/desk/tickets/1", { "accept-encoding": "gzip, br" });
+    expect(response.headers["content-encoding"]).toBe("br");
+    expect(response.headers.vary).toMatch(/accept-encoding/i);
+    expect(zlib.brotliDecompressSync(response.rawPayload).toString()).toContain("<main>");
+  });
+
+  it("answers a page that sends its visitor on with a redirect, only ever to a path of this site", async () => {
+    const signIn = await page("/private");
+    expect(signIn.statusCode).toBe(302);
+    expect(signIn.headers.location).toBe("/sign-in?next=%2Fprivate");
+    const elsewhere = await page("/elsewhere");
+    expect(elsewhere.statusCode).toBe(302);
+    expect(elsewhere.headers.location).toBe("/");
+  });
+
+  it("sends index.html as it is when the render fails, so the page renders in the browser", async () => {
+    const response = await page("/broken");
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(renderedIndexHtml);
+    expect(response.headers["cache-control"]).toBe("no-cache");
+  });
+});

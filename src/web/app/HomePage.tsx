@@ -41,7 +41,7 @@ function Landing() {
 }
 
 // A member's home is their inbox, in its own chunk: a visitor's landing page stays light.
-const ForYouPage = lazyPage(() => import("../features/notifications/ForYouPage.js"), "ForYouPage");
+const ForYouPage = lazyPage("notifications/ForYouPage", "ForYouPage");
 
 /** `/`: a landing page for visitors, what happened for them (For you) for members. */
 export function HomePage() {

@@ -24,6 +24,7 @@ import { SearchLauncher } from "../features/search/SearchLauncher.js";
 import { callApi, isApiError } from "./api.js";
 import { areasFor } from "./navigation.js";
 import { notifyFailure } from "./notify.js";
+import { PageTakenOver } from "./PageTakenOver.js";
 import { useRealtimeConnection } from "./realtime.js";
 import { useScrollToHash } from "./scroll-to-hash.js";
 import { type Me, meQueryKey, useMe } from "./session.js";
@@ -210,6 +211,7 @@ export function Shell() {
         {/* Pages are fetched on first visit (router.tsx): the header and navigation stay while one loads. */}
         <Suspense fallback={<PageLoader />}>
           <Outlet />
+          <PageTakenOver />
         </Suspense>
       </AppShell.Main>
     </AppShell>

@@ -16,6 +16,26 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
+
+  /** As JSON, message included: a page the server rendered with a refusal hands it to the browser. */
+  toJSON() {
+    const { status, code, message, fields, details } = this;
+    return { status, code, message, fields, details };
+  }
+
+  /** The refusal `toJSON` wrote, or null for anything else. */
+  static fromJSON(value: unknown): ApiError | null {
+    if (typeof value !== "object" || value === null) return null;
+    const { status, code, message, fields, details } = value as Record<string, unknown>;
+    if (typeof status !== "number" || typeof code !== "string" || typeof message !== "string") return null;
+    return new ApiError(
+      status,
+      code,
+      message,
+      (fields ?? {}) as FieldErrors,
+      (details ?? {}) as Record<string, unknown>,
+    );
+  }
 }
 
 export const isApiError = (error: unknown, code?: string): error is ApiError =>
@@ -53,6 +73,17 @@ function withQuery(path: string, query: Query = {}): string {
   return search ? `${path}?${search}` : path;
 }
 
+type Transport = (path: string, init: RequestInit) => Promise<Response>;
+let transport: Transport = (path, init) => fetch(path, init);
+
+/**
+ * Where requests go instead of the network: the server's first render of a page asks the server
+ * itself, as the person who opened the page (entry-server.tsx).
+ */
+export function sendRequestsThrough(next: Transport): void {
+  transport = next;
+}
+
 /** Sends a request with the CSRF header on writes; a failed answer becomes an `ApiError`. */
 async function send(method: Method, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
@@ -68,7 +99,7 @@ async function send(method: Method, path: string, body?: unknown): Promise<Respo
 
   let response: Response;
   try {
-    response = await fetch(path, init);
+    response = await transport(path, init);
   } catch {
     throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
   }

@@ -1,9 +1,46 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+/**
+ * Whom a page is rendered for: in the browser its own locale and time zone (both left to the browser);
+ * in the server's first render of a page, the visitor's, as their browser told it (entry-server.tsx),
+ * so the browser renders the same text when it takes the page over.
+ */
+export type Viewer = { locale?: string; timeZone?: string };
+
+let viewer: Viewer = {};
+
+/** Runs a (synchronous) render with dates and numbers shown as `shownTo` shows them. */
+export function renderingFor<T>(shownTo: Viewer, render: () => T): T {
+  const before = viewer;
+  viewer = shownTo;
+  try {
+    return render();
+  } finally {
+    viewer = before;
+  }
+}
+
+// Formats are costly to make: one per viewer and options, a few hundred at most on a server.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const keptFormats = 500;
+
+/** A date format for the viewer: their locale and time zone unless `options` names a zone. */
+export function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify([viewer.locale, viewer.timeZone, options]);
+  let format = dateFormats.get(key);
+  if (!format) {
+    if (dateFormats.size >= keptFormats) dateFormats.clear();
+    format = new Intl.DateTimeFormat(viewer.locale, { timeZone: viewer.timeZone, ...options });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
 
 export const formatDateTime = (iso: string | null | undefined) =>
-  iso ? dateTime.format(new Date(iso)) : "—";
-export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.format(new Date(iso)) : "—");
+  iso ? dateFormat({ dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)) : "—";
+export const formatDate = (iso: string | null | undefined) =>
+  iso ? dateFormat({ dateStyle: "medium" }).format(new Date(iso)) : "—";
+
+/** A count as the viewer writes numbers: 1,234 or 1.234. */
+export const formatNumber = (value: number) => value.toLocaleString(viewer.locale);
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,4 +1,5 @@
-import { Navigate, Outlet, useLocation } from "react-router";
+import { Outlet, useLocation } from "react-router";
+import { Navigate } from "./navigate.js";
 import { type Me, useMe } from "./session.js";
 import { ErrorAlert } from "./ui/ErrorAlert.js";
 import { Page } from "./ui/Page.js";

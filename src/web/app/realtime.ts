@@ -236,8 +236,11 @@ export function useRealtimeConnection(signedIn: boolean): void {
   }, [signedIn]);
 }
 
+// A page rendered on the server has no connection yet: it is opening one.
+const beforeConnecting = (): ConnectionState => "connecting";
+
 export function useConnectionState(): ConnectionState {
-  return useSyncExternalStore(realtime.subscribeState, realtime.getState);
+  return useSyncExternalStore(realtime.subscribeState, realtime.getState, beforeConnecting);
 }
 
 /** Calls `handler` for every signal of that kind; the latest handler is used without resubscribing. */

@@ -5,9 +5,11 @@
  */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !("serviceWorker" in navigator)) return;
-  window.addEventListener("load", () => {
+  const register = () =>
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
       // Without a worker the app works as before; only offline start and browser push are missing.
     });
-  });
+  // A page the server rendered starts the app once painted, often after it has loaded.
+  if (document.readyState === "complete") void register();
+  else window.addEventListener("load", () => void register());
 }

@@ -12,7 +12,9 @@ const MAX_ASSETS = 300;
 /** The shell and every hashed asset it names, so the app opens offline once installed. */
 async function cacheShell() {
   const cache = await caches.open(CACHE);
-  const response = await fetch("/", { cache: "no-cache" });
+  // index.html itself: a page path answers with the page rendered for the person signed in, which must
+  // never be kept on the device nor shown for another page.
+  const response = await fetch(SHELL, { cache: "no-cache" });
   if (!response.ok) return;
   const html = await response.clone().text();
   await cache.put(SHELL, response);
@@ -34,16 +36,16 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/** The network first, so a new deploy is picked up at once; the cached shell when offline. */
+/**
+ * The network first, so a new deploy is picked up at once; the cached shell when offline. A page's
+ * answer is never cached: it is rendered for the person signed in (each deploy's worker caches the
+ * shell afresh as it installs).
+ */
 async function navigate(request) {
-  const cache = await caches.open(CACHE);
   try {
-    const response = await fetch(request);
-    if (response.ok && response.headers.get("content-type")?.startsWith("text/html"))
-      await cache.put(SHELL, response.clone());
-    return response;
+    return await fetch(request);
   } catch (error) {
-    const shell = await cache.match(SHELL);
+    const shell = await (await caches.open(CACHE)).match(SHELL);
     if (shell) return shell;
     throw error;
   }

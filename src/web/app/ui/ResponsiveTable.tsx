@@ -1,5 +1,5 @@
-import { Table, type TableScrollContainerProps, useMantineTheme } from "@mantine/core";
-import { useMediaQuery } from "@mantine/hooks";
+import { rem, Table, type TableScrollContainerProps } from "@mantine/core";
+import classes from "./ResponsiveTable.module.css";
 
 type ResponsiveTableProps = Pick<TableScrollContainerProps, "minWidth" | "children">;
 
@@ -10,9 +10,14 @@ type ResponsiveTableProps = Pick<TableScrollContainerProps, "minWidth" | "childr
  * someone came for (a status, an action button) is on screen without scrolling sideways.
  */
 export function ResponsiveTable({ minWidth, children }: ResponsiveTableProps) {
-  const theme = useMantineTheme();
-  const phone = useMediaQuery(`(max-width: ${theme.breakpoints.sm})`, false, {
-    getInitialValueInEffect: false,
-  });
-  return <Table.ScrollContainer minWidth={phone ? 0 : minWidth}>{children}</Table.ScrollContainer>;
+  return (
+    <Table.ScrollContainer
+      className={classes.container}
+      style={{ "--responsive-table-min-width": rem(minWidth) }}
+      // The minimum is the stylesheet's, which knows the screen's width.
+      minWidth={undefined}
+    >
+      {children}
+    </Table.ScrollContainer>
+  );
 }

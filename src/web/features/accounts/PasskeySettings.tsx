@@ -11,7 +11,7 @@ import { PageLoader } from "../../app/ui/PageLoader.js";
 import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import { accountKeys, accountsApi, type Passkey, usePasskeys } from "./api.js";
-import { browserSupportsWebAuthn, createPasskey } from "./passkey-browser.js";
+import { createPasskey, useBrowserSupportsPasskeys } from "./passkey-browser.js";
 
 const nameRule = isNotEmpty("Give the passkey a name, such as the device it is on.");
 
@@ -21,6 +21,7 @@ function useRefreshPasskeys() {
 }
 
 function AddPasskey() {
+  const canUsePasskeys = useBrowserSupportsPasskeys();
   const refresh = useRefreshPasskeys();
   // `response` is never typed: it holds the server's word on an authenticator's answer it refused.
   const form = useForm({ initialValues: { name: "", response: "" }, validate: { name: nameRule } });
@@ -30,7 +31,7 @@ function AddPasskey() {
       notifySuccess(`The passkey “${passkey.name}” is added.`);
     },
   });
-  if (!browserSupportsWebAuthn()) {
+  if (!canUsePasskeys) {
     return <Text size="sm">This browser cannot make passkeys. Try a current browser on this device.</Text>;
   }
   return (

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Divider, Group, PasswordInput, Stack, Text, Text
 import { isEmail, isNotEmpty, useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import {
   type OrganisationSignInProblem,
   organisationSignInProblems,
@@ -10,11 +10,12 @@ import {
 import { isApiError } from "../../app/api.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { safeReturnPath } from "../../app/gates.js";
+import { Navigate } from "../../app/navigate.js";
 import { type Me, meQueryKey, useMe } from "../../app/session.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { AccountCard } from "./AccountCard.js";
 import { accountsApi, type RequestOptions, type SecondFactorChoices } from "./api.js";
-import { answerWithPasskey, browserSupportsWebAuthn } from "./passkey-browser.js";
+import { answerWithPasskey, browserSupportsWebAuthn, useBrowserSupportsPasskeys } from "./passkey-browser.js";
 
 /** Why a sign-in through the person's organisation came back here; the address names only the reason. */
 const problemMessages: Record<OrganisationSignInProblem, string> = {
@@ -45,12 +46,13 @@ const choicesOf = (failure: unknown): SecondFactorChoices | null =>
 
 /** Signs in with a passkey alone: the browser offers the passkeys it holds for this site. */
 function PasskeySignIn({ onSignedIn }: { onSignedIn: (user: Me) => void }) {
+  const canUsePasskeys = useBrowserSupportsPasskeys();
   const signIn = useMutation({
     mutationFn: async () =>
       accountsApi.signInWithPasskey(await answerWithPasskey(await accountsApi.passkeySignInOptions())),
     onSuccess: ({ user }) => onSignedIn(user),
   });
-  if (!browserSupportsWebAuthn()) return null;
+  if (!canUsePasskeys) return null;
   return (
     <Stack gap="xs">
       <ErrorAlert error={signIn.error} />

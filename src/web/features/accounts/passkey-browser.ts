@@ -1,8 +1,24 @@
-import { startAuthentication, startRegistration, WebAuthnError } from "@simplewebauthn/browser";
+import {
+  browserSupportsWebAuthn,
+  startAuthentication,
+  startRegistration,
+  WebAuthnError,
+} from "@simplewebauthn/browser";
+import { useSyncExternalStore } from "react";
 import type { AuthenticationResponse, RequestOptions } from "./api.js";
 import { accountsApi } from "./api.js";
 
-export { browserSupportsWebAuthn } from "@simplewebauthn/browser";
+export { browserSupportsWebAuthn };
+
+const unchanging = () => () => {};
+// The server renders a page without knowing the browser: as one without passkeys, which the browser
+// then corrects once it has taken the page over.
+const unknownOnTheServer = () => false;
+
+/** Whether this browser can use passkeys, for rendering: the server's first screen assumes not. */
+export function useBrowserSupportsPasskeys(): boolean {
+  return useSyncExternalStore(unchanging, browserSupportsWebAuthn, unknownOnTheServer);
+}
 
 /**
  * What a person is told when the browser's passkey prompt ends without an answer: cancelled, timed out,

@@ -2,8 +2,9 @@ import { Button, CloseButton, Drawer, Stack, Text, TextInput, Title } from "@man
 import { useDisclosure, useDocumentTitle } from "@mantine/hooks";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { Navigate, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
+import { useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import { useSignedInMe } from "../../app/gates.js";
+import { Navigate } from "../../app/navigate.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { type Channel, chatApi, chatKeys, useChannels } from "./api.js";

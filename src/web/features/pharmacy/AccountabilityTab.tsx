@@ -1,6 +1,6 @@
 import { Badge, Group, Paper, Select, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { useState } from "react";
-import { formatDate } from "../../app/format.js";
+import { formatDate, formatNumber } from "../../app/format.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { type Product, useAccountability } from "./api.js";
@@ -40,7 +40,7 @@ function Figure({
         {label}
       </Text>
       <Text size="xl" fw={700} data-testid={testId}>
-        {value.toLocaleString()}
+        {formatNumber(value)}
       </Text>
       <Text size="xs" c="dimmed">
         {units}

@@ -1,11 +1,12 @@
 import { Anchor, Badge, Group, List, Paper, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
+import { dateFormat } from "../../app/format.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
 import { type Availability, availabilityLabels, type Feature, type Release } from "./api.js";
 
 // A release date is a calendar day, not an instant: shown as written, whatever the reader's zone.
-const calendarDay = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: "UTC" });
-export const formatReleaseDate = (day: string) => calendarDay.format(new Date(`${day}T00:00:00Z`));
+export const formatReleaseDate = (day: string) =>
+  dateFormat({ dateStyle: "long", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
 
 export function AvailabilityBadge({ availability }: { availability: Availability }) {
   return (

@@ -16,7 +16,7 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
-import { formatDateTime } from "../../app/format.js";
+import { formatDateTime, formatNumber } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -116,7 +116,7 @@ function ProgressBar({ progress }: { progress: ImportProgress | null }) {
       <Progress value={percent} animated striped aria-label="Import progress" />
       <Text size="sm" c="dimmed">
         {progress
-          ? `${phaseLabels[progress.phase]}: ${progress.done.toLocaleString()} of ${progress.total.toLocaleString()}`
+          ? `${phaseLabels[progress.phase]}: ${formatNumber(progress.done)} of ${formatNumber(progress.total)}`
           : "Uploading the file…"}
       </Text>
     </Stack>
@@ -143,7 +143,7 @@ export function ImportReport({ run }: { run: VolunteerImport }) {
         </Alert>
       ) : (
         <Alert color="green" variant="light" title="Import completed">
-          {run.imported.toLocaleString()} {run.imported === 1 ? "volunteer was" : "volunteers were"} imported
+          {formatNumber(run.imported)} {run.imported === 1 ? "volunteer was" : "volunteers were"} imported
           {run.refused > 0 ? "; the refused rows below were skipped." : "."}{" "}
           <Anchor component={Link} to="/sandbox/volunteers" inherit>
             See the volunteers

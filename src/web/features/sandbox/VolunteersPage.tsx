@@ -16,7 +16,7 @@ import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useFiltersInAddress } from "../../app/filters-in-address.js";
-import { formatDate } from "../../app/format.js";
+import { formatDate, formatNumber } from "../../app/format.js";
 import { notifySuccess } from "../../app/notify.js";
 import { useDiscardGuard } from "../../app/ui/discard-guard.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
@@ -202,7 +202,7 @@ function VolunteerList({ filters }: { filters: VolunteerFilters }) {
       {volunteers.length > 0 && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed" data-testid="volunteer-count">
-            {first}–{first + volunteers.length - 1} of {total.toLocaleString()}{" "}
+            {first}–{first + volunteers.length - 1} of {formatNumber(total)}{" "}
             {total === 1 ? "volunteer" : "volunteers"}
           </Text>
           <Group gap="xs">
