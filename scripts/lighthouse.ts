@@ -98,8 +98,11 @@ async function putSessionInBrowser(
 ): Promise<void> {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chromePort}` });
   try {
-    const cookies = await browser.cookies();
-    if (cookies.length > 0) await browser.deleteCookie(...cookies);
+    // Every cookie goes, the app's own too (the time zone it tells the server): each page is measured
+    // as a first visit of its person.
+    const cdp = await browser.target().createCDPSession();
+    await cdp.send("Storage.clearCookies");
+    await cdp.detach();
     if (!session) return;
     await browser.setCookie(
       ...session.cookie.split("; ").map((pair) => {
