@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { firstScreenTakenOver } from "./query-client.js";
 
 /**
  * What was typed or ticked in the server's page before the app took it over: shown, but not yet in the
@@ -30,11 +31,13 @@ function reportInputBeforeTheApp(): void {
 
 /**
  * Rendered after the page inside the Shell's Suspense boundary, which React takes over in a pass of its
- * own: its effect runs once the page's components have mounted. Then what was typed before is the
- * form's, and start-after-paint.js lets forms submit through the app, a submit it held included.
+ * own: its effect runs once the page's components have mounted. Then the page's queries are fetched as
+ * usual from then on, what was typed before is the form's, and start-after-paint.js lets forms submit
+ * through the app, a submit it held included.
  */
 export function PageTakenOver() {
   useEffect(() => {
+    firstScreenTakenOver();
     reportInputBeforeTheApp();
     document.documentElement.setAttribute("data-app-ready", "");
     document.dispatchEvent(new Event("convene:app-ready"));

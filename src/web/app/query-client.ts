@@ -4,23 +4,24 @@ import { meQueryKey } from "./session.js";
 
 const isClientError = (error: unknown) => isApiError(error) && error.status >= 400 && error.status < 500;
 
-// The queries the server's first screen was rendered from, each until it has first mounted
-// (`refetchesOnMount`), and at most for a moment after the page arrived.
+// The queries the server's first screen was rendered from, until the page has been taken over
+// (`firstScreenTakenOver`), and at most for a moment after it arrived.
 const firstScreenQueries = new Set<string>();
 const firstScreenFreshForMs = 30_000;
 let firstScreenFreshUntil = 0;
 
 /**
- * Whether a query mounting now is fetched again: not the first time a query of the server's first
- * screen mounts (what the page was rendered from a moment ago), unless something made it stale since;
- * from then on, as any other. The components that mount with it in the same commit share its answer.
+ * Whether a query mounting now is fetched again: not while the browser takes over the page the server
+ * rendered from it a moment ago, unless something made it stale since; as any other query afterwards.
+ * Asked both as a component renders and as it mounts, which a time-sliced takeover does in different
+ * tasks: hence a flag for the whole takeover rather than one per query.
  */
 function refetchesOnMount(query: Query): boolean {
-  const { queryHash } = query;
-  if (!firstScreenQueries.has(queryHash) || query.state.isInvalidated || Date.now() > firstScreenFreshUntil)
-    return true;
-  setTimeout(() => firstScreenQueries.delete(queryHash));
-  return false;
+  return (
+    !firstScreenQueries.has(query.queryHash) ||
+    query.state.isInvalidated ||
+    Date.now() > firstScreenFreshUntil
+  );
 }
 
 export const queryClient: QueryClient = new QueryClient({
@@ -51,4 +52,12 @@ export function takeInFirstScreen(queries: DehydratedState): void {
   hydrate(queryClient, queries);
   for (const query of queries.queries) firstScreenQueries.add(query.queryHash);
   firstScreenFreshUntil = Date.now() + firstScreenFreshForMs;
+}
+
+/**
+ * The page has been taken over: every component of it has mounted on the first screen's answers
+ * (PageTakenOver.tsx). A query mounting from now on is fetched as usual.
+ */
+export function firstScreenTakenOver(): void {
+  firstScreenQueries.clear();
 }
