@@ -88,7 +88,8 @@ export async function renderFirstScreen(
   answerRequest: AnswerRequest,
   visitor: { cookies: Record<string, string | undefined>; acceptLanguage?: string },
 ): Promise<RenderedFirstScreen | null> {
-  const viewer: Viewer = viewerFrom(visitor.cookies, visitor.acceptLanguage);
+  const renderedAt = Date.now();
+  const viewer: Viewer = { ...viewerFrom(visitor.cookies, visitor.acceptLanguage), now: renderedAt };
   const handler = createStaticHandler(routes);
   const context = await handler.query(new Request(new URL(url, "http://convene.local")));
   if (context instanceof Response) return null;
@@ -140,6 +141,7 @@ export async function renderFirstScreen(
     stateScript: firstScreenScript({
       queries: dehydrate(queryClient, { shouldDehydrateQuery: isSettledForTheBrowser }),
       pages: pageSources,
+      renderedAt,
     }),
     pages: pageSources,
   };

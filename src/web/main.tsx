@@ -8,6 +8,7 @@ import { StrictMode, startTransition } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { readFirstScreen, tellServerHowDatesShow } from "./app/first-screen.js";
+import { takingOverPageRenderedAt } from "./app/format.js";
 import { preloadPageSources } from "./app/lazy-page.js";
 import { AppProviders } from "./app/providers.js";
 import { queryClient, takeInFirstScreen } from "./app/query-client.js";
@@ -46,6 +47,7 @@ const app = (
 const firstScreen = readFirstScreen();
 if (firstScreen) {
   takeInFirstScreen(firstScreen.queries);
+  takingOverPageRenderedAt(firstScreen.renderedAt);
   void preloadPageSources(firstScreen.pages).finally(() =>
     startTransition(() => {
       hydrateRoot(root, app, {

@@ -18,7 +18,17 @@ document.addEventListener(
   },
   true,
 );
+// Text fields cannot be typed into until then either: what is typed before the app has a field would
+// show but not be the form's. (A field rendered read-only stays so.)
+const heldFields = [
+  ...document.querySelectorAll(
+    "#root input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([readonly]), #root textarea:not([readonly])",
+  ),
+];
+for (const field of heldFields) field.readOnly = true;
+
 document.addEventListener("convene:app-ready", () => {
+  for (const field of heldFields) field.readOnly = false;
   if (!heldSubmit) return;
   const { form, submitter } = heldSubmit;
   heldSubmit = null;

@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { takingOverPageRenderedAt } from "./format.js";
 import { firstScreenTakenOver } from "./query-client.js";
 
 /**
@@ -38,6 +39,7 @@ function reportInputBeforeTheApp(): void {
 export function PageTakenOver() {
   useEffect(() => {
     firstScreenTakenOver();
+    takingOverPageRenderedAt(undefined);
     reportInputBeforeTheApp();
     document.documentElement.setAttribute("data-app-ready", "");
     document.dispatchEvent(new Event("convene:app-ready"));

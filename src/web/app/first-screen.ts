@@ -5,7 +5,7 @@ import type { Viewer } from "./format.js";
  * What the server's first render of a page hands the browser beside its HTML: the answers the page
  * was rendered from and the page chunks it showed, so the browser takes over without asking again.
  */
-export type FirstScreen = { queries: DehydratedState; pages: string[] };
+export type FirstScreen = { queries: DehydratedState; pages: string[]; renderedAt: number };
 
 const elementId = "convene-first-screen";
 

@@ -3,7 +3,7 @@
  * in the server's first render of a page, the visitor's, as their browser told it (entry-server.tsx),
  * so the browser renders the same text when it takes the page over.
  */
-export type Viewer = { locale?: string; timeZone?: string };
+export type Viewer = { locale?: string; timeZone?: string; now?: number };
 
 let viewer: Viewer = {};
 
@@ -17,6 +17,17 @@ export function renderingFor<T>(shownTo: Viewer, render: () => T): T {
     viewer = before;
   }
 }
+
+// While the browser takes over the server's page, "now" is when the server rendered it, so "3 minutes
+// ago" reads the same on both sides (main.tsx sets it, PageTakenOver.tsx ends it).
+let firstScreenRenderedAt: number | undefined;
+
+export function takingOverPageRenderedAt(renderedAt: number | undefined): void {
+  firstScreenRenderedAt = renderedAt;
+}
+
+/** The moment a render shows times against: the server's render of the page while it is taken over. */
+export const renderNow = (): number => viewer.now ?? firstScreenRenderedAt ?? Date.now();
 
 // Formats are costly to make: one per viewer and options, a few hundred at most on a server.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -13,7 +13,7 @@ import {
 import { IconAdjustments, IconCheck, IconChecks } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
-import { formatDateTime, formatRelativeTime } from "../../app/format.js";
+import { formatDateTime, formatRelativeTime, renderNow } from "../../app/format.js";
 import { useSignedInMe } from "../../app/gates.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
@@ -121,7 +121,7 @@ export function ForYouPage() {
   const unread = useUnreadCount().data ?? 0;
   const markAllRead = useMarkRead();
   const entries = inbox.data?.pages.flatMap((page) => page.entries) ?? [];
-  const now = Date.now();
+  const now = renderNow();
 
   return (
     <Page

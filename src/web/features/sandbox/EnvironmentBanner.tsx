@@ -2,7 +2,7 @@ import { Alert, Badge, Group, Progress, Stack, Text } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { isApiError } from "../../app/api.js";
-import { formatDateTime, formatRelativeTime } from "../../app/format.js";
+import { formatDateTime, formatRelativeTime, renderNow } from "../../app/format.js";
 import { useLiveQueries } from "../../app/live.js";
 import { useSandboxLive } from "./live.js";
 import {
@@ -17,7 +17,7 @@ import {
 
 /** Re-renders every `intervalMs` with the current time, for countdowns and "deployed 3 minutes ago". */
 function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(renderNow);
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
     return () => window.clearInterval(timer);

@@ -11,6 +11,7 @@ import {
   searchKinds,
 } from "../../../shared/search-query.js";
 import { isApiError } from "../../app/api.js";
+import { renderNow } from "../../app/format.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -200,7 +201,7 @@ export function SearchPage() {
   const kindParam = params.get("kind");
   const kind = isSearchKind(kindParam) ? kindParam : undefined;
   const [text, setText] = useState(q);
-  const [now] = useState(Date.now);
+  const [now] = useState(renderNow);
   const results = useSearch(q, kind);
   const fieldError = isApiError(results.error) ? results.error.fields.q : undefined;
   const groups = results.isPlaceholderData ? undefined : results.data;
