@@ -24,17 +24,23 @@ function renderedAgain(page: Page): string[] {
   return notes;
 }
 
+/** Ned's first ticket in the demo, read as Ned (signed in on `page`). */
+async function nedsFirstTicket(page: Page): Promise<{ id: string; subject: string }> {
+  const { tickets } = await api<{ tickets: { id: string; subject: string }[] }>(
+    page,
+    "GET",
+    "/api/desk/tickets",
+  );
+  const ticket = tickets[0];
+  if (!ticket) throw new Error("Ned has no ticket in the demo.");
+  return ticket;
+}
+
 describe("the first screen of a page, rendered by the server", () => {
   it("arrives with the page's own data, which the browser takes over without rendering it again", async () => {
     const member = await newPage(browser, { width: 390, height: 800 });
     await signIn(member, "member@northwind.example");
-    const { tickets } = await api<{ tickets: { id: string; subject: string }[] }>(
-      member,
-      "GET",
-      "/api/desk/tickets",
-    );
-    const ticket = tickets[0];
-    if (!ticket) throw new Error("Ned has no ticket in the demo.");
+    const ticket = await nedsFirstTicket(member);
 
     const answer = await firstAnswer(member, `/desk/tickets/${ticket.id}`);
     expect(answer.status).toBe(200);
@@ -64,9 +70,7 @@ describe("the first screen of a page, rendered by the server", () => {
     const member = await newPage(browser, { width: 1280, height: 860 }, where);
     // Signing in is the browser's first visit: from then on the server knows how it shows dates.
     await signIn(member, "member@northwind.example");
-    const { tickets } = await api<{ tickets: { id: string }[] }>(member, "GET", "/api/desk/tickets");
-    const ticketId = tickets[0]?.id;
-    if (!ticketId) throw new Error("Ned has no ticket in the demo.");
+    const ticketId = (await nedsFirstTicket(member)).id;
     const ticket = await api<{ createdAt: string }>(member, "GET", `/api/desk/tickets/${ticketId}`);
     const opened = new Intl.DateTimeFormat(where.locale, {
       dateStyle: "medium",
@@ -93,13 +97,7 @@ describe("the first screen of a page, rendered by the server", () => {
   it("never holds another organisation's data: a ticket of Northwind opened by Contoso's member shows it is not available", async () => {
     const ned = await newPage(browser);
     await signIn(ned, "member@northwind.example");
-    const { tickets } = await api<{ tickets: { id: string; subject: string }[] }>(
-      ned,
-      "GET",
-      "/api/desk/tickets",
-    );
-    const ticket = tickets[0];
-    if (!ticket) throw new Error("Ned has no ticket in the demo.");
+    const ticket = await nedsFirstTicket(ned);
 
     const cora = await newPage(browser);
     await signIn(cora, "member@contoso.example");
