@@ -4,7 +4,8 @@
  * (`convene start --demo`) on PostgreSQL (or PGlite with --pglite), and the same load against a
  * bare `ws` broadcast server with no database (bench/baseline-ws.ts), the ceiling.
  *
- *   npm run bench:chat [-- --n 2000 --m 50 --r 200 --t 30 --pglite --no-baseline]
+ *   npm run bench:chat [-- --n 2000 --m 50 --r 200 --t 30 --workers 2 --pglite --no-baseline]
+ *   BENCH_PORT=36400 (the first of the ports the servers listen on; a free one otherwise)
  *   N=400 T=10 npm run bench:chat
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (the server a fresh database is made on)
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (node flags for the Convene server)
@@ -14,12 +15,9 @@
  * HTTP would spend minutes in argon2 and hit the per-IP sign-in limit. Each message body carries
  * its number and send time; the client side parses only those bytes out of each frame.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
 import fsp from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -31,6 +29,17 @@ import { seedDemoCommunity } from "../src/server/demo/seed.js";
 import { startSession } from "../src/server/modules/accounts/sessions.js";
 import { channelMembers, channels } from "../src/server/modules/chat/schema.js";
 import { hashPassword } from "../src/server/platform/auth/passwords.js";
+import {
+  children,
+  cpuSeconds,
+  freePort,
+  postgresCpuSeconds,
+  rssMb,
+  spawnChild,
+  startConveneServer,
+  stopChild,
+  waitUntil,
+} from "./support.js";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -50,6 +59,8 @@ const N = Math.floor(option("n", 2000));
 const M = Math.min(Math.floor(option("m", 50)), N);
 const R = option("r", 200);
 const T = option("t", 30);
+/** `convene start --workers`: app processes sharing the port (CPU and RSS below count them all). */
+const WORKERS = Math.floor(option("workers", 1));
 const usePglite = process.argv.includes("--pglite");
 const withBaseline = !process.argv.includes("--no-baseline");
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -58,94 +69,8 @@ const POST_LIMIT = 100_000;
 const POSTERS_PER_CHANNEL = 2;
 const CONNECT_CONCURRENCY = 100;
 const MAX_POSTS_IN_FLIGHT = 256;
-const repoRoot = path.resolve(import.meta.dirname, "..");
-const CLK_TCK = 100; // Linux's USER_HZ: /proc times are in hundredths of a second
 
 const PLANNED = Math.ceil(R * T);
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-const children = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-function spawnChild(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; log: string[] } {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: "pipe" });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  const log: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-  return { child, log };
-}
-
-async function waitUntil(what: string, ready: () => Promise<boolean>, child: ChildProcess, log: string[]) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`${what} exited while starting:\n${log.join("")}`);
-    if (await ready().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not start within 60 s:\n${log.join("")}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function rssMb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of every PostgreSQL process on this machine (the server and its backends). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
-        total += cpuSeconds(Number(entry));
-    } catch {
-      // gone already
-    }
-  }
-  return total;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The people, channels and sessions, written before the server starts
@@ -228,27 +153,14 @@ type Target = {
 
 async function startConvene(layout: Layout, database: { url?: string; dataDir: string }): Promise<Target> {
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PUBLIC_URL: baseUrl,
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    DATA_DIR: database.dataDir,
-    CHAT_POSTS_PER_SECOND: String(POST_LIMIT),
-    CHAT_POST_BURST: String(POST_LIMIT),
-  };
-  if (database.url) env.DATABASE_URL = database.url;
-  else delete env.DATABASE_URL;
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const { child, log } = spawnChild(
-    [...nodeArgs, "bin/convene.js", "start", "--demo", "--port", String(port)],
-    env,
-  );
-  await waitUntil("convene", async () => (await fetch(`${baseUrl}/api/health`)).ok, child, log);
+  const { child, baseUrl } = await startConveneServer({
+    port,
+    dataDir: database.dataDir,
+    databaseUrl: database.url,
+    env: { CHAT_POSTS_PER_SECOND: String(POST_LIMIT), CHAT_POST_BURST: String(POST_LIMIT) },
+  });
   return {
-    label: database.url ? "Convene (PostgreSQL)" : "Convene (PGlite)",
+    label: `${database.url ? "Convene (PostgreSQL)" : "Convene (PGlite)"}${WORKERS > 1 ? `, ${WORKERS} workers` : ""}`,
     pid: child.pid ?? 0,
     postgres: Boolean(database.url),
     port,
@@ -555,8 +467,10 @@ async function runLoad(target: Target): Promise<Result> {
   }
   afterAnswer.sort();
 
-  await target.stop();
+  // Sockets first: a server closing 2,000 sockets one handshake at a time outlasts stopChild's patience,
+  // and a killed server writes no --cpu-prof profile.
   for (const socket of sockets) socket?.terminate();
+  await target.stop();
   agent.destroy();
 
   return {

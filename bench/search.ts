@@ -384,6 +384,40 @@ const RAW: Partial<Record<SearchKind, (input: RawInput) => SQL | null>> = {
       ${textMatch("v.search", { parsed, tsquery, viewer })}
       ${days("(r.release_date::timestamp at time zone 'UTC')", parsed)}
     ${textOrder("v.search", tsquery, "r.release_date")} limit 6`,
+  article: (input) =>
+    input.parsed.in || input.parsed.from
+      ? null
+      : rankedNewest({
+          from: "knowledge_articles a",
+          id: "a.id",
+          matching: sql`
+        select a.id from knowledge_articles a
+        where true
+          ${input.viewer.isStaff ? sql`` : sql`and a.status = 'published' and a.audience = 'members'`}
+          ${textMatch("a.search", input)}
+          ${days("a.updated_at", input.parsed)}`,
+          candidatesBy: "a.id",
+          vector: "a.search",
+          newest: "a.updated_at",
+          tsquery: input.tsquery,
+        }),
+  idea: (input) =>
+    input.parsed.in
+      ? null
+      : rankedNewest({
+          from: "ideas i",
+          id: "i.id",
+          matching: sql`
+        select i.id from ideas i
+        where true
+          ${textMatch("i.search", input)}
+          ${byAuthor(input.parsed, "i.author_id")}
+          ${days("i.created_at", input.parsed)}`,
+          candidatesBy: "i.created_at",
+          vector: "i.search",
+          newest: "i.created_at",
+          tsquery: input.tsquery,
+        }),
   channel: (input) =>
     nameOnly(input)
       ? null

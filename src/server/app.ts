@@ -1,5 +1,4 @@
 import { STATUS_CODES } from "node:http";
-import path from "node:path";
 import type { Duplex } from "node:stream";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
@@ -8,6 +7,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
+import { count, eq, max, sql } from "drizzle-orm";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -15,9 +15,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { health } from "../shared/contracts/platform.js";
+import { health, readiness as readinessOperation } from "../shared/contracts/platform.js";
 import type { Config } from "./config.js";
-import type { Database } from "./db/client.js";
+import { type Database, poolUse } from "./db/client.js";
 import {
   authorsMatching,
   erasedAddresses,
@@ -33,39 +33,57 @@ import { publicAccess, registerAuth } from "./platform/auth/http.js";
 import { AppError } from "./platform/errors.js";
 import { Gateway } from "./platform/events/gateway.js";
 import { EventHub, pruneEvents } from "./platform/events/hub.js";
+import { events } from "./platform/events/schema.js";
 import { MAX_FORM_FILES } from "./platform/files/upload.js";
 import { refuseUnstorableInput } from "./platform/input-guard.js";
 import { mailRoutes } from "./platform/mail/routes.js";
+import { mailOutbox } from "./platform/mail/schema.js";
 // The outbox's share of a person's data export and erasure.
 import "./platform/mail/personal-data.js";
 import { Mailer } from "./platform/mail/service.js";
 import { markdownRoutes } from "./platform/markdown-routes.js";
+import { Metrics, metricsRoute, startMetricsServer } from "./platform/metrics.js";
 import { MissedMailWorker } from "./platform/notifications/mailer.js";
 // The inbox's share of a person's data export and erasure.
 import "./platform/notifications/personal-data.js";
+import { checkFileStore, fileStoreFor } from "./platform/files/stores.js";
 import { PushSender } from "./platform/notifications/push.js";
 import { notificationRoutes } from "./platform/notifications/routes.js";
 import { openApiOptions } from "./platform/openapi.js";
+import { projectPath } from "./platform/project-files.js";
+import { Readiness, type ReadinessCheck } from "./platform/readiness.js";
+import { checkRedis, closeRedis, isRedisUnavailable, openRedis, type Redis } from "./platform/redis.js";
 import { router } from "./platform/routes.js";
 import { searchRoutes } from "./platform/search/routes.js";
 import { serveWebApp } from "./platform/web-app.js";
 import { version } from "./version.js";
 
-export type AppDeps = { database: Database; config: Config };
+export type AppDeps = {
+  database: Database;
+  config: Config;
+  /** Readiness checks beyond the database's and those configuration implies (Redis, an S3 file store), by name. */
+  readinessChecks?: Iterable<[string, ReadinessCheck]>;
+};
 export type RouteDeps = {
   db: Database["db"];
   config: Config;
   mailer: Mailer;
   gateway: Gateway;
+  metrics: Metrics;
+  /** Holds the limits every node shares; undefined without REDIS_URL (each node limits on its own). */
+  redis: Redis | undefined;
 };
 export type App = FastifyInstance & {
   mailer: Mailer;
   pushSender: PushSender;
   hub: EventHub;
   gateway: Gateway;
+  metrics: Metrics;
+  readiness: Readiness;
+  redis: Redis | undefined;
 };
 
-const webRoot = path.resolve(import.meta.dirname, "../../dist/web");
+const webRoot = projectPath("dist", "web");
 
 type ErrorBody = {
   error: {
@@ -175,7 +193,10 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
   socket.destroy(error);
 }
 
-export async function buildApp({ database, config }: AppDeps): Promise<App> {
+/** How long readiness waits for `select 1`: a database slower than that cannot serve requests either. */
+const DATABASE_CHECK_TIMEOUT_MS = 2000;
+
+export async function buildApp({ database, config, readinessChecks = [] }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: config.logLevel === "silent" ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
@@ -192,12 +213,35 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
         .send({ error: { code: known.code, message: known.message } });
     },
   }).withTypeProvider<ZodTypeProvider>();
+  const redis = await openRedis(config);
+  app.decorate("redis", redis);
+  if (redis) app.addHook("onClose", () => closeRedis(redis));
   // Every body is JSON or multipart; anything else is 415, not a string handed to validation.
   app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const mailer = new Mailer(database.db, config, app.log);
+  const metrics = new Metrics();
+  app.decorate("metrics", metrics);
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.observeRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime);
+  });
+  const readiness = new Readiness(app.log, DATABASE_CHECK_TIMEOUT_MS);
+  readiness.checks.set("database", async () => {
+    await database.db.execute(sql`select 1`);
+  });
+  // What this node serves with beyond the database: shared limits and, when in a bucket, the files.
+  if (redis) readiness.checks.set("redis", () => checkRedis(redis));
+  if (config.fileStore.kind === "s3") {
+    const files = fileStoreFor(config);
+    readiness.checks.set("file store", () => checkFileStore(files));
+  }
+  for (const [name, check] of readinessChecks) readiness.checks.set(name, check);
+  app.decorate("readiness", readiness);
+
+  const mailer = new Mailer(database.db, config, app.log, (failures) =>
+    metrics.mailSendFailures.inc(failures),
+  );
   app.decorate("mailer", mailer);
   // Mail queued by a request goes out right after it answers, not on the next poll.
   app.addHook("onResponse", async () => {
@@ -231,6 +275,59 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   app.decorate("hub", hub);
   app.decorate("gateway", gateway);
+  hub.subscribe((rows) => {
+    metrics.eventsRead.inc(rows.length);
+    const now = Date.now();
+    for (const row of rows) metrics.eventDeliveryDelay.observe((now - row.createdAt.getTime()) / 1000);
+  });
+  metrics.gauge(
+    "convene_websocket_connections",
+    "Realtime (WebSocket) connections open on this node.",
+    () => {
+      return gateway.connectionCount;
+    },
+  );
+  metrics.gauge(
+    "convene_event_hub_lag_events",
+    "How many events this node's hub has yet to read: the newest event's id minus its cursor.",
+    async () => {
+      const [row] = await database.eventsDb.select({ newest: max(events.id) }).from(events);
+      return Math.max(0, (row?.newest ?? 0) - hub.lastEventId);
+    },
+  );
+  metrics.gauge(
+    "convene_mail_outbox_pending",
+    "Messages in the mail outbox waiting to be sent.",
+    async () => {
+      const [row] = await database.db
+        .select({ pending: count() })
+        .from(mailOutbox)
+        .where(eq(mailOutbox.status, "pending"));
+      return row?.pending ?? 0;
+    },
+  );
+  // PostgreSQL's main pool (request queries); PGlite has one connection and no pool, so none of these.
+  if (poolUse(database.db)) {
+    const use = () => poolUse(database.db) ?? { total: 0, idle: 0, waiting: 0 };
+    metrics.gauge(
+      "convene_db_pool_connections",
+      "Connections the database pool holds open.",
+      () => use().total,
+    );
+    metrics.gauge("convene_db_pool_idle", "Pool connections waiting for a query.", () => use().idle);
+    metrics.gauge("convene_db_pool_waiting", "Queries waiting for a pool connection.", () => use().waiting);
+  }
+  let metricsServer: FastifyInstance | undefined;
+  if (config.metricsAddress) {
+    const address = config.metricsAddress;
+    // On ready (not on listen) so a taken port stops the start with its error.
+    app.addHook("onReady", async () => {
+      metricsServer = await startMetricsServer(metrics, address);
+    });
+    app.addHook("onClose", async () => {
+      await metricsServer?.close();
+    });
+  }
   let pruning: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
   // The checkpoint being written, awaited on close so no file is written into DATA_DIR afterwards.
@@ -261,6 +358,14 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
 
   app.setErrorHandler((error, request, reply) => {
+    // A per-IP limit (sign-in, anonymous forms) that cannot reach Redis refuses the request: those
+    // limits are the only brake on guessing passwords across accounts and on form spam, and a 503
+    // with Retry-After is what a client retries, where a 500 would read as a bug.
+    if (redis && request.routeOptions.config.rateLimit && isRedisUnavailable(redis, error)) {
+      request.log.warn({ err: error }, "Redis is unavailable: a per-IP limit refused the request");
+      error = new AppError("limits_unavailable", "This is briefly unavailable. Try again in a moment.");
+      (error as AppError).retryAfterSeconds = 5;
+    }
     const { status, body } = toErrorResponse(error as FastifyError);
     if (status >= 500 && status !== 503) request.log.error(error);
     if (error instanceof AppError && error.retryAfterSeconds !== undefined)
@@ -278,6 +383,8 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   await app.register(fastifyRateLimit, {
     global: false,
+    // With Redis every node counts into the same window; without it each node counts on its own.
+    ...(redis ? { redis, nameSpace: "rate-limit:" } : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError("rate_limited", `Too many attempts. Try again in ${context.after}.`),
   });
@@ -292,7 +399,7 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
-  const deps: RouteDeps = { db: database.db, config, mailer, gateway };
+  const deps: RouteDeps = { db: database.db, config, mailer, gateway, metrics, redis };
   // Hooks a module needs ahead of the session lookup (the sandbox while a wipe holds the database).
   for (const module of modules) module.beforeAuth?.(app, deps);
   // Sessions and API tokens live in the accounts module's tables; the platform only asks who a cookie
@@ -310,6 +417,11 @@ export async function buildApp({ database, config }: AppDeps): Promise<App> {
     gateway.register(scope);
     const route = router(scope, deps);
     route(health, async () => ({ status: "ok" as const, version, database: database.kind }));
+    route(readinessOperation, async () => ({
+      status: "ready" as const,
+      checks: await readiness.assertReady(),
+    }));
+    metricsRoute(scope, metrics, config);
     markdownRoutes(route);
     auditRoutes(route, erasedAddresses);
     mailRoutes(route);

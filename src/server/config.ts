@@ -1,10 +1,27 @@
 import path from "node:path";
 import { z } from "zod";
 
-const flag = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .optional()
-  .transform((value) => value === "1" || value === "true" || value === "yes");
+/**
+ * TRUST_PROXY as Fastify's trustProxy takes it: true/false (yes/no, 1/0), or comma-separated addresses and
+ * CIDR ranges of the proxies (and proxy-addr's names loopback, linklocal, uniquelocal). Not a hop
+ * count: Fastify 5 trusts no proxy for a number, since a count cannot tell a proxy from a client that
+ * sends its own X-Forwarded-For, so a count is refused here rather than silently ignored.
+ */
+function trustProxyOf(value: string | undefined, context: z.RefinementCtx): boolean | string[] {
+  const text = value?.trim().toLowerCase() ?? "";
+  if (text === "" || text === "false" || text === "no" || text === "0") return false;
+  if (text === "true" || text === "yes" || text === "1") return true;
+  const addresses = text.split(",").map((part) => part.trim());
+  const proxy = /^([0-9a-f.:]+(\/\d{1,3})?|loopback|linklocal|uniquelocal)$/;
+  if (/^\d+$/.test(text) || addresses.some((address) => !proxy.test(address))) {
+    context.addIssue({
+      code: "custom",
+      message: "Use true, false, or the proxies' comma-separated addresses (CIDR allowed), not a hop count.",
+    });
+    return false;
+  }
+  return addresses;
+}
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,7 +46,10 @@ const configSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().positive().default(15),
   SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().positive().default(30),
-  TRUST_PROXY: flag,
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context) => trustProxyOf(value, context)),
   CHAT_MEMBERS_CREATE_CHANNELS: z
     .enum(["true", "false", "1", "0"])
     .default("true")
@@ -63,8 +83,63 @@ const configSchema = z.object({
   AUDIT_CHECKPOINT_URL: z
     .url({ protocol: /^https?$/, error: "Enter an http:// or https:// address." })
     .optional(),
+  METRICS_TOKEN: z.string().min(16, "Use at least 16 characters.").optional(),
+  METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, "A host and port, such as 127.0.0.1:9464.")
+    .refine((address) => Number(address.slice(address.lastIndexOf(":") + 1)) <= 65535, "A port up to 65535.")
+    .optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).default(0),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "Enter a redis:// or rediss:// address." }).optional(),
+  REDIS_PREFIX: z.string().default("convene:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  FILE_STORE: z.enum(["local", "s3"]).default("local"),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// address." }).optional(),
+  S3_REGION: z.string().optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "A bucket name: 3 to 63 lowercase letters, digits, dots, hyphens.",
+    )
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"], { error: "Use true or false." })
+    .default("false")
+    .transform((value) => value === "true"),
 });
+
+/** With FILE_STORE=s3 the bucket and region are needed, and a key pair is given whole or not at all. */
+const checkedSchema = configSchema.superRefine((e, issues) => {
+  if (e.FILE_STORE !== "s3") return;
+  const missing = (name: string, message: string) =>
+    issues.addIssue({ code: "custom", path: [name], message });
+  if (!e.S3_BUCKET)
+    missing("S3_BUCKET", "Required when FILE_STORE=s3: the bucket that holds uploaded files.");
+  if (!e.S3_REGION) missing("S3_REGION", "Required when FILE_STORE=s3 (e.g. us-east-1).");
+  if (e.S3_ACCESS_KEY_ID && !e.S3_SECRET_ACCESS_KEY)
+    missing("S3_SECRET_ACCESS_KEY", "Required with S3_ACCESS_KEY_ID.");
+  if (e.S3_SECRET_ACCESS_KEY && !e.S3_ACCESS_KEY_ID)
+    missing("S3_ACCESS_KEY_ID", "Required with S3_SECRET_ACCESS_KEY.");
+});
+
+/** Where uploaded files' bytes live: DATA_DIR/files on this machine, or an S3-compatible bucket. */
+export type FileStoreConfig =
+  | { kind: "local" }
+  | {
+      kind: "s3";
+      /** Unset means AWS itself; set for MinIO, Ceph, R2 and the like. */
+      endpoint: string | undefined;
+      region: string;
+      bucket: string;
+      /** Unset means the AWS SDK's own lookup (instance role, AWS_* variables, shared files). */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      /** Bucket in the path (endpoint/bucket/key), as most self-hosted S3 servers need. */
+      forcePathStyle: boolean;
+    };
 
 export type Config = {
   /** Started as the demo (`convene start --demo`): modules may turn on what a demo shows, such as group mail. */
@@ -84,7 +159,11 @@ export type Config = {
   loginLockMinutes: number;
   /** Sign-in attempts one address may make in five minutes (password guessing across accounts). */
   signInAttemptsPerIp: number;
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For Fastify believes, so per-IP limits see the client: false (none),
+   * true (any), or the proxies' addresses and CIDR ranges.
+   */
+  trustProxy: boolean | string[];
   membersCreateChannels: boolean;
   chatPostsPerSecond: number;
   chatPostBurst: number;
@@ -111,15 +190,31 @@ export type Config = {
   identityProviderSecret: string | undefined;
   /** Signs browser pushes (VAPID); when unset, one is generated and kept in DATA_DIR. */
   vapidPrivateKey: string | undefined;
+  /** Redis holding the limits every node shares (sign-in, forms, chat posting, group mail); unset keeps them per node. */
+  redisUrl: string | undefined;
+  /** Starts every Redis key, so installations and tests sharing one Redis never meet. */
+  redisPrefix: string;
   /** Where each signed audit checkpoint is also POSTed, so a copy lives outside this server. */
   auditCheckpointUrl: string | undefined;
+  /** Bearer token `/metrics` asks for on the app's own port; unset, it is not served there. */
+  metricsToken: string | undefined;
+  /** `host:port` of a listener serving `/metrics` alone, without a token; unset, there is none. */
+  metricsAddress: string | undefined;
+  /** How long a shutdown waits for requests under way before it cuts them (and exits 1). */
+  shutdownTimeoutSeconds: number;
+  /**
+   * How long readiness says "draining" before the server stops taking connections: a load balancer
+   * polling readiness takes the node out first, so no newcomer is refused. 0 by default.
+   */
+  shutdownDelaySeconds: number;
+  fileStore: FileStoreConfig;
 };
 
 /** Reads the environment once, refusing to start with a clear message naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   // An empty variable (`DATABASE_URL= npm start`) means "not set", as in most shells' idiom.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const parsed = configSchema.safeParse(present);
+  const parsed = checkedSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
@@ -162,6 +257,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     identityProviderSecret: e.IDENTITY_PROVIDER_SECRET,
     vapidPrivateKey: e.VAPID_PRIVATE_KEY,
     auditCheckpointUrl: e.AUDIT_CHECKPOINT_URL,
+    metricsToken: e.METRICS_TOKEN,
+    metricsAddress: e.METRICS_ADDRESS,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    shutdownDelaySeconds: e.SHUTDOWN_DELAY_SECONDS,
+    fileStore:
+      e.FILE_STORE === "s3"
+        ? {
+            kind: "s3",
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION as string,
+            bucket: e.S3_BUCKET as string,
+            credentials:
+              e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+                : undefined,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : { kind: "local" },
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     ...overrides,
   };
 }

@@ -2,6 +2,8 @@ import { accountsModule } from "./modules/accounts/module.js";
 import { chatModule } from "./modules/chat/module.js";
 import { deskModule } from "./modules/desk/module.js";
 import { groupsModule } from "./modules/groups/module.js";
+import { ideasModule } from "./modules/ideas/module.js";
+import { knowledgeModule } from "./modules/knowledge/module.js";
 import { pharmacyModule } from "./modules/pharmacy/module.js";
 import { projectsModule } from "./modules/projects/module.js";
 import { releasesModule } from "./modules/releases/module.js";
@@ -16,6 +18,8 @@ export const modules: ConveneModule[] = [
   releasesModule,
   projectsModule,
   groupsModule,
+  knowledgeModule,
   sandboxModule,
   pharmacyModule,
+  ideasModule,
 ];

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
+import { projectPath } from "./platform/project-files.js";
 
-const packageJson = JSON.parse(
-  readFileSync(path.resolve(import.meta.dirname, "../../package.json"), "utf8"),
-) as {
+const packageJson = JSON.parse(readFileSync(projectPath("package.json"), "utf8")) as {
   version: string;
 };
 

@@ -25,12 +25,20 @@ export const statusByCode = {
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
+  // A download's Range lies past the file's end; Content-Range says how long the file is.
+  range_not_satisfiable: 416,
   rate_limited: 429,
   headers_too_large: 431,
   // An organisation's identity provider could not be reached or answered what Convene cannot use.
   identity_provider_unavailable: 502,
   // The development environment is being wiped; the answer carries Retry-After.
   sandbox_resetting: 503,
+  // A readiness check failed (`details.checks` names each check's status): send traffic elsewhere.
+  not_ready: 503,
+  // The node is shutting down: it finishes what it has and takes nothing new.
+  draining: 503,
+  // Redis, which holds the limits every node shares, cannot be reached; the answer carries Retry-After.
+  limits_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof statusByCode;

@@ -21,12 +21,14 @@ export const searchKinds = [
   "topic",
   "group_message",
   "release",
+  "article",
   "study",
   "volunteer",
   "person",
   "channel",
   "group",
   "project",
+  "idea",
 ] as const;
 export type SearchKind = (typeof searchKinds)[number];
 
@@ -41,12 +43,14 @@ export const searchKindLabels: Record<SearchKind, string> = {
   topic: "Group topics",
   group_message: "Group messages",
   release: "Releases",
+  article: "Help articles",
   study: "Studies",
   volunteer: "Volunteers",
   person: "People",
   channel: "Channels",
   group: "Groups",
   project: "Projects",
+  idea: "Ideas",
 };
 
 /** What a person may type after `type:`, singular or plural, for each kind. */
@@ -62,6 +66,8 @@ const kindAliases: Record<string, SearchKind[]> = {
   topic: ["topic"],
   group_message: ["group_message"],
   release: ["release"],
+  article: ["article"],
+  help: ["article"],
   study: ["study"],
   studies: ["study"],
   volunteer: ["volunteer"],
@@ -70,6 +76,8 @@ const kindAliases: Record<string, SearchKind[]> = {
   channel: ["channel"],
   group: ["group"],
   project: ["project"],
+  idea: ["idea"],
+  ideas: ["idea"],
 };
 
 export type ParsedSearch = {

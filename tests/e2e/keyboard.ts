@@ -36,6 +36,16 @@ export async function tabTo(page: Page, target: Locator, { backwards = false } =
   throw new Error(`Tab never reached ${target}`);
 }
 
+/**
+ * Waits until a dialog that has just opened holds the focus: its focus trap takes the focus once its
+ * opening transition ends, and a key pressed before that lands behind it, as it would for a person who
+ * typed before the dialog showed.
+ */
+export async function focusMovesInto(dialog: Locator): Promise<void> {
+  await dialog.waitFor();
+  await expect.poll(() => dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+}
+
 /** Picks `option` in the focused Mantine Select with the arrow keys and Enter. */
 export async function chooseWithKeys(page: Page, option: string): Promise<void> {
   await page.keyboard.press("ArrowDown");
@@ -43,6 +53,10 @@ export async function chooseWithKeys(page: Page, option: string): Promise<void> 
   for (let presses = 0; presses < 20; presses++) {
     if ((await highlighted.count()) > 0 && (await highlighted.textContent())?.includes(option)) {
       await page.keyboard.press("Enter");
+      // The choice shows in the field, as a person would check before moving on.
+      await expect
+        .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value ?? ""))
+        .toContain(option);
       return;
     }
     await page.keyboard.press("ArrowDown");

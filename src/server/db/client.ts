@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
@@ -7,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { projectPath } from "../platform/project-files.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -27,6 +30,11 @@ export type Database = {
   kind: DatabaseKind;
   migrate: () => Promise<void>;
   listen: Listen;
+  /**
+   * The embedded database's data directory as a gzipped tarball, taken while no query or transaction
+   * runs (a backup of a running server); null on PostgreSQL, which `pg_dump` copies instead.
+   */
+  dumpDataDir: (() => Promise<Blob>) | null;
   close: () => Promise<void>;
 };
 
@@ -99,6 +107,12 @@ export const DEAD_CLIENT_CHECK_MS = 1000;
 /** The pool behind each PostgreSQL `Db`, so a caller can hold one connection of it for a while. */
 const pools = new WeakMap<Db, pg.Pool>();
 
+/** Connections of the pool behind a PostgreSQL `Db` (for metrics); null on PGlite, which has no pool. */
+export function poolUse(db: Db): { total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
 /**
  * Runs `work` on one connection held for its whole duration (a session-level lock taken on it stays
  * with it, and ends with it when the process dies). On PGlite, whose only connection is always the
@@ -123,7 +137,7 @@ export async function withOwnConnection<T>(db: Db, work: (connection: Db) => Pro
   }
 }
 
-const migrationsFolder = path.resolve(import.meta.dirname, "../../../migrations");
+const migrationsFolder = projectPath("migrations");
 
 /** Raised when the embedded database is already open in another process. */
 export class DataDirInUse extends Error {}
@@ -138,6 +152,18 @@ const isAlive = (pid: number) => {
   }
 };
 
+/** The live process holding the embedded database in `dataDir`, or null when none does. */
+export function dataDirOwner(dataDir: string): number | null {
+  let owner: number;
+  try {
+    owner = Number(fs.readFileSync(path.join(dataDir, "pglite.lock"), "utf8").trim());
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner) ? owner : null;
+}
+
 /**
  * PGlite is PostgreSQL inside this process, with no guard of its own against a second process: two
  * that write the same directory corrupt it. A lock file holding the owner's process id keeps the
@@ -151,8 +177,8 @@ function lockDataDir(dataDir: string): () => void {
       return () => fs.rmSync(lockFile, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(fs.readFileSync(lockFile, "utf8").trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner))
+      const owner = dataDirOwner(dataDir);
+      if (owner !== null)
         throw new DataDirInUse(
           `The embedded database in ${dataDir} is open in another Convene process (pid ${owner}). Stop it first, or run several processes on PostgreSQL (DATABASE_URL).`,
         );
@@ -163,12 +189,55 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /**
+ * The planner's cost of reading a page out of order, against 4 by default, which models a spinning
+ * disk. With 4, searches (`npm run bench:search`) intersected an author's few thousand messages with a
+ * broad word's whole posting list in the text index (80 ms) rather than reading the author's newest
+ * messages by their index and checking the words on those (under 5 ms); 1.1 is what PostgreSQL's
+ * documentation suggests when the data is on SSD or mostly cached. An operator's own setting in the
+ * database URL (`?options=-c random_page_cost=…`) takes precedence.
+ */
+const RANDOM_PAGE_COST = 1.1;
+
+/**
+ * The embedded database's memory, sized for a small community: PostgreSQL's defaults (160 MB of shared
+ * buffers as PGlite sets them, 64 MB for index builds) are a server's, and PGlite holds every page it
+ * touches for the life of the process. A small community's data fits in these; a large one belongs on
+ * PostgreSQL. Passed at start rather than written to postgresql.conf, which PGlite would replace whole.
+ */
+const PGLITE_MEMORY_SETTINGS = {
+  shared_buffers: "16MB",
+  wal_buffers: "1MB",
+  temp_buffers: "2MB",
+  maintenance_work_mem: "16MB",
+};
+
+/**
+ * A fresh data directory is made by a second PostgreSQL instance (initdb) whose whole memory is garbage
+ * once it is done, as are the migrations' buffers; the process's heap is small, so the garbage
+ * collector might not reclaim those hundreds of megabytes for hours. Collected once, when the database
+ * is ready; `--expose-gc` is set for this process only for that.
+ */
+function collectStartupGarbage() {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+}
+
+/**
  * Opens PostgreSQL when a URL is given, otherwise the embedded PGlite in `dataDir`
  * (or in memory when `dataDir` is "memory://"). Both speak the same SQL dialect.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  /** A tarball from `dumpDataDir` to create the embedded database from (a restore). */
+  loadDataDir?: Blob;
+}): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      options: `-c random_page_cost=${RANDOM_PAGE_COST}`,
+    });
     // An idle connection dropped by the server (restart, failover) must not crash the process:
     // the pool discards it and the next query opens a new one.
     pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
@@ -183,6 +252,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       kind: "postgres",
       migrate: () => migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
       listen: listener.listen,
+      dumpDataDir: null,
       close: async () => {
         await listener.close();
         await eventsPool.end();
@@ -193,9 +263,16 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const inMemory = options.dataDir === "memory://";
   if (!inMemory) fs.mkdirSync(options.dataDir, { recursive: true });
   const release = inMemory ? () => {} : lockDataDir(options.dataDir);
-  const client = new PGlite(inMemory ? undefined : path.join(options.dataDir, "pglite"));
+  const client = new PGlite(inMemory ? undefined : path.join(options.dataDir, "pglite"), {
+    startParams: [
+      ...PGlite.defaultStartParams,
+      ...Object.entries(PGLITE_MEMORY_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
   try {
     await client.waitReady;
+    await client.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
   } catch (error) {
     release();
     throw error;
@@ -205,8 +282,17 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     db: pgliteDb as unknown as Db,
     eventsDb: pgliteDb as unknown as Db,
     kind: "pglite",
-    migrate: () => migratePglite(pgliteDb, { migrationsFolder }),
+    migrate: async () => {
+      await migratePglite(pgliteDb, { migrationsFolder });
+      collectStartupGarbage();
+    },
     listen: (channel, onNotify) => client.listen(channel, onNotify),
+    // `dumpDataDir` waits only for the statement under way; taken under the transaction lock too, no
+    // transaction is half done in the copy. The checkpoint leaves the restored copy little log to replay.
+    dumpDataDir: async () => {
+      await client.exec("checkpoint");
+      return client._runExclusiveTransaction(() => client.dumpDataDir("gzip"));
+    },
     close: async () => {
       try {
         await client.close();

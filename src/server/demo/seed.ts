@@ -7,8 +7,11 @@ import { actorOf, createUser } from "../modules/accounts/users.js";
 import { seedDemoChat } from "../modules/chat/demo.js";
 import { ensureAnnouncementsChannel } from "../modules/chat/index.js";
 import { submitAccessRequest } from "../modules/desk/access-requests.js";
+import { seedDemoMacros, seedDemoServiceLevels, seedDemoTicketForms } from "../modules/desk/demo.js";
 import { addComment, openTicket } from "../modules/desk/tickets.js";
 import { seedDemoGroups } from "../modules/groups/demo.js";
+import { seedDemoIdeas } from "../modules/ideas/demo.js";
+import { seedDemoKnowledge } from "../modules/knowledge/demo.js";
 import { seedDemoPharmacy } from "../modules/pharmacy/demo.js";
 import { seedDemoProjects } from "../modules/projects/demo.js";
 import { seedDemoReleases } from "../modules/releases/demo.js";
@@ -108,7 +111,7 @@ export async function seedDemoCommunity(
   ctx: Ctx,
   onProgress: SeedProgress = () => {},
 ): Promise<DemoCommunity> {
-  const total = demoOrganisations.length + demoPeople.length + 6;
+  const total = demoOrganisations.length + demoPeople.length + 9;
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
 
@@ -150,9 +153,13 @@ export async function seedDemoCommunity(
       role: "Clinical research coordinator",
       reason: "I coordinate our Phase 1 unit's studies and want to try the pharmacy preview.",
     });
+    await seedDemoMacros(actingAs(tx, actorOf(people.staff)));
+    await seedDemoTicketForms(actingAs(tx, actorOf(people.staff)));
     step("service desk tickets");
     await seedDemoReleases(actingAs(tx, actorOf(people.staff)));
     step("release notes");
+    await seedDemoKnowledge(actingAs(tx, actorOf(people.staff)));
+    step("knowledge base");
     await seedDemoChat(tx, {
       staff: actorOf(people.staff),
       northwindAdmin: actorOf(people.northwindAdmin),
@@ -193,6 +200,24 @@ export async function seedDemoCommunity(
       northwindPharmacist: actorOf(people.northwindPharmacist),
     });
     step("member groups");
+    await seedDemoIdeas(tx, {
+      staff: actorOf(people.staff),
+      northwindAdmin: actorOf(people.northwindAdmin),
+      northwindMember: actorOf(people.northwindMember),
+      contosoMember: actorOf(people.contosoMember),
+      fabrikamDev: actorOf(people.fabrikamDev),
+    });
+    step("ideas and the roadmap");
+    await seedDemoServiceLevels(
+      tx,
+      {
+        staff: actorOf(people.staff),
+        northwindMember: actorOf(people.northwindMember),
+        contosoMember: actorOf(people.contosoMember),
+      },
+      { northwind: orgs.northwind.id, contoso: orgs.contoso.id },
+    );
+    step("service levels and four months of ticket history");
     return { organisations: orgs, people };
   });
 }

@@ -2,10 +2,18 @@ import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import type { Gateway } from "./events/gateway.js";
 import type { Mailer } from "./mail/service.js";
+import type { Metrics } from "./metrics.js";
+import type { Redis } from "./redis.js";
 import type { RouteDeps } from "./routes.js";
 
-/** What the app hands every module's plugin. */
-export type ModuleDeps = RouteDeps & { mailer: Mailer; gateway: Gateway };
+/** What the app hands every module's plugin; `metrics.registry` takes the module's own metrics. */
+export type ModuleDeps = RouteDeps & {
+  mailer: Mailer;
+  gateway: Gateway;
+  metrics: Metrics;
+  /** Holds the limits every node shares; undefined without REDIS_URL. */
+  redis: Redis | undefined;
+};
 
 /**
  * A feature module as the app sees it: one Fastify plugin with its routes, hooks and background

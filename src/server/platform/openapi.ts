@@ -20,10 +20,22 @@ export const apiTags = [
     name: "admin",
     description: "The product team's administration: organisations, people, audit log, outbox.",
   },
-  { name: "desk", description: "The support desk: tickets, their comments and attachments." },
+  {
+    name: "desk",
+    description: "The support desk: tickets, their comments and attachments, and the product team's macros.",
+  },
   { name: "chat", description: "Channels, direct messages, their messages and attachments, presence." },
   { name: "releases", description: "Release notes, their Atom feed and outgoing webhooks." },
   { name: "projects", description: "Projects: posts, versioned documents, files and feedback rounds." },
+  {
+    name: "ideas",
+    description: "Ideas from members: votes, comments, statuses with their links, merges and linked tickets.",
+  },
+  {
+    name: "knowledge",
+    description:
+      "Help articles: categories, versions, audiences, suggestions while a ticket is written, drafts from answers.",
+  },
   { name: "groups", description: "Groups: membership, topics and messages (also by mail), moderation." },
   {
     name: "sandbox",

@@ -133,7 +133,7 @@ export function router(scope: FastifyInstance, deps: RouteDeps) {
         ...(op.bearer === false ? { bearer: false } : {}),
       },
       schema: schemaOf(op),
-      ...(op.form ? { preValidation: readMultipartForm } : {}),
+      ...(op.form ? { preValidation: (request) => readMultipartForm(request, deps.config) } : {}),
       handler: async (request, reply) => {
         const result = await handler({
           ctx: actorContextOf(request, deps, op.access) as CtxFor<O["access"]>,

@@ -25,3 +25,13 @@ export async function runConvene(target: ConveneTarget, ...args: string[]) {
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
+
+/** Seeds the demo community through the real CLI with `env`, failing with the CLI's output if it fails. */
+export async function seedDemo(env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    await run(process.execPath, ["bin/convene.js", "seed", "--demo"], { env });
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    throw new Error(`convene seed --demo exited ${failed.code}:\n${failed.stdout}${failed.stderr}`);
+  }
+}

@@ -34,11 +34,22 @@ export const notificationKinds = {
   "chat.channel": { room: "Chat", label: "@channel in a channel I am in", delivery: "app" },
   "desk.ticket_reply": { room: "Service desk", label: "A reply on my ticket", delivery: "email_batch" },
   "desk.ticket_status": { room: "Service desk", label: "My ticket changes status", delivery: "email_batch" },
+  "desk.ticket_released": {
+    room: "Service desk",
+    label: "My ticket is fixed in a release",
+    delivery: "email_batch",
+  },
   "desk.new_ticket": { room: "Service desk", label: "A new ticket", delivery: "app", staffOnly: true },
   "desk.access_request": {
     room: "Service desk",
     label: "A new access request",
     delivery: "email_batch",
+    staffOnly: true,
+  },
+  "desk.sla_warning": {
+    room: "Service desk",
+    label: "A ticket nears or misses its service level",
+    delivery: "app",
     staffOnly: true,
   },
   "projects.comment": { room: "Projects", label: "A comment on a post I follow", delivery: "email_batch" },
@@ -66,6 +77,11 @@ export const notificationKinds = {
     delivery: "email_batch",
   },
   "releases.published": { room: "Releases", label: "A release is published", delivery: "email_batch" },
+  "ideas.status": {
+    room: "Ideas",
+    label: "An idea I voted for or commented on changes status",
+    delivery: "email_batch",
+  },
 } as const satisfies Record<string, KindSpec>;
 
 export type NotificationKind = keyof typeof notificationKinds;

@@ -1,4 +1,4 @@
-/** The platform's own operations: health, the Markdown preview, and the staff's audit log and mail outbox. */
+/** The platform's own operations: health and readiness, the Markdown preview, and the staff's audit log and mail outbox. */
 import { z } from "zod";
 import { operation } from "../contract.js";
 
@@ -15,6 +15,22 @@ export const health = operation({
     status: z.literal("ok"),
     version: z.string(),
     database: z.enum(["pglite", "postgres"]),
+  }),
+});
+
+export const readiness = operation({
+  operationId: "getReadiness",
+  summary: "Whether this node should be sent traffic",
+  description:
+    "Asks the database (a real query, 2 s at most) and every other registered check (such as Redis or object storage). 200 names each check; 503 `not_ready` names the failed ones in `details.checks`, and 503 `draining` says the node is shutting down. `/api/health` stays the liveness answer: it does not touch the database.",
+  method: "GET",
+  path: "/api/health/ready",
+  access: "public",
+  tag,
+  errors: ["not_ready", "draining"],
+  response: z.object({
+    status: z.literal("ready"),
+    checks: z.record(z.string(), z.literal("ok")),
   }),
 });
 

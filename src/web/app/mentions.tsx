@@ -162,10 +162,14 @@ export function useMentions(
   };
 }
 
-/** The list of people to mention, inside the textarea's `<Combobox>`. */
+/**
+ * The list of people to mention, inside the textarea's `<Combobox>`. With no one to offer it is
+ * hidden at once, not faded out: a list box on screen must hold options, and one emptied while its
+ * closing transition runs would hold none.
+ */
 export function MentionOptions({ options }: { options: MentionOption[] }) {
   return (
-    <Combobox.Dropdown>
+    <Combobox.Dropdown hidden={options.length === 0}>
       <Combobox.Options aria-label="People to mention">
         {options.map((option) => (
           <Combobox.Option value={option.value} key={option.value}>

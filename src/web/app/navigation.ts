@@ -33,6 +33,14 @@ export function areasFor(me: Me): AreaSection[] {
               action: "See my tickets",
             },
         {
+          to: "/help",
+          label: "Help articles",
+          description: me.isStaff
+            ? "Write and publish the answers that customers find before they open a ticket."
+            : "Answers from the product team, suggested as you write a ticket.",
+          action: me.isStaff ? "Write the knowledge base" : "Find an answer",
+        },
+        {
           to: "/projects",
           label: "Projects",
           description: "Collaboration projects with the product team: board, documents, files and feedback.",
@@ -43,6 +51,12 @@ export function areasFor(me: Me): AreaSection[] {
           label: "Groups",
           description: "Member-run groups: topics on the web and by e-mail, each at its own address.",
           action: "Find a group",
+        },
+        {
+          to: "/ideas",
+          label: "Ideas",
+          description: "Ideas from members, with votes and the roadmap from review to release.",
+          action: "Vote for ideas",
         },
         {
           to: "/releases",
@@ -159,6 +173,12 @@ export function pagesFor(me: Me): JumpPage[] {
       description: "What reaches you, in the app and by e-mail, and your quiet hours.",
     },
     { to: "/desk/new", label: "New ticket", description: "Ask the product team for help." },
+    {
+      to: "/ideas/roadmap",
+      label: "Roadmap",
+      description: "Ideas under review, planned, in preview and released.",
+    },
+    { to: "/ideas/new", label: "Post an idea", description: "Suggest what would make Convene better." },
     { to: "/search", label: "Search", description: "Search everything, with filters and tips." },
   ];
 }

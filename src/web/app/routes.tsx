@@ -22,8 +22,12 @@ const OrganisationsPage = lazyPage("admin/OrganisationsPage", "OrganisationsPage
 const UsersPage = lazyPage("admin/UsersPage", "UsersPage");
 const ChatPage = lazyPage("chat/ChatPage", "ChatPage");
 const DeskPage = lazyPage("desk/DeskPage", "DeskPage");
+const MacrosPage = lazyPage("desk/MacrosPage", "MacrosPage");
+const TicketFormsPage = lazyPage("desk/TicketFormsPage", "TicketFormsPage");
 const NewTicketPage = lazyPage("desk/NewTicketPage", "NewTicketPage");
 const TicketPage = lazyPage("desk/TicketPage", "TicketPage");
+const SlaPolicyPage = lazyPage("desk/SlaPolicyPage", "SlaPolicyPage");
+const DeskReportsPage = lazyPage("desk/DeskReportsPage", "DeskReportsPage");
 const NotificationPreferencesPage = lazyPage(
   "notifications/NotificationPreferencesPage",
   "NotificationPreferencesPage",
@@ -34,6 +38,13 @@ const GroupMembersPage = lazyPage("groups/MembersPage", "MembersPage");
 const GroupModerationPage = lazyPage("groups/ModerationPage", "ModerationPage");
 const GroupSettingsPage = lazyPage("groups/SettingsPage", "SettingsPage");
 const GroupTopicPage = lazyPage("groups/TopicPage", "TopicPage");
+const ArticleEditorPage = lazyPage("knowledge/ArticleEditorPage", "ArticleEditorPage");
+const ArticlePage = lazyPage("knowledge/ArticlePage", "ArticlePage");
+const KnowledgePage = lazyPage("knowledge/KnowledgePage", "KnowledgePage");
+const IdeaPage = lazyPage("ideas/IdeaPage", "IdeaPage");
+const IdeasPage = lazyPage("ideas/IdeasPage", "IdeasPage");
+const NewIdeaPage = lazyPage("ideas/NewIdeaPage", "NewIdeaPage");
+const RoadmapPage = lazyPage("ideas/RoadmapPage", "RoadmapPage");
 const PharmacyPage = lazyPage("pharmacy/PharmacyPage", "PharmacyPage");
 const ProjectPage = lazyPage("projects/ProjectPage", "ProjectPage");
 const ProjectsPage = lazyPage("projects/ProjectsPage", "ProjectsPage");
@@ -81,12 +92,36 @@ export const routes: RouteObject[] = [
           { path: "desk", element: <DeskPage /> },
           { path: "desk/new", element: <NewTicketPage /> },
           { path: "desk/tickets/:id", element: <TicketPage /> },
+          {
+            path: "desk",
+            element: <RequireStaff />,
+            children: [
+              { path: "sla", element: <SlaPolicyPage /> },
+              { path: "reports", element: <DeskReportsPage /> },
+              { path: "macros", element: <MacrosPage /> },
+              { path: "forms", element: <TicketFormsPage /> },
+            ],
+          },
+          { path: "help", element: <KnowledgePage /> },
+          { path: "help/articles/:id", element: <ArticlePage /> },
+          {
+            path: "help/articles",
+            element: <RequireStaff />,
+            children: [
+              { path: "new", element: <ArticleEditorPage /> },
+              { path: ":id/edit", element: <ArticleEditorPage /> },
+            ],
+          },
           { path: "groups", element: <GroupsPage /> },
           { path: "groups/:handle", element: <GroupPage /> },
           { path: "groups/:handle/topics/:topicId", element: <GroupTopicPage /> },
           { path: "groups/:handle/moderation", element: <GroupModerationPage /> },
           { path: "groups/:handle/members", element: <GroupMembersPage /> },
           { path: "groups/:handle/settings", element: <GroupSettingsPage /> },
+          { path: "ideas", element: <IdeasPage /> },
+          { path: "ideas/new", element: <NewIdeaPage /> },
+          { path: "ideas/roadmap", element: <RoadmapPage /> },
+          { path: "ideas/:id", element: <IdeaPage /> },
           { path: "projects", element: <ProjectsPage /> },
           { path: "projects/:id/:tab?", element: <ProjectPage /> },
           { path: "sandbox", element: <SandboxPage /> },

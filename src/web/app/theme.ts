@@ -1,6 +1,7 @@
 import {
   Anchor,
   Badge,
+  type ComboboxEmptyProps,
   type CSSVariablesResolver,
   createTheme,
   type DrawerProps,
@@ -9,6 +10,7 @@ import {
   type ListProps,
   Loader,
   type MantineTheme,
+  type MenuProps,
   type ModalProps,
   type NotificationProps,
   PasswordInput,
@@ -43,6 +45,18 @@ export const theme = createTheme({
     // importing them here would bring them (a select's popover and floating-ui, say) into the first
     // page's download.
     Select: { defaultProps: { comboboxProps: { keepMounted: false } } satisfies Partial<SelectProps> },
+    // An open option list whose filter matched nothing holds only the "nothing found" line; a list
+    // box must own options, so that line is one a screen reader reads and no one can choose.
+    ComboboxEmpty: {
+      defaultProps: {
+        role: "option",
+        "aria-disabled": true,
+        "aria-selected": false,
+      } satisfies Partial<ComboboxEmptyProps>,
+    },
+    // Mantine's menu would take the focus on a placeholder that a tab index keeps in the tree; a menu
+    // may hold only its items, so the focus goes to the first item, as the ARIA menu button pattern has it.
+    Menu: { defaultProps: { withInitialFocusPlaceholder: false } satisfies Partial<MenuProps> },
     PasswordInput: PasswordInput.extend({
       defaultProps: { visibilityToggleButtonProps: { "aria-label": "Show or hide the characters" } },
     }),

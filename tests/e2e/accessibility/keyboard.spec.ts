@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, exactLabel, launchBrowser, newPage } from "../browser.js";
-import { chooseWithKeys, tabTo } from "../keyboard.js";
+import { chooseWithKeys, focusMovesInto, tabTo } from "../keyboard.js";
 
 let browser: Browser;
 let page: Page;
@@ -70,6 +70,7 @@ describe("using Convene with the keyboard alone", () => {
     await tabTo(page, newStudy);
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "New study" });
+    await focusMovesInto(dialog);
     await tabTo(page, dialog.getByLabel("Protocol number"));
     await page.keyboard.type("kb-401");
     await tabTo(page, dialog.getByLabel("Sponsor"));
@@ -82,7 +83,11 @@ describe("using Convene with the keyboard alone", () => {
     await page.keyboard.type("12");
     await tabTo(page, dialog.getByRole("button", { name: "Create study" }));
     await page.keyboard.press("Enter");
-    await page.waitForURL(/\/sandbox\/studies\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/sandbox\/studies\/[0-9a-f-]{36}$/).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}\nThe dialog shows: ${await dialog.textContent().catch(() => "nothing")}`,
+      );
+    });
     expect(await page.getByTestId("protocol-number").textContent()).toBe("KB-401");
   });
 });

@@ -103,6 +103,37 @@ describe.each([1440, phoneWidth])("the main pages at %i px", (width) => {
     await capture(page, "profile");
   });
 
+  it("a customer's ideas and help pages pass the gate, with the vote counts and the article list on screen", async () => {
+    const page = await signedIn(width, "member@northwind.example");
+    await page.goto("/ideas");
+    const firstVote = page.getByRole("button", { name: /^Vote for / }).first();
+    await firstVote.waitFor();
+    await expectOnPhoneScreen(page, firstVote);
+    await capture(page, "ideas");
+
+    await page.goto("/ideas/roadmap");
+    await page.getByRole("heading", { name: /^Planned/ }).waitFor();
+    await expectOnPhoneScreen(page);
+    await capture(page, "ideas-roadmap");
+
+    await page.goto("/ideas/new");
+    const title = page.getByLabel("Title");
+    await title.waitFor();
+    await expectOnPhoneScreen(page, title);
+    await capture(page, "ideas-new");
+
+    await page.goto("/help");
+    const article = page.getByRole("link", { name: "Export a study's data as CSV" });
+    await article.waitFor();
+    await expectOnPhoneScreen(page, article);
+    await capture(page, "help");
+
+    await article.click();
+    await page.getByRole("heading", { name: "Export a study's data as CSV" }).waitFor();
+    await expectOnPhoneScreen(page);
+    await capture(page, "help-article");
+  });
+
   it("a study coordinator's sandbox pages pass the gate, with a subject's actions on screen", async () => {
     const { subjectNumber } = await enrolSubjectInCohort1(browser);
     const page = await signedIn(width, "admin@northwind.example");
@@ -139,5 +170,44 @@ describe.each([1440, phoneWidth])("the main pages at %i px", (width) => {
       northwind.getByRole("button", { name: "Edit" }),
     );
     await capture(page, "admin-organisations");
+  });
+
+  it("staff's service-level and report pages pass the gate, with the policy form and the report on screen", async () => {
+    const page = await signedIn(width, "staff@vendor.example");
+    await page.goto("/desk/sla");
+    const zone = page.getByLabel("Time zone");
+    await zone.waitFor();
+    await expectOnPhoneScreen(page, zone, page.getByRole("button", { name: "Save service levels" }));
+    await capture(page, "desk-sla");
+    await page.goto("/desk/reports");
+    await page.getByTestId("sla-report").waitFor();
+    await expectOnPhoneScreen(page, page.getByRole("link", { name: "Download CSV" }));
+    await capture(page, "desk-reports");
+  });
+
+  it("staff's macros page passes the gate, with the form and the shared macros on screen", async () => {
+    const page = await signedIn(width, "staff@vendor.example");
+    await page.goto("/desk/macros");
+    const name = page.getByLabel("Name");
+    await page.getByText("Ask for steps to reproduce").waitFor();
+    await expectOnPhoneScreen(page, name, page.getByRole("button", { name: "Add macro" }));
+    await capture(page, "desk-macros");
+  });
+
+  it("staff's ticket forms page passes the gate, with the type's fields and the new field form on screen", async () => {
+    const page = await signedIn(width, "staff@vendor.example");
+    await page.goto("/desk/forms");
+    await page.getByText("Steps to reproduce").waitFor();
+    await expectOnPhoneScreen(page, page.getByRole("button", { name: "Add field" }));
+    await capture(page, "desk-forms");
+  });
+
+  it("staff's help article editor passes the gate, with its fields on screen", async () => {
+    const page = await signedIn(width, "staff@vendor.example");
+    await page.goto("/help/articles/new");
+    const title = page.getByLabel("Title");
+    await title.waitFor();
+    await expectOnPhoneScreen(page, title, page.getByRole("button", { name: "Save" }));
+    await capture(page, "help-editor");
   });
 });

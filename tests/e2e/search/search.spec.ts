@@ -39,6 +39,7 @@ const findable: { kind: SearchKind; query: string; title: string }[] = [
   { kind: "group_message", query: "protocol", title: "Dosing-day checklist you actually use?" },
   { kind: "study", query: "NW-101", title: "NW-101: First-in-human" },
   { kind: "volunteer", query: "V000096", title: "V000096" },
+  { kind: "idea", query: "scanning barcode", title: "Dispense by scanning the container's barcode" },
 ];
 
 const paletteField = (page: Page) => page.getByRole("combobox", { name: "Search Convene" });
@@ -273,7 +274,7 @@ describe("the results page", () => {
       .getByRole("status")
       .filter({ hasText: /result/i })
       .waitFor();
-    expect(await cora.getByRole("region", { name: searchKindLabels.ticket, exact: true }).count()).toBe(0);
+    // Contoso's own tickets about study builds may be found; Northwind's never.
     expect(await cora.getByText(ticket).count()).toBe(0);
   });
 });

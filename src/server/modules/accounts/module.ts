@@ -2,7 +2,7 @@ import type { Db } from "../../db/client.js";
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
 import { SerialWorker } from "../../platform/serial-worker.js";
-import { TokenBuckets } from "../../platform/throttle.js";
+import { tokenBuckets } from "../../platform/throttle.js";
 import { accountsCommands } from "./cli.js";
 import { runDueErasures } from "./erasure.js";
 import { runPersonalDataExports } from "./personal-data-export.js";
@@ -66,7 +66,19 @@ export const accountsModule: ConveneModule = {
     const route = router(app, deps);
     const limits = anonymousLimits(deps.config);
     // Five passwordless tries per passkey at once, then one every twelve seconds.
-    authRoutes(route, limits, new TokenBuckets(1 / 12, 5));
+    authRoutes(
+      route,
+      limits,
+      tokenBuckets(deps.redis, {
+        name: "passkey-sign-in",
+        rate: 1 / 12,
+        burst: 5,
+        // Like the per-IP sign-in limit, this is a brake on guessing: without Redis it refuses (503,
+        // Retry-After) rather than letting every node guess at full speed.
+        whenUnavailable: "refuse",
+        log: app.log,
+      }),
+    );
     meRoutes(route);
     apiTokenRoutes(route);
     passkeyRoutes(route);

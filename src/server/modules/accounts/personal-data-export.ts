@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { and, desc, eq, inArray, lte } from "drizzle-orm";
 import { ZipFile } from "yazl";
@@ -11,9 +10,10 @@ import { AppError, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import {
   deleteStoredFile,
-  filePath,
   filesUploadedBy,
   getStoredFile,
+  hasStoredBytes,
+  readStoredFile,
   type StoredFile,
   storeStream,
 } from "../../platform/files/store.js";
@@ -181,9 +181,9 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
     .select({ id: users.id, email: users.email })
     .from(users)
     .where(eq(users.id, row.userId));
-  const uploads = (await filesUploadedBy(ctx, row.userId)).filter((file) =>
-    fs.existsSync(filePath(ctx.config.dataDir, file)),
-  );
+  const uploaded = await filesUploadedBy(ctx, row.userId);
+  const present = await Promise.all(uploaded.map((file) => hasStoredBytes(ctx.config, file)));
+  const uploads = uploaded.filter((_file, index) => present[index]);
   const total = areas.length + uploads.length;
   const report = async (step: string, done: number) => {
     await inTransaction(ctx, async (tx) => {
@@ -216,7 +216,13 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
     }
     for (const file of uploads) {
       await report("files", done);
-      zip.addReadStream(fs.createReadStream(filePath(ctx.config.dataDir, file)), archiveName(file));
+      // Opened when the archive reaches it: an object-store response left waiting would time out.
+      zip.addReadStreamLazy(archiveName(file), (done) => {
+        readStoredFile(ctx.config, file).then(
+          (stream) => done(null, stream),
+          (error: unknown) => done(error, undefined as never),
+        );
+      });
       done += 1;
     }
     const manifest = {

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -21,7 +20,7 @@ import {
 } from "../../db/schema.js";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { verifyAuditChain } from "../../platform/audit/service.js";
-import { filePath } from "../../platform/files/store.js";
+import { hasStoredBytes } from "../../platform/files/store.js";
 import { listOutbox, queueMail } from "../../platform/mail/service.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { SoftwarePasskey } from "../../testing/passkey-authenticator.js";
@@ -117,6 +116,7 @@ describe("download my data", () => {
       "projects",
       "groups",
       "development-environment",
+      "ideas",
       "notifications",
       "mail",
       "manifest",
@@ -184,14 +184,14 @@ describe("download my data", () => {
       .innerJoin(files, eq(files.id, personalDataExports.fileId))
       .where(eq(personalDataExports.id, link.id));
     if (!archive) throw new Error("the ready export has no archive");
-    expect(fs.existsSync(filePath(community.config.dataDir, archive.file))).toBe(true);
+    expect(await hasStoredBytes(community.config, archive.file)).toBe(true);
     await runPersonalDataExports(community.db, community.config, new Date(Date.now() + 8 * DAY_MS));
     const expired = await person.client.get(url);
     expect(expired.statusCode).toBe(410);
     expect(expired.json().error.code).toBe("gone");
     const status = (await person.client.get("/api/me/personal-data")).json();
     expect(status.exports[0]).toMatchObject({ id: link.id, status: "expired" });
-    expect(fs.existsSync(filePath(community.config.dataDir, archive.file))).toBe(false);
+    expect(await hasStoredBytes(community.config, archive.file)).toBe(false);
   });
 });
 

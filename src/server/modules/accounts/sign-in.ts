@@ -216,7 +216,7 @@ export async function signInWithPasskey(
   ctx: Ctx,
   input: { response: AuthenticationResponse; userAgent: string | null; attempts: TokenBuckets },
 ): Promise<{ token: string; me: Me }> {
-  if (!input.attempts.take(input.response.id)) {
+  if (!(await input.attempts.take(input.response.id))) {
     const error = new AppError(
       "rate_limited",
       "Too many tries with this passkey. Wait a minute and try again.",

@@ -2,8 +2,9 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import type { ActorCtx } from "../../platform/context.js";
+import { notFound } from "../../platform/errors.js";
 import { announcementsChannel, joinChannel } from "./channels.js";
-import { postMessage } from "./messages.js";
+import { loadReadableMessage, postMessage } from "./messages.js";
 import { channels } from "./schema.js";
 
 export { ensureAnnouncementsChannel, memberChannelIds } from "./channels.js";
@@ -51,4 +52,33 @@ export async function postNotice(
     body: input.body,
   });
   return { messageId: message.id };
+}
+
+/**
+ * A message as the actor may read it (chat's own rule: a channel they may read; a deleted message
+ * is gone), with who posted it, when and where: what the knowledge base drafts an article from and an
+ * idea quotes as evidence.
+ */
+export async function readChatMessage(
+  ctx: ActorCtx,
+  messageId: string,
+): Promise<{
+  body: string;
+  authorId: string;
+  postedAt: Date;
+  channelName: string;
+  isDirect: boolean;
+  path: string;
+}> {
+  const { message, channel } = await loadReadableMessage(ctx, messageId);
+  if (message.deletedAt) throw notFound("The message");
+  const thread = message.threadRootId ? `thread=${message.threadRootId}&` : "";
+  return {
+    body: message.body,
+    authorId: message.authorId,
+    postedAt: message.createdAt,
+    channelName: channel.name,
+    isDirect: channel.kind === "dm",
+    path: `/chat/${channel.id}?${thread}message=${message.id}`,
+  };
 }

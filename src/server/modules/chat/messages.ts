@@ -160,7 +160,7 @@ export async function postMessage(
   channelId: string,
   input: PostInput,
   /** Asked only for a new message: a retried post never spends the person's posting allowance. */
-  allowance: () => boolean = () => true,
+  allowance: () => Promise<boolean> = async () => true,
 ): Promise<{ message: Message; created: boolean }> {
   const { actor } = ctx;
   return inTransaction(ctx, async (tx) => {
@@ -168,7 +168,7 @@ export async function postMessage(
     if (earlier) return { message: await presentRetry(tx.db, earlier, channelId), created: false };
     const channel = await loadReadableChannel(tx, channelId);
     const root = await checkPostingPlace(tx, channel, input.threadRootId);
-    if (!allowance())
+    if (!(await allowance()))
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
     const uploads = await checkUploads(tx, input.attachmentIds ?? []);
     const { named, everyone, toChannel } = await mentionedMembers(tx, channel, actor.id, input.body);

@@ -1,6 +1,6 @@
 import type { ConveneModule } from "../../platform/module.js";
 import { router } from "../../platform/routes.js";
-import { TokenBuckets } from "../../platform/throttle.js";
+import { tokenBuckets } from "../../platform/throttle.js";
 import { ensureAnnouncementsChannel } from "./channels.js";
 import { channelRoutes } from "./routes/channels.js";
 import { messageRoutes } from "./routes/messages.js";
@@ -18,13 +18,21 @@ import "./personal-data.js";
 /**
  * Channels, messages, threads, reactions, pins, read state, search and files. Its events reach
  * browsers through the platform's gateway, which app.ts runs for every module; each person's
- * posting allowance lives with this plugin, so every app instance has its own.
+ * posting allowance is shared by every node through Redis (REDIS_URL), else each app instance has its own.
  */
 export const chatModule: ConveneModule = {
   name: "chat",
   async plugin(app, deps) {
     await ensureAnnouncementsChannel(deps.db);
-    const posting = new TokenBuckets(deps.config.chatPostsPerSecond, deps.config.chatPostBurst);
+    const posting = tokenBuckets(deps.redis, {
+      name: "chat-posting",
+      rate: deps.config.chatPostsPerSecond,
+      burst: deps.config.chatPostBurst,
+      // The allowance keeps a person from flooding a channel; members are signed in and answerable, so
+      // while Redis is away chat keeps working unthrottled rather than stopping for everyone.
+      whenUnavailable: "allow",
+      log: app.log,
+    });
     const route = router(app, deps);
     channelRoutes(route);
     messageRoutes(route, posting);

@@ -90,6 +90,9 @@ export const messages = pgTable(
     index("messages_search_idx").using("gin", t.search),
     // Search reads a word's newest matches by it, and `after:`/`before:` as a range of it.
     index("messages_created_idx").on(t.createdAt),
+    // `from:` reads an author's newest messages by it and checks the words on those, rather than
+    // intersecting the author's rows with a broad word's whole posting list.
+    index("messages_author_idx").on(t.authorId, t.createdAt),
     // The mention badges count a channel's @channel messages after each person's read position.
     index("messages_channel_mentions_idx").on(t.channelId, t.seq).where(sql`${t.mentionsChannel}`),
   ],

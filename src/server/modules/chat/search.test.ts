@@ -95,6 +95,9 @@ describe("the one search over chat", () => {
       "Escalation of the dose is paused",
     ]);
     expect(await texts("escalation in:#search-one-syntax after:2999-01-01")).toEqual([]);
+    // A place no channel has finds nothing, with words or without.
+    expect(await texts("escalation in:#no-such-channel")).toEqual([]);
+    expect(await texts("in:#no-such-channel")).toEqual([]);
     const onlyChannels = await search(ned, "search-one-syntax type:channel");
     expect(onlyChannels.map((group) => group.kind)).toEqual(["channel"]);
   });

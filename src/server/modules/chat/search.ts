@@ -26,8 +26,31 @@ async function readableChannels(ctx: ActorCtx, search: KindSearch): Promise<SQL 
   return or(eq(channels.kind, "public"), mine.length > 0 ? inArray(channels.id, mine) : undefined);
 }
 
-/** `in:general` / `in:#general`: a channel by its handle, or by its name for one without a handle. */
-const inChannel = (place: string) => or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`);
+/** The channels `in:` names among those the person may read, read once per search. */
+const placesOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+
+/**
+ * `in:general` / `in:#general`: a channel by its handle, or by its name for one without a handle,
+ * among those the person may read; read first as ids, so the planner knows how many messages they
+ * hold (joined by handle, it guessed, and walked every message newest first looking for a channel
+ * that did not exist).
+ */
+async function inChannel(ctx: ActorCtx, search: KindSearch, place: string): Promise<SQL> {
+  let named = placesOfSearch.get(search);
+  if (!named) {
+    const readable = await readableChannels(ctx, search);
+    named = ctx.db
+      .select({ id: channels.id })
+      .from(channels)
+      .where(and(readable, or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`)))
+      .then((rows) => rows.map((row) => row.id));
+    placesOfSearch.set(search, named);
+  }
+  const ids = await named;
+  if (ids.length === 0) return sql`false`;
+  // One channel as an equality, whose own count of messages the planner reads from its statistics.
+  return ids.length === 1 ? eq(messages.channelId, ids[0] as string) : inArray(messages.channelId, ids);
+}
 
 /**
  * Messages that match, in channels the person may read, the best first (the newest without words):
@@ -40,7 +63,7 @@ async function matchingMessages(ctx: ActorCtx, search: KindSearch) {
     isNull(messages.deletedAt),
     await readableChannels(ctx, search),
     text.matches(messages.search),
-    parsed.in ? inChannel(parsed.in) : undefined,
+    parsed.in ? await inChannel(ctx, search, parsed.in) : undefined,
     authorIds ? inArray(messages.authorId, authorIds) : undefined,
     text.inDays(messages.createdAt),
   );

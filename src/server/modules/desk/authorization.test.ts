@@ -8,9 +8,12 @@ import { actingAs } from "../../platform/context.js";
 import {
   authorizationMatrix,
   community,
+  everyone,
+  nextNumber,
   northwind,
   northwindResource,
   people,
+  putAs,
   type Row,
   signedIn,
   staffOnly,
@@ -18,7 +21,11 @@ import {
 } from "../../testing/authorization.js";
 import { actorOf } from "../accounts/users.js";
 import { submitAccessRequest } from "./access-requests.js";
-import { attachToTicket, openTicket } from "./tickets.js";
+import { addFormField } from "./forms.js";
+import { createMacro } from "./macros.js";
+import { ratingToken } from "./satisfaction.js";
+import { defaultSlaPolicy } from "./sla.js";
+import { attachToTicket, openTicket, updateTicket } from "./tickets.js";
 
 /** Ticket #1 of the demo seed, opened by the same-organisation member and shared with Northwind. */
 async function seededTicketId(): Promise<string> {
@@ -60,6 +67,45 @@ async function accessRequest(): Promise<string> {
   if (!row) throw new Error(`access request #${number} was not written`);
   return row.id;
 }
+
+async function matrixMacro(): Promise<string> {
+  const staff = people().staff;
+  const macro = await createMacro(actingAs(community().ctx, actorOf(staff)), {
+    name: unique("Matrix macro"),
+    body: "Hi {{requester.firstName}}, this is fixed.",
+    status: "resolved",
+    assignee: "me",
+  });
+  return macro.id;
+}
+
+async function resolvedNorthwindTicket(): Promise<string> {
+  const ticket = await northwindTicket();
+  await updateTicket(actingAs(community().ctx, actorOf(people().staff)), ticket.id, { status: "resolved" });
+  return ticket.id;
+}
+
+const formFieldBody = () => ({ key: `f${nextNumber()}`, label: "Matrix field", kind: "text" });
+
+async function matrixFormField(): Promise<string> {
+  const field = await addFormField(actingAs(community().ctx, actorOf(people().staff)), "support_question", {
+    key: `m${nextNumber()}`,
+    label: "Matrix field",
+    help: "",
+    kind: "text",
+    options: [],
+    required: false,
+    position: 0,
+  });
+  return field.id;
+}
+
+const macroBody = () => ({
+  name: unique("Matrix macro"),
+  body: "A canned reply.",
+  status: null,
+  assignee: null,
+});
 
 const rows: Row[] = [
   {
@@ -169,9 +215,122 @@ const rows: Row[] = [
       }),
   },
   {
+    route: "PATCH /api/desk/tickets/:id",
+    variant: "priority",
+    expected: { anonymous: 401, sameOrg: 403, otherOrg: 404, orgAdmin: 403, staff: 200 },
+    call: async ({ client }) =>
+      client.patch(`/api/desk/tickets/${(await northwindTicket()).id}`, { priority: "urgent" }),
+  },
+  {
+    route: "GET /api/desk/sla/policies",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/desk/sla/policies"),
+  },
+  {
+    route: "PUT /api/desk/sla/policies/:organisationId",
+    // Even Northwind's own admin may not set the service levels the vendor promises Northwind.
+    expected: staffOnly(200),
+    call: ({ client }) =>
+      putAs(client, `/api/desk/sla/policies/${northwind().id}`, {
+        timeZone: "Europe/Berlin",
+        week: [null, ...Array(5).fill({ start: "08:00", end: "16:00" }), null],
+        holidays: ["2026-12-24"],
+        targets: defaultSlaPolicy.targets,
+      }),
+  },
+  {
+    route: "GET /api/desk/reports/sla",
+    // Figures about every customer: not even an organisation's own admin reads them.
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/desk/reports/sla"),
+  },
+  {
+    route: "GET /api/desk/reports/sla.csv",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/desk/reports/sla.csv"),
+  },
+  {
     route: "GET /api/desk/staff",
     expected: staffOnly(200),
     call: ({ client }) => client.get("/api/desk/staff"),
+  },
+  {
+    route: "GET /api/desk/macros",
+    expected: staffOnly(200),
+    call: ({ client }) => client.get("/api/desk/macros"),
+  },
+  {
+    route: "POST /api/desk/macros",
+    expected: staffOnly(201),
+    call: ({ client }) => client.post("/api/desk/macros", macroBody()),
+  },
+  {
+    route: "PUT /api/desk/macros/:id",
+    expected: staffOnly(200),
+    call: async ({ client }) => client.put(`/api/desk/macros/${await matrixMacro()}`, macroBody()),
+  },
+  {
+    route: "DELETE /api/desk/macros/:id",
+    expected: staffOnly(204),
+    call: async ({ client }) => client.delete(`/api/desk/macros/${await matrixMacro()}`),
+  },
+  {
+    route: "POST /api/desk/tickets/:id/macro-replies",
+    // The requester of the ticket, too, is refused: macros change status and assignee, staff's decisions.
+    expected: staffOnly(201),
+    call: async ({ client }) =>
+      client.post(`/api/desk/tickets/${(await northwindTicket()).id}/macro-replies`, {
+        macroId: await matrixMacro(),
+        body: "Hi Ned, this is fixed.",
+      }),
+  },
+  {
+    route: "PUT /api/desk/tickets/:id/rating",
+    // The requester alone rates; a colleague or staff who see the ticket are refused.
+    expected: { anonymous: 401, sameOrg: 200, otherOrg: 404, orgAdmin: 403, staff: 403 },
+    call: async ({ client }) =>
+      client.put(`/api/desk/tickets/${await resolvedNorthwindTicket()}/rating`, { rating: "good" }),
+  },
+  {
+    route: "GET /api/desk/ratings",
+    // The signed token is the permission: whoever follows the e-mail's link, signed in or not.
+    expected: everyone(200),
+    call: async ({ client }) =>
+      client.get(
+        `/api/desk/ratings?token=${await ratingToken(community().config, await resolvedNorthwindTicket())}`,
+      ),
+  },
+  {
+    route: "POST /api/desk/ratings",
+    expected: everyone(200),
+    call: async ({ client }) =>
+      client.post(
+        `/api/desk/ratings?token=${await ratingToken(community().config, await resolvedNorthwindTicket())}`,
+        {
+          rating: "good",
+        },
+      ),
+  },
+  {
+    route: "GET /api/desk/forms/:type",
+    expected: signedIn(200),
+    call: ({ client }) => client.get("/api/desk/forms/dev_environment_question"),
+  },
+  {
+    route: "POST /api/desk/forms/:type/fields",
+    expected: staffOnly(201),
+    call: ({ client }) => client.post("/api/desk/forms/support_question/fields", formFieldBody()),
+  },
+  {
+    route: "PUT /api/desk/form-fields/:id",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.put(`/api/desk/form-fields/${await matrixFormField()}`, formFieldBody()),
+  },
+  {
+    route: "DELETE /api/desk/form-fields/:id",
+    expected: staffOnly(204),
+    call: async ({ client }) => client.delete(`/api/desk/form-fields/${await matrixFormField()}`),
   },
 ];
 

@@ -3,6 +3,7 @@ import { renderMarkdown } from "../../platform/markdown.js";
 import type { UserSummary } from "../accounts/index.js";
 import type { Attachment } from "./contracts/attachments.js";
 import type { Comment } from "./contracts/comments.js";
+import type { Rating } from "./contracts/rating.js";
 import type { TicketStatus, TicketSummary } from "./contracts/tickets.js";
 import type { ticketComments, tickets } from "./schema.js";
 
@@ -21,6 +22,8 @@ export function presentTicketSummary(
   row: TicketRow,
   people: Map<string, UserSummary>,
   organisations: Map<string, { id: string; name: string }>,
+  dueAt: string | null,
+  ratings: Map<string, Rating> = new Map(),
 ): TicketSummary {
   const assignee = row.assigneeId ? people.get(row.assigneeId) : undefined;
   return {
@@ -33,8 +36,12 @@ export function presentTicketSummary(
     organisation: row.organisationId ? (organisations.get(row.organisationId) ?? null) : null,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
     sharedWithOrganisation: row.sharedWithOrganisation,
+    impact: row.impact,
+    priority: row.priority,
+    dueAt,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    rating: ratings.get(row.id) ?? null,
   };
 }
 

@@ -713,6 +713,33 @@ describe("attachments", () => {
     ]);
   });
 
+  it("answers a download's Range with just those bytes, and a range past the end with 416", async () => {
+    const ticket = await open(requester, { subject: "A log to resume" });
+    const data = Buffer.from("0123456789abcdefghij");
+    const uploaded = await requester.upload(`/api/desk/tickets/${ticket.id}/attachments`, {
+      filename: "resume.log",
+      contentType: "text/plain",
+      data,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const url = uploaded.json().url as string;
+    const get = (range: string) =>
+      community.app.inject({ method: "GET", url, headers: { cookie: requester.cookie ?? "", range } });
+    const whole = await requester.get(url);
+    expect(whole.headers["accept-ranges"]).toBe("bytes");
+    const middle = await get("bytes=5-9");
+    expect(middle.statusCode).toBe(206);
+    expect(middle.headers["content-range"]).toBe("bytes 5-9/20");
+    expect(middle.body).toBe("56789");
+    const tail = await get("bytes=-3");
+    expect(tail.statusCode).toBe(206);
+    expect(tail.body).toBe("hij");
+    const past = await get("bytes=20-");
+    expect(past.statusCode).toBe(416);
+    expect(past.headers["content-range"]).toBe("bytes */20");
+    expect(past.json().error.code).toBe("range_not_satisfiable");
+  });
+
   it("staff attach a file to a customer's ticket and the customer downloads it", async () => {
     const ticket = await open(requester, { subject: "Staff sends a file" });
     const data = Buffer.from('{"build":"sandbox"}');

@@ -6,7 +6,7 @@ import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platfo
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
-import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { type FileUpload, type StoredFile, storeFile } from "../../platform/files/store.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import { compileTextQuery, containing } from "../../platform/search/text-query.js";
@@ -28,11 +28,15 @@ import {
   type TicketSummary,
   ticketChanged,
 } from "./contracts/tickets.js";
+import { checkContextPage, snapshotEnvironment } from "./environment-context.js";
+import { checkTicketFields } from "./forms.js";
 import { publicReplyMail, statusChangeMail } from "./mail.js";
 import { markTicketSeen, notifyComment, notifyNewTicket, notifyStatusChange } from "./notifications.js";
 import { canChangeSharing, canSeeTicket, canWorkTicket } from "./policy.js";
 import { presentAttachment, presentComment, presentTicketSummary } from "./present.js";
+import { askForRating, isRateable, ratingsOf, satisfactionOf } from "./satisfaction.js";
 import { ticketAttachments, ticketComments, tickets, ticketWatchers } from "./schema.js";
+import { nextDue, priorityForImpact, recordFirstResponse, recordStatusChange, slaClocksFor } from "./sla.js";
 
 type TicketRow = typeof tickets.$inferSelect;
 
@@ -60,7 +64,15 @@ async function summarise(db: Db, rows: TicketRow[]): Promise<TicketSummary[]> {
     db,
     rows.map((r) => r.organisationId),
   );
-  return rows.map((row) => presentTicketSummary(row, people, organisations));
+  const clocks = await slaClocksFor(db, rows);
+  const ratings = await ratingsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => {
+    const clock = clocks.get(row.id);
+    return presentTicketSummary(row, people, organisations, clock ? nextDue(clock) : null, ratings);
+  });
 }
 
 /**
@@ -111,6 +123,7 @@ export async function listTickets(ctx: ActorCtx, filter: TicketFilter): Promise<
   else if (filter.assigneeId === "me") conditions.push(eq(tickets.assigneeId, actor.id));
   else if (filter.assigneeId) conditions.push(eq(tickets.assigneeId, filter.assigneeId));
   if (filter.organisationId) conditions.push(eq(tickets.organisationId, filter.organisationId));
+  if (filter.priority) conditions.push(eq(tickets.priority, filter.priority));
   if (filter.q) {
     const hashed = /^#(\d+)$/.exec(filter.q)?.[1];
     if (hashed !== undefined) {
@@ -148,7 +161,12 @@ export async function listTickets(ctx: ActorCtx, filter: TicketFilter): Promise<
     .where(and(...conditions))
     .orderBy(desc(tickets.updatedAt))
     .limit(200);
-  return summarise(db, rows);
+  const summaries = await summarise(db, rows);
+  // Due soonest first; tickets with nothing due (met, or paused in time) keep their order after them.
+  if (filter.sort === "due") {
+    summaries.sort((a, b) => (a.dueAt ?? "\uffff").localeCompare(b.dueAt ?? "\uffff"));
+  }
+  return summaries;
 }
 
 /** The ticket as its page opens it: what the person was notified of about it counts as seen. */
@@ -162,7 +180,8 @@ export async function getTicket(ctx: ActorCtx, id: string): Promise<Ticket> {
   const { db, actor } = ctx;
   const row = await loadVisibleTicket(ctx, id);
   const [summary] = await summarise(db, [row]);
-  if (!summary) throw notFound("The ticket");
+  const sla = (await slaClocksFor(db, [row])).get(row.id);
+  if (!summary || !sla) throw notFound("The ticket");
   const comments = await db
     .select()
     .from(ticketComments)
@@ -201,6 +220,11 @@ export async function getTicket(ctx: ActorCtx, id: string): Promise<Ticket> {
     watching: watcherIds.includes(actor.id),
     canManage: canWorkTicket(actor),
     accessRequest: row.accessRequest ?? null,
+    sla,
+    satisfaction: await satisfactionOf(db, id),
+    canRate: isRateable(row),
+    fields: row.fields,
+    environment: row.environment ?? null,
   };
 }
 
@@ -218,10 +242,17 @@ export async function openTicket(ctx: ActorCtx, input: TicketInput): Promise<Tic
   if (input.type === "access_request") {
     throw invalid({ type: "Access requests come from the Request access form; choose another type." });
   }
+  checkContextPage(input.context?.page);
+  const fields = await checkTicketFields(ctx, input.type, input.fields ?? {});
+  // Taken before the transaction, as the person's page showed it; other types carry no environment.
+  const environment =
+    input.type === "dev_environment_question" ? await snapshotEnvironment(ctx, input.context?.page) : null;
   const id = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(tickets)
       .values({
+        fields,
+        environment,
         type: input.type,
         subject: input.subject,
         description: input.description,
@@ -230,6 +261,8 @@ export async function openTicket(ctx: ActorCtx, input: TicketInput): Promise<Tic
         requesterEmail: actor.email,
         organisationId: actor.organisationId,
         sharedWithOrganisation: input.sharedWithOrganisation ?? false,
+        impact: input.impact ?? null,
+        priority: input.impact ? priorityForImpact[input.impact] : "normal",
       })
       .returning();
     if (!row) throw new Error("ticket row was not written");
@@ -258,12 +291,14 @@ export async function changeTicketStatus(
 ): Promise<void> {
   if (ticket.status === status) return;
   await ctx.db.update(tickets).set({ status }).where(eq(tickets.id, ticket.id));
+  await recordStatusChange(ctx, ticket.id, ticket.status, status);
   await recordAudit(ctx, {
     action: "ticket.status_changed",
     targetType: "ticket",
     targetId: ticket.id,
     details: { number: ticket.number, from: ticket.status, to: status },
   });
+  if (status === "resolved") await askForRating(ctx, ticket);
   if (!options.notify) return;
   await notifyStatusChange(ctx, ticket, status);
   const to = accountlessRequester(ticket, ctx.actor?.email ?? null);
@@ -274,8 +309,18 @@ export async function updateTicket(ctx: ActorCtx, id: string, changes: TicketCha
   const { actor } = ctx;
   await inTransaction(ctx, async (tx) => {
     const ticket = await loadVisibleTicket(tx, id, true);
-    if ((changes.status !== undefined || changes.assigneeId !== undefined) && !canWorkTicket(actor)) {
-      throw forbidden("Only the product team changes a ticket's status or assignee.");
+    const staffChange = [changes.status, changes.assigneeId, changes.priority].some((c) => c !== undefined);
+    if (staffChange && !canWorkTicket(actor)) {
+      throw forbidden("Only the product team changes a ticket's status, assignee or priority.");
+    }
+    if (changes.priority !== undefined && changes.priority !== ticket.priority) {
+      await tx.db.update(tickets).set({ priority: changes.priority }).where(eq(tickets.id, id));
+      await recordAudit(tx, {
+        action: "ticket.prioritised",
+        targetType: "ticket",
+        targetId: id,
+        details: { number: ticket.number, from: ticket.priority, to: changes.priority },
+      });
     }
     if (changes.sharedWithOrganisation !== undefined) {
       if (!canChangeSharing(actor, ticket))
@@ -325,6 +370,7 @@ export async function addComment(ctx: ActorCtx, id: string, input: CommentInput)
     if (!comment) throw new Error("comment row was not written");
     await tx.db.update(tickets).set({ updatedAt: new Date() }).where(eq(tickets.id, id));
     await notifyComment(tx, ticket, comment);
+    if (!internal && actor.isStaff) await recordFirstResponse(tx, ticket);
     if (!internal) {
       const to = accountlessRequester(ticket, actor.email);
       if (to) {
@@ -359,11 +405,7 @@ export async function setWatching(ctx: ActorCtx, id: string, watching: boolean):
   return getTicket(ctx, id);
 }
 
-export async function attachToTicket(
-  ctx: ActorCtx,
-  id: string,
-  upload: { filename: string; contentType: string; data: Buffer },
-): Promise<Attachment> {
+export async function attachToTicket(ctx: ActorCtx, id: string, upload: FileUpload): Promise<Attachment> {
   return inTransaction(ctx, async (tx) => {
     const ticket = await loadVisibleTicket(tx, id);
     const file = await storeFile(tx, { ...upload, field: "file" });

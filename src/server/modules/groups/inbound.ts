@@ -18,7 +18,8 @@ import {
   isReplyLocalPart,
   ReplyRefused,
 } from "../../platform/notifications/replies.js";
-import { TokenBuckets } from "../../platform/throttle.js";
+import type { Redis } from "../../platform/redis.js";
+import { type TokenBuckets, tokenBuckets, type WarningLog } from "../../platform/throttle.js";
 import { personByEmail } from "../accounts/index.js";
 import { type Posted, replyInput } from "./contracts/messages.js";
 import { topicInput } from "./contracts/topics.js";
@@ -198,7 +199,15 @@ function answeredIds(mail: ParsedMail): string[] {
   );
 }
 
-export type GroupMailListenerOptions = { db: Db; config: Config };
+export type GroupMailListenerOptions = {
+  db: Db;
+  config: Config;
+  /** Shares each sender's allowance with every node; undefined keeps it per node. */
+  redis?: Redis | undefined;
+  log?: WarningLog;
+};
+
+const silentLog: WarningLog = { warn: () => undefined };
 
 /**
  * Group mail in: `handle@MAIL_DOMAIN` over SMTP. Refuses at the earliest step it can tell (unknown
@@ -214,7 +223,15 @@ export class GroupMailListener {
 
   constructor(private readonly options: GroupMailListenerOptions) {
     const { config } = options;
-    this.senders = new TokenBuckets(config.groupMailPerMinute / 60, config.groupMailBurst);
+    this.senders = tokenBuckets(options.redis, {
+      name: "group-mail",
+      rate: config.groupMailPerMinute / 60,
+      burst: config.groupMailBurst,
+      // A refusal here is a temporary 451 that the sender's server retries for days, so nothing is
+      // lost while Redis is away, and no node accepts mail past the shared limit.
+      whenUnavailable: "refuse",
+      log: options.log ?? silentLog,
+    });
     this.server = new SMTPServer({
       name: config.mailDomain,
       banner: "Convene group mail",
@@ -267,7 +284,7 @@ export class GroupMailListener {
   }
 
   private async checkSender(address: string): Promise<void> {
-    if (!this.senders.take(address.toLowerCase())) {
+    if (!(await this.senders.take(address.toLowerCase()))) {
       throw refuse(451, "4.7.1", "You are sending to groups too fast; try again in a few minutes.");
     }
     const person = address ? await personByEmail(this.options.db, address) : null;

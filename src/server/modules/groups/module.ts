@@ -1,6 +1,9 @@
+import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
+import { acceptFormBodies } from "../../platform/link-pages.js";
 import type { ConveneModule } from "../../platform/module.js";
+import type { Redis } from "../../platform/redis.js";
 import { router } from "../../platform/routes.js";
 import { DigestScheduler } from "./digest.js";
 // Declares the group items the inbox asks about (who may read a topic, moderate a queue).
@@ -16,17 +19,17 @@ import { messageRoutes } from "./routes/messages.js";
 import { moderationRoutes } from "./routes/moderation.js";
 import { searchRoutes } from "./routes/search.js";
 import { topicRoutes } from "./routes/topics.js";
-import { acceptFormBodies, unsubscribeRoutes } from "./routes/unsubscribe.js";
+import { unsubscribeRoutes } from "./routes/unsubscribe.js";
 
 /** Where `convene start --demo` takes group mail when GROUP_SMTP_PORT is not set. */
 export const DEMO_GROUP_SMTP_PORT = 2525;
 
 /** The group mail (SMTP) listener: on GROUP_SMTP_PORT, else on the demo's port, else off. */
-async function startMailListener(db: Db, config: Config) {
+async function startMailListener(db: Db, config: Config, redis: Redis | undefined, log: FastifyBaseLogger) {
   // The demo takes group mail on a high port, so anyone can try it with any SMTP client.
   const port = config.groupSmtpPort ?? (config.demo ? DEMO_GROUP_SMTP_PORT : undefined);
   if (port === undefined) return null;
-  return startGroupMail({ db, config: { ...config, groupSmtpPort: port } }).catch(
+  return startGroupMail({ db, config: { ...config, groupSmtpPort: port }, redis, log }).catch(
     (error: NodeJS.ErrnoException) => {
       // The demo's default port may be taken (a second demo on this machine): serve without group
       // mail and say how to choose another. A port the operator configured must work or stop the start.
@@ -51,7 +54,7 @@ export const groupsModule: ConveneModule = {
     const digests = new DigestScheduler(deps.db, deps.config, app.log);
     let mail: Awaited<ReturnType<typeof startMailListener>> = null;
     app.addHook("onReady", async () => {
-      mail = await startMailListener(deps.db, deps.config);
+      mail = await startMailListener(deps.db, deps.config, deps.redis, app.log);
     });
     app.addHook("onListen", async () => {
       digests.start();

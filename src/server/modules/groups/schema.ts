@@ -120,6 +120,9 @@ export const groupMessages = pgTable(
     index("group_messages_queue_idx").on(t.groupId, t.status),
     uniqueIndex("group_messages_email_idx").on(t.groupId, t.emailMessageId),
     index("group_messages_search_idx").using("gin", t.search),
+    // Search's `from:`, and `after:`/`before:` as a range.
+    index("group_messages_author_idx").on(t.authorId),
+    index("group_messages_created_idx").on(t.createdAt),
   ],
 );
 

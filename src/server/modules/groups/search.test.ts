@@ -176,6 +176,9 @@ describe("GET /api/search: groups, their topics and messages", () => {
     ]);
     // A group one may not read stays out of reach by handle, too.
     expect(await searchAll(member, "okapi in:okapi-den")).toEqual([]);
+    // A handle no group has finds nothing, with words or without.
+    expect(await searchAll(owner, "okapi in:no-such-group")).toEqual([]);
+    expect(await searchAll(owner, "in:no-such-group")).toEqual([]);
   });
 
   it("narrows to an author with from:", async () => {

@@ -1,4 +1,4 @@
-import { type AnyColumn, and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Highlighted } from "../../../shared/contracts/search.js";
 import type { ActorCtx } from "../../platform/context.js";
 import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
@@ -19,14 +19,29 @@ import { readableTopics } from "./topics.js";
 /** Hits the groups' search box shows at most. */
 const BOX_LIMIT = 100;
 
-/** `in:` and the box's group: a group by its handle. */
-const inGroups = (search: KindSearch, handle?: string) => {
-  const place = search.text.parsed.in;
-  return and(
-    place ? eq(groups.handle, place) : undefined,
-    handle ? eq(groups.handle, handle.toLowerCase()) : undefined,
-  );
-};
+/** The group `in:` and the box name by handle, read once per search. */
+const placesOfSearch = new WeakMap<KindSearch, Promise<string | null>>();
+
+/**
+ * `in:` and the box's group: a group by its handle, read first as its id, so the planner knows how
+ * many messages it holds (joined by handle, it guessed, and walked every group's messages newest
+ * first looking for a handle no group had). Handles are unique: both must name the same group.
+ */
+async function inGroups(ctx: ActorCtx, search: KindSearch, handle?: string): Promise<SQL | undefined> {
+  const handles = [search.text.parsed.in, handle?.toLowerCase()].filter((name) => name !== undefined);
+  if (handles.length === 0) return undefined;
+  let named = placesOfSearch.get(search);
+  if (!named) {
+    named = ctx.db
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(...handles.map((name) => eq(groups.handle, name))))
+      .then((rows) => rows[0]?.id ?? null);
+    placesOfSearch.set(search, named);
+  }
+  const groupId = await named;
+  return groupId ? eq(groups.id, groupId) : sql`false`;
+}
 
 const byAuthor = (search: KindSearch, author: AnyColumn) =>
   search.authorIds ? inArray(author, search.authorIds) : undefined;
@@ -40,7 +55,7 @@ export async function matchingGroupMessages(ctx: ActorCtx, search: KindSearch, h
     isNull(groupMessages.removedAt),
     isNull(groupTopics.removedAt),
     text.matches(groupMessages.search),
-    inGroups(search, handle),
+    await inGroups(ctx, search, handle),
     byAuthor(search, groupMessages.authorId),
     text.inDays(groupMessages.createdAt),
   );
@@ -77,7 +92,7 @@ export async function matchingTopics(ctx: ActorCtx, search: KindSearch, handle?:
   const matching = and(
     readableTopics(ctx.actor.id),
     text.matches(groupTopics.search),
-    inGroups(search, handle),
+    await inGroups(ctx, search, handle),
     byAuthor(search, groupTopics.authorId),
     text.inDays(groupTopics.createdAt),
   );

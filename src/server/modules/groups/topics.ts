@@ -4,7 +4,7 @@ import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.j
 import { AppError, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
-import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { type FileUpload, type StoredFile, storeFile } from "../../platform/files/store.js";
 import { renderMarkdown } from "../../platform/markdown.js";
 import type {
   GroupMessage,
@@ -52,7 +52,7 @@ import {
 import { groupByHandleOrThrow, groupById, membershipOf, topicById } from "./store.js";
 
 type MessageRow = typeof groupMessages.$inferSelect;
-export type GroupUpload = { filename: string; contentType: string; data: Buffer };
+export type GroupUpload = FileUpload;
 export type NewTopicInput = {
   subject: string;
   body: string;

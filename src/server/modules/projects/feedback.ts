@@ -5,7 +5,7 @@ import { type Actor, type ActorCtx, inTransaction } from "../../platform/context
 import { csvField } from "../../platform/csv.js";
 import { AppError, type FieldErrors, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { files } from "../../platform/files/schema.js";
-import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { type FileUpload, type StoredFile, storeFile } from "../../platform/files/store.js";
 import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import { notify } from "../../platform/notifications/service.js";
 import { activeMembersOf, listOrganisations, peopleByIds, userSummaries } from "../accounts/index.js";
@@ -600,7 +600,7 @@ export async function attachResponseFile(
   ctx: ActorCtx,
   projectId: string,
   roundId: string,
-  upload: { filename: string; contentType: string; data: Buffer },
+  upload: FileUpload,
 ): Promise<ResponseFile> {
   const { actor } = ctx;
   if (actor.isStaff) throw forbidden("The product team reads the answers; participants give them.");

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
 import { files } from "../../platform/files/schema.js";
-import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { type FileUpload, type StoredFile, storeFile } from "../../platform/files/store.js";
 import { recordActivity, requireProject, visibleTo } from "./access.js";
 import type { ProjectPerson } from "./contracts/common.js";
 import type {
@@ -28,7 +28,7 @@ import {
 type FolderRow = typeof projectFolders.$inferSelect;
 type FileRow = typeof projectFiles.$inferSelect;
 
-export type FileUpload = { filename: string; contentType: string; data: Buffer };
+export type { FileUpload };
 
 const downloadUrl = (projectId: string, fileId: string, version: number) =>
   `/api/projects/${projectId}/files/${fileId}/download?version=${version}`;

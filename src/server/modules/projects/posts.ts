@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { forbidden, invalid, notFound } from "../../platform/errors.js";
 import { files } from "../../platform/files/schema.js";
-import { type StoredFile, storeFile } from "../../platform/files/store.js";
+import { type FileUpload, type StoredFile, storeFile } from "../../platform/files/store.js";
 import { excerptWithMentions, mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
 import { notify, setFollow } from "../../platform/notifications/service.js";
 import { activeUsersByEmail, mentionedPeople, type UserSummary } from "../accounts/index.js";
@@ -33,7 +33,7 @@ import {
 } from "./schema.js";
 
 type PostRow = typeof projectPosts.$inferSelect;
-export type Upload = { filename: string; contentType: string; data: Buffer };
+export type Upload = FileUpload;
 
 /** A post the person may see in this project; a staff-only post does not exist for customers. */
 async function loadVisiblePost(db: Db, actor: Actor, projectId: string, postId: string): Promise<PostRow> {

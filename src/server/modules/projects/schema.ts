@@ -114,6 +114,8 @@ export const projectPosts = pgTable(
   (t) => [
     index("project_posts_project_idx").on(t.projectId, t.createdAt),
     index("project_posts_search_idx").using("gin", t.search),
+    // Search's `from:`.
+    index("project_posts_author_idx").on(t.authorId),
   ],
 );
 
@@ -134,6 +136,9 @@ export const projectComments = pgTable(
   (t) => [
     index("project_comments_post_idx").on(t.postId, t.createdAt),
     index("project_comments_search_idx").using("gin", t.search),
+    // Search's `from:`, and `after:`/`before:` as a range.
+    index("project_comments_author_idx").on(t.authorId),
+    index("project_comments_created_idx").on(t.createdAt),
   ],
 );
 

@@ -304,6 +304,9 @@ describe("GET /api/search: project items", () => {
     expect(titles(await searchAll(staff, "quokka in:contoso"))).toEqual(["post: Quokka at Contoso"]);
     // A project the person is not in stays out of reach by name, too.
     expect(await searchAll(northwind, "quokka in:contoso-only")).toEqual([]);
+    // A name no project has finds nothing, with words or without.
+    expect(await searchAll(staff, "quokka in:no-such-project")).toEqual([]);
+    expect(await searchAll(staff, "in:no-such-project")).toEqual([]);
   });
 
   it("narrows to an author with from:", async () => {

@@ -32,16 +32,40 @@ const BOX_PER_KIND = 25;
 const inProject = (place: string): SQL =>
   sql`regexp_replace(lower(${projects.name}), '[^[:alnum:]]+', '-', 'g') like ${containing(place)}`;
 
+/** The projects `in:` names among those the person may reach, read once per search. */
+const placesOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+
+function namedProjects(ctx: ActorCtx, search: KindSearch, place: string): Promise<string[]> {
+  let ids = placesOfSearch.get(search);
+  if (!ids) {
+    ids = ctx.db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(and(amongMyProjects(ctx, projects.id), inProject(place)))
+      .then((rows) => rows.map((row) => row.id));
+    placesOfSearch.set(search, ids);
+  }
+  return ids;
+}
+
 /**
  * Which projects a search reaches: the one the box is narrowed to (the caller checked it with
- * requireProject), else every project the person takes part in (staff: all); and `in:`.
+ * requireProject), else every project the person takes part in (staff: all); and those `in:` names,
+ * read first as their ids, so the planner knows how few rows they hold (joined by name, it guessed,
+ * and walked every comment newest first looking for a project no comment was in).
  */
-function inScope(ctx: ActorCtx, search: KindSearch, projectId: AnyColumn, onlyProjectId?: string) {
+async function inScope(
+  ctx: ActorCtx,
+  search: KindSearch,
+  projectId: AnyColumn,
+  onlyProjectId?: string,
+): Promise<SQL | undefined> {
   const place = search.text.parsed.in;
-  return and(
-    onlyProjectId ? eq(projectId, onlyProjectId) : amongMyProjects(ctx, projectId),
-    place ? inProject(place) : undefined,
-  );
+  const only = onlyProjectId ? eq(projectId, onlyProjectId) : undefined;
+  if (!place) return only ?? amongMyProjects(ctx, projectId);
+  // The named ones are among the person's projects already.
+  const named = await namedProjects(ctx, search, place);
+  return named.length > 0 ? and(only, inArray(projectId, named)) : sql`false`;
 }
 
 const byAuthor = (search: KindSearch, ...authors: AnyColumn[]) =>
@@ -51,7 +75,7 @@ const byAuthor = (search: KindSearch, ...authors: AnyColumn[]) =>
 export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
   const matching = and(
-    inScope(ctx, search, projectPosts.projectId, onlyProjectId),
+    await inScope(ctx, search, projectPosts.projectId, onlyProjectId),
     isNull(projectPosts.removedAt),
     inArray(projectPosts.visibility, visibleTo(ctx.actor)),
     text.matches(projectPosts.search),
@@ -89,7 +113,7 @@ export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProje
 export async function matchingComments(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
   const matching = and(
-    inScope(ctx, search, projectPosts.projectId, onlyProjectId),
+    await inScope(ctx, search, projectPosts.projectId, onlyProjectId),
     isNull(projectComments.removedAt),
     isNull(projectPosts.removedAt),
     inArray(projectPosts.visibility, visibleTo(ctx.actor)),
@@ -139,7 +163,7 @@ export async function matchingDocuments(ctx: ActorCtx, search: KindSearch, onlyP
     eq(projectDocumentVersions.version, projectDocuments.currentVersion),
   );
   const matching = and(
-    inScope(ctx, search, projectDocuments.projectId, onlyProjectId),
+    await inScope(ctx, search, projectDocuments.projectId, onlyProjectId),
     isNull(projectDocuments.removedAt),
     inArray(projectDocuments.visibility, visibleTo(ctx.actor)),
     text.matches(projectDocumentVersions.search),
@@ -194,7 +218,7 @@ export async function matchingFiles(ctx: ActorCtx, search: KindSearch, onlyProje
       .innerJoin(projects, eq(projects.id, projectFiles.projectId))
       .where(
         and(
-          inScope(ctx, search, projectFiles.projectId, onlyProjectId),
+          await inScope(ctx, search, projectFiles.projectId, onlyProjectId),
           isNull(projectFiles.removedAt),
           inArray(projectFiles.visibility, visibleTo(ctx.actor)),
           text.nameMatches(projectFiles.name),

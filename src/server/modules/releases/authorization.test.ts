@@ -111,6 +111,15 @@ const rows: Row[] = [
     call: async ({ client }) => client.get(`/api/admin/releases/${(await releaseDraft()).id}/preview`),
   },
   {
+    route: "PUT /api/admin/releases/:id/closes",
+    expected: staffOnly(200),
+    call: async ({ client }) =>
+      client.put(`/api/admin/releases/${(await releaseDraft()).id}/closes`, {
+        ideaIds: [],
+        ticketNumbers: [1],
+      }),
+  },
+  {
     route: "POST /api/admin/releases/:id/publish",
     expected: staffOnly(200),
     call: async ({ client }) => client.post(`/api/admin/releases/${(await releaseDraft()).id}/publish`),

@@ -1,5 +1,5 @@
 // What other modules may use of releases: service functions only, never its tables.
-import { eq, inArray } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import type { ReleaseStatus } from "./contracts/releases.js";
 import { releases } from "./schema.js";
@@ -20,4 +20,9 @@ export async function releaseRefs(db: Db, ids: string[]): Promise<Map<string, Re
 export async function releaseRefByVersion(db: Db, version: string): Promise<ReleaseRef | null> {
   const [row] = await db.select(refColumns).from(releases).where(eq(releases.version, version));
   return row ?? null;
+}
+
+/** Every release, newest first, drafts included, for the product team choosing one to link. */
+export async function allReleaseRefs(db: Db): Promise<ReleaseRef[]> {
+  return db.select(refColumns).from(releases).orderBy(desc(releases.releaseDate), desc(releases.createdAt));
 }

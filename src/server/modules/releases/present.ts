@@ -27,7 +27,12 @@ export function presentFeature(row: FeatureRow): Feature {
   };
 }
 
-export function presentRelease(config: Config, row: ReleaseRow, features: FeatureRow[]): Release {
+export function presentRelease(
+  config: Config,
+  row: ReleaseRow,
+  features: FeatureRow[],
+  closes: Release["closes"],
+): Release {
   return {
     id: row.id,
     version: row.version,
@@ -38,6 +43,7 @@ export function presentRelease(config: Config, row: ReleaseRow, features: Featur
     status: row.status,
     features: [...features].sort((a, b) => a.position - b.position).map(presentFeature),
     url: releasePageUrl(config, row.version),
+    closes,
     publishedAt: row.publishedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -10,11 +10,13 @@ import { markdownExcerpt, renderMarkdown } from "../../platform/markdown.js";
 import { notify } from "../../platform/notifications/service.js";
 import { activeUserIds, releaseEmailRecipients } from "../accounts/index.js";
 import { postAnnouncement } from "../chat/index.js";
+import { closeOnPublish, closesFor, writeCloses } from "./closures.js";
 import { announcementBody, type ReleaseContent, releaseHtml } from "./content.js";
 import type {
   Feature,
   Release,
   ReleaseChanges,
+  ReleaseClosesInput,
   ReleaseInput,
   ReleasePreview,
   ReleaseStatus,
@@ -55,16 +57,21 @@ async function featuresOf(db: Db, releaseIds: string[]): Promise<Map<string, Fea
   return byRelease;
 }
 
-async function present(db: Db, config: Config, rows: ReleaseRow[]): Promise<Release[]> {
-  const features = await featuresOf(
-    db,
-    rows.map((row) => row.id),
+async function present(ctx: Ctx, rows: ReleaseRow[]): Promise<Release[]> {
+  const ids = rows.map((row) => row.id);
+  const [features, closes] = await Promise.all([featuresOf(ctx.db, ids), closesFor(ctx.db, ctx.actor, ids)]);
+  return rows.map((row) =>
+    presentRelease(
+      ctx.config,
+      row,
+      features.get(row.id) ?? [],
+      closes.get(row.id) ?? { ideas: [], tickets: [] },
+    ),
   );
-  return rows.map((row) => presentRelease(config, row, features.get(row.id) ?? []));
 }
 
-async function presentOne(db: Db, config: Config, row: ReleaseRow): Promise<Release> {
-  const [view] = await present(db, config, [row]);
+async function presentOne(ctx: Ctx, row: ReleaseRow): Promise<Release> {
+  const [view] = await present(ctx, [row]);
   if (!view) throw notFound("The release");
   return view;
 }
@@ -83,7 +90,7 @@ export async function listPublishedReleases(ctx: Ctx): Promise<Release[]> {
     .from(releases)
     .where(eq(releases.status, "published"))
     .orderBy(...newestFirst);
-  return present(ctx.db, ctx.config, rows);
+  return present(ctx, rows);
 }
 
 /** Every release, drafts included, for the product team's list; `status` narrows it. */
@@ -93,7 +100,7 @@ export async function listAllReleases(ctx: Ctx, filter: { status?: ReleaseStatus
     .from(releases)
     .where(filter.status ? eq(releases.status, filter.status) : undefined)
     .orderBy(...newestFirst);
-  return present(ctx.db, ctx.config, rows);
+  return present(ctx, rows);
 }
 
 /**
@@ -104,11 +111,11 @@ export async function getReleaseByVersion(ctx: Ctx, version: string): Promise<Re
   const [row] = await ctx.db.select().from(releases).where(eq(releases.version, version));
   if (!row || !canSeeRelease(ctx.actor, row)) throw notFound("The release");
   if (ctx.actor) await markReleaseSeen(ctx, ctx.actor.id, row.id);
-  return presentOne(ctx.db, ctx.config, row);
+  return presentOne(ctx, row);
 }
 
 export async function getRelease(ctx: Ctx, id: string): Promise<Release> {
-  return presentOne(ctx.db, ctx.config, await loadRelease(ctx.db, id));
+  return presentOne(ctx, await loadRelease(ctx.db, id));
 }
 
 const versionTaken = (version: string) =>
@@ -200,6 +207,16 @@ export async function updateDraft(ctx: Ctx, id: string, changes: ReleaseChanges)
   return getRelease(ctx, id);
 }
 
+/** Chooses what a draft closes: publishing it releases those ideas and tells those tickets' people. */
+export async function setDraftCloses(ctx: ActorCtx, id: string, input: ReleaseClosesInput): Promise<Release> {
+  await inTransaction(ctx, async (tx) => {
+    const row = await loadRelease(tx.db, id, true);
+    if (!isEditable(row)) throw publishedIsFinal(row);
+    await writeCloses(tx, id, input);
+  });
+  return getRelease(ctx, id);
+}
+
 export async function deleteDraft(ctx: Ctx, id: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     const row = await loadRelease(tx.db, id, true);
@@ -245,7 +262,8 @@ export async function previewStoredRelease(ctx: Ctx, id: string): Promise<Releas
 /**
  * Publishes a draft, once: the row lock makes a second publisher wait and then see it published.
  * The status change, the #announcements post, every opted-in member's e-mail, one pending
- * delivery per active webhook and the audit row commit together or not at all.
+ * delivery per active webhook, what it closes (ideas released, tickets told) and the audit row commit
+ * together or not at all.
  */
 export async function publishRelease(ctx: ActorCtx, id: string): Promise<Release> {
   await inTransaction(ctx, async (tx) => {
@@ -288,6 +306,12 @@ export async function publishRelease(ctx: ActorCtx, id: string): Promise<Release
     const recipients = await releaseEmailRecipients(tx.db);
     for (const recipient of recipients) await queueMail(tx, releaseMail(tx.config, content, recipient.email));
 
+    const closed = await closeOnPublish(tx, {
+      id: row.id,
+      headline: releaseHeadline(row),
+      url: `/releases/${encodeURIComponent(row.version)}`,
+    });
+
     const deliveries = await enqueueDeliveries(tx, {
       event: RELEASE_PUBLISHED,
       releaseId: row.id,
@@ -301,6 +325,7 @@ export async function publishRelease(ctx: ActorCtx, id: string): Promise<Release
         version: row.version,
         emails: recipients.length,
         webhooks: deliveries,
+        closed,
         announcementMessageId: messageId,
       },
     });

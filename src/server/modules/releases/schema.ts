@@ -1,4 +1,15 @@
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../../db/columns.js";
 
 import type { FeatureAvailability, ReleaseStatus } from "./contracts/releases.js";
@@ -70,5 +81,26 @@ export const webhookDeliveries = pgTable(
   (t) => [
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
+  ],
+);
+
+/**
+ * What a release closes: ideas it ships and tickets it fixes, chosen by the product team on the draft.
+ * Ideas and tickets belong to their own modules, so these are plain ids checked through their indexes.
+ */
+export const releaseClosures = pgTable(
+  "release_closures",
+  {
+    releaseId: uuid("release_id")
+      .notNull()
+      .references(() => releases.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"idea" | "ticket">().notNull(),
+    targetId: uuid("target_id").notNull(),
+    linkedBy: uuid("linked_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.releaseId, t.kind, t.targetId] }),
+    index("release_closures_target_idx").on(t.kind, t.targetId),
   ],
 );

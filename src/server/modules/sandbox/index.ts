@@ -1,6 +1,6 @@
 // What other modules may use of the sandbox: service functions only, never its tables.
 
-export { asSeeder, gate, requireSandboxAccess, type SandboxRole } from "./access/index.js";
+export { asSeeder, gate, passesGate, requireSandboxAccess, type SandboxRole } from "./access/index.js";
 export {
   assignCohort,
   createdFields,
@@ -8,6 +8,9 @@ export {
   decideEligibility,
   diffFields,
   dosingSubjects,
+  getStudy,
+  getVolunteer,
+  listStudies,
   recordSandboxChange,
   recordSandboxChanges,
   type SandboxChange,
@@ -15,6 +18,8 @@ export {
   withdrawEnrolment,
 } from "./clinical/index.js";
 export {
+  allFlagRefs,
+  currentBuild,
   type FlagRef,
   type FlagState,
   flagRefs,

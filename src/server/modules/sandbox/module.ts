@@ -1,3 +1,4 @@
+import { Histogram } from "prom-client";
 import type { Db } from "../../db/client.js";
 import { SESSION_COOKIE } from "../../platform/auth/http.js";
 import { AppError } from "../../platform/errors.js";
@@ -58,7 +59,16 @@ export const sandboxModule: ConveneModule = {
     });
   },
   async plugin(app, deps) {
-    const runner = new WipeRunner(deps.db, deps.config, app.log);
+    const wipeDuration = new Histogram({
+      name: "convene_sandbox_wipe_duration_seconds",
+      help: "How long a sandbox wipe ran on this node, completed or failed (a failure rolls back).",
+      labelNames: ["status"],
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
+      registers: [deps.metrics.registry],
+    });
+    const runner = new WipeRunner(deps.db, deps.config, app.log, (outcome) =>
+      wipeDuration.observe({ status: outcome.status }, outcome.seconds),
+    );
     runners.set(deps.db, runner);
     // A wipe left running by a process that died (this node's last run, or a killed CLI) fails at once.
     app.addHook("onReady", async () => {

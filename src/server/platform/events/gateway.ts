@@ -96,10 +96,15 @@ export class Gateway {
     this.timers.push(heartbeat, snapshot, presence);
   }
 
+  /**
+   * Closes every socket with 1012 (service restart): the client reconnects, to another node or to this
+   * one restarted, after its last event id, so nothing published meanwhile is lost.
+   */
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
-    for (const connection of this.connections) connection.socket.close(1001, "server shutting down");
+    for (const connection of this.connections)
+      connection.socket.close(1012, "service restart: reconnect with your last event id");
   }
 
   /** Everyone online on any node. */
@@ -267,13 +272,14 @@ export class Gateway {
     else connection.channels.delete(payload.channelId);
   }
 
-  private send(connection: Connection, frame: string): void {
+  private send(connection: Connection, frame: string | Buffer): void {
     if (connection.socket.readyState !== connection.socket.OPEN) return;
     if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       connection.socket.close(1013, "too far behind; reconnect with your last event id");
       return;
     }
-    connection.socket.send(frame);
+    // A text frame even from bytes: browsers parse it as the JSON it is.
+    connection.socket.send(frame, { binary: false });
   }
 
   private async onClientMessage(connection: Connection, text: string): Promise<void> {
@@ -448,12 +454,26 @@ export class Gateway {
   }
 }
 
-function frameOf(row: EventRow): string {
-  return JSON.stringify({
-    type: "event",
-    id: row.id,
-    topic: row.topic,
-    payload: row.payload,
-    at: row.createdAt,
-  });
+/**
+ * Each row's frame, made once per node: one event goes to every member's socket, and encoding it
+ * per socket (JSON, then UTF-8) was most of a busy node's fan-out time. A replayed row is its own
+ * object, read for one socket, and leaves the cache with it.
+ */
+const frames = new WeakMap<EventRow, Buffer>();
+
+function frameOf(row: EventRow): Buffer {
+  let frame = frames.get(row);
+  if (!frame) {
+    frame = Buffer.from(
+      JSON.stringify({
+        type: "event",
+        id: row.id,
+        topic: row.topic,
+        payload: row.payload,
+        at: row.createdAt,
+      }),
+    );
+    frames.set(row, frame);
+  }
+  return frame;
 }

@@ -22,6 +22,8 @@ export class EventHub {
   private readonly ephemeralSubscribers = new Set<(signal: Ephemeral) => void>();
   private unlisten: (() => Promise<void>)[] = [];
   private readonly puller: SerialWorker;
+  /** A pull asked for that has not started yet: later asks share it. */
+  private waitingPull: Promise<void> | null = null;
 
   constructor(
     private readonly database: Database,
@@ -73,9 +75,17 @@ export class EventHub {
     await this.database.db.execute(sql`select pg_notify(${EPHEMERAL_CHANNEL}, ${JSON.stringify(signal)})`);
   }
 
-  /** Reads everything after the cursor; concurrent calls queue, so delivery order is id order. */
+  /**
+   * Reads everything after the cursor; concurrent calls queue, so delivery order is id order. A pull
+   * that has not started yet reads everything committed before it starts, so a NOTIFY arriving
+   * meanwhile joins it: at hundreds of posts a second that is one query per batch, not per event.
+   */
   pull(): Promise<void> {
-    return this.puller.flush();
+    this.waitingPull ??= this.puller.flush(() => {
+      this.waitingPull = null;
+      return this.pullNow();
+    });
+    return this.waitingPull;
   }
 
   private async pullNow(): Promise<void> {

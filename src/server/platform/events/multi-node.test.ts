@@ -7,13 +7,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../demo/seed.js";
 import { messageCreated } from "../../modules/chat/contracts/messages.js";
+import { seedDemo } from "../../testing/cli.js";
+import { freePort } from "../../testing/ports.js";
 import { connectRealtime, type RealtimeClient } from "../../testing/realtime.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../auth/http.js";
 
@@ -35,27 +36,6 @@ let ned: Session;
 let cora: Session;
 let nora: Session;
 const sockets: RealtimeClient[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** Runs the real CLI to completion (migrate and seed), failing with its output if it fails. */
-async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env, stdio: "pipe" });
-  const output: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`convene ${args.join(" ")} exited ${code}:\n${output.join("")}`);
-}
 
 /** Starts `convene start` as its own OS process and waits until it answers /api/health. */
 async function startNode(name: string): Promise<Node> {
@@ -182,7 +162,7 @@ describe.skipIf(!serverUrl)("several app nodes on one PostgreSQL", () => {
     base.pathname = `/${databaseName}`;
     databaseUrl = base.toString();
 
-    await runCli(["seed", "--demo"], { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" });
+    await seedDemo({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" });
     const [one, two] = await Promise.all([startNode("node-1"), startNode("node-2")]);
     if (!one || !two) throw new Error("nodes did not start");
 

@@ -1,14 +1,12 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import fs from "node:fs/promises";
 import path from "node:path";
-import { type Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { asc, eq } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Ctx } from "../context.js";
 import { AppError } from "../errors.js";
+import type { ByteRange, StoredBlob } from "./file-store.js";
 import { files } from "./schema.js";
+import { fileStoreFor } from "./stores.js";
 
 /** Types people attach to support tickets and project work; anything executable is refused. */
 const allowedTypes = new Map<string, string[]>([
@@ -27,53 +25,74 @@ const allowedTypes = new Map<string, string[]>([
 
 export type StoredFile = typeof files.$inferSelect;
 
-export function filesDir(dataDir: string): string {
-  return path.join(dataDir, "files");
+/**
+ * The bytes of an upload: held in memory (mail attachments, demo data), or already streamed into
+ * the file store while the request was read (`readUpload`), where type and size were checked.
+ */
+export type FileContent = { data: Buffer } | { received: StoredBlob };
+
+/** A file as a service receives it to store: its name and type as sent, and its bytes. */
+export type FileUpload = { filename: string; contentType: string } & FileContent;
+
+type Upload = FileUpload & { field: string };
+
+/** Why a file's type is refused, or null when it is one people may attach. */
+export function typeProblem(upload: {
+  filename: string;
+  contentType: string;
+  field: string;
+}): AppError | null {
+  const extension = path.extname(upload.filename).toLowerCase();
+  const extensions = allowedTypes.get(upload.contentType);
+  if (extensions?.includes(extension)) return null;
+  return new AppError(
+    "unsupported_media_type",
+    `Files of type ${upload.contentType} (${extension}) are not accepted.`,
+    {
+      [upload.field]: `Accepted: ${[...allowedTypes.values()].flat().join(", ")}`,
+    },
+  );
 }
 
-type Upload = { filename: string; contentType: string; data: Buffer; field: string };
+/**
+ * A size limit as people read it. Rounded down, to one decimal: MAX_UPLOAD_MB may be a fraction
+ * (0.5), and a limit rounded up (or down to "0 MB") would promise what the server then refuses.
+ */
+function sizeLimitText(bytes: number): string {
+  const oneDecimalDown = (value: number) => Math.floor(value * 10) / 10;
+  if (bytes >= 1024 * 1024) return `${oneDecimalDown(bytes / 1024 / 1024)} MB`;
+  if (bytes >= 1024) return `${oneDecimalDown(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
+/** The refusal of a file over MAX_UPLOAD_MB, naming the form field it came in. */
+export function tooLarge(config: Config, field: string): AppError {
+  return new AppError("payload_too_large", "The file is too large.", {
+    [field]: `At most ${sizeLimitText(config.maxUploadBytes)} per file.`,
+  });
+}
 
 /**
  * Why a file would be refused (type or size), or null when storeFile would take it; lets a caller
  * that receives many files at once (group mail) drop the refused ones instead of failing them all.
  */
 export function uploadProblem(config: Config, upload: Upload): AppError | null {
-  const extension = path.extname(upload.filename).toLowerCase();
-  const extensions = allowedTypes.get(upload.contentType);
-  if (!extensions?.includes(extension)) {
-    return new AppError(
-      "unsupported_media_type",
-      `Files of type ${upload.contentType} (${extension}) are not accepted.`,
-      {
-        [upload.field]: `Accepted: ${[...allowedTypes.values()].flat().join(", ")}`,
-      },
-    );
-  }
-  if (upload.data.length > config.maxUploadBytes) {
-    return new AppError("payload_too_large", "The file is too large.", {
-      [upload.field]: `At most ${Math.round(config.maxUploadBytes / 1024 / 1024)} MB per file.`,
-    });
-  }
-  return null;
+  const size = "data" in upload ? upload.data.length : upload.received.size;
+  return typeProblem(upload) ?? (size > config.maxUploadBytes ? tooLarge(config, upload.field) : null);
 }
 
 /** Stores bytes content-addressed (the same file twice is kept once) and records who uploaded what. */
 export async function storeFile(ctx: Ctx, upload: Upload): Promise<StoredFile> {
   const problem = uploadProblem(ctx.config, upload);
   if (problem) throw problem;
-  const sha256 = createHash("sha256").update(upload.data).digest("hex");
-  const target = path.join(filesDir(ctx.config.dataDir), sha256.slice(0, 2), sha256);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.writeFile(target, upload.data, { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== "EEXIST") throw error;
-  });
+  const blob = "data" in upload ? await fileStoreFor(ctx.config).put(upload.data) : upload.received;
   const [row] = await ctx.db
     .insert(files)
     .values({
-      sha256,
+      sha256: blob.sha256,
       filename: path.basename(upload.filename),
       contentType: upload.contentType,
-      size: upload.data.length,
+      size: blob.size,
       uploadedBy: ctx.actor?.id ?? null,
     })
     .returning();
@@ -81,46 +100,21 @@ export async function storeFile(ctx: Ctx, upload: Upload): Promise<StoredFile> {
   return row;
 }
 
-export function filePath(dataDir: string, file: StoredFile): string {
-  return path.join(filesDir(dataDir), file.sha256.slice(0, 2), file.sha256);
-}
-
 /**
- * Stores what a stream produces (a generated archive) without holding it in memory: written to a
- * temporary file while hashed, then moved to its content address. Generated by the server, so it
- * takes no uploader and skips the upload checks.
+ * Stores what a stream produces (a generated archive) without holding it in memory. Generated by
+ * the server, so it takes no uploader and skips the upload checks.
  */
 export async function storeStream(
   ctx: Ctx,
   input: { filename: string; contentType: string; stream: Readable },
 ): Promise<StoredFile> {
-  const dir = filesDir(ctx.config.dataDir);
-  await fs.mkdir(dir, { recursive: true });
-  const temporary = path.join(dir, `.incoming-${randomUUID()}`);
-  const hash = createHash("sha256");
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  try {
-    await pipeline(input.stream, measure, createWriteStream(temporary, { flags: "wx" }));
-    const sha256 = hash.digest("hex");
-    const target = path.join(dir, sha256.slice(0, 2), sha256);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rename(temporary, target);
-    const [row] = await ctx.db
-      .insert(files)
-      .values({ sha256, filename: input.filename, contentType: input.contentType, size, uploadedBy: null })
-      .returning();
-    if (!row) throw new Error("file row was not written");
-    return row;
-  } finally {
-    await fs.rm(temporary, { force: true });
-  }
+  const { sha256, size } = await fileStoreFor(ctx.config).put(input.stream);
+  const [row] = await ctx.db
+    .insert(files)
+    .values({ sha256, filename: input.filename, contentType: input.contentType, size, uploadedBy: null })
+    .returning();
+  if (!row) throw new Error("file row was not written");
+  return row;
 }
 
 /** Forgets a stored file, and its bytes once no other file row has the same content. */
@@ -131,7 +125,17 @@ export async function deleteStoredFile(ctx: Ctx, file: StoredFile): Promise<void
     .from(files)
     .where(eq(files.sha256, file.sha256))
     .limit(1);
-  if (!other) await fs.rm(filePath(ctx.config.dataDir, file), { force: true });
+  if (!other) await fileStoreFor(ctx.config).delete(file.sha256);
+}
+
+/** A stored file's bytes, or one range of them. */
+export function readStoredFile(config: Config, file: StoredFile, range?: ByteRange): Promise<Readable> {
+  return fileStoreFor(config).get(file.sha256, range);
+}
+
+/** Whether a stored file's bytes are in the file store. */
+export function hasStoredBytes(config: Config, file: StoredFile): Promise<boolean> {
+  return fileStoreFor(config).exists(file.sha256);
 }
 
 export async function getStoredFile(ctx: Ctx, id: string): Promise<StoredFile | null> {

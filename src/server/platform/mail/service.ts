@@ -59,6 +59,8 @@ export class Mailer {
     private readonly db: Db,
     private readonly config: Config,
     log: WorkerLog = silentLog,
+    /** Hears of every message a pass failed to hand to SMTP (the failure counter of /metrics). */
+    private readonly onSendFailures: (count: number) => void = () => {},
   ) {
     this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
     this.worker = new SerialWorker(() => this.deliverPending(), log, "mail delivery pass failed");
@@ -141,6 +143,7 @@ export class Mailer {
         }
         return { claimed: rows.length, failed };
       });
+      if (batch.failed > 0) this.onSendFailures(batch.failed);
       // A failed send stays pending for the next tick rather than being retried in a tight loop.
       if (batch.claimed < 20 || batch.failed > 0) return;
     }

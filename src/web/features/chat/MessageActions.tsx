@@ -2,6 +2,8 @@ import { ActionIcon, Button, Group, Menu, Modal, Paper, Text, Tooltip } from "@m
 import { useDisclosure } from "@mantine/hooks";
 import { IconDots } from "@tabler/icons-react";
 import { UiIcon } from "../../app/ui/UiIcon.js";
+import { LinkToIdeaDialog } from "../ideas/LinkToIdeaDialog.js";
+import { useDraftArticle } from "../knowledge/DraftArticleButton.js";
 import type { Message } from "./api.js";
 import classes from "./chat.module.css";
 import { EmojiPicker } from "./EmojiPicker.js";
@@ -59,11 +61,11 @@ function ConfirmDelete({
 /** The toolbar that appears over a message under the pointer or keyboard focus. */
 export function MessageActions({ message, abilities, onReact, onReply, onEdit }: MessageActionsProps) {
   const pin = usePin();
+  const draftArticle = useDraftArticle();
   const [confirming, { open: confirmDelete, close: closeConfirm }] = useDisclosure(false);
+  const [linking, { open: openLink, close: closeLink }] = useDisclosure(false);
   const mine = message.author.id === abilities.myId;
   const canDelete = mine || abilities.isStaff;
-  const hasMenu = abilities.pin || mine || canDelete;
-  if (!abilities.react && !onReply && !hasMenu) return null;
 
   return (
     <Paper withBorder shadow="xs" p={2} className={classes.actions}>
@@ -76,30 +78,36 @@ export function MessageActions({ message, abilities, onReact, onReply, onEdit }:
             </ActionIcon>
           </Tooltip>
         )}
-        {hasMenu && (
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <ActionIcon variant="subtle" color="gray" aria-label="More actions">
-                <UiIcon icon={IconDots} />
-              </ActionIcon>
-            </Menu.Target>
-            <Menu.Dropdown>
-              {abilities.pin && (
-                <Menu.Item onClick={() => pin.mutate(message)}>
-                  {message.pinned ? "Unpin from channel" : "Pin to channel"}
-                </Menu.Item>
-              )}
-              {mine && <Menu.Item onClick={onEdit}>Edit message</Menu.Item>}
-              {canDelete && (
-                <Menu.Item color="red" onClick={confirmDelete}>
-                  Delete message
-                </Menu.Item>
-              )}
-            </Menu.Dropdown>
-          </Menu>
-        )}
+        {/* Everyone who reads a message may link it to an idea, so the menu is always there. */}
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <ActionIcon variant="subtle" color="gray" aria-label="More actions">
+              <UiIcon icon={IconDots} />
+            </ActionIcon>
+          </Menu.Target>
+          <Menu.Dropdown>
+            {abilities.pin && (
+              <Menu.Item onClick={() => pin.mutate(message)}>
+                {message.pinned ? "Unpin from channel" : "Pin to channel"}
+              </Menu.Item>
+            )}
+            {mine && <Menu.Item onClick={onEdit}>Edit message</Menu.Item>}
+            {abilities.isStaff && (
+              <Menu.Item onClick={() => draftArticle.mutate({ kind: "chat_message", id: message.id })}>
+                Make help article
+              </Menu.Item>
+            )}
+            <Menu.Item onClick={openLink}>Link to idea</Menu.Item>
+            {canDelete && (
+              <Menu.Item color="red" onClick={confirmDelete}>
+                Delete message
+              </Menu.Item>
+            )}
+          </Menu.Dropdown>
+        </Menu>
       </Group>
       <ConfirmDelete message={message} opened={confirming} onClose={closeConfirm} />
+      {linking && <LinkToIdeaDialog messageId={message.id} opened={linking} onClose={closeLink} />}
     </Paper>
   );
 }

@@ -3,11 +3,12 @@ import { useEffect } from "react";
 import { useLocation } from "react-router";
 import { formatDateTime } from "../../app/format.js";
 import { PersonName } from "../../app/ui/StaffBadge.js";
+import { DraftArticleButton } from "../knowledge/DraftArticleButton.js";
 import type { Comment } from "./api.js";
 import { ServerHtml } from "./ServerHtml.js";
 
 /** Internal notes look unlike public replies, so nobody mistakes what the customer can read. */
-function CommentCard({ comment }: { comment: Comment }) {
+function CommentCard({ comment, staffView }: { comment: Comment; staffView: boolean }) {
   return (
     <Paper
       withBorder
@@ -33,12 +34,18 @@ function CommentCard({ comment }: { comment: Comment }) {
           </Text>
         </Group>
         <ServerHtml html={comment.bodyHtml} />
+        {staffView && (
+          <Group justify="flex-end">
+            <DraftArticleButton kind="ticket_comment" id={comment.id} />
+          </Group>
+        )}
       </Stack>
     </Paper>
   );
 }
 
-export function CommentThread({ comments }: { comments: Comment[] }) {
+/** `staffView` offers the product team to turn an answer into a help article. */
+export function CommentThread({ comments, staffView }: { comments: Comment[]; staffView: boolean }) {
   const { hash } = useLocation();
   // A link to a comment (`#comment-<id>`, as the inbox sends) arrives before the comments do.
   useEffect(() => {
@@ -50,7 +57,7 @@ export function CommentThread({ comments }: { comments: Comment[] }) {
     // Replies arriving live (the page follows the ticket's events) are read out as they appear.
     <Stack gap="sm" aria-live="polite" aria-relevant="additions">
       {comments.map((comment) => (
-        <CommentCard key={comment.id} comment={comment} />
+        <CommentCard key={comment.id} comment={comment} staffView={staffView} />
       ))}
     </Stack>
   );

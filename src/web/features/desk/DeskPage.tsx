@@ -1,4 +1,4 @@
-import { Button } from "@mantine/core";
+import { Button, Group } from "@mantine/core";
 import { Link } from "react-router";
 import { useFiltersInAddress } from "../../app/filters-in-address.js";
 import { useSignedInMe } from "../../app/gates.js";
@@ -9,7 +9,15 @@ import { type TicketFilters, useTicketEvents, useTickets } from "./api.js";
 import { QueueFilters } from "./QueueFilters.js";
 import { TicketTable } from "./TicketTable.js";
 
-const filterNames: (keyof TicketFilters)[] = ["type", "status", "assigneeId", "organisationId", "q"];
+const filterNames: (keyof TicketFilters)[] = [
+  "type",
+  "status",
+  "assigneeId",
+  "organisationId",
+  "priority",
+  "sort",
+  "q",
+];
 
 function TicketList({ filters, forStaff }: { filters: Partial<TicketFilters>; forStaff: boolean }) {
   const tickets = useTickets(filters);
@@ -36,9 +44,27 @@ export function DeskPage() {
     <Page
       title={me.isStaff ? "Service desk queue" : "My tickets"}
       actions={
-        <Button component={Link} to="/desk/new">
-          New ticket
-        </Button>
+        <Group gap="xs">
+          {me.isStaff && (
+            <>
+              <Button component={Link} to="/desk/sla" variant="default">
+                Service levels
+              </Button>
+              <Button component={Link} to="/desk/reports" variant="default">
+                Reports
+              </Button>
+              <Button component={Link} to="/desk/macros" variant="default">
+                Macros
+              </Button>
+              <Button component={Link} to="/desk/forms" variant="default">
+                Ticket forms
+              </Button>
+            </>
+          )}
+          <Button component={Link} to="/desk/new">
+            New ticket
+          </Button>
+        </Group>
       }
     >
       {me.isStaff ? <StaffQueue /> : <TicketList filters={{}} forStaff={false} />}

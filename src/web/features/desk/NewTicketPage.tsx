@@ -1,6 +1,19 @@
-import { Box, Button, Checkbox, Input, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Code,
+  Input,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
 import { hasLength, isNotEmpty, useForm } from "@mantine/form";
 import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useFormSubmit } from "../../app/forms.js";
 import { useSignedInMe } from "../../app/gates.js";
@@ -8,8 +21,12 @@ import { notifyFailure } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { Section } from "../../app/ui/Section.js";
-import { deskApi, deskKeys, type TicketType } from "./api.js";
+import { ArticleSuggestions } from "../knowledge/ArticleSuggestions.js";
+import { deskApi, deskKeys, sandboxPageProblem, type TicketImpact, type TicketType } from "./api.js";
+import { CustomFields, showFieldErrors } from "./CustomFields.js";
 import { ticketTypeOptions } from "./labels.js";
+import { impactOptions } from "./sla-labels.js";
+import { discardTicketDraft, keepTicketDraft, readTicketDraft } from "./ticket-draft.js";
 
 // Access requests come in through the public form, not from members.
 const typeOptions = ticketTypeOptions.filter((option) => option.value !== "access_request");
@@ -19,12 +36,20 @@ type NewTicket = {
   subject: string;
   description: string;
   sharedWithOrganisation: boolean;
+  /** "" until the customer says; the ticket then starts at normal priority. */
+  impact: TicketImpact | "";
   files: File[];
+  /** The type's custom fields, by key. */
+  fields: Record<string, string>;
 };
 
-/** Opens the ticket, then uploads its files; a file that fails is reported, the ticket stays. */
-async function openTicketWithFiles({ files, ...ticket }: NewTicket) {
-  const created = await deskApi.open(ticket);
+/**
+ * Opens the ticket, then uploads its files; a file that fails is reported, the ticket stays. A
+ * development-environment question carries the page it was asked from.
+ */
+async function openTicketWithFiles({ files, impact, ...ticket }: NewTicket, page: string | null) {
+  const context = page && ticket.type === "dev_environment_question" ? { context: { page } } : {};
+  const created = await deskApi.open({ ...ticket, ...(impact ? { impact } : {}), ...context });
   const failures: string[] = [];
   for (const file of files) {
     await deskApi
@@ -41,13 +66,18 @@ export function NewTicketPage() {
   // `?type=dev_environment_question` (the sandbox's "ask the service desk" link) preselects the type.
   const [searchParams] = useSearchParams();
   const requestedType = searchParams.get("type");
+  // `&from=` is the sandbox page whose "Report a problem" link led here; anything else is ignored.
+  const from = searchParams.get("from");
+  const fromPage = from !== null && sandboxPageProblem(from) === null ? from : null;
   const form = useForm<NewTicket>({
     initialValues: {
       type: typeOptions.find((option) => option.value === requestedType)?.value ?? "support_question",
       subject: "",
       description: "",
       sharedWithOrganisation: false,
+      impact: "",
       files: [],
+      fields: {},
     },
     validate: {
       type: isNotEmpty("Choose a type."),
@@ -55,13 +85,34 @@ export function NewTicketPage() {
       description: isNotEmpty("Describe what you need."),
     },
   });
-  const { onSubmit, error, pending } = useFormSubmit(form, openTicketWithFiles, {
-    onSuccess: ({ created, failures }) => {
-      if (failures.length > 0) notifyFailure(`Some files were not attached. ${failures.join(" ")}`);
-      void queryClient.invalidateQueries({ queryKey: deskKeys.tickets });
-      navigate(`/desk/tickets/${created.id}`);
+  // The draft comes back after its author read a suggested article; it is read once the page runs in
+  // the browser, since the server's first render cannot see the tab's storage.
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    const draft = readTicketDraft();
+    if (!draft) return;
+    const type = typeOptions.find((option) => option.value === draft.type)?.value ?? form.getValues().type;
+    form.setValues({ ...draft, type });
+  }, [form]);
+  const { type, subject, description, sharedWithOrganisation } = form.values;
+  useEffect(() => {
+    if (restored.current) keepTicketDraft({ type, subject, description, sharedWithOrganisation });
+  }, [type, subject, description, sharedWithOrganisation]);
+  const { onSubmit, error, pending } = useFormSubmit(
+    form,
+    (ticket) => openTicketWithFiles(ticket, fromPage),
+    {
+      onSuccess: ({ created, failures }) => {
+        discardTicketDraft();
+        if (failures.length > 0) notifyFailure(`Some files were not attached. ${failures.join(" ")}`);
+        void queryClient.invalidateQueries({ queryKey: deskKeys.tickets });
+        navigate(`/desk/tickets/${created.id}`);
+      },
+      onError: (failure) => showFieldErrors(form, failure),
     },
-  });
+  );
 
   return (
     <Page title="New ticket" size="md">
@@ -77,6 +128,16 @@ export function NewTicketPage() {
               {...form.getInputProps("type")}
             />
             <TextInput label="Subject" {...form.getInputProps("subject")} />
+            <Select
+              label="How does this affect your work?"
+              description="The product team sets the ticket's priority from it."
+              placeholder="Choose the impact"
+              data={impactOptions}
+              clearable
+              {...form.getInputProps("impact")}
+              onChange={(value) => form.setFieldValue("impact", (value as TicketImpact | null) ?? "")}
+            />
+            <ArticleSuggestions text={`${subject}\n${description}`} />
             <Textarea
               label="Description"
               description="Markdown is supported: **bold**, lists, `code`, links."
@@ -85,6 +146,16 @@ export function NewTicketPage() {
               required
               {...form.getInputProps("description")}
             />
+            <CustomFields type={type} form={form} />
+            {fromPage && type === "dev_environment_question" && (
+              <Alert color="blue" variant="light" p="sm" data-testid="ticket-context-notice">
+                <Text size="sm">
+                  This ticket will carry: the page you were on (
+                  <Code style={{ overflowWrap: "anywhere" }}>{fromPage}</Code>), the environment's build and
+                  version, and the feature flag states.
+                </Text>
+              </Alert>
+            )}
             <Checkbox
               label="Share with my organisation"
               description={`Colleagues at ${me.organisation.name} can read and follow this ticket.`}

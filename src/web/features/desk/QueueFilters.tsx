@@ -4,6 +4,12 @@ import { useState } from "react";
 import { useOrganisations } from "../admin/api.js";
 import { type TicketFilters, useStaff } from "./api.js";
 import { ticketStatusOptions, ticketTypeOptions } from "./labels.js";
+import { priorityOptions } from "./sla-labels.js";
+
+const sortOptions = [
+  { value: "updated", label: "Recently updated" },
+  { value: "due", label: "Due soonest" },
+];
 
 type Props = { filters: TicketFilters; onChange: (change: Partial<TicketFilters>) => void };
 
@@ -30,7 +36,7 @@ export function QueueFilters({ filters, onChange }: Props) {
   });
 
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} spacing="sm">
+    <SimpleGrid cols={{ base: 1, xs: 2, md: 4, lg: 7 }} spacing="sm">
       <TextInput
         label="Search"
         placeholder="Words in subject or description"
@@ -45,6 +51,14 @@ export function QueueFilters({ filters, onChange }: Props) {
       <Select label="Status" data={ticketStatusOptions} {...select("status")} />
       <Select label="Assignee" data={assigneeOptions} searchable {...select("assigneeId")} />
       <Select label="Organisation" data={organisationOptions} searchable {...select("organisationId")} />
+      <Select label="Priority" data={priorityOptions} {...select("priority")} />
+      <Select
+        label="Sort"
+        data={sortOptions}
+        value={filters.sort || "updated"}
+        onChange={(value) => onChange({ sort: value === "due" ? "due" : "" })}
+        allowDeselect={false}
+      />
     </SimpleGrid>
   );
 }

@@ -1,8 +1,11 @@
 import { Button, Group, Stack, Switch, Textarea } from "@mantine/core";
 import { isNotEmpty, useForm } from "@mantine/form";
+import { useState } from "react";
 import { useFormSubmit } from "../../app/forms.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { deskApi, type Ticket, useTicketRefresh } from "./api.js";
+import { MacroPicker } from "./MacroPicker.js";
+import { type Macro, macrosApi } from "./macros-api.js";
 
 export function ReplyBox({ ticket }: { ticket: Ticket }) {
   const refresh = useTicketRefresh(ticket.id);
@@ -10,15 +13,38 @@ export function ReplyBox({ ticket }: { ticket: Ticket }) {
     initialValues: { body: "", internal: false },
     validate: { body: isNotEmpty("Write a reply.") },
   });
-  const { onSubmit, error, pending } = useFormSubmit(form, (values) => deskApi.reply(ticket.id, values), {
-    onSuccess: () => refresh(),
-  });
+  // A chosen macro's status and assignee changes go with the reply, in one request.
+  const [macro, setMacro] = useState<Macro | null>(null);
+  const { onSubmit, error, pending } = useFormSubmit(
+    form,
+    async (values) => {
+      if (macro && !values.internal)
+        await macrosApi.reply(ticket.id, { macroId: macro.id, body: values.body });
+      else await deskApi.reply(ticket.id, values);
+    },
+    {
+      onSuccess: () => {
+        setMacro(null);
+        return refresh();
+      },
+    },
+  );
   const internal = form.values.internal;
 
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">
         <ErrorAlert error={error} />
+        {ticket.canManage && !internal && (
+          <MacroPicker
+            ticket={ticket}
+            chosen={macro}
+            onChoose={(chosen, body) => {
+              setMacro(chosen);
+              if (chosen) form.setFieldValue("body", body);
+            }}
+          />
+        )}
         <Textarea
           label="Your reply"
           description={
@@ -47,7 +73,7 @@ export function ReplyBox({ ticket }: { ticket: Ticket }) {
             color={internal ? "yellow" : undefined}
             c={internal ? "dark" : undefined}
           >
-            Reply
+            {macro && !internal ? "Reply and apply macro" : "Reply"}
           </Button>
         </Group>
       </Stack>

@@ -1,9 +1,17 @@
 import { Button, Checkbox, Select, Stack, Text } from "@mantine/core";
 import { formatDateTime } from "../../app/format.js";
 import type { Me } from "../../app/session.js";
-import { type Ticket, type TicketStatus, useStaff, useTicketUpdate, useWatching } from "./api.js";
+import {
+  type Ticket,
+  type TicketPriority,
+  type TicketStatus,
+  useStaff,
+  useTicketUpdate,
+  useWatching,
+} from "./api.js";
 import { Fact } from "./Fact.js";
 import { ticketStatusOptions, ticketTypeLabels } from "./labels.js";
+import { impactLabels, priorityLabels, priorityOptions } from "./sla-labels.js";
 import { TicketStatusBadge } from "./TicketStatusBadge.js";
 
 /** Assignee and status; the product team's controls. */
@@ -30,6 +38,14 @@ function TicketManagement({ ticket }: { ticket: Ticket }) {
         data={ticketStatusOptions}
         value={ticket.status}
         onChange={(value) => value && update.mutate({ status: value as TicketStatus })}
+        allowDeselect={false}
+        disabled={update.isPending}
+      />
+      <Select
+        label="Priority"
+        data={priorityOptions}
+        value={ticket.priority}
+        onChange={(value) => value && update.mutate({ priority: value as TicketPriority })}
         allowDeselect={false}
         disabled={update.isPending}
       />
@@ -78,6 +94,8 @@ export function TicketDetails({ ticket, me }: { ticket: Ticket; me: Me }) {
         <TicketStatusBadge status={ticket.status} />
       </Fact>
       <Fact label="Type">{ticketTypeLabels[ticket.type]}</Fact>
+      {ticket.impact && <Fact label="Impact">{impactLabels[ticket.impact]}</Fact>}
+      {!ticket.canManage && <Fact label="Priority">{priorityLabels[ticket.priority]}</Fact>}
       <Fact label="Requester">
         {ticket.requester.name}
         {ticket.canManage && (

@@ -6,12 +6,17 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
+import { TicketIdeasPanel } from "../ideas/TicketIdeasPanel.js";
 import { AccessRequestPanel } from "./AccessRequestPanel.js";
 import { AttachmentList } from "./AttachmentList.js";
 import { type Ticket, useTicket, useTicketEvents } from "./api.js";
 import { CommentThread } from "./CommentThread.js";
+import { CustomFieldValues } from "./CustomFields.js";
+import { EnvironmentContext } from "./EnvironmentContext.js";
 import { ReplyBox } from "./ReplyBox.js";
+import { SatisfactionPrompt } from "./SatisfactionPrompt.js";
 import { ServerHtml } from "./ServerHtml.js";
+import { SlaClock } from "./SlaClock.js";
 import { TicketDetails } from "./TicketDetails.js";
 
 function TicketView({ ticket }: { ticket: Ticket }) {
@@ -26,19 +31,32 @@ function TicketView({ ticket }: { ticket: Ticket }) {
               <ServerHtml html={ticket.descriptionHtml} />
             </Section>
             <Section title="Conversation">
-              <CommentThread comments={ticket.comments} />
+              <CommentThread comments={ticket.comments} staffView={me.isStaff} />
               <ReplyBox ticket={ticket} />
             </Section>
+            <SatisfactionPrompt ticket={ticket} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="lg">
+            {ticket.type !== "access_request" && (
+              <Section title="Service level">
+                <SlaClock ticket={ticket} staffView={me.isStaff} />
+              </Section>
+            )}
             <Section title="Details">
               <TicketDetails ticket={ticket} me={me} />
+              <CustomFieldValues ticket={ticket} />
             </Section>
+            {ticket.environment && (
+              <Section title="Environment when reported">
+                <EnvironmentContext environment={ticket.environment} />
+              </Section>
+            )}
             <Section title="Attachments">
               <AttachmentList ticket={ticket} />
             </Section>
+            <TicketIdeasPanel ticketId={ticket.id} ticketNumber={ticket.number} />
           </Stack>
         </Grid.Col>
       </Grid>

@@ -12,6 +12,7 @@ import { notifyFailure } from "../../app/notify.js";
 
 export type { Attachment } from "../../../server/modules/desk/contracts/attachments.js";
 export type { Comment } from "../../../server/modules/desk/contracts/comments.js";
+export type { TicketImpact, TicketPriority } from "../../../server/modules/desk/contracts/sla.js";
 export type {
   AccessRequest,
   Ticket,
@@ -19,6 +20,7 @@ export type {
   TicketSummary,
   TicketType,
 } from "../../../server/modules/desk/contracts/tickets.js";
+export { sandboxPageProblem } from "../../../shared/sandbox-page.js";
 
 type TicketQuery = NonNullable<Request<typeof tickets.listTickets>["query"]>;
 /**

@@ -11,6 +11,7 @@ import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
 import { Section } from "../../app/ui/Section.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
+import { DraftArticleButton } from "../knowledge/DraftArticleButton.js";
 import { AttachFiles } from "./AttachFiles.js";
 import { GroupFrame } from "./GroupFrame.js";
 import { postingNotice } from "./GroupPage.js";
@@ -82,6 +83,11 @@ function MessageCard({ group, message }: { group: Group; message: GroupMessage }
                 #{tag}
               </Anchor>
             ))}
+          </Row>
+        )}
+        {me.isStaff && message.status === "published" && (
+          <Row justify="flex-end">
+            <DraftArticleButton kind="group_message" id={message.id} />
           </Row>
         )}
       </Stack>

@@ -1,4 +1,5 @@
 import { Anchor, Badge, Group, List, Paper, Stack, Text, Title } from "@mantine/core";
+import { useId } from "react";
 import { Link } from "react-router";
 import { dateFormat } from "../../app/format.js";
 import { ServerHtml } from "../desk/ServerHtml.js";
@@ -43,6 +44,37 @@ export function FeatureList({ features }: { features: Feature[] }) {
   );
 }
 
+/** The ideas and tickets the release closes, as far as the reader may open them (the server decides). */
+function Closes({ closes, level }: { closes: Release["closes"]; level: 2 | 3 }) {
+  const headingId = useId();
+  if (closes.ideas.length === 0 && closes.tickets.length === 0) return null;
+  return (
+    <section aria-labelledby={headingId}>
+      <Title order={level} size="h5" id={headingId} mb="xs">
+        Closes
+      </Title>
+      <List spacing={4} size="sm">
+        {closes.ideas.map((idea) => (
+          <List.Item key={idea.id}>
+            Idea:{" "}
+            <Anchor component={Link} to={idea.url}>
+              {idea.title}
+            </Anchor>
+          </List.Item>
+        ))}
+        {closes.tickets.map((ticket) => (
+          <List.Item key={ticket.id}>
+            Ticket:{" "}
+            <Anchor component={Link} to={ticket.url}>
+              #{ticket.number} {ticket.subject}
+            </Anchor>
+          </List.Item>
+        ))}
+      </List>
+    </section>
+  );
+}
+
 type Props = {
   release: Release;
   /** `link`: the version heading links to the release's own page (lists); `none`: the page title names it. */
@@ -81,6 +113,8 @@ export function ReleaseArticle({ release, heading = "plain" }: Props) {
         </div>
         <FeatureList features={release.features} />
         <ServerHtml html={release.notesHtml} />
+        {/* Under the version's heading, or under the page's own title when the article has none. */}
+        <Closes closes={release.closes} level={heading === "none" ? 2 : 3} />
       </Stack>
     </Paper>
   );

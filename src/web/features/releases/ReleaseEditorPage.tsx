@@ -22,6 +22,7 @@ import { type EditorValues, inputOf, inputPaths, valuesOf } from "./editor-value
 import { FeatureListEditor } from "./FeatureListEditor.js";
 import { PreviewPanel } from "./PreviewPanel.js";
 import { ReleaseArticle } from "./ReleaseArticle.js";
+import { ReleaseClosesEditor } from "./ReleaseClosesEditor.js";
 
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
 const required = (message: string) => (value: string) => (value.trim() ? null : message);
@@ -235,6 +236,11 @@ function ReleaseEditor({ release }: { release: Release | null }) {
       {preview && (
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <PreviewPanel preview={preview} />
+        </Grid.Col>
+      )}
+      {release && (
+        <Grid.Col span={12}>
+          <ReleaseClosesEditor release={release} />
         </Grid.Col>
       )}
       {release && (

@@ -11,6 +11,7 @@ import type {
   WebhookInput,
 } from "../../../server/modules/releases/contracts/webhooks.js";
 import * as webhooks from "../../../server/modules/releases/contracts/webhooks.js";
+import type { Request } from "../../../shared/contract.js";
 import { callApi } from "../../app/api.js";
 
 export type {
@@ -45,6 +46,8 @@ export const releasesApi = {
   remove: (id: string) => callApi(releases.deleteRelease, { params: { id } }),
   preview: (body: ReleaseInput) => callApi(releases.previewRelease, { body }),
   publish: (id: string) => callApi(releases.publishRelease, { params: { id } }),
+  setCloses: (id: string, body: Request<typeof releases.setReleaseCloses>["body"]) =>
+    callApi(releases.setReleaseCloses, { params: { id }, body }),
   createWebhook: (body: WebhookInput) => callApi(webhooks.createWebhook, { body }),
   updateWebhook: (id: string, body: WebhookChanges) =>
     callApi(webhooks.updateWebhook, { params: { id }, body }),

@@ -10,6 +10,9 @@ import { type Agreement, sandboxApi, sandboxKeys } from "./api.js";
 
 export const DESK_QUESTION_LINK = "/desk/new?type=dev_environment_question";
 
+/** The desk's form for a development-environment question, carrying the sandbox page it was asked from. */
+export const reportProblemLink = (page: string) => `${DESK_QUESTION_LINK}&from=${encodeURIComponent(page)}`;
+
 export function DeskQuestionLink() {
   return (
     <Anchor component={Link} to={DESK_QUESTION_LINK} size="sm">

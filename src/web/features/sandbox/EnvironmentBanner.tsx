@@ -1,9 +1,11 @@
-import { Alert, Badge, Group, Progress, Stack, Text } from "@mantine/core";
+import { Alert, Anchor, Badge, Group, Progress, Stack, Text } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
+import { Link, useLocation } from "react-router";
 import { isApiError } from "../../app/api.js";
 import { formatDateTime, formatRelativeTime, renderNow } from "../../app/format.js";
 import { useLiveQueries } from "../../app/live.js";
+import { reportProblemLink } from "./AgreementPanel.js";
 import { useSandboxLive } from "./live.js";
 import {
   type Environment,
@@ -54,6 +56,7 @@ function BuildLine({ build }: { build: NonNullable<Environment["build"]> }) {
  */
 export function EnvironmentBanner() {
   const environment = useEnvironment();
+  const { pathname } = useLocation();
   return (
     <Alert color="orange" variant="light" p="xs" data-testid="sandbox-banner">
       <Group gap="xs" justify="space-between" wrap="wrap">
@@ -62,10 +65,22 @@ export function EnvironmentBanner() {
         </Text>
         {environment.data?.build && <BuildLine build={environment.data.build} />}
       </Group>
-      <Text size="xs">
-        There is no service-level agreement. Never enter real, production or PHI data: every volunteer here is
-        synthetic or obfuscated. The data may be changed or wiped at any time.
-      </Text>
+      <Group gap="xs" justify="space-between" wrap="wrap" align="flex-end">
+        <Text size="xs" style={{ flex: "1 1 20rem" }}>
+          There is no service-level agreement. Never enter real, production or PHI data: every volunteer here
+          is synthetic or obfuscated. The data may be changed or wiped at any time.
+        </Text>
+        {/* The desk's ticket then carries this page, the build and the flag states. */}
+        <Anchor
+          component={Link}
+          to={reportProblemLink(pathname)}
+          size="sm"
+          fw={600}
+          data-testid="report-problem"
+        >
+          Report a problem
+        </Anchor>
+      </Group>
     </Alert>
   );
 }

@@ -1,8 +1,10 @@
 import {
   IconBriefcase,
+  IconBulb,
   IconFileText,
   IconFlask,
   IconHash,
+  IconHelpCircle,
   IconMail,
   IconMessage,
   IconMessageCircle,
@@ -29,12 +31,14 @@ export const searchKindIcons: Record<SearchKind, TablerIcon> = {
   topic: IconMessages,
   group_message: IconMail,
   release: IconRocket,
+  article: IconHelpCircle,
   study: IconFlask,
   volunteer: IconUserHeart,
   person: IconUser,
   channel: IconHash,
   group: IconUsersGroup,
   project: IconBriefcase,
+  idea: IconBulb,
 };
 
 /** "More project posts": the entry that shows every hit of one kind. */

@@ -18,7 +18,7 @@ export function personalDataRoutes(route: Route, worker: SerialWorker): void {
   });
   route(contract.downloadPersonalDataExport, async ({ ctx, params, query, reply }) => {
     const file = await loadExportDownload(ctx, params.id, query.token);
-    return sendStoredFile(reply.header("cache-control", "no-store"), ctx.config.dataDir, file);
+    return sendStoredFile(reply.header("cache-control", "no-store"), ctx.config, file);
   });
   route(contract.requestMyErasure, ({ ctx, body }) => requestMyErasure(ctx, body));
   route(contract.cancelMyErasure, ({ ctx }) => cancelMyErasure(ctx));

@@ -7,7 +7,7 @@ import { canReadMessageFile } from "../messages.js";
 
 export function uploadRoutes(route: Route): void {
   route(contract.uploadFile, async ({ ctx, request }) => {
-    const file = await storeFile(ctx, { ...(await readUpload(request)), field: "file" });
+    const file = await storeFile(ctx, { ...(await readUpload(request, ctx.config)), field: "file" });
     return {
       id: file.id,
       filename: file.filename,
@@ -17,6 +17,6 @@ export function uploadRoutes(route: Route): void {
     };
   });
   route(contract.getAttachment, async ({ ctx, params, reply }) =>
-    sendStoredFile(reply, ctx.config.dataDir, await canReadMessageFile(ctx, params.id)),
+    sendStoredFile(reply, ctx.config, await canReadMessageFile(ctx, params.id)),
   );
 }

@@ -6,9 +6,9 @@ import { attachToTicket, loadAttachment } from "../tickets.js";
 
 export function attachmentRoutes(route: Route): void {
   route(contract.uploadTicketAttachment, async ({ ctx, params, request }) =>
-    attachToTicket(ctx, params.id, await readUpload(request)),
+    attachToTicket(ctx, params.id, await readUpload(request, ctx.config)),
   );
   route(contract.downloadTicketAttachment, async ({ ctx, params, reply }) =>
-    sendStoredFile(reply, ctx.config.dataDir, await loadAttachment(ctx, params.id)),
+    sendStoredFile(reply, ctx.config, await loadAttachment(ctx, params.id)),
   );
 }

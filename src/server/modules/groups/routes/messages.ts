@@ -10,7 +10,7 @@ export function messageRoutes(route: Route): void {
   );
   route(contract.getGroupAttachment, async ({ ctx, params, reply }) => {
     const file = await loadAttachment(ctx, params.handle, params.messageId, params.fileId);
-    return sendStoredFile(reply, ctx.config.dataDir, file);
+    return sendStoredFile(reply, ctx.config, file);
   });
   route(contract.listGroupHashtagMessages, async ({ ctx, params }) => ({
     messages: await messagesWithHashtag(ctx, params.handle, params.tag),

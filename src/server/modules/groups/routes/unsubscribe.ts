@@ -1,20 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
+import { escapeHtml, linkPage, wantsPage } from "../../../platform/link-pages.js";
 import type { Route } from "../../../platform/routes.js";
 import type { UnsubscribeView } from "../contracts/unsubscribe.js";
 import * as contract from "../contracts/unsubscribe.js";
 import { describeUnsubscribe, unsubscribe } from "../unsubscribe.js";
 
 /** Mail providers post the one-click form urlencoded; only the scope of these routes reads that. */
-export function acceptFormBodies(scope: FastifyInstance): void {
-  scope.addContentTypeParser(
-    "application/x-www-form-urlencoded",
-    { parseAs: "string" },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    },
-  );
-}
-
 /**
  * One-click unsubscribe from group mail, without signing in: the signed token in the link names the
  * group and the person. GET only shows what would change (link checkers and previews follow GETs);
@@ -29,7 +20,7 @@ export function unsubscribeRoutes(route: Route): void {
   route(contract.unsubscribeFromGroup, async ({ ctx, query, request, reply }) => {
     const view = await unsubscribe(ctx, query.token);
     if (wantsPage(request)) {
-      page(
+      linkPage(
         reply,
         "You are unsubscribed",
         `<p>You will get no more e-mail from <strong>${escapeHtml(view.group.name)}</strong>. ` +
@@ -41,32 +32,13 @@ export function unsubscribeRoutes(route: Route): void {
   });
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-
-/** A person following the link from a mail reader gets a page; mail providers and scripts get JSON. */
-const wantsPage = (request: FastifyRequest) => request.headers.accept?.includes("text/html") ?? false;
-
-function page(reply: FastifyReply, title: string, body: string): void {
-  reply
-    .type("text/html; charset=utf-8")
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-        `<title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">` +
-        `<h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
-}
-
 function confirmationPage(reply: FastifyReply, token: string, view: UnsubscribeView): void {
   const name = escapeHtml(view.group.name);
   if (view.delivery === "none") {
-    page(reply, "Already unsubscribed", `<p>You get no e-mail from <strong>${name}</strong>.</p>`);
+    linkPage(reply, "Already unsubscribed", `<p>You get no e-mail from <strong>${name}</strong>.</p>`);
     return;
   }
-  page(
+  linkPage(
     reply,
     `Stop e-mail from ${view.group.name}?`,
     `<p>You will stay a member and can still read <strong>${name}</strong> on the web.</p>` +

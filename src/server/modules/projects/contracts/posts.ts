@@ -92,6 +92,7 @@ export const createPost = operation({
   tag,
   params: projectParams,
   body: postInput,
+  form: true,
   response: post,
   status: 201,
 });

@@ -33,12 +33,12 @@ export function feedbackRoutes(route: Route): void {
     }),
   );
   route(contract.attachResponseFile, async ({ ctx, params, request }) =>
-    feedback.attachResponseFile(ctx, params.id, params.roundId, await readUpload(request)),
+    feedback.attachResponseFile(ctx, params.id, params.roundId, await readUpload(request, ctx.config)),
   );
   route(contract.downloadResponseFile, async ({ ctx, params, reply }) => {
     const { id: projectId, roundId, responseId, fileId } = params;
     const file = await feedback.loadResponseFile(ctx, { projectId, roundId, responseId, fileId });
-    return sendStoredFile(reply, ctx.config.dataDir, file);
+    return sendStoredFile(reply, ctx.config, file);
   });
   route(contract.listResponses, async ({ ctx, params }) => ({
     responses: await feedback.listResponses(ctx, params.id, params.roundId),

@@ -40,6 +40,23 @@ export const releaseChanges = someChange({
 });
 export type ReleaseChanges = z.output<typeof releaseChanges>;
 const versionParam = z.object({ version: z.string().max(40) });
+/** What a draft closes, replacing what it closed: ideas by id (from the ideas list), tickets by number. */
+export const releaseClosesInput = z.object({
+  ideaIds: z
+    .array(z.uuid({ error: "Choose ideas from the list." }))
+    .max(100, "Close at most 100 ideas.")
+    .default([]),
+  ticketNumbers: z
+    .array(
+      z.coerce
+        .number({ error: "Enter ticket numbers." })
+        .int("Enter ticket numbers.")
+        .positive("Enter ticket numbers."),
+    )
+    .max(100, "Close at most 100 tickets.")
+    .default([]),
+});
+export type ReleaseClosesInput = z.output<typeof releaseClosesInput>;
 
 // --- output ---
 
@@ -60,6 +77,13 @@ export const release = z.object({
   status: z.enum(releaseStatuses),
   features: z.array(feature),
   url: z.string(),
+  /** The ideas and tickets it closes, only those the person asking may open. */
+  closes: z.object({
+    ideas: z.array(z.object({ id: z.string(), title: z.string(), url: z.string() })),
+    tickets: z.array(
+      z.object({ id: z.string(), number: z.number().int(), subject: z.string(), url: z.string() }),
+    ),
+  }),
   publishedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -191,6 +215,19 @@ export const publishRelease = operation({
   tag,
   params: idParam,
   response: release,
+});
+
+export const setReleaseCloses = operation({
+  operationId: "setReleaseCloses",
+  summary: "Choose the ideas and tickets a draft closes; publishing releases them",
+  method: "PUT",
+  path: "/api/admin/releases/:id/closes",
+  access: "staff",
+  tag,
+  params: idParam,
+  body: releaseClosesInput,
+  response: release,
+  errors: ["not_found", "conflict"],
 });
 
 export const releaseFeed = operation({

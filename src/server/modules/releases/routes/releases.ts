@@ -11,6 +11,7 @@ import {
   previewRelease,
   previewStoredRelease,
   publishRelease,
+  setDraftCloses,
   updateDraft,
 } from "../releases.js";
 
@@ -32,5 +33,6 @@ export function releaseRoutes(route: Route): void {
   route(contract.updateRelease, ({ ctx, params, body }) => updateDraft(ctx, params.id, body));
   route(contract.deleteRelease, ({ ctx, params }) => deleteDraft(ctx, params.id));
   route(contract.previewStoredRelease, ({ ctx, params }) => previewStoredRelease(ctx, params.id));
+  route(contract.setReleaseCloses, ({ ctx, params, body }) => setDraftCloses(ctx, params.id, body));
   route(contract.publishRelease, ({ ctx, params }) => publishRelease(ctx, params.id));
 }

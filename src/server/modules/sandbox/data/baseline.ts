@@ -18,6 +18,7 @@
  * - A volunteer's status follows their enrolments: the enrolments are planned before any volunteer is
  *   generated, and exactly the volunteers they pick are generated `enrolled`.
  */
+import { createHash } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../../../db/client.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../../platform/context.js";
@@ -25,7 +26,7 @@ import { AppError, forbidden, invalid } from "../../../platform/errors.js";
 import { listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
 import { type EpochKind, guardKinds } from "../clinical/index.js";
-import { guardRecord } from "../shared/phi-guard.js";
+import { guardBatchHere, PhiGuardThread } from "../shared/phi-guard-thread.js";
 import { type Auditor, BULK_BATCH, column, insertAudited, insertVolunteers } from "./bulk-write.js";
 import {
   type EpochType,
@@ -76,16 +77,36 @@ function validateOptions(options: BaselineOptions): void {
   if (Object.keys(fields).length > 0) throw invalid(fields);
 }
 
-/** Runs the PHI guard on each volunteer; the first finding stops the baseline. */
-function guardVolunteers(batch: SyntheticVolunteer[]): void {
-  for (const volunteer of batch) {
-    const [finding] = guardRecord({ ...volunteer }, guardKinds);
-    if (finding)
-      throw invalid(
-        { [`${volunteer.displayId}.${finding.field}`]: finding.reason },
-        `Synthetic volunteer ${volunteer.displayId} failed the PHI guard; nothing was written.`,
-      );
-  }
+/**
+ * Digests of volunteer batches the guard passed in this process. The guard is pure, so the same values
+ * pass again: a wipe rewrites the baseline an earlier seed or wipe already guarded (same options, same
+ * values) without guarding it twice. A batch that differs in any value is guarded in full. Bounded:
+ * cleared when full (a 999,999-volunteer baseline is 100 batches).
+ */
+const passedBatches = new Set<string>();
+const MAX_PASSED_BATCHES = 1_000;
+
+const batchDigest = (batch: SyntheticVolunteer[]) =>
+  createHash("sha256").update(JSON.stringify(batch)).digest("base64");
+
+/** The PHI guard on a batch of volunteers, here or on the guard thread; the first finding stops the baseline. */
+async function guardVolunteers(batch: SyntheticVolunteer[], thread: PhiGuardThread | null): Promise<number> {
+  const digest = batchDigest(batch);
+  if (passedBatches.has(digest)) return 0;
+  const records = batch as unknown as Record<string, unknown>[];
+  const { refused, guardMs } = thread
+    ? await thread.guard(records, guardKinds)
+    : guardBatchHere(records, guardKinds);
+  const volunteer = refused && batch[refused.index];
+  const [finding] = refused?.findings ?? [];
+  if (volunteer && finding)
+    throw invalid(
+      { [`${volunteer.displayId}.${finding.field}`]: finding.reason },
+      `Synthetic volunteer ${volunteer.displayId} failed the PHI guard; nothing was written.`,
+    );
+  if (passedBatches.size >= MAX_PASSED_BATCHES) passedBatches.clear();
+  passedBatches.add(digest);
+  return guardMs;
 }
 
 function addDays(isoDate: string, days: number): string {
@@ -257,6 +278,10 @@ export async function seedSandboxBaseline(
   );
   let total = options.studies + options.volunteers;
   let done = 0;
+  // A baseline of more than one batch guards on the guard thread, while this thread generates the
+  // next batch and the database writes the previous one; one batch is not worth starting a thread.
+  // Started now, so the thread loads while the studies are written.
+  const thread = options.volunteers > BULK_BATCH ? new PhiGuardThread() : null;
 
   const result = await inTransaction(ctx, async (tx) => {
     const { created, designRecords } = await waited(writeStudies(tx.db, auditor, actor, generatedStudies));
@@ -274,7 +299,7 @@ export async function seedSandboxBaseline(
     const insertedIds = new Map<string, string>();
     let volunteersInserted = 0;
 
-    const prepare = (start: number) => {
+    const prepare = async (start: number) => {
       const rows = timed("generateMs", () =>
         generateVolunteers({
           count: Math.min(BULK_BATCH, options.volunteers - start),
@@ -283,7 +308,7 @@ export async function seedSandboxBaseline(
           enrolled,
         }),
       );
-      timed("guardMs", () => guardVolunteers(rows));
+      timings.guardMs += await guardVolunteers(rows, thread);
       return rows;
     };
     const write = async (rows: SyntheticVolunteer[]) => {
@@ -299,16 +324,22 @@ export async function seedSandboxBaseline(
 
     // The next batch is generated and guarded while the database writes the previous one.
     let writing: Promise<void> = Promise.resolve();
-    for (let start = 0; start < options.volunteers; start += BULK_BATCH) {
+    let next = options.volunteers > 0 ? prepare(0) : null;
+    for (let start = 0; next; start += BULK_BATCH) {
       let batch: SyntheticVolunteer[];
       try {
-        batch = prepare(start);
+        batch = await next;
       } catch (error) {
         await writing.catch(() => undefined);
         throw error;
       }
+      next = start + BULK_BATCH < options.volunteers ? prepare(start + BULK_BATCH) : null;
+      // Both marked as handled while they run: a refusal or a failed write is thrown where the loop
+      // awaits it.
+      next?.catch(() => undefined);
       await waited(writing);
       writing = write(batch);
+      writing.catch(() => undefined);
       // PGlite runs in this thread: between batches the event loop turns, so the progress bar draws and
       // a server answers its other requests (a sandbox route's 503 while wiping) instead of waiting.
       await new Promise((resolve) => setImmediate(resolve));
@@ -371,7 +402,7 @@ export async function seedSandboxBaseline(
       enrolments: enrolments.length,
       auditRows: volunteersInserted + created.size + designRecords + enrolments.length,
     };
-  });
+  }).finally(() => thread?.close());
   timings.totalMs = performance.now() - started;
   return { ...result, timings };
 }

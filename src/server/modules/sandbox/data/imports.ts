@@ -19,7 +19,6 @@ import type { Config } from "../../../config.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
 import { isUniqueViolation } from "../../../platform/db-errors.js";
 import { AppError, invalid, notFound } from "../../../platform/errors.js";
-import type { ReceivedFile } from "../../../platform/files/upload.js";
 import { dataDirSecret } from "../../../platform/secrets.js";
 import { peopleByIds } from "../../accounts/index.js";
 import {
@@ -57,7 +56,7 @@ const CHECK_STEP = 250;
 
 export type ImportProgress = { phase: "checking" | "writing"; done: number; total: number };
 /** The uploaded CSV: a received file, less the content type the route has already judged. */
-export type ImportFile = Pick<ReceivedFile, "filename" | "data">;
+export type ImportFile = { filename: string; data: Buffer };
 export type ImportOptions = { skipInvalid?: boolean | undefined };
 
 // ---------------------------------------------------------------------------------------------------

@@ -184,3 +184,9 @@ export async function currentDeployment(db: Db): Promise<DeploymentRow | null> {
     .limit(1);
   return row ?? null;
 }
+
+/** The build and version that run now, for whoever records what the environment was at a moment. */
+export async function currentBuild(db: Db): Promise<{ buildId: string; version: string } | null> {
+  const deployment = await currentDeployment(db);
+  return deployment ? { buildId: deployment.buildId, version: deployment.version } : null;
+}

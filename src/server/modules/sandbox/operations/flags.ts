@@ -226,6 +226,14 @@ export async function flagRefs(db: Db, keys: string[]): Promise<Map<string, Flag
   return new Map(rows.map((row) => [row.key, row]));
 }
 
+/** Every flag, by key, for the product team choosing one to link (an idea in preview). */
+export async function allFlagRefs(db: Db): Promise<FlagRef[]> {
+  return db
+    .select({ key: sandboxFlags.key, name: sandboxFlags.name, state: sandboxFlags.state })
+    .from(sandboxFlags)
+    .orderBy(asc(sandboxFlags.key));
+}
+
 export async function requireFeature(ctx: Ctx, key: string): Promise<Exclude<FlagState, "off">> {
   const [flag] = await ctx.db
     .select({ name: sandboxFlags.name, state: sandboxFlags.state })

@@ -2,8 +2,8 @@
 
 export type { FlagChange, FlagState } from "./contracts/flags.js";
 export type { WipeStatus } from "./contracts/wipes.js";
-export { recordDeployment } from "./deployments.js";
-export { createFlag, type FlagRef, flagRefs, requireFeature } from "./flags.js";
+export { currentBuild, recordDeployment } from "./deployments.js";
+export { allFlagRefs, createFlag, type FlagRef, flagRefs, requireFeature } from "./flags.js";
 export { operationsRoutes } from "./routes/operations.js";
 export { wipeRoutes } from "./routes/wipes.js";
 export { loadSandboxSettings, noticeChannel, rememberBaseline } from "./settings.js";

@@ -102,6 +102,8 @@ export class WipeRunner {
     private readonly db: Db,
     private readonly config: Config,
     log: WorkerLog = silentLog,
+    /** Hears how each wipe this runner ran ended (the module records its duration for /metrics). */
+    private readonly onOutcome: (outcome: WipeOutcome) => void = () => {},
   ) {
     this.worker = new SerialWorker(() => this.claimAndRun({}), log, "sandbox wipe pass failed");
   }
@@ -142,7 +144,9 @@ export class WipeRunner {
       if (!wipe) return null;
       return this.run(ctx, wipe.id, wipe.scheduledBy, hooks);
     });
-    return held?.value ?? null;
+    const outcome = held?.value ?? null;
+    if (outcome) this.onOutcome(outcome);
+    return outcome;
   }
 
   private async run(

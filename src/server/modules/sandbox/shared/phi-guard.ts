@@ -326,6 +326,16 @@ function ibanValid(candidate: string): boolean {
  * dashed run: "06.12.34.56.78" is a French phone number, not the 6th of December 2034.
  */
 function withoutDatesAndTimes(text: string): string {
+  // The card and phone rules both ask for the same text, one after the other.
+  if (text === lastDated.text) return lastDated.masked;
+  const masked = maskDatesAndTimes(text);
+  lastDated = { text, masked };
+  return masked;
+}
+
+let lastDated = { text: "", masked: "" };
+
+function maskDatesAndTimes(text: string): string {
   return text
     .replace(
       /(?<![\d./-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![./-]?\d)/g,
@@ -937,22 +947,51 @@ const NATIONAL_ID_FIELD =
 const MEDICAL_RECORD_FIELD =
   /_(?:mrn|medical_record(?:_number|_no|_id)?|hospital_(?:number|no|num|id)|hosp_(?:no|num)|patient_(?:number|no|num)|chart_(?:number|no)|nhs(?:_number|_no)?|chi(?:_number)?|ur_(?:number|no)|urn|record_(?:number|no))_/;
 
-function fieldRule(field: string, text: string): { rule: PhiRule; what: string; advice: string } | null {
+/** What a field's name says it holds: the identifier-field, national-id and medical-record rules it falls under. */
+type FieldIdentity = {
+  identifiers: readonly { what: string; minDigits: number }[];
+  nationalId: boolean;
+  medicalRecord: boolean;
+};
+
+/**
+ * A bulk write checks the same dozen field names hundreds of thousands of times: what a name says is
+ * worked out once. Bounded like the verdicts below, since nested paths carry array indexes.
+ */
+const fieldIdentities = new Map<string, FieldIdentity>();
+
+function identityOf(field: string): FieldIdentity {
+  const known = fieldIdentities.get(field);
+  if (known) return known;
   const tokens = fieldTokens(field);
-  for (const identifier of IDENTIFIER_FIELDS) {
-    if (identifier.pattern.test(tokens) && digitsOf(text).length >= identifier.minDigits) {
+  const identity = {
+    identifiers: IDENTIFIER_FIELDS.filter((identifier) => identifier.pattern.test(tokens)),
+    nationalId: NATIONAL_ID_FIELD.test(tokens),
+    medicalRecord: MEDICAL_RECORD_FIELD.test(tokens),
+  };
+  if (fieldIdentities.size >= MEMO_CAPACITY) fieldIdentities.clear();
+  fieldIdentities.set(field, identity);
+  return identity;
+}
+
+function fieldRule(field: string, text: string): { rule: PhiRule; what: string; advice: string } | null {
+  const { identifiers, nationalId, medicalRecord } = identityOf(field);
+  if (identifiers.length === 0 && !nationalId && !medicalRecord) return null;
+  const digits = digitsOf(text).length;
+  for (const identifier of identifiers) {
+    if (digits >= identifier.minDigits) {
       return { rule: "identifier-field", what: identifier.what, advice: "a sandbox record never needs one" };
     }
   }
-  if (digitsOf(text).length < 4) return null;
-  if (NATIONAL_ID_FIELD.test(tokens)) {
+  if (digits < 4) return null;
+  if (nationalId) {
     return {
       rule: "national-id-field",
       what: "a national identifier, in a field named for one",
       advice: "a sandbox has no use for SSNs, tax or insurance numbers",
     };
   }
-  if (MEDICAL_RECORD_FIELD.test(tokens)) {
+  if (medicalRecord) {
     return {
       rule: "medical-record-field",
       what: "a medical record number, in a field named for one",

@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type { FileStoreConfig } from "../../config.js";
+import {
+  type ByteRange,
+  contentKey,
+  FileMissingError,
+  type FileStore,
+  hashingStream,
+  readableSource,
+  type StoredBlob,
+} from "./file-store.js";
+
+type S3Settings = Extract<FileStoreConfig, { kind: "s3" }>;
+
+/** Where a stream goes while it is hashed; a bucket lifecycle rule may expire what a crash left here. */
+const INCOMING_PREFIX = "incoming/";
+
+const isNotFound = (error: unknown) =>
+  error instanceof S3ServiceException &&
+  (error.$metadata.httpStatusCode === 404 || error.name === "NotFound" || error.name === "NoSuchKey");
+
+/**
+ * Bytes in an S3-compatible bucket (AWS, MinIO, Ceph, R2…), under the same keys the local store
+ * uses as paths, so every node of a cluster serves every file.
+ */
+export class S3FileStore implements FileStore {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly description: string;
+
+  constructor(settings: S3Settings) {
+    this.client = new S3Client({
+      region: settings.region,
+      forcePathStyle: settings.forcePathStyle,
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    });
+    this.bucket = settings.bucket;
+    this.description = `S3 bucket ${settings.bucket} at ${settings.endpoint ?? `AWS ${settings.region}`}`;
+  }
+
+  async put(content: Readable | Buffer): Promise<StoredBlob> {
+    const temporary = `${INCOMING_PREFIX}${randomUUID()}`;
+    const hashing = hashingStream();
+    const source = readableSource(content);
+    // A failing source must fail the upload: pipe() alone would leave the upload waiting.
+    source.once("error", (error) => hashing.stream.destroy(error));
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: temporary, Body: source.pipe(hashing.stream) },
+    });
+    try {
+      await upload.done();
+      const blob = hashing.blob();
+      const key = contentKey(blob.sha256);
+      // The content address is known only once every byte went by; the copy stays inside the bucket.
+      if (!(await this.exists(blob.sha256))) {
+        await this.client.send(
+          new CopyObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            CopySource: `${this.bucket}/${encodeURIComponent(temporary).replaceAll("%2F", "/")}`,
+          }),
+        );
+      }
+      return blob;
+    } catch (error) {
+      await upload.abort().catch(() => {});
+      throw error;
+    } finally {
+      await this.client
+        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: temporary }))
+        .catch(() => {});
+    }
+  }
+
+  async get(sha256: string, range?: ByteRange): Promise<Readable> {
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: contentKey(sha256),
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+      );
+      if (!(object.Body instanceof Readable)) throw new Error("S3 answered without a body stream.");
+      return object.Body;
+    } catch (error) {
+      if (isNotFound(error)) throw new FileMissingError(sha256, this.description);
+      throw error;
+    }
+  }
+
+  async head(sha256: string): Promise<{ size: number } | null> {
+    try {
+      const object = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }),
+      );
+      return { size: object.ContentLength ?? 0 };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async exists(sha256: string): Promise<boolean> {
+    return (await this.head(sha256)) !== null;
+  }
+
+  async delete(sha256: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }));
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      // HeadBucket answers without a body, so the SDK's message for a refusal is only "UnknownError".
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      if (status === 404) throw new Error(`the bucket ${this.bucket} does not exist.`);
+      if (status === 403)
+        throw new Error(`access to the bucket ${this.bucket} is denied (check S3_ACCESS_KEY_ID).`);
+      throw error;
+    }
+  }
+}
