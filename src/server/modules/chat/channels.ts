@@ -121,11 +121,30 @@ export async function postingRefusal(db: Db, channel: ChannelRow, actor: Actor):
 export const mayManage = (channel: ChannelRow, actor: Actor) =>
   actor.isStaff || (channel.createdBy === actor.id && !channel.isAnnouncements);
 
+/**
+ * Loads a channel the actor may read, with whether they are a member (#announcements has everyone), in
+ * one query; others' private channels and DMs are reported missing.
+ */
+export async function loadReadableChannelAndMembership(
+  ctx: ActorCtx,
+  id: string,
+): Promise<{ channel: ChannelRow; member: boolean }> {
+  const [row] = await ctx.db
+    .select({ channel: channels, joined: sql<boolean>`${channelMembers.userId} is not null` })
+    .from(channels)
+    .leftJoin(
+      channelMembers,
+      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, ctx.actor.id)),
+    )
+    .where(eq(channels.id, id));
+  const member = row !== undefined && (row.channel.isAnnouncements || row.joined);
+  if (!row || !(row.channel.kind === "public" || member)) throw notFound("The channel");
+  return { channel: row.channel, member };
+}
+
 /** Loads a channel the actor may read; others' private channels and DMs are reported missing. */
 export async function loadReadableChannel(ctx: ActorCtx, id: string): Promise<ChannelRow> {
-  const [row] = await ctx.db.select().from(channels).where(eq(channels.id, id));
-  if (!row || !(await canRead(ctx.db, row, ctx.actor))) throw notFound("The channel");
-  return row;
+  return (await loadReadableChannelAndMembership(ctx, id)).channel;
 }
 
 export async function listChannels(ctx: ActorCtx, onlyId?: string): Promise<Channel[]> {

@@ -8,7 +8,13 @@ import { files } from "../../platform/files/schema.js";
 import { mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
 import { markItemSeen } from "../../platform/notifications/service.js";
 import { activeUsersByEmail, mentionedPeople, peopleByIds } from "../accounts/index.js";
-import { canRead, isMember, loadReadableChannel, postingRefusal } from "./channels.js";
+import {
+  canRead,
+  isMember,
+  loadReadableChannel,
+  loadReadableChannelAndMembership,
+  postingRefusalFor,
+} from "./channels.js";
 import type { Person } from "./contracts/channels.js";
 import {
   type Message,
@@ -22,7 +28,7 @@ import {
   type Thread,
 } from "./contracts/messages.js";
 import { reactionsChanged } from "./contracts/reactions.js";
-import { messageItem, notifyNewMessage, threadRef } from "./notifications.js";
+import { messageItem, newMessageAudience, notifyNewMessage, threadRef } from "./notifications.js";
 import { type MessageRow, unknownPerson } from "./present.js";
 import {
   channelMembers,
@@ -166,13 +172,22 @@ export async function postMessage(
   return inTransaction(ctx, async (tx) => {
     const earlier = await findByClientId(tx.db, actor.id, input.clientId);
     if (earlier) return { message: await presentRetry(tx.db, earlier, channelId), created: false };
-    const channel = await loadReadableChannel(tx, channelId);
-    const root = await checkPostingPlace(tx, channel, input.threadRootId);
+    const { channel, member } = await loadReadableChannelAndMembership(tx, channelId);
+    const root = await checkPostingPlace(tx, channel, member, input.threadRootId);
     if (!(await allowance()))
       throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
     const uploads = await checkUploads(tx, input.attachmentIds ?? []);
     const { named, everyone, toChannel } = await mentionedMembers(tx, channel, actor.id, input.body);
     const { people, namesByEmail } = await loadPeople(tx.db, [input.body], [actor.id]);
+    const alsoToChannel = root ? (input.alsoToChannel ?? false) : false;
+    const audience = await newMessageAudience(tx, {
+      channel,
+      root,
+      alsoToChannel,
+      authorId: actor.id,
+      named,
+      everyone,
+    });
 
     await lockEventOrder(tx);
     const [row] = await tx.db
@@ -183,7 +198,7 @@ export async function postMessage(
         clientId: input.clientId,
         body: input.body,
         threadRootId: root?.id ?? null,
-        alsoToChannel: root ? (input.alsoToChannel ?? false) : false,
+        alsoToChannel,
         mentionsChannel: toChannel,
       })
       .onConflictDoNothing()
@@ -234,7 +249,7 @@ export async function postMessage(
         { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
       );
     }
-    await notifyNewMessage(tx, { row, channel, root, author: actor, named, everyone, namesByEmail });
+    await notifyNewMessage(tx, { row, channel, root, author: actor, namesByEmail }, audience);
     return { message: view, created: true };
   });
 }
@@ -246,10 +261,11 @@ export async function postMessage(
 async function checkPostingPlace(
   ctx: ActorCtx,
   channel: typeof channels.$inferSelect,
+  member: boolean,
   threadRootId: string | undefined,
 ): Promise<MessageRow | undefined> {
   if (!threadRootId) {
-    const refusal = await postingRefusal(ctx.db, channel, ctx.actor);
+    const refusal = postingRefusalFor(channel, ctx.actor, member);
     if (refusal) throw forbidden(refusal);
     return undefined;
   }
@@ -260,8 +276,7 @@ async function checkPostingPlace(
   if (root.deletedAt) throw invalid({ threadRootId: "That message was deleted." });
   if (channel.archivedAt) throw forbidden("This channel is archived.");
   // Everyone may reply in #announcements threads; elsewhere replying takes membership.
-  if (!channel.isAnnouncements && !(await isMember(ctx.db, channel, ctx.actor.id)))
-    throw forbidden("Join the channel to reply.");
+  if (!channel.isAnnouncements && !member) throw forbidden("Join the channel to reply.");
   return root;
 }
 

@@ -66,11 +66,49 @@ export const threadItem = defineNotificationItem({
 const channelRef = (channelId: string): ItemRef => ({ type: channelItem.type, id: channelId });
 export const threadRef = (rootId: string): ItemRef => ({ type: threadItem.type, id: rootId });
 
+type NewMessagePlace = {
+  channel: ChannelRow;
+  root: MessageRow | undefined;
+  /** A thread reply also shown in the channel. */
+  alsoToChannel: boolean;
+  authorId: string;
+  /** Named with @address, members of the channel. */
+  named: string[];
+  /** Reached only by @channel. */
+  everyone: string[];
+};
+
+type NotificationKind = Parameters<typeof notify>[1]["kind"];
+
+/** Who a new message notifies, by kind, each person once; what `notifyNewMessage` then tells. */
+export type NewMessageAudience = { kind: NotificationKind; recipients: string[] }[];
+
 /**
  * Everyone a new message notifies, each once, by the first kind that applies: mentioned by name,
  * a direct message, a reply in a thread they follow, then @channel or a channel they follow "all".
  * Muting the channel or the thread (and turning a kind off) is the notification service's to apply.
+ * Only reads, so a post asks it before it takes the event-order lock every post waits for.
  */
+export async function newMessageAudience(ctx: Ctx, place: NewMessagePlace): Promise<NewMessageAudience> {
+  const { channel, root } = place;
+  const told = new Set<string>([place.authorId]);
+  const fresh = (ids: Iterable<string>) => {
+    const chosen = [...new Set(ids)].filter((id) => !told.has(id));
+    for (const id of chosen) told.add(id);
+    return chosen;
+  };
+  const audience: NewMessageAudience = [{ kind: "chat.mention", recipients: fresh(place.named) }];
+  if (channel.kind === "dm")
+    audience.push({ kind: "chat.direct", recipients: fresh(await memberIds(ctx.db, channel.id)) });
+  if (root)
+    audience.push({ kind: "chat.thread_reply", recipients: fresh(await threadFollowers(ctx.db, root)) });
+  const channelFollowers =
+    !root || place.alsoToChannel ? await peopleAtLevel(ctx.db, channelRef(channel.id), "follow") : [];
+  audience.push({ kind: "chat.channel", recipients: fresh([...place.everyone, ...channelFollowers]) });
+  return audience.filter((part) => part.recipients.length > 0);
+}
+
+/** Tells a new message's audience (`newMessageAudience`), in the transaction that wrote it. */
 export async function notifyNewMessage(
   ctx: Ctx,
   message: {
@@ -78,13 +116,10 @@ export async function notifyNewMessage(
     channel: ChannelRow;
     root: MessageRow | undefined;
     author: { id: string; name: string };
-    /** Named with @address, members of the channel. */
-    named: string[];
-    /** Reached only by @channel. */
-    everyone: string[];
     /** The people the body mentions, so the excerpt names them as the channel does. */
     namesByEmail: Map<string, { name: string }>;
   },
+  audience: NewMessageAudience,
 ): Promise<void> {
   const { row, channel, root, author } = message;
   const inDm = channel.kind === "dm";
@@ -97,31 +132,13 @@ export async function notifyNewMessage(
         title: inDm ? `Direct message from ${author.name}` : place,
         url: messageUrl(channel.id, row.id),
       };
-  const shownInChannel = !root || row.alsoToChannel;
   const notice = {
     item,
     excerpt: excerptWithMentions(row.body, message.namesByEmail),
     actor: author,
     within: [channelRef(channel.id)],
   };
-
-  const told = new Set<string>([author.id]);
-  const fresh = (ids: Iterable<string>) => {
-    const chosen = [...new Set(ids)].filter((id) => !told.has(id));
-    for (const id of chosen) told.add(id);
-    return chosen;
-  };
-  const send = async (kind: Parameters<typeof notify>[1]["kind"], recipients: string[]) => {
-    if (recipients.length > 0) await notify(ctx, { ...notice, kind, recipients });
-  };
-
-  await send("chat.mention", fresh(message.named));
-  if (inDm) await send("chat.direct", fresh(await memberIds(ctx.db, channel.id)));
-  if (root) await send("chat.thread_reply", fresh(await threadFollowers(ctx.db, root)));
-  const channelFollowers = shownInChannel
-    ? await peopleAtLevel(ctx.db, channelRef(channel.id), "follow")
-    : [];
-  await send("chat.channel", fresh([...message.everyone, ...channelFollowers]));
+  for (const { kind, recipients } of audience) await notify(ctx, { ...notice, kind, recipients });
 }
 
 /** The page that opens the channel (and thread) scrolled to the message, highlighted. */
