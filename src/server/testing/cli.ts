@@ -3,14 +3,18 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Where a `convene` process finds its database: a DATA_DIR, and a PostgreSQL URL or none (PGlite). */
-export type ConveneTarget = { dataDir: string; databaseUrl?: string };
+/**
+ * Where a `convene` process finds its database: a DATA_DIR, and a PostgreSQL URL or none (PGlite);
+ * `env` adds settings (a file store in a bucket, say).
+ */
+export type ConveneTarget = { dataDir: string; databaseUrl?: string; env?: Record<string, string> };
 
-export const conveneEnvironment = ({ dataDir, databaseUrl }: ConveneTarget): NodeJS.ProcessEnv => ({
+export const conveneEnvironment = ({ dataDir, databaseUrl, env }: ConveneTarget): NodeJS.ProcessEnv => ({
   ...process.env,
   DATA_DIR: dataDir,
   DATABASE_URL: databaseUrl ?? "",
   LOG_LEVEL: "silent",
+  ...env,
 });
 
 /** Runs the real `convene` binary to its end; a failure is an exit code, not a thrown error. */

@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { z } from "zod";
@@ -41,10 +42,14 @@ export const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** One entry of an archive being written: its bytes in memory, or a file on disk to stream in. */
+/**
+ * One entry of an archive being written: its bytes in memory, a file on disk, or a stream opened when
+ * its turn comes (a stored upload), each streamed in.
+ */
 export type ArchiveEntry = { name: string; mode?: number } & (
   | { data: Buffer }
   | { path: string; size: number }
+  | { open: () => Promise<Readable>; size: number }
 );
 
 /**
@@ -67,7 +72,8 @@ export async function writeArchive(
         return;
       }
       const sink = pack.entry({ name: entry.name, mode, size: entry.size }, done);
-      createReadStream(entry.path).on("error", reject).pipe(sink);
+      const source = "path" in entry ? Promise.resolve(createReadStream(entry.path)) : entry.open();
+      source.then((bytes) => bytes.on("error", reject).pipe(sink), reject);
     });
   try {
     await add({ name: MANIFEST_ENTRY, data: Buffer.from(JSON.stringify(manifest, null, 2)) });

@@ -7,13 +7,16 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { text } from "node:stream/consumers";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.js";
 import { type Db, openDatabase } from "../../db/client.js";
 import { type ConveneTarget, conveneEnvironment, runConvene } from "../../testing/cli.js";
 import { newPostgresTestDatabase } from "../../testing/harness.js";
+import { startS3Server } from "../../testing/s3.js";
 import { LocalFileStore } from "../files/local-store.js";
+import { S3FileStore } from "../files/s3-store.js";
 import { storeFile } from "../files/store.js";
 import { ARCHIVE_FORMAT, type Manifest, writeArchive } from "./archive.js";
 
@@ -31,7 +34,7 @@ async function temporaryDir(name: string): Promise<string> {
 
 const attachment = Buffer.from("Build 4.2 crashed while exporting the study report.\n");
 
-/** Seeds the demo with the real CLI and uploads one file; answers the stored file's path. */
+/** Seeds the demo with the real CLI and uploads one file; answers the stored file's content address. */
 async function seedWithUpload(target: ConveneTarget): Promise<string> {
   const seeded = await runConvene(target, "seed", "--demo");
   expect(seeded.code, seeded.stderr).toBe(0);
@@ -42,7 +45,7 @@ async function seedWithUpload(target: ConveneTarget): Promise<string> {
       { db: database.db, config, actor: null, ip: null },
       { filename: "crash.log", contentType: "text/plain", data: attachment, field: "file" },
     );
-    return new LocalFileStore(config.dataDir).pathOf(stored.sha256);
+    return stored.sha256;
   } finally {
     await database.close();
   }
@@ -97,7 +100,7 @@ async function startServer(target: ConveneTarget, port: number): Promise<ChildPr
 describe("backing up and restoring an installation", { timeout: 900_000 }, () => {
   it("restores a backup of the embedded database taken while `convene start` runs", async () => {
     const source = { dataDir: await temporaryDir("backup-source") };
-    const storedPath = await seedWithUpload(source);
+    const sha256 = await seedWithUpload(source);
     const server = await startServer(source, 36301);
     const archive = path.join(await temporaryDir("backup-archive"), "convene.tar");
     const backup = await runConvene(source, "backup", archive);
@@ -114,8 +117,7 @@ describe("backing up and restoring an installation", { timeout: 900_000 }, () =>
     const counts = await rowCounts(restored);
     expect(counts["public.files"]).toBeGreaterThan(0);
     expect(counts).toEqual(await rowCounts(source));
-    const restoredPath = path.join(restored.dataDir, path.relative(source.dataDir, storedPath));
-    expect(await fs.readFile(restoredPath)).toEqual(attachment);
+    expect(await fs.readFile(new LocalFileStore(restored.dataDir).pathOf(sha256))).toEqual(attachment);
     expect(await fs.readFile(path.join(restored.dataDir, "audit.secret"), "utf8")).toBe(
       await fs.readFile(path.join(source.dataDir, "audit.secret"), "utf8"),
     );
@@ -126,6 +128,29 @@ describe("backing up and restoring an installation", { timeout: 900_000 }, () =>
     expect(again.stderr).toContain("--force");
     expect((await runConvene(restored, "restore", "--force", archive)).code).toBe(0);
     expect(await rowCounts(restored)).toEqual(counts);
+  });
+
+  it("carries the files of a bucket into the archive and restores them into another bucket", async () => {
+    const sourceBucket = await startS3Server("backup-source");
+    const restoredBucket = await startS3Server("backup-restored");
+    cleanup.push(sourceBucket.stop, restoredBucket.stop);
+    const source = { dataDir: await temporaryDir("backup-s3-source"), env: sourceBucket.env };
+    const sha256 = await seedWithUpload(source);
+    const archive = path.join(await temporaryDir("backup-s3-archive"), "convene.tar");
+    const backup = await runConvene(source, "backup", archive);
+    expect(backup.code, backup.stderr).toBe(0);
+
+    const restored = { dataDir: await temporaryDir("backup-s3-restored"), env: restoredBucket.env };
+    const restore = await runConvene(restored, "restore", archive);
+    expect(restore.code, restore.stderr).toBe(0);
+    const bucket = new S3FileStore(restoredBucket.fileStore);
+    expect(await text(await bucket.get(sha256))).toBe(attachment.toString());
+    expect(await fs.readdir(restored.dataDir)).not.toContain("files");
+
+    // Restoring into the bucket of the installation it came from: its files are already there.
+    const intoSourceBucket = { dataDir: await temporaryDir("backup-s3-again"), env: sourceBucket.env };
+    const again = await runConvene(intoSourceBucket, "restore", archive);
+    expect(again.code, again.stderr).toBe(0);
   });
 
   it("refuses an archive from a newer migration level, naming both levels", async () => {
@@ -154,7 +179,7 @@ describe("backing up and restoring an installation", { timeout: 900_000 }, () =>
     if (!sourceDatabase || !restoredDatabase) throw new Error("TEST_DATABASE_URL is set");
     cleanup.push(sourceDatabase.drop, restoredDatabase.drop);
     const source = { dataDir: await temporaryDir("backup-pg-source"), databaseUrl: sourceDatabase.url };
-    const storedPath = await seedWithUpload(source);
+    const sha256 = await seedWithUpload(source);
     const archive = path.join(await temporaryDir("backup-pg-archive"), "convene.tar");
     const backup = await runConvene(source, "backup", archive);
     expect(backup.code, backup.stderr).toBe(0);
@@ -164,8 +189,7 @@ describe("backing up and restoring an installation", { timeout: 900_000 }, () =>
     expect(restore.code, restore.stderr).toBe(0);
     expect((await runConvene(restored, "migrate")).code).toBe(0);
     expect(await rowCounts(restored)).toEqual(await rowCounts(source));
-    const restoredPath = path.join(restored.dataDir, path.relative(source.dataDir, storedPath));
-    expect(await fs.readFile(restoredPath)).toEqual(attachment);
+    expect(await fs.readFile(new LocalFileStore(restored.dataDir).pathOf(sha256))).toEqual(attachment);
 
     const again = await runConvene(restored, "restore", archive);
     expect(again.code).toBe(1);

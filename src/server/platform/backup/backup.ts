@@ -4,7 +4,8 @@ import pg from "pg";
 import type { Config } from "../../config.js";
 import { dataDirOwner, openDatabase } from "../../db/client.js";
 import { version } from "../../version.js";
-import { filesDir } from "../files/local-store.js";
+import { contentKey, type StoredBlob } from "../files/file-store.js";
+import { fileStoreFor } from "../files/stores.js";
 import { startProgress } from "../progress.js";
 import {
   ARCHIVE_FORMAT,
@@ -22,29 +23,6 @@ import { runPostgresTool } from "./postgres-tools.js";
 
 /** Files in DATA_DIR that belong to the running process, not to the installation. */
 const PROCESS_FILES = new Set(["pglite.lock", "control.sock"]);
-
-/** An uploaded file as DATA_DIR/files holds it: files/ab/ab12…, with its size. */
-type StoredBytes = { name: string; path: string; size: number };
-
-/** Every stored file by content address; `.incoming-…` files are uploads still being written. */
-async function listStoredFiles(dataDir: string): Promise<StoredBytes[]> {
-  const root = filesDir(dataDir);
-  const prefixes = await fs.readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return [];
-    throw error;
-  });
-  const stored: StoredBytes[] = [];
-  for (const prefix of prefixes) {
-    if (!prefix.isDirectory()) continue;
-    for (const file of await fs.readdir(path.join(root, prefix.name), { withFileTypes: true })) {
-      if (!file.isFile() || file.name.startsWith(".")) continue;
-      const filePath = path.join(root, prefix.name, file.name);
-      const { size } = await fs.stat(filePath);
-      stored.push({ name: `${FILES_PREFIX}${prefix.name}/${file.name}`, path: filePath, size });
-    }
-  }
-  return stored;
-}
 
 /** The secrets generated into DATA_DIR (regular files at its top level, see platform/secrets.ts). */
 export async function listSecrets(dataDir: string): Promise<string[]> {
@@ -120,9 +98,10 @@ async function dumpPostgres(databaseUrl: string, dumpFile: string): Promise<numb
 }
 
 /**
- * Writes one archive holding the database, the uploaded files (when they live in DATA_DIR) and the
- * generated secrets. The database is copied first and the files after: files are content-addressed
- * and never change, so every file the copied database refers to is there unless deleted meanwhile.
+ * Writes one archive holding the database, the uploaded files (from DATA_DIR or the bucket, wherever
+ * the file store keeps them) and the generated secrets. The database is copied first and the files
+ * after: files are content-addressed and never change, so every file the copied database refers to is
+ * there unless deleted meanwhile.
  */
 export async function createBackup(config: Config, target: string): Promise<Manifest> {
   const kind = config.databaseUrl ? "postgres" : "pglite";
@@ -134,7 +113,9 @@ export async function createBackup(config: Config, target: string): Promise<Mani
       ? await dumpPostgres(config.databaseUrl, dumpFile)
       : await dumpEmbedded(config.dataDir, dumpFile);
     progress.update(1, 1, { step: "database" });
-    const stored = config.fileStore.kind === "local" ? await listStoredFiles(config.dataDir) : [];
+    const store = fileStoreFor(config);
+    const stored: StoredBlob[] = [];
+    for await (const blob of store.list()) stored.push(blob);
     const secrets = await listSecrets(config.dataDir);
     const manifest: Manifest = {
       format: ARCHIVE_FORMAT,
@@ -157,7 +138,11 @@ export async function createBackup(config: Config, target: string): Promise<Mani
         yield { name: `${SECRETS_PREFIX}${name}`, data: await fs.readFile(path.join(config.dataDir, name)) };
       for (const [index, file] of stored.entries()) {
         progress.update(index, stored.length, { step: "files" });
-        yield file;
+        yield {
+          name: `${FILES_PREFIX}${contentKey(file.sha256)}`,
+          size: file.size,
+          open: () => store.get(file.sha256),
+        };
       }
       progress.update(stored.length, stored.length, { step: "files" });
     }

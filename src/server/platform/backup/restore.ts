@@ -1,13 +1,14 @@
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished, pipeline } from "node:stream/promises";
 import pg from "pg";
 import type { Config } from "../../config.js";
 import { dataDirOwner, openDatabase } from "../../db/client.js";
+import { blobOfKey, type FileStore } from "../files/file-store.js";
 import { filesDir } from "../files/local-store.js";
+import { fileStoreFor } from "../files/stores.js";
 import { startProgress } from "../progress.js";
 import {
   type ArchiveSource,
@@ -27,14 +28,6 @@ const kindName = { pglite: "the embedded database (PGlite)", postgres: "PostgreS
 
 /** Schemas PostgreSQL itself keeps; every other one is the application's. */
 const SYSTEM_SCHEMAS = "nspname not like 'pg\\_%' and nspname <> 'information_schema'";
-
-async function countStoredFiles(dataDir: string): Promise<number> {
-  const prefixes = await fs.readdir(filesDir(dataDir)).catch(() => []);
-  let count = 0;
-  for (const prefix of prefixes)
-    count += (await fs.readdir(path.join(filesDir(dataDir), prefix)).catch(() => [])).length;
-  return count;
-}
 
 /**
  * What the target already holds, one phrase each; empty when a restore may go ahead. A restore over
@@ -59,8 +52,14 @@ async function existingContents(config: Config): Promise<string[]> {
     const database = path.join(config.dataDir, "pglite");
     if ((await fs.readdir(database).catch(() => [])).length > 0) found.push(`a database in ${database}`);
   }
-  const files = await countStoredFiles(config.dataDir);
-  if (files > 0) found.push(`${files} uploaded files in ${filesDir(config.dataDir)}`);
+  // A bucket may hold files already (the old installation's, kept while its database was lost): the same
+  // address holds the same bytes, so they neither block a restore nor are removed by --force.
+  if (config.fileStore.kind === "local") {
+    const store = fileStoreFor(config);
+    let files = 0;
+    for await (const _blob of store.list()) files += 1;
+    if (files > 0) found.push(`${files} uploaded files in ${store.description}`);
+  }
   const secrets = await listSecrets(config.dataDir);
   if (secrets.length > 0) found.push(`secrets in ${config.dataDir} (${secrets.join(", ")})`);
   return found;
@@ -103,29 +102,26 @@ function checkArchive(source: string, manifest: Manifest, config: Config): void 
     );
 }
 
-/** Writes a stored file to its content address, refusing bytes whose hash differs from their name. */
-async function restoreFile(dataDir: string, entry: ArchiveSource): Promise<void> {
-  const relative = entry.header.name.slice(FILES_PREFIX.length);
-  const [prefix, sha256, ...rest] = relative.split("/");
-  if (!prefix || !sha256 || rest.length > 0 || !/^[0-9a-f]{64}$/.test(sha256) || !sha256.startsWith(prefix))
-    throw new BackupProblem(`The archive holds an unexpected entry ${entry.header.name}.`);
-  const target = path.join(filesDir(dataDir), prefix, sha256);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const hash = createHash("sha256");
-  await pipeline(
-    Readable.from(entry),
-    async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const chunk of chunks) {
-        hash.update(chunk);
-        yield chunk;
-      }
-    },
-    createWriteStream(target, { mode: 0o600 }),
-  );
-  if (hash.digest("hex") !== sha256) {
-    await fs.rm(target, { force: true });
+/**
+ * Puts a stored file back into the file store, refusing bytes whose hash differs from their name. A
+ * file the store holds already (a bucket kept from before) is the same bytes and is left as it is.
+ * `restored` holds the addresses this restore wrote, so damaged bytes that happen to hash to one of
+ * them are not removed with the damage.
+ */
+async function restoreFile(store: FileStore, entry: ArchiveSource, restored: Set<string>): Promise<void> {
+  const sha256 = blobOfKey(entry.header.name.slice(FILES_PREFIX.length));
+  if (!sha256) throw new BackupProblem(`The archive holds an unexpected entry ${entry.header.name}.`);
+  if (await store.exists(sha256)) {
+    await finished(Readable.from(entry).resume());
+    restored.add(sha256);
+    return;
+  }
+  const stored = await store.put(Readable.from(entry));
+  if (stored.sha256 !== sha256) {
+    if (!restored.has(stored.sha256)) await store.delete(stored.sha256);
     throw new BackupProblem(`The archive's copy of ${entry.header.name} is damaged (its hash differs).`);
   }
+  restored.add(sha256);
 }
 
 async function restoreDatabase(config: Config, entry: ArchiveSource): Promise<void> {
@@ -185,6 +181,8 @@ export async function restoreBackup(
       await clearTarget(config);
     }
     await fs.mkdir(config.dataDir, { recursive: true });
+    const store = fileStoreFor(config);
+    const restored = new Set<string>();
     let restoredFiles = 0;
     for (;;) {
       const next = await archive.entries.next();
@@ -199,7 +197,7 @@ export async function restoreBackup(
         const secret = path.basename(name);
         await fs.writeFile(path.join(config.dataDir, secret), await readAll(entry), { mode: 0o600 });
       } else if (name.startsWith(FILES_PREFIX)) {
-        await restoreFile(config.dataDir, entry);
+        await restoreFile(store, entry, restored);
         restoredFiles += 1;
         progress.update(restoredFiles, manifest.files.count, { step: "files" });
       } else {

@@ -28,6 +28,14 @@ export interface FileStore {
   delete(sha256: string): Promise<void>;
   /** Throws when the store cannot be written to or reached right now. */
   check(): Promise<void>;
+  /** Every stored file, by content address (uploads still being written are not listed). */
+  list(): AsyncIterable<StoredBlob>;
+}
+
+/** A content key (`ab/ab12…`) as both stores name their files; anything else in the store is not one. */
+export function blobOfKey(key: string): string | null {
+  const match = /^([0-9a-f]{2})\/([0-9a-f]{64})$/.exec(key);
+  return match?.[2]?.startsWith(match[1] ?? "") ? match[2] : null;
 }
 
 export class FileMissingError extends Error {

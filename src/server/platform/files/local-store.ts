@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   type ByteRange,
+  blobOfKey,
   contentKey,
   FileMissingError,
   type FileStore,
@@ -87,7 +88,7 @@ export class LocalFileStore implements FileStore {
     for (const entry of fanOut) {
       if (!entry.isDirectory() || !/^[0-9a-f]{2}$/.test(entry.name)) continue;
       for (const name of await fs.readdir(path.join(this.directory, entry.name))) {
-        if (!/^[0-9a-f]{64}$/.test(name) || !name.startsWith(entry.name)) continue;
+        if (!blobOfKey(`${entry.name}/${name}`)) continue;
         const stat = await fs.stat(path.join(this.directory, entry.name, name));
         if (stat.isFile()) yield { sha256: name, size: stat.size };
       }

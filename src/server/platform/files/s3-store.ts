@@ -6,6 +6,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -13,6 +14,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { FileStoreConfig } from "../../config.js";
 import {
   type ByteRange,
+  blobOfKey,
   contentKey,
   FileMissingError,
   type FileStore,
@@ -120,6 +122,20 @@ export class S3FileStore implements FileStore {
 
   async delete(sha256: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }));
+  }
+
+  async *list(): AsyncGenerator<StoredBlob> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: continuationToken }),
+      );
+      for (const object of page.Contents ?? []) {
+        const sha256 = blobOfKey(object.Key ?? "");
+        if (sha256) yield { sha256, size: object.Size ?? 0 };
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
   }
 
   async check(): Promise<void> {
