@@ -128,7 +128,7 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
     const staff = asSeeder(person);
     const baseline = { volunteers: VOLUNTEERS, studies: STUDIES, seed: SEED };
     const seeded = await seedSandboxBaseline(actingAs(base, staff), baseline);
-    await rememberBaseline(base, baseline);
+    await rememberBaseline(actingAs(base, staff), baseline);
 
     await wipeNow(actingAs(base, person), {
       confirmation: WIPE_CONFIRMATION,
