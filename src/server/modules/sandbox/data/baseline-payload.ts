@@ -37,82 +37,59 @@ const PAYLOAD_FORMAT = 1;
 
 type Step = "studies" | "volunteers" | "enrolments";
 
+/** What a wipe writes into the columns it stamps: who writes the baseline (the wipe's actor). */
+const STAMPS: Record<string, (actor: Actor) => SQL> = {
+  created_by: (actor) => sql`${actor.id}::uuid`,
+  organisation_id: (actor) => sql`${actor.organisationId}::uuid`,
+  actor_id: (actor) => sql`${actor.id}::uuid`,
+  actor_email: (actor) => sql`${actor.email}`,
+};
+
+/** Filled by the column's default when a wipe writes the row: the time, and the audit row's number. */
+const DEFAULTED = ["created_at", "updated_at", "at"];
+
 /**
- * The tables of the baseline in the order they are written (parents first), each followed by its
- * audit rows, so the audit trail is numbered in the same order as a generated baseline's. `step`:
- * the progress a table's rows count towards; `stamped`: the columns a wipe fills in.
+ * The tables of the baseline in the order they are written (parents first). `stamped`: the columns
+ * the wipe fills in (STAMPS, or their defaults); `step`: the progress a table's rows count towards.
  */
-const TABLES: {
-  table: string;
-  recordType: string;
-  step: Step | null;
-  stamped: (actor: Actor) => Record<string, SQL>;
-}[] = [
-  {
-    table: "studies",
-    recordType: "study",
-    step: "studies",
-    stamped: (actor) => ({ created_by: sql`${actor.id}::uuid` }),
-  },
-  { table: "study_epochs", recordType: "study_epoch", step: null, stamped: () => ({}) },
-  { table: "study_cohorts", recordType: "study_cohort", step: null, stamped: () => ({}) },
-  { table: "study_events", recordType: "study_event", step: null, stamped: () => ({}) },
+const TABLES: { table: string; recordType: string; stamped: string[]; step: Step | null }[] = [
+  { table: "studies", recordType: "study", stamped: ["created_by"], step: "studies" },
+  { table: "study_epochs", recordType: "study_epoch", stamped: [], step: null },
+  { table: "study_cohorts", recordType: "study_cohort", stamped: [], step: null },
+  { table: "study_events", recordType: "study_event", stamped: [], step: null },
   {
     table: "volunteers",
     recordType: "volunteer",
+    stamped: ["organisation_id", "created_by"],
     step: "volunteers",
-    stamped: (actor) => ({
-      organisation_id: sql`${actor.organisationId}::uuid`,
-      created_by: sql`${actor.id}::uuid`,
-    }),
   },
-  {
-    table: "enrolments",
-    recordType: "enrolment",
-    step: "enrolments",
-    stamped: (actor) => ({ created_by: sql`${actor.id}::uuid` }),
-  },
+  { table: "enrolments", recordType: "enrolment", stamped: ["created_by"], step: "enrolments" },
 ];
+const AUDIT = { table: "sandbox_audit", stamped: ["id", "actor_id", "actor_email"] };
 
-const AUDIT_TABLE = "sandbox_audit";
-const auditStamped = (actor: Actor): Record<string, SQL> => ({
-  actor_id: sql`${actor.id}::uuid`,
-  actor_email: sql`${actor.email}`,
-});
+type Part = { table: string; stamped: string[]; recordFilter: SQL; step: Step | null };
 
-/** Filled by the column's default when a wipe writes the row: the time, and the audit row's number. */
-const DEFAULTED = new Set(["created_at", "updated_at", "at"]);
-const DEFAULTED_AUDIT = new Set([...DEFAULTED, "id"]);
-
-type Part = {
-  table: string;
-  recordFilter: SQL;
-  stamped: (actor: Actor) => Record<string, SQL>;
-  step: Step | null;
-};
-
-/** Records and audit rows alternately: part 2i is table i, part 2i + 1 its audit rows. */
-const PARTS: Part[] = TABLES.flatMap(({ table, recordType, step, stamped }) => [
-  { table, recordFilter: sql`true`, stamped, step },
-  { table: AUDIT_TABLE, recordFilter: sql`t.record_type = ${recordType}`, stamped: auditStamped, step: null },
+/**
+ * Each table followed by its audit rows (part 2i is table i, part 2i + 1 its audit rows), so the
+ * audit trail is numbered in the same order as a generated baseline's.
+ */
+const PARTS: Part[] = TABLES.flatMap(({ table, recordType, stamped, step }) => [
+  { table, stamped, recordFilter: sql`true`, step },
+  { ...AUDIT, recordFilter: sql`t.record_type = ${recordType}`, step: null },
 ]);
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The columns a payload carries for each table: all of them but the stamped and the defaulted. */
+/** The columns a payload carries for each table: all of them but those a wipe stamps. */
 async function payloadColumns(db: Db): Promise<Record<string, string[]>> {
   const columns: Record<string, string[]> = {};
-  const probe = { id: "", email: "", organisationId: null } as unknown as Actor;
-  for (const { table, stamped } of [...TABLES, { table: AUDIT_TABLE, stamped: auditStamped }]) {
+  for (const { table, stamped } of [...TABLES, AUDIT]) {
     const result = (await db.execute(sql`
       select attname as name from pg_attribute
       where attrelid = ${table}::regclass and attnum > 0 and not attisdropped
       order by attnum`)) as unknown as { rows: { name: string }[] };
-    const skipped = table === AUDIT_TABLE ? DEFAULTED_AUDIT : DEFAULTED;
-    const own = new Set(Object.keys(stamped(probe)));
-    columns[table] = result.rows
-      .map((row) => row.name)
-      .filter((name) => !skipped.has(name) && !own.has(name));
+    const skipped = new Set([...stamped, ...DEFAULTED]);
+    columns[table] = result.rows.map((row) => row.name).filter((name) => !skipped.has(name));
   }
   return columns;
 }
@@ -175,7 +152,7 @@ export async function storeBaselinePayload(ctx: ActorCtx, options: BaselineOptio
       }
     ).rows;
     if (kept) return;
-    const tables = [...TABLES.map(({ table }) => table), AUDIT_TABLE];
+    const tables = [...TABLES, AUDIT].map(({ table }) => table);
     for (const table of tables)
       await tx.db.execute(
         sql.raw(
@@ -240,7 +217,11 @@ export async function restoreBaseline(
   for (const { part, chunk, rowCount } of chunks) {
     const { table, stamped, step } = PARTS[part] as Part;
     const fields = columns[table] ?? [];
-    const stamps = Object.entries(stamped(actor));
+    // The audit row's number comes from its sequence: a stamp with no value, like the times.
+    const stamps = stamped.flatMap((name) => {
+      const value = STAMPS[name];
+      return value ? [[name, value(actor)] as const] : [];
+    });
     const names = [...fields, ...stamps.map(([name]) => name)].map(quoted).join(", ");
     const values = sql.join(
       [...fields.map((name) => sql.raw(`r.${quoted(name)}`)), ...stamps.map(([, value]) => value)],
