@@ -82,7 +82,7 @@ function seedCommand(sandbox: Command): void {
             bar.update(done, total, { step }),
           );
           // A wipe restores the baseline last seeded.
-          await rememberBaseline(ctx, baseline);
+          await rememberBaseline(seeder, baseline);
           bar.stop();
           const seconds = result.timings.totalMs / 1000;
           const written = result.volunteers.inserted + result.studies.inserted + result.enrolments;

@@ -114,8 +114,9 @@ export const DEMO_BASELINE: BaselineOptions = { volunteers: DEMO_VOLUNTEER_COUNT
  * their organisations import them again from their export.
  */
 async function seedDemoVolunteers(ctx: Ctx, staff: Actor): Promise<void> {
-  await seedSandboxBaseline(actingAs(ctx, asSeeder(staff)), DEMO_BASELINE);
-  await rememberBaseline(ctx, DEMO_BASELINE);
+  const seeder = actingAs(ctx, asSeeder(staff));
+  await seedSandboxBaseline(seeder, DEMO_BASELINE);
+  await rememberBaseline(seeder, DEMO_BASELINE);
 }
 
 export const DEMO_DEPLOYMENT_VERSION = "26.3-rc.1";

@@ -66,7 +66,7 @@ const epochKinds: Record<EpochType, EpochKind> = {
   "follow-up": "follow_up",
 };
 
-function validateOptions(options: BaselineOptions): void {
+export function validateBaselineOptions(options: BaselineOptions): void {
   const fields: Record<string, string> = {};
   const { volunteers, studies, seed } = options;
   if (!Number.isInteger(volunteers) || volunteers < 0 || volunteers > MAX_BASELINE_VOLUNTEERS)
@@ -226,6 +226,20 @@ async function writeStudies(
   return { created, designRecords: epochs.length + cohorts.length + events.length };
 }
 
+/** Only staff write the baseline. */
+export async function requireBaselineSeeder(ctx: ActorCtx): Promise<void> {
+  const { role } = await gate(ctx);
+  if (role !== "staff")
+    throw forbidden("Only the product team seeds the development environment's baseline.");
+}
+
+/** The organisations that own the baseline's studies, in turn: the customers and partners. */
+export async function baselineOwners(db: Db): Promise<string[]> {
+  return (await listOrganisations(db))
+    .filter((org) => org.kind === "customer" || org.kind === "partner")
+    .map((org) => org.id);
+}
+
 /**
  * Writes the synthetic baseline in one transaction: `studies` studies owned in turn by the customer
  * and partner organisations (by name), `volunteers` volunteers (each through the PHI guard), and the
@@ -240,13 +254,9 @@ export async function seedSandboxBaseline(
 ): Promise<BaselineResult> {
   const { actor } = ctx;
   const started = performance.now();
-  validateOptions(options);
-  const { role } = await gate(ctx);
-  if (role !== "staff")
-    throw forbidden("Only the product team seeds the development environment's baseline.");
-  const owners = (await listOrganisations(ctx.db))
-    .filter((org) => org.kind === "customer" || org.kind === "partner")
-    .map((org) => org.id);
+  validateBaselineOptions(options);
+  await requireBaselineSeeder(ctx);
+  const owners = await baselineOwners(ctx.db);
   if (options.studies > 0 && owners.length === 0)
     throw new AppError(
       "conflict",

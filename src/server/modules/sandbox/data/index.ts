@@ -1,5 +1,6 @@
 // Volunteer data in bulk: the synthetic generator, the baseline and obfuscating imports.
 export { type BaselineOptions, seedSandboxBaseline } from "./baseline.js";
+export { type RestoredBaseline, restoreBaseline, storeBaselinePayload } from "./baseline-payload.js";
 export { prepareVolunteerImport } from "./imports.js";
 export { volunteerImportRoutes } from "./routes/imports.js";
 export {

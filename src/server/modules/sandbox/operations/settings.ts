@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
-import { type ActorCtx, type Ctx, inTransaction } from "../../../platform/context.js";
+import { type ActorCtx, inTransaction } from "../../../platform/context.js";
 import { invalid } from "../../../platform/errors.js";
 import { announcementsChannelRef, openPublicChannel } from "../../chat/index.js";
-import type { BaselineOptions } from "../data/index.js";
+import { type BaselineOptions, storeBaselinePayload } from "../data/index.js";
 import type { SettingsChanges } from "./contracts/settings.js";
 import { requireStaffOperator } from "./flags.js";
 import type { SandboxSettingsView } from "./present.js";
@@ -118,17 +118,21 @@ export async function loadBaselineOptions(db: Db): Promise<BaselineOptions> {
 }
 
 /**
- * Remembers the options a baseline was seeded with, so a wipe restores the same baseline. The notice
- * settings and who last changed them are left as they are.
+ * Remembers the options a baseline was seeded with, so a wipe restores the same baseline, and keeps
+ * that baseline's rows ready for the wipe to load (data/baseline-payload.ts), made as the given staff
+ * seeder. The notice settings and who last changed them are left as they are.
  */
-export async function rememberBaseline(ctx: Ctx, options: BaselineOptions): Promise<void> {
+export async function rememberBaseline(ctx: ActorCtx, options: BaselineOptions): Promise<void> {
   const baseline = {
     baselineVolunteers: options.volunteers,
     baselineStudies: options.studies,
     baselineSeed: options.seed,
   };
-  await ctx.db
-    .insert(sandboxSettings)
-    .values({ id: SETTINGS_ID, ...baseline })
-    .onConflictDoUpdate({ target: sandboxSettings.id, set: baseline });
+  await inTransaction(ctx, async (tx) => {
+    await storeBaselinePayload(tx, options);
+    await tx.db
+      .insert(sandboxSettings)
+      .values({ id: SETTINGS_ID, ...baseline })
+      .onConflictDoUpdate({ target: sandboxSettings.id, set: baseline });
+  });
 }

@@ -21,6 +21,7 @@ import { publishEvent } from "../../../platform/events/publish.js";
 import { withSessionLock } from "../../../platform/session-lock.js";
 import { type Client, startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
+import { asSeeder } from "../access/index.js";
 import { DEMO_BASELINE } from "../demo.js";
 import { wipeRunnerOf } from "../module.js";
 import { wiped as wipedEvent } from "./contracts/wipes.js";
@@ -45,6 +46,9 @@ async function dueWipe(message = "Test wipe.") {
   const actor = actorOf(person);
   return wipeNow(actingAs(community.ctx, actor), { confirmation: WIPE_CONFIRMATION, message });
 }
+
+/** Staff as server code seeds: what remembering a baseline is done as. */
+const seeding = () => actingAs(community.ctx, asSeeder(actorOf(community.demo.people.staff)));
 
 const rowCount = async (
   table: typeof studies | typeof volunteers | typeof enrolments | typeof sandboxAudit,
@@ -166,7 +170,7 @@ describe("the wipe runner", () => {
   });
 
   it("restores the baseline last seeded (its options are remembered in the settings)", async () => {
-    await rememberBaseline(community.ctx, { volunteers: 30, studies: 2, seed: 7 });
+    await rememberBaseline(seeding(), { volunteers: 30, studies: 2, seed: 7 });
     try {
       await dueWipe();
       const outcome = await wipeRunnerOf(community.db).runDueWipes();
@@ -174,7 +178,7 @@ describe("the wipe runner", () => {
       expect(await rowCount(volunteers)).toBe(30);
       expect(await rowCount(studies)).toBe(2);
     } finally {
-      await rememberBaseline(community.ctx, DEMO_BASELINE);
+      await rememberBaseline(seeding(), DEMO_BASELINE);
     }
   });
 

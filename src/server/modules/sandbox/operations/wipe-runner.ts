@@ -1,7 +1,8 @@
 /**
  * Runs due wipes: holding the runner lock (wipe-liveness.ts) for the whole run, so a runner that dies
  * is known at once, claims one atomically (so two nodes never both run it), then, in ONE transaction,
- * empties the sandbox's clinical tables and writes the generated baseline again. A failure anywhere
+ * empties the sandbox's clinical tables and writes the baseline again (from its kept payload, else
+ * generated: data/baseline-payload.ts). A failure anywhere
  * rolls all of it back, so the previous data is intact and the wipe is marked failed with the error.
  * Kept: sandbox users, agreement acceptances, flags, deployments, settings, the wipes and the
  * platform audit log (where the wipe records its start and its end with counts).
@@ -16,7 +17,7 @@ import { SerialWorker, silentLog, type WorkerLog } from "../../../platform/seria
 import { withSessionLock } from "../../../platform/session-lock.js";
 import { listActiveStaff, userSummaries } from "../../accounts/index.js";
 import { asSeeder } from "../access/index.js";
-import { type BaselineOptions, seedSandboxBaseline } from "../data/index.js";
+import { type BaselineOptions, restoreBaseline } from "../data/index.js";
 import { wiped } from "./contracts/wipes.js";
 import { environmentStatus } from "./environment.js";
 import { sandboxWipes } from "./schema.js";
@@ -179,14 +180,10 @@ export class WipeRunner {
         const removed = await countRows(tx.db);
         await tx.db.execute(sql.raw(`truncate table ${CLINICAL_TABLES.join(", ")}`));
         await hooks.afterClear?.();
-        const seeded = await seedSandboxBaseline(tx, options, (done, total, step) =>
+        const { volunteers, studies, enrolments } = await restoreBaseline(tx, options, (done, total, step) =>
           progress(step, done, total),
         );
-        const restored = {
-          volunteers: seeded.volunteers.inserted,
-          studies: seeded.studies.inserted,
-          enrolments: seeded.enrolments,
-        };
+        const restored = { volunteers, studies, enrolments };
         const finishedAt = new Date();
         await tx.db
           .update(sandboxWipes)
