@@ -35,9 +35,14 @@ export const theme = createTheme({
     Anchor: Anchor.extend({ defaultProps: { underline: "always" } }),
     // In a narrow table column a badge would otherwise shrink to "DEACT…"; and a label whose width
     // rounds a fraction of a pixel short would still be cut to "N…", so it may overflow by that much.
+    // A label of several words narrower than its place ("Development environment" in a roadmap card)
+    // wraps inside the badge instead of running out of its card: fit-content is then the place's width.
     Badge: Badge.extend({
       defaultProps: { radius: "sm", miw: "fit-content" },
-      styles: { label: { overflow: "visible" } },
+      styles: {
+        root: { maxWidth: "100%", height: "auto", minHeight: "var(--badge-height)", lineHeight: 1.3 },
+        label: { overflow: "visible", whiteSpace: "normal", paddingBlock: 2 },
+      },
     }),
     // Mantine would label the closed option list, and name the show-password button, after the
     // input; then "the field labelled Type" or "Password" would mean two elements, not one.
