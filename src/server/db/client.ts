@@ -2,13 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
-import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import pg from "pg";
+import type { Client as PostgresClient, Pool as PostgresPool } from "pg";
+import { loadOnce } from "../platform/load-once.js";
 import { projectPath } from "../platform/project-files.js";
 import * as schema from "./schema.js";
 
@@ -39,17 +35,40 @@ export type Database = {
 };
 
 /**
+ * Each database's driver is loaded only when that database is opened: a server on PostgreSQL never
+ * holds PGlite (PostgreSQL compiled to WebAssembly), and one on PGlite never holds node-postgres.
+ */
+const loadPostgresDriver = loadOnce(async () => {
+  const [{ default: pg }, { drizzle }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+  ]);
+  return { pg, drizzle };
+});
+const loadPgliteDriver = loadOnce(async () => {
+  const [{ PGlite }, { drizzle }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+  ]);
+  return { PGlite, drizzle };
+});
+type PostgresDriver = Awaited<ReturnType<typeof loadPostgresDriver>>;
+
+/**
  * LISTEN on a dedicated PostgreSQL connection (a pooled one would be handed to other queries).
  * A lost connection is reopened with backoff; `onNotify("")` after a reconnect lets the listener
  * catch up on anything it missed while it was away.
  */
-function listenOnPostgres(connectionString: string): { listen: Listen; close: () => Promise<void> } {
+function listenOnPostgres(
+  { pg }: PostgresDriver,
+  connectionString: string,
+): { listen: Listen; close: () => Promise<void> } {
   const handlers = new Map<string, Set<(payload: string) => void>>();
-  let client: pg.Client | null = null;
+  let client: PostgresClient | null = null;
   let closed = false;
-  let connecting: Promise<pg.Client> | null = null;
+  let connecting: Promise<PostgresClient> | null = null;
 
-  const connect = (): Promise<pg.Client> => {
+  const connect = (): Promise<PostgresClient> => {
     connecting ??= (async () => {
       for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
         const candidate = new pg.Client({ connectionString });
@@ -105,7 +124,7 @@ function listenOnPostgres(connectionString: string): { listen: Listen; close: ()
 export const DEAD_CLIENT_CHECK_MS = 1000;
 
 /** The pool behind each PostgreSQL `Db`, so a caller can hold one connection of it for a while. */
-const pools = new WeakMap<Db, pg.Pool>();
+const pools = new WeakMap<Db, PostgresPool>();
 
 /** Connections of the pool behind a PostgreSQL `Db` (for metrics); null on PGlite, which has no pool. */
 export function poolUse(db: Db): { total: number; idle: number; waiting: number } | null {
@@ -121,12 +140,13 @@ export function poolUse(db: Db): { total: number; idle: number; waiting: number 
 export async function withOwnConnection<T>(db: Db, work: (connection: Db) => Promise<T>): Promise<T> {
   const pool = pools.get(db);
   if (!pool) return work(db);
+  const { drizzle } = await loadPostgresDriver();
   const client = await pool.connect();
   try {
     // A long statement does not read its socket: without this check PostgreSQL finishes it (keeping
     // the session and its locks) before noticing that the process holding the connection was killed.
     await client.query(`set client_connection_check_interval = '${DEAD_CLIENT_CHECK_MS}ms'`);
-    const result = await work(drizzleNodePg(client, { schema }) as unknown as Db);
+    const result = await work(drizzle(client, { schema }) as unknown as Db);
     await client.query("reset client_connection_check_interval");
     client.release();
     return result;
@@ -233,6 +253,8 @@ export async function openDatabase(options: {
   loadDataDir?: Blob;
 }): Promise<Database> {
   if (options.databaseUrl) {
+    const driver = await loadPostgresDriver();
+    const { pg, drizzle } = driver;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
@@ -241,16 +263,19 @@ export async function openDatabase(options: {
     // An idle connection dropped by the server (restart, failover) must not crash the process:
     // the pool discards it and the next query opens a new one.
     pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
-    const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    const db = drizzle(pool, { schema }) as unknown as Db;
     pools.set(db, pool);
-    const listener = listenOnPostgres(options.databaseUrl);
+    const listener = listenOnPostgres(driver, options.databaseUrl);
     const eventsPool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
     eventsPool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
     return {
       db,
-      eventsDb: drizzleNodePg(eventsPool, { schema }) as unknown as Db,
+      eventsDb: drizzle(eventsPool, { schema }) as unknown as Db,
       kind: "postgres",
-      migrate: () => migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
+      migrate: async () => {
+        const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+        await migrate(drizzle(pool, { schema }), { migrationsFolder });
+      },
       listen: listener.listen,
       dumpDataDir: null,
       close: async () => {
@@ -260,6 +285,7 @@ export async function openDatabase(options: {
       },
     };
   }
+  const { PGlite, drizzle } = await loadPgliteDriver();
   const inMemory = options.dataDir === "memory://";
   if (!inMemory) fs.mkdirSync(options.dataDir, { recursive: true });
   const release = inMemory ? () => {} : lockDataDir(options.dataDir);
@@ -277,13 +303,14 @@ export async function openDatabase(options: {
     release();
     throw error;
   }
-  const pgliteDb = drizzlePglite(client, { schema });
+  const pgliteDb = drizzle(client, { schema });
   return {
     db: pgliteDb as unknown as Db,
     eventsDb: pgliteDb as unknown as Db,
     kind: "pglite",
     migrate: async () => {
-      await migratePglite(pgliteDb, { migrationsFolder });
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      await migrate(pgliteDb, { migrationsFolder });
       collectStartupGarbage();
     },
     listen: (channel, onNotify) => client.listen(channel, onNotify),

@@ -4,7 +4,6 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import pg from "pg";
 import type { Config } from "../../config.js";
 import { dataDirOwner, openDatabase } from "../../db/client.js";
 import { filesDir } from "../files/local-store.js";
@@ -43,6 +42,7 @@ async function countStoredFiles(dataDir: string): Promise<number> {
 async function existingContents(config: Config): Promise<string[]> {
   const found: string[] = [];
   if (config.databaseUrl) {
+    const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();
     try {
@@ -69,6 +69,7 @@ async function existingContents(config: Config): Promise<string[]> {
 /** Empties the target for --force: the application's schemas, the embedded database, files and secrets. */
 async function clearTarget(config: Config): Promise<void> {
   if (config.databaseUrl) {
+    const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();
     try {
@@ -165,7 +166,7 @@ export async function restoreBackup(
   options: { force: boolean },
 ): Promise<Manifest> {
   const archive = await openArchive(source);
-  const progress = startProgress("Restore", { step: "database" });
+  const progress = await startProgress("Restore", { step: "database" });
   try {
     const { manifest } = archive;
     checkArchive(source, manifest, config);
