@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Client as PostgresClient, Pool as PostgresPool } from "pg";
 import { loadOnce } from "../platform/load-once.js";
@@ -232,6 +235,36 @@ const PGLITE_MEMORY_SETTINGS = {
 };
 
 /**
+ * Makes a fresh embedded database in `directory` in a short-lived child process. Creating one runs a
+ * second PostgreSQL instance (initdb) and moves the new cluster between the two as a tarball: some
+ * 300 MB at the peak, and the allocator keeps most of what is freed for the life of the process (a
+ * server that created its database held 100 MB more than one that opened it). The child gives it all
+ * back when it exits; the server then opens the database as it does on every later start.
+ */
+async function createPgliteDirectory(directory: string, startParams: string[]): Promise<void> {
+  const script = `
+    const { PGlite } = require(process.argv[1]);
+    const database = new PGlite(process.argv[2], { startParams: JSON.parse(process.argv[3]) });
+    database.waitReady.then(() => database.close()).then(
+      () => process.exit(0),
+      (error) => { console.error(error instanceof Error ? error.message : String(error)); process.exit(1); },
+    );`;
+  const pglite = createRequire(projectPath("package.json")).resolve("@electric-sql/pglite");
+  const child = spawn(process.execPath, ["-e", script, pglite, directory, JSON.stringify(startParams)], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  if (code !== 0) throw new Error(`Creating the embedded database in ${directory} failed: ${stderr.trim()}`);
+}
+
+/**
  * A fresh data directory is made by a second PostgreSQL instance (initdb) whose whole memory is garbage
  * once it is done, as are the migrations' buffers; the process's heap is small, so the garbage
  * collector might not reclaim those hundreds of megabytes for hours. Collected once, when the database
@@ -289,14 +322,19 @@ export async function openDatabase(options: {
   const inMemory = options.dataDir === "memory://";
   if (!inMemory) fs.mkdirSync(options.dataDir, { recursive: true });
   const release = inMemory ? () => {} : lockDataDir(options.dataDir);
-  const client = new PGlite(inMemory ? undefined : path.join(options.dataDir, "pglite"), {
-    startParams: [
-      ...PGlite.defaultStartParams,
-      ...Object.entries(PGLITE_MEMORY_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-    ],
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
+  const directory = path.join(options.dataDir, "pglite");
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    ...Object.entries(PGLITE_MEMORY_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+  ];
+  let client: PGlite;
   try {
+    if (!inMemory && !options.loadDataDir && !fs.existsSync(path.join(directory, "PG_VERSION")))
+      await createPgliteDirectory(directory, startParams);
+    client = new PGlite(inMemory ? undefined : directory, {
+      startParams,
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
     await client.waitReady;
     await client.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
   } catch (error) {
