@@ -265,10 +265,9 @@ async function createPgliteDirectory(directory: string, startParams: string[]): 
 }
 
 /**
- * A fresh data directory is made by a second PostgreSQL instance (initdb) whose whole memory is garbage
- * once it is done, as are the migrations' buffers; the process's heap is small, so the garbage
- * collector might not reclaim those hundreds of megabytes for hours. Collected once, when the database
- * is ready; `--expose-gc` is set for this process only for that.
+ * The migrations' buffers (and a restore's tarball) are garbage once the database is ready; the
+ * process's heap is small, so the garbage collector might not reclaim them for hours. Collected once,
+ * when the database is ready; `--expose-gc` is set for this process only for that.
  */
 function collectStartupGarbage() {
   v8.setFlagsFromString("--expose-gc");
