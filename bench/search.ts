@@ -514,7 +514,7 @@ async function benchDatabase(fresh: Fresh, scale: number): Promise<Result> {
     const base: Ctx = { db: database.db, config, actor: null, ip: null };
     const demo = await seedDemoCommunity(base);
     const sizes = corpusSizes(scale);
-    const progress = startProgress(`Seeding ${label}`, { step: "" });
+    const progress = await startProgress(`Seeding ${label}`, { step: "" });
     const corpus = await seedSearchCorpus(database.db, demo, sizes, progress);
     progress.stop();
     const items = itemCounts(sizes);
@@ -541,7 +541,7 @@ async function benchDatabase(fresh: Fresh, scale: number): Promise<Result> {
     const chosen = QUERIES.map((query, index) => ({ ...query, n: index + 1 })).filter(
       (query) => !PICKED || PICKED.includes(query.n),
     );
-    const measure = startProgress(`Searching ${label}`, { query: "" });
+    const measure = await startProgress(`Searching ${label}`, { query: "" });
     let done = 0;
     for (const { q: template, n } of chosen) {
       const q = template.replace("{author}", corpus.prolificAuthor);

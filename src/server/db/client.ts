@@ -1,14 +1,13 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
-import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import pg from "pg";
+import type { Client as PostgresClient, Pool as PostgresPool } from "pg";
+import { loadOnce } from "../platform/load-once.js";
 import { projectPath } from "../platform/project-files.js";
 import * as schema from "./schema.js";
 
@@ -39,17 +38,40 @@ export type Database = {
 };
 
 /**
+ * Each database's driver is loaded only when that database is opened: a server on PostgreSQL never
+ * holds PGlite (PostgreSQL compiled to WebAssembly), and one on PGlite never holds node-postgres.
+ */
+const loadPostgresDriver = loadOnce(async () => {
+  const [{ default: pg }, { drizzle }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+  ]);
+  return { pg, drizzle };
+});
+const loadPgliteDriver = loadOnce(async () => {
+  const [{ PGlite }, { drizzle }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+  ]);
+  return { PGlite, drizzle };
+});
+type PostgresDriver = Awaited<ReturnType<typeof loadPostgresDriver>>;
+
+/**
  * LISTEN on a dedicated PostgreSQL connection (a pooled one would be handed to other queries).
  * A lost connection is reopened with backoff; `onNotify("")` after a reconnect lets the listener
  * catch up on anything it missed while it was away.
  */
-function listenOnPostgres(connectionString: string): { listen: Listen; close: () => Promise<void> } {
+function listenOnPostgres(
+  { pg }: PostgresDriver,
+  connectionString: string,
+): { listen: Listen; close: () => Promise<void> } {
   const handlers = new Map<string, Set<(payload: string) => void>>();
-  let client: pg.Client | null = null;
+  let client: PostgresClient | null = null;
   let closed = false;
-  let connecting: Promise<pg.Client> | null = null;
+  let connecting: Promise<PostgresClient> | null = null;
 
-  const connect = (): Promise<pg.Client> => {
+  const connect = (): Promise<PostgresClient> => {
     connecting ??= (async () => {
       for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
         const candidate = new pg.Client({ connectionString });
@@ -105,7 +127,7 @@ function listenOnPostgres(connectionString: string): { listen: Listen; close: ()
 export const DEAD_CLIENT_CHECK_MS = 1000;
 
 /** The pool behind each PostgreSQL `Db`, so a caller can hold one connection of it for a while. */
-const pools = new WeakMap<Db, pg.Pool>();
+const pools = new WeakMap<Db, PostgresPool>();
 
 /** Connections of the pool behind a PostgreSQL `Db` (for metrics); null on PGlite, which has no pool. */
 export function poolUse(db: Db): { total: number; idle: number; waiting: number } | null {
@@ -121,12 +143,13 @@ export function poolUse(db: Db): { total: number; idle: number; waiting: number 
 export async function withOwnConnection<T>(db: Db, work: (connection: Db) => Promise<T>): Promise<T> {
   const pool = pools.get(db);
   if (!pool) return work(db);
+  const { drizzle } = await loadPostgresDriver();
   const client = await pool.connect();
   try {
     // A long statement does not read its socket: without this check PostgreSQL finishes it (keeping
     // the session and its locks) before noticing that the process holding the connection was killed.
     await client.query(`set client_connection_check_interval = '${DEAD_CLIENT_CHECK_MS}ms'`);
-    const result = await work(drizzleNodePg(client, { schema }) as unknown as Db);
+    const result = await work(drizzle(client, { schema }) as unknown as Db);
     await client.query("reset client_connection_check_interval");
     client.release();
     return result;
@@ -212,10 +235,39 @@ const PGLITE_MEMORY_SETTINGS = {
 };
 
 /**
- * A fresh data directory is made by a second PostgreSQL instance (initdb) whose whole memory is garbage
- * once it is done, as are the migrations' buffers; the process's heap is small, so the garbage
- * collector might not reclaim those hundreds of megabytes for hours. Collected once, when the database
- * is ready; `--expose-gc` is set for this process only for that.
+ * Makes a fresh embedded database in `directory` in a short-lived child process. Creating one runs a
+ * second PostgreSQL instance (initdb) and moves the new cluster between the two as a tarball: some
+ * 300 MB at the peak, and the allocator keeps most of what is freed for the life of the process (a
+ * server that created its database held 100 MB more than one that opened it). The child gives it all
+ * back when it exits; the server then opens the database as it does on every later start.
+ */
+async function createPgliteDirectory(directory: string, startParams: string[]): Promise<void> {
+  const script = `
+    const { PGlite } = require(process.argv[1]);
+    const database = new PGlite(process.argv[2], { startParams: JSON.parse(process.argv[3]) });
+    database.waitReady.then(() => database.close()).then(
+      () => process.exit(0),
+      (error) => { console.error(error instanceof Error ? error.message : String(error)); process.exit(1); },
+    );`;
+  const pglite = createRequire(projectPath("package.json")).resolve("@electric-sql/pglite");
+  const child = spawn(process.execPath, ["-e", script, pglite, directory, JSON.stringify(startParams)], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  if (code !== 0) throw new Error(`Creating the embedded database in ${directory} failed: ${stderr.trim()}`);
+}
+
+/**
+ * The migrations' buffers (and a restore's tarball) are garbage once the database is ready; the
+ * process's heap is small, so the garbage collector might not reclaim them for hours. Collected once,
+ * when the database is ready; `--expose-gc` is set for this process only for that.
  */
 function collectStartupGarbage() {
   v8.setFlagsFromString("--expose-gc");
@@ -233,6 +285,8 @@ export async function openDatabase(options: {
   loadDataDir?: Blob;
 }): Promise<Database> {
   if (options.databaseUrl) {
+    const driver = await loadPostgresDriver();
+    const { pg, drizzle } = driver;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
@@ -241,16 +295,19 @@ export async function openDatabase(options: {
     // An idle connection dropped by the server (restart, failover) must not crash the process:
     // the pool discards it and the next query opens a new one.
     pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
-    const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    const db = drizzle(pool, { schema }) as unknown as Db;
     pools.set(db, pool);
-    const listener = listenOnPostgres(options.databaseUrl);
+    const listener = listenOnPostgres(driver, options.databaseUrl);
     const eventsPool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
     eventsPool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
     return {
       db,
-      eventsDb: drizzleNodePg(eventsPool, { schema }) as unknown as Db,
+      eventsDb: drizzle(eventsPool, { schema }) as unknown as Db,
       kind: "postgres",
-      migrate: () => migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
+      migrate: async () => {
+        const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+        await migrate(drizzle(pool, { schema }), { migrationsFolder });
+      },
       listen: listener.listen,
       dumpDataDir: null,
       close: async () => {
@@ -260,30 +317,37 @@ export async function openDatabase(options: {
       },
     };
   }
+  const { PGlite, drizzle } = await loadPgliteDriver();
   const inMemory = options.dataDir === "memory://";
   if (!inMemory) fs.mkdirSync(options.dataDir, { recursive: true });
   const release = inMemory ? () => {} : lockDataDir(options.dataDir);
-  const client = new PGlite(inMemory ? undefined : path.join(options.dataDir, "pglite"), {
-    startParams: [
-      ...PGlite.defaultStartParams,
-      ...Object.entries(PGLITE_MEMORY_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-    ],
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
+  const directory = path.join(options.dataDir, "pglite");
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    ...Object.entries(PGLITE_MEMORY_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+  ];
+  let client: PGlite;
   try {
+    if (!inMemory && !options.loadDataDir && !fs.existsSync(path.join(directory, "PG_VERSION")))
+      await createPgliteDirectory(directory, startParams);
+    client = new PGlite(inMemory ? undefined : directory, {
+      startParams,
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
     await client.waitReady;
     await client.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
   } catch (error) {
     release();
     throw error;
   }
-  const pgliteDb = drizzlePglite(client, { schema });
+  const pgliteDb = drizzle(client, { schema });
   return {
     db: pgliteDb as unknown as Db,
     eventsDb: pgliteDb as unknown as Db,
     kind: "pglite",
     migrate: async () => {
-      await migratePglite(pgliteDb, { migrationsFolder });
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      await migrate(pgliteDb, { migrationsFolder });
       collectStartupGarbage();
     },
     listen: (channel, onNotify) => client.listen(channel, onNotify),

@@ -4,7 +4,7 @@ import { startProgress } from "../platform/progress.js";
 import { DEMO_PASSWORD, demoPeople, seedDemoCommunity } from "./seed.js";
 
 export async function seedWithProgress(ctx: Ctx): Promise<void> {
-  const progress = startProgress("Seeding demo community", { step: "" });
+  const progress = await startProgress("Seeding demo community", { step: "" });
   await seedDemoCommunity(ctx, (done, total, step) => progress.update(done, total, { step }));
   progress.stop();
 }

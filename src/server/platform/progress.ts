@@ -1,5 +1,3 @@
-import { SingleBar } from "cli-progress";
-
 /** Values shown after the count: the step under way ("volunteers"), a file name. */
 export type ProgressPayload = Record<string, string>;
 
@@ -17,9 +15,11 @@ const LOG_INTERVAL_MS = 500;
  * moment the work reports it (a timer would wait behind work that keeps the event loop busy).
  * `label` leads the line; `payload` keys are written after the count in the order given.
  */
-export function startProgress(label: string, payload: ProgressPayload): Progress {
+export async function startProgress(label: string, payload: ProgressPayload): Promise<Progress> {
   const keys = Object.keys(payload);
   if (process.stderr.isTTY) {
+    // Loaded here, by a command at a terminal: a server never draws a bar.
+    const { SingleBar } = await import("cli-progress");
     const bar = new SingleBar({
       format: `${label} [{bar}] {value}/{total} ${keys.map((key) => `{${key}}`).join(" ")}`,
       hideCursor: true,

@@ -1,7 +1,7 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
 
-export { Redis };
+export type { Redis };
 
 /** How long a limit check may wait for Redis before it counts as unavailable. */
 const COMMAND_TIMEOUT_MS = 1000;
@@ -17,6 +17,8 @@ export async function openRedis(
   config: Pick<Config, "redisUrl" | "redisPrefix">,
 ): Promise<Redis | undefined> {
   if (!config.redisUrl) return undefined;
+  // Loaded only here: a node without REDIS_URL never holds the client.
+  const { Redis } = await import("ioredis");
   const redis = new Redis(config.redisUrl, {
     keyPrefix: config.redisPrefix,
     lazyConnect: true,

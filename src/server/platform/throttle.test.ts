@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { AppError } from "./errors.js";
-import { checkRedis, closeRedis, openRedis, Redis } from "./redis.js";
+import { checkRedis, closeRedis, openRedis } from "./redis.js";
 import { MemoryTokenBuckets, RedisTokenBuckets, type TokenBucketsOptions, tokenBuckets } from "./throttle.js";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -6,6 +6,7 @@ import zlib from "node:zlib";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AnswerRequest, renderFirstScreen } from "../../web/entry-server.js";
+import { loadOnce } from "./load-once.js";
 
 /** Vite names every file under assets/ after a hash of its content: a changed file gets a new name. */
 const hashedAssets = "assets";
@@ -172,8 +173,10 @@ export async function serveWebApp(app: FastifyInstance, webRoot: string): Promis
     });
   const template = hasWeb ? fs.readFileSync(indexFile, "utf8") : "";
   const firstScreenTemplate = startingAfterPaint(template);
-  const firstScreen =
-    hasWeb && template.includes(rootElement) ? await loadFirstScreenRenderer(app, webRoot) : null;
+  // Loaded by the first page asked for: the server render holds React and the web app's components
+  // (some 50 MB), which a server answering only the API, or not yet asked for a page, never needs.
+  const loadFirstScreen =
+    hasWeb && template.includes(rootElement) ? loadOnce(() => loadFirstScreenRenderer(app, webRoot)) : null;
 
   app.setNotFoundHandler(async (request, reply) => {
     // A missing API route or build asset is a real 404; any other page path belongs to the SPA.
@@ -186,6 +189,7 @@ export async function serveWebApp(app: FastifyInstance, webRoot: string): Promis
     }
     if (!hasWeb)
       return reply.status(404).type("text/plain").send("The web app is not built: run `npm run build`.");
+    const firstScreen = await loadFirstScreen?.();
     const rendered = await firstScreen
       ?.render(request.url, answerAs(app, request), {
         cookies: request.cookies ?? {},

@@ -249,7 +249,7 @@ export async function checkIssuerDiscovery(config: Config, issuer: string) {
   } catch (error) {
     return {
       ok: false,
-      message: `Could not read ${issuer}'s discovery document: ${describeProviderFailure(error)}`,
+      message: `Could not read ${issuer}'s discovery document: ${await describeProviderFailure(error)}`,
       authorizationEndpoint: null,
       tokenEndpoint: null,
     };

@@ -1,4 +1,5 @@
 import { and, eq, lt } from "drizzle-orm";
+import type * as client from "openid-client";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { actingAs, type Ctx, inTransaction } from "../../platform/context.js";
@@ -6,7 +7,7 @@ import { AppError } from "../../platform/errors.js";
 import { hashToken, newToken } from "../../platform/tokens.js";
 import type { OrganisationSignInProblem } from "./contracts/organisation-sign-in.js";
 import { openClientSecret } from "./identity-providers.js";
-import { client, describeProviderFailure, providerConfiguration } from "./openid.js";
+import { describeProviderFailure, loadOpenIdClient, providerConfiguration } from "./openid.js";
 import { domainOf, normaliseEmail } from "./organisations.js";
 import {
   identityProviderDomains,
@@ -73,12 +74,13 @@ export async function startOrganisationSignIn(
   } catch (error) {
     throw new AppError(
       "identity_provider_unavailable",
-      `Your organisation's sign-in could not be reached (${describeProviderFailure(error)}). Try again later.`,
+      `Your organisation's sign-in could not be reached (${await describeProviderFailure(error)}). Try again later.`,
     );
   }
+  const openId = await loadOpenIdClient();
   const { token: state, tokenHash: stateHash } = newToken();
-  const nonce = client.randomNonce();
-  const codeVerifier = client.randomPKCECodeVerifier();
+  const nonce = openId.randomNonce();
+  const codeVerifier = openId.randomPKCECodeVerifier();
   await ctx.db.delete(organisationSignIns).where(lt(organisationSignIns.expiresAt, new Date()));
   await ctx.db.insert(organisationSignIns).values({
     stateHash,
@@ -88,13 +90,13 @@ export async function startOrganisationSignIn(
     returnTo: input.returnTo,
     expiresAt: new Date(Date.now() + PENDING_LIFETIME_MS),
   });
-  const url = client.buildAuthorizationUrl(configuration, {
+  const url = openId.buildAuthorizationUrl(configuration, {
     redirect_uri: redirectUriOf(ctx.config.publicUrl),
     response_type: "code",
     scope: "openid email profile",
     state,
     nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge: await openId.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: "S256",
     login_hint: normaliseEmail(input.email),
   });
@@ -147,7 +149,8 @@ export async function finishOrganisationSignIn(
   let claims: Record<string, unknown>;
   try {
     const configuration = await configurationOf(ctx, provider);
-    const tokens = await client.authorizationCodeGrant(configuration, input.callbackUrl, {
+    const openId = await loadOpenIdClient();
+    const tokens = await openId.authorizationCodeGrant(configuration, input.callbackUrl, {
       pkceCodeVerifier: pending.codeVerifier,
       expectedState: state,
       expectedNonce: pending.nonce,
@@ -156,10 +159,10 @@ export async function finishOrganisationSignIn(
     const idToken = tokens.claims();
     if (!idToken) throw new Error("no ID token");
     // Many providers put only `sub` in the ID token; the address and name come from userinfo.
-    const userInfo = await client.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
+    const userInfo = await openId.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
     claims = { ...userInfo, ...idToken };
   } catch (failure) {
-    throw new OrganisationSignInFailure("unavailable", describeProviderFailure(failure));
+    throw new OrganisationSignInFailure("unavailable", await describeProviderFailure(failure));
   }
   const subject = String(claims.sub);
   const email = stringClaim(claims.email) ? normaliseEmail(String(claims.email)) : null;

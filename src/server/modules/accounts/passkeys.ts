@@ -1,10 +1,4 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from "@simplewebauthn/server";
-import { decodeClientDataJSON, isoBase64URL, isoUint8Array } from "@simplewebauthn/server/helpers";
+import type { VerifiedRegistrationResponse } from "@simplewebauthn/server";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
@@ -13,6 +7,7 @@ import { verifyPassword } from "../../platform/auth/passwords.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { isUniqueViolation } from "../../platform/db-errors.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
+import { loadOnce } from "../../platform/load-once.js";
 import { queueMail } from "../../platform/mail/service.js";
 import { hashToken } from "../../platform/tokens.js";
 import type {
@@ -40,8 +35,28 @@ export function relyingParty(config: Config): { id: string; origin: string; name
   return { id: url.hostname, origin: url.origin, name: "Convene" };
 }
 
-/** The user handle a passkey carries: the person's id, so a discoverable passkey names its owner. */
-const userHandleOf = (userId: string) => isoUint8Array.fromUTF8String(userId);
+/** The WebAuthn library, loaded by the first passkey ceremony rather than at start. */
+const loadWebAuthn = loadOnce(async () => {
+  const [
+    {
+      generateAuthenticationOptions,
+      generateRegistrationOptions,
+      verifyAuthenticationResponse,
+      verifyRegistrationResponse,
+    },
+    { decodeClientDataJSON, isoBase64URL, isoUint8Array },
+  ] = await Promise.all([import("@simplewebauthn/server"), import("@simplewebauthn/server/helpers")]);
+  return {
+    generateAuthenticationOptions,
+    generateRegistrationOptions,
+    verifyAuthenticationResponse,
+    verifyRegistrationResponse,
+    decodeClientDataJSON,
+    isoBase64URL,
+    /** The user handle a passkey carries: the person's id, so a discoverable passkey names its owner. */
+    userHandleOf: (userId: string) => isoUint8Array.fromUTF8String(userId),
+  };
+});
 
 const present = (row: PasskeyRow): Passkey => ({
   id: row.id,
@@ -76,6 +91,7 @@ async function spendChallenge(
   db: Db,
   options: { ceremony: WebAuthnCeremony; userId: string | null; clientDataJSON: string },
 ): Promise<string | null> {
+  const { decodeClientDataJSON } = await loadWebAuthn();
   let challenge: string;
   try {
     challenge = decodeClientDataJSON(options.clientDataJSON).challenge;
@@ -122,6 +138,7 @@ export async function hasPasskey(db: Db, userId: string): Promise<boolean> {
  */
 export async function passkeyRegistrationOptions(ctx: ActorCtx): Promise<CreationOptions> {
   const rp = relyingParty(ctx.config);
+  const { generateRegistrationOptions, userHandleOf } = await loadWebAuthn();
   const existing = await ctx.db
     .select({ id: passkeys.credentialId, transports: passkeys.transports })
     .from(passkeys)
@@ -153,7 +170,8 @@ export async function addPasskey(ctx: ActorCtx, input: NewPasskey): Promise<Pass
     clientDataJSON: input.response.response.clientDataJSON,
   });
   if (!challenge) throw invalid({ response: CHALLENGE_EXPIRED }, CHALLENGE_EXPIRED);
-  let registration: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  const { verifyRegistrationResponse, isoBase64URL } = await loadWebAuthn();
+  let registration: VerifiedRegistrationResponse;
   try {
     registration = await verifyRegistrationResponse({
       response: input.response,
@@ -257,6 +275,7 @@ export async function passkeyRequestOptions(
         .from(passkeys)
         .where(eq(passkeys.userId, forUser.userId))
     : undefined;
+  const { generateAuthenticationOptions } = await loadWebAuthn();
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials,
@@ -318,6 +337,7 @@ export async function verifyPasskeyAssertion(
     message: "The passkey's answer did not verify. Try again with the passkey.",
     userId: row.userId,
   } as const;
+  const { verifyAuthenticationResponse, isoBase64URL, userHandleOf } = await loadWebAuthn();
   const handle = response.response.userHandle;
   if (handle && handle !== isoBase64URL.fromBuffer(userHandleOf(row.userId))) return unknown;
 

@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
 import { and, desc, eq, inArray, lte } from "drizzle-orm";
-import { ZipFile } from "yazl";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
@@ -196,6 +195,7 @@ async function buildExport(ctx: Ctx, row: ExportRow): Promise<void> {
       await announce(tx, updated);
     });
   };
+  const { ZipFile } = await import("yazl");
   const zip = new ZipFile();
   const storing = storeStream(ctx, {
     filename: `convene-data-${row.createdAt.toISOString().slice(0, 10)}.zip`,

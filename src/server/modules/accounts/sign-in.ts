@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { verify as verifyTotp } from "otplib";
 import { recordAudit } from "../../platform/audit/service.js";
 import { burnPasswordCheck, verifyPassword } from "../../platform/auth/passwords.js";
 import { actingAs, type Ctx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
+import { loadOnce } from "../../platform/load-once.js";
 import { queueMail } from "../../platform/mail/service.js";
 import type { TokenBuckets } from "../../platform/throttle.js";
 import type { SignInInput } from "./contracts/auth.js";
@@ -28,7 +28,11 @@ type UserRow = Awaited<ReturnType<typeof getUserRow>>;
 const WRONG_CREDENTIALS =
   "That e-mail and password do not match an active account. After several failed tries an account is locked for a while, and its owner is told by e-mail.";
 
+/** The one-time password library, loaded by the first code checked rather than at start. */
+const loadOtp = loadOnce(() => import("otplib"));
+
 export async function totpCodeIsValid(secret: string, code: string): Promise<boolean> {
+  const { verify: verifyTotp } = await loadOtp();
   try {
     return (await verifyTotp({ secret, token: code, epochTolerance: 30 })).valid;
   } catch {

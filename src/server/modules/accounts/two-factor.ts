@@ -1,6 +1,4 @@
 import { eq } from "drizzle-orm";
-import { generateSecret, generateURI } from "otplib";
-import QRCode from "qrcode";
 import { recordAudit } from "../../platform/audit/service.js";
 import { verifyPassword } from "../../platform/auth/passwords.js";
 import { type ActorCtx, inTransaction } from "../../platform/context.js";
@@ -17,6 +15,10 @@ export async function beginTotpSetup(ctx: ActorCtx): Promise<TotpSetup> {
   const user = await getUserRow(ctx.db, actor.id);
   if (user.totpEnabled)
     throw new AppError("conflict", "Two-factor sign-in is already on. Turn it off first.");
+  const [{ generateSecret, generateURI }, { default: QRCode }] = await Promise.all([
+    import("otplib"),
+    import("qrcode"),
+  ]);
   const secret = generateSecret();
   await ctx.db.update(users).set({ totpSecret: secret }).where(eq(users.id, actor.id));
   const otpauthUrl = generateURI({ issuer: "Convene", label: actor.email, secret });

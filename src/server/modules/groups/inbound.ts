@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { and, eq, inArray } from "drizzle-orm";
-import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
+import type { AddressObject, ParsedMail } from "mailparser";
 import sanitizeHtml from "sanitize-html";
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { z } from "zod";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
@@ -11,6 +11,7 @@ import { AppError } from "../../platform/errors.js";
 import { uploadProblem } from "../../platform/files/store.js";
 import { MAX_FORM_FILES } from "../../platform/files/upload.js";
 import { unstorableInput } from "../../platform/input-guard.js";
+import { loadOnce } from "../../platform/load-once.js";
 import {
   type AcceptedReply,
   acceptReplyAddress,
@@ -199,6 +200,12 @@ function answeredIds(mail: ParsedMail): string[] {
   );
 }
 
+/** The SMTP server and the MIME parser, loaded when a listener starts: most nodes take no group mail. */
+const loadMailIn = loadOnce(async () => {
+  const [{ SMTPServer }, { simpleParser }] = await Promise.all([import("smtp-server"), import("mailparser")]);
+  return { SMTPServer, simpleParser };
+});
+
 export type GroupMailListenerOptions = {
   db: Db;
   config: Config;
@@ -217,7 +224,8 @@ const silentLog: WarningLog = { warn: () => undefined };
  * startTopic/replyToTopic as the web, so the rules are the same.
  */
 export class GroupMailListener {
-  private readonly server: SMTPServer;
+  /** Made by `listen`. */
+  private server: SMTPServer | undefined;
   private readonly senders: TokenBuckets;
   private readonly deliveries = new Map<string, Delivery>();
 
@@ -232,7 +240,12 @@ export class GroupMailListener {
       whenUnavailable: "refuse",
       log: options.log ?? silentLog,
     });
-    this.server = new SMTPServer({
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    const { config } = this.options;
+    const { SMTPServer } = await loadMailIn();
+    const server = new SMTPServer({
       name: config.mailDomain,
       banner: "Convene group mail",
       size: config.groupMailMaxBytes,
@@ -268,19 +281,18 @@ export class GroupMailListener {
       },
     });
     // A client that drops the connection mid-command is its problem, not a reason to stop listening.
-    this.server.on("error", () => undefined);
-  }
-
-  async listen(port: number, host: string): Promise<number> {
+    server.on("error", () => undefined);
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server.server.once("error", reject);
-      this.server.listen(port, host, () => resolve());
+      server.server.once("error", reject);
+      server.listen(port, host, () => resolve());
     });
-    return (this.server.server.address() as AddressInfo).port;
+    return (server.server.address() as AddressInfo).port;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const { server } = this;
+    return server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
   }
 
   private async checkSender(address: string): Promise<void> {
@@ -360,6 +372,7 @@ export class GroupMailListener {
     if (!delivery) throw refuse(503, "5.5.1", "No group recipient was accepted.");
     let mail: ParsedMail;
     try {
+      const { simpleParser } = await loadMailIn();
       mail = await simpleParser(raw, { skipImageLinks: true });
     } catch {
       throw refuse(550, "5.6.0", "The message is not valid MIME.");

@@ -31,8 +31,8 @@ describe("expiry", () => {
 });
 
 describe("the label", () => {
-  it("escapes what the pharmacist typed, so a product name cannot break the SVG", () => {
-    const svg = renderLabel({
+  it("escapes what the pharmacist typed, so a product name cannot break the SVG", async () => {
+    const svg = await renderLabel({
       barcode: "PH-0000001-7",
       productName: 'Compound <X> & "Y"',
       strength: "5 mg",

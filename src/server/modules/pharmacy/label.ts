@@ -1,4 +1,3 @@
-import bwipjs from "bwip-js";
 import { eq } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
 import { notFound } from "../../platform/errors.js";
@@ -34,8 +33,10 @@ export type LabelContent = {
  * storage, a Code 128 barcode of the container's barcode value (bars drawn by bwip-js; the value under
  * them as text, so it can be read and searched) and the sandbox caution.
  */
-export function renderLabel(content: LabelContent): string {
-  const barcode = bwipjs.toSVG({
+export async function renderLabel(content: LabelContent): Promise<string> {
+  // Loaded by the first label printed: the barcode writer is large and labels are few.
+  const { toSVG } = await import("bwip-js");
+  const barcode = toSVG({
     bcid: "code128",
     text: content.barcode,
     height: 10,

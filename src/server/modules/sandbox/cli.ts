@@ -75,7 +75,7 @@ function seedCommand(sandbox: Command): void {
         }
         // Seeding runs before anyone has accepted the agreement, so the actor is a seeder (server code only).
         const seeder = actingAs(ctx, asSeeder(actorOf(user)));
-        const bar = startProgress("Seeding the sandbox baseline", { step: "" });
+        const bar = await startProgress("Seeding the sandbox baseline", { step: "" });
         try {
           const baseline = { volunteers: options.volunteers, studies: options.studies, seed: options.seed };
           const result = await seedSandboxBaseline(seeder, baseline, (done, total, step) =>
@@ -136,7 +136,7 @@ function importCommand(sandbox: Command): void {
             { filename: path.basename(file), data },
             { skipInvalid: options.skipInvalid },
           );
-          const progress = startProgress(`Importing ${prepared.filename}`, { phase: "checking" });
+          const progress = await startProgress(`Importing ${prepared.filename}`, { phase: "checking" });
           bar = progress;
           const result = await prepared.run(({ phase, done, total }) =>
             progress.update(done, total, { phase }),
@@ -271,7 +271,7 @@ function wipeCommand(sandbox: Command): void {
             confirmation: WIPE_CONFIRMATION,
             message: options.message ?? "Wiped from the command line.",
           });
-          const bar = startProgress("Wiping the development environment", { step: "clearing" });
+          const bar = await startProgress("Wiping the development environment", { step: "clearing" });
           const outcome = await new WipeRunner(ctx.db, ctx.config).runDueWipes({
             onProgress: (step, done, total) => bar.update(done, total, { step }),
           });

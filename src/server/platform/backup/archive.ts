@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import tar from "tar-stream";
+import type { Header } from "tar-stream";
 import { z } from "zod";
 import type { DatabaseKind } from "../../db/client.js";
 
@@ -61,7 +61,8 @@ export async function writeArchive(
   manifest: Manifest,
   entries: AsyncIterable<ArchiveEntry> | Iterable<ArchiveEntry>,
 ): Promise<void> {
-  const pack = tar.pack();
+  const { pack: packer } = await import("tar-stream");
+  const pack = packer();
   const written = pipeline(pack, createWriteStream(target, { mode: 0o600 }));
   const add = (entry: ArchiveEntry) =>
     new Promise<void>((resolve, reject) => {
@@ -86,7 +87,7 @@ export async function writeArchive(
 }
 
 /** An entry read from an archive: its header, and its bytes as a stream. */
-export type ArchiveSource = AsyncIterable<unknown> & { header: tar.Header };
+export type ArchiveSource = AsyncIterable<unknown> & { header: Header };
 
 export type ArchiveReader = {
   manifest: Manifest;
@@ -97,7 +98,7 @@ export type ArchiveReader = {
 
 /** Opens an archive and reads its manifest, refusing a file that is not a Convene backup. */
 export async function openArchive(source: string): Promise<ArchiveReader> {
-  const extract = tar.extract();
+  const extract = (await import("tar-stream")).extract();
   const input = createReadStream(source);
   input.on("error", (error) => extract.destroy(error));
   input.pipe(extract);

@@ -1,6 +1,5 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import type { Config } from "../../config.js";
 import { dataDirOwner, openDatabase } from "../../db/client.js";
 import { version } from "../../version.js";
@@ -71,6 +70,7 @@ async function dumpEmbedded(dataDir: string, dumpFile: string): Promise<number> 
  * operator with PostgreSQL's own tools alone. pg_dump must be at least the server's major version.
  */
 async function dumpPostgres(databaseUrl: string, dumpFile: string): Promise<number> {
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let level: number;
@@ -106,7 +106,7 @@ async function dumpPostgres(databaseUrl: string, dumpFile: string): Promise<numb
 export async function createBackup(config: Config, target: string): Promise<Manifest> {
   const kind = config.databaseUrl ? "postgres" : "pglite";
   const dumpFile = `${target}.database-${process.pid}.tmp`;
-  const progress = startProgress("Backup", { step: "database" });
+  const progress = await startProgress("Backup", { step: "database" });
   try {
     progress.update(0, 1, { step: "database" });
     const level = config.databaseUrl

@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
-import pg from "pg";
 import type { Config } from "../../config.js";
 import { dataDirOwner, openDatabase } from "../../db/client.js";
 import { blobOfKey, type FileStore } from "../files/file-store.js";
@@ -36,6 +35,7 @@ const SYSTEM_SCHEMAS = "nspname not like 'pg\\_%' and nspname <> 'information_sc
 async function existingContents(config: Config): Promise<string[]> {
   const found: string[] = [];
   if (config.databaseUrl) {
+    const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();
     try {
@@ -68,6 +68,7 @@ async function existingContents(config: Config): Promise<string[]> {
 /** Empties the target for --force: the application's schemas, the embedded database, files and secrets. */
 async function clearTarget(config: Config): Promise<void> {
   if (config.databaseUrl) {
+    const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();
     try {
@@ -161,7 +162,7 @@ export async function restoreBackup(
   options: { force: boolean },
 ): Promise<Manifest> {
   const archive = await openArchive(source);
-  const progress = startProgress("Restore", { step: "database" });
+  const progress = await startProgress("Restore", { step: "database" });
   try {
     const { manifest } = archive;
     checkArchive(source, manifest, config);

@@ -18,7 +18,7 @@ export async function copyLocalFilesToS3(config: Config): Promise<CopySummary> {
   const blobs = [];
   for await (const blob of local.list()) blobs.push(blob);
   const summary: CopySummary = { copied: 0, skipped: 0, corrupt: [], bytes: 0 };
-  const progress = startProgress("Copying files", { file: "" });
+  const progress = await startProgress("Copying files", { file: "" });
   try {
     for (const [index, blob] of blobs.entries()) {
       progress.update(index, blobs.length, { file: blob.sha256.slice(0, 12) });

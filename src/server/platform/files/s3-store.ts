@@ -1,17 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { FileStoreConfig } from "../../config.js";
+import { loadOnce } from "../load-once.js";
 import {
   type ByteRange,
   blobOfKey,
@@ -28,7 +19,36 @@ type S3Settings = Extract<FileStoreConfig, { kind: "s3" }>;
 /** Where a stream goes while it is hashed; a bucket lifecycle rule may expire what a crash left here. */
 const INCOMING_PREFIX = "incoming/";
 
-const isNotFound = (error: unknown) =>
+/** The AWS SDK, loaded by the first S3 store a process uses: a node on local disk never holds it. */
+const loadSdk = loadOnce(async () => {
+  const [
+    {
+      CopyObjectCommand,
+      DeleteObjectCommand,
+      GetObjectCommand,
+      HeadBucketCommand,
+      HeadObjectCommand,
+      ListObjectsV2Command,
+      S3Client,
+      S3ServiceException,
+    },
+    { Upload },
+  ] = await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage")]);
+  return {
+    CopyObjectCommand,
+    DeleteObjectCommand,
+    GetObjectCommand,
+    HeadBucketCommand,
+    HeadObjectCommand,
+    ListObjectsV2Command,
+    S3Client,
+    S3ServiceException,
+    Upload,
+  };
+});
+type Sdk = Awaited<ReturnType<typeof loadSdk>>;
+
+const isNotFound = ({ S3ServiceException }: Sdk, error: unknown) =>
   error instanceof S3ServiceException &&
   (error.$metadata.httpStatusCode === 404 || error.name === "NotFound" || error.name === "NoSuchKey");
 
@@ -37,29 +57,37 @@ const isNotFound = (error: unknown) =>
  * uses as paths, so every node of a cluster serves every file.
  */
 export class S3FileStore implements FileStore {
-  readonly client: S3Client;
   readonly bucket: string;
   readonly description: string;
+  /** The SDK and this store's client, made at the first call. */
+  private readonly connect: () => Promise<Sdk & { client: S3Client }>;
 
   constructor(settings: S3Settings) {
-    this.client = new S3Client({
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    this.connect = loadOnce(async () => {
+      const sdk = await loadSdk();
+      const client = new sdk.S3Client({
+        region: settings.region,
+        forcePathStyle: settings.forcePathStyle,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+        ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      });
+      return { ...sdk, client };
     });
     this.bucket = settings.bucket;
     this.description = `S3 bucket ${settings.bucket} at ${settings.endpoint ?? `AWS ${settings.region}`}`;
   }
 
   async put(content: Readable | Buffer): Promise<StoredBlob> {
+    const source = readableSource(content);
+    const { client, Upload, CopyObjectCommand, DeleteObjectCommand } = await this.connect();
+    // A failure while the SDK loaded (the first upload) is held on the stream; a later one fails the upload below.
+    if (source.errored) throw source.errored;
     const temporary = `${INCOMING_PREFIX}${randomUUID()}`;
     const hashing = hashingStream();
-    const source = readableSource(content);
     // A failing source must fail the upload: pipe() alone would leave the upload waiting.
     source.once("error", (error) => hashing.stream.destroy(error));
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.bucket, Key: temporary, Body: source.pipe(hashing.stream) },
     });
     try {
@@ -68,7 +96,7 @@ export class S3FileStore implements FileStore {
       const key = contentKey(blob.sha256);
       // The content address is known only once every byte went by; the copy stays inside the bucket.
       if (!(await this.exists(blob.sha256))) {
-        await this.client.send(
+        await client.send(
           new CopyObjectCommand({
             Bucket: this.bucket,
             Key: key,
@@ -81,16 +109,15 @@ export class S3FileStore implements FileStore {
       await upload.abort().catch(() => {});
       throw error;
     } finally {
-      await this.client
-        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: temporary }))
-        .catch(() => {});
+      await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: temporary })).catch(() => {});
     }
   }
 
   async get(sha256: string, range?: ByteRange): Promise<Readable> {
+    const sdk = await this.connect();
     try {
-      const object = await this.client.send(
-        new GetObjectCommand({
+      const object = await sdk.client.send(
+        new sdk.GetObjectCommand({
           Bucket: this.bucket,
           Key: contentKey(sha256),
           ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
@@ -99,19 +126,20 @@ export class S3FileStore implements FileStore {
       if (!(object.Body instanceof Readable)) throw new Error("S3 answered without a body stream.");
       return object.Body;
     } catch (error) {
-      if (isNotFound(error)) throw new FileMissingError(sha256, this.description);
+      if (isNotFound(sdk, error)) throw new FileMissingError(sha256, this.description);
       throw error;
     }
   }
 
   async head(sha256: string): Promise<{ size: number } | null> {
+    const sdk = await this.connect();
     try {
-      const object = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }),
+      const object = await sdk.client.send(
+        new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }),
       );
       return { size: object.ContentLength ?? 0 };
     } catch (error) {
-      if (isNotFound(error)) return null;
+      if (isNotFound(sdk, error)) return null;
       throw error;
     }
   }
@@ -121,13 +149,15 @@ export class S3FileStore implements FileStore {
   }
 
   async delete(sha256: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }));
+    const { client, DeleteObjectCommand } = await this.connect();
+    await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: contentKey(sha256) }));
   }
 
   async *list(): AsyncGenerator<StoredBlob> {
+    const { client, ListObjectsV2Command } = await this.connect();
     let continuationToken: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: continuationToken }),
       );
       for (const object of page.Contents ?? []) {
@@ -139,8 +169,9 @@ export class S3FileStore implements FileStore {
   }
 
   async check(): Promise<void> {
+    const { client, HeadBucketCommand, S3ServiceException } = await this.connect();
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      await client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
       // HeadBucket answers without a body, so the SDK's message for a refusal is only "UnknownError".
       const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;

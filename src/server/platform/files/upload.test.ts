@@ -4,11 +4,10 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCommunity, type TestCommunity } from "../../testing/harness.js";
 import { startS3Server, type TestS3 } from "../../testing/s3.js";
-import { S3FileStore } from "./s3-store.js";
 import { files } from "./schema.js";
 
 /** 64 KiB: small enough that a 1 MiB upload crosses it many chunks before its end. */
@@ -22,16 +21,18 @@ async function entriesUnder(directory: string): Promise<string[]> {
 
 /** Every key in the bucket, `incoming/` ones included. */
 async function keysIn(s3: TestS3): Promise<string[]> {
-  const store = new S3FileStore(s3.fileStore);
+  const { region, endpoint, credentials, forcePathStyle } = s3.fileStore;
+  const client = new S3Client({ region, endpoint, credentials, forcePathStyle });
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await store.client.send(
+    const page = await client.send(
       new ListObjectsV2Command({ Bucket: s3.bucket, ...(token ? { ContinuationToken: token } : {}) }),
     );
     keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ""));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+  client.destroy();
   return keys.sort();
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { MailMessage } from "../../../shared/contracts/platform.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
@@ -52,7 +52,8 @@ const MAX_ATTEMPTS = 5;
  * outbox. Flushes are serialised in-process and rows are claimed with SKIP LOCKED across nodes.
  */
 export class Mailer {
-  private readonly transport: Transporter | null;
+  /** The SMTP client, made when the first message is due: a node that sends none never loads it. */
+  private transport: Promise<Transporter> | undefined;
   private readonly worker: SerialWorker;
 
   constructor(
@@ -62,7 +63,6 @@ export class Mailer {
     /** Hears of every message a pass failed to hand to SMTP (the failure counter of /metrics). */
     private readonly onSendFailures: (count: number) => void = () => {},
   ) {
-    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
     this.worker = new SerialWorker(() => this.deliverPending(), log, "mail delivery pass failed");
   }
 
@@ -77,7 +77,17 @@ export class Mailer {
 
   async stop(): Promise<void> {
     await this.worker.stop();
-    this.transport?.close();
+    if (this.transport) (await this.transport).close();
+  }
+
+  /** SMTP_URL's transport; null without one (mail is stored for the outbox). */
+  private smtp(): Promise<Transporter> | null {
+    const { smtpUrl } = this.config;
+    if (!smtpUrl) return null;
+    this.transport ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport(smtpUrl),
+    );
+    return this.transport;
   }
 
   private async deliverPending(): Promise<void> {
@@ -92,7 +102,7 @@ export class Mailer {
           .limit(20)
           .for("update", { skipLocked: true });
         if (rows.length === 0) return { claimed: 0, failed };
-        const transport = this.transport;
+        const transport = await this.smtp();
         if (!transport) {
           await tx
             .update(mailOutbox)

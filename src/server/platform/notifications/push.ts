@@ -1,12 +1,12 @@
 import { createECDH, createHash } from "node:crypto";
 import type { Agent } from "node:https";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import webpush, { WebPushError } from "web-push";
 import { MAX_PUSH_SUBSCRIPTIONS, notificationKinds } from "../../../shared/contracts/notifications.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { ActorCtx } from "../context.js";
 import { notFound } from "../errors.js";
+import { loadOnce } from "../load-once.js";
 import { dataDirSecret } from "../secrets.js";
 import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { mayDeliver } from "./items.js";
@@ -14,6 +14,9 @@ import { quietUntil } from "./quiet-hours.js";
 import { notificationSettings, notifications, pushSubscriptions } from "./schema.js";
 
 export type VapidKeys = { publicKey: string; privateKey: string };
+
+/** The Web Push client, loaded by the first push sent: most nodes send none for hours, some never. */
+const loadWebPush = loadOnce(() => import("web-push"));
 
 const KEY_FILE = "vapid-private.key";
 let generatedKeys: { dataDir: string; keys: Promise<VapidKeys> } | null = null;
@@ -225,6 +228,7 @@ export class PushSender {
       .where(eq(pushSubscriptions.userId, row.userId));
     if (subscriptions.length === 0) return "done";
     const keys = await vapidKeys(this.config);
+    const { default: webpush, WebPushError } = await loadWebPush();
     const payload = payloadOf(row);
     // A push service holding an undelivered push of the same item (browser offline) replaces it.
     const topic = createHash("sha256").update(payload.tag).digest("base64url").slice(0, 32);

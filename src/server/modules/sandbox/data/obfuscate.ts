@@ -13,10 +13,10 @@
  *   unexpected is silently kept.
  */
 import { createHmac } from "node:crypto";
-import { en } from "@faker-js/faker";
 import type { Sex } from "../clinical/index.js";
 import { RESTRICTED_ZIP3 } from "../shared/phi-guard.js";
 import { ageOn } from "../shared/volunteer-measures.js";
+import { fakerLibrary } from "./faker.js";
 
 /** The columns an import reads (after trimming, lower-casing and turning spaces and dashes into `_`). */
 export const IMPORT_COLUMNS = [
@@ -149,11 +149,19 @@ function keyed(secret: string, label: string, ...parts: string[]): number {
 export const normaliseIdentity = (value: string) =>
   value.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
 
-const FIRST_NAMES: Record<Sex, readonly string[]> = {
-  female: en.person?.first_name?.female ?? [],
-  male: en.person?.first_name?.male ?? [],
-};
-const LAST_NAMES: readonly string[] = en.person?.last_name?.generic ?? [];
+let names: { first: Record<Sex, readonly string[]>; last: readonly string[] } | undefined;
+
+/** Faker's English name lists, read at the first pseudonym. */
+function nameLists(): { first: Record<Sex, readonly string[]>; last: readonly string[] } {
+  if (!names) {
+    const { person } = fakerLibrary().en;
+    names = {
+      first: { female: person?.first_name?.female ?? [], male: person?.first_name?.male ?? [] },
+      last: person?.last_name?.generic ?? [],
+    };
+  }
+  return names;
+}
 
 function pick(list: readonly string[], n: number): string {
   const value = list[n % list.length];
@@ -163,11 +171,11 @@ function pick(list: readonly string[], n: number): string {
 
 /** A consistent first-name pseudonym from faker's English list for the volunteer's sex. */
 export const pseudonymFirstName = (secret: string, firstName: string, sex: Sex): string =>
-  pick(FIRST_NAMES[sex], keyed(secret, "first_name", sex, normaliseIdentity(firstName)));
+  pick(nameLists().first[sex], keyed(secret, "first_name", sex, normaliseIdentity(firstName)));
 
 /** A consistent last-name pseudonym from faker's English list. */
 export const pseudonymLastName = (secret: string, lastName: string): string =>
-  pick(LAST_NAMES, keyed(secret, "last_name", normaliseIdentity(lastName)));
+  pick(nameLists().last, keyed(secret, "last_name", normaliseIdentity(lastName)));
 
 /** `first.last` + two keyed digits at example.com or example.net: reserved domains, never a mailbox. */
 export function fictionalEmail(

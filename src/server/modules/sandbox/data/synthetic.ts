@@ -23,10 +23,11 @@
  * - Names are faker's English first and last names: they look like real names because they are
  *   meant to, and are synthetic because nothing ties them to a person (see the guard's known limits).
  */
-import { base, en, Faker, type Randomizer, type SexType } from "@faker-js/faker";
+import type { Faker, Randomizer, SexType } from "@faker-js/faker";
 import type { RecruitmentStatus, Sex, StudyPhase, StudyStatus } from "../clinical/index.js";
 import { ALLOWED_EMAIL_DOMAINS, ALLOWED_EMAIL_TLDS, AU_FICTIONAL_MOBILES } from "../shared/phi-guard.js";
 import { computeBmi } from "../shared/volunteer-measures.js";
+import { fakerLibrary } from "./faker.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Public types
@@ -186,6 +187,7 @@ export function createSfc32Randomizer(seed: number | number[] = DEFAULT_SEED): R
 
 /** A Faker instance (English names, sfc32 randomizer); callers seed it per record. */
 function createFaker(): Faker {
+  const { Faker, en, base } = fakerLibrary();
   return new Faker({ locale: [en, base], randomizer: createSfc32Randomizer() });
 }
 
