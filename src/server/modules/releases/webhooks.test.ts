@@ -198,7 +198,9 @@ describe("delivering release.published", () => {
     deliverer.retryBaseMs = 400;
 
     const release = await publishNewRelease("Signed & <retried>");
+    const attemptedFrom = Date.now();
     await deliverer.flush();
+    const attemptedBy = Date.now();
     const [first] = await deliveriesOf(hook.id);
     expect(first).toMatchObject({
       status: "pending",
@@ -208,10 +210,10 @@ describe("delivering release.published", () => {
     });
     expect(first?.release).toEqual({ id: release.id, version: release.version });
     expect(first?.lastError).toContain("500");
-    // The first retry waits one base period (30 s in production, 400 ms here).
-    const wait = new Date(first?.nextAttemptAt ?? 0).getTime() - Date.now();
-    expect(wait).toBeGreaterThan(100);
-    expect(wait).toBeLessThanOrEqual(400);
+    // The first retry waits one base period (30 s in production, 400 ms here) after the failed attempt.
+    const nextAttempt = new Date(first?.nextAttemptAt ?? 0).getTime();
+    expect(nextAttempt).toBeGreaterThanOrEqual(attemptedFrom + 400);
+    expect(nextAttempt).toBeLessThanOrEqual(attemptedBy + 400);
 
     await flushUntil(async () => (await deliveriesOf(hook.id))[0]?.status === "succeeded");
     const [delivery] = await deliveriesOf(hook.id);
