@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
@@ -28,7 +29,14 @@ import {
   type Thread,
 } from "./contracts/messages.js";
 import { reactionsChanged } from "./contracts/reactions.js";
-import { messageItem, newMessageAudience, notifyNewMessage, threadRef } from "./notifications.js";
+import { GroupCommit, type Outcome } from "./group-commit.js";
+import {
+  messageItem,
+  type NewMessageAudience,
+  newMessageAudience,
+  notifyNewMessage,
+  threadRef,
+} from "./notifications.js";
 import { type MessageRow, unknownPerson } from "./present.js";
 import {
   channelMembers,
@@ -155,11 +163,31 @@ async function publishMessage(
   await publishEvent(ctx, event, { channelId: view.channelId }, { message: view });
 }
 
+type PostResult = { message: Message; created: boolean };
+
+/** What a post's reads decided: everything its writes need. */
+type PreparedPost = {
+  ctx: ActorCtx;
+  input: PostInput;
+  channel: typeof channels.$inferSelect;
+  root: MessageRow | undefined;
+  alsoToChannel: boolean;
+  uploads: (typeof files.$inferSelect)[];
+  named: string[];
+  everyone: string[];
+  toChannel: boolean;
+  people: Map<string, Person>;
+  namesByEmail: Map<string, { id: string; name: string }>;
+  audience: NewMessageAudience;
+};
+
 /**
  * Posts a message, once per client id: a retry of the same post returns the first one. Everything
- * that only reads (permissions, mentions, files, names) happens first; the event-order lock is then
- * held just for the writes, so message seq order and event order are the same everywhere while
- * posts in different channels barely wait for each other.
+ * that only reads (permissions, mentions, files, names) happens first, outside any transaction; the
+ * writes then go through the database's post writer, which writes the posts that queued up meanwhile
+ * in one transaction under one event-order lock, so message seq order and event order are the same
+ * everywhere and the lock is held once per batch rather than once per post. Inside a caller's
+ * transaction the post is part of that transaction's work and is written there.
  */
 export async function postMessage(
   ctx: ActorCtx,
@@ -167,96 +195,187 @@ export async function postMessage(
   input: PostInput,
   /** Asked only for a new message: a retried post never spends the person's posting allowance. */
   allowance: () => Promise<boolean> = async () => true,
-): Promise<{ message: Message; created: boolean }> {
-  const { actor } = ctx;
-  return inTransaction(ctx, async (tx) => {
-    const earlier = await findByClientId(tx.db, actor.id, input.clientId);
-    if (earlier) return { message: await presentRetry(tx.db, earlier, channelId), created: false };
-    const { channel, member } = await loadReadableChannelAndMembership(tx, channelId);
-    const root = await checkPostingPlace(tx, channel, member, input.threadRootId);
-    if (!(await allowance()))
-      throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
-    const uploads = await checkUploads(tx, input.attachmentIds ?? []);
-    const { named, everyone, toChannel } = await mentionedMembers(tx, channel, actor.id, input.body);
-    const { people, namesByEmail } = await loadPeople(tx.db, [input.body], [actor.id]);
-    const alsoToChannel = root ? (input.alsoToChannel ?? false) : false;
-    const audience = await newMessageAudience(tx, {
-      channel,
-      root,
-      alsoToChannel,
-      authorId: actor.id,
-      named,
-      everyone,
-    });
+): Promise<PostResult> {
+  const prepared = await preparePost(ctx, channelId, input, allowance);
+  if ("created" in prepared) return prepared;
+  if (ctx.db instanceof PgTransaction) return answer((await writePosts(ctx, [prepared]))[0]);
+  return postWriterFor(ctx.db).write(prepared);
+}
 
-    await lockEventOrder(tx);
-    const [row] = await tx.db
-      .insert(messages)
-      .values({
-        channelId,
-        authorId: actor.id,
-        clientId: input.clientId,
-        body: input.body,
-        threadRootId: root?.id ?? null,
-        alsoToChannel,
-        mentionsChannel: toChannel,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!row) {
-      // The same post arrived twice at once and the other copy won.
-      const winner = await findByClientId(tx.db, actor.id, input.clientId);
-      if (!winner) throw new Error("message row was neither written nor found");
-      return { message: await presentRetry(tx.db, winner, channelId), created: false };
-    }
-    const attachments =
-      uploads.length > 0
-        ? await tx.db
-            .insert(messageAttachments)
-            .values(uploads.map((file) => ({ messageId: row.id, fileId: file.id })))
-            .returning()
-        : [];
-    if (named.length > 0) {
-      await tx.db
-        .insert(messageMentions)
-        .values(named.map((userId) => ({ messageId: row.id, userId, channelId, seq: row.seq })));
-    }
-    const view = toView(row, {
-      reactions: [],
-      attachments: attachments.map((a) => ({
-        messageId: row.id,
-        id: a.id,
-        file: uploads.find((file) => file.id === a.fileId) as typeof files.$inferSelect,
-      })),
-      mentions: named.map((userId) => ({ messageId: row.id, userId })),
-      people,
-      namesByEmail,
-    });
-    await publishMessage(tx, messageCreated, view);
-    if (root) {
-      const [updatedRoot] = await tx.db
-        .update(messages)
-        .set({ replyCount: sql`${messages.replyCount} + 1`, lastReplyAt: row.createdAt })
-        .where(eq(messages.id, root.id))
-        .returning();
-      if (updatedRoot) await publishMessage(tx, messageUpdated, await presentOne(tx.db, updatedRoot));
-    }
-    if (named.length > 0 || everyone.length > 0) {
-      await publishEvent(
-        tx,
-        mentioned,
-        { userIds: [...named, ...everyone] },
-        { channelId, messageId: row.id, by: { id: actor.id, name: actor.name } },
-      );
-    }
-    await notifyNewMessage(tx, { row, channel, root, author: actor, namesByEmail }, audience);
-    return { message: view, created: true };
+async function preparePost(
+  ctx: ActorCtx,
+  channelId: string,
+  input: PostInput,
+  allowance: () => Promise<boolean>,
+): Promise<PreparedPost | PostResult> {
+  const { actor } = ctx;
+  const earlier = await findByClientId(ctx.db, actor.id, input.clientId);
+  if (earlier) return { message: await presentRetry(ctx.db, earlier, channelId), created: false };
+  const { channel, member } = await loadReadableChannelAndMembership(ctx, channelId);
+  const root = await checkPostingPlace(ctx, channel, member, input.threadRootId);
+  if (!(await allowance()))
+    throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
+  const uploads = await checkUploads(ctx, input.attachmentIds ?? []);
+  const { named, everyone, toChannel } = await mentionedMembers(ctx, channel, actor.id, input.body);
+  const { people, namesByEmail } = await loadPeople(ctx.db, [input.body], [actor.id]);
+  const alsoToChannel = root ? (input.alsoToChannel ?? false) : false;
+  const audience = await newMessageAudience(ctx, {
+    channel,
+    root,
+    alsoToChannel,
+    authorId: actor.id,
+    named,
+    everyone,
   });
+  return {
+    ctx,
+    input,
+    channel,
+    root,
+    alsoToChannel,
+    uploads,
+    named,
+    everyone,
+    toChannel,
+    people,
+    namesByEmail,
+    audience,
+  };
+}
+
+/** One post writer per database: the posts of this process queue on it. */
+const postWriters = new WeakMap<Db, GroupCommit<PreparedPost, PostResult>>();
+
+function postWriterFor(db: Db): GroupCommit<PreparedPost, PostResult> {
+  let writer = postWriters.get(db);
+  if (!writer) {
+    writer = new GroupCommit(
+      (posts) => inTransaction((posts[0] as PreparedPost).ctx, (tx) => writePosts(tx, posts)),
+      (post) => inTransaction(post.ctx, async (tx) => answer((await writePosts(tx, [post]))[0])),
+    );
+    postWriters.set(db, writer);
+  }
+  return writer;
+}
+
+function answer(outcome: Outcome<PostResult> | undefined): PostResult {
+  if (!outcome) throw new Error("the post was not written");
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+const clientKey = (authorId: string, clientId: string) => `${authorId} ${clientId}`;
+
+/**
+ * Writes prepared posts in the caller's transaction under the event-order lock: their messages in
+ * one insert, then for each in seq order its related rows, events and notifications. A post whose
+ * client id was already written (earlier, or by a copy before it in these posts) answers as a retry.
+ * A refusal that writes nothing is that post's outcome; anything else fails them all.
+ */
+async function writePosts(ctx: Ctx, posts: PreparedPost[]): Promise<Outcome<PostResult>[]> {
+  await lockEventOrder(ctx);
+  const firsts = new Map<string, PreparedPost>();
+  for (const post of posts) {
+    const key = clientKey(post.ctx.actor.id, post.input.clientId);
+    if (!firsts.has(key)) firsts.set(key, post);
+  }
+  const inserted = await ctx.db
+    .insert(messages)
+    .values(
+      [...firsts.values()].map((post) => ({
+        channelId: post.channel.id,
+        authorId: post.ctx.actor.id,
+        clientId: post.input.clientId,
+        body: post.input.body,
+        threadRootId: post.root?.id ?? null,
+        alsoToChannel: post.alsoToChannel,
+        mentionsChannel: post.toChannel,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  const rows = new Map(inserted.map((row) => [clientKey(row.authorId, row.clientId), row]));
+  const outcomes = new Map<PreparedPost, Outcome<PostResult>>();
+  const written: { post: PreparedPost; row: MessageRow }[] = [];
+  for (const [key, post] of firsts) {
+    const row = rows.get(key);
+    if (row) written.push({ post, row });
+  }
+  // Events follow seq, whatever order the insert numbered the rows in.
+  written.sort((a, b) => Number(a.row.seq) - Number(b.row.seq));
+  for (const { post, row } of written) {
+    outcomes.set(post, { ok: true, value: await writeRelated({ ...post.ctx, db: ctx.db }, post, row) });
+  }
+  for (const post of posts) {
+    if (outcomes.has(post)) continue;
+    // Written before, or by an earlier copy of the same post here: the first one is the answer.
+    const winner = await findByClientId(ctx.db, post.ctx.actor.id, post.input.clientId);
+    if (!winner) throw new Error("message row was neither written nor found");
+    try {
+      outcomes.set(post, {
+        ok: true,
+        value: { message: await presentRetry(ctx.db, winner, post.channel.id), created: false },
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      outcomes.set(post, { ok: false, error });
+    }
+  }
+  return posts.map((post) => outcomes.get(post) as Outcome<PostResult>);
+}
+
+/** A new message's attachments, mentions, events and notifications, in that order. */
+async function writeRelated(ctx: ActorCtx, post: PreparedPost, row: MessageRow): Promise<PostResult> {
+  const { uploads, named, everyone, root, channel, people, namesByEmail } = post;
+  const attachments =
+    uploads.length > 0
+      ? await ctx.db
+          .insert(messageAttachments)
+          .values(uploads.map((file) => ({ messageId: row.id, fileId: file.id })))
+          .returning()
+      : [];
+  if (named.length > 0) {
+    await ctx.db
+      .insert(messageMentions)
+      .values(named.map((userId) => ({ messageId: row.id, userId, channelId: channel.id, seq: row.seq })));
+  }
+  const view = toView(row, {
+    reactions: [],
+    attachments: attachments.map((a) => ({
+      messageId: row.id,
+      id: a.id,
+      file: uploads.find((file) => file.id === a.fileId) as typeof files.$inferSelect,
+    })),
+    mentions: named.map((userId) => ({ messageId: row.id, userId })),
+    people,
+    namesByEmail,
+  });
+  await publishMessage(ctx, messageCreated, view);
+  if (root) {
+    // Atomic, so concurrent replies all count; a root deleted since the post's reads refuses it.
+    const [updatedRoot] = await ctx.db
+      .update(messages)
+      .set({ replyCount: sql`${messages.replyCount} + 1`, lastReplyAt: row.createdAt })
+      .where(and(eq(messages.id, root.id), isNull(messages.deletedAt)))
+      .returning();
+    if (!updatedRoot) throw invalid({ threadRootId: "That message was deleted." });
+    await publishMessage(ctx, messageUpdated, await presentOne(ctx.db, updatedRoot));
+  }
+  if (named.length > 0 || everyone.length > 0) {
+    await publishEvent(
+      ctx,
+      mentioned,
+      { userIds: [...named, ...everyone] },
+      { channelId: channel.id, messageId: row.id, by: { id: ctx.actor.id, name: ctx.actor.name } },
+    );
+  }
+  await notifyNewMessage(ctx, { row, channel, root, author: ctx.actor, namesByEmail }, post.audience);
+  return { message: view, created: true };
 }
 
 /**
- * Refuses a post the actor may not make here; for a thread reply, returns its root, locked so
- * concurrent replies count up one after another.
+ * Refuses a post the actor may not make here; for a thread reply, returns its root. Not locked: the
+ * write counts the reply atomically and refuses it if the root was deleted meanwhile.
  */
 async function checkPostingPlace(
   ctx: ActorCtx,
@@ -269,7 +388,7 @@ async function checkPostingPlace(
     if (refusal) throw forbidden(refusal);
     return undefined;
   }
-  const [root] = await ctx.db.select().from(messages).where(eq(messages.id, threadRootId)).for("update");
+  const [root] = await ctx.db.select().from(messages).where(eq(messages.id, threadRootId));
   if (!root || root.channelId !== channel.id || root.threadRootId !== null) {
     throw invalid({ threadRootId: "Reply to a message in this channel." });
   }
