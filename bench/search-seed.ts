@@ -504,10 +504,11 @@ export async function seedSearchCorpus(
         run(sql`
           with posts as (select array_agg(id order by created_at) as ids from project_posts),
           people as (select array_agg(id order by created_at) as ids from users)
-          insert into project_comments (id, post_id, body, author_id, created_at)
-          select bench_id(${at(i, s.comments)}, ${i}, 0), ${pick(sql`posts.ids`, i, 60, 0.7)}, ${prose(i, 61, 2)},
+          insert into project_comments (id, post_id, project_id, body, author_id, created_at)
+          select bench_id(${at(i, s.comments)}, ${i}, 0), post.id, post.project_id, ${prose(i, 61, 2)},
             ${pick(sql`people.ids`, i, 62, 1.4)}, ${at(i, s.comments)}
-          from generate_series(${from}::int, ${to}::int) as i cross join posts cross join people`),
+          from generate_series(${from}::int, ${to}::int) as i cross join posts cross join people
+          join project_posts post on post.id = ${pick(sql`posts.ids`, i, 60, 0.7)}`),
     },
     {
       name: "project documents",

@@ -19,28 +19,35 @@ import { readableTopics } from "./topics.js";
 /** Hits the groups' search box shows at most. */
 const BOX_LIMIT = 100;
 
-/** The group `in:` and the box name by handle, read once per search. */
-const placesOfSearch = new WeakMap<KindSearch, Promise<string | null>>();
+/** The groups a search reaches, as ids, read once per search (every kind of the search asks). */
+const groupsOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
 
 /**
- * `in:` and the box's group: a group by its handle, read first as its id, so the planner knows how
- * many messages it holds (joined by handle, it guessed, and walked every group's messages newest
- * first looking for a handle no group had). Handles are unique: both must name the same group.
+ * The groups whose topics and messages a search reaches: those the person reads (an active
+ * membership, as requireReader), narrowed to the one `in:` and the box name by handle (handles are
+ * unique: both must name the same group). Read first as ids, so the planner knows how few groups, and
+ * so how many messages, they hold: as a membership check per message it ran the check on every
+ * message a common word matched, and joined by handle it guessed, and walked every group's messages
+ * newest first looking for a handle no group had.
  */
-async function inGroups(ctx: ActorCtx, search: KindSearch, handle?: string): Promise<SQL | undefined> {
-  const handles = [search.text.parsed.in, handle?.toLowerCase()].filter((name) => name !== undefined);
-  if (handles.length === 0) return undefined;
-  let named = placesOfSearch.get(search);
-  if (!named) {
-    named = ctx.db
+async function inGroups(
+  ctx: ActorCtx,
+  search: KindSearch,
+  groupId: AnyColumn,
+  handle?: string,
+): Promise<SQL> {
+  let ids = groupsOfSearch.get(search);
+  if (!ids) {
+    const handles = [search.text.parsed.in, handle?.toLowerCase()].filter((name) => name !== undefined);
+    ids = ctx.db
       .select({ id: groups.id })
       .from(groups)
-      .where(and(...handles.map((name) => eq(groups.handle, name))))
-      .then((rows) => rows[0]?.id ?? null);
-    placesOfSearch.set(search, named);
+      .where(and(readsGroup(groups.id, ctx.actor.id), ...handles.map((name) => eq(groups.handle, name))))
+      .then((rows) => rows.map((row) => row.id));
+    groupsOfSearch.set(search, ids);
   }
-  const groupId = await named;
-  return groupId ? eq(groups.id, groupId) : sql`false`;
+  const reached = await ids;
+  return reached.length > 0 ? inArray(groupId, reached) : sql`false`;
 }
 
 const byAuthor = (search: KindSearch, author: AnyColumn) =>
@@ -50,12 +57,11 @@ const byAuthor = (search: KindSearch, author: AnyColumn) =>
 export async function matchingGroupMessages(ctx: ActorCtx, search: KindSearch, handle?: string) {
   const { text } = search;
   const matching = and(
-    readsGroup(groupMessages.groupId, ctx.actor.id),
     eq(groupMessages.status, "published"),
     isNull(groupMessages.removedAt),
     isNull(groupTopics.removedAt),
     text.matches(groupMessages.search),
-    await inGroups(ctx, search, handle),
+    await inGroups(ctx, search, groupMessages.groupId, handle),
     byAuthor(search, groupMessages.authorId),
     text.inDays(groupMessages.createdAt),
   );
@@ -92,7 +98,7 @@ export async function matchingTopics(ctx: ActorCtx, search: KindSearch, handle?:
   const matching = and(
     readableTopics(ctx.actor.id),
     text.matches(groupTopics.search),
-    await inGroups(ctx, search, handle),
+    await inGroups(ctx, search, groupTopics.groupId, handle),
     byAuthor(search, groupTopics.authorId),
     text.inDays(groupTopics.createdAt),
   );

@@ -384,7 +384,7 @@ export async function addComment(
     const post = await loadVisiblePost(tx.db, actor, projectId, postId);
     const [comment] = await tx.db
       .insert(projectComments)
-      .values({ postId, body: input.body, authorId: actor.id })
+      .values({ postId, projectId, body: input.body, authorId: actor.id })
       .returning();
     if (!comment) throw new Error("comment row was not written");
     await recordActivity(tx, {

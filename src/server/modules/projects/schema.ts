@@ -126,6 +126,14 @@ export const projectComments = pgTable(
     postId: uuid("post_id")
       .notNull()
       .references(() => projectPosts.id),
+    /**
+     * The post's project, kept on the comment (a post never changes project), so the search narrows
+     * comments to the person's projects in the same index scan that matches their text, instead of
+     * looking up the post of every comment a common word matched.
+     */
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id),
     body: text("body").notNull(),
     authorId: uuid("author_id").notNull(),
     createdAt: createdAt(),
@@ -135,6 +143,7 @@ export const projectComments = pgTable(
   },
   (t) => [
     index("project_comments_post_idx").on(t.postId, t.createdAt),
+    index("project_comments_project_idx").on(t.projectId),
     index("project_comments_search_idx").using("gin", t.search),
     // Search's `from:`, and `after:`/`before:` as a range.
     index("project_comments_author_idx").on(t.authorId),

@@ -32,27 +32,37 @@ const BOX_PER_KIND = 25;
 const inProject = (place: string): SQL =>
   sql`regexp_replace(lower(${projects.name}), '[^[:alnum:]]+', '-', 'g') like ${containing(place)}`;
 
-/** The projects `in:` names among those the person may reach, read once per search. */
-const placesOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+/** The projects a search reaches, as ids, read once per search (every kind of the search asks). */
+const projectsOfSearch = new WeakMap<KindSearch, Promise<string[] | null>>();
 
-function namedProjects(ctx: ActorCtx, search: KindSearch, place: string): Promise<string[]> {
-  let ids = placesOfSearch.get(search);
+/**
+ * The ids of the projects the person reaches (staff: null, every project), narrowed to those `in:`
+ * names. Read first as ids so the planner knows how few projects, and so how few rows,
+ * they hold: joined to the participants, it planned one text-index scan per project (a phrase in
+ * 16 projects read its index 16 times), and joined by name it guessed, and walked every comment
+ * newest first looking for a project no comment was in.
+ */
+function reachedProjects(ctx: ActorCtx, search: KindSearch): Promise<string[] | null> {
+  let ids = projectsOfSearch.get(search);
   if (!ids) {
-    ids = ctx.db
-      .select({ id: projects.id })
-      .from(projects)
-      .where(and(amongMyProjects(ctx, projects.id), inProject(place)))
-      .then((rows) => rows.map((row) => row.id));
-    placesOfSearch.set(search, ids);
+    const place = search.text.parsed.in;
+    const mine = amongMyProjects(ctx, projects.id);
+    ids =
+      !place && !mine
+        ? Promise.resolve(null)
+        : ctx.db
+            .select({ id: projects.id })
+            .from(projects)
+            .where(and(mine, place ? inProject(place) : undefined))
+            .then((rows) => rows.map((row) => row.id));
+    projectsOfSearch.set(search, ids);
   }
   return ids;
 }
 
 /**
  * Which projects a search reaches: the one the box is narrowed to (the caller checked it with
- * requireProject), else every project the person takes part in (staff: all); and those `in:` names,
- * read first as their ids, so the planner knows how few rows they hold (joined by name, it guessed,
- * and walked every comment newest first looking for a project no comment was in).
+ * requireProject), among those the person takes part in (staff: all) and `in:` names.
  */
 async function inScope(
   ctx: ActorCtx,
@@ -60,12 +70,10 @@ async function inScope(
   projectId: AnyColumn,
   onlyProjectId?: string,
 ): Promise<SQL | undefined> {
-  const place = search.text.parsed.in;
   const only = onlyProjectId ? eq(projectId, onlyProjectId) : undefined;
-  if (!place) return only ?? amongMyProjects(ctx, projectId);
-  // The named ones are among the person's projects already.
-  const named = await namedProjects(ctx, search, place);
-  return named.length > 0 ? and(only, inArray(projectId, named)) : sql`false`;
+  const reached = await reachedProjects(ctx, search);
+  if (!reached) return only;
+  return reached.length > 0 ? and(only, inArray(projectId, reached)) : sql`false`;
 }
 
 const byAuthor = (search: KindSearch, ...authors: AnyColumn[]) =>
@@ -113,7 +121,7 @@ export async function matchingPosts(ctx: ActorCtx, search: KindSearch, onlyProje
 export async function matchingComments(ctx: ActorCtx, search: KindSearch, onlyProjectId?: string) {
   const { text } = search;
   const matching = and(
-    await inScope(ctx, search, projectPosts.projectId, onlyProjectId),
+    await inScope(ctx, search, projectComments.projectId, onlyProjectId),
     isNull(projectComments.removedAt),
     isNull(projectPosts.removedAt),
     inArray(projectPosts.visibility, visibleTo(ctx.actor)),
