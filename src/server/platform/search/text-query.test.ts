@@ -27,6 +27,13 @@ describe("highlights", () => {
     });
   });
 
+  it("show a Markdown text's snippet without its bold, strike-through and code markers", () => {
+    expect(fromHeadline("Starts with a **fridge \u0002log\u0003 check**, `temp_c` ~~daily~~")).toEqual({
+      text: "Starts with a fridge log check, temp_c daily",
+      marks: [{ start: 21, end: 24 }],
+    });
+  });
+
   it("mark every occurrence of a word in a name, merged where they overlap", () => {
     expect(highlightName("Site Ops site-ops", parsed("site ops si"))).toEqual({
       text: "Site Ops site-ops",

@@ -151,12 +151,19 @@ const DAY_MS = 24 * 3600_000;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** A ts_headline answer as text and the offsets of its marked matches. */
+/**
+ * Markdown's inline markers (bold, strike-through, code), which a snippet cut from a Markdown text
+ * would otherwise show as they were typed. Single `*` and `_` stay: they are as often plain text
+ * (`snake_case`, a footnote star) as emphasis.
+ */
+const INLINE_MARKDOWN = /\*\*|__|~~|`/g;
+
+/** A ts_headline answer as plain text and the offsets of its marked matches. */
 export function fromHeadline(marked: string): Highlighted {
   const marks: Highlighted["marks"] = [];
   let text = "";
   let start = -1;
-  for (const char of marked.replace(/\s+/g, " ").trim()) {
+  for (const char of marked.replace(INLINE_MARKDOWN, "").replace(/\s+/g, " ").trim()) {
     if (char === START) start = text.length;
     else if (char === STOP) {
       if (start >= 0 && text.length > start) marks.push({ start, end: text.length });
