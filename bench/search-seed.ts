@@ -505,10 +505,13 @@ export async function seedSearchCorpus(
           with posts as (select array_agg(id order by created_at) as ids from project_posts),
           people as (select array_agg(id order by created_at) as ids from users)
           insert into project_comments (id, post_id, project_id, body, author_id, created_at)
-          select bench_id(${at(i, s.comments)}, ${i}, 0), post.id, post.project_id, ${prose(i, 61, 2)},
-            ${pick(sql`people.ids`, i, 62, 1.4)}, ${at(i, s.comments)}
-          from generate_series(${from}::int, ${to}::int) as i cross join posts cross join people
-          join project_posts post on post.id = ${pick(sql`posts.ids`, i, 60, 0.7)}`),
+          select c.id, c.post_id, post.project_id, c.body, c.author_id, c.created_at
+          from (
+            select bench_id(${at(i, s.comments)}, ${i}, 0) as id, ${pick(sql`posts.ids`, i, 60, 0.7)} as post_id,
+              ${prose(i, 61, 2)} as body, ${pick(sql`people.ids`, i, 62, 1.4)} as author_id,
+              ${at(i, s.comments)} as created_at
+            from generate_series(${from}::int, ${to}::int) as i cross join posts cross join people
+          ) c join project_posts post on post.id = c.post_id`),
     },
     {
       name: "project documents",

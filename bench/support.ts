@@ -50,8 +50,21 @@ export async function freshPostgres(): Promise<Fresh> {
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      try {
+        // A statement still running when the run failed (a seeding batch, an index build) may take
+        // longer to end than FORCE waits for; the database goes once it has.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`drop database if exists ${name} with (force)`);
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "55006" || attempt === 10) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 3000));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
