@@ -511,6 +511,9 @@ export async function seedSearchCorpus(
               ${prose(i, 61, 2)} as body, ${pick(sql`people.ids`, i, 62, 1.4)} as author_id,
               ${at(i, s.comments)} as created_at
             from generate_series(${from}::int, ${to}::int) as i cross join posts cross join people
+            -- Kept apart (never pulled up into the join): flattened, the join carried every post's
+            -- id array along with each row, and at ten times the size its hash spilled gigabytes.
+            offset 0
           ) c join project_posts post on post.id = c.post_id`),
     },
     {
