@@ -11,7 +11,8 @@
  *   NOTHING); design records and enrolments are written only for studies and volunteers inserted by
  *   this run, so a second run, or a run over the demo's volunteers, changes nothing that exists.
  * - The PHI guard runs on every generated volunteer before anything is written; a finding stops the
- *   run. It is the largest cost; each batch is guarded while the previous one is being written.
+ *   run. It is the largest cost: batches are guarded on worker threads, two at a time on two cores,
+ *   while the previous batch is being written.
  * - One audit row per created record (field `*`, the record's values as JSON, reason "Synthetic
  *   baseline (seed N)"), not one per field: the trail still says who created which record, when and
  *   with which values, at a fourteenth of the rows.
@@ -26,7 +27,7 @@ import { AppError, forbidden, invalid } from "../../../platform/errors.js";
 import { listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
 import { type EpochKind, guardKinds } from "../clinical/index.js";
-import { guardBatchHere, PhiGuardThread } from "../shared/phi-guard-thread.js";
+import { guardBatchHere, PhiGuardThreads } from "../shared/phi-guard-thread.js";
 import { type Auditor, BULK_BATCH, column, insertAudited, insertVolunteers } from "./bulk-write.js";
 import {
   type EpochType,
@@ -78,6 +79,12 @@ export function validateBaselineOptions(options: BaselineOptions): void {
 }
 
 /**
+ * The guard costs about four times the generating and writing of a batch together: two threads on
+ * two cores take it off the critical path; more would only take turns with the database.
+ */
+const GUARD_THREADS = 2;
+
+/**
  * Digests of volunteer batches the guard passed in this process. The guard is pure, so the same values
  * pass again: a wipe rewrites the baseline an earlier seed or wipe already guarded (same options, same
  * values) without guarding it twice. A batch that differs in any value is guarded in full. Bounded:
@@ -90,12 +97,15 @@ const batchDigest = (batch: SyntheticVolunteer[]) =>
   createHash("sha256").update(JSON.stringify(batch)).digest("base64");
 
 /** The PHI guard on a batch of volunteers, here or on the guard thread; the first finding stops the baseline. */
-async function guardVolunteers(batch: SyntheticVolunteer[], thread: PhiGuardThread | null): Promise<number> {
+async function guardVolunteers(
+  batch: SyntheticVolunteer[],
+  threads: PhiGuardThreads | null,
+): Promise<number> {
   const digest = batchDigest(batch);
   if (passedBatches.has(digest)) return 0;
   const records = batch as unknown as Record<string, unknown>[];
-  const { refused, guardMs } = thread
-    ? await thread.guard(records, guardKinds)
+  const { refused, guardMs } = threads
+    ? await threads.guard(records, guardKinds)
     : guardBatchHere(records, guardKinds);
   const volunteer = refused && batch[refused.index];
   const [finding] = refused?.findings ?? [];
@@ -288,10 +298,11 @@ export async function seedSandboxBaseline(
   );
   let total = options.studies + options.volunteers;
   let done = 0;
-  // A baseline of more than one batch guards on the guard thread, while this thread generates the
-  // next batch and the database writes the previous one; one batch is not worth starting a thread.
-  // Started now, so the thread loads while the studies are written.
-  const thread = options.volunteers > BULK_BATCH ? new PhiGuardThread() : null;
+  // A baseline of more than one batch guards on guard threads, as many batches at a time as there are
+  // threads, while this thread generates the next batches and the database writes the previous one;
+  // one batch is not worth starting a thread. Started now, so the threads load while the studies are
+  // written.
+  const threads = options.volunteers > BULK_BATCH ? new PhiGuardThreads(GUARD_THREADS) : null;
 
   const result = await inTransaction(ctx, async (tx) => {
     const { created, designRecords } = await waited(writeStudies(tx.db, auditor, actor, generatedStudies));
@@ -318,7 +329,7 @@ export async function seedSandboxBaseline(
           enrolled,
         }),
       );
-      timings.guardMs += await guardVolunteers(rows, thread);
+      timings.guardMs += await guardVolunteers(rows, threads);
       return rows;
     };
     const write = async (rows: SyntheticVolunteer[]) => {
@@ -332,10 +343,21 @@ export async function seedSandboxBaseline(
       onProgress(done, total, "volunteers");
     };
 
-    // The next batch is generated and guarded while the database writes the previous one.
+    // The next batches are generated and guarded while the database writes the previous one.
+    const ahead: Promise<SyntheticVolunteer[]>[] = [];
+    let nextStart = 0;
+    const prepareAhead = () => {
+      while (ahead.length < (threads?.size ?? 1) && nextStart < options.volunteers) {
+        const prepared = prepare(nextStart);
+        // Marked as handled while it runs: a refusal is thrown where the loop awaits it.
+        prepared.catch(() => undefined);
+        ahead.push(prepared);
+        nextStart += BULK_BATCH;
+      }
+    };
     let writing: Promise<void> = Promise.resolve();
-    let next = options.volunteers > 0 ? prepare(0) : null;
-    for (let start = 0; next; start += BULK_BATCH) {
+    prepareAhead();
+    for (let next = ahead.shift(); next; next = ahead.shift()) {
       let batch: SyntheticVolunteer[];
       try {
         batch = await next;
@@ -343,12 +365,10 @@ export async function seedSandboxBaseline(
         await writing.catch(() => undefined);
         throw error;
       }
-      next = start + BULK_BATCH < options.volunteers ? prepare(start + BULK_BATCH) : null;
-      // Both marked as handled while they run: a refusal or a failed write is thrown where the loop
-      // awaits it.
-      next?.catch(() => undefined);
+      prepareAhead();
       await waited(writing);
       writing = write(batch);
+      // Marked as handled while it runs: a failed write is thrown where the loop awaits it.
       writing.catch(() => undefined);
       // PGlite runs in this thread: between batches the event loop turns, so the progress bar draws and
       // a server answers its other requests (a sandbox route's 503 while wiping) instead of waiting.
@@ -412,7 +432,7 @@ export async function seedSandboxBaseline(
       enrolments: enrolments.length,
       auditRows: volunteersInserted + created.size + designRecords + enrolments.length,
     };
-  }).finally(() => thread?.close());
+  }).finally(() => threads?.close());
   timings.totalMs = performance.now() - started;
   return { ...result, timings };
 }

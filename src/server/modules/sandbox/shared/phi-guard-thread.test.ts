@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardKinds } from "../clinical/volunteers.js";
 import { generateVolunteers } from "../data/synthetic.js";
 import { type FieldKind, guardRecord } from "./phi-guard.js";
-import { guardBatchHere, PhiGuardThread } from "./phi-guard-thread.js";
+import { guardBatchHere, PhiGuardThreads } from "./phi-guard-thread.js";
 
 /** One value per kind of rule, each of which the guard refuses (see phi-guard.test.ts for the corpus). */
 const REFUSED: readonly [field: string, value: string][] = [
@@ -20,11 +20,11 @@ const REFUSED: readonly [field: string, value: string][] = [
   ["medicalHistory", "aged 93"],
 ];
 
-let thread: PhiGuardThread;
+let thread: PhiGuardThreads;
 const labels = { email: "E-mail", medicalHistory: "Medical history" };
 
 beforeAll(() => {
-  thread = new PhiGuardThread();
+  thread = new PhiGuardThreads(2);
 });
 afterAll(() => thread.close());
 
@@ -68,7 +68,7 @@ describe("the PHI guard on its own thread", () => {
     expect(there.refused).toEqual(guardBatchHere(batch, kinds).refused);
   });
 
-  it("answers batches in the order they were sent", async () => {
+  it("answers each batch with its own verdict, whichever thread guarded it", async () => {
     const verdicts = await Promise.all([
       thread.guard([{ note: "fine" }], {}),
       thread.guard([{ note: "fine" }, { note: "SSN 219-09-9999" }], {}),

@@ -1,10 +1,11 @@
 /**
- * The PHI guard on the other core: bulk writers (the synthetic baseline, the wipe that rewrites it)
- * hand each batch to a worker thread and write the previous batch meanwhile, so the guard's time
+ * The PHI guard on the other cores: bulk writers (the synthetic baseline, the wipe that rewrites it)
+ * hand batches to worker threads and write the previous batch meanwhile, so the guard's time
  * overlaps the generator's and the database's instead of adding to them. The worker runs the same
  * {@link guardRecord}, so it refuses exactly what the guard refuses in this thread, and names the same
  * record and field.
  */
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { projectPath } from "../../../platform/project-files.js";
 import { type FieldKind, guardRecord, type PhiFinding } from "./phi-guard.js";
@@ -25,26 +26,60 @@ export type GuardReply = {
 
 export type BatchVerdict = Omit<GuardReply, "id">;
 
-/** Guards batches in a worker thread, one after the other in the order they were sent. */
-export class PhiGuardThread {
+/**
+ * Guards batches on worker threads: a batch goes to the thread with the fewest batches waiting, so
+ * two batches sent together are guarded at the same time. Each batch's answer is its own, whichever
+ * thread gave it.
+ */
+export class PhiGuardThreads {
+  private readonly workers: GuardWorker[];
+  private nextId = 0;
+
+  /** One thread per core this process may use, at most `most`. */
+  constructor(most = 1) {
+    const count = Math.max(1, Math.min(most, availableParallelism()));
+    this.workers = Array.from({ length: count }, () => new GuardWorker());
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Guards the records (copied to a worker as they are now); resolves with the batch's verdict. */
+  guard(
+    records: Record<string, unknown>[],
+    kinds: Record<string, FieldKind>,
+    labels: Readonly<Record<string, string>> = {},
+  ): Promise<BatchVerdict> {
+    const idlest = this.workers.reduce((best, worker) => (worker.waiting < best.waiting ? worker : best));
+    return idlest.guard({ id: this.nextId++, records, kinds, labels });
+  }
+
+  /** Ends the threads; every caller closes them when its batches are done (a live thread keeps the process up). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}
+
+/** One worker thread and the batches it has been sent and not yet answered. */
+class GuardWorker {
   // Found from the project's root: the compiled server is one file in dist/, away from this folder.
   private readonly worker = new Worker(projectPath("src/server/modules/sandbox/shared/phi-guard-worker.mjs"));
-  private readonly waiting = new Map<
+  private readonly pending = new Map<
     number,
     { resolve: (reply: BatchVerdict) => void; reject: (error: Error) => void }
   >();
-  private nextId = 0;
   private failure: Error | null = null;
 
   constructor() {
     this.worker.on("message", ({ id, ...verdict }: GuardReply) => {
-      this.waiting.get(id)?.resolve(verdict);
-      this.waiting.delete(id);
+      this.pending.get(id)?.resolve(verdict);
+      this.pending.delete(id);
     });
     const fail = (error: Error) => {
       this.failure = error;
-      for (const { reject } of this.waiting.values()) reject(error);
-      this.waiting.clear();
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) =>
@@ -52,21 +87,18 @@ export class PhiGuardThread {
     );
   }
 
-  /** Guards the records (copied to the worker as they are now); resolves with the batch's verdict. */
-  guard(
-    records: Record<string, unknown>[],
-    kinds: Record<string, FieldKind>,
-    labels: Readonly<Record<string, string>> = {},
-  ): Promise<BatchVerdict> {
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  guard(request: GuardRequest): Promise<BatchVerdict> {
     if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
     return new Promise<BatchVerdict>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, records, kinds, labels } satisfies GuardRequest);
+      this.pending.set(request.id, { resolve, reject });
+      this.worker.postMessage(request);
     });
   }
 
-  /** Ends the thread; every caller closes it when its batches are done (a live thread keeps the process up). */
   async close(): Promise<void> {
     this.worker.removeAllListeners("exit");
     await this.worker.terminate();

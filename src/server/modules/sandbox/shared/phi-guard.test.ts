@@ -7,6 +7,8 @@ import {
   guardRecord,
   isAllowedEmailDomain,
   isFictionalPhone,
+  shapeOf,
+  TEXT_RULES,
 } from "./phi-guard.js";
 
 type Case = readonly [kind: FieldKind, field: string, value: string];
@@ -466,6 +468,19 @@ describe("PHI guard corpus", () => {
     for (const line of falseRejects.wrong) console.log(`  false reject: ${line}`);
     expect(falseAccepts.wrong).toEqual([]);
     expect(falseRejects.wrong).toEqual([]);
+  });
+});
+
+describe("PHI guard rule preconditions", () => {
+  it("hold for every value of the corpus that a rule finds something in", () => {
+    const skipped: string[] = [];
+    for (const [, , value] of [...REAL_LOOKING, ...SAFE]) {
+      const text = value.normalize("NFKC");
+      for (const rule of TEXT_RULES) {
+        if (rule.find(text) !== null && !rule.possible(shapeOf(text))) skipped.push(`${rule.rule}: ${value}`);
+      }
+    }
+    expect(skipped).toEqual([]);
   });
 });
 

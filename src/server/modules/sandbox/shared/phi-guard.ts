@@ -45,6 +45,7 @@ import {
   ipAddress,
   licenceNumber,
   mask,
+  matchesOf,
   personName,
   vehicleIdentifier,
   webAddress,
@@ -361,9 +362,39 @@ interface TextRule {
   readonly what: string;
   /** Appended after the masked value: what is allowed instead, or why. */
   readonly advice: string;
+  /**
+   * What a text must hold for the rule to be able to fire, read off the rule's own patterns (its
+   * fewest digits, a letter for any label or name, a character its pattern cannot do without). Most
+   * values hold too few digits or no letter for most rules: checking this first skips them cheaply.
+   */
+  readonly possible: (shape: TextShape) => boolean;
   /** Returns the masked offending text, or null. */
   readonly find: (text: string) => string | null;
 }
+
+/** The cheap facts about a text the rules' preconditions ask about, counted once per value. */
+export interface TextShape {
+  readonly text: string;
+  /** ASCII digits: after NFKC they are every digit the rules' `\d` can match. */
+  readonly digits: number;
+  readonly letters: boolean;
+}
+
+export function shapeOf(text: string): TextShape {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+  }
+  return { text, digits, letters: ANY_LETTER.test(text) };
+}
+
+const ANY_LETTER = /\p{L}/u;
+/** A label or a name is letters: a rule with a label needs a letter and its value's fewest digits. */
+const labelledWith =
+  (digits: number) =>
+  (shape: TextShape): boolean =>
+    shape.letters && shape.digits >= digits;
 
 /**
  * rule email-spelled-out: "jdoe [at] gmail [dot] com", "jdoe at gmail dot com". With brackets the
@@ -377,7 +408,7 @@ const EMAIL_WORDS =
 
 function spelledOutEmail(text: string): string | null {
   for (const re of [EMAIL_BRACKETED, EMAIL_WORDS]) {
-    for (const m of text.matchAll(re)) {
+    for (const m of matchesOf(text, re)) {
       const local = m[1] ?? "";
       const domain = (m[2] ?? "")
         .replace(/\s*(?:[[({<]\s*dot\s*[\])}>]|\sdot\s|\.)\s*/gi, ".")
@@ -413,7 +444,7 @@ const NINO = /(?<![\p{L}\p{N}])[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D](
 const DIGIT_RUN = /(?<!\p{N})\d(?:[ -]?\d)*/gu;
 
 function paymentCard(text: string): string | null {
-  for (const m of withoutDatesAndTimes(text).matchAll(DIGIT_RUN)) {
+  for (const m of matchesOf(withoutDatesAndTimes(text), DIGIT_RUN)) {
     const groups = m[0].split(/[ -]/);
     if (digitsOf(m[0]).length < 13) continue;
     for (let start = 0; start < groups.length; start++) {
@@ -440,8 +471,8 @@ const IBAN_COMPACT = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}[A-Z0-9]{11,30}(?![\p{L}\p{N
 const IBAN_SPACED = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?:[ -][A-Z0-9]{1,4}){3,8}(?![\p{L}\p{N}])/giu;
 
 function iban(text: string): string | null {
-  for (const m of text.matchAll(IBAN_COMPACT)) if (ibanValid(m[0])) return mask(m[0]);
-  for (const m of text.matchAll(IBAN_SPACED)) {
+  for (const m of matchesOf(text, IBAN_COMPACT)) if (ibanValid(m[0])) return mask(m[0]);
+  for (const m of matchesOf(text, IBAN_SPACED)) {
     const parts = m[0].split(/[ -]/);
     for (let n = parts.length; n >= 4; n--) {
       const candidate = parts.slice(0, n).join(" ");
@@ -461,7 +492,7 @@ const MRN_LABELLED =
   /(?<![\p{L}\p{N}])(mrn|mr\s?#|mr\s?(?:no|num)\.?|medical\s+record(?:\s+(?:number|no\.?|num|#))?|nhs\s*(?:number|no\.?|#)?|chi\s*(?:number|no\.?|#)|ur\s*(?:number|no\.?|#)|urn|hospital\s+(?:number|no\.?|num|#|id)|hosp\.?\s*(?:no|num|#)\.?|patient\s+(?:number|no\.?|num|#|id)|pt\.?\s*(?:no\.?|#)|case\s+(?:number|no\.?|#)|chart\s*(?:number|no\.?|#)|record\s+(?:number|no\.?|#))\s*[:#=.-]?\s*([a-z]{0,3}[\s-]?\d[\d\s-]*\d)/giu;
 
 function medicalRecordNumber(text: string): string | null {
-  for (const m of text.matchAll(MRN_LABELLED)) {
+  for (const m of matchesOf(text, MRN_LABELLED)) {
     const label = (m[1] ?? "").trim();
     // A bare "NHS" is also the service's name ("NHS 2026 guidance"): only a full 10-digit NHS number counts.
     const needed = /^nhs$/i.test(label) ? 10 : /^(?:mr|medical|nhs|chi|ur)/i.test(label) ? 4 : 6;
@@ -487,6 +518,7 @@ function medicalRecordNumber(text: string): string | null {
 const PHONE_RUN = /(?<![\p{L}\p{N}_/-])(?<!\d\.)(?:\+\s?)?\(?\d[\d ().-]*\d/gu;
 
 const MAX_PHONE_GROUPS = 8;
+const DIGIT_GROUP = /\d+/g;
 
 interface Group {
   digits: string;
@@ -527,11 +559,11 @@ const PHONE_LABELLED =
   /(?<![\p{L}\p{N}])(?:tel|telephone|phone|ph|mob|mobile|cell|cellphone|landline|fax|whatsapp|call|ring|text|sms)\.?\s*(?:no\.?|number|#)?\s*[:#=.-]?\s*(\+?\(?\d[\d ().-]*\d)/giu;
 
 function labelledPhone(clean: string): string | null {
-  for (const m of clean.matchAll(PHONE_LABELLED)) {
+  for (const m of matchesOf(clean, PHONE_LABELLED)) {
     const run = m[1] ?? "";
     if (digitsOf(run).length < 6) continue;
     // "call 555-0123 2 times": a fictional number followed by another number is still fictional.
-    const ends = [...run.matchAll(/\d+/g)].map((g) => (g.index ?? 0) + g[0].length);
+    const ends = matchesOf(run, DIGIT_GROUP).map((g) => (g.index ?? 0) + g[0].length);
     if (ends.some((end) => isFictionalPhone(run.slice(0, end)))) continue;
     return mask(run);
   }
@@ -557,11 +589,11 @@ function realPhone(text: string): string | null {
   const clean = withoutDatesAndTimes(text);
   const labelled = labelledPhone(clean);
   if (labelled) return labelled;
-  for (const m of clean.matchAll(PHONE_RUN)) {
+  for (const m of matchesOf(clean, PHONE_RUN)) {
     const run = m[0];
     if (studyItemNumber(clean, m.index ?? 0, (m.index ?? 0) + run.length)) continue;
     const groups: Group[] = [];
-    for (const g of run.replace(/\(0\)/g, "   ").matchAll(/\d+/g)) {
+    for (const g of matchesOf(run.replace(/\(0\)/g, "   "), DIGIT_GROUP)) {
       groups.push({ digits: g[0], start: g.index ?? 0, end: (g.index ?? 0) + g[0].length });
     }
     const plus = run.startsWith("+");
@@ -657,7 +689,7 @@ const NOT_A_STREET_NAME = new Set(
 const COMPASS = /^\s*(?:N|S|E|W|NE|NW|SE|SW)\b/;
 
 function englishAddress(text: string): string | null {
-  for (const m of text.matchAll(EN_ADDRESS)) {
+  for (const m of matchesOf(text, EN_ADDRESS)) {
     const words = (m[1] ?? "").split(/\s+/);
     const type = m[2] ?? "";
     if (words.some((w) => w === w.toLowerCase() && NOT_A_STREET_NAME.has(w.replace(/[.'’]/g, "")))) continue;
@@ -780,6 +812,11 @@ function postcodeInText(text: string): string | null {
   return null;
 }
 
+const SPELLED_AT = /at/iu;
+const UPPERCASE = /\p{Lu}/u;
+const CLINICIAN_TITLE = /dr|doctor|prof|nurse/iu;
+const WEB_PUNCTUATION = /[.:=@]/;
+
 const PHONE_ADVICE =
   "only fictional numbers are allowed (North America 555-0100 to 555-0199, Ofcom drama ranges such as 07700 900xxx or 020 7946 0xxx, the ACMA list such as 0491 570 156)";
 
@@ -789,25 +826,28 @@ const PHONE_ADVICE =
  * record number rather than as a phone number, and the IBAN rule before the card rule because the
  * digits of an IBAN can happen to pass the Luhn check.
  */
-const TEXT_RULES: readonly TextRule[] = [
+export const TEXT_RULES: readonly TextRule[] = [
   {
     rule: "email-not-reserved",
+    possible: ({ text }) => text.includes("@"),
     what: "a real e-mail address",
     advice: ALLOWED_EMAIL_SUMMARY,
     find: (text) => {
-      for (const m of text.matchAll(EMAIL_ADDRESS))
+      for (const m of matchesOf(text, EMAIL_ADDRESS))
         if (!isAllowedEmailDomain(m[1] ?? "")) return maskEmail(m[0]);
       return null;
     },
   },
   {
     rule: "email-spelled-out",
+    possible: ({ text }) => SPELLED_AT.test(text),
     what: "a real e-mail address written out in words",
     advice: ALLOWED_EMAIL_SUMMARY,
     find: spelledOutEmail,
   },
   {
     rule: "us-ssn",
+    possible: ({ digits }) => digits >= 9,
     what: "a US Social Security number",
     advice: "a sandbox has no use for SSN-shaped values, real or not",
     find: (text) => {
@@ -817,6 +857,7 @@ const TEXT_RULES: readonly TextRule[] = [
   },
   {
     rule: "uk-nino",
+    possible: labelledWith(6),
     what: "a UK National Insurance number",
     advice: "a sandbox has no use for National Insurance numbers",
     find: (text) => {
@@ -826,67 +867,88 @@ const TEXT_RULES: readonly TextRule[] = [
   },
   {
     rule: "health-plan-number",
+    possible: labelledWith(4),
     what: "a Medicare, Medicaid or insurance member number",
     advice: "volunteer records never hold health plan numbers",
     find: healthPlanNumber,
   },
   {
     rule: "licence-number",
+    // A machine-readable passport line may hold no digit, but never lacks its "<" fillers.
+    possible: (shape) => shape.letters && (shape.digits >= 3 || shape.text.includes("<")),
     what: "a passport, driver licence or certificate number",
     advice: "volunteer records never hold licence or passport numbers",
     find: licenceNumber,
   },
   {
     rule: "vehicle-identifier",
+    possible: labelledWith(2),
     what: "a vehicle identification number or licence plate",
     advice: "volunteer records never hold vehicle identifiers",
     find: vehicleIdentifier,
   },
   {
     rule: "device-identifier",
+    possible: labelledWith(3),
     what: "a device serial number",
     advice: "record the device type, not its serial number",
     find: deviceIdentifier,
   },
   {
     rule: "iban",
+    possible: labelledWith(2),
     what: "an IBAN bank account number with a valid checksum",
     advice: "volunteer records never hold bank details",
     find: iban,
   },
   {
     rule: "payment-card",
+    possible: ({ digits }) => digits >= 13,
     what: "a payment card number that passes the Luhn check",
     advice: "volunteer records never hold card numbers",
     find: paymentCard,
   },
   {
     rule: "medical-record-number",
+    possible: labelledWith(4),
     what: "a medical record or hospital number",
     advice: "use the sandbox display id (e.g. VOL-000123) instead",
     find: medicalRecordNumber,
   },
   {
     rule: "web-address",
+    // "://", "www.", ".com/" or a handle's ":", "=" or "@".
+    possible: ({ text, letters }) => letters && WEB_PUNCTUATION.test(text),
     what: "a web address or social-media profile",
     advice: "only addresses at the reserved example domains are allowed",
     find: webAddress,
   },
   {
     rule: "ip-address",
+    // IPv4 has four digits; IPv6 may be all hex letters, never without its colons.
+    possible: ({ text, digits }) => digits >= 4 || text.includes(":"),
     what: "an IP address",
     advice: "volunteer records never hold network addresses",
     find: ipAddress,
   },
-  { rule: "phone-not-fictional", what: "a real phone number", advice: PHONE_ADVICE, find: realPhone },
+  {
+    rule: "phone-not-fictional",
+    what: "a real phone number",
+    advice: PHONE_ADVICE,
+    // Six digits after a phone label; a run without a label needs seven.
+    possible: ({ digits }) => digits >= 6,
+    find: realPhone,
+  },
   {
     rule: "street-address",
+    possible: labelledWith(1),
     what: "a street address with a house number",
     advice: "record a region or a ZIP3 instead",
     find: streetAddress,
   },
   {
     rule: "po-box",
+    possible: labelledWith(1),
     what: "a post-office box address",
     advice: "record a region or a ZIP3 instead",
     find: (text) => {
@@ -896,24 +958,29 @@ const TEXT_RULES: readonly TextRule[] = [
   },
   {
     rule: "postcode-in-text",
+    possible: labelledWith(1),
     what: "a full postcode",
     advice: "only the first three ZIP digits, a UK outward code or a Canadian FSA are allowed",
     find: postcodeInText,
   },
   {
     rule: "birth-date",
+    possible: labelledWith(1),
     what: "a date of birth",
     advice: "the date of birth belongs in its own field, where the privacy display applies",
     find: birthDate,
   },
   {
     rule: "age-over-89",
+    possible: labelledWith(2),
     what: "an age over 89",
     advice: "HIPAA Safe Harbor records these as 90 or older",
     find: ageOver89,
   },
   {
     rule: "person-name",
+    // A name is capitalised; only a clinician's title before a place of care is matched in any case.
+    possible: ({ text }) => UPPERCASE.test(text) || CLINICIAN_TITLE.test(text),
     what: "a person's name",
     advice: "refer to the volunteer by display id or subject number, and to others by role",
     find: personName,
@@ -1060,23 +1127,45 @@ function labelled(found: PhiFinding, labels: Readonly<Record<string, string>>): 
  */
 export function checkValue(field: string, value: string, kind: FieldKind): PhiFinding | null {
   if (value.length > MEMO_MAX_VALUE_LENGTH) return evaluate(field, value, kind);
-  const key = `${kind}\u0000${field}\u0000${value}`;
-  const known = verdicts.get(key);
+  const ofField = verdictsOf(kind, field);
+  const known = ofField.get(value);
   if (known !== undefined) return known && { ...known };
   const verdict = evaluate(field, value, kind);
-  if (verdicts.size >= MEMO_CAPACITY) verdicts.clear();
-  verdicts.set(key, verdict);
+  if (rememberedVerdicts >= MEMO_CAPACITY) forgetVerdicts();
+  ofField.set(value, verdict);
+  rememberedVerdicts++;
   return verdict && { ...verdict };
 }
 
 /**
  * Bulk writes (a 100,000-volunteer baseline, a 50,000-row import) repeat most values — sexes, names,
- * regions, statuses, history phrases — and the rules are pure, so each verdict is remembered. Bounded
- * (cleared when full) and limited to short values, so unique long text never fills it.
+ * regions, statuses, history phrases — and the rules are pure, so each verdict is remembered, by kind,
+ * field and value (nested, so a lookup hashes the value alone and builds no key). Bounded (forgotten
+ * when full) and limited to short values, so unique long text never fills it.
  */
-const verdicts = new Map<string, PhiFinding | null>();
+const verdicts = new Map<FieldKind, Map<string, Map<string, PhiFinding | null>>>();
+let rememberedVerdicts = 0;
 const MEMO_CAPACITY = 100_000;
 const MEMO_MAX_VALUE_LENGTH = 200;
+
+function verdictsOf(kind: FieldKind, field: string): Map<string, PhiFinding | null> {
+  let ofKind = verdicts.get(kind);
+  if (!ofKind) {
+    ofKind = new Map();
+    verdicts.set(kind, ofKind);
+  }
+  let ofField = ofKind.get(field);
+  if (!ofField) {
+    ofField = new Map();
+    ofKind.set(field, ofField);
+  }
+  return ofField;
+}
+
+function forgetVerdicts(): void {
+  verdicts.clear();
+  rememberedVerdicts = 0;
+}
 
 function evaluate(field: string, value: string, kind: FieldKind): PhiFinding | null {
   const text = normalise(value);
@@ -1101,7 +1190,9 @@ function evaluate(field: string, value: string, kind: FieldKind): PhiFinding | n
     if (pc) return finding(field, pc.rule, pc.what, pc.masked, pc.advice);
   }
 
+  const shape = shapeOf(text);
   for (const rule of TEXT_RULES) {
+    if (!rule.possible(shape)) continue;
     const masked = rule.find(text);
     if (masked !== null) {
       return finding(field, rule.rule, rule.what, masked.replace(/^[\s,;]+|\s+$/g, ""), rule.advice);
