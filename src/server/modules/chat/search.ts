@@ -1,6 +1,12 @@
 import { and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
-import { defineSearchKind, type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
+import {
+  defineSearchKind,
+  type KindSearch,
+  oncePerSearch,
+  prepareSearch,
+  readQuery,
+} from "../../platform/search/engine.js";
 import { fromHeadline, highlightName, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import { directMessageName, directMessageOthers, memberChannelIds } from "./channels.js";
@@ -12,22 +18,16 @@ import { channels, messages } from "./schema.js";
 /** Messages the chat search box shows at most. */
 const SEARCH_LIMIT = 50;
 
-/** A person's channels, read once per search (the engine hands messages and channels the same search). */
-const channelsOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+/** A person's channels, read once per search (messages and channels ask for them). */
+const MY_CHANNELS = Symbol("the channels the person is a member of");
+/** The channels `in:` names among those the person may read, read once per search. */
+const NAMED_CHANNELS = Symbol("the channels in: names");
 
 /** The channels a person may read: every public one and those they are a member of. */
 async function readableChannels(ctx: ActorCtx, search: KindSearch): Promise<SQL | undefined> {
-  let channelIds = channelsOfSearch.get(search);
-  if (!channelIds) {
-    channelIds = memberChannelIds(ctx.db, ctx.actor.id);
-    channelsOfSearch.set(search, channelIds);
-  }
-  const mine = await channelIds;
+  const mine = await oncePerSearch(search, MY_CHANNELS, () => memberChannelIds(ctx.db, ctx.actor.id));
   return or(eq(channels.kind, "public"), mine.length > 0 ? inArray(channels.id, mine) : undefined);
 }
-
-/** The channels `in:` names among those the person may read, read once per search. */
-const placesOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
 
 /**
  * `in:general` / `in:#general`: a channel by its handle, or by its name for one without a handle,
@@ -36,17 +36,14 @@ const placesOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
  * that did not exist).
  */
 async function inChannel(ctx: ActorCtx, search: KindSearch, place: string): Promise<SQL> {
-  let named = placesOfSearch.get(search);
-  if (!named) {
+  const ids = await oncePerSearch(search, NAMED_CHANNELS, async () => {
     const readable = await readableChannels(ctx, search);
-    named = ctx.db
+    const rows = await ctx.db
       .select({ id: channels.id })
       .from(channels)
-      .where(and(readable, or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`)))
-      .then((rows) => rows.map((row) => row.id));
-    placesOfSearch.set(search, named);
-  }
-  const ids = await named;
+      .where(and(readable, or(eq(channels.slug, place), sql`lower(${channels.name}) = ${place}`)));
+    return rows.map((row) => row.id);
+  });
   if (ids.length === 0) return sql`false`;
   // One channel as an equality, whose own count of messages the planner reads from its statistics.
   return ids.length === 1 ? eq(messages.channelId, ids[0] as string) : inArray(messages.channelId, ids);

@@ -1,7 +1,7 @@
 import { type AnyColumn, and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Highlighted } from "../../../shared/contracts/search.js";
 import type { ActorCtx } from "../../platform/context.js";
-import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
+import { type KindSearch, oncePerSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
 import { fromHeadline, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import type { SearchHit } from "./contracts/search.js";
@@ -20,7 +20,7 @@ import { readableTopics } from "./topics.js";
 const BOX_LIMIT = 100;
 
 /** The groups a search reaches, as ids, read once per search (every kind of the search asks). */
-const groupsOfSearch = new WeakMap<KindSearch, Promise<string[]>>();
+const REACHED_GROUPS = Symbol("the groups a search reaches");
 
 /**
  * The groups whose topics and messages a search reaches: those the person reads (an active
@@ -36,17 +36,14 @@ async function inGroups(
   groupId: AnyColumn,
   handle?: string,
 ): Promise<SQL> {
-  let ids = groupsOfSearch.get(search);
-  if (!ids) {
+  const reached = await oncePerSearch(search, REACHED_GROUPS, async () => {
     const handles = [search.text.parsed.in, handle?.toLowerCase()].filter((name) => name !== undefined);
-    ids = ctx.db
+    const rows = await ctx.db
       .select({ id: groups.id })
       .from(groups)
-      .where(and(readsGroup(groups.id, ctx.actor.id), ...handles.map((name) => eq(groups.handle, name))))
-      .then((rows) => rows.map((row) => row.id));
-    groupsOfSearch.set(search, ids);
-  }
-  const reached = await ids;
+      .where(and(readsGroup(groups.id, ctx.actor.id), ...handles.map((name) => eq(groups.handle, name))));
+    return rows.map((row) => row.id);
+  });
   return reached.length > 0 ? inArray(groupId, reached) : sql`false`;
 }
 

@@ -1,6 +1,6 @@
 import { type AnyColumn, and, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ActorCtx } from "../../platform/context.js";
-import { type KindSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
+import { type KindSearch, oncePerSearch, prepareSearch, readQuery } from "../../platform/search/engine.js";
 import { containing, fromHeadline, RANKED_MATCHES, rankable } from "../../platform/search/text-query.js";
 import { authorsMatching } from "../accounts/index.js";
 import { requireProject, visibleTo } from "./access.js";
@@ -33,7 +33,7 @@ const inProject = (place: string): SQL =>
   sql`regexp_replace(lower(${projects.name}), '[^[:alnum:]]+', '-', 'g') like ${containing(place)}`;
 
 /** The projects a search reaches, as ids, read once per search (every kind of the search asks). */
-const projectsOfSearch = new WeakMap<KindSearch, Promise<string[] | null>>();
+const REACHED_PROJECTS = Symbol("the projects a search reaches");
 
 /**
  * The ids of the projects the person reaches (staff: null, every project), narrowed to those `in:`
@@ -43,21 +43,16 @@ const projectsOfSearch = new WeakMap<KindSearch, Promise<string[] | null>>();
  * newest first looking for a project no comment was in.
  */
 function reachedProjects(ctx: ActorCtx, search: KindSearch): Promise<string[] | null> {
-  let ids = projectsOfSearch.get(search);
-  if (!ids) {
+  return oncePerSearch(search, REACHED_PROJECTS, async () => {
     const place = search.text.parsed.in;
     const mine = amongMyProjects(ctx, projects.id);
-    ids =
-      !place && !mine
-        ? Promise.resolve(null)
-        : ctx.db
-            .select({ id: projects.id })
-            .from(projects)
-            .where(and(mine, place ? inProject(place) : undefined))
-            .then((rows) => rows.map((row) => row.id));
-    projectsOfSearch.set(search, ids);
-  }
-  return ids;
+    if (!place && !mine) return null;
+    const rows = await ctx.db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(and(mine, place ? inProject(place) : undefined));
+    return rows.map((row) => row.id);
+  });
 }
 
 /**

@@ -36,6 +36,27 @@ export type KindSearch = {
 
 export type FindKind = (ctx: ActorCtx, search: KindSearch) => Promise<SearchHit[]>;
 
+const readsOfSearch = new WeakMap<KindSearch, Map<symbol, Promise<unknown>>>();
+
+/**
+ * What a module reads once for a whole search, whichever of its kinds asks first: the places a person
+ * reaches, the place `in:` names. Every kind of one search is handed the same KindSearch, so the
+ * answer is kept by it (under the module's own key) and forgotten with it.
+ */
+export function oncePerSearch<T>(search: KindSearch, key: symbol, read: () => Promise<T>): Promise<T> {
+  let reads = readsOfSearch.get(search);
+  if (!reads) {
+    reads = new Map();
+    readsOfSearch.set(search, reads);
+  }
+  let answer = reads.get(key) as Promise<T> | undefined;
+  if (!answer) {
+    answer = read();
+    reads.set(key, answer);
+  }
+  return answer;
+}
+
 const kinds = new Map<SearchKind, FindKind>();
 
 /** Declares how one kind is found; each kind once, by the module that owns it. */
