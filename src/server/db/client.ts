@@ -290,6 +290,10 @@ export async function openDatabase(options: {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
+      // A connection idle for ten seconds (the driver's default) is closed, and the next burst of
+      // requests pays for new backends with cold catalog caches, which showed as the slowest requests
+      // of a busy community: the pool keeps what it opened for five minutes.
+      idleTimeoutMillis: 300_000,
       options: `-c random_page_cost=${RANDOM_PAGE_COST}`,
     });
     // An idle connection dropped by the server (restart, failover) must not crash the process:
