@@ -243,9 +243,10 @@ export async function buildApp({ database, config, readinessChecks = [] }: AppDe
     metrics.mailSendFailures.inc(failures),
   );
   app.decorate("mailer", mailer);
-  // Mail queued by a request goes out right after it answers, not on the next poll.
-  app.addHook("onResponse", async () => {
-    void mailer.flush();
+  // Mail queued by a request goes out right after it answers, not on the next poll; the requests
+  // of a few milliseconds share one pass.
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.method !== "GET" && reply.statusCode < 400) mailer.flushSoon();
   });
   app.addHook("onClose", () => mailer.stop());
   // Unread notifications e-mailed once due; names and addresses come from the accounts module.
@@ -261,9 +262,10 @@ export async function buildApp({ database, config, readinessChecks = [] }: AppDe
 
   const pushSender = new PushSender(database.db, config, app.log);
   app.decorate("pushSender", pushSender);
-  // A change that notified someone at once is pushed right after it answers, not on the next poll.
+  // A change that notified someone at once is pushed right after it answers, not on the next poll;
+  // the requests of a few milliseconds share one pass.
   app.addHook("onResponse", async (request, reply) => {
-    if (request.method !== "GET" && reply.statusCode < 400) void pushSender.flush();
+    if (request.method !== "GET" && reply.statusCode < 400) pushSender.flushSoon();
   });
   app.addHook("onListen", async () => pushSender.start());
   app.addHook("onClose", () => pushSender.stop());

@@ -20,6 +20,29 @@ function recordingLog() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("a serial worker", () => {
+  it("runs one pass for every ask made soon, within a few milliseconds", async () => {
+    let passes = 0;
+    const worker = new SerialWorker(async () => passes++, recordingLog().log, "pass failed");
+
+    for (let ask = 0; ask < 50; ask++) worker.flushSoon(20);
+    expect(passes).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(passes).toBe(1);
+
+    worker.flushSoon(20);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(passes).toBe(2);
+  });
+
+  it("runs a pass asked for soon when it is stopped, not after", async () => {
+    let passes = 0;
+    const worker = new SerialWorker(async () => passes++, recordingLog().log, "pass failed");
+
+    worker.flushSoon(1000);
+    await worker.stop();
+    expect(passes).toBe(1);
+  });
+
   it("runs a pass asked for while another runs only after that one has ended", async () => {
     const steps: string[] = [];
     const first = gate();

@@ -3,6 +3,9 @@ export type WorkerLog = { warn: (details: Record<string, unknown>, message: stri
 
 export const silentLog: WorkerLog = { warn: () => {} };
 
+/** How long a pass asked for "soon" waits for others to join it: too short for a person to notice. */
+const FLUSH_SOON_MS = 25;
+
 /**
  * A background job that runs one pass at a time in this process: a pass asked for while another runs
  * starts when that one ends, so passes never overlap on one node (nodes share the work through the
@@ -12,6 +15,7 @@ export const silentLog: WorkerLog = { warn: () => {} };
 export class SerialWorker {
   private running: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
 
   constructor(
     /** The worker's pass: what the timer and a bare flush() run. */
@@ -36,6 +40,20 @@ export class SerialWorker {
     );
   }
 
+  /**
+   * Asks for the worker's pass within `delayMs`; asks made meanwhile join it. For "right after a
+   * request answers": a pass is a transaction of its own even when there is nothing to do, and a busy
+   * server answering hundreds of requests a second ran one after each of them.
+   */
+  flushSoon(delayMs = FLUSH_SOON_MS): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.flush();
+    }, delayMs);
+    this.soon.unref();
+  }
+
   /** Runs the worker's pass every `intervalMs` until stopped; starting again while started changes nothing. */
   start(intervalMs: number): void {
     this.timer ??= setInterval(() => void this.flush(), intervalMs);
@@ -47,10 +65,15 @@ export class SerialWorker {
     await this.running;
   }
 
-  /** Stops the timer and waits for the pass under way. */
+  /** Stops the timer, runs a pass asked for soon at once, and waits for the passes under way. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.soon) {
+      clearTimeout(this.soon);
+      this.soon = null;
+      void this.flush();
+    }
     await this.idle();
   }
 }

@@ -71,6 +71,11 @@ export class Mailer {
     return this.worker.flush();
   }
 
+  /** Delivers what is pending within a few milliseconds, in one pass with other asks meanwhile. */
+  flushSoon(): void {
+    this.worker.flushSoon();
+  }
+
   start(intervalMs = 2000): void {
     this.worker.start(intervalMs);
   }

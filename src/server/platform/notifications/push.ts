@@ -144,6 +144,11 @@ export class PushSender {
     return this.worker.flush();
   }
 
+  /** Pushes what is due within a few milliseconds, in one pass with other asks meanwhile. */
+  flushSoon(): void {
+    this.worker.flushSoon();
+  }
+
   start(intervalMs = 5000): void {
     this.worker.start(intervalMs);
   }
