@@ -7,8 +7,8 @@
  * - Set-based: each batch is one statement per table, with its audit rows, through bulk-write.ts
  *   (which the CSV import shares).
  * - One transaction: the baseline is there whole or not at all.
- * - Idempotent: volunteers are matched by display id and studies by protocol number (ON CONFLICT DO
- *   NOTHING); design records and enrolments are written only for studies and volunteers inserted by
+ * - Idempotent: volunteers are matched by display id and studies by protocol number (those already
+ *   there are left out of the insert, see bulk-write.ts); design records and enrolments are written only for studies and volunteers inserted by
  *   this run, so a second run, or a run over the demo's volunteers, changes nothing that exists.
  * - The PHI guard runs on every generated volunteer before anything is written; a finding stops the
  *   run. It is the largest cost: batches are guarded on worker threads, two at a time on two cores,
@@ -79,8 +79,8 @@ export function validateBaselineOptions(options: BaselineOptions): void {
 }
 
 /**
- * The guard costs about four times the generating and writing of a batch together: two threads on
- * two cores take it off the critical path; more would only take turns with the database.
+ * Two threads on two cores keep the guard off the critical path, so the database writes batch after
+ * batch; more would only take turns with the database and this thread.
  */
 const GUARD_THREADS = 2;
 
