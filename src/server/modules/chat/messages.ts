@@ -47,7 +47,7 @@ import {
   messageRevisions,
   messages,
 } from "./schema.js";
-import { detectSupportRequest } from "./support-detector.js";
+import { readsLikeSupportRequest } from "./support-detector.js";
 
 type Related = {
   reactions: { messageId: string; userId: string; emoji: string }[];
@@ -108,7 +108,7 @@ function toView(row: MessageRow, related: Related): Message {
           })),
     mentions: related.mentions.filter((m) => m.messageId === row.id).map((m) => m.userId),
     mentionsChannel: row.mentionsChannel,
-    supportLike: !deleted && detectSupportRequest(row.body).supportLike,
+    supportLike: !deleted && readsLikeSupportRequest(row.body),
     ticketId: row.ticketId,
     createdAt: row.createdAt.toISOString(),
   };

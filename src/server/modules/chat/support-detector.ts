@@ -4,7 +4,7 @@
  * A transparent weighted-signal classifier. Every signal is a regular expression with a weight and a
  * comment saying why it is there; a message's score is the sum of the weights of the signals that fire
  * (each signal counts at most once), and `reasons` lists every one that did, so anyone can see why a
- * prompt to open a ticket appeared. No dependencies, no state, no I/O.
+ * prompt to open a ticket appeared. Pure and without I/O; verdicts on short texts are remembered.
  *
  * How the text is read:
  * - Markdown block quotes (lines starting with `>`) are dropped entirely: they are someone else's
@@ -34,6 +34,7 @@
  * messages, and they are what the reported recall misses. The prompt is a nudge, so missing one costs
  * little, while prompting on thanks or event chat would teach people to ignore it.
  */
+import { BoundedCache } from "../../platform/bounded-cache.js";
 
 export interface SupportDetection {
   /** True when `score` reaches {@link SUPPORT_THRESHOLD}. */
@@ -396,6 +397,18 @@ function afterLastContrast(prose: string): string | undefined {
 function firedPrimaries(text: string): boolean {
   return SUPPORT_SIGNALS.some((s) => !s.booster && s.scope === "prose" && evidence(s, text) !== undefined);
 }
+
+/**
+ * The verdict alone, as every message view carries it: remembered for short texts, since each channel
+ * read asks again about the same fifty bodies.
+ */
+export function readsLikeSupportRequest(text: string): boolean {
+  if (text.length > REMEMBERED_LENGTH) return detectSupportRequest(text).supportLike;
+  return verdicts.get(text, () => detectSupportRequest(text).supportLike);
+}
+
+const REMEMBERED_LENGTH = 2_000;
+const verdicts = new BoundedCache<boolean>(2_000);
 
 /** Does this chat message read like a support request? Pure: same text, same answer. */
 export function detectSupportRequest(text: string): SupportDetection {

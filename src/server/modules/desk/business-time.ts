@@ -4,6 +4,7 @@
  * clock, the breach check and the reports all count the same minutes. Offsets come from Intl, which
  * knows each zone's daylight-saving rules, so no date library is needed.
  */
+import { BoundedCache } from "../../platform/bounded-cache.js";
 
 /** Opening hours of one weekday in minutes after local midnight; null when closed all day. */
 export type DayHours = { start: number; end: number } | null;
@@ -61,6 +62,15 @@ function offsetAt(instant: number, timeZone: string): number {
  * transition lands just after the gap; a time repeated in autumn resolves to its first occurrence.
  */
 export function instantOf(date: LocalDate, minuteOfDay: number, timeZone: string): number {
+  // Each costs a few time-zone conversions, and every ticket list measures the same working days again.
+  return instants.get(`${timeZone} ${date.year}-${date.month}-${date.day} ${minuteOfDay}`, () =>
+    findInstant(date, minuteOfDay, timeZone),
+  );
+}
+
+const instants = new BoundedCache<number>(20_000);
+
+function findInstant(date: LocalDate, minuteOfDay: number, timeZone: string): number {
   const wall = Date.UTC(date.year, date.month - 1, date.day, 0, minuteOfDay);
   // The offsets a day either side bracket any transition on this date.
   const candidates = [wall - offsetAt(wall - day, timeZone), wall - offsetAt(wall + day, timeZone)];
