@@ -123,6 +123,8 @@ type Step = {
   deliveries: number;
   expected: number;
   deliveryTimes: number[];
+  /** When the hold began (after the arrivals); only actions started from then on are its samples. */
+  holdFrom: number;
 };
 
 const percentile = (sorted: number[], p: number) =>
@@ -347,6 +349,7 @@ async function runSteps(community: Community, baseUrl: string, appPid: number, d
       deliveries: 0,
       expected: 0,
       deliveryTimes: [],
+      holdFrom: Number.POSITIVE_INFINITY,
     };
   }
   const record = (name: ActionName | "health (floor)", ms: number, error?: string) => {
@@ -376,13 +379,20 @@ async function runSteps(community: Community, baseUrl: string, appPid: number, d
     if (!response.ok) throw new Failure(String(response.status));
     return text ? JSON.parse(text) : null;
   }
+  /**
+   * Times an action. Arrivals are recorded as they happen; any other action only when it started in
+   * the hold of the step still running, so one begun in the arrival burst (or the step before) does
+   * not lend the hold that burst's waits.
+   */
   const timed = async (name: ActionName, work: () => Promise<void>) => {
     const start = performance.now();
+    const inHold = () => name === "open app" || start >= step.holdFrom;
     try {
       await work();
-      record(name, performance.now() - start);
+      if (inHold()) record(name, performance.now() - start);
     } catch (error) {
-      record(name, 0, error instanceof Failure ? error.status : (error as Error).message.slice(0, 40));
+      if (inHold())
+        record(name, 0, error instanceof Failure ? error.status : (error as Error).message.slice(0, 40));
     }
   };
 
@@ -443,12 +453,13 @@ async function runSteps(community: Community, baseUrl: string, appPid: number, d
       run: async (member) => {
         const channel = channelOf(member);
         const number = posts++;
-        sentAt[number] = performance.now();
+        const sent = performance.now();
+        sentAt[number] = sent;
         const message = (await call(member, "POST", `/api/chat/channels/${channelIds[channel]}/messages`, {
           clientId: `community-${randomUUID()}`,
           body: `${pick(SENTENCES)} community:${number}:`,
         })) as { id: string; seq: number };
-        step.expected += connectedIn[channel] as number;
+        if (sent >= step.holdFrom) step.expected += connectedIn[channel] as number;
         remember(channel, message);
       },
     },
@@ -577,9 +588,11 @@ async function runSteps(community: Community, baseUrl: string, appPid: number, d
           }
           const mark = data.indexOf(BODY_MARK);
           if (mark < 0 || data.indexOf(CREATED_MARK) < 0) return;
+          // Like the actions, a step counts the deliveries of the posts sent in its hold.
           const sent = sentAt[digitsAt(data, mark + BODY_MARK.length)];
+          if (sent === undefined || sent < step.holdFrom) return;
           step.deliveries++;
-          if (sent !== undefined) step.deliveryTimes.push(performance.now() - sent);
+          step.deliveryTimes.push(performance.now() - sent);
         });
         socket.on("error", (error) => {
           if (!hello) reject(new Failure(`ws ${error.message.slice(0, 30)}`));
@@ -641,6 +654,7 @@ async function runSteps(community: Community, baseUrl: string, appPid: number, d
     step.deliveries = 0;
     step.expected = 0;
     step.deliveryTimes = [];
+    step.holdFrom = performance.now();
     const cpuStart = {
       app: cpuSeconds(appPid),
       postgres: postgresBackends(databaseName).cpuSeconds,
