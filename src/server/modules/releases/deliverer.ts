@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { SerialWorker } from "../../platform/serial-worker.js";
 import { webhookDeliveries, webhooks } from "./schema.js";
@@ -112,7 +112,9 @@ export class WebhookDeliverer {
         })
         .from(webhookDeliveries)
         .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-        .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)))
+        // The database's clock: a delivery is queued at its now() (microseconds), and a Date keeps
+        // milliseconds, so one queued in the same millisecond would wait for the next pass.
+        .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, sql`now()`)))
         .orderBy(asc(webhookDeliveries.nextAttemptAt))
         .limit(this.batchSize)
         .for("update", { of: webhookDeliveries, skipLocked: true });

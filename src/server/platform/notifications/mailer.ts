@@ -1,4 +1,4 @@
-import { and, asc, inArray, isNull, lte } from "drizzle-orm";
+import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
 import { notificationKinds } from "../../../shared/contracts/notifications.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
@@ -90,7 +90,9 @@ export async function sendDueNotifications(
         .from(notifications)
         .where(
           and(
-            lte(notifications.emailDueAt, now),
+            // Due times are the database's now() (microseconds), and a Date keeps milliseconds: compared
+            // with `now` alone, a notification due in the same millisecond would wait for the next pass.
+            lte(notifications.emailDueAt, sql`greatest(now(), ${now.toISOString()}::timestamptz)`),
             isNull(notifications.readAt),
             isNull(notifications.emailedAt),
           ),
