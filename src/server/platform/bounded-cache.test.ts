@@ -39,4 +39,16 @@ describe("BoundedCache", () => {
       throw new Error("d is still remembered");
     });
   });
+
+  it("computes a key longer than its limit every time and never keeps it", () => {
+    const cache = new BoundedCache<number>(10, 3);
+    let computed = 0;
+    for (let i = 0; i < 2; i++)
+      cache.get("long", () => {
+        computed++;
+        return 4;
+      });
+    expect(computed).toBe(2);
+    expect(cache.size).toBe(0);
+  });
 });

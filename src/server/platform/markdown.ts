@@ -39,13 +39,10 @@ const isSameSite = (src: string) => src.startsWith("/") && !src.startsWith("//")
  * fifty bodies for every reader. At most 2,000 of up to 2,000 characters, a few megabytes.
  */
 export function renderMarkdown(markdown: string): string {
-  if (markdown.length > REMEMBERED_LENGTH) return render(markdown);
-  return rendered.get(markdown, () => render(markdown));
+  return rendered.get(markdown, () => sanitizeHtml(marked.parse(markdown) as string, sanitizeOptions));
 }
 
-const render = (markdown: string) => sanitizeHtml(marked.parse(markdown) as string, sanitizeOptions);
-const REMEMBERED_LENGTH = 2_000;
-const rendered = new BoundedCache<string>(2_000);
+const rendered = new BoundedCache<string>(2_000, 2_000);
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
 

@@ -403,12 +403,10 @@ function firedPrimaries(text: string): boolean {
  * read asks again about the same fifty bodies.
  */
 export function readsLikeSupportRequest(text: string): boolean {
-  if (text.length > REMEMBERED_LENGTH) return detectSupportRequest(text).supportLike;
   return verdicts.get(text, () => detectSupportRequest(text).supportLike);
 }
 
-const REMEMBERED_LENGTH = 2_000;
-const verdicts = new BoundedCache<boolean>(2_000);
+const verdicts = new BoundedCache<boolean>(2_000, 2_000);
 
 /** Does this chat message read like a support request? Pure: same text, same answer. */
 export function detectSupportRequest(text: string): SupportDetection {

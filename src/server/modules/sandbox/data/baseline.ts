@@ -8,8 +8,9 @@
  *   (which the CSV import shares).
  * - One transaction: the baseline is there whole or not at all.
  * - Idempotent: volunteers are matched by display id and studies by protocol number (those already
- *   there are left out of the insert, see bulk-write.ts); design records and enrolments are written only for studies and volunteers inserted by
- *   this run, so a second run, or a run over the demo's volunteers, changes nothing that exists.
+ *   there are left out of the insert, see bulk-write.ts); design records and enrolments are written
+ *   only for studies and volunteers inserted by this run, so a second run, or a run over the demo's
+ *   volunteers, changes nothing that exists.
  * - The PHI guard runs on every generated volunteer before anything is written; a finding stops the
  *   run. It is the largest cost: batches are guarded on worker threads, two at a time on two cores,
  *   while the previous batch is being written.
