@@ -373,6 +373,9 @@ describe("the delivery worker", () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;
     try {
       const hook = await onlyThisWebhook("Slow", url);
+      // The app's own deliverer runs a pass after each of those requests; were one still under way
+      // it could claim the delivery below and wait its own 10 s on the silent receiver.
+      await deliverer.flush();
       const [row] = await community.db
         .insert(webhookDeliveries)
         .values({
