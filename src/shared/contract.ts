@@ -30,7 +30,7 @@ export const errorBody = z
   .meta({ id: "Error" });
 export type ErrorBody = z.infer<typeof errorBody>;
 
-export { isRawAnswer, pathOf, type RawAnswer } from "./operation-path.js";
+export { isRawAnswer, pathOf, type RawAnswer, storedFileAnswer } from "./operation-path.js";
 
 type AnySchema = z.ZodType;
 

@@ -1,3 +1,5 @@
+import { isRawAnswer } from "./operation-path.js";
+
 /**
  * The error codes of the one error shape and the HTTP status of each: the server maps with it, the
  * OpenAPI document lists the answers an operation may give, and the web can tell codes apart.
@@ -58,6 +60,7 @@ type ErrorSource = {
   form?: true;
   csrf?: false;
   errors?: readonly ErrorCode[];
+  response?: unknown;
 };
 
 /**
@@ -76,6 +79,7 @@ export function errorsOf(op: ErrorSource): Map<number, ErrorCode[]> {
   if (op.params) codes.add("not_found");
   if (WRITES.has(op.method) && op.access !== "public") codes.add("conflict");
   if (op.body === "multipart" || op.form) codes.add("payload_too_large");
+  if (isRawAnswer(op.response) && op.response.ranges) codes.add("range_not_satisfiable");
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
     const status = statusByCode[code];

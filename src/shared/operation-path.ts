@@ -4,8 +4,19 @@
  * while the server validates every request and answer against them.
  */
 
-/** Answers that are not JSON: a file, a CSV, a feed, or lines streamed as they are ready. */
-export type RawAnswer = { contentType: string; description: string };
+/**
+ * Answers that are not JSON: a file, a CSV, a feed, or lines streamed as they are ready. `ranges`: a
+ * stored file, which answers a `Range` header with just those bytes (206), or 416 past its end.
+ */
+export type RawAnswer = { contentType: string; description: string; ranges?: true };
+
+/** A file from the file store, sent with its own type; images inline, anything else as an attachment. */
+export function storedFileAnswer(
+  description: string,
+  contentType = "application/octet-stream",
+): RawAnswer & { ranges: true } {
+  return { contentType, description, ranges: true };
+}
 
 /** A JSON answer is a zod schema, which has no content type. */
 export const isRawAnswer = (response: unknown): response is RawAnswer =>

@@ -125,6 +125,20 @@ describe("the OpenAPI document", () => {
     expect(document.paths["/api/me/api-tokens"]?.post?.security).toEqual([{ session: [], csrf: [] }]);
   });
 
+  it("documents a partial answer (206) and 416 on every download of a stored file, and on nothing else", () => {
+    const partial = operationsOf(document).filter(({ operation }) => operation.responses?.["206"]);
+    expect(partial.map(({ operation }) => operation.operationId).sort()).toEqual([
+      "downloadFeedbackResponseFile",
+      "downloadPersonalDataExport",
+      "downloadProjectFile",
+      "downloadProjectPostAttachment",
+      "downloadTicketAttachment",
+      "getChatAttachment",
+      "getGroupAttachment",
+    ]);
+    for (const { operation } of partial) expect(operation.responses?.["416"]).toBeDefined();
+  });
+
   it("names the one error shape Error and lists no unused component", () => {
     expect(Object.keys(document.components?.schemas ?? {})).toContain("Error");
     const operation = document.paths["/api/admin/releases/{id}"]?.patch;

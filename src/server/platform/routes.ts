@@ -81,12 +81,15 @@ function schemaOf(op: OperationSpec): FastifySchema & Record<string, unknown> {
   const status = successStatus(op);
   if (op.response === undefined) response[status] = z.null().describe("No content.");
   // A raw answer is sent as a string, buffer or stream, which Fastify never runs through the serializer.
-  else if (isRawAnswer(op.response))
-    response[status] = {
-      description: op.response.description,
-      content: { [op.response.contentType]: { schema: z.string().meta({ format: "binary" }) } },
-    };
-  else
+  else if (isRawAnswer(op.response)) {
+    const content = { [op.response.contentType]: { schema: z.string().meta({ format: "binary" }) } };
+    response[status] = { description: op.response.description, content };
+    if (op.response.ranges)
+      response[206] = {
+        description: "The bytes the Range header asked for; Content-Range says which.",
+        content,
+      };
+  } else
     response[status] = {
       description: z.globalRegistry.get(op.response)?.description ?? SUCCESS[status] ?? "Success.",
       content: { "application/json": { schema: op.response } },

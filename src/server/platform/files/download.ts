@@ -34,6 +34,12 @@ export function requestedRange(header: string | undefined, size: number): ByteRa
  * just those bytes.
  */
 export async function sendStoredFile(reply: FastifyReply, config: Config, file: StoredFile) {
+  // The API document must say a download may answer 206 and 416: its contract's answer is a storedFileAnswer.
+  const documented = reply.request.routeOptions.schema?.response as Record<number, unknown> | undefined;
+  if (!documented?.[206])
+    throw new Error(
+      `${reply.request.routeOptions.url} sends a stored file; its contract answers storedFileAnswer(…)`,
+    );
   const inline = file.contentType.startsWith("image/");
   reply
     .header("content-type", file.contentType)

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { operation } from "../../../../shared/contract.js";
+import { operation, storedFileAnswer } from "../../../../shared/contract.js";
 import { defineEvent } from "../../../../shared/events.js";
 import { idParam } from "../../../../shared/fields.js";
 import { adminUser } from "./users.js";
@@ -105,10 +105,7 @@ export const downloadPersonalDataExport = operation({
   params: idParam,
   query: z.object({ token: z.string().min(1, "The link's token is missing.").max(200) }),
   errors: ["gone"],
-  response: {
-    contentType: "application/zip",
-    description: "The archive: one JSON file per area and your files.",
-  },
+  response: storedFileAnswer("The archive: one JSON file per area and your files.", "application/zip"),
 });
 
 // An erasure is for good, and an export's archive is read from the e-mailed link in a browser: these

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { operation } from "../../../../shared/contract.js";
+import { operation, storedFileAnswer } from "../../../../shared/contract.js";
 import { idParam } from "../../../../shared/fields.js";
 
 const tag = "chat";
@@ -33,5 +33,5 @@ export const getAttachment = operation({
   access: "member",
   tag,
   params: idParam,
-  response: { contentType: "application/octet-stream", description: "The attached file." },
+  response: storedFileAnswer("The attached file."),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { operation } from "../../../../shared/contract.js";
+import { operation, storedFileAnswer } from "../../../../shared/contract.js";
 import { idParam } from "../../../../shared/fields.js";
 
 const tag = "desk";
@@ -36,8 +36,7 @@ export const downloadTicketAttachment = operation({
   access: "member",
   tag,
   params: idParam,
-  response: {
-    contentType: "application/octet-stream",
-    description: "The file with its own content type; images inline, anything else as an attachment.",
-  },
+  response: storedFileAnswer(
+    "The file with its own content type; images inline, anything else as an attachment.",
+  ),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { operation } from "../../../../shared/contract.js";
+import { operation, storedFileAnswer } from "../../../../shared/contract.js";
 import { requiredText, uuidField } from "../../../../shared/fields.js";
 import { groupPerson, handleParam, tag } from "./groups.js";
 
@@ -71,7 +71,7 @@ export const getGroupAttachment = operation({
   access: "member",
   tag,
   params: messageParams.extend({ fileId: uuidField }),
-  response: { contentType: "application/octet-stream", description: "The file as it was attached." },
+  response: storedFileAnswer("The file as it was attached."),
 });
 
 export const listGroupHashtagMessages = operation({

@@ -1,5 +1,6 @@
 /** What every projects contract shares: the value lists, the people shown on items, the path params. */
 import { z } from "zod";
+import { storedFileAnswer } from "../../../../shared/contract.js";
 import { uuidField } from "../../../../shared/fields.js";
 
 export const projectStatuses = ["active", "archived"] as const;
@@ -64,7 +65,4 @@ export const attachment = z.object({
 export type Attachment = z.infer<typeof attachment>;
 
 /** A stored file's bytes with their stored type; images inline (for the preview), anything else as an attachment. */
-export const storedFile = {
-  contentType: "application/octet-stream",
-  description: "The file's bytes.",
-} as const;
+export const storedFile = storedFileAnswer("The file's bytes.");
