@@ -1,10 +1,10 @@
-import { and, desc, eq, isNull, ne } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, type SQL } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
-import { forgetBrowser } from "../../platform/notifications/push.js";
+import { forgetBrowser, forgetSessionBrowsers } from "../../platform/notifications/push.js";
 import { hashToken, newToken } from "../../platform/tokens.js";
 import type { Session } from "./contracts/me.js";
 import { sessions, users } from "./schema.js";
@@ -48,7 +48,7 @@ export async function resolveSession(
   const now = Date.now();
   const idleLimit = config.sessionIdleMinutes * 60_000;
   if (row.session.expiresAt.getTime() <= now || row.session.lastSeenAt.getTime() + idleLimit <= now) {
-    await db.update(sessions).set({ endedAt: new Date() }).where(eq(sessions.id, row.session.id));
+    await endSessions(db, eq(sessions.id, row.session.id));
     return null;
   }
   if (now - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -69,14 +69,30 @@ export async function resolveSession(
 }
 
 export async function endSession(db: Db, options: { sessionId: string; userId: string }): Promise<boolean> {
-  const ended = await db
-    .update(sessions)
-    .set({ endedAt: new Date() })
-    .where(
-      and(eq(sessions.id, options.sessionId), eq(sessions.userId, options.userId), isNull(sessions.endedAt)),
-    )
-    .returning({ id: sessions.id });
-  return ended.length > 0;
+  const ended = await endSessions(
+    db,
+    and(eq(sessions.id, options.sessionId), eq(sessions.userId, options.userId), isNull(sessions.endedAt)),
+  );
+  return ended > 0;
+}
+
+/**
+ * Every way a session ends comes here: the browsers that subscribed to pushes in it stop getting
+ * them, so a browser signed out from elsewhere (a lost laptop) shows none of its person's pushes.
+ */
+function endSessions(db: Db, which: SQL | undefined): Promise<number> {
+  return db.transaction(async (tx) => {
+    const ended = await tx
+      .update(sessions)
+      .set({ endedAt: new Date() })
+      .where(which)
+      .returning({ id: sessions.id });
+    await forgetSessionBrowsers(
+      tx,
+      ended.map((session) => session.id),
+    );
+    return ended.length;
+  });
 }
 
 /** Ends every live session of a person, but for `exceptSessionId` (the one making the change). */
@@ -85,18 +101,14 @@ export async function endAllSessions(
   userId: string,
   exceptSessionId?: string | null,
 ): Promise<number> {
-  const ended = await db
-    .update(sessions)
-    .set({ endedAt: new Date() })
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        isNull(sessions.endedAt),
-        exceptSessionId ? ne(sessions.id, exceptSessionId) : undefined,
-      ),
-    )
-    .returning({ id: sessions.id });
-  return ended.length;
+  return endSessions(
+    db,
+    and(
+      eq(sessions.userId, userId),
+      isNull(sessions.endedAt),
+      exceptSessionId ? ne(sessions.id, exceptSessionId) : undefined,
+    ),
+  );
 }
 
 export async function listLiveSessions(db: Db, config: Config, userId: string) {
@@ -134,9 +146,8 @@ export async function endMySession(ctx: ActorCtx, sessionId: string): Promise<vo
 /**
  * Signing out ends the session the request came on and, named by its endpoint, stops pushing to the
  * browser it came from, in one transaction: a browser signed out of never keeps its person's pushes.
- * A subscription is the browser's, not the session's (the table has no session column), so the web
- * names it; a browser whose session ended elsewhere drops its own subscription when it next finds
- * itself signed out, and the push service's 410 then removes the row.
+ * Ending the session already drops what the browser subscribed in it; the web names the endpoint too
+ * for a subscription the session did not make (an earlier session in the same browser).
  */
 export async function signOut(
   ctx: ActorCtx,

@@ -212,6 +212,27 @@ describe("browser push", () => {
     expect(pushesTo(phone.endpoint)).toHaveLength(1);
   });
 
+  it("stops pushing to a browser whose session was ended from another browser, and to no other", async () => {
+    const lost = await community.signIn("member@northwind.example");
+    const laptop = pushService.subscribe();
+    const subscribed = await lost.post("/api/notifications/push/subscriptions", {
+      endpoint: laptop.endpoint,
+      keys: laptop.keys,
+    });
+    expect(subscribed.statusCode).toBe(204);
+    const phone = await subscribeMember();
+    const { sessions } = (await lost.get("/api/me/sessions")).json() as {
+      sessions: { id: string; current: boolean }[];
+    };
+    const lostSession = sessions.find((session) => session.current);
+    expect((await member.delete(`/api/me/sessions/${lostSession?.id}`)).statusCode).toBe(204);
+
+    await notify(community.ctx, channelNotice("After the laptop was signed out"));
+    await community.app.pushSender.flush();
+    expect(pushesTo(laptop.endpoint)).toEqual([]);
+    expect(pushesTo(phone.endpoint)).toHaveLength(1);
+  });
+
   it("signs out without a push endpoint, or with an endpoint that is not an https address (400)", async () => {
     const plain = await community.signIn("member@northwind.example");
     expect((await plain.post("/api/auth/logout")).statusCode).toBe(204);

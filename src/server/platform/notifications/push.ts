@@ -57,14 +57,19 @@ function vapidSubject(config: Config): string {
 export type PushSubscriptionInput = { endpoint: string; keys: { p256dh: string; auth: string } };
 
 /**
- * Pushes the person's at-once notifications to this browser. An endpoint already known (the browser
- * subscribed before, perhaps for someone who signed out) now belongs to the person, with these keys;
- * beyond the limit the person's oldest browser is dropped, as an old one most likely went stale.
+ * Pushes the person's at-once notifications to this browser for as long as `sessionId` (the session
+ * asking) lives. An endpoint already known (the browser subscribed before, perhaps for someone who
+ * signed out) now belongs to the person and this session, with these keys; beyond the limit the
+ * person's oldest browser is dropped, as an old one most likely went stale.
  */
-export async function subscribe(ctx: ActorCtx, input: PushSubscriptionInput): Promise<void> {
+export async function subscribe(
+  ctx: ActorCtx,
+  input: PushSubscriptionInput,
+  sessionId: string | null,
+): Promise<void> {
   const me = ctx.actor.id;
   await ctx.db.transaction(async (tx) => {
-    const keys = { userId: me, p256dh: input.keys.p256dh, auth: input.keys.auth };
+    const keys = { userId: me, sessionId, p256dh: input.keys.p256dh, auth: input.keys.auth };
     await tx
       .insert(pushSubscriptions)
       .values({ endpoint: input.endpoint, ...keys })
@@ -88,6 +93,12 @@ export async function forgetBrowser(db: Db, userId: string, endpoint: string): P
     .where(and(eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)))
     .returning({ id: pushSubscriptions.id });
   return removed.length > 0;
+}
+
+/** Stops pushing to the browsers that subscribed in these sessions, which have ended. */
+export async function forgetSessionBrowsers(db: Db, sessionIds: readonly string[]): Promise<void> {
+  if (sessionIds.length > 0)
+    await db.delete(pushSubscriptions).where(inArray(pushSubscriptions.sessionId, [...sessionIds]));
 }
 
 /** Stops pushing to one of the person's browsers; someone else's endpoint is not found. */

@@ -23,6 +23,6 @@ export function notificationRoutes(route: Route): void {
   route(getFollow, ({ ctx, params }) => inbox.getFollow(ctx, params));
   route(setFollow, ({ ctx, params, body }) => inbox.setOwnFollow(ctx, params, body.level));
   route(getPushKey, async ({ ctx }) => ({ publicKey: (await push.vapidKeys(ctx.config)).publicKey }));
-  route(subscribePush, ({ ctx, body }) => push.subscribe(ctx, body));
+  route(subscribePush, ({ ctx, body, request }) => push.subscribe(ctx, body, request.sessionId));
   route(unsubscribePush, ({ ctx, body }) => push.unsubscribe(ctx, body.endpoint));
 }

@@ -89,6 +89,9 @@ export const pushSubscriptions = pgTable(
   {
     id: id(),
     userId: uuid("user_id").notNull(),
+    // The session the browser subscribed in: when it ends, by signing out here or anywhere else, the
+    // browser stops getting the person's pushes. Null when a personal API token subscribed.
+    sessionId: uuid("session_id"),
     endpoint: text("endpoint").notNull(),
     p256dh: text("p256dh").notNull(),
     auth: text("auth").notNull(),
@@ -98,5 +101,6 @@ export const pushSubscriptions = pgTable(
   (t) => [
     uniqueIndex("push_subscriptions_endpoint_idx").on(t.endpoint),
     index("push_subscriptions_user_idx").on(t.userId),
+    index("push_subscriptions_session_idx").on(t.sessionId),
   ],
 );
