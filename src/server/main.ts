@@ -12,7 +12,7 @@ import { withDatabase } from "./platform/cli.js";
 import type { Ctx } from "./platform/context.js";
 import { fileCommands } from "./platform/files/cli.js";
 import { mailCommands } from "./platform/mail/cli.js";
-import { parseWorkerCount, superviseWorkers } from "./platform/workers.js";
+import { isForkedWorker, parseWorkerCount, superviseWorkers } from "./platform/workers.js";
 
 const program = new Command("convene").description("Convene, the customer community platform");
 
@@ -36,7 +36,11 @@ program
       withDatabase(config, async (ctx) => {
         if (demo && !(await isSeeded(ctx.db))) await seedWithProgress(ctx);
       });
-    if (await superviseWorkers(options.workers, { postgres: Boolean(config.databaseUrl), prepare })) return;
+    const serving = () => {
+      if (demo) printDemoSignIns(config);
+    };
+    if (await superviseWorkers(options.workers, { postgres: Boolean(config.databaseUrl), prepare, serving }))
+      return;
     const database = await openDatabase(config);
     await database.migrate();
     const ctx: Ctx = { db: database.db, config, actor: null, ip: null };
@@ -63,7 +67,7 @@ program
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     await app.listen({ port: config.port, host: config.host });
-    if (demo) printDemoSignIns(config);
+    if (!isForkedWorker()) serving();
   });
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -152,7 +152,8 @@ describe.skipIf(!serverUrl)("two workers on one port", { timeout: 120_000 }, () 
     baseUrl = `http://127.0.0.1:${port}`;
     primary = spawn(
       process.execPath,
-      ["bin/convene.js", "start", "--no-demo", "--workers", "2", "--port", String(port)],
+      // --demo on a database that has an organisation seeds nothing; it only says how to sign in.
+      ["bin/convene.js", "start", "--demo", "--workers", "2", "--port", String(port)],
       {
         cwd: repoRoot,
         stdio: "pipe",
@@ -186,6 +187,10 @@ describe.skipIf(!serverUrl)("two workers on one port", { timeout: 120_000 }, () 
     await admin.query(`drop database if exists ${databaseName} with (force)`);
     await admin.end();
     await fsp.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("says how to sign in once for the whole server, not once per worker", () => {
+    expect(log.join("").split("Demo sign-ins").length - 1).toBe(1);
   });
 
   it("spreads sockets over both workers, and each delivers the events posted through the other", async () => {

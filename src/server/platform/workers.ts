@@ -10,11 +10,12 @@ import cluster, { type Worker } from "node:cluster";
  * In the primary: runs `prepare` once (migrations, demo seed, which must not race), then forks the
  * workers, replaces any that dies unasked, and on SIGINT/SIGTERM passes the signal on and exits when
  * all have stopped. Resolves true there, so the caller serves nothing itself. In a worker, and with
- * one worker, resolves false at once: the caller serves as usual.
+ * one worker, resolves false at once: the caller serves as usual. `serving` runs in the primary once
+ * every worker listens: what is said once for the whole server (how to sign in) is said there.
  */
 export async function superviseWorkers(
   count: number,
-  options: { postgres: boolean; prepare: () => Promise<void> },
+  options: { postgres: boolean; prepare: () => Promise<void>; serving?: () => void },
 ): Promise<boolean> {
   if (count <= 1 || cluster.isWorker) return false;
   // PGlite lives in one process: a second one cannot open its data directory.
@@ -43,11 +44,16 @@ export async function superviseWorkers(
   let listening = 0;
   cluster.on("listening", () => {
     // Said once, when the first `count` are up: until then connections reach only some of them.
-    if (++listening === count) console.log(`${count} workers serving`);
+    if (++listening !== count) return;
+    console.log(`${count} workers serving`);
+    options.serving?.();
   });
   for (let i = 0; i < count; i++) fork();
   return true;
 }
+
+/** True in a worker forked by superviseWorkers, which leaves what is said once to the primary. */
+export const isForkedWorker = (): boolean => cluster.isWorker;
 
 /** `--workers`: a whole number from 1 up. */
 export function parseWorkerCount(value: string): number {
