@@ -2,7 +2,8 @@
  * Chat fan-out benchmark (not a test): N authenticated WebSocket clients over M public channels,
  * R messages a second posted over HTTP for T seconds, against Convene as a real child process
  * (`convene start --demo`) on PostgreSQL (or PGlite with --pglite), and the same load against a
- * bare `ws` broadcast server with no database (bench/baseline-ws.ts), the ceiling.
+ * bare `ws` broadcast server with no database (bench/baseline-ws.ts), the ceiling, and on PostgreSQL
+ * against the same server inserting each post before sending it, the floor of any persisted chat.
  *
  *   npm run bench:chat [-- --n 2000 --m 50 --r 200 --t 30 --workers 2 --pglite --no-baseline]
  *   BENCH_PORT=36400 (the first of the ports the servers listen on; a free one otherwise)
@@ -178,14 +179,22 @@ async function startConvene(layout: Layout, database: { url?: string; dataDir: s
   };
 }
 
-async function startBaseline(): Promise<Target> {
+/** The bare `ws` ceiling, or with a database URL the floor: each post inserted before it is sent. */
+async function startBaseline(databaseUrl?: string): Promise<Target> {
   const port = await freePort();
-  const { child, log } = spawnChild(["--import", "tsx", "bench/baseline-ws.ts", String(port)], process.env);
+  const args = [
+    "--import",
+    "tsx",
+    "bench/baseline-ws.ts",
+    String(port),
+    ...(databaseUrl ? [databaseUrl] : []),
+  ];
+  const { child, log } = spawnChild(args, process.env);
   await waitUntil("baseline", async () => log.join("").includes("listening"), child, log);
   return {
-    label: "bare ws, no database",
+    label: databaseUrl ? "ws + one INSERT a post (PostgreSQL)" : "bare ws, no database",
     pid: child.pid ?? 0,
-    postgres: false,
+    postgres: Boolean(databaseUrl),
     port,
     wsUrl: (client) => `ws://127.0.0.1:${port}/ws?channel=c${client % M}`,
     wsHeaders: () => ({}),
@@ -611,9 +620,11 @@ async function main(): Promise<void> {
     console.log(`Running ${convene.label}...`);
     results.push(await runLoad(convene));
     if (withBaseline) {
-      const baseline = await startBaseline();
-      console.log(`Running ${baseline.label}...`);
-      results.push(await runLoad(baseline));
+      for (const url of databaseUrl ? [undefined, databaseUrl] : [undefined]) {
+        const baseline = await startBaseline(url);
+        console.log(`Running ${baseline.label}...`);
+        results.push(await runLoad(baseline));
+      }
     }
   } finally {
     for (const child of children) await stopChild(child);
