@@ -12,7 +12,7 @@ import { withDatabase } from "./platform/cli.js";
 import type { Ctx } from "./platform/context.js";
 import { fileCommands } from "./platform/files/cli.js";
 import { mailCommands } from "./platform/mail/cli.js";
-import { isForkedWorker, parseWorkerCount, superviseWorkers } from "./platform/workers.js";
+import { announceServing, parseWorkerCount, superviseWorkers } from "./platform/workers.js";
 
 const program = new Command("convene").description("Convene, the customer community platform");
 
@@ -67,7 +67,7 @@ program
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     await app.listen({ port: config.port, host: config.host });
-    if (!isForkedWorker()) serving();
+    if (!announceServing()) serving();
   });
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -41,10 +41,13 @@ export async function superviseWorkers(
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
-  let listening = 0;
-  cluster.on("listening", () => {
+  // Counted from the workers' own word, not cluster's "listening": a worker listens on more than the
+  // app's port (group mail in the demo), so the first worker alone would count twice.
+  let serving = 0;
+  cluster.on("message", (_worker, message: unknown) => {
+    if (message !== SERVING) return;
     // Said once, when the first `count` are up: until then connections reach only some of them.
-    if (++listening !== count) return;
+    if (++serving !== count) return;
     console.log(`${count} workers serving`);
     options.serving?.();
   });
@@ -52,8 +55,17 @@ export async function superviseWorkers(
   return true;
 }
 
-/** True in a worker forked by superviseWorkers, which leaves what is said once to the primary. */
-export const isForkedWorker = (): boolean => cluster.isWorker;
+const SERVING = "convene:serving";
+
+/**
+ * Tells the primary this worker's app listens, when it is a forked worker; answers whether it was
+ * one, as then what is said once for the whole server is the primary's to say.
+ */
+export function announceServing(): boolean {
+  if (!cluster.isWorker) return false;
+  process.send?.(SERVING);
+  return true;
+}
 
 /** `--workers`: a whole number from 1 up. */
 export function parseWorkerCount(value: string): number {
