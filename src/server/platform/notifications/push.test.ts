@@ -60,9 +60,10 @@ const channelNotice = (excerpt: string) => ({
   actor: { id: people().northwindAdmin.id, name: people().northwindAdmin.name },
 });
 
-async function subscribeMember(prefix?: "push" | "gone" | "broken") {
+/** A browser of the member's, subscribed in `session` (the member's usual session unless another is named). */
+async function subscribeMember(prefix?: "push" | "gone" | "broken", session: Client = member) {
   const browser = pushService.subscribe(prefix);
-  const answer = await member.post("/api/notifications/push/subscriptions", {
+  const answer = await session.post("/api/notifications/push/subscriptions", {
     endpoint: browser.endpoint,
     keys: browser.keys,
   });
@@ -189,12 +190,7 @@ describe("browser push", () => {
 
   it("stops pushing to the browser a person signs out of, as the session ends, and to no other", async () => {
     const signingOut = await community.signIn("member@northwind.example");
-    const shared = pushService.subscribe();
-    const answer = await signingOut.post("/api/notifications/push/subscriptions", {
-      endpoint: shared.endpoint,
-      keys: shared.keys,
-    });
-    expect(answer.statusCode).toBe(204);
+    const shared = await subscribeMember(undefined, signingOut);
     const phone = await subscribeMember();
     const colleagueLeaving = await community.signIn("admin@northwind.example");
     // Someone else's endpoint named on signing out is none of theirs to end: it stays.
@@ -214,12 +210,7 @@ describe("browser push", () => {
 
   it("stops pushing to a browser whose session was ended from another browser, and to no other", async () => {
     const lost = await community.signIn("member@northwind.example");
-    const laptop = pushService.subscribe();
-    const subscribed = await lost.post("/api/notifications/push/subscriptions", {
-      endpoint: laptop.endpoint,
-      keys: laptop.keys,
-    });
-    expect(subscribed.statusCode).toBe(204);
+    const laptop = await subscribeMember(undefined, lost);
     const phone = await subscribeMember();
     const { sessions } = (await lost.get("/api/me/sessions")).json() as {
       sessions: { id: string; current: boolean }[];
