@@ -1,6 +1,7 @@
-import { and, desc, eq, isNull, ne, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, type SQL, sql } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type Actor, type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
@@ -29,6 +30,17 @@ export async function startSession(
 // lastSeenAt is written at most once a minute per session, not on every request.
 const TOUCH_INTERVAL_MS = 60_000;
 
+/** Every request asks it: a live session and its person, by the token's hash. */
+const sessionByToken = preparedQuery((db) =>
+  db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), isNull(sessions.endedAt)))
+    .limit(1)
+    .prepare("session_by_token"),
+);
+
 /**
  * The session's person if the token is live: not ended, not idle too long, not past its lifetime.
  * The app hands this to the platform's authentication, which knows no module's tables.
@@ -38,12 +50,7 @@ export async function resolveSession(
   config: Config,
   token: string,
 ): Promise<{ actor: Actor; sessionId: string } | null> {
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.endedAt)))
-    .limit(1);
+  const [row] = await sessionByToken(db).execute({ tokenHash: hashToken(token) });
   if (row?.user.status !== "active") return null;
   const now = Date.now();
   const idleLimit = config.sessionIdleMinutes * 60_000;

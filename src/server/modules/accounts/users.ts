@@ -4,7 +4,9 @@ import {
   type NotificationKind,
   notificationKinds,
 } from "../../../shared/contracts/notifications.js";
+import { uuidListValue } from "../../db/arrays.js";
 import type { Db } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
@@ -307,6 +309,13 @@ const selectPeople = (db: Db) =>
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .$dynamic();
 
+/** Asked for the author of every post and the people of every page of messages. */
+const peopleWithIds = preparedQuery((db) =>
+  selectPeople(db)
+    .where(sql`${users.id} = any(${sql.placeholder("ids")}::uuid[])`)
+    .prepare("people_with_ids"),
+);
+
 /** People as the community shows them to each other: name, product-team badge, organisation. */
 export async function peopleByIds(
   db: Db,
@@ -314,7 +323,7 @@ export async function peopleByIds(
 ): Promise<Map<string, PersonView & { email: string }>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows = await selectPeople(db).where(inArray(users.id, unique));
+  const rows = await peopleWithIds(db).execute({ ids: uuidListValue(unique) });
   return new Map(rows.map((row) => [row.id, row]));
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { channelMembershipChanged } from "../../../shared/contracts/realtime.js";
 import type { Db } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import { type Actor, type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
@@ -122,29 +123,35 @@ export const mayManage = (channel: ChannelRow, actor: Actor) =>
   actor.isStaff || (channel.createdBy === actor.id && !channel.isAnnouncements);
 
 /**
- * Loads a channel the actor may read, with whether they are a member (#announcements has everyone), in
- * one query; others' private channels and DMs are reported missing.
+ * A channel row read with the actor's membership row (`joined`), if the actor may read it, and whether
+ * they are a member (#announcements has everyone); others' private channels and DMs are reported missing.
  */
-export async function loadReadableChannelAndMembership(
-  ctx: ActorCtx,
-  id: string,
-): Promise<{ channel: ChannelRow; member: boolean }> {
-  const [row] = await ctx.db
-    .select({ channel: channels, joined: sql<boolean>`${channelMembers.userId} is not null` })
-    .from(channels)
-    .leftJoin(
-      channelMembers,
-      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, ctx.actor.id)),
-    )
-    .where(eq(channels.id, id));
+export function readableChannel(row: { channel: ChannelRow; joined: boolean } | undefined): {
+  channel: ChannelRow;
+  member: boolean;
+} {
   const member = row !== undefined && (row.channel.isAnnouncements || row.joined);
   if (!row || !(row.channel.kind === "public" || member)) throw notFound("The channel");
   return { channel: row.channel, member };
 }
 
+/** Asked by every read of a channel. */
+const channelWithMembership = preparedQuery((db) =>
+  db
+    .select({ channel: channels, joined: sql<boolean>`${channelMembers.userId} is not null` })
+    .from(channels)
+    .leftJoin(
+      channelMembers,
+      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, sql.placeholder("userId"))),
+    )
+    .where(eq(channels.id, sql.placeholder("channelId")))
+    .prepare("channel_with_membership"),
+);
+
 /** Loads a channel the actor may read; others' private channels and DMs are reported missing. */
 export async function loadReadableChannel(ctx: ActorCtx, id: string): Promise<ChannelRow> {
-  return (await loadReadableChannelAndMembership(ctx, id)).channel;
+  const [row] = await channelWithMembership(ctx.db).execute({ channelId: id, userId: ctx.actor.id });
+  return readableChannel(row).channel;
 }
 
 export async function listChannels(ctx: ActorCtx, onlyId?: string): Promise<Channel[]> {

@@ -1,21 +1,17 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
+import { uuidArray } from "../../db/arrays.js";
 import type { Db } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
-import { lockEventOrder, publishEvent } from "../../platform/events/publish.js";
+import { lockEventOrder, publishEvent, publishEvents } from "../../platform/events/publish.js";
 import { files } from "../../platform/files/schema.js";
 import { mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
 import { markItemSeen } from "../../platform/notifications/service.js";
 import { activeUsersByEmail, mentionedPeople, peopleByIds } from "../accounts/index.js";
-import {
-  canRead,
-  isMember,
-  loadReadableChannel,
-  loadReadableChannelAndMembership,
-  postingRefusalFor,
-} from "./channels.js";
+import { canRead, isMember, loadReadableChannel, postingRefusalFor, readableChannel } from "./channels.js";
 import type { Person } from "./contracts/channels.js";
 import {
   type Message,
@@ -202,6 +198,36 @@ export async function postMessage(
   return postWriterFor(ctx.db).write(prepared);
 }
 
+const earlierPost = aliasedTable(messages, "earlier");
+
+/**
+ * Every post's first read, in one statement: the channel, whether the poster is a member, and the
+ * message an earlier try of this post wrote (by the poster's client id), so a retry is answered
+ * with it and never spends the posting allowance.
+ */
+const postingPlace = preparedQuery((db) =>
+  db
+    .select({
+      channel: channels,
+      joined: sql<boolean>`${channelMembers.userId} is not null`,
+      earlier: earlierPost,
+    })
+    .from(channels)
+    .leftJoin(
+      channelMembers,
+      and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, sql.placeholder("userId"))),
+    )
+    .leftJoin(
+      earlierPost,
+      and(
+        eq(earlierPost.authorId, sql.placeholder("userId")),
+        eq(earlierPost.clientId, sql.placeholder("clientId")),
+      ),
+    )
+    .where(eq(channels.id, sql.placeholder("channelId")))
+    .prepare("posting_place"),
+);
+
 async function preparePost(
   ctx: ActorCtx,
   channelId: string,
@@ -209,9 +235,14 @@ async function preparePost(
   allowance: () => Promise<boolean>,
 ): Promise<PreparedPost | PostResult> {
   const { actor } = ctx;
-  const earlier = await findByClientId(ctx.db, actor.id, input.clientId);
-  if (earlier) return { message: await presentRetry(ctx.db, earlier, channelId), created: false };
-  const { channel, member } = await loadReadableChannelAndMembership(ctx, channelId);
+  const [place] = await postingPlace(ctx.db).execute({
+    channelId,
+    userId: actor.id,
+    clientId: input.clientId,
+  });
+  const { channel, member } = readableChannel(place);
+  if (place?.earlier)
+    return { message: await presentRetry(ctx.db, place.earlier, channelId), created: false };
   const root = await checkPostingPlace(ctx, channel, member, input.threadRootId);
   if (!(await allowance()))
     throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
@@ -303,8 +334,21 @@ async function writePosts(ctx: Ctx, posts: PreparedPost[]): Promise<Outcome<Post
   }
   // Events follow seq, whatever order the insert numbered the rows in.
   written.sort((a, b) => Number(a.row.seq) - Number(b.row.seq));
-  for (const { post, row } of written) {
-    outcomes.set(post, { ok: true, value: await writeRelated({ ...post.ctx, db: ctx.db }, post, row) });
+  const views: Message[] = [];
+  for (const { post, row } of written) views.push(await writeAttached(ctx.db, post, row));
+  // Every new message announced in one statement, in seq order, before anything each one causes.
+  await publishEvents(
+    ctx,
+    views.map((view) => ({
+      event: messageCreated,
+      audience: { channelId: view.channelId },
+      payload: { message: view },
+    })),
+  );
+  for (const [index, { post, row }] of written.entries()) {
+    const view = views[index] as Message;
+    await announceConsequences({ ...post.ctx, db: ctx.db }, post, row);
+    outcomes.set(post, { ok: true, value: { message: view, created: true } });
   }
   for (const post of posts) {
     if (outcomes.has(post)) continue;
@@ -324,22 +368,22 @@ async function writePosts(ctx: Ctx, posts: PreparedPost[]): Promise<Outcome<Post
   return posts.map((post) => outcomes.get(post) as Outcome<PostResult>);
 }
 
-/** A new message's attachments, mentions, events and notifications, in that order. */
-async function writeRelated(ctx: ActorCtx, post: PreparedPost, row: MessageRow): Promise<PostResult> {
-  const { uploads, named, everyone, root, channel, people, namesByEmail } = post;
+/** A new message's attachments and mentions; its view as every reader sees it. */
+async function writeAttached(db: Db, post: PreparedPost, row: MessageRow): Promise<Message> {
+  const { uploads, named, channel, people, namesByEmail } = post;
   const attachments =
     uploads.length > 0
-      ? await ctx.db
+      ? await db
           .insert(messageAttachments)
           .values(uploads.map((file) => ({ messageId: row.id, fileId: file.id })))
           .returning()
       : [];
   if (named.length > 0) {
-    await ctx.db
+    await db
       .insert(messageMentions)
       .values(named.map((userId) => ({ messageId: row.id, userId, channelId: channel.id, seq: row.seq })));
   }
-  const view = toView(row, {
+  return toView(row, {
     reactions: [],
     attachments: attachments.map((a) => ({
       messageId: row.id,
@@ -350,7 +394,11 @@ async function writeRelated(ctx: ActorCtx, post: PreparedPost, row: MessageRow):
     people,
     namesByEmail,
   });
-  await publishMessage(ctx, messageCreated, view);
+}
+
+/** What a new message causes, once it is announced: the thread's count, mention events, notifications. */
+async function announceConsequences(ctx: ActorCtx, post: PreparedPost, row: MessageRow): Promise<void> {
+  const { named, everyone, root, channel, namesByEmail } = post;
   if (root) {
     // Atomic, so concurrent replies all count; a root deleted since the post's reads refuses it.
     const [updatedRoot] = await ctx.db
@@ -370,7 +418,6 @@ async function writeRelated(ctx: ActorCtx, post: PreparedPost, row: MessageRow):
     );
   }
   await notifyNewMessage(ctx, { row, channel, root, author: ctx.actor, namesByEmail }, post.audience);
-  return { message: view, created: true };
 }
 
 /**
@@ -436,7 +483,7 @@ async function mentionedMembers(
     .where(
       and(
         eq(channelMembers.channelId, channel.id),
-        wanted ? sql`${channelMembers.userId} = any(${`{${wanted.join(",")}}`}::uuid[])` : undefined,
+        wanted ? sql`${channelMembers.userId} = any(${uuidArray(wanted)})` : undefined,
       ),
     );
   const memberIds = new Set(members.map((member) => member.userId));

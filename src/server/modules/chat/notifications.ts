@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { uuidArray } from "../../db/arrays.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../../platform/context.js";
 import { excerptWithMentions } from "../../platform/mentions.js";
@@ -8,9 +9,6 @@ import { channelMembers, channels, messages } from "./schema.js";
 
 type ChannelRow = typeof channels.$inferSelect;
 type MessageRow = typeof messages.$inferSelect;
-
-/** Ids as one array parameter: a 5,000-member channel is one bound value, not 5,000. */
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
 
 /** Of these people, who may read the channel: anyone for a public channel, its members otherwise. */
 async function channelReaders(db: Db, channelId: string, userIds: string[]): Promise<string[]> {

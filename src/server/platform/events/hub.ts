@@ -1,5 +1,6 @@
 import { and, asc, gt, lt, max, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { EPHEMERAL_CHANNEL, EVENTS_CHANNEL } from "./publish.js";
 import { events } from "./schema.js";
@@ -10,6 +11,17 @@ export type Ephemeral = { type: string; [key: string]: unknown };
 const BATCH = 500;
 // NOTIFY is the fast path; this poll only covers a notification lost with a dropped connection.
 const SAFETY_POLL_MS = 1000;
+
+/** Asked on every NOTIFY, once per batch of commits. */
+const eventsAfter = preparedQuery((db) =>
+  db
+    .select()
+    .from(events)
+    .where(gt(events.id, sql.placeholder("cursor")))
+    .orderBy(asc(events.id))
+    .limit(BATCH)
+    .prepare("events_after"),
+);
 
 /**
  * This node's view of the event stream: it reads committed events in id order after its cursor
@@ -90,12 +102,7 @@ export class EventHub {
 
   private async pullNow(): Promise<void> {
     for (;;) {
-      const rows = await this.database.eventsDb
-        .select()
-        .from(events)
-        .where(gt(events.id, this.cursor))
-        .orderBy(asc(events.id))
-        .limit(BATCH);
+      const rows = await eventsAfter(this.database.eventsDb).execute({ cursor: this.cursor });
       if (rows.length === 0) return;
       this.cursor = rows[rows.length - 1]?.id ?? this.cursor;
       for (const subscriber of this.subscribers) subscriber(rows);

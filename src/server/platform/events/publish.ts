@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { EventDefinition, EventPayload } from "../../../shared/events.js";
+import { uuidArray } from "../../db/arrays.js";
 import { ADVISORY_LOCKS, lockForTransaction } from "../advisory-locks.js";
 import type { Ctx } from "../context.js";
 import { events } from "./schema.js";
@@ -25,6 +26,13 @@ export async function lockEventOrder(ctx: Ctx): Promise<void> {
 /** Transactions that hold the lock already: a post publishes several events under one lock call. */
 const lockedTransactions = new WeakSet<object>();
 
+/** One event to record: what it is, who may receive it, and what it says. */
+export type EventToPublish<Payload extends EventPayload = EventPayload> = {
+  event: EventDefinition<Payload>;
+  audience: Audience;
+  payload: NoInfer<Payload>;
+};
+
 /**
  * Records an event in the caller's transaction; every node hears of it when that commits. The event is
  * one its module declared (`defineEvent` in its contracts), so the payload is the type its listeners
@@ -35,30 +43,36 @@ export async function publishEvent<Payload extends EventPayload>(
   event: EventDefinition<Payload>,
   audience: Audience,
   payload: NoInfer<Payload>,
-): Promise<number | null> {
-  if (!audience.everyone && !audience.channelId && (audience.userIds ?? []).length === 0) return null;
+): Promise<void> {
+  await publishEvents(ctx, [{ event, audience, payload } as EventToPublish]);
+}
+
+/**
+ * Records several events in the caller's transaction, in this order, in one statement: a batch of
+ * posts written together announces itself in one round trip. One NOTIFY tells every node to read
+ * what committed, whatever the number of events.
+ */
+export async function publishEvents(ctx: Ctx, list: EventToPublish[]): Promise<void> {
+  const addressed = list.filter(
+    ({ audience }) => audience.everyone || audience.channelId || (audience.userIds ?? []).length > 0,
+  );
+  if (addressed.length === 0) return;
   await lockEventOrder(ctx);
-  // Insert and notify in one round trip; the notification is delivered when the transaction commits.
-  // Both drivers answer raw SQL with `rows`; PostgreSQL gives a bigint as a string.
-  const result = (await ctx.db.execute(sql`
+  // Rows are numbered in the order of the values list, so event order is the order given.
+  const rows = addressed.map(
+    ({ event, audience, payload }) => sql`(
+      ${event.topic},
+      ${audience.channelId ?? null},
+      ${audience.userIds ? uuidArray(audience.userIds) : null},
+      ${audience.everyone ?? false},
+      ${JSON.stringify(payload)}::jsonb
+    )`,
+  );
+  await ctx.db.execute(sql`
     with inserted as (
       insert into ${events} (topic, channel_id, user_ids, everyone, payload)
-      values (
-        ${event.topic},
-        ${audience.channelId ?? null},
-        ${
-          // One array literal, one bound value: an event to 5,000 people is not 5,000 parameters.
-          audience.userIds ? sql`${`{${audience.userIds.join(",")}}`}::uuid[]` : null
-        },
-        ${audience.everyone ?? false},
-        ${JSON.stringify(payload)}::jsonb
-      )
+      values ${sql.join(rows, sql`, `)}
       returning id
     )
-    select id, pg_notify(${EVENTS_CHANNEL}, id::text) from inserted`)) as unknown as {
-    rows: { id: string | number }[];
-  };
-  const row = result.rows[0];
-  if (!row) throw new Error("event row was not written");
-  return Number(row.id);
+    select pg_notify(${EVENTS_CHANNEL}, max(id)::text) from inserted`);
 }

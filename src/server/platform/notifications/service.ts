@@ -13,7 +13,9 @@ import {
   notificationKinds,
   type updatePreferences as updatePreferencesOperation,
 } from "../../../shared/contracts/notifications.js";
+import { uuidArray } from "../../db/arrays.js";
 import type { Db } from "../../db/client.js";
+import { preparedQuery } from "../../db/prepared.js";
 import type { ActorCtx, Ctx } from "../context.js";
 import { notFound } from "../errors.js";
 import { publishEvent } from "../events/publish.js";
@@ -52,8 +54,6 @@ export const excerptOf = (text: string): string => {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
 };
-
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
 
 /**
  * Writes the notice for every recipient who may see its item, has not muted it (or what it sits in)
@@ -408,17 +408,23 @@ export async function setOwnFollow(
   return setFollow(ctx, ctx.actor.id, item, level);
 }
 
-/** The people who chose `level` for an item (the followers of a post, those who set a channel to all). */
-export async function peopleAtLevel(db: Db, item: ItemRef, level: FollowLevel): Promise<string[]> {
-  const rows = await db
+/** Asked by every new chat message, for the channel's followers. */
+const followersAtLevel = preparedQuery((db) =>
+  db
     .select({ userId: notificationFollows.userId })
     .from(notificationFollows)
     .where(
       and(
-        eq(notificationFollows.itemType, item.type),
-        eq(notificationFollows.itemId, item.id),
-        eq(notificationFollows.level, level),
+        eq(notificationFollows.itemType, sql.placeholder("itemType")),
+        eq(notificationFollows.itemId, sql.placeholder("itemId")),
+        eq(notificationFollows.level, sql.placeholder("level")),
       ),
-    );
+    )
+    .prepare("followers_at_level"),
+);
+
+/** The people who chose `level` for an item (the followers of a post, those who set a channel to all). */
+export async function peopleAtLevel(db: Db, item: ItemRef, level: FollowLevel): Promise<string[]> {
+  const rows = await followersAtLevel(db).execute({ itemType: item.type, itemId: item.id, level });
   return rows.map((row) => row.userId);
 }

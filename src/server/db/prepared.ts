@@ -1,0 +1,22 @@
+import { PgTransaction } from "drizzle-orm/pg-core";
+import type { Db } from "./client.js";
+
+/**
+ * A hot query built once per database and run as a named prepared statement. Building a query's SQL
+ * costs the server more than PostgreSQL takes to answer a small read, and a named statement is parsed
+ * and planned once per connection rather than on every request. The query takes its values as
+ * `sql.placeholder`s. Inside a transaction it is built for that transaction, under the same name.
+ */
+export function preparedQuery<Query>(build: (db: Db) => Query): (db: Db) => Query {
+  const built = new WeakMap<Db, Query>();
+  return (db) => {
+    // A transaction is a Db to every caller; the check only tells it apart from the pool.
+    if ((db as unknown) instanceof PgTransaction) return build(db);
+    let query = built.get(db);
+    if (!query) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
+  };
+}
