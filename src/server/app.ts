@@ -40,7 +40,7 @@ import { mailRoutes } from "./platform/mail/routes.js";
 import { mailOutbox } from "./platform/mail/schema.js";
 // The outbox's share of a person's data export and erasure.
 import "./platform/mail/personal-data.js";
-import { Mailer } from "./platform/mail/service.js";
+import { MAIL_QUEUED_CHANNEL, Mailer } from "./platform/mail/service.js";
 import { markdownRoutes } from "./platform/markdown-routes.js";
 import { Metrics, metricsRoute, startMetricsServer } from "./platform/metrics.js";
 import { MissedMailWorker } from "./platform/notifications/mailer.js";
@@ -49,6 +49,7 @@ import "./platform/notifications/personal-data.js";
 import { checkFileStore, fileStoreFor } from "./platform/files/stores.js";
 import { PushSender } from "./platform/notifications/push.js";
 import { notificationRoutes } from "./platform/notifications/routes.js";
+import { PUSH_DUE_CHANNEL } from "./platform/notifications/service.js";
 import { openApiOptions } from "./platform/openapi.js";
 import { projectPath } from "./platform/project-files.js";
 import { Readiness, type ReadinessCheck } from "./platform/readiness.js";
@@ -196,6 +197,20 @@ function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException,
 /** How long readiness waits for `select 1`: a database slower than that cannot serve requests either. */
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
 
+/**
+ * A worker's pass starts right after any node commits a transaction that gave it work (the producer
+ * calls `wakeWorkersAfterCommit` on `channel`); passes asked for within a few milliseconds share one.
+ */
+function wakeOnCommit(app: FastifyInstance, database: Database, channel: string, wake: () => void): void {
+  let unlisten: (() => Promise<void>) | undefined;
+  app.addHook("onReady", async () => {
+    unlisten = await database.listen(channel, wake);
+  });
+  app.addHook("preClose", async () => {
+    await unlisten?.();
+  });
+}
+
 export async function buildApp({ database, config, readinessChecks = [] }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: config.logLevel === "silent" ? false : { level: config.logLevel },
@@ -243,11 +258,7 @@ export async function buildApp({ database, config, readinessChecks = [] }: AppDe
     metrics.mailSendFailures.inc(failures),
   );
   app.decorate("mailer", mailer);
-  // Mail queued by a request goes out right after it answers, not on the next poll; the requests
-  // of a few milliseconds share one pass.
-  app.addHook("onResponse", async (request, reply) => {
-    if (request.method !== "GET" && reply.statusCode < 400) mailer.flushSoon();
-  });
+  wakeOnCommit(app, database, MAIL_QUEUED_CHANNEL, () => mailer.flushSoon());
   app.addHook("onClose", () => mailer.stop());
   // Unread notifications e-mailed once due; names and addresses come from the accounts module.
   const missedMail = new MissedMailWorker(
@@ -262,11 +273,7 @@ export async function buildApp({ database, config, readinessChecks = [] }: AppDe
 
   const pushSender = new PushSender(database.db, config, app.log);
   app.decorate("pushSender", pushSender);
-  // A change that notified someone at once is pushed right after it answers, not on the next poll;
-  // the requests of a few milliseconds share one pass.
-  app.addHook("onResponse", async (request, reply) => {
-    if (request.method !== "GET" && reply.statusCode < 400) pushSender.flushSoon();
-  });
+  wakeOnCommit(app, database, PUSH_DUE_CHANNEL, () => pushSender.flushSoon());
   app.addHook("onListen", async () => pushSender.start());
   app.addHook("onClose", () => pushSender.stop());
 

@@ -70,6 +70,8 @@ function listenOnPostgres(
   let client: PostgresClient | null = null;
   let closed = false;
   let connecting: Promise<PostgresClient> | null = null;
+  // One LISTEN at a time: a client runs one query at a time, and the workers start together.
+  let listening: Promise<unknown> = Promise.resolve();
 
   const connect = (): Promise<PostgresClient> => {
     connecting ??= (async () => {
@@ -111,7 +113,11 @@ function listenOnPostgres(
       handlers.set(channel, set);
       set.add(onNotify);
       const connection = client ?? (await connect());
-      if (isNew) await connection.query(`listen ${pg.escapeIdentifier(channel)}`);
+      if (isNew) {
+        const listened = listening.then(() => connection.query(`listen ${pg.escapeIdentifier(channel)}`));
+        listening = listened.catch(() => undefined);
+        await listened;
+      }
       return async () => {
         set.delete(onNotify);
       };

@@ -76,3 +76,13 @@ export async function publishEvents(ctx: Ctx, list: EventToPublish[]): Promise<v
     )
     select pg_notify(${EVENTS_CHANNEL}, max(id)::text) from inserted`);
 }
+
+/**
+ * Wakes a background worker on every node once the caller's transaction commits (see `wakeOnCommit`
+ * where the app listens): work queued by a request goes out right away, not on the worker's next
+ * poll, and a request that queued nothing costs the worker nothing. Repeats in one transaction are
+ * delivered once.
+ */
+export async function wakeWorkersAfterCommit(ctx: Ctx, channel: string): Promise<void> {
+  await ctx.db.execute(sql`select pg_notify(${channel}, '')`);
+}

@@ -4,6 +4,7 @@ import type { MailMessage } from "../../../shared/contracts/platform.js";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { Ctx } from "../context.js";
+import { wakeWorkersAfterCommit } from "../events/publish.js";
 import { SerialWorker, silentLog, type WorkerLog } from "../serial-worker.js";
 import { mailOutbox } from "./schema.js";
 
@@ -29,6 +30,9 @@ const QUEUE_BATCH = 500;
 const undeliverable = (address: string) =>
   address.toLowerCase().endsWith(".invalid") || address.toLowerCase().endsWith("@invalid");
 
+/** What the mailers of every node listen to: mail was queued. */
+export const MAIL_QUEUED_CHANNEL = "convene_mail_queued";
+
 /** Queues many messages (a group's fan-out) in the caller's transaction, a few hundred rows a statement. */
 export async function queueMails(ctx: Ctx, all: OutgoingMail[]): Promise<void> {
   const mails = all.filter((mail) => !undeliverable(mail.to));
@@ -43,6 +47,7 @@ export async function queueMails(ctx: Ctx, all: OutgoingMail[]): Promise<void> {
       })),
     );
   }
+  if (mails.length > 0) await wakeWorkersAfterCommit(ctx, MAIL_QUEUED_CHANNEL);
 }
 
 const MAX_ATTEMPTS = 5;

@@ -18,7 +18,7 @@ import type { Db } from "../../db/client.js";
 import { preparedQuery } from "../../db/prepared.js";
 import type { ActorCtx, Ctx } from "../context.js";
 import { notFound } from "../errors.js";
-import { publishEvent } from "../events/publish.js";
+import { publishEvent, wakeWorkersAfterCommit } from "../events/publish.js";
 import { mayDeliver } from "./items.js";
 import {
   notificationFollows,
@@ -54,6 +54,9 @@ export const excerptOf = (text: string): string => {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
 };
+
+/** What the push senders of every node listen to: a notification is due to be pushed now. */
+export const PUSH_DUE_CHANNEL = "convene_push_due";
 
 /**
  * Writes the notice for every recipient who may see its item, has not muted it (or what it sits in)
@@ -106,9 +109,12 @@ export async function notify(ctx: Ctx, notice: Notice): Promise<string[]> {
         and exists (select 1 from ${pushSubscriptions} ps where ps.user_id = chosen.user_id) then now()
       end
     from chosen where delivery <> 'off'
-    returning user_id`)) as unknown as { rows: { user_id: string }[] };
+    returning user_id, push_due_at is not null as push_now`)) as unknown as {
+    rows: { user_id: string; push_now: boolean }[];
+  };
   const notified = result.rows.map((row) => row.user_id);
   if (notified.length > 0) await announceInboxChange(ctx, notified);
+  if (result.rows.some((row) => row.push_now)) await wakeWorkersAfterCommit(ctx, PUSH_DUE_CHANNEL);
   return notified;
 }
 
