@@ -26,6 +26,7 @@ export {
   findUserByEmail,
   listActiveStaff,
   mentionedPeople,
+  organisationNameValue,
   type PersonView,
   peopleByIds,
   releaseEmailRecipients,

@@ -1,4 +1,4 @@
-import { and, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, ilike, inArray, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import {
   type Delivery,
   type NotificationKind,
@@ -315,6 +315,13 @@ const peopleWithIds = preparedQuery((db) =>
     .where(sql`${users.id} = any(${sql.placeholder("ids")}::uuid[])`)
     .prepare("people_with_ids"),
 );
+
+/**
+ * An organisation's name as one value that another module's statement selects: a post shows its
+ * author, whose organisation's name is the only part of them a request's actor does not carry.
+ */
+export const organisationNameValue = (organisationId: SQLWrapper | string): SQL<string> =>
+  sql<string>`(select ${organisations.name} from ${organisations} where ${organisations.id} = ${organisationId})`;
 
 /** People as the community shows them to each other: name, product-team badge, organisation. */
 export async function peopleByIds(

@@ -10,7 +10,12 @@ import { lockEventOrder, publishEvent, publishEvents } from "../../platform/even
 import { files } from "../../platform/files/schema.js";
 import { mentionedHandles, renderWithMentions } from "../../platform/mentions.js";
 import { markItemSeen } from "../../platform/notifications/service.js";
-import { activeUsersByEmail, mentionedPeople, peopleByIds } from "../accounts/index.js";
+import {
+  activeUsersByEmail,
+  mentionedPeople,
+  organisationNameValue,
+  peopleByIds,
+} from "../accounts/index.js";
 import { canRead, isMember, loadReadableChannel, postingRefusalFor, readableChannel } from "./channels.js";
 import type { Person } from "./contracts/channels.js";
 import {
@@ -27,6 +32,7 @@ import {
 import { reactionsChanged } from "./contracts/reactions.js";
 import { GroupCommit, type Outcome } from "./group-commit.js";
 import {
+  channelFollowersValue,
   messageItem,
   type NewMessageAudience,
   newMessageAudience,
@@ -201,9 +207,10 @@ export async function postMessage(
 const earlierPost = aliasedTable(messages, "earlier");
 
 /**
- * Every post's first read, in one statement: the channel, whether the poster is a member, and the
+ * Every post's first read, in one statement: the channel, whether the poster is a member, the
  * message an earlier try of this post wrote (by the poster's client id), so a retry is answered
- * with it and never spends the posting allowance.
+ * with it and never spends the posting allowance, who follows the channel's every message, and the
+ * name of the poster's organisation (the rest of how a post shows its author is in the actor).
  */
 const postingPlace = preparedQuery((db) =>
   db
@@ -211,6 +218,8 @@ const postingPlace = preparedQuery((db) =>
       channel: channels,
       joined: sql<boolean>`${channelMembers.userId} is not null`,
       earlier: earlierPost,
+      channelFollowers: channelFollowersValue(),
+      authorOrganisation: organisationNameValue(sql.placeholder("organisationId")),
     })
     .from(channels)
     .leftJoin(
@@ -239,6 +248,7 @@ async function preparePost(
     channelId,
     userId: actor.id,
     clientId: input.clientId,
+    organisationId: actor.organisationId,
   });
   const { channel, member } = readableChannel(place);
   if (place?.earlier)
@@ -248,7 +258,14 @@ async function preparePost(
     throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
   const uploads = await checkUploads(ctx, input.attachmentIds ?? []);
   const { named, everyone, toChannel } = await mentionedMembers(ctx, channel, actor.id, input.body);
-  const { people, namesByEmail } = await loadPeople(ctx.db, [input.body], [actor.id]);
+  const { people, namesByEmail } = await loadPeople(ctx.db, [input.body], []);
+  people.set(actor.id, {
+    id: actor.id,
+    name: actor.name,
+    email: actor.email,
+    isStaff: actor.isStaff,
+    organisation: { id: actor.organisationId, name: place?.authorOrganisation ?? "" },
+  });
   const alsoToChannel = root ? (input.alsoToChannel ?? false) : false;
   const audience = await newMessageAudience(ctx, {
     channel,
@@ -257,6 +274,7 @@ async function preparePost(
     authorId: actor.id,
     named,
     everyone,
+    channelFollowers: place?.channelFollowers ?? [],
   });
   return {
     ctx,

@@ -4,7 +4,13 @@ import type { Db } from "../../db/client.js";
 import type { Ctx } from "../../platform/context.js";
 import { excerptWithMentions } from "../../platform/mentions.js";
 import { defineNotificationItem } from "../../platform/notifications/items.js";
-import { type ItemRef, markItemsSeen, notify, peopleAtLevel } from "../../platform/notifications/service.js";
+import {
+  type ItemRef,
+  markItemsSeen,
+  notify,
+  peopleAtLevel,
+  peopleAtLevelValue,
+} from "../../platform/notifications/service.js";
 import { channelMembers, channels, messages } from "./schema.js";
 
 type ChannelRow = typeof channels.$inferSelect;
@@ -62,6 +68,10 @@ export const threadItem = defineNotificationItem({
 });
 
 const channelRef = (channelId: string): ItemRef => ({ type: channelItem.type, id: channelId });
+
+/** The people who follow a channel (all its messages), as one value a statement on `channels` selects. */
+export const channelFollowersValue = () =>
+  peopleAtLevelValue({ type: channelItem.type, id: sql`${channels.id}::text` }, "follow");
 export const threadRef = (rootId: string): ItemRef => ({ type: threadItem.type, id: rootId });
 
 type NewMessagePlace = {
@@ -74,6 +84,8 @@ type NewMessagePlace = {
   named: string[];
   /** Reached only by @channel. */
   everyone: string[];
+  /** Those who set the channel to all messages (`channelFollowersValue`, read with the channel). */
+  channelFollowers: string[];
 };
 
 type NotificationKind = Parameters<typeof notify>[1]["kind"];
@@ -100,8 +112,7 @@ export async function newMessageAudience(ctx: Ctx, place: NewMessagePlace): Prom
     audience.push({ kind: "chat.direct", recipients: fresh(await memberIds(ctx.db, channel.id)) });
   if (root)
     audience.push({ kind: "chat.thread_reply", recipients: fresh(await threadFollowers(ctx.db, root)) });
-  const channelFollowers =
-    !root || place.alsoToChannel ? await peopleAtLevel(ctx.db, channelRef(channel.id), "follow") : [];
+  const channelFollowers = !root || place.alsoToChannel ? place.channelFollowers : [];
   audience.push({ kind: "chat.channel", recipients: fresh([...place.everyone, ...channelFollowers]) });
   return audience.filter((part) => part.recipients.length > 0);
 }

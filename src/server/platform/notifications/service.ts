@@ -15,7 +15,6 @@ import {
 } from "../../../shared/contracts/notifications.js";
 import { uuidArray } from "../../db/arrays.js";
 import type { Db } from "../../db/client.js";
-import { preparedQuery } from "../../db/prepared.js";
 import type { ActorCtx, Ctx } from "../context.js";
 import { notFound } from "../errors.js";
 import { publishEvent, wakeWorkersAfterCommit } from "../events/publish.js";
@@ -414,23 +413,23 @@ export async function setOwnFollow(
   return setFollow(ctx, ctx.actor.id, item, level);
 }
 
-/** Asked by every new chat message, for the channel's followers. */
-const followersAtLevel = preparedQuery((db) =>
-  db
-    .select({ userId: notificationFollows.userId })
-    .from(notificationFollows)
-    .where(
-      and(
-        eq(notificationFollows.itemType, sql.placeholder("itemType")),
-        eq(notificationFollows.itemId, sql.placeholder("itemId")),
-        eq(notificationFollows.level, sql.placeholder("level")),
-      ),
-    )
-    .prepare("followers_at_level"),
-);
-
 /** The people who chose `level` for an item (the followers of a post, those who set a channel to all). */
 export async function peopleAtLevel(db: Db, item: ItemRef, level: FollowLevel): Promise<string[]> {
-  const rows = await followersAtLevel(db).execute({ itemType: item.type, itemId: item.id, level });
-  return rows.map((row) => row.userId);
+  const [row] = await db.select({ userIds: peopleAtLevelValue(item, level) }).from(sql`(select 1) as one`);
+  return row?.userIds ?? [];
+}
+
+/**
+ * `peopleAtLevel` as one value (their ids, `uuid[]`) that a caller's own statement selects, so a hot
+ * read asks it in the same round trip; `item.id` may be a column of that statement.
+ */
+export function peopleAtLevelValue(
+  item: { type: string; id: string | SQL },
+  level: FollowLevel,
+): SQL<string[]> {
+  return sql<
+    string[]
+  >`(select coalesce(array_agg(${notificationFollows.userId}), '{}') from ${notificationFollows}
+    where ${notificationFollows.itemType} = ${item.type} and ${notificationFollows.itemId} = ${item.id}
+      and ${notificationFollows.level} = ${level})`;
 }
