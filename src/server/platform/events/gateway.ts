@@ -69,6 +69,11 @@ export type ActivityGate = (ctx: ActorCtx, itemId: string) => Promise<boolean>;
  */
 export class Gateway {
   private readonly connections = new Set<Connection>();
+  /** Sockets by the channels their person is a member of, and by person: who a row may concern. */
+  private readonly byChannel = new SetsByKey<string, Connection>();
+  private readonly byPerson = new SetsByKey<string, Connection>();
+  /** Sockets reading what they missed: live rows wait in their `pending` until the replay ends. */
+  private readonly replaying = new Set<Connection>();
   private readonly nodeId = randomUUID();
   /** Who is online on each node, from their snapshots and changes (this node included). */
   private readonly presenceByNode = new Map<string, { userIds: Set<string>; seenAt: number }>();
@@ -173,6 +178,8 @@ export class Gateway {
       lastTypingAt: 0,
     };
     this.connections.add(connection);
+    this.byPerson.add(connection.userId, connection);
+    this.replaying.add(connection);
     socket.on("pong", () => {
       connection.alive = true;
     });
@@ -185,6 +192,9 @@ export class Gateway {
     socket.on("error", () => this.close(connection));
     try {
       connection.channels = new Set(await this.options.channelsOf(person.userId));
+      // Closed meanwhile: nothing of it may stay in the lookups.
+      if (!this.connections.has(connection)) return;
+      for (const channelId of connection.channels) this.byChannel.add(channelId, connection);
       if (after !== undefined && after > 0) {
         if (await this.gapTooOld(after)) {
           this.send(connection, JSON.stringify({ type: "reset", reason: "events_expired" }));
@@ -198,6 +208,7 @@ export class Gateway {
       }
       const buffered = connection.pending ?? [];
       connection.pending = null;
+      this.replaying.delete(connection);
       this.deliverTo(connection, buffered);
       // The person is online from this moment, though the other nodes hear of it only after the hello.
       const online = [...new Set([...this.onlineUserIds(), person.userId])];
@@ -243,33 +254,65 @@ export class Gateway {
     }
   }
 
+  /**
+   * Hands each row, in id order, to the sockets it may concern: everyone's, its channel's members', its
+   * named people's (and, for a membership change, the person's, whose channels change first). Looked
+   * up by channel and person, so a batch costs its recipients, not every socket of the node times
+   * every row. A socket still replaying keeps the rows for after its replay.
+   */
   private deliver(rows: EventRow[]): void {
-    for (const connection of this.connections) {
-      if (connection.pending) connection.pending.push(...rows);
-      else this.deliverTo(connection, rows);
+    for (const connection of this.replaying) connection.pending?.push(...rows);
+    for (const row of rows) {
+      if (row.everyone) {
+        for (const connection of this.connections) this.deliverLive(connection, row);
+        continue;
+      }
+      if (row.topic === channelMembershipChanged.topic) {
+        const { userId } = row.payload as { userId?: string };
+        for (const connection of (userId && this.byPerson.get(userId)) || [])
+          this.deliverLive(connection, row);
+      }
+      if (row.channelId !== null) {
+        for (const connection of this.byChannel.get(row.channelId) ?? []) this.deliverLive(connection, row);
+      }
+      for (const userId of row.userIds ?? []) {
+        for (const connection of this.byPerson.get(userId) ?? []) this.deliverLive(connection, row);
+      }
     }
   }
 
+  private deliverLive(connection: Connection, row: EventRow): void {
+    if (!connection.pending) this.deliverRow(connection, row);
+  }
+
   private deliverTo(connection: Connection, rows: EventRow[], replaying = false): void {
-    for (const row of rows) {
-      if (row.id <= connection.lastSentId) continue;
-      if (row.topic === channelMembershipChanged.topic) this.applyMembership(connection, row);
-      const visible =
-        row.everyone ||
-        (row.channelId !== null && connection.channels.has(row.channelId)) ||
-        (row.userIds?.includes(connection.userId) ?? false);
-      // A replayed row was selected for this person already; membership may have changed since.
-      if (!visible && !replaying) continue;
-      connection.lastSentId = row.id;
-      this.send(connection, frameOf(row));
-    }
+    for (const row of rows) this.deliverRow(connection, row, replaying);
+  }
+
+  /** Sends a row once to a socket that may see it; a row it was sent already is skipped. */
+  private deliverRow(connection: Connection, row: EventRow, replaying = false): void {
+    if (row.id <= connection.lastSentId) return;
+    if (row.topic === channelMembershipChanged.topic) this.applyMembership(connection, row);
+    const visible =
+      row.everyone ||
+      (row.channelId !== null && connection.channels.has(row.channelId)) ||
+      (row.userIds?.includes(connection.userId) ?? false);
+    // A replayed row was selected for this person already; membership may have changed since.
+    if (!visible && !replaying) return;
+    connection.lastSentId = row.id;
+    this.send(connection, frameOf(row));
   }
 
   private applyMembership(connection: Connection, row: EventRow): void {
     const payload = row.payload as { channelId?: string; userId?: string; joined?: boolean };
     if (payload.userId !== connection.userId || !payload.channelId) return;
-    if (payload.joined) connection.channels.add(payload.channelId);
-    else connection.channels.delete(payload.channelId);
+    if (payload.joined) {
+      connection.channels.add(payload.channelId);
+      this.byChannel.add(payload.channelId, connection);
+    } else {
+      connection.channels.delete(payload.channelId);
+      this.byChannel.remove(payload.channelId, connection);
+    }
   }
 
   private send(connection: Connection, frame: string | Buffer): void {
@@ -437,6 +480,9 @@ export class Gateway {
 
   private close(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
+    this.byPerson.remove(connection.userId, connection);
+    for (const channelId of connection.channels) this.byChannel.remove(channelId, connection);
+    this.replaying.delete(connection);
     void this.markOnline(connection.userId, false);
     for (const scope of connection.activeIn) void this.stopActivity(connection, scope);
   }
@@ -451,6 +497,26 @@ export class Gateway {
       connection.alive = false;
       connection.socket.ping();
     }
+  }
+}
+
+/** Sets of values by key, where an emptied set goes with its key. */
+class SetsByKey<Key, Value> {
+  private readonly sets = new Map<Key, Set<Value>>();
+
+  get(key: Key): ReadonlySet<Value> | undefined {
+    return this.sets.get(key);
+  }
+
+  add(key: Key, value: Value): void {
+    const set = this.sets.get(key);
+    if (set) set.add(value);
+    else this.sets.set(key, new Set([value]));
+  }
+
+  remove(key: Key, value: Value): void {
+    const set = this.sets.get(key);
+    if (set?.delete(value) && set.size === 0) this.sets.delete(key);
   }
 }
 
