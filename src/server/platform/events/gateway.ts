@@ -12,6 +12,7 @@ import { isSameOrigin, requireActor } from "../auth/http.js";
 import type { Actor, ActorCtx } from "../context.js";
 import { AppError } from "../errors.js";
 import type { Ephemeral, EventHub, EventRow } from "./hub.js";
+import { type PresenceSnapshotPart, PresenceSnapshots, presenceSnapshotParts } from "./presence-snapshot.js";
 import { events } from "./schema.js";
 
 type Connection = {
@@ -74,6 +75,7 @@ export class Gateway {
   private readonly byPerson = new SetsByKey<string, Connection>();
   /** Sockets reading what they missed: live rows wait in their `pending` until the replay ends. */
   private readonly replaying = new Set<Connection>();
+  private readonly snapshots = new PresenceSnapshots();
   private readonly nodeId = randomUUID();
   /** Who is online on each node, from their snapshots and changes (this node included). */
   private readonly presenceByNode = new Map<string, { userIds: Set<string>; seenAt: number }>();
@@ -432,8 +434,10 @@ export class Gateway {
       const nodeId = String(signal.nodeId);
       const entry = this.presenceByNode.get(nodeId) ?? { userIds: new Set<string>(), seenAt: 0 };
       entry.seenAt = Date.now();
-      if (signal.type === "presence-snapshot") entry.userIds = new Set(signal.userIds as string[]);
-      else if (signal.online) entry.userIds.add(String(signal.userId));
+      if (signal.type === "presence-snapshot") {
+        const whole = this.snapshots.add(signal as PresenceSnapshotPart);
+        if (whole) entry.userIds = whole;
+      } else if (signal.online) entry.userIds.add(String(signal.userId));
       else entry.userIds.delete(String(signal.userId));
       this.presenceByNode.set(nodeId, entry);
       this.presenceDirty = true;
@@ -459,12 +463,8 @@ export class Gateway {
     for (const connection of this.connections) this.send(connection, frame);
   }
 
-  private localUserIds(): string[] {
-    return [...new Set([...this.connections].map((c) => c.userId))];
-  }
-
   private async markOnline(userId: string, online: boolean): Promise<void> {
-    const sockets = [...this.connections].filter((c) => c.userId === userId).length;
+    const sockets = this.byPerson.get(userId)?.size ?? 0;
     // Only the first socket in and the last socket out change anything.
     if ((online && sockets !== 1) || (!online && sockets !== 0)) return;
     await this.hub
@@ -473,9 +473,8 @@ export class Gateway {
   }
 
   private async sendPresenceSnapshot(): Promise<void> {
-    await this.hub
-      .sendEphemeral({ type: "presence-snapshot", nodeId: this.nodeId, userIds: this.localUserIds() })
-      .catch(() => undefined);
+    for (const part of presenceSnapshotParts(this.nodeId, [...this.byPerson.keys()]))
+      await this.hub.sendEphemeral(part).catch(() => undefined);
   }
 
   private close(connection: Connection): void {
@@ -506,6 +505,10 @@ class SetsByKey<Key, Value> {
 
   get(key: Key): ReadonlySet<Value> | undefined {
     return this.sets.get(key);
+  }
+
+  keys(): IterableIterator<Key> {
+    return this.sets.keys();
   }
 
   add(key: Key, value: Value): void {
