@@ -34,6 +34,8 @@ type Connection = {
   /** Live events that arrived while the replay was being read. */
   pending: EventRow[] | null;
   alive: boolean;
+  /** Which of the heartbeat's slices pings this socket. */
+  heartbeatSlice: number;
   lastTypingAt: number;
 };
 
@@ -47,6 +49,11 @@ export type GatewayOptions = {
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const REPLAY_BATCH = 1000;
 const HEARTBEAT_MS = 30_000;
+/**
+ * Each socket is pinged once per HEARTBEAT_MS, in one of this many slices: pinging thousands of sockets
+ * in one turn of the event loop held every message behind it for tens of milliseconds.
+ */
+const HEARTBEAT_SLICES = 30;
 const PRESENCE_SNAPSHOT_MS = 20_000;
 const PRESENCE_EXPIRY_MS = 3 * PRESENCE_SNAPSHOT_MS;
 const TYPING_MIN_INTERVAL_MS = 1000;
@@ -76,6 +83,7 @@ export class Gateway {
   /** Sockets reading what they missed: live rows wait in their `pending` until the replay ends. */
   private readonly replaying = new Set<Connection>();
   private readonly snapshots = new PresenceSnapshots();
+  private heartbeatTick = 0;
   private readonly nodeId = randomUUID();
   /** Who is online on each node, from their snapshots and changes (this node included). */
   private readonly presenceByNode = new Map<string, { userIds: Set<string>; seenAt: number }>();
@@ -96,7 +104,7 @@ export class Gateway {
   start(): void {
     this.unsubscribe.push(this.hub.subscribe((rows) => this.deliver(rows)));
     this.unsubscribe.push(this.hub.subscribeEphemeral((signal) => this.onEphemeral(signal)));
-    const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => this.heartbeat(), HEARTBEAT_MS / HEARTBEAT_SLICES);
     const snapshot = setInterval(() => void this.sendPresenceSnapshot(), PRESENCE_SNAPSHOT_MS);
     const presence = setInterval(() => this.flushPresence(), PRESENCE_FLUSH_MS);
     for (const timer of [heartbeat, snapshot, presence]) timer.unref();
@@ -177,6 +185,7 @@ export class Gateway {
       lastSentId: 0,
       pending: [],
       alive: true,
+      heartbeatSlice: Math.floor(Math.random() * HEARTBEAT_SLICES),
       lastTypingAt: 0,
     };
     this.connections.add(connection);
@@ -487,7 +496,9 @@ export class Gateway {
   }
 
   private heartbeat(): void {
+    this.heartbeatTick = (this.heartbeatTick + 1) % HEARTBEAT_SLICES;
     for (const connection of this.connections) {
+      if (connection.heartbeatSlice !== this.heartbeatTick) continue;
       if (!connection.alive) {
         connection.socket.terminate();
         this.close(connection);
