@@ -126,13 +126,12 @@ export const mayManage = (channel: ChannelRow, actor: Actor) =>
  * A channel row read with the actor's membership row (`joined`), if the actor may read it, and whether
  * they are a member (#announcements has everyone); others' private channels and DMs are reported missing.
  */
-export function readableChannel(row: { channel: ChannelRow; joined: boolean } | undefined): {
-  channel: ChannelRow;
-  member: boolean;
-} {
+export function readableChannel<Row extends { channel: ChannelRow; joined: boolean }>(
+  row: Row | undefined,
+): Row & { member: boolean } {
   const member = row !== undefined && (row.channel.isAnnouncements || row.joined);
   if (!row || !(row.channel.kind === "public" || member)) throw notFound("The channel");
-  return { channel: row.channel, member };
+  return { ...row, member };
 }
 
 /** Asked by every read of a channel. */

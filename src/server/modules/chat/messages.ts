@@ -244,15 +244,15 @@ async function preparePost(
   allowance: () => Promise<boolean>,
 ): Promise<PreparedPost | PostResult> {
   const { actor } = ctx;
-  const [place] = await postingPlace(ctx.db).execute({
+  const [row] = await postingPlace(ctx.db).execute({
     channelId,
     userId: actor.id,
     clientId: input.clientId,
     organisationId: actor.organisationId,
   });
-  const { channel, member } = readableChannel(place);
-  if (place?.earlier)
-    return { message: await presentRetry(ctx.db, place.earlier, channelId), created: false };
+  const place = readableChannel(row);
+  const { channel, member } = place;
+  if (place.earlier) return { message: await presentRetry(ctx.db, place.earlier, channelId), created: false };
   const root = await checkPostingPlace(ctx, channel, member, input.threadRootId);
   if (!(await allowance()))
     throw new AppError("rate_limited", "You are posting too fast. Wait a moment and send again.");
@@ -264,7 +264,7 @@ async function preparePost(
     name: actor.name,
     email: actor.email,
     isStaff: actor.isStaff,
-    organisation: { id: actor.organisationId, name: place?.authorOrganisation ?? "" },
+    organisation: { id: actor.organisationId, name: place.authorOrganisation },
   });
   const alsoToChannel = root ? (input.alsoToChannel ?? false) : false;
   const audience = await newMessageAudience(ctx, {
@@ -274,7 +274,7 @@ async function preparePost(
     authorId: actor.id,
     named,
     everyone,
-    channelFollowers: place?.channelFollowers ?? [],
+    channelFollowers: place.channelFollowers,
   });
   return {
     ctx,
@@ -352,19 +352,19 @@ async function writePosts(ctx: Ctx, posts: PreparedPost[]): Promise<Outcome<Post
   }
   // Events follow seq, whatever order the insert numbered the rows in.
   written.sort((a, b) => Number(a.row.seq) - Number(b.row.seq));
-  const views: Message[] = [];
-  for (const { post, row } of written) views.push(await writeAttached(ctx.db, post, row));
+  const viewed: { post: PreparedPost; row: MessageRow; view: Message }[] = [];
+  for (const { post, row } of written)
+    viewed.push({ post, row, view: await writeAttached(ctx.db, post, row) });
   // Every new message announced in one statement, in seq order, before anything each one causes.
   await publishEvents(
     ctx,
-    views.map((view) => ({
+    viewed.map(({ view }) => ({
       event: messageCreated,
       audience: { channelId: view.channelId },
       payload: { message: view },
     })),
   );
-  for (const [index, { post, row }] of written.entries()) {
-    const view = views[index] as Message;
+  for (const { post, row, view } of viewed) {
     await announceConsequences({ ...post.ctx, db: ctx.db }, post, row);
     outcomes.set(post, { ok: true, value: { message: view, created: true } });
   }
