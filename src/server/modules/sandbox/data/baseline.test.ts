@@ -16,7 +16,8 @@ import { actorOf } from "../../accounts/users.js";
 import { asSeeder } from "../access/index.js";
 import { guardKinds } from "../clinical/volunteers.js";
 import { guardRecord } from "../shared/phi-guard.js";
-import { type BaselineResult, seedSandboxBaseline } from "./baseline.js";
+import { type BaselineResult, seedSandboxBaseline, volunteerBatches } from "./baseline.js";
+import { BULK_BATCH } from "./bulk-write.js";
 import { generateStudies, generateVolunteers } from "./synthetic.js";
 
 /** Lets one test make the generator produce a value the PHI guard must refuse. */
@@ -350,5 +351,26 @@ describe("the sandbox baseline", () => {
     }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(AppError);
     expect((refusal as AppError).code).toBe("forbidden");
+  });
+});
+
+describe("the baseline's volunteer batches", () => {
+  it("cover every volunteer once, in order, starting small and doubling up to the bulk batch", () => {
+    for (const total of [0, 1, 1_250, 1_251, 30_000, 100_000, 123_457]) {
+      const batches = volunteerBatches(total);
+      let next = 0;
+      for (const batch of batches) {
+        expect(batch.start).toBe(next);
+        expect(batch.count).toBeGreaterThan(0);
+        expect(batch.count).toBeLessThanOrEqual(BULK_BATCH);
+        next += batch.count;
+      }
+      expect(next).toBe(total);
+    }
+    expect(
+      volunteerBatches(100_000)
+        .map((batch) => batch.count)
+        .slice(0, 5),
+    ).toEqual([1_250, 2_500, 5_000, BULK_BATCH, BULK_BATCH]);
   });
 });

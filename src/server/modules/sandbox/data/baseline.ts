@@ -12,8 +12,8 @@
  *   only for studies and volunteers inserted by this run, so a second run, or a run over the demo's
  *   volunteers, changes nothing that exists.
  * - The PHI guard runs on every generated volunteer before anything is written; a finding stops the
- *   run. It is the largest cost: batches are guarded on worker threads, two at a time on two cores,
- *   while the previous batch is being written.
+ *   run. Batches are generated, guarded on a worker thread and encoded while the database writes the
+ *   previous one, so the database writes batch after batch.
  * - One audit row per created record (field `*`, the record's values as JSON, reason "Synthetic
  *   baseline (seed N)"), not one per field: the trail still says who created which record, when and
  *   with which values, at a fourteenth of the rows.
@@ -29,8 +29,17 @@ import { listOrganisations } from "../../accounts/index.js";
 import { gate } from "../access/index.js";
 import { type EpochKind, guardKinds } from "../clinical/index.js";
 import { guardBatchHere, PhiGuardThreads } from "../shared/phi-guard-thread.js";
-import { type Auditor, BULK_BATCH, column, insertAudited, insertVolunteers } from "./bulk-write.js";
 import {
+  type AuditedBatch,
+  type Auditor,
+  BULK_BATCH,
+  column,
+  insertAudited,
+  takenKeysBetween,
+  volunteerBatch,
+} from "./bulk-write.js";
+import {
+  displayIdAt,
   type EpochType,
   generateEnrolments,
   generateStudies,
@@ -80,10 +89,14 @@ export function validateBaselineOptions(options: BaselineOptions): void {
 }
 
 /**
- * Two threads on two cores keep the guard off the critical path, so the database writes batch after
- * batch; more would only take turns with the database and this thread.
+ * One guard thread guards a batch in about half the time the database takes to write one, so it keeps
+ * up. On two cores a second thread only took turns with the database and this thread, and the seed
+ * took 15% longer.
  */
-const GUARD_THREADS = 2;
+const GUARD_THREADS = 1;
+
+/** Batches prepared while the database writes: one to write next, and one that the guard is on. */
+const BATCHES_AHEAD = 2;
 
 /**
  * Digests of volunteer batches the guard passed in this process. The guard is pure, so the same values
@@ -105,7 +118,8 @@ async function guardVolunteers(
   const digest = batchDigest(batch);
   if (passedBatches.has(digest)) return 0;
   const records = batch as unknown as Record<string, unknown>[];
-  const { refused, guardMs } = threads
+  // Here until a thread has loaded the guard, which takes longer than guarding the first batches.
+  const { refused, guardMs } = threads?.ready
     ? await threads.guard(records, guardKinds)
     : guardBatchHere(records, guardKinds);
   const volunteer = refused && batch[refused.index];
@@ -133,6 +147,30 @@ function dosingDays(study: SyntheticStudy): number {
   if (treatmentEnds.length > 0) return Math.max(0, Math.max(...treatmentEnds) - 1);
   const lastEvent = study.events.length > 0 ? Math.max(...study.events.map((e) => e.dayOffset)) : 1;
   return Math.max(0, lastEvent - 1);
+}
+
+type VolunteerBatch = { start: number; count: number };
+
+/** Volunteers generated in one go: about 25 ms of this thread's time. */
+const GENERATION_SLICE = 2_500;
+
+/** A batch of volunteers generated, guarded and encoded, ready to write. */
+type PreparedVolunteers = { rows: SyntheticVolunteer[]; batch: AuditedBatch };
+
+/** The first batch's size: small, so the database starts writing while the guard thread loads. */
+const FIRST_BATCH = 1_250;
+
+/**
+ * The volunteers in batches that double from FIRST_BATCH up to BULK_BATCH: nothing is written until a
+ * whole batch has been generated and guarded, so a first batch of BULK_BATCH kept the database idle
+ * for most of a second. The same options always give the same batches, which the guard's memory of
+ * passed batches relies on.
+ */
+export function volunteerBatches(total: number): VolunteerBatch[] {
+  const batches: VolunteerBatch[] = [];
+  for (let start = 0, size = FIRST_BATCH; start < total; start += size, size = Math.min(size * 2, BULK_BATCH))
+    batches.push({ start, count: Math.min(size, total - start) });
+  return batches;
 }
 
 /** A study inserted by this run, with the ids its cohorts were given. */
@@ -299,10 +337,9 @@ export async function seedSandboxBaseline(
   );
   let total = options.studies + options.volunteers;
   let done = 0;
-  // A baseline of more than one batch guards on guard threads, as many batches at a time as there are
-  // threads, while this thread generates the next batches and the database writes the previous one;
-  // one batch is not worth starting a thread. Started now, so the threads load while the studies are
-  // written.
+  // A baseline of more than one batch guards on a guard thread while this thread generates the next
+  // batch and the database writes the previous one; one batch is not worth starting a thread. Started
+  // now, so the thread loads while the studies and the first batches are written.
   const threads = options.volunteers > BULK_BATCH ? new PhiGuardThreads(GUARD_THREADS) : null;
 
   const result = await inTransaction(ctx, async (tx) => {
@@ -319,25 +356,38 @@ export async function seedSandboxBaseline(
     );
     const enrolled = new Set(planned.map((enrolment) => enrolment.volunteerDisplayId));
     const insertedIds = new Map<string, string>();
+    // Display ids already taken (by an earlier run, or the demo's volunteers), read once for all batches.
+    const takenKeys =
+      options.volunteers > 0
+        ? await waited(
+            takenKeysBetween(tx.db, {
+              table: "volunteers",
+              column: "display_id",
+              first: displayIdAt(0),
+              last: displayIdAt(options.volunteers - 1),
+            }),
+          )
+        : new Set<string>();
     let volunteersInserted = 0;
 
-    const prepare = async (start: number) => {
-      const rows = timed("generateMs", () =>
-        generateVolunteers({
-          count: Math.min(BULK_BATCH, options.volunteers - start),
-          startIndex: start,
-          seed,
-          enrolled,
-        }),
-      );
+    const prepare = async ({ start, count }: VolunteerBatch) => {
+      // In slices, with the event loop turning between them: the database's answers to the writes in
+      // flight are taken as they come, instead of after a whole batch's generation.
+      const rows: SyntheticVolunteer[] = [];
+      for (let from = start; from < start + count; from += GENERATION_SLICE) {
+        const slice = { count: Math.min(GENERATION_SLICE, start + count - from), startIndex: from };
+        rows.push(...timed("generateMs", () => generateVolunteers({ ...slice, seed, enrolled })));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       timings.guardMs += await guardVolunteers(rows, threads);
-      return rows;
+      // Encoded here, while the database writes the previous batch, not once it has finished.
+      return { rows, batch: volunteerBatch(actor, rows, { keepExisting: true, takenKeys }) };
     };
-    const write = async (rows: SyntheticVolunteer[]) => {
-      const { ids, inserted } = await insertVolunteers(tx.db, auditor, actor, rows, { keepExisting: true });
+    const write = async ({ rows, batch }: PreparedVolunteers) => {
+      const inserted = await insertAudited(tx.db, auditor, batch);
       volunteersInserted += inserted.size;
       rows.forEach((volunteer, i) => {
-        const id = ids[i] as string;
+        const id = batch.ids[i] as string;
         if (enrolled.has(volunteer.displayId) && inserted.has(id)) insertedIds.set(volunteer.displayId, id);
       });
       done += rows.length;
@@ -345,32 +395,34 @@ export async function seedSandboxBaseline(
     };
 
     // The next batches are generated and guarded while the database writes the previous one.
-    const ahead: Promise<SyntheticVolunteer[]>[] = [];
-    let nextStart = 0;
+    const ahead: Promise<PreparedVolunteers>[] = [];
+    const batches = volunteerBatches(options.volunteers);
     const prepareAhead = () => {
-      while (ahead.length < (threads?.size ?? 1) && nextStart < options.volunteers) {
-        const prepared = prepare(nextStart);
+      for (let batch = batches.shift(); batch; batch = batches.shift()) {
+        const prepared = prepare(batch);
         // Marked as handled while it runs: a refusal is thrown where the loop awaits it.
         prepared.catch(() => undefined);
         ahead.push(prepared);
-        nextStart += BULK_BATCH;
+        if (ahead.length >= BATCHES_AHEAD) return;
       }
     };
     let writing: Promise<void> = Promise.resolve();
     prepareAhead();
     for (let next = ahead.shift(); next; next = ahead.shift()) {
-      let batch: SyntheticVolunteer[];
+      let batch: PreparedVolunteers;
       try {
         batch = await next;
       } catch (error) {
         await writing.catch(() => undefined);
         throw error;
       }
-      prepareAhead();
       await waited(writing);
       writing = write(batch);
       // Marked as handled while it runs: a failed write is thrown where the loop awaits it.
       writing.catch(() => undefined);
+      // After the write has gone out: preparing starts with a slice of generation, which holds this
+      // thread.
+      prepareAhead();
       // PGlite runs in this thread: between batches the event loop turns, so the progress bar draws and
       // a server answers its other requests (a sandbox route's 503 while wiping) instead of waiting.
       await new Promise((resolve) => setImmediate(resolve));

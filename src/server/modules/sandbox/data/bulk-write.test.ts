@@ -4,7 +4,7 @@ import { sandboxAudit, volunteers } from "../../../db/schema.js";
 import type { Actor } from "../../../platform/context.js";
 import { startTestCommunity, type TestCommunity } from "../../../testing/harness.js";
 import { actorOf } from "../../accounts/users.js";
-import { type Auditor, insertVolunteers } from "./bulk-write.js";
+import { type Auditor, insertAudited, insertVolunteers, volunteerBatch } from "./bulk-write.js";
 import { generateVolunteers } from "./synthetic.js";
 
 let community: TestCommunity;
@@ -68,5 +68,65 @@ describe("bulk volunteer writes that keep existing rows", () => {
       .where(eq(volunteers.displayId, one?.displayId ?? ""));
     expect(rows).toEqual([{ email: one?.email }]);
     expect(await auditRowsOf(ids)).toBe(1);
+  });
+});
+
+describe("bulk volunteer writes", () => {
+  it("store every text exactly as given: quotes, backslashes, commas, braces, line breaks, the word NULL", async () => {
+    const awkward = [
+      'O\'Brien "Junior", {the second}',
+      "back\\slash \\N and NULL",
+      "line one\nline two\ttabbed",
+      "NULL",
+      "Ærøskøbing — 東京 — emoji 🧪",
+    ];
+    const batch = volunteersFrom(20, awkward.length).map((volunteer, i) => ({
+      ...volunteer,
+      lastName: awkward[i] ?? "",
+      medicalHistory: awkward[awkward.length - 1 - i] ?? "",
+      email: i === 0 ? null : volunteer.email,
+    }));
+
+    const { ids } = await insertVolunteers(community.db, auditor, staff, batch, { keepExisting: false });
+
+    const stored = await community.db
+      .select({
+        id: volunteers.id,
+        lastName: volunteers.lastName,
+        history: volunteers.medicalHistory,
+        email: volunteers.email,
+      })
+      .from(volunteers)
+      .where(inArray(volunteers.id, ids));
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    batch.forEach((volunteer, i) => {
+      expect(byId.get(ids[i] ?? "")).toEqual({
+        id: ids[i],
+        lastName: volunteer.lastName,
+        history: volunteer.medicalHistory,
+        email: volunteer.email,
+      });
+    });
+  });
+
+  it("keep a display id another writer took after the batch's keys were read, and insert the rest", async () => {
+    const [theirs, ...ours] = volunteersFrom(30, 3);
+    if (!theirs) throw new Error("no volunteers generated");
+    // Read before the other writer's insert: nothing taken yet.
+    const batch = volunteerBatch(staff, [{ ...theirs, firstName: "Ours" }, ...ours], {
+      keepExisting: true,
+      takenKeys: new Set(),
+    });
+    await insertVolunteers(community.db, auditor, staff, [theirs], { keepExisting: false });
+
+    const inserted = await insertAudited(community.db, auditor, batch);
+
+    expect(inserted).toEqual(new Set(batch.ids.slice(1)));
+    const [kept] = await community.db
+      .select({ firstName: volunteers.firstName })
+      .from(volunteers)
+      .where(eq(volunteers.displayId, theirs.displayId));
+    expect(kept?.firstName).toBe(theirs.firstName);
+    expect(await auditRowsOf(batch.ids)).toBe(2);
   });
 });

@@ -13,6 +13,7 @@
  */
 import { sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import { type ArrayElement, arrayLiteral, uuidListValue } from "../../../db/arrays.js";
 import type { Db } from "../../../db/client.js";
 import type { Actor } from "../../../platform/context.js";
 import { isUniqueViolation } from "../../../platform/db-errors.js";
@@ -21,8 +22,12 @@ import type { RecruitmentStatus, SandboxRecordType, Sex } from "../clinical/inde
 /** Rows per statement: large enough that round trips do not matter, small enough to keep memory flat. */
 export const BULK_BATCH = 10_000;
 
-/** One column of a batch: its name, its PostgreSQL type and its values, row by row. */
-export type Column = { name: string; type: string; values: unknown[] };
+/**
+ * One column of a batch: its name, its PostgreSQL type and its values, row by row, also as the array
+ * literal the statement sends. The literal is made with the column, so a writer that builds its next
+ * batch while the database writes the previous one has nothing left to encode when it sends it.
+ */
+export type Column = { name: string; type: string; values: ArrayElement[]; literal: string };
 
 export type AuditedBatch = {
   table: string;
@@ -33,6 +38,11 @@ export type AuditedBatch = {
   constants?: Record<string, string>;
   /** The unique column an existing row is recognised by; without one, a duplicate fails the statement. */
   conflictTarget?: string;
+  /**
+   * The conflict target's values already taken, when the writer read them once for all its batches
+   * (`takenKeysBetween`); without them, the batch looks its own keys up.
+   */
+  takenKeys?: ReadonlySet<unknown>;
   recordType: SandboxRecordType;
   /** The column holding the study the record belongs to, for the audit row. */
   studyIdColumn?: string;
@@ -47,11 +57,14 @@ export const column = <T>(
   name: string,
   type: string,
   rows: readonly T[],
-  value: (row: T) => unknown,
-): Column => ({
+  value: (row: T) => ArrayElement,
+): Column => columnOf(name, type, rows.map(value));
+
+const columnOf = (name: string, type: string, values: ArrayElement[]): Column => ({
   name,
   type,
-  values: rows.map(value),
+  values,
+  literal: arrayLiteral(values),
 });
 
 /**
@@ -78,21 +91,46 @@ export async function insertAudited(db: Db, auditor: Auditor, batch: AuditedBatc
   }
 }
 
+/**
+ * The values of a unique text column from `first` to `last` already in the table: one index range read
+ * where a writer would otherwise look up each batch's keys (some outside the range may come too, by the
+ * column's collation; they only go unused).
+ */
+export async function takenKeysBetween(
+  db: Db,
+  { table, column, first, last }: { table: string; column: string; first: string; last: string },
+): Promise<Set<string>> {
+  const result = (await db.execute(
+    sql`select ${sql.raw(column)} as key from ${sql.raw(table)} where ${sql.raw(column)} between ${first} and ${last}`,
+  )) as unknown as { rows: { key: string }[] };
+  return new Set(result.rows.map((row) => row.key));
+}
+
 /** The batch without the rows whose conflict-target value is already in the table. */
 async function withoutTakenKeys(db: Db, batch: AuditedBatch, target: string): Promise<AuditedBatch> {
   const keys = batch.columns.find((c) => c.name === target);
   if (!keys) throw new Error(`The batch has no ${target} column to recognise existing rows by.`);
-  const taken = (await db.execute(
-    sql`select ${sql.raw(target)} as key from ${sql.raw(batch.table)} where ${sql.raw(target)} = any(${sql.param(keys.values)}::${sql.raw(keys.type)}[])`,
-  )) as unknown as { rows: { key: unknown }[] };
-  if (taken.rows.length === 0) return batch;
-  const takenKeys = new Set(taken.rows.map((row) => row.key));
+  const takenKeys = batch.takenKeys ?? (await lookUpTakenKeys(db, batch.table, keys));
+  if (!keys.values.some((value) => takenKeys.has(value))) return batch;
   const keep = keys.values.flatMap((value, i) => (takenKeys.has(value) ? [] : [i]));
   return {
     ...batch,
     ids: keep.map((i) => batch.ids[i] as string),
-    columns: batch.columns.map((c) => ({ ...c, values: keep.map((i) => c.values[i]) })),
+    columns: batch.columns.map((c) =>
+      columnOf(
+        c.name,
+        c.type,
+        keep.map((i) => c.values[i] ?? null),
+      ),
+    ),
   };
+}
+
+async function lookUpTakenKeys(db: Db, table: string, keys: Column): Promise<Set<unknown>> {
+  const taken = (await db.execute(
+    sql`select ${sql.raw(keys.name)} as key from ${sql.raw(table)} where ${sql.raw(keys.name)} = any(${keys.literal}::${sql.raw(keys.type)}[])`,
+  )) as unknown as { rows: { key: unknown }[] };
+  return new Set(taken.rows.map((row) => row.key));
 }
 
 async function insertStatement(
@@ -106,8 +144,8 @@ async function insertStatement(
   const columnNames = ["id", ...batch.columns.map((c) => c.name), ...constants.map(([name]) => name)];
   const arrays = sql.join(
     [
-      sql`${sql.param(batch.ids)}::uuid[]`,
-      ...batch.columns.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`),
+      sql`${uuidListValue(batch.ids)}::uuid[]`,
+      ...batch.columns.map((c) => sql`${c.literal}::${sql.raw(c.type)}[]`),
     ],
     sql`, `,
   );
@@ -155,22 +193,19 @@ export type BulkVolunteer = {
 };
 
 /**
- * Inserts volunteers owned by the actor's organisation and created by the actor, each with its
- * compact audit row; returns the id given to each row, in order, and the ids actually inserted. With
- * `keepExisting`, a volunteer whose display id is taken is left as it is (the baseline's re-runs);
- * without it, a taken display id fails the statement (the import starts again).
+ * Volunteers owned by the actor's organisation and created by the actor, as a batch ready to send, a
+ * new id for each row, in order. With `keepExisting`, a volunteer whose display id is taken is left as
+ * it is (the baseline's re-runs); without it, a taken display id fails the statement (the import
+ * starts again).
  */
-export async function insertVolunteers(
-  db: Db,
-  auditor: Auditor,
+export function volunteerBatch(
   actor: Actor,
   rows: readonly BulkVolunteer[],
-  { keepExisting }: { keepExisting: boolean },
-): Promise<{ ids: string[]; inserted: Set<string> }> {
-  const ids = rows.map(() => uuidv7());
-  const inserted = await insertAudited(db, auditor, {
+  { keepExisting, takenKeys }: { keepExisting: boolean; takenKeys?: ReadonlySet<unknown> },
+): AuditedBatch {
+  return {
     table: "volunteers",
-    ids,
+    ids: rows.map(() => uuidv7()),
     columns: [
       column("display_id", "text", rows, (v) => v.displayId),
       column("first_name", "text", rows, (v) => v.firstName),
@@ -188,7 +223,7 @@ export async function insertVolunteers(
       column("medical_history", "text", rows, (v) => v.medicalHistory),
     ],
     constants: { organisation_id: actor.organisationId, created_by: actor.id },
-    ...(keepExisting ? { conflictTarget: "display_id" } : {}),
+    ...(keepExisting ? { conflictTarget: "display_id", ...(takenKeys ? { takenKeys } : {}) } : {}),
     recordType: "volunteer",
     // The same fields, by the same names, as a volunteer created through the service.
     audited: {
@@ -207,6 +242,20 @@ export async function insertVolunteers(
       recruitmentStatus: "recruitment_status",
       medicalHistory: "medical_history",
     },
-  });
-  return { ids, inserted };
+  };
+}
+
+/**
+ * Inserts volunteers (see `volunteerBatch`), each with its compact audit row; returns the id given to
+ * each row, in order, and the ids actually inserted.
+ */
+export async function insertVolunteers(
+  db: Db,
+  auditor: Auditor,
+  actor: Actor,
+  rows: readonly BulkVolunteer[],
+  options: { keepExisting: boolean },
+): Promise<{ ids: string[]; inserted: Set<string> }> {
+  const batch = volunteerBatch(actor, rows, options);
+  return { ids: batch.ids, inserted: await insertAudited(db, auditor, batch) };
 }

@@ -242,7 +242,7 @@ function weighted<const T>(f: Faker, table: ReadonlyArray<readonly [T, number]>)
 }
 
 /** The display id of volunteer `index` (0-based): `V` and the record number, six digits or more. */
-function displayIdAt(index: number): string {
+export function displayIdAt(index: number): string {
   return `V${pad(index + 1, 6)}`;
 }
 

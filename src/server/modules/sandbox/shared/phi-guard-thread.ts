@@ -26,6 +26,9 @@ export type GuardReply = {
 
 export type BatchVerdict = Omit<GuardReply, "id">;
 
+/** What a worker sends once it has loaded the guard. */
+export const WORKER_READY = "ready";
+
 /**
  * Guards batches on worker threads: a batch goes to the thread with the fewest batches waiting, so
  * two batches sent together are guarded at the same time. Each batch's answer is its own, whichever
@@ -43,6 +46,14 @@ export class PhiGuardThreads {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /**
+   * Whether a thread has loaded the guard. Loading takes a few hundred milliseconds, longer than a small
+   * batch takes to guard here, so a writer guards its first batches here until one has.
+   */
+  get ready(): boolean {
+    return this.workers.some((worker) => worker.ready);
   }
 
   /** Guards the records (copied to a worker as they are now); resolves with the batch's verdict. */
@@ -70,9 +81,15 @@ class GuardWorker {
     { resolve: (reply: BatchVerdict) => void; reject: (error: Error) => void }
   >();
   private failure: Error | null = null;
+  ready = false;
 
   constructor() {
-    this.worker.on("message", ({ id, ...verdict }: GuardReply) => {
+    this.worker.on("message", (message: GuardReply | typeof WORKER_READY) => {
+      if (message === WORKER_READY) {
+        this.ready = true;
+        return;
+      }
+      const { id, ...verdict } = message;
       this.pending.get(id)?.resolve(verdict);
       this.pending.delete(id);
     });

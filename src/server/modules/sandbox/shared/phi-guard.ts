@@ -1126,7 +1126,8 @@ function labelled(found: PhiFinding, labels: Readonly<Record<string, string>>): 
  * Empty and whitespace-only values always pass.
  */
 export function checkValue(field: string, value: string, kind: FieldKind): PhiFinding | null {
-  if (value.length > MEMO_MAX_VALUE_LENGTH) return evaluate(field, value, kind);
+  if (value.length > MEMO_MAX_VALUE_LENGTH || ONE_PERSONS_KINDS.has(kind))
+    return evaluate(field, value, kind);
   const ofField = verdictsOf(kind, field);
   const known = ofField.get(value);
   if (known !== undefined) return known && { ...known };
@@ -1143,6 +1144,13 @@ export function checkValue(field: string, value: string, kind: FieldKind): PhiFi
  * field and value (nested, so a lookup hashes the value alone and builds no key). Bounded (forgotten
  * when full) and limited to short values, so unique long text never fills it.
  */
+/**
+ * Kinds whose values belong to one person each (an address, a number, a record's identifier): they
+ * almost never repeat, so remembering them would fill the memory with values never asked for again
+ * and push out the ones that are.
+ */
+const ONE_PERSONS_KINDS: ReadonlySet<FieldKind> = new Set(["email", "phone", "identifier"]);
+
 const verdicts = new Map<FieldKind, Map<string, Map<string, PhiFinding | null>>>();
 let rememberedVerdicts = 0;
 const MEMO_CAPACITY = 100_000;
