@@ -20,7 +20,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { only } from "./support.js";
+import { only, SERVER_NODE_FLAGS } from "./support.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -174,8 +174,8 @@ async function main(): Promise<void> {
   execFileSync("npm", ["run", "build:server", "--silent"], { cwd: repoRoot, stdio: "inherit" });
   const rows: Row[] = [await measure("bare node:http (baseline)", ["-e", baselineServer], {}, "/")];
   const runs = [
-    { how: "compiled", args: ["bin/convene.js", "start", "--no-demo"] },
-    { how: "tsx", args: ["--import", "tsx", "bin/convene.js", "start", "--no-demo"] },
+    { how: "compiled", args: [...SERVER_NODE_FLAGS, "bin/convene.js", "start", "--no-demo"] },
+    { how: "tsx", args: [...SERVER_NODE_FLAGS, "--import", "tsx", "bin/convene.js", "start", "--no-demo"] },
   ];
   for (const database of ["pglite", "postgres"] as const) {
     if (only && only !== database) continue;

@@ -223,6 +223,9 @@ export function postgresBackends(databaseName: string): {
   return total;
 }
 
+/** The node flags the server runs with, as `npm start`, bin/convene.js and the deployment guide give them. */
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4"];
+
 /**
  * `convene start --demo` as a child process on `port`, answering /api/health. `env` adds to (or, with
  * undefined, removes from) this process's environment; BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
@@ -250,7 +253,10 @@ export async function startConveneServer(options: {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nodeArgs = [
+    ...SERVER_NODE_FLAGS,
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),
+  ];
   const { child, log } = spawnChild(
     [
       ...nodeArgs,
