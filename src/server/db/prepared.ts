@@ -1,5 +1,5 @@
-import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Db } from "./client.js";
+import { isTransaction } from "./together.js";
 
 /**
  * A hot query built once per database and run as a named prepared statement. Building a query's SQL
@@ -10,8 +10,7 @@ import type { Db } from "./client.js";
 export function preparedQuery<Query>(build: (db: Db) => Query): (db: Db) => Query {
   const built = new WeakMap<Db, Query>();
   return (db) => {
-    // A transaction is a Db to every caller; the check only tells it apart from the pool.
-    if ((db as unknown) instanceof PgTransaction) return build(db);
+    if (isTransaction(db)) return build(db);
     let query = built.get(db);
     if (!query) {
       query = build(db);

@@ -1,8 +1,8 @@
 import { aliasedTable, and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import { PgTransaction } from "drizzle-orm/pg-core";
 import { uuidArray } from "../../db/arrays.js";
 import type { Db } from "../../db/client.js";
 import { preparedQuery } from "../../db/prepared.js";
+import { isTransaction } from "../../db/together.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, forbidden, invalid, notFound } from "../../platform/errors.js";
@@ -200,7 +200,7 @@ export async function postMessage(
 ): Promise<PostResult> {
   const prepared = await preparePost(ctx, channelId, input, allowance);
   if ("created" in prepared) return prepared;
-  if (ctx.db instanceof PgTransaction) return answer((await writePosts(ctx, [prepared]))[0]);
+  if (isTransaction(ctx.db)) return answer((await writePosts(ctx, [prepared]))[0]);
   return postWriterFor(ctx.db).write(prepared);
 }
 

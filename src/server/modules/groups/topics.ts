@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { readTogether } from "../../db/together.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
@@ -201,22 +202,25 @@ function attachmentUrl(handle: string, messageId: string, fileId: string) {
 async function presentMessages(db: Db, rows: MessageRow[]): Promise<GroupMessage[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const [people, tags, attachments, handles] = await Promise.all([
-    groupPeople(
-      db,
-      rows.map((row) => row.authorId),
-    ),
-    db.select().from(groupHashtags).where(inArray(groupHashtags.messageId, ids)),
-    db
-      .select({ messageId: groupMessageAttachments.messageId, file: files })
-      .from(groupMessageAttachments)
-      .innerJoin(files, eq(files.id, groupMessageAttachments.fileId))
-      .where(inArray(groupMessageAttachments.messageId, ids))
-      .orderBy(asc(groupMessageAttachments.createdAt)),
-    groupHandles(
-      db,
-      rows.map((row) => row.groupId),
-    ),
+  const [people, tags, attachments, handles] = await readTogether(db, [
+    () =>
+      groupPeople(
+        db,
+        rows.map((row) => row.authorId),
+      ),
+    () => db.select().from(groupHashtags).where(inArray(groupHashtags.messageId, ids)),
+    () =>
+      db
+        .select({ messageId: groupMessageAttachments.messageId, file: files })
+        .from(groupMessageAttachments)
+        .innerJoin(files, eq(files.id, groupMessageAttachments.fileId))
+        .where(inArray(groupMessageAttachments.messageId, ids))
+        .orderBy(asc(groupMessageAttachments.createdAt)),
+    () =>
+      groupHandles(
+        db,
+        rows.map((row) => row.groupId),
+      ),
   ]);
   return rows.map((row) => ({
     id: row.id,

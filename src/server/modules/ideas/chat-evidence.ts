@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import { readTogether } from "../../db/together.js";
 import type { ActorCtx } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { renderMarkdown } from "../../platform/markdown.js";
@@ -30,7 +31,10 @@ export async function evidenceMessages(ctx: ActorCtx, ideaId: string): Promise<I
     .from(ideaMessages)
     .where(eq(ideaMessages.ideaId, ideaId))
     .orderBy(asc(ideaMessages.createdAt));
-  const messages = await Promise.all(links.map((link) => readableMessage(ctx, link.messageId)));
+  const messages = await readTogether(
+    ctx.db,
+    links.map((link) => () => readableMessage(ctx, link.messageId)),
+  );
   const people = await userSummaries(
     ctx.db,
     messages.flatMap((message) => (message ? [message.authorId] : [])),

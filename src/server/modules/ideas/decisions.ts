@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { readTogether } from "../../db/together.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { invalid } from "../../platform/errors.js";
@@ -34,10 +35,10 @@ async function checkedLinks(db: Db, row: IdeaRow, input: StatusInput): Promise<S
   if (status === "released" && !input.releaseId) fields.releaseId = "Choose the release that ships it.";
   if (status !== "released" && input.releaseId) fields.releaseId = "Only a released idea links a release.";
 
-  const [flags, rounds, releases] = await Promise.all([
-    flagRefs(db, input.flagKey ? [input.flagKey] : []),
-    feedbackRoundRefs(db, input.feedbackRoundId ? [input.feedbackRoundId] : []),
-    releaseRefs(db, input.releaseId ? [input.releaseId] : []),
+  const [flags, rounds, releases] = await readTogether(db, [
+    () => flagRefs(db, input.flagKey ? [input.flagKey] : []),
+    () => feedbackRoundRefs(db, input.feedbackRoundId ? [input.feedbackRoundId] : []),
+    () => releaseRefs(db, input.releaseId ? [input.releaseId] : []),
   ]);
   if (input.flagKey && !fields.flagKey && !flags.has(input.flagKey))
     fields.flagKey = `There is no feature flag ${input.flagKey}.`;
@@ -66,18 +67,24 @@ async function checkedLinks(db: Db, row: IdeaRow, input: StatusInput): Promise<S
  * linked tickets and the staff who linked them, and whoever linked a chat message to it.
  */
 async function peopleWhoAsked(db: Db, ideaId: string): Promise<string[]> {
-  const [idea, voters, commenters, links, messageLinks] = await Promise.all([
-    db.select({ authorId: ideas.authorId }).from(ideas).where(eq(ideas.id, ideaId)),
-    db.select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)),
-    db
-      .selectDistinct({ userId: ideaComments.authorId })
-      .from(ideaComments)
-      .where(eq(ideaComments.ideaId, ideaId)),
-    db
-      .select({ ticketId: ideaTickets.ticketId, linkedBy: ideaTickets.linkedBy })
-      .from(ideaTickets)
-      .where(eq(ideaTickets.ideaId, ideaId)),
-    db.select({ linkedBy: ideaMessages.linkedBy }).from(ideaMessages).where(eq(ideaMessages.ideaId, ideaId)),
+  const [idea, voters, commenters, links, messageLinks] = await readTogether(db, [
+    () => db.select({ authorId: ideas.authorId }).from(ideas).where(eq(ideas.id, ideaId)),
+    () => db.select({ userId: ideaVotes.userId }).from(ideaVotes).where(eq(ideaVotes.ideaId, ideaId)),
+    () =>
+      db
+        .selectDistinct({ userId: ideaComments.authorId })
+        .from(ideaComments)
+        .where(eq(ideaComments.ideaId, ideaId)),
+    () =>
+      db
+        .select({ ticketId: ideaTickets.ticketId, linkedBy: ideaTickets.linkedBy })
+        .from(ideaTickets)
+        .where(eq(ideaTickets.ideaId, ideaId)),
+    () =>
+      db
+        .select({ linkedBy: ideaMessages.linkedBy })
+        .from(ideaMessages)
+        .where(eq(ideaMessages.ideaId, ideaId)),
   ]);
   const requesters = await ticketRequesterIds(
     db,
@@ -243,10 +250,10 @@ export async function unlinkTicket(ctx: ActorCtx, id: string, ticketId: string):
 /** What a status may link, for the product team's form. */
 export async function linkOptions(ctx: ActorCtx): Promise<LinkOptions> {
   requireIdeaDecider(ctx.actor);
-  const [flags, rounds, releases] = await Promise.all([
-    allFlagRefs(ctx.db),
-    allFeedbackRoundRefs(ctx.db),
-    allReleaseRefs(ctx.db),
+  const [flags, rounds, releases] = await readTogether(ctx.db, [
+    () => allFlagRefs(ctx.db),
+    () => allFeedbackRoundRefs(ctx.db),
+    () => allReleaseRefs(ctx.db),
   ]);
   return {
     flags: flags.map((flag) => ({ key: flag.key, name: flag.name })),

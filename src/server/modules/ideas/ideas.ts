@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { outer } from "../../db/correlated.js";
+import { readTogether } from "../../db/together.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
@@ -48,21 +49,24 @@ const commentCount = sql<number>`(select count(*)::int from ${ideaComments} c wh
 
 async function summaries(ctx: ActorCtx, rows: (IdeaRow & { votes: number; comments: number })[]) {
   const ids = rows.map((row) => row.id);
-  const [mine, people, targets] = await Promise.all([
-    ids.length === 0
-      ? []
-      : ctx.db
-          .select({ ideaId: ideaVotes.ideaId })
-          .from(ideaVotes)
-          .where(and(eq(ideaVotes.userId, ctx.actor.id), inArray(ideaVotes.ideaId, ids))),
-    userSummaries(
-      ctx.db,
-      rows.map((row) => row.authorId),
-    ),
-    mergeTargets(
-      ctx.db,
-      rows.flatMap((row) => (row.mergedIntoId ? [row.mergedIntoId] : [])),
-    ),
+  const [mine, people, targets] = await readTogether(ctx.db, [
+    async () =>
+      ids.length === 0
+        ? []
+        : await ctx.db
+            .select({ ideaId: ideaVotes.ideaId })
+            .from(ideaVotes)
+            .where(and(eq(ideaVotes.userId, ctx.actor.id), inArray(ideaVotes.ideaId, ids))),
+    () =>
+      userSummaries(
+        ctx.db,
+        rows.map((row) => row.authorId),
+      ),
+    () =>
+      mergeTargets(
+        ctx.db,
+        rows.flatMap((row) => (row.mergedIntoId ? [row.mergedIntoId] : [])),
+      ),
   ]);
   const voted = new Set(mine.map((vote) => vote.ideaId));
   return rows.map((row) =>
@@ -167,20 +171,22 @@ export async function presentIdea(ctx: ActorCtx, row: IdeaRow): Promise<Idea> {
     .from(ideas)
     .where(eq(ideas.id, row.id));
   const [[summary], byOrganisation, comments, flags, rounds, releases, duplicates, ticketLinks, messages] =
-    await Promise.all([
-      summaries(ctx, [{ ...row, votes: counts?.votes ?? 0, comments: counts?.comments ?? 0 }]),
-      votesByOrganisation(db, row.id),
-      commentsOf(db, row.id),
-      flagRefs(db, row.flagKey ? [row.flagKey] : []),
-      feedbackRoundRefs(db, row.feedbackRoundId ? [row.feedbackRoundId] : []),
-      releaseRefs(db, row.releaseId ? [row.releaseId] : []),
-      db
-        .select({ id: ideas.id, title: ideas.title })
-        .from(ideas)
-        .where(eq(ideas.mergedIntoId, row.id))
-        .orderBy(asc(ideas.createdAt)),
-      db.select({ ticketId: ideaTickets.ticketId }).from(ideaTickets).where(eq(ideaTickets.ideaId, row.id)),
-      evidenceMessages(ctx, row.id),
+    await readTogether(db, [
+      () => summaries(ctx, [{ ...row, votes: counts?.votes ?? 0, comments: counts?.comments ?? 0 }]),
+      () => votesByOrganisation(db, row.id),
+      () => commentsOf(db, row.id),
+      () => flagRefs(db, row.flagKey ? [row.flagKey] : []),
+      () => feedbackRoundRefs(db, row.feedbackRoundId ? [row.feedbackRoundId] : []),
+      () => releaseRefs(db, row.releaseId ? [row.releaseId] : []),
+      () =>
+        db
+          .select({ id: ideas.id, title: ideas.title })
+          .from(ideas)
+          .where(eq(ideas.mergedIntoId, row.id))
+          .orderBy(asc(ideas.createdAt)),
+      () =>
+        db.select({ ticketId: ideaTickets.ticketId }).from(ideaTickets).where(eq(ideaTickets.ideaId, row.id)),
+      () => evidenceMessages(ctx, row.id),
     ]);
   if (!summary) throw notFound("The idea");
   const flag = row.flagKey ? flags.get(row.flagKey) : undefined;

@@ -1,5 +1,6 @@
 import { and, eq, isNull, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { readTogether } from "../../db/together.js";
 import type { Actor, ActorCtx, Ctx } from "../../platform/context.js";
 import { AppError, notFound } from "../../platform/errors.js";
 import { publishEvent } from "../../platform/events/publish.js";
@@ -109,9 +110,9 @@ export async function projectReaders(
  * audience (projectAudience) and the product team, who reach every project and see staff-only items.
  */
 export async function liveAudience(db: Db, projectId: string, visibility: ItemVisibility): Promise<string[]> {
-  const [audience, staff] = await Promise.all([
-    projectAudience(db, projectId, visibility),
-    listActiveStaff(db),
+  const [audience, staff] = await readTogether(db, [
+    () => projectAudience(db, projectId, visibility),
+    () => listActiveStaff(db),
   ]);
   return [...new Set([...audience, ...staff].map((person) => person.id))];
 }

@@ -1,5 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { readTogether } from "../../db/together.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import type { Actor, ActorCtx } from "../../platform/context.js";
 import { invalid } from "../../platform/errors.js";
@@ -44,9 +45,9 @@ export async function closesFor(
     .where(inArray(releaseClosures.releaseId, releaseIds));
   const ideaIds = rows.flatMap((row) => (row.kind === "idea" ? [row.targetId] : []));
   const ticketIds = rows.flatMap((row) => (row.kind === "ticket" ? [row.targetId] : []));
-  const [ideas, tickets] = await Promise.all([
-    ideaRefs(db, ideaIds),
-    ticketRefsVisibleTo(db, actor, ticketIds),
+  const [ideas, tickets] = await readTogether(db, [
+    () => ideaRefs(db, ideaIds),
+    () => ticketRefsVisibleTo(db, actor, ticketIds),
   ]);
   const visibleTickets = new Map(tickets.map((ticket) => [ticket.id, ticket]));
   for (const row of rows) {

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
+import { readTogether } from "../../db/together.js";
 import { recordAudit } from "../../platform/audit/service.js";
 import { type ActorCtx, type Ctx, inTransaction } from "../../platform/context.js";
 import { isUniqueViolation } from "../../platform/db-errors.js";
@@ -59,7 +60,10 @@ async function featuresOf(db: Db, releaseIds: string[]): Promise<Map<string, Fea
 
 async function present(ctx: Ctx, rows: ReleaseRow[]): Promise<Release[]> {
   const ids = rows.map((row) => row.id);
-  const [features, closes] = await Promise.all([featuresOf(ctx.db, ids), closesFor(ctx.db, ctx.actor, ids)]);
+  const [features, closes] = await readTogether(ctx.db, [
+    () => featuresOf(ctx.db, ids),
+    () => closesFor(ctx.db, ctx.actor, ids),
+  ]);
   return rows.map((row) =>
     presentRelease(
       ctx.config,

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { PgTransaction } from "drizzle-orm/pg-core";
 import type { EventDefinition, EventPayload } from "../../../shared/events.js";
 import { uuidArray } from "../../db/arrays.js";
+import { isTransaction } from "../../db/together.js";
 import { ADVISORY_LOCKS, lockForTransaction } from "../advisory-locks.js";
 import type { Ctx } from "../context.js";
 import { events } from "./schema.js";
@@ -18,9 +18,9 @@ export type Audience = { channelId?: string; userIds?: string[]; everyone?: bool
  */
 export async function lockEventOrder(ctx: Ctx): Promise<void> {
   // Outside a transaction the lock would end with the statement, so only transactions remember it.
-  if (ctx.db instanceof PgTransaction && lockedTransactions.has(ctx.db)) return;
+  if (isTransaction(ctx.db) && lockedTransactions.has(ctx.db)) return;
   await lockForTransaction(ctx.db, ADVISORY_LOCKS.eventOrder);
-  if (ctx.db instanceof PgTransaction) lockedTransactions.add(ctx.db);
+  if (isTransaction(ctx.db)) lockedTransactions.add(ctx.db);
 }
 
 /** Transactions that hold the lock already: a post publishes several events under one lock call. */
