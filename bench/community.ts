@@ -53,7 +53,8 @@ import {
 function option(name: string, fallback: number): number {
   const flag = process.argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
   const raw = flag >= 0 ? (process.argv[flag]?.split("=")[1] ?? process.argv[flag + 1]) : undefined;
-  const value = raw === undefined || raw === "" ? fallback : Number(raw);
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: a positive number, not ${raw}`);
   return value;
 }
@@ -63,9 +64,9 @@ const STEP = Math.floor(option("step", 200));
 const HOLD_SECONDS = option("hold", 20);
 /** How long the end of a hold waits for the frames of its last posts. */
 const DRAIN_MS = 5_000;
-// A fixed default inside the ephemeral range was now and then one of this process's own outgoing
+// 0: a free port. A fixed default inside the ephemeral range was now and then one of this process's own outgoing
 // connections (to PostgreSQL) when the server came to listen on it.
-const PORT = process.argv.some((arg) => arg.startsWith("--port")) ? Math.floor(option("port", 1)) : 0;
+const PORT = Math.floor(option("port", 0));
 /** The limits a step must keep to pass. */
 const P99_LIMIT_MS = option("p99-limit", 500);
 const ERROR_LIMIT = 0.01;

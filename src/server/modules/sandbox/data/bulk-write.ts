@@ -11,7 +11,7 @@
  *   keep their field-by-field rows (sandbox-audit.ts).
  * - The caller owns the transaction.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import { type ArrayElement, arrayLiteral, uuidListValue } from "../../../db/arrays.js";
 import type { Db } from "../../../db/client.js";
@@ -96,13 +96,18 @@ export async function insertAudited(db: Db, auditor: Auditor, batch: AuditedBatc
  * where a writer would otherwise look up each batch's keys (some outside the range may come too, by the
  * column's collation; they only go unused).
  */
-export async function takenKeysBetween(
+export function takenKeysBetween(
   db: Db,
   { table, column, first, last }: { table: string; column: string; first: string; last: string },
-): Promise<Set<string>> {
+): Promise<Set<unknown>> {
+  return keysWhere(db, table, column, sql`between ${first} and ${last}`);
+}
+
+/** The values of `column` in `table` that meet `condition` (written after the column's name). */
+async function keysWhere(db: Db, table: string, column: string, condition: SQL): Promise<Set<unknown>> {
   const result = (await db.execute(
-    sql`select ${sql.raw(column)} as key from ${sql.raw(table)} where ${sql.raw(column)} between ${first} and ${last}`,
-  )) as unknown as { rows: { key: string }[] };
+    sql`select ${sql.raw(column)} as key from ${sql.raw(table)} where ${sql.raw(column)} ${condition}`,
+  )) as unknown as { rows: { key: unknown }[] };
   return new Set(result.rows.map((row) => row.key));
 }
 
@@ -110,7 +115,9 @@ export async function takenKeysBetween(
 async function withoutTakenKeys(db: Db, batch: AuditedBatch, target: string): Promise<AuditedBatch> {
   const keys = batch.columns.find((c) => c.name === target);
   if (!keys) throw new Error(`The batch has no ${target} column to recognise existing rows by.`);
-  const takenKeys = batch.takenKeys ?? (await lookUpTakenKeys(db, batch.table, keys));
+  const takenKeys =
+    batch.takenKeys ??
+    (await keysWhere(db, batch.table, target, sql`= any(${keys.literal}::${sql.raw(keys.type)}[])`));
   if (!keys.values.some((value) => takenKeys.has(value))) return batch;
   const keep = keys.values.flatMap((value, i) => (takenKeys.has(value) ? [] : [i]));
   return {
@@ -124,13 +131,6 @@ async function withoutTakenKeys(db: Db, batch: AuditedBatch, target: string): Pr
       ),
     ),
   };
-}
-
-async function lookUpTakenKeys(db: Db, table: string, keys: Column): Promise<Set<unknown>> {
-  const taken = (await db.execute(
-    sql`select ${sql.raw(keys.name)} as key from ${sql.raw(table)} where ${sql.raw(keys.name)} = any(${keys.literal}::${sql.raw(keys.type)}[])`,
-  )) as unknown as { rows: { key: unknown }[] };
-  return new Set(taken.rows.map((row) => row.key));
 }
 
 async function insertStatement(
