@@ -3,6 +3,7 @@ import { chatModule } from "./modules/chat/module.js";
 import { deskModule } from "./modules/desk/module.js";
 import { groupsModule } from "./modules/groups/module.js";
 import { ideasModule } from "./modules/ideas/module.js";
+import { importsModule } from "./modules/imports/module.js";
 import { knowledgeModule } from "./modules/knowledge/module.js";
 import { pharmacyModule } from "./modules/pharmacy/module.js";
 import { projectsModule } from "./modules/projects/module.js";
@@ -22,4 +23,5 @@ export const modules: ConveneModule[] = [
   sandboxModule,
   pharmacyModule,
   ideasModule,
+  importsModule,
 ];

@@ -4,6 +4,7 @@ export * from "../modules/chat/schema.js";
 export * from "../modules/desk/schema.js";
 export * from "../modules/groups/schema.js";
 export * from "../modules/ideas/schema.js";
+export * from "../modules/imports/schema.js";
 export * from "../modules/knowledge/schema.js";
 export * from "../modules/pharmacy/schema.js";
 export * from "../modules/projects/schema.js";

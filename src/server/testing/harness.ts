@@ -62,6 +62,8 @@ export type Client = {
   upload: (
     url: string,
     file: { filename: string; contentType: string; data: Buffer },
+    /** Text fields of the form, sent before the file. */
+    fields?: Record<string, string>,
   ) => Promise<LightMyRequestResponse>;
 };
 
@@ -122,9 +124,14 @@ export async function startTestCommunity(overrides: Partial<Config> = {}): Promi
           headers: headers(),
           ...(body === undefined ? {} : { payload: body as object }),
         }),
-      upload: (url, file) => {
+      upload: (url, file, fields = {}) => {
         const boundary = `----convene${Math.random().toString(16).slice(2)}`;
         const payload = Buffer.concat([
+          ...Object.entries(fields).map(([name, value]) =>
+            Buffer.from(
+              `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+            ),
+          ),
           Buffer.from(
             `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
           ),

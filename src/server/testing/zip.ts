@@ -26,3 +26,15 @@ export function readZip(archive: Buffer): Map<string, Buffer> {
   }
   return files;
 }
+
+/** Writes a zip of the given entries (text or bytes) to `filePath`: export fixtures built in the tests. */
+export async function writeZip(filePath: string, entries: Record<string, string | Buffer>): Promise<string> {
+  const { ZipFile } = await import("yazl");
+  const { createWriteStream } = await import("node:fs");
+  const { pipeline } = await import("node:stream/promises");
+  const zip = new ZipFile();
+  for (const [name, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content), name);
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(filePath));
+  return filePath;
+}

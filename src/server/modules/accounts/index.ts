@@ -15,6 +15,13 @@ export {
   listOrganisations,
   type OrganisationInput,
 } from "./organisations.js";
+export {
+  type AccountOfAddress,
+  accountsOfAddresses,
+  createPlaceholders,
+  formerMemberAccount,
+  organisationsOfDomains,
+} from "./placeholders.js";
 export { resolveSession, startSession } from "./sessions.js";
 export {
   activeMembersOf,
@@ -26,6 +33,7 @@ export {
   findUserByEmail,
   listActiveStaff,
   mentionedPeople,
+  operatorStaff,
   organisationNameValue,
   type PersonView,
   peopleByIds,

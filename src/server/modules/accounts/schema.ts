@@ -60,6 +60,12 @@ export const users = pgTable(
     scimExternalId: text("scim_external_id"),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /**
+     * Made by an import for someone its export names who has no account here: deactivated, with no
+     * password, holding their history until an invitation, sign-in or provisioning for the address
+     * claims it (createUser turns it into their account, history and all).
+     */
+    placeholder: boolean("placeholder").notNull().default(false),
     /** Anonymised ("erase me"): the name is a pseudonym, the address unusable, the account closed for good. */
     erasedAt: timestamp("erased_at", { withTimezone: true }),
     createdAt: createdAt(),

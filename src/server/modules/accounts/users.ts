@@ -58,8 +58,12 @@ export async function getMe(db: Db, userId: string): Promise<Me> {
   };
 }
 
+/** The account of an address; an import's placeholder is not one (it is claimed by createUser). */
 export async function findUserByEmail(db: Db, email: string) {
-  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email.trim().toLowerCase()), eq(users.placeholder, false)));
   return row ?? null;
 }
 
@@ -87,17 +91,21 @@ export async function createUser(
       email: "Already has an account",
     });
   }
-  const [created] = await ctx.db
-    .insert(users)
-    .values({
-      email,
-      name: input.name.trim(),
-      passwordHash: await hashPassword(input.password),
-      organisationId: input.organisationId,
-      isStaff: input.isStaff ?? false,
-      isOrgAdmin: input.isOrgAdmin ?? false,
-    })
+  const account = {
+    email,
+    name: input.name.trim(),
+    passwordHash: await hashPassword(input.password),
+    organisationId: input.organisationId,
+    isStaff: input.isStaff ?? false,
+    isOrgAdmin: input.isOrgAdmin ?? false,
+  };
+  // An import's placeholder for this address becomes the account, so its history is theirs.
+  const [claimed] = await ctx.db
+    .update(users)
+    .set({ ...account, status: "active", placeholder: false })
+    .where(and(eq(users.email, email), eq(users.placeholder, true)))
     .returning();
+  const [created] = claimed ? [claimed] : await ctx.db.insert(users).values(account).returning();
   if (!created) throw new Error("user row was not written");
   await announceUserChange(ctx, created.id);
   return created;
@@ -445,4 +453,21 @@ export async function activeMembersOf(db: Db, organisationIds: string[]): Promis
     .where(and(inArray(users.organisationId, organisationIds), eq(users.status, "active")))
     .orderBy(users.name);
   return rows.map((row) => ({ ...row, active: true }));
+}
+
+/**
+ * The staff account a CLI command acts as: `--as`, else the first active staff account by name.
+ * Says why there is none on stderr, for the caller to exit with its code.
+ */
+export async function operatorStaff(ctx: Ctx, as: string | undefined) {
+  const user = as
+    ? await findUserByEmail(ctx.db, as.trim().toLowerCase())
+    : await listActiveStaff(ctx.db).then(([first]) => (first ? findUserByEmail(ctx.db, first.email) : null));
+  if (user?.isStaff && user.status === "active") return user;
+  console.error(
+    as
+      ? `--as: ${as} is not an active staff account.`
+      : "There is no active staff account; create one with `convene admin create-staff`.",
+  );
+  return null;
 }

@@ -218,7 +218,7 @@ function audienceOf(channel: ChannelRow, userIds: string[] = []) {
   return channel.kind === "public" ? { everyone: true } : { channelId: channel.id, userIds };
 }
 
-const slugify = (name: string) =>
+export const slugify = (name: string) =>
   name
     .toLowerCase()
     .normalize("NFKD")

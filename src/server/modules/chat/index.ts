@@ -7,7 +7,14 @@ import { announcementsChannel, joinChannel } from "./channels.js";
 import { loadReadableMessage, postMessage } from "./messages.js";
 import { channels } from "./schema.js";
 
-export { ensureAnnouncementsChannel, memberChannelIds } from "./channels.js";
+export { ensureAnnouncementsChannel, memberChannelIds, slugify } from "./channels.js";
+export {
+  finishImportedChannel,
+  type ImportedChannel,
+  type ImportedMessage,
+  importChannel,
+  importMessages,
+} from "./import-writer.js";
 
 /** Posts into #announcements as a member of the product team (a release being published, say). */
 export async function postAnnouncement(

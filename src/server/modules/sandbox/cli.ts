@@ -3,10 +3,10 @@ import path from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../../config.js";
 import { withDatabase } from "../../platform/cli.js";
-import { actingAs, type Ctx } from "../../platform/context.js";
+import { actingAs } from "../../platform/context.js";
 import { AppError } from "../../platform/errors.js";
 import { type Progress, startProgress } from "../../platform/progress.js";
-import { actorOf, findUserByEmail, listActiveStaff } from "../accounts/index.js";
+import { actorOf, operatorStaff } from "../accounts/index.js";
 import { ensureAnnouncementsChannel } from "../chat/index.js";
 import { asSeeder } from "./access/index.js";
 import { DEFAULT_SEED, prepareVolunteerImport, seedSandboxBaseline } from "./data/index.js";
@@ -19,23 +19,6 @@ import {
   WipeRunner,
   wipeNow,
 } from "./operations/index.js";
-
-/**
- * The staff account a sandbox command acts as: `--as`, else the first active staff account by name.
- * Says why there is none, for the caller to exit with its code.
- */
-async function operatorStaff(ctx: Ctx, as: string | undefined) {
-  const user = as
-    ? await findUserByEmail(ctx.db, as.trim().toLowerCase())
-    : await listActiveStaff(ctx.db).then(([first]) => (first ? findUserByEmail(ctx.db, first.email) : null));
-  if (user?.isStaff && user.status === "active") return user;
-  console.error(
-    as
-      ? `--as: ${as} is not an active staff account.`
-      : "There is no active staff account; create one with `convene admin create-staff`.",
-  );
-  return null;
-}
 
 /** `--flag key=state`, repeatable: collects the states a deployment switches. */
 function collectFlag(value: string, states: Record<string, string>): Record<string, string> {
