@@ -25,7 +25,7 @@ export type ZipExport = {
 export async function openZip(filePath: string, what: string): Promise<ZipExport> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(filePath, { lazyEntries: true, autoClose: false }, (error, file) =>
-      error || !file ? reject(invalid({ file: `This is not ${what} (a zip file).` })) : resolve(file),
+      error || !file ? reject(invalid({ file: `This is not a ${what} (a zip file).` })) : resolve(file),
     ),
   );
   const byName = new Map<string, yauzl.Entry>();
