@@ -191,6 +191,7 @@ export async function listUsersForAdmin(db: Db, filter: UserFilter & { id?: stri
     status: user.status,
     totpEnabled: user.totpEnabled,
     erased: user.erasedAt !== null,
+    placeholder: user.placeholder,
     createdAt: user.createdAt.toISOString(),
   }));
 }
@@ -235,6 +236,12 @@ export async function updateUserByAdmin(ctx: ActorCtx, id: string, changes: User
     throw new AppError("forbidden", "You cannot deactivate yourself or remove your own staff role.");
   }
   if (before.erasedAt) throw new AppError("conflict", "This account was erased: it stays closed.");
+  if (before.placeholder) {
+    throw new AppError(
+      "conflict",
+      "This is an imported person's placeholder: invite them, and their account takes over its history.",
+    );
+  }
   const { status, ...roles } = changes;
   await inTransaction(ctx, async (tx) => {
     if (Object.keys(roles).length > 0) await tx.db.update(users).set(roles).where(eq(users.id, id));

@@ -7,7 +7,7 @@ import { actorOf } from "../accounts/users.js";
 import { DigestScheduler, previousDay, sendDailyDigests } from "./digest.js";
 import { createGroup } from "./groups.js";
 import { joinGroup, setDelivery } from "./members.js";
-import { groupDigests } from "./schema.js";
+import { groupDigests, groupMessages, groups } from "./schema.js";
 import { replyToTopic, startTopic } from "./topics.js";
 
 let community: TestCommunity;
@@ -87,6 +87,25 @@ describe("daily group digest", () => {
 
   it("sends nothing for a day without messages", async () => {
     expect(await sendDailyDigests(community.ctx, "2020-01-01")).toBe(0);
+  });
+
+  it("leaves out messages an archive import brought in, which their members had on their day", async () => {
+    const [message] = await community.db
+      .select({ id: groupMessages.id })
+      .from(groupMessages)
+      .innerJoin(groups, eq(groups.id, groupMessages.groupId))
+      .where(eq(groups.handle, "digest-one"))
+      .limit(1);
+    await community.db
+      .update(groupMessages)
+      .set({ source: "import", createdAt: new Date("2019-06-01T10:00:00Z") })
+      .where(eq(groupMessages.id, message?.id ?? ""));
+    expect(await sendDailyDigests(community.ctx, "2019-06-01")).toBe(0);
+    await community.db
+      .update(groupMessages)
+      .set({ source: "web" })
+      .where(eq(groupMessages.id, message?.id ?? ""));
+    expect(await sendDailyDigests(community.ctx, "2019-06-01")).toBe(1);
   });
 
   it("waits for the configured hour and then covers the previous UTC day", async () => {

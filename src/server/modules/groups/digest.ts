@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, ne } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { type Ctx, inTransaction } from "../../platform/context.js";
@@ -60,6 +60,8 @@ export async function sendDailyDigests(ctx: Ctx, day: string): Promise<number> {
         eq(groupMembers.status, "active"),
         eq(groupMembers.delivery, "digest"),
         eq(groupMessages.status, "published"),
+        // An archive imported today holds yesterday's messages too: the group's members had them then.
+        ne(groupMessages.source, "import"),
         isNull(groupMessages.removedAt),
         isNull(groupTopics.removedAt),
         gte(groupMessages.createdAt, start),

@@ -4,7 +4,19 @@ import { notFound } from "../../platform/errors.js";
 import { requireReader } from "./policy.js";
 import { groupById, membershipOf, messageById, topicById } from "./store.js";
 
-export { createGroup, getGroupView, listGroups, updateGroupSettings } from "./groups.js";
+export type { DeliveryMode, GroupRole } from "./contracts/groups.js";
+export { createGroup, getGroupView, listGroups, reservedHandles, updateGroupSettings } from "./groups.js";
+export {
+  groupForImport,
+  IMPORT_BATCH_ROWS,
+  type ImportedGroupMember,
+  type ImportedMessage,
+  type ImportedTopic,
+  type ImportTargetGroup,
+  importedMessagesOf,
+  writeImportedMembers,
+  writeImportedMessages,
+} from "./import-writer.js";
 export { inviteMember, joinGroup, setRole } from "./members.js";
 export {
   canSeeGroup,

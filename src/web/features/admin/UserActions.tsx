@@ -56,6 +56,12 @@ export function UserActions({ user }: { user: AdminUser }) {
         Erased
       </Badge>
     );
+  if (user.placeholder)
+    return (
+      <Badge variant="outline" color="gray" title="Imported; their invitation claims it">
+        Imported placeholder
+      </Badge>
+    );
   return (
     <Group gap={6} wrap="nowrap">
       {actionsFor(user).map((action) => (

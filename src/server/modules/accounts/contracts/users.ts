@@ -41,6 +41,8 @@ export const adminUser = z.object({
   totpEnabled: z.boolean(),
   /** Anonymised: shown under a pseudonym, closed for good. */
   erased: z.boolean(),
+  /** Made by an import for someone without an account: their invitation or sign-in claims it. */
+  placeholder: z.boolean(),
   createdAt: z.string(),
 });
 export type AdminUser = z.infer<typeof adminUser>;

@@ -5,7 +5,8 @@ import { groupPerson, handleParam, tag } from "./groups.js";
 
 export const messageStatuses = ["published", "pending", "rejected"] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
-export const messageSources = ["web", "email"] as const;
+/** Where a message came from: the page, a mail to the group, or an import of the group's archive. */
+export const messageSources = ["web", "email", "import"] as const;
 export type MessageSource = (typeof messageSources)[number];
 
 // --- input ---

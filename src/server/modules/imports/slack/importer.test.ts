@@ -165,6 +165,10 @@ describe("a Slack workspace export", () => {
       .where(eq(organisations.id, placeholder?.organisationId ?? ""));
     expect(organisation?.name).toBe("acme-labs.example");
     expect(await signInStatus("nia@acme-labs.example")).toBe(401);
+    const activated = await staff.patch(`/api/admin/users/${placeholder?.id}`, { status: "active" });
+    expect(activated.statusCode).toBe(409);
+    const listed = (await staff.get("/api/admin/users?q=nia")).json().users;
+    expect(listed).toEqual([expect.objectContaining({ placeholder: true, status: "deactivated" })]);
     const account = await createUser(community.ctx, {
       email: "nia@acme-labs.example",
       name: "Nia N.",
