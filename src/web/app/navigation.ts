@@ -119,6 +119,13 @@ export function areasFor(me: Me): AreaSection[] {
           action: "Read sent mail",
         },
         {
+          to: "/admin/imports",
+          label: "Imports",
+          description:
+            "Bring in a Slack workspace, a Groups.io group or a Basecamp project, after a dry run.",
+          action: "Import an export",
+        },
+        {
           to: "/admin/releases",
           label: "Release editor",
           description: "Write release notes, preview them and publish.",

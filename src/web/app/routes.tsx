@@ -45,6 +45,8 @@ const IdeaPage = lazyPage("ideas/IdeaPage", "IdeaPage");
 const IdeasPage = lazyPage("ideas/IdeasPage", "IdeasPage");
 const NewIdeaPage = lazyPage("ideas/NewIdeaPage", "NewIdeaPage");
 const RoadmapPage = lazyPage("ideas/RoadmapPage", "RoadmapPage");
+const ImportRunPage = lazyPage("imports/ImportRunPage", "ImportRunPage");
+const ImportsPage = lazyPage("imports/ImportsPage", "ImportsPage");
 const PharmacyPage = lazyPage("pharmacy/PharmacyPage", "PharmacyPage");
 const ProjectPage = lazyPage("projects/ProjectPage", "ProjectPage");
 const ProjectsPage = lazyPage("projects/ProjectsPage", "ProjectsPage");
@@ -144,6 +146,8 @@ export const routes: RouteObject[] = [
               { path: "users", element: <UsersPage /> },
               { path: "audit", element: <AuditPage /> },
               { path: "mail", element: <MailOutboxPage /> },
+              { path: "imports", element: <ImportsPage /> },
+              { path: "imports/:id", element: <ImportRunPage /> },
               { path: "releases", element: <AdminReleasesPage /> },
               { path: "releases/new", element: <ReleaseEditorPage /> },
               { path: "releases/:id", element: <ReleaseEditorPage /> },

@@ -60,10 +60,12 @@ describe("an import stopped half way", () => {
       filePath: await writeSlackExport("stale"),
       unknownPeople: "skip",
     });
-    await community.db
-      .update(importRuns)
-      .set({ status: "importing", updatedAt: new Date(Date.now() - 10 * 60 * 1000) })
-      .where(eq(importRuns.id, run.id));
+    const stopped = { status: "importing" as const, updatedAt: new Date(Date.now() - 10 * 60 * 1000) };
+    await community.db.update(importRuns).set(stopped).where(eq(importRuns.id, run.id));
+    // Cut off in its dry run: there is no report to import from.
+    await expect(claimRun(staff, run.id)).rejects.toThrow(/dry run did not finish/);
+    await surveyRun(staff, run.id);
+    await community.db.update(importRuns).set(stopped).where(eq(importRuns.id, run.id));
     expect((await claimRun(staff, run.id)).status).toBe("importing");
     expect((await importRun(staff, run.id)).status).toBe("imported");
   });

@@ -12,7 +12,7 @@
 
 import fs from "node:fs/promises";
 import path from "node:path";
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { rowsOf } from "../../db/rows.js";
 import { type ActorCtx, inTransaction } from "../../platform/context.js";
 import { AppError, invalid, notFound } from "../../platform/errors.js";
@@ -206,12 +206,18 @@ export async function claimRun(ctx: ActorCtx, runId: string): Promise<RunRow> {
   const [claimed] = await ctx.db
     .update(importRuns)
     .set({ status: "importing", phase: "import", done: 0, error: null, updatedAt: new Date() })
-    .where(and(eq(importRuns.id, runId), inArray(importRuns.status, ["ready", "failed", "interrupted"])))
+    .where(
+      and(
+        eq(importRuns.id, runId),
+        inArray(importRuns.status, ["ready", "failed", "interrupted"]),
+        isNotNull(importRuns.report),
+      ),
+    )
     .returning();
   if (claimed) return claimed;
   const run = await runRow(ctx, runId);
-  if (run.status === "failed" && !run.report) {
-    throw new AppError("conflict", "This export could not be read; upload it again.");
+  if ((run.status === "failed" || run.status === "interrupted") && !run.report) {
+    throw new AppError("conflict", "This export's dry run did not finish; upload it again.");
   }
   throw new AppError(
     "conflict",

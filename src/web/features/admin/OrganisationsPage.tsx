@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Modal, Table, Text, VisuallyHidden } from "@mantine/core";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -8,6 +8,25 @@ import { kindLabel, type Organisation, useAdminLive, useOrganisations } from "./
 import { OrganisationForm } from "./OrganisationForm.js";
 import { OrganisationSignInForm } from "./OrganisationSignInForm.js";
 import { ScimTokens } from "./ScimTokens.js";
+
+/** A domain's badge wraps (after its dots) rather than widen the table past a phone's screen. */
+const wrappingBadge = { label: { whiteSpace: "normal", lineHeight: 1.4 } } as const;
+
+/** A domain that may break after each dot: "acme-labs.<wbr>example". */
+function BreakableDomain({ domain }: { domain: string }) {
+  const parts = domain.split(".");
+  return parts.map((part, index) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: a domain's labels never move.
+    <Fragment key={index}>
+      {part}
+      {index < parts.length - 1 && (
+        <>
+          .<wbr />
+        </>
+      )}
+    </Fragment>
+  ));
+}
 
 /** `null` while closed; `"new"` to create one; an organisation to edit it. */
 type Editing = Organisation | "new" | null;
@@ -46,8 +65,16 @@ function OrganisationTable({
               <Table.Td>
                 <Group gap={4}>
                   {organisation.domains.map((domain) => (
-                    <Badge key={domain} variant="outline" color="gray" tt="none">
-                      {domain}
+                    <Badge
+                      key={domain}
+                      variant="outline"
+                      color="gray"
+                      tt="none"
+                      maw="100%"
+                      h="auto"
+                      styles={wrappingBadge}
+                    >
+                      <BreakableDomain domain={domain} />
                     </Badge>
                   ))}
                 </Group>
