@@ -8,7 +8,9 @@
  *
  * A conversation is written in its messages' order, batch by batch, so seq follows Slack's time; a
  * reply's thread is its root's id, made from the root's own `ts`, so no lookup is needed, and a run
- * resumed after a stop skips the conversations it had finished.
+ * resumed after a stop skips the conversations it had finished. The database writes one batch while
+ * the next few day files are read and the next batch converted (one queue of writes, in order, across
+ * conversations), so reading the zip, converting and writing overlap rather than wait on each other.
  */
 
 import { inTransaction } from "../../../platform/context.js";
@@ -123,6 +125,13 @@ const ANNOUNCEMENT_NAMES = [
 const MAX_DM_PEOPLE = 8;
 /** Messages a statement writes. */
 export const MESSAGE_BATCH = 2000;
+/**
+ * Day files read ahead of the one being written or surveyed: each is a few reads of the zip, and
+ * waiting for them one after the other was a quarter of an import's time (bench/imports.ts).
+ */
+const READ_AHEAD = 4;
+/** Batches converted ahead of the one the database is writing: a batch is a few MB at most. */
+const WRITES_AHEAD = 2;
 
 const dateOfTs = (ts: string | number | undefined) => new Date(Math.round(Number(ts ?? 0) * 1000));
 const DAY_FILE = /\/(\d{4}-\d{2}-\d{2})\.json$/;
@@ -169,7 +178,9 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
     const match = DAY_FILE.exec(entry.name);
     if (!match) continue;
     const folder = entry.name.slice(0, entry.name.length - match[0].length);
-    dayFiles.set(folder, [...(dayFiles.get(folder) ?? []), entry.name]);
+    const files = dayFiles.get(folder);
+    if (files) files.push(entry.name);
+    else dayFiles.set(folder, [entry.name]);
   }
   for (const files of dayFiles.values()) files.sort();
   const uploads = new Map<string, string>();
@@ -178,10 +189,21 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
     if (match?.[1]) uploads.set(match[1], entry.name);
   }
 
-  /** Each message of a conversation, in order, as Slack wrote it; a broken day file is named. */
+  /**
+   * Each message of a conversation, in order, as Slack wrote it; a broken day file is named. The
+   * next few day files are being read (and parsed) while this one's messages are taken.
+   */
   async function* messagesOf(conversation: Conversation): AsyncGenerator<SlackMessage> {
-    for (const file of dayFiles.get(conversation.folder) ?? []) {
-      const day = await readArray<SlackMessage>(zip, file);
+    const files = dayFiles.get(conversation.folder) ?? [];
+    const reading: Promise<SlackMessage[]>[] = [];
+    let next = 0;
+    while (next < files.length || reading.length > 0) {
+      while (next < files.length && reading.length < READ_AHEAD) {
+        const day = readArray<SlackMessage>(zip, files[next++] ?? "");
+        day.catch(() => {}); // said when its turn comes, in order
+        reading.push(day);
+      }
+      const day = await (reading.shift() as Promise<SlackMessage[]>);
       day.sort((a, b) => Number(a.ts) - Number(b.ts));
       for (const message of day) if (message && typeof message.ts === "string") yield message;
     }
@@ -280,14 +302,23 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
     },
     async write(target, progress) {
       let done = 0;
-      for (const conversation of conversations) {
-        if (target.finished.has(conversation.id)) {
-          done += await countMessages(conversation);
-          progress(done);
-          continue;
+      const writes = writeQueue(WRITES_AHEAD);
+      const written = (count: number) => {
+        done += count;
+        progress(done);
+      };
+      try {
+        for (const conversation of conversations) {
+          if (target.finished.has(conversation.id)) {
+            await writes.add(async () => written(await countMessages(conversation)));
+            continue;
+          }
+          await writeConversation(target, conversation, writes, written);
         }
-        done = await writeConversation(target, conversation, done, progress);
-        await target.markFinished(conversation.id);
+        await writes.drained();
+      } catch (error) {
+        await writes.settled();
+        throw error;
       }
     },
     async close() {
@@ -302,12 +333,17 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
     return count;
   }
 
+  /**
+   * A conversation's channel, then its messages batch by batch through `writes`: the database
+   * writes one batch (in order, so seq follows Slack's time) while the next is read and converted.
+   * Its members, threads and read positions follow its last batch, and it is marked finished after.
+   */
   async function writeConversation(
     target: WriteContext,
     conversation: Conversation,
-    doneBefore: number,
-    progress: (done: number) => void,
-  ): Promise<number> {
+    writes: WriteQueue,
+    written: (count: number) => void,
+  ): Promise<void> {
     const { ctx } = target;
     const memberIds = conversation.members.map((member) => target.authorOf(member));
     const dmKey = conversation.kind === "dm" ? [...new Set(memberIds)].sort().join(":") : null;
@@ -328,22 +364,24 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
       { kind: "chat_channel", externalId: `channel:${conversation.id}`, itemId: channelId },
     ]);
     const messageId = (ts: string) => target.idOf(`message:${conversation.id}:${ts}`, dateOfTs(ts));
-    const roots = new Set<string>();
+    /** The ids of the conversation's messages that start a thread (or may), by their ts. */
+    const roots = new Map<string, string>();
     let batch: ImportedMessage[] = [];
-    let done = doneBefore;
     const flush = async () => {
       const writing = batch;
       batch = [];
-      await inTransaction(ctx, (tx) => importMessages(tx.db, writing));
-      done += writing.length;
-      progress(done);
+      await writes.add(async () => {
+        await inTransaction(ctx, (tx) => importMessages(tx.db, writing));
+        written(writing.length);
+      });
     };
     for await (const message of messagesOf(conversation)) {
       if (NOTICE_SUBTYPES.has(message.subtype ?? "")) continue;
-      const isReply = Boolean(
-        message.thread_ts && message.thread_ts !== message.ts && roots.has(message.thread_ts),
-      );
-      if (!isReply) roots.add(message.ts);
+      const rootId =
+        message.thread_ts && message.thread_ts !== message.ts ? roots.get(message.thread_ts) : undefined;
+      const isReply = rootId !== undefined;
+      const ownId = messageId(message.ts);
+      if (!isReply) roots.set(message.ts, ownId);
       const converted = mrkdwnToMarkdown(
         message.text ?? "",
         (id) => {
@@ -375,12 +413,12 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
       const pinned = pin || message.pinned_to?.includes(conversation.id);
       const createdAt = dateOfTs(message.ts);
       batch.push({
-        id: messageId(message.ts),
+        id: ownId,
         channelId,
         authorId: target.authorOf(bot ? undefined : message.user),
         clientId: `${target.sourceKey}:${conversation.id}:${message.ts}`,
         body,
-        threadRootId: isReply ? messageId(message.thread_ts ?? "") : null,
+        threadRootId: rootId ?? null,
         alsoToChannel: isReply && message.subtype === "thread_broadcast",
         createdAt,
         editedAt: message.edited?.ts ? dateOfTs(message.edited.ts) : null,
@@ -399,12 +437,17 @@ async function openedSlackExport(zip: ZipExport): Promise<OpenedExport> {
       if (batch.length >= MESSAGE_BATCH) await flush();
     }
     if (batch.length > 0) await flush();
-    await finishImportedChannel(
-      ctx.db,
-      channelId,
-      memberIds.filter((id) => id !== target.authorOf(undefined)),
-    );
-    return done;
+    await writes.add(async () => {
+      // One commit rather than three: 200 channels' finishing was seconds of a small export's import.
+      await inTransaction(ctx, (tx) =>
+        finishImportedChannel(
+          tx.db,
+          channelId,
+          memberIds.filter((id) => id !== target.authorOf(undefined)),
+        ),
+      );
+      await target.markFinished(conversation.id);
+    });
   }
 }
 
@@ -469,4 +512,31 @@ async function readConversations(zip: ZipExport): Promise<Conversation[]> {
     ),
     ...direct,
   ];
+}
+
+type WriteQueue = ReturnType<typeof writeQueue>;
+
+/**
+ * Database work done one piece at a time, in the order it was added, while the caller goes on to
+ * prepare the next: `add` waits only while more than `ahead` pieces are waiting or under way. A
+ * piece that fails skips the ones after it (so nothing is marked finished that was not written), and
+ * the failure is thrown by the next `add` or by `drained`.
+ */
+function writeQueue(ahead: number) {
+  let tail: Promise<void> = Promise.resolve();
+  const pending: Promise<void>[] = [];
+  return {
+    async add(work: () => Promise<void>): Promise<void> {
+      tail = tail.then(work);
+      tail.catch(() => {}); // thrown to the caller below, or by drained
+      pending.push(tail);
+      while (pending.length > ahead) await pending.shift();
+    },
+    drained: () => tail,
+    /**
+     * After a failure of the caller's own (a broken day file): what was added is written (each piece
+     * is whole: a batch, or a finished conversation after its batches), so a resumed run skips it.
+     */
+    settled: () => tail.catch(() => {}),
+  };
 }
