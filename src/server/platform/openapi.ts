@@ -38,6 +38,10 @@ export const apiTags = [
   },
   { name: "groups", description: "Groups: membership, topics and messages (also by mail), moderation." },
   {
+    name: "imports",
+    description: "Moving in: Slack, Groups.io and Basecamp exports, each surveyed in a dry run, then imported.",
+  },
+  {
     name: "sandbox",
     description:
       "The development environment: access, studies, volunteers, enrolments, flags, imports, wipes.",
