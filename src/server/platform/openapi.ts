@@ -39,7 +39,8 @@ export const apiTags = [
   { name: "groups", description: "Groups: membership, topics and messages (also by mail), moderation." },
   {
     name: "imports",
-    description: "Moving in: Slack, Groups.io and Basecamp exports, each surveyed in a dry run, then imported.",
+    description:
+      "Moving in: Slack, Groups.io and Basecamp exports, each surveyed in a dry run, then imported.",
   },
   {
     name: "sandbox",
