@@ -2,12 +2,12 @@
  * The dependency rules `npm run lint:deps` enforces on src/ (dependency-cruiser; type-only imports count).
  *
  * A module is `src/server/modules/<name>/`, and each sandbox sub-module
- * `src/server/modules/sandbox/{access,clinical,data,operations}/` is a module of its own: the files at
+ * `src/server/modules/sandbox/{access,clinical,data,operations,product}/` is a module of its own: the files at
  * the top of `sandbox/` form the module "sandbox", and `sandbox/shared/` is the kernel its sub-modules
  * build on. A module reaches another only through its `index.ts`. Tests and the files that compose modules (app, main, the module list, the demo seed,
  * the testing harness, the drizzle schema barrel) may reach inside; every file obeys the circle rule.
  */
-const SUBMODULE = "sandbox/(?:access|clinical|data|operations)";
+const SUBMODULE = "sandbox/(?:access|clinical|data|operations|product)";
 const MODULES = "^src/server/modules/";
 const INDEX = `${MODULES}(?:${SUBMODULE}|[^/]+)/index\\.ts$`;
 const CONTRACT = `${MODULES}(?:${SUBMODULE}|[^/]+)/contracts/`;
@@ -59,7 +59,7 @@ module.exports = {
       },
       to: {
         path: MODULES,
-        pathNot: [`${MODULES}sandbox/(?!(?:access|clinical|data|operations)/)`, INDEX],
+        pathNot: [`${MODULES}sandbox/(?!(?:access|clinical|data|operations|product)/)`, INDEX],
       },
     },
     {

@@ -7,6 +7,18 @@ import { z } from "zod";
  * count: Fastify 5 trusts no proxy for a number, since a count cannot tell a proxy from a client that
  * sends its own X-Forwarded-For, so a count is refused here rather than silently ignored.
  */
+const httpUrl = z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// address." });
+/** Comma-separated http(s) addresses, each checked. */
+const httpUrls = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(httpUrl).min(1, "Give at least one address."));
+
 function trustProxyOf(value: string | undefined, context: z.RefinementCtx): boolean | string[] {
   const text = value?.trim().toLowerCase() ?? "";
   if (text === "" || text === "false" || text === "no" || text === "0") return false;
@@ -110,13 +122,54 @@ const configSchema = z.object({
     .enum(["true", "false"], { error: "Use true or false." })
     .default("false")
     .transform((value) => value === "true"),
+  PRODUCT_URL: httpUrl.optional(),
+  PRODUCT_OIDC_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "Letters, digits, dots, hyphens and underscores.")
+    .optional(),
+  PRODUCT_OIDC_CLIENT_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  PRODUCT_OIDC_REDIRECT_URIS: httpUrls.optional(),
+  PRODUCT_OIDC_POST_LOGOUT_REDIRECT_URIS: httpUrls.optional(),
+  PRODUCT_OIDC_BACKCHANNEL_LOGOUT_URI: httpUrl.optional(),
+  PRODUCT_SCIM_URL: httpUrl.optional(),
+  PRODUCT_SCIM_TOKEN: z.string().min(16, "Use at least 16 characters.").optional(),
+  PRODUCT_RESET_URL: httpUrl.optional(),
+  PRODUCT_RESET_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  PRODUCT_RESET_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  PRODUCT_FLAGS_URL: httpUrl.optional(),
+  PRODUCT_FLAGS_SOURCE: z
+    .enum(["convene", "product"], { error: "Use convene or product." })
+    .default("convene"),
+  PRODUCT_WEBHOOK_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  OIDC_SIGNING_KEY: z.string().min(1).optional(),
 });
 
-/** With FILE_STORE=s3 the bucket and region are needed, and a key pair is given whole or not at all. */
+/**
+ * With FILE_STORE=s3 the bucket and region are needed, and a key pair is given whole or not at all. The
+ * product's connection comes in whole parts: a client with its secret and redirect addresses, SCIM with
+ * its token, and whatever Convene signs for the product (reset, flags) with the shared secret.
+ */
 const checkedSchema = configSchema.superRefine((e, issues) => {
-  if (e.FILE_STORE !== "s3") return;
   const missing = (name: string, message: string) =>
     issues.addIssue({ code: "custom", path: [name], message });
+  if (e.PRODUCT_OIDC_CLIENT_ID) {
+    if (!e.PRODUCT_OIDC_CLIENT_SECRET)
+      missing("PRODUCT_OIDC_CLIENT_SECRET", "Required with PRODUCT_OIDC_CLIENT_ID.");
+    if (!e.PRODUCT_OIDC_REDIRECT_URIS)
+      missing("PRODUCT_OIDC_REDIRECT_URIS", "Required with PRODUCT_OIDC_CLIENT_ID: where sign-ins return.");
+  }
+  if (e.PRODUCT_SCIM_URL && !e.PRODUCT_SCIM_TOKEN)
+    missing(
+      "PRODUCT_SCIM_TOKEN",
+      "Required with PRODUCT_SCIM_URL: the bearer token the product's SCIM asks for.",
+    );
+  const signed = e.PRODUCT_RESET_URL || e.PRODUCT_FLAGS_URL || e.PRODUCT_FLAGS_SOURCE === "product";
+  if (signed && !e.PRODUCT_WEBHOOK_SECRET)
+    missing(
+      "PRODUCT_WEBHOOK_SECRET",
+      "Required with PRODUCT_RESET_URL, PRODUCT_FLAGS_URL or PRODUCT_FLAGS_SOURCE=product: it signs both ways.",
+    );
+  if (e.FILE_STORE !== "s3") return;
   if (!e.S3_BUCKET)
     missing("S3_BUCKET", "Required when FILE_STORE=s3: the bucket that holds uploaded files.");
   if (!e.S3_REGION) missing("S3_REGION", "Required when FILE_STORE=s3 (e.g. us-east-1).");
@@ -208,6 +261,40 @@ export type Config = {
    */
   shutdownDelaySeconds: number;
   fileStore: FileStoreConfig;
+  product: ProductConfig;
+};
+
+/**
+ * The vendor's real development environment, when Convene fronts one (all unset: the built-in stand-in
+ * alone). Each part is optional and independent of the others.
+ */
+export type ProductConfig = {
+  /** The product's own address, linked from the environment's pages. */
+  url: string | undefined;
+  /** The product as an OpenID client of Convene's provider (/oidc). */
+  oidcClient:
+    | {
+        clientId: string;
+        clientSecret: string;
+        redirectUris: string[];
+        postLogoutRedirectUris: string[];
+        backchannelLogoutUri: string | undefined;
+      }
+    | undefined;
+  /** The product's SCIM 2.0 base address (…/scim/v2) and the bearer token it asks for. */
+  scim: { url: string; token: string } | undefined;
+  /** Called, signed, when a wipe resets the environment; unset, the built-in stand-in is reset. */
+  resetUrl: string | undefined;
+  resetTimeoutMs: number;
+  resetAttempts: number;
+  /** Where Convene's flag changes are sent, signed (when Convene's flags are the source of truth). */
+  flagsUrl: string | undefined;
+  /** convene: staff set the flags here; product: the product's flag service posts them (signed). */
+  flagsSource: "convene" | "product";
+  /** Signs what Convene sends the product and checks what the product sends Convene. */
+  webhookSecret: string | undefined;
+  /** The provider's signing key (an RSA private JWK as JSON); unset, one is generated and kept in DATA_DIR. */
+  signingKey: string | undefined;
 };
 
 /** Reads the environment once, refusing to start with a clear message naming each bad variable. */
@@ -277,6 +364,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : { kind: "local" },
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    product: {
+      url: e.PRODUCT_URL,
+      oidcClient:
+        e.PRODUCT_OIDC_CLIENT_ID && e.PRODUCT_OIDC_CLIENT_SECRET && e.PRODUCT_OIDC_REDIRECT_URIS
+          ? {
+              clientId: e.PRODUCT_OIDC_CLIENT_ID,
+              clientSecret: e.PRODUCT_OIDC_CLIENT_SECRET,
+              redirectUris: e.PRODUCT_OIDC_REDIRECT_URIS,
+              postLogoutRedirectUris: e.PRODUCT_OIDC_POST_LOGOUT_REDIRECT_URIS ?? [],
+              backchannelLogoutUri: e.PRODUCT_OIDC_BACKCHANNEL_LOGOUT_URI,
+            }
+          : undefined,
+      scim:
+        e.PRODUCT_SCIM_URL && e.PRODUCT_SCIM_TOKEN
+          ? { url: e.PRODUCT_SCIM_URL.replace(/\/$/, ""), token: e.PRODUCT_SCIM_TOKEN }
+          : undefined,
+      resetUrl: e.PRODUCT_RESET_URL,
+      resetTimeoutMs: e.PRODUCT_RESET_TIMEOUT_SECONDS * 1000,
+      resetAttempts: e.PRODUCT_RESET_ATTEMPTS,
+      flagsUrl: e.PRODUCT_FLAGS_URL,
+      flagsSource: e.PRODUCT_FLAGS_SOURCE,
+      webhookSecret: e.PRODUCT_WEBHOOK_SECRET,
+      signingKey: e.OIDC_SIGNING_KEY,
+    },
     ...overrides,
   };
 }

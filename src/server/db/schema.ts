@@ -13,6 +13,7 @@ export * from "../modules/sandbox/access/schema.js";
 export * from "../modules/sandbox/clinical/schema.js";
 export * from "../modules/sandbox/data/schema.js";
 export * from "../modules/sandbox/operations/schema.js";
+export * from "../modules/sandbox/product/schema.js";
 export * from "../platform/audit/schema.js";
 export * from "../platform/events/schema.js";
 export * from "../platform/files/schema.js";

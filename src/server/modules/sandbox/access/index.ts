@@ -23,6 +23,7 @@ export {
 } from "./agreement.js";
 export type { SandboxRole } from "./contracts/users.js";
 export { notifyEnvironmentPeople } from "./notifications.js";
+export { type ProductPerson, type ProductRefusal, productPeople, productPerson } from "./product-people.js";
 export { agreementRoutes } from "./routes/agreement.js";
 export { sandboxUserRoutes } from "./routes/users.js";
 export {

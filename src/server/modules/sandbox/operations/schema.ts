@@ -80,6 +80,10 @@ export const sandboxWipes = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     cancelledBy: uuid("cancelled_by"),
     error: text("error"),
+    /** The product's reset endpoint was called (an external environment), not the built-in stand-in reset. */
+    resetsProduct: boolean("resets_product").notNull().default(false),
+    /** Calls made to the product's reset endpoint, retries included. */
+    resetAttempts: integer("reset_attempts").notNull().default(0),
   },
   (t) => [
     // At most one wipe is pending (scheduled or running) at any time.
