@@ -101,7 +101,7 @@ export async function startTestCommunity(overrides: Partial<Config> = {}): Promi
     const headers = (extra: Record<string, string> = {}) => ({
       ...(cookie ? { cookie } : {}),
       [CSRF_HEADER]: "1",
-      origin: TEST_ORIGIN,
+      origin: config.publicUrl,
       ...extra,
     });
     return {

@@ -24,6 +24,7 @@ import {
   WipeRunner,
   wipeRoutes,
 } from "./operations/index.js";
+import { registerProductSignIn } from "./product/index.js";
 // Studies and volunteers, found by the one search.
 import "./search-sources.js";
 
@@ -90,6 +91,7 @@ export const sandboxModule: ConveneModule = {
     volunteerImportRoutes(route);
     operationsRoutes(route);
     wipeRoutes(route, runner);
+    await registerProductSignIn(app, deps);
   },
   commands: sandboxCommands,
 };

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Divider, Group, PasswordInput, Stack, Text, Text
 import { isEmail, isNotEmpty, useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import {
   type OrganisationSignInProblem,
   organisationSignInProblems,
@@ -10,7 +10,7 @@ import {
 import { isApiError } from "../../app/api.js";
 import { useFormSubmit } from "../../app/forms.js";
 import { safeReturnPath } from "../../app/gates.js";
-import { Navigate } from "../../app/navigate.js";
+import { Navigate, useGoTo } from "../../app/navigate.js";
 import { type Me, meQueryKey, useMe } from "../../app/session.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { AccountCard } from "./AccountCard.js";
@@ -67,7 +67,7 @@ export function SignInPage() {
   const { data: me } = useMe();
   const [params] = useSearchParams();
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
+  const goTo = useGoTo();
   // After the password, an account with a second factor asks for it: the refusal says which it has.
   const [secondStep, setSecondStep] = useState<SecondFactorChoices | null>(null);
   const [method, setMethod] = useState<SecondFactor>("totp");
@@ -107,7 +107,7 @@ export function SignInPage() {
   const signedIn = (user: Me) => {
     queryClient.clear();
     queryClient.setQueryData(meQueryKey, user);
-    navigate(safeReturnPath(params.get("next")), { replace: true });
+    goTo(safeReturnPath(params.get("next")), { replace: true });
   };
 
   const { onSubmit, error, pending } = useFormSubmit(

@@ -1,8 +1,9 @@
 import { Alert, Anchor, Badge, Group, Stack, Text } from "@mantine/core";
 import type { ReactNode } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { isApiError } from "../../app/api.js";
 import { safeReturnPath, useSignedInMe } from "../../app/gates.js";
+import { useGoTo } from "../../app/navigate.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
 import { PageLoader } from "../../app/ui/PageLoader.js";
@@ -191,7 +192,7 @@ export function AgreementFirst({ children }: { children: ReactNode }) {
  */
 export function SandboxAgreementPage() {
   const agreement = useAgreement();
-  const navigate = useNavigate();
+  const goTo = useGoTo();
   const [search] = useSearchParams();
   const next = search.get("next");
   return (
@@ -211,7 +212,7 @@ export function SandboxAgreementPage() {
         <AgreementPanel
           agreement={agreement.data}
           acceptable={agreement.data.acceptedAt === null}
-          onAccepted={next ? () => navigate(safeReturnPath(next)) : undefined}
+          onAccepted={next ? () => goTo(safeReturnPath(next)) : undefined}
         />
       )}
     </Page>

@@ -4,6 +4,7 @@ export {
   asSeeder,
   currentAgreement,
   gate,
+  NOT_A_SANDBOX_USER_MESSAGE,
   passesGate,
   requireSandboxAccess,
   type SandboxStatus,
