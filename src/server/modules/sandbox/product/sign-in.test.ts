@@ -222,4 +222,45 @@ describe("Convene as the product's OpenID provider", () => {
     expect(location.searchParams.get("error")).toBe("invalid_request");
     expect(location.searchParams.get("error_description")).toMatch(/PKCE/);
   });
+
+  it("answers bad requests with 4xx, never a 500: an unknown interaction, a wrong client secret, a forged code", async () => {
+    const expired = await fetch(`${base}/oidc/interaction/not-a-real-one`);
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain("This sign-in has expired");
+
+    const wrongSecret = await fetch(`${base}/oidc/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${product.clientId}:wrong`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: "x" }),
+    });
+    expect(wrongSecret.status).toBe(401);
+    expect(await wrongSecret.json()).toMatchObject({ error: "invalid_client" });
+
+    const forged = await fetch(`${base}/oidc/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${product.clientId}:${product.clientSecret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: "forged",
+        redirect_uri: product.redirectUri,
+        code_verifier: "x".repeat(43),
+      }),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toMatchObject({ error: "invalid_grant" });
+
+    const garbage = await fetch(`${base}/oidc/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(garbage.status).toBeGreaterThanOrEqual(400);
+    expect(garbage.status).toBeLessThan(500);
+  });
 });
