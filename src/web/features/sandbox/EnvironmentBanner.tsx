@@ -64,6 +64,11 @@ export function EnvironmentBanner() {
           Community development environment
         </Text>
         {environment.data?.build && <BuildLine build={environment.data.build} />}
+        {environment.data?.productUrl && (
+          <Anchor href={environment.data.productUrl} size="sm" fw={600} data-testid="open-product">
+            Open the clinical product
+          </Anchor>
+        )}
       </Group>
       <Group gap="xs" justify="space-between" wrap="wrap" align="flex-end">
         <Text size="xs" style={{ flex: "1 1 20rem" }}>

@@ -53,7 +53,21 @@ describe("the environment status", () => {
       lastWipe: null,
       wipe: null,
       counts: { studies, volunteers: DEMO_VOLUNTEER_COUNT, users },
+      productUrl: null,
     });
+  });
+
+  it("links the vendor's real product when the environment fronts one", async () => {
+    const fronting = await startTestCommunity({
+      product: { ...community.config.product, url: "https://dev.product.example/" },
+    });
+    try {
+      const member = await fronting.signIn("member@northwind.example");
+      const response = await member.get("/api/sandbox/environment");
+      expect(response.json().productUrl).toBe("https://dev.product.example/");
+    } finally {
+      await fronting.close();
+    }
   });
 
   it("is shown to someone who is not a sandbox user, and refused to a stranger", async () => {

@@ -59,5 +59,6 @@ export async function environmentStatus(ctx: Ctx): Promise<EnvironmentView> {
       volunteers: volunteerCount,
       users: userCount,
     },
+    productUrl: ctx.config.product.url ?? null,
   };
 }

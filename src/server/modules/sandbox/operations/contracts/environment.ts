@@ -20,6 +20,8 @@ export const environment = z.object({
     .nullable(),
   /** Studies and volunteers are null while a wipe runs: their tables are locked until it ends. */
   counts: z.object({ studies: z.number().nullable(), volunteers: z.number().nullable(), users: z.number() }),
+  /** The vendor's real product this environment fronts (PRODUCT_URL), or null for the built-in stand-in. */
+  productUrl: z.string().nullable(),
 });
 export type Environment = z.infer<typeof environment>;
 
