@@ -13,7 +13,7 @@ import {
   studyTransferRoutes,
   volunteerRoutes,
 } from "./clinical/index.js";
-import { volunteerImportRoutes } from "./data/index.js";
+import { phiScanRoutes, volunteerImportRoutes } from "./data/index.js";
 import {
   ENVIRONMENT_PATH,
   failAbandonedWipes,
@@ -24,6 +24,7 @@ import {
   WipeRunner,
   wipeRoutes,
 } from "./operations/index.js";
+import { phiCommands } from "./phi-cli.js";
 import { registerProductSignIn } from "./product/index.js";
 // Studies and volunteers, found by the one search.
 import "./search-sources.js";
@@ -89,9 +90,13 @@ export const sandboxModule: ConveneModule = {
     sandboxAuditRoutes(route);
     studyTransferRoutes(route);
     volunteerImportRoutes(route);
+    phiScanRoutes(route);
     operationsRoutes(route);
     wipeRoutes(route, runner);
     await registerProductSignIn(app, deps);
   },
-  commands: sandboxCommands,
+  commands(program) {
+    sandboxCommands(program);
+    phiCommands(program);
+  },
 };

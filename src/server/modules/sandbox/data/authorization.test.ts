@@ -1,6 +1,6 @@
 /**
- * Who may call the sandbox's data routes: volunteer imports (the callers and the rules of the matrix:
- * src/server/testing/authorization.ts).
+ * Who may call the sandbox's data routes: volunteer imports and the PHI scan of an export (the callers
+ * and the rules of the matrix: src/server/testing/authorization.ts).
  */
 import { actingAs } from "../../../platform/context.js";
 import {
@@ -9,6 +9,7 @@ import {
   ctxAs,
   people,
   type Row,
+  staffOnly,
   volunteerWriters,
 } from "../../../testing/authorization.js";
 import { actorOf } from "../../accounts/users.js";
@@ -75,6 +76,17 @@ const rows: Row[] = [
       await acceptAs(email);
       return client.get(`/api/sandbox/imports/${id}`);
     },
+  },
+  {
+    route: "POST /api/admin/sandbox/phi-scan",
+    // Staff scan an export of the vendor's real product; no customer may, whatever their sandbox role.
+    expected: staffOnly(200),
+    call: ({ client }) =>
+      client.upload("/api/admin/sandbox/phi-scan", {
+        filename: "export.csv",
+        contentType: "text/csv",
+        data: matrixImportCsv(),
+      }),
   },
 ];
 
