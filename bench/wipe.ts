@@ -137,8 +137,8 @@ async function benchDatabase(fresh: Fresh): Promise<{ rows: Row[]; notes: string
       message: "Benchmark.",
     });
     const outcome = await new WipeRunner(database.db, config).runDueWipes();
-    if (outcome?.status !== "completed")
-      throw new Error(`the wipe did not complete: ${JSON.stringify(outcome)}`);
+    if (outcome?.status !== "completed" || !("removed" in outcome))
+      throw new Error(`the wipe did not reset the built-in environment: ${JSON.stringify(outcome)}`);
     const removed = Object.values(outcome.removed).reduce((sum, n) => sum + n, 0);
 
     const csv = await snapshot(database);

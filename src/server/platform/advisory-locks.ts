@@ -17,6 +17,8 @@ export const ADVISORY_LOCKS = {
   barcodeSerial: 727_004,
   /** Agreement version numbers, so two drafts started together never take the same one. */
   agreementVersion: 727_005,
+  /** Held by the process pushing sandbox people to the product's SCIM, or reconciling it (session level). */
+  productProvisioning: 727_006,
 } as const;
 
 export type AdvisoryLockKey = (typeof ADVISORY_LOCKS)[keyof typeof ADVISORY_LOCKS];

@@ -155,6 +155,13 @@ export function areasFor(me: Me): AreaSection[] {
           description: "Announce a wipe of the development environment, cancel it, or wipe now.",
           action: "Schedule a wipe",
         },
+        {
+          to: "/admin/sandbox/product",
+          label: "Product environment",
+          description:
+            "The vendor's product behind the sandbox: its connection, provisioning and signed calls.",
+          action: "Check the connection",
+        },
       ],
     });
   }

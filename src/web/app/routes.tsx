@@ -60,6 +60,7 @@ const DeploymentsPage = lazyPage("sandbox/DeploymentsPage", "DeploymentsPage");
 const EnvironmentStatusPage = lazyPage("sandbox/EnvironmentStatusPage", "EnvironmentStatusPage");
 const FlagsPage = lazyPage("sandbox/FlagsPage", "FlagsPage");
 const ImportPage = lazyPage("sandbox/ImportPage", "ImportPage");
+const ProductPage = lazyPage("sandbox/ProductPage", "ProductPage");
 const SandboxAgreementPage = lazyPage("sandbox/SandboxPage", "SandboxAgreementPage");
 const SandboxPage = lazyPage("sandbox/SandboxPage", "SandboxPage");
 const StudiesPage = lazyPage("sandbox/StudiesPage", "StudiesPage");
@@ -155,6 +156,7 @@ export const routes: RouteObject[] = [
               { path: "sandbox-agreement", element: <AdminAgreementPage /> },
               { path: "sandbox-flags", element: <FlagsPage /> },
               { path: "sandbox-wipes", element: <WipesPage /> },
+              { path: "sandbox/product", element: <ProductPage /> },
             ],
           },
         ],

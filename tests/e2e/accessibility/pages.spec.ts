@@ -202,6 +202,15 @@ describe.each([1440, phoneWidth])("the main pages at %i px", (width) => {
     await capture(page, "desk-forms");
   });
 
+  it("staff's product environment page passes the gate, with each part's connection on screen", async () => {
+    const page = await signedIn(width, "staff@vendor.example");
+    await page.goto("/admin/sandbox/product");
+    const provisioning = page.getByTestId("product-part").filter({ hasText: "Provisioning (SCIM)" });
+    await provisioning.getByText("PRODUCT_SCIM_URL").waitFor();
+    await expectOnPhoneScreen(page, provisioning.getByText("Not connected", { exact: true }));
+    await capture(page, "admin-sandbox-product");
+  });
+
   it("staff's help article editor passes the gate, with its fields on screen", async () => {
     const page = await signedIn(width, "staff@vendor.example");
     await page.goto("/help/articles/new");

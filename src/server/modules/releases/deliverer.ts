@@ -1,11 +1,8 @@
-import { createHmac } from "node:crypto";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { SerialWorker } from "../../platform/serial-worker.js";
+import { retryDelayMs, type SignedPostOutcome, signature, signedPost } from "../../platform/signed-post.js";
 import { webhookDeliveries, webhooks } from "./schema.js";
-
-/** Multiples of the retry base after each failed attempt: with 30 s, 30 s, 2 min, 10 min, 1 h, 6 h. */
-const RETRY_STEPS = [1, 4, 20, 120, 720];
 
 export type DelivererLog = {
   info: (details: Record<string, unknown>, message: string) => void;
@@ -24,9 +21,7 @@ export type DelivererOptions = {
 };
 
 /** `sha256=` + hex HMAC-SHA256 of `<timestamp>.<raw body>`: what `x-convene-signature` carries. */
-export function webhookSignature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
+export const webhookSignature = signature;
 
 type Claimed = {
   id: string;
@@ -36,8 +31,6 @@ type Claimed = {
   url: string;
   secret: string;
 };
-
-type Outcome = { ok: boolean; statusCode: number | null; error: string | null };
 
 const silent: DelivererLog = { info: () => {}, warn: () => {} };
 
@@ -84,8 +77,7 @@ export class WebhookDeliverer {
 
   /** The delay before attempt `attempts + 1`, after `attempts` failures. */
   retryDelayMs(attempts: number): number {
-    const step = RETRY_STEPS[Math.min(attempts, RETRY_STEPS.length) - 1] ?? 1;
-    return this.retryBaseMs * step;
+    return retryDelayMs(this.retryBaseMs, attempts);
   }
 
   private async deliverDue(): Promise<void> {
@@ -139,41 +131,15 @@ export class WebhookDeliverer {
     });
   }
 
-  private async post(delivery: Claimed): Promise<Outcome> {
-    const body = JSON.stringify(delivery.payload);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    try {
-      const response = await fetch(delivery.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "Convene-Webhooks/1",
-          "x-convene-event": delivery.event,
-          "x-convene-delivery": delivery.id,
-          "x-convene-timestamp": timestamp,
-          "x-convene-signature": webhookSignature(delivery.secret, timestamp, body),
-        },
-        body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      // Only the status matters; the body is discarded so the connection is released.
-      await response.body?.cancel().catch(() => undefined);
-      const ok = response.status >= 200 && response.status < 300;
-      return {
-        ok,
-        statusCode: response.status,
-        error: ok ? null : `The receiver answered ${response.status}.`,
-      };
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      const message = timedOut
-        ? `No answer within ${Math.round(this.timeoutMs / 1000)} s.`
-        : `${error instanceof Error ? error.message : String(error)}${cause}`;
-      return { ok: false, statusCode: null, error: message };
-    }
+  private post(delivery: Claimed): Promise<SignedPostOutcome> {
+    return signedPost({
+      url: delivery.url,
+      secret: delivery.secret,
+      event: delivery.event,
+      deliveryId: delivery.id,
+      body: JSON.stringify(delivery.payload),
+      timeoutMs: this.timeoutMs,
+    });
   }
 
   private async attempt(delivery: Claimed): Promise<void> {

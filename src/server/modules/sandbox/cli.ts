@@ -19,6 +19,7 @@ import {
   WipeRunner,
   wipeNow,
 } from "./operations/index.js";
+import { formatReconcileReport, reconcileProduct } from "./product/index.js";
 
 /** `--flag key=state`, repeatable: collects the states a deployment switches. */
 function collectFlag(value: string, states: Record<string, string>): Record<string, string> {
@@ -268,6 +269,12 @@ function wipeCommand(sandbox: Command): void {
             process.exitCode = 1;
             return;
           }
+          if ("product" in outcome) {
+            console.log(
+              `The product at ${outcome.product.host} reset itself (${outcome.product.attempts} attempt(s), ${outcome.seconds.toFixed(1)} s).`,
+            );
+            return;
+          }
           const { removed, restored } = outcome;
           console.log(
             `Wiped in ${outcome.seconds.toFixed(1)} s: removed ${removed.studies} studies, ${removed.volunteers} volunteers, ${removed.enrolments} enrolments and ${removed.pharmacy_products} pharmacy products; the baseline has ${restored.volunteers} volunteers, ${restored.studies} studies and ${restored.enrolments} enrolments.`,
@@ -283,11 +290,35 @@ function wipeCommand(sandbox: Command): void {
     });
 }
 
-/** `convene sandbox seed|import|deploy|wipe`: the community development environment's operations. */
+function productCommand(sandbox: Command): void {
+  sandbox
+    .command("product")
+    .description("the vendor's product environment")
+    .command("reconcile")
+    .description("compare the product's users (SCIM) with the sandbox's and fix the drift")
+    .option("--dry-run", "only print what would be done")
+    .action(async (options: { dryRun?: boolean }) => {
+      const config = loadConfig();
+      const connection = config.product.scim;
+      if (!connection) {
+        console.error("The product's SCIM is not configured: set PRODUCT_SCIM_URL and PRODUCT_SCIM_TOKEN.");
+        process.exitCode = 2;
+        return;
+      }
+      await withDatabase(config, async (ctx) => {
+        const report = await reconcileProduct(ctx.db, connection, { dryRun: Boolean(options.dryRun) });
+        console.log(formatReconcileReport(report));
+        if (report.error || report.failed > 0) process.exitCode = 1;
+      });
+    });
+}
+
+/** `convene sandbox seed|import|deploy|wipe|product`: the community development environment's operations. */
 export function sandboxCommands(program: Command): void {
   const sandbox = program.command("sandbox").description("the community development environment");
   seedCommand(sandbox);
   importCommand(sandbox);
   deployCommand(sandbox);
   wipeCommand(sandbox);
+  productCommand(sandbox);
 }

@@ -20,12 +20,18 @@ import {
   isSandboxRoute,
   localEnvironment,
   operationsRoutes,
+  productFlagRoutes,
   sandboxResetting,
   WipeRunner,
   wipeRoutes,
 } from "./operations/index.js";
 import { phiCommands } from "./phi-cli.js";
-import { registerProductSignIn } from "./product/index.js";
+import {
+  ProductCallDeliverer,
+  ProvisioningWorker,
+  productRoutes,
+  registerProductSignIn,
+} from "./product/index.js";
 // Studies and volunteers, found by the one search.
 import "./search-sources.js";
 
@@ -36,6 +42,24 @@ export function wipeRunnerOf(db: Db): WipeRunner {
   const runner = runners.get(db);
   if (!runner) throw new Error("the sandbox module is not registered for this database");
   return runner;
+}
+
+const provisioningWorkers = new WeakMap<Db, ProvisioningWorker>();
+
+/** The app's provisioning worker for this database (only with PRODUCT_SCIM_URL), so tests can flush it. */
+export function provisioningWorkerOf(db: Db): ProvisioningWorker {
+  const worker = provisioningWorkers.get(db);
+  if (!worker) throw new Error("the product's SCIM is not configured for this database");
+  return worker;
+}
+
+const productCallDeliverers = new WeakMap<Db, ProductCallDeliverer>();
+
+/** The app's deliverer of calls to the product (only with PRODUCT_FLAGS_URL), so tests can flush it. */
+export function productCallsOf(db: Db): ProductCallDeliverer {
+  const deliverer = productCallDeliverers.get(db);
+  if (!deliverer) throw new Error("the product's flags address is not configured for this database");
+  return deliverer;
 }
 
 /**
@@ -93,6 +117,34 @@ export const sandboxModule: ConveneModule = {
     phiScanRoutes(route);
     operationsRoutes(route);
     wipeRoutes(route, runner);
+    await app.register((scope) => productFlagRoutes(scope, deps));
+    // Flag changes go to the product only when it listens and Convene owns them; sent right after the
+    // request that made them, and every few seconds (a CLI deployment, a retry).
+    const { flagsUrl, flagsSource, webhookSecret } = deps.config.product;
+    if (flagsUrl && webhookSecret && flagsSource === "convene") {
+      const calls = new ProductCallDeliverer(deps.db, { flagsUrl, secret: webhookSecret }, { log: app.log });
+      productCallDeliverers.set(deps.db, calls);
+      app.addHook("onResponse", async (request, reply) => {
+        if (request.method !== "GET" && reply.statusCode < 400) calls.flushSoon();
+      });
+      app.addHook("onListen", async () => calls.start());
+      app.addHook("onClose", async () => {
+        await calls.stop();
+        productCallDeliverers.delete(deps.db);
+      });
+    }
+    // Provisioning into the product runs only when it has a SCIM endpoint; its timer starts on listen.
+    const scim = deps.config.product.scim;
+    const provisioning = scim ? new ProvisioningWorker(deps.db, scim, { log: app.log }) : null;
+    if (provisioning) {
+      provisioningWorkers.set(deps.db, provisioning);
+      app.addHook("onListen", async () => provisioning.start());
+      app.addHook("onClose", async () => {
+        await provisioning.stop();
+        provisioningWorkers.delete(deps.db);
+      });
+    }
+    productRoutes(route, provisioning);
     await registerProductSignIn(app, deps);
   },
   commands(program) {

@@ -145,6 +145,8 @@ export function WipeProgressView({
   afterwards = "this page reloads when it is done.",
 }: WipeProgressViewProps) {
   const progress = wipe ? wipeProgressOf(wipe) : null;
+  // An external environment's reset: Convene calls the product's reset endpoint, step "product".
+  const resettingProduct = wipe?.step === "product";
   return (
     <Alert
       color="blue"
@@ -153,14 +155,22 @@ export function WipeProgressView({
       data-testid="wipe-progress"
     >
       <Stack gap="xs">
-        <Text size="sm">
-          {progress?.stepNumber
-            ? `Step ${progress.stepNumber} of ${WIPE_STEP_COUNT}: ${progress.label}.`
-            : "Starting the wipe."}{" "}
-          Studies, volunteers, enrolments and pharmacy data go back to the generated baseline; {afterwards}
-        </Text>
+        {resettingProduct ? (
+          <Text size="sm">
+            The clinical product is resetting its data (call {wipe?.done} of {wipe?.total} to its reset
+            endpoint); {afterwards}
+          </Text>
+        ) : (
+          <Text size="sm">
+            {progress?.stepNumber
+              ? `Step ${progress.stepNumber} of ${WIPE_STEP_COUNT}: ${progress.label}.`
+              : "Starting the wipe."}{" "}
+            Studies, volunteers, enrolments and pharmacy data go back to the generated baseline; {afterwards}
+          </Text>
+        )}
         <Progress
-          value={progress?.percent ?? 0}
+          // The product does not say how far it is: the bar runs full while it works.
+          value={resettingProduct ? 100 : (progress?.percent ?? 0)}
           animated
           aria-label="Wipe progress"
           data-testid="wipe-progress-bar"

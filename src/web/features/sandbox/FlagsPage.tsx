@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Button,
   Group,
@@ -36,6 +37,7 @@ import {
   operationsKeys,
   type SandboxSettings,
   useFlags,
+  useFlagsSource,
   useSandboxSettings,
 } from "./operations-api.js";
 import { AgreementFirst } from "./SandboxPage.js";
@@ -48,7 +50,7 @@ function useFlagSaved() {
   const queryClient = useQueryClient();
   return (saved: Flag) => {
     queryClient.setQueryData<{ flags: Flag[] }>(operationsKeys.flags, (data) =>
-      data ? { flags: data.flags.map((flag) => (flag.key === saved.key ? saved : flag)) } : data,
+      data ? { ...data, flags: data.flags.map((flag) => (flag.key === saved.key ? saved : flag)) } : data,
     );
     void queryClient.invalidateQueries({ queryKey: operationsKeys.flags });
     void queryClient.invalidateQueries({ queryKey: operationsKeys.environment });
@@ -79,7 +81,11 @@ type FlagForm = {
   releaseId: string | null;
 };
 
-function NewFlag({ releases }: { releases: Release[] }) {
+/**
+ * A new flag; while the product's flag service decides the states, it is defined switched off and the
+ * flag service sets its state by key.
+ */
+function NewFlag({ releases, followsProduct }: { releases: Release[]; followsProduct: boolean }) {
   const saved = useFlagSaved();
   const form = useForm<FlagForm, FlagInput>({
     initialValues: { key: "", name: "", description: "", state: "off", releaseId: null },
@@ -101,8 +107,12 @@ function NewFlag({ releases }: { releases: Release[] }) {
           <TextInput label="Name" placeholder="Pharmacy labels" required {...form.getInputProps("name")} />
           <Select
             label="State"
+            description={
+              followsProduct ? "Set by the product's flag service once the flag exists." : undefined
+            }
             data={flagStateOptions}
             allowDeselect={false}
+            disabled={followsProduct}
             {...form.getInputProps("state")}
           />
           <Select
@@ -169,8 +179,11 @@ function EditFlag({ flag, releases, onClose }: { flag: Flag; releases: Release[]
   );
 }
 
-/** Changes a flag's state at once: off hides the feature (its data is kept), preview marks it. */
-function StateSelect({ flag }: { flag: Flag }) {
+/**
+ * Changes a flag's state at once: off hides the feature (its data is kept), preview marks it. Disabled
+ * while the product's flag service decides the states.
+ */
+function StateSelect({ flag, followsProduct }: { flag: Flag; followsProduct: boolean }) {
   const saved = useFlagSaved();
   const change = useMutation({
     mutationFn: (state: FlagState) => operationsApi.changeFlag(flag.key, { state }),
@@ -186,7 +199,7 @@ function StateSelect({ flag }: { flag: Flag }) {
       data={flagStateOptions}
       value={flag.state}
       allowDeselect={false}
-      disabled={change.isPending}
+      disabled={followsProduct || change.isPending}
       onChange={(value) => {
         if (value && value !== flag.state) change.mutate(value as FlagState);
       }}
@@ -195,7 +208,15 @@ function StateSelect({ flag }: { flag: Flag }) {
   );
 }
 
-function FlagTable({ flags, releases }: { flags: Flag[]; releases: Release[] }) {
+function FlagTable({
+  flags,
+  releases,
+  followsProduct,
+}: {
+  flags: Flag[];
+  releases: Release[];
+  followsProduct: boolean;
+}) {
   const [editing, setEditing] = useState<Flag | null>(null);
   if (flags.length === 0) return <Text c="dimmed">No flags yet. Create the first below.</Text>;
   return (
@@ -225,7 +246,7 @@ function FlagTable({ flags, releases }: { flags: Flag[]; releases: Release[] }) 
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <StateSelect flag={flag} />
+                  <StateSelect flag={flag} followsProduct={followsProduct} />
                 </Table.Td>
                 <Table.Td>
                   <ReleaseLink release={flag.release} />
@@ -324,6 +345,7 @@ function Settings() {
 export function FlagsPage() {
   useOperationsEvents();
   const flags = useFlags();
+  const followsProduct = useFlagsSource().data === "product";
   const releases = useAdminReleases();
   const releaseList = releases.data ?? [];
   return (
@@ -345,16 +367,22 @@ export function FlagsPage() {
           title="Feature flags"
           description="Off hides a feature and refuses its routes (its data is kept); preview shows it marked “preview — not validated”; on shows it plainly."
         >
+          {followsProduct && (
+            <Alert color="blue" variant="light" title="The flags follow the product's flag service" mb="md">
+              Their states are set in the product's flag service and sent here; they cannot be changed on this
+              page. Names, descriptions and releases are still edited here.
+            </Alert>
+          )}
           {flags.isPending ? (
             <PageLoader />
           ) : flags.isError ? (
             <ErrorAlert error={flags.error} />
           ) : (
-            <FlagTable flags={flags.data} releases={releaseList} />
+            <FlagTable flags={flags.data} releases={releaseList} followsProduct={followsProduct} />
           )}
         </Section>
         <Section title="New flag">
-          <NewFlag releases={releaseList} />
+          <NewFlag releases={releaseList} followsProduct={followsProduct} />
         </Section>
         <Section
           title="Settings"

@@ -85,7 +85,22 @@ function ScheduleWipe({ noticeHours }: { noticeHours: number }) {
   );
 }
 
-function PendingWipe({ wipe }: { wipe: Wipe }) {
+/** "Resets the product at dev.product.example", and how many calls it took, for a wipe of the product. */
+function ProductReset({ wipe, host }: { wipe: Wipe; host: string | null }) {
+  if (!wipe.resetsProduct && !(wipe.status === "scheduled" && host)) return null;
+  const attempts =
+    wipe.resetAttempts > 0
+      ? ` (${wipe.resetAttempts} ${wipe.resetAttempts === 1 ? "attempt" : "attempts"})`
+      : "";
+  return (
+    <Text size="xs" c="dimmed" data-testid="wipe-product-reset">
+      {host ? `Resets the product at ${host}` : "Resets the product"}
+      {attempts}
+    </Text>
+  );
+}
+
+function PendingWipe({ wipe, productResetHost }: { wipe: Wipe; productResetHost: string | null }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const cancel = useMutation({
@@ -106,6 +121,7 @@ function PendingWipe({ wipe }: { wipe: Wipe }) {
     >
       <Stack gap="xs">
         <Text size="sm">{wipe.message}</Text>
+        <ProductReset wipe={wipe} host={productResetHost} />
         <Button color="orange" variant="default" w="fit-content" onClick={() => setConfirming(true)}>
           Cancel wipe
         </Button>
@@ -130,7 +146,7 @@ function PendingWipe({ wipe }: { wipe: Wipe }) {
  * Follows a wipe started now through the environment status (the one sandbox route that answers
  * while a wipe runs) until it has finished, then refreshes everything it changed.
  */
-function WipeFollower({ wipe }: { wipe: Wipe }) {
+function WipeFollower({ wipe, productResetHost }: { wipe: Wipe; productResetHost: string | null }) {
   const queryClient = useQueryClient();
   const environment = useQuery({
     queryKey: [...operationsKeys.environment, "following", wipe.id],
@@ -149,6 +165,17 @@ function WipeFollower({ wipe }: { wipe: Wipe }) {
         wipe={environment.data?.wipe ?? null}
         afterwards="the result shows here when it is done."
       />
+    );
+  if (productResetHost)
+    return finished.status === "completed" ? (
+      <Alert color="green" variant="light" title="The wipe has finished" data-testid="wipe-finished">
+        The product at {productResetHost} has reset its environment.
+      </Alert>
+    ) : (
+      <Alert color="red" variant="light" title="The wipe failed" data-testid="wipe-finished">
+        The product at {productResetHost} did not confirm the reset. The history below says what its reset
+        endpoint answered.
+      </Alert>
     );
   return finished.status === "completed" ? (
     <Alert color="green" variant="light" title="The wipe has finished" data-testid="wipe-finished">
@@ -204,7 +231,7 @@ function WipeNow({ onStarted }: { onStarted: (wipe: Wipe) => void }) {
   );
 }
 
-function WipeHistory({ wipes }: { wipes: Wipe[] }) {
+function WipeHistory({ wipes, productResetHost }: { wipes: Wipe[]; productResetHost: string | null }) {
   if (wipes.length === 0) return <Text c="dimmed">No wipe has been scheduled yet.</Text>;
   return (
     <Table.ScrollContainer minWidth={820}>
@@ -236,6 +263,7 @@ function WipeHistory({ wipes }: { wipes: Wipe[] }) {
               </Table.Td>
               <Table.Td>
                 <Text size="sm">{wipe.message}</Text>
+                <ProductReset wipe={wipe} host={productResetHost} />
                 {wipe.error && (
                   <Text size="xs" c="red">
                     {wipe.error}
@@ -266,16 +294,20 @@ function Wipes() {
   if (wipes.isPending || settings.isPending) return <PageLoader />;
   if (!started && (wipes.isError || settings.isError))
     return <ErrorAlert error={wipes.error ?? settings.error} />;
-  const pending = wipes.data?.find((wipe) => wipe.status === "scheduled" && !wipe.immediate);
+  const productResetHost = wipes.data?.productResetHost ?? null;
+  const pending = wipes.data?.wipes.find((wipe) => wipe.status === "scheduled" && !wipe.immediate);
+  const resets = productResetHost
+    ? `The product at ${productResetHost} is asked to reset itself (its reset endpoint, signed, with retries); sandbox users, agreements, flags and deployments stay in Convene.`
+    : "Studies, volunteers, enrolments and pharmacy data go back to the generated baseline; sandbox users, agreements, flags and deployments stay.";
   return (
     <>
-      {started && <WipeFollower key={started.id} wipe={started} />}
+      {started && <WipeFollower key={started.id} wipe={started} productResetHost={productResetHost} />}
       <Section
         title="Schedule a wipe"
-        description="Studies, volunteers, enrolments and pharmacy data go back to the generated baseline; sandbox users, agreements, flags and deployments stay. Everyone sees a countdown banner, the notice channel gets a notice and sandbox users an e-mail."
+        description={`${resets} Everyone sees a countdown banner, the notice channel gets a notice and sandbox users an e-mail.`}
       >
         {pending ? (
-          <PendingWipe wipe={pending} />
+          <PendingWipe wipe={pending} productResetHost={productResetHost} />
         ) : (
           <ScheduleWipe noticeHours={settings.data?.wipeNoticeHours ?? 24} />
         )}
@@ -287,7 +319,7 @@ function Wipes() {
         <WipeNow onStarted={setStarted} />
       </Section>
       <Section title="History">
-        <WipeHistory wipes={wipes.data ?? []} />
+        <WipeHistory wipes={wipes.data?.wipes ?? []} productResetHost={productResetHost} />
       </Section>
     </>
   );

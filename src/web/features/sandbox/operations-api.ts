@@ -108,6 +108,14 @@ export const useFlags = () =>
     select: (data) => data.flags,
   });
 
+/** Who decides the flags' states: `product` when the product's flag service does, not staff here. */
+export const useFlagsSource = () =>
+  useQuery({
+    queryKey: operationsKeys.flags,
+    queryFn: () => callApi(flags.listFlags, {}),
+    select: (data) => data.flagsSource,
+  });
+
 export const useDeployments = () =>
   useQuery({
     queryKey: operationsKeys.deployments,
@@ -120,11 +128,11 @@ export const useSandboxSettings = () =>
     queryFn: () => callApi(settings.getSandboxSettings, {}),
   });
 
+/** The wipes, and the host of the product's reset endpoint when wipes reset the vendor's product. */
 export const useWipes = () =>
   useQuery({
     queryKey: operationsKeys.wipes,
     queryFn: () => callApi(wipes.listWipes, {}),
-    select: (data) => data.wipes,
   });
 
 const MINUTE = 60_000;

@@ -9,6 +9,7 @@ import {
   asStaffCtx,
   authorizationMatrix,
   community,
+  everyone,
   type Row,
   sandboxReaders,
   signedIn,
@@ -66,6 +67,13 @@ const rows: Row[] = [
     },
   },
   {
+    route: "POST /api/sandbox/product/flags",
+    // No caller is the credential here, a signature is (product-flags.test.ts); and with the flags
+    // decided by staff, as in this community, the product's flag service may not post them at all.
+    expected: everyone(409),
+    call: ({ client }) => client.post("/api/sandbox/product/flags", { flags: { pharmacy: "on" } }),
+  },
+  {
     route: "GET /api/sandbox/deployments",
     expected: sandboxReaders(200),
     call: async ({ client, email }) => {
@@ -97,6 +105,14 @@ const rows: Row[] = [
     route: "GET /api/admin/sandbox/wipes",
     expected: staffOnly(200),
     call: ({ client }) => client.get("/api/admin/sandbox/wipes"),
+  },
+  {
+    route: "GET /api/sandbox/wipes/next",
+    expected: sandboxReaders(200),
+    call: async ({ client, email }) => {
+      await acceptAs(email);
+      return client.get("/api/sandbox/wipes/next");
+    },
   },
   {
     route: "POST /api/admin/sandbox/wipes",

@@ -16,10 +16,17 @@ import {
   flagStates,
 } from "./contracts/flags.js";
 import { type FlagRow, type FlagView, presentFlag } from "./present.js";
+import {
+  PRODUCT_FLAG_SERVICE,
+  PRODUCT_FLAG_SERVICE_ID,
+  refuseWhileProductOwnsFlags,
+  tellProductOfFlags,
+} from "./product-flags.js";
 import { sandboxFlags } from "./schema.js";
 
 export const FLAG_CREATED = "sandbox.flag_created";
 export const FLAG_CHANGED = "sandbox.flag_changed";
+export const FLAGS_FROM_PRODUCT = "sandbox.flags_from_product";
 
 export const requireStaffOperator = (actor: Actor): void => {
   if (!actor.isStaff) throw forbidden("Only the product team operates the development environment.");
@@ -90,6 +97,7 @@ export async function createFlag(ctx: ActorCtx, input: FlagInput): Promise<FlagV
         targetId: row.key,
         details: { name: row.name, state: row.state, releaseId: row.releaseId },
       });
+      await tellProductOfFlags(tx, [{ key: row.key, from: null, to: row.state }]);
       const view = await presentOne(tx.db, row);
       await publishFlag(tx, view);
       return view;
@@ -101,10 +109,14 @@ export async function createFlag(ctx: ActorCtx, input: FlagInput): Promise<FlagV
   }
 }
 
-/** Changes a flag; switching one off hides its feature but keeps every row it wrote. */
+/**
+ * Changes a flag; switching one off hides its feature but keeps every row it wrote. Its name,
+ * description and release stay Convene's to change when the product's flag service owns the states.
+ */
 export async function updateFlag(ctx: ActorCtx, key: string, changes: FlagChanges): Promise<FlagView> {
   const { actor } = ctx;
   requireStaffOperator(actor);
+  if (changes.state !== undefined) refuseWhileProductOwnsFlags(ctx.config, "state");
   return inTransaction(ctx, async (tx) => {
     const [before] = await tx.db.select().from(sandboxFlags).where(eq(sandboxFlags.key, key)).for("update");
     if (!before) throw notFound("The feature flag");
@@ -134,6 +146,7 @@ export async function updateFlag(ctx: ActorCtx, key: string, changes: FlagChange
         ),
       },
     });
+    if (changed.state) await tellProductOfFlags(tx, [{ key, from: before.state, to: row.state }]);
     const view = await presentOne(tx.db, row);
     await publishFlag(tx, view);
     return view;
@@ -142,13 +155,47 @@ export async function updateFlag(ctx: ActorCtx, key: string, changes: FlagChange
 
 /**
  * Sets the states a deployment names, in the caller's transaction, and returns only what actually
- * changed. Every key is checked first (400 naming `flags.<key>`), so nothing is half-applied.
+ * changed. Every key is checked first (400 naming `flags.<key>`), so nothing is half-applied. The
+ * product hears of the changes when it listens.
  */
 export async function applyFlagStates(
   ctx: ActorCtx,
   states: Record<string, FlagState>,
 ): Promise<FlagChange[]> {
-  const { actor } = ctx;
+  const changes = await setFlagStates(ctx, states, ctx.actor.id);
+  await tellProductOfFlags(ctx, changes);
+  return changes;
+}
+
+/**
+ * The states the product's flag service posted (signed: product-flags.ts checks that first), applied
+ * like a deployment's in one transaction, audited as the flag service and published live like staff's
+ * changes. Answers what changed; nothing changed writes nothing.
+ */
+export function applyProductFlags(ctx: Ctx, states: Record<string, FlagState>): Promise<FlagChange[]> {
+  return inTransaction(ctx, async (tx) => {
+    const changes = await setFlagStates(tx, states, PRODUCT_FLAG_SERVICE_ID);
+    if (changes.length > 0)
+      await recordAudit(
+        { ...tx, actor: null },
+        {
+          action: FLAGS_FROM_PRODUCT,
+          actorEmail: PRODUCT_FLAG_SERVICE,
+          targetType: "sandbox_flag",
+          targetId: changes.map((change) => change.key).join(","),
+          details: { changes },
+        },
+      );
+    return changes;
+  });
+}
+
+/** Sets the states, checked first, each changed flag published; `updatedBy` is who set them. */
+async function setFlagStates(
+  ctx: Ctx,
+  states: Record<string, FlagState>,
+  updatedBy: string,
+): Promise<FlagChange[]> {
   const keys = Object.keys(states).sort();
   if (keys.length === 0) return [];
   const rows = await ctx.db
@@ -172,7 +219,7 @@ export async function applyFlagStates(
     if (row.state === to) continue;
     const [updated] = await ctx.db
       .update(sandboxFlags)
-      .set({ state: to, updatedBy: actor.id, updatedAt: new Date() })
+      .set({ state: to, updatedBy, updatedAt: new Date() })
       .where(eq(sandboxFlags.key, row.key))
       .returning();
     if (!updated) throw notFound("The feature flag");

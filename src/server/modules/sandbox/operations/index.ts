@@ -5,6 +5,7 @@ export type { WipeStatus } from "./contracts/wipes.js";
 export { currentBuild, recordDeployment } from "./deployments.js";
 export { allFlagRefs, createFlag, type FlagRef, flagRefs, requireFeature } from "./flags.js";
 export { operationsRoutes } from "./routes/operations.js";
+export { productFlagRoutes } from "./routes/product-flags.js";
 export { wipeRoutes } from "./routes/wipes.js";
 export { loadSandboxSettings, noticeChannel, rememberBaseline } from "./settings.js";
 export { failAbandonedWipes } from "./wipe-liveness.js";

@@ -47,6 +47,8 @@ export const presentWipe = (row: WipeRow, people: Map<string, { id: string; name
   finishedAt: row.finishedAt?.toISOString() ?? null,
   cancelledBy: row.cancelledBy ? (people.get(row.cancelledBy) ?? null) : null,
   error: row.error,
+  resetsProduct: row.resetsProduct,
+  resetAttempts: row.resetAttempts,
 });
 
 export type { Deployment as DeploymentView } from "./contracts/deployments.js";

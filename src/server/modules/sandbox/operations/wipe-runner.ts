@@ -6,6 +6,9 @@
  * rolls all of it back, so the previous data is intact and the wipe is marked failed with the error.
  * Kept: sandbox users, agreement acceptances, flags, deployments, settings, the wipes and the
  * platform audit log (where the wipe records its start and its end with counts).
+ *
+ * With PRODUCT_RESET_URL the environment is the vendor's real product: the runner calls its reset
+ * endpoint (product-reset.ts) instead, and the built-in stand-in's tables are left as they are.
  */
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { Config } from "../../../config.js";
@@ -20,6 +23,8 @@ import { asSeeder } from "../access/index.js";
 import { type BaselineOptions, restoreBaseline } from "../data/index.js";
 import { wiped } from "./contracts/wipes.js";
 import { environmentStatus } from "./environment.js";
+import type { WipeRow } from "./present.js";
+import { RESET_RETRY_BASE_MS, resetProduct } from "./product-reset.js";
 import { sandboxWipes } from "./schema.js";
 import { loadBaselineOptions } from "./settings.js";
 import { failAbandonedWipes, failWipe, WIPE_RUNNER_LOCK } from "./wipe-liveness.js";
@@ -56,6 +61,13 @@ export type WipeOutcome =
       status: "completed";
       removed: WipeCounts;
       restored: { volunteers: number; studies: number; enrolments: number };
+      seconds: number;
+    }
+  | {
+      wipeId: string;
+      status: "completed";
+      /** The product's reset endpoint answered 2xx: its host and the attempts it took. */
+      product: { host: string; attempts: number };
       seconds: number;
     }
   | { wipeId: string; status: "failed"; error: string; seconds: number };
@@ -98,6 +110,8 @@ async function seedingActor(db: Db, scheduledBy: string): Promise<Actor> {
 
 export class WipeRunner {
   private readonly worker: SerialWorker;
+  /** The first pause between calls to the product's reset endpoint; public so tests can shorten it. */
+  productResetRetryBaseMs = RESET_RETRY_BASE_MS;
 
   constructor(
     private readonly db: Db,
@@ -143,19 +157,15 @@ export class WipeRunner {
         .where(and(eq(sandboxWipes.status, "scheduled"), lte(sandboxWipes.scheduledFor, sql`now()`)))
         .returning();
       if (!wipe) return null;
-      return this.run(ctx, wipe.id, wipe.scheduledBy, hooks);
+      return this.run(ctx, wipe, hooks);
     });
     const outcome = held?.value ?? null;
     if (outcome) this.onOutcome(outcome);
     return outcome;
   }
 
-  private async run(
-    system: Ctx,
-    wipeId: string,
-    scheduledBy: string,
-    hooks: WipeHooks,
-  ): Promise<WipeOutcome> {
+  private async run(system: Ctx, wipe: WipeRow, hooks: WipeHooks): Promise<WipeOutcome> {
+    const { id: wipeId, scheduledBy } = wipe;
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     let ctx = system;
@@ -166,6 +176,11 @@ export class WipeRunner {
     try {
       const seeder = await seedingActor(ctx.db, scheduledBy);
       ctx = actingAs(ctx, seeder);
+      const { resetUrl } = this.config.product;
+      if (resetUrl) {
+        const product = await this.resetProduct(ctx, wipe, resetUrl, progress);
+        return { wipeId, status: "completed", product, seconds: seconds() };
+      }
       const options: BaselineOptions = await loadBaselineOptions(ctx.db);
       await recordAudit(ctx, {
         action: WIPE_STARTED,
@@ -206,5 +221,55 @@ export class WipeRunner {
     } finally {
       endLocalWipe();
     }
+  }
+
+  /**
+   * The product resets itself: announced, refused and recorded like the stand-in's reset (started and
+   * completed in the audit log, the wiped event), but nothing here is emptied, and no transaction is
+   * held while the product works. A failure throws, and the caller fails the wipe with its words.
+   */
+  private async resetProduct(
+    ctx: Ctx,
+    wipe: WipeRow,
+    url: string,
+    progress: (step: string, done: number, total: number) => void,
+  ): Promise<{ host: string; attempts: number }> {
+    const host = new URL(url).host;
+    const { resetTimeoutMs, resetAttempts, webhookSecret } = this.config.product;
+    await recordAudit(ctx, {
+      action: WIPE_STARTED,
+      targetType: "sandbox_wipe",
+      targetId: wipe.id,
+      details: { product: host },
+    });
+    beginLocalWipe(wipe.id, await environmentStatus(ctx));
+    const attempts = await resetProduct(ctx, wipe, {
+      url,
+      secret: webhookSecret,
+      timeoutMs: resetTimeoutMs,
+      attempts: resetAttempts,
+      retryBaseMs: this.productResetRetryBaseMs,
+      onAttempt: (attempt, of) => progress("product", attempt, of),
+    });
+    await inTransaction(ctx, async (tx) => {
+      const finishedAt = new Date();
+      await tx.db
+        .update(sandboxWipes)
+        .set({ status: "completed", finishedAt })
+        .where(eq(sandboxWipes.id, wipe.id));
+      await recordAudit(tx, {
+        action: WIPE_COMPLETED,
+        targetType: "sandbox_wipe",
+        targetId: wipe.id,
+        details: { product: host, attempts },
+      });
+      await publishEvent(
+        tx,
+        wiped,
+        { everyone: true },
+        { wipeId: wipe.id, finishedAt: finishedAt.toISOString() },
+      );
+    });
+    return { host, attempts };
   }
 }

@@ -4,7 +4,7 @@
  * reset itself is wipe-runner.ts; this file is the announcement side: the row, the platform audit
  * entry, the chat notice, the e-mails and the real-time event, all in one transaction.
  */
-import { desc, eq, inArray } from "drizzle-orm";
+import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { recordAudit } from "../../../platform/audit/service.js";
 import { type ActorCtx, inTransaction } from "../../../platform/context.js";
@@ -14,8 +14,8 @@ import { publishEvent } from "../../../platform/events/publish.js";
 import { queueMail } from "../../../platform/mail/service.js";
 import { userSummaries } from "../../accounts/index.js";
 import { postNotice } from "../../chat/index.js";
-import { activeSandboxUserIds, notifyEnvironmentPeople } from "../access/index.js";
-import { MAX_WIPE_MESSAGE_LENGTH, WIPE_CONFIRMATION, wipeChanged } from "./contracts/wipes.js";
+import { activeSandboxUserIds, gate, notifyEnvironmentPeople } from "../access/index.js";
+import { MAX_WIPE_MESSAGE_LENGTH, type NextWipe, WIPE_CONFIRMATION, wipeChanged } from "./contracts/wipes.js";
 import { requireStaffOperator } from "./flags.js";
 import type { WipeRow, WipeView } from "./present.js";
 import { sandboxWipes } from "./schema.js";
@@ -234,8 +234,13 @@ export async function wipeNow(
   }
 }
 
-/** Every wipe, newest first (the latest 100): scheduled, running, and the history. */
-export async function listWipes(ctx: ActorCtx): Promise<WipeView[]> {
+/**
+ * Every wipe, newest first (the latest 100): scheduled, running, and the history; and the host of the
+ * product's reset endpoint when a due wipe resets the vendor's product rather than the built-in one.
+ */
+export async function listWipes(
+  ctx: ActorCtx,
+): Promise<{ wipes: WipeView[]; productResetHost: string | null }> {
   const { actor } = ctx;
   requireStaffOperator(actor);
   const rows = await ctx.db
@@ -243,5 +248,25 @@ export async function listWipes(ctx: ActorCtx): Promise<WipeView[]> {
     .from(sandboxWipes)
     .orderBy(desc(sandboxWipes.createdAt), desc(sandboxWipes.id))
     .limit(MAX_WIPE_HISTORY);
-  return presentWipes(ctx.db, rows);
+  const { resetUrl } = ctx.config.product;
+  return {
+    wipes: await presentWipes(ctx.db, rows),
+    productResetHost: resetUrl ? new URL(resetUrl).host : null,
+  };
+}
+
+/**
+ * The wipe announced next, or null: what a deployment pipeline asks before it deploys. Behind the
+ * sandbox gate, like the environment's records, so a token acts only for someone who accepted the
+ * agreement.
+ */
+export async function nextWipe(ctx: ActorCtx): Promise<NextWipe | null> {
+  await gate(ctx);
+  const [row] = await ctx.db
+    .select({ id: sandboxWipes.id, scheduledFor: sandboxWipes.scheduledFor, message: sandboxWipes.message })
+    .from(sandboxWipes)
+    .where(eq(sandboxWipes.status, "scheduled"))
+    .orderBy(asc(sandboxWipes.scheduledFor))
+    .limit(1);
+  return row ? { id: row.id, scheduledFor: row.scheduledFor.toISOString(), message: row.message } : null;
 }

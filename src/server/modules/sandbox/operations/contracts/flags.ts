@@ -6,6 +6,12 @@ import { resettingErrors } from "../../access/contracts/gate.js";
 export const flagStates = ["off", "preview", "on"] as const;
 export type FlagState = (typeof flagStates)[number];
 export type FlagChange = { key: string; from: FlagState; to: FlagState };
+/**
+ * Where the flags' states are decided: `convene`, by staff here (and sent to the product when
+ * PRODUCT_FLAGS_URL is set); `product`, by the product's flag service, which posts them here signed.
+ */
+export const flagSources = ["convene", "product"] as const;
+export type FlagSource = (typeof flagSources)[number];
 export const FLAG_KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const tag = "sandbox";
@@ -64,7 +70,11 @@ export const listFlags = operation({
   path: "/api/sandbox/flags",
   access: "member",
   tag,
-  response: z.object({ flags: z.array(flag) }),
+  response: z.object({
+    flags: z.array(flag),
+    /** product: the states follow the product's flag service, and staff cannot change them here. */
+    flagsSource: z.enum(flagSources),
+  }),
   errors: resettingErrors,
 });
 
@@ -92,6 +102,29 @@ export const updateFlag = operation({
   body: flagChanges,
   response: flag,
   errors: resettingErrors,
+});
+
+/** The states the product's flag service posts, by flag key. */
+export const productFlagsInput = z.object({
+  flags: z.record(z.string().max(60, "Not a flag key."), stateField, {
+    error: "Send the flags as an object of key: state.",
+  }),
+});
+const flagChange = z.object({ key: z.string(), from: z.enum(flagStates), to: z.enum(flagStates) });
+
+export const receiveProductFlags = operation({
+  operationId: "receiveProductFlags",
+  summary: "Set the flags' states from the product's flag service (signed)",
+  description:
+    "For the product's flag service when PRODUCT_FLAGS_SOURCE=product: no session or token, but an x-convene-signature (HMAC-SHA256 of `<x-convene-timestamp>.<raw body>` under PRODUCT_WEBHOOK_SECRET) made within 5 minutes. Answers the flags that changed. 409 while Convene's staff own the flags.",
+  method: "POST",
+  path: "/api/sandbox/product/flags",
+  access: "public",
+  csrf: false,
+  tag,
+  body: productFlagsInput,
+  response: z.object({ changes: z.array(flagChange) }),
+  errors: ["unauthenticated", "conflict", ...resettingErrors],
 });
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { operation } from "../../../../../shared/contract.js";
 import { defineEvent } from "../../../../../shared/events.js";
 import { idParam } from "../../../../../shared/fields.js";
-import { resettingErrors } from "../../access/contracts/gate.js";
+import { gatedErrors, resettingErrors } from "../../access/contracts/gate.js";
 
 export const wipeStatuses = ["scheduled", "running", "completed", "failed", "cancelled"] as const;
 export type WipeStatus = (typeof wipeStatuses)[number];
@@ -41,8 +41,16 @@ export const wipe = z.object({
   finishedAt: z.string().nullable(),
   cancelledBy: personRef,
   error: z.string().nullable(),
+  /** The wipe called the product's reset endpoint rather than resetting the built-in environment. */
+  resetsProduct: z.boolean(),
+  /** Calls made to the product's reset endpoint, retries included. */
+  resetAttempts: z.number(),
 });
 export type Wipe = z.infer<typeof wipe>;
+
+/** The next announced wipe as a pipeline reads it. */
+export const nextWipe = z.object({ id: z.string(), scheduledFor: z.string(), message: z.string() });
+export type NextWipe = z.infer<typeof nextWipe>;
 
 export const listWipes = operation({
   operationId: "listSandboxWipes",
@@ -51,8 +59,25 @@ export const listWipes = operation({
   path: "/api/admin/sandbox/wipes",
   access: "staff",
   tag,
-  response: z.object({ wipes: z.array(wipe) }),
+  response: z.object({
+    wipes: z.array(wipe),
+    /** The host of the product's reset endpoint a due wipe calls; null when the built-in environment is reset. */
+    productResetHost: z.string().nullable(),
+  }),
   errors: resettingErrors,
+});
+
+export const getNextWipe = operation({
+  operationId: "getNextSandboxWipe",
+  summary: "The next scheduled wipe, if any",
+  description:
+    "For a deployment pipeline (a personal API token of area sandbox): the wipe announced next, or null. Behind the sandbox gate: the token's owner must have accepted the agreement in force.",
+  method: "GET",
+  path: "/api/sandbox/wipes/next",
+  access: "member",
+  tag,
+  response: z.object({ wipe: nextWipe.nullable() }),
+  errors: gatedErrors,
 });
 
 export const scheduleWipe = operation({

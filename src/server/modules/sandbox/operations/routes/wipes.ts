@@ -1,11 +1,12 @@
 import type { Route } from "../../../../platform/routes.js";
 import * as contract from "../contracts/wipes.js";
 import type { WipeRunner } from "../wipe-runner.js";
-import { cancelWipe, listWipes, scheduleWipe, wipeNow } from "../wipes.js";
+import { cancelWipe, listWipes, nextWipe, scheduleWipe, wipeNow } from "../wipes.js";
 
 /** Announced wipes (staff), and a wipe now, run after the answer by the app's wipe runner. */
 export function wipeRoutes(route: Route, runner: WipeRunner): void {
-  route(contract.listWipes, async ({ ctx }) => ({ wipes: await listWipes(ctx) }));
+  route(contract.listWipes, ({ ctx }) => listWipes(ctx));
+  route(contract.getNextWipe, async ({ ctx }) => ({ wipe: await nextWipe(ctx) }));
   route(contract.scheduleWipe, ({ ctx, body }) =>
     scheduleWipe(ctx, { scheduledFor: new Date(body.scheduledFor), message: body.message }),
   );
