@@ -74,12 +74,14 @@ describe("reconciling the product's users with the sandbox's", () => {
       displayName: "Nora (edited)",
     });
     const stranger = product.addUser({ userName: "stranger@elsewhere.example", displayName: "A Stranger" });
+    // The product team signs in to the product as staff without being sandbox users: left alone.
+    const teamMember = product.addUser({ userName: "staff@vendor.example", displayName: "Sam Staff" });
     const retired = product.addUser({ userName: "retired@elsewhere.example", active: false });
 
     const before = product.users();
     const requestsBefore = product.requests.length;
     const plan = await reconcile(true);
-    expect(plan).toMatchObject({ dryRun: true, productUsers: 6, members: 5, inSync: 3, failed: 0 });
+    expect(plan).toMatchObject({ dryRun: true, productUsers: 7, members: 5, inSync: 3, failed: 0 });
     expect(plan.actions).toEqual([
       expect.objectContaining({
         action: "create",
@@ -128,6 +130,7 @@ describe("reconciling the product's users with the sandbox's", () => {
       displayName: "A Stranger",
     });
     expect(userNamed("retired@elsewhere.example")).toEqual(before.find((user) => user.id === retired.id));
+    expect(userNamed("staff@vendor.example")).toEqual(before.find((user) => user.id === teamMember.id));
     const [account] = await community.db
       .select()
       .from(sandboxProductAccounts)

@@ -4,10 +4,12 @@
  * added there directly) is found here. Every user the product has is read and matched to a sandbox
  * person by externalId, then by userName; the plan creates the members it lacks, corrects what differs
  * in the attributes Convene owns, and deactivates every active user who is not a member (ours or
- * someone's made by hand): the product's active users must be exactly the sandbox's members.
+ * someone's made by hand): the product's active users must be exactly the sandbox's members, and the
+ * product team, who sign in as staff without being sandbox users.
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Db } from "../../../db/client.js";
+import { listActiveStaff } from "../../accounts/index.js";
 import { type ProductPerson, productPeople } from "../access/index.js";
 import type { ReconcileAction, ReconcileReport } from "./contracts/product.js";
 import {
@@ -117,6 +119,8 @@ function plan(
   people: ProductPerson[],
   users: ScimUser[],
   accounts: Map<string, ProductAccount>,
+  /** The product team's addresses: they sign in to the product as staff, without being sandbox users. */
+  staffEmails: Set<string>,
 ): { steps: Step[]; inSync: ProductPerson[]; matched: Map<string, ScimUser> } {
   const { matched, strangers } = match(people, users);
   const steps: Step[] = [];
@@ -168,6 +172,7 @@ function plan(
   }
   for (const { user, duplicateOf } of strangers) {
     if (!isActive(user)) continue;
+    if (!duplicateOf && staffEmails.has(text(attribute(user, "userName")).toLowerCase())) continue;
     steps.push({
       action: "deactivate",
       userName: text(attribute(user, "userName")),
@@ -253,7 +258,8 @@ export async function reconcileProduct(
         return report(options.dryRun, { productUsers: 0, members, inSync: 0 }, [], listed.error);
       const rows = await db.select().from(sandboxProductAccounts);
       const accounts = new Map(rows.map((row) => [row.userId, row]));
-      const { steps, inSync, matched } = plan(people, listed.value, accounts);
+      const staffEmails = new Set((await listActiveStaff(db)).map((person) => person.email.toLowerCase()));
+      const { steps, inSync, matched } = plan(people, listed.value, accounts, staffEmails);
       const summary = { productUsers: listed.value.length, members, inSync: inSync.length };
       if (options.dryRun) return report(true, summary, steps);
       await recordInSync(db, inSync, matched, accounts);
