@@ -63,6 +63,11 @@ export type OperationSpec = {
    * signed-in browser, so a leaked token can neither mint more tokens nor take the account over.
    */
   bearer?: false;
+  /**
+   * The deployment pipeline's work (record a deployment, read the environment, its flags and the next
+   * wipe, scan an export): a token of the `pipeline` area reaches these operations and nothing else.
+   */
+  pipeline?: true;
   /** Error codes this operation may answer beyond those every route of its kind can (see errorsOf). */
   errors?: readonly ErrorCode[];
 };

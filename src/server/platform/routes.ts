@@ -134,6 +134,7 @@ export function router(scope: FastifyInstance, deps: RouteDeps) {
         access: op.access,
         ...(op.csrf === false ? { csrf: false } : {}),
         ...(op.bearer === false ? { bearer: false } : {}),
+        ...(op.pipeline ? { pipeline: true } : {}),
       },
       schema: schemaOf(op),
       ...(op.form ? { preValidation: (request) => readMultipartForm(request, deps.config) } : {}),

@@ -73,7 +73,7 @@ describe("the vendor's pipeline and product", () => {
     const { secret } = await api<{ secret: string }>(staff, "POST", "/api/me/api-tokens", {
       name: "Release pipeline",
       access: "write",
-      area: "sandbox",
+      area: "pipeline",
       expiresInDays: 30,
     });
     expect(secret).toMatch(/^cvn_/);

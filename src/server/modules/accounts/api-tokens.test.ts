@@ -118,6 +118,27 @@ describe("personal API tokens", () => {
     expect(flag.statusCode, flag.body).toBe(201);
   });
 
+  it("confines a pipeline token to the pipeline's work: a deployment and the next wipe, not the data or a wipe", async () => {
+    const { secret } = await tokenOf(STAFF, { area: "pipeline" });
+    const deployed = await withToken(secret, "POST", "/api/admin/sandbox/deployments", {
+      buildId: "26.4.0-build.812",
+      version: "26.4-rc.1",
+    });
+    expect(deployed.statusCode, deployed.body).toBe(201);
+    expect((await withToken(secret, "GET", "/api/sandbox/environment")).statusCode).toBe(200);
+    for (const [method, url] of [
+      ["GET", "/api/sandbox/volunteers"],
+      ["GET", "/api/sandbox/studies"],
+      ["POST", "/api/admin/sandbox/wipes/now"],
+      ["POST", "/api/admin/sandbox/flags"],
+      ["GET", "/api/me"],
+    ] as const) {
+      const refused = await withToken(secret, method, url, method === "POST" ? {} : undefined);
+      expect(refused.statusCode, `${method} ${url}`).toBe(403);
+      expect(refused.json().error.message).toContain("deployment pipeline");
+    }
+  });
+
   it("places exactly the operations tagged sandbox or pharmacy in the development area", async () => {
     const document = (await community.anonymous().get("/api/openapi.json")).json() as {
       paths: Record<string, Record<string, { tags?: string[] }>>;

@@ -18,6 +18,8 @@ declare module "fastify" {
     csrf?: boolean;
     /** Routes that manage tokens or credentials refuse API tokens (false); every other route takes them. */
     bearer?: boolean;
+    /** Part of the deployment pipeline's work: the only routes a `pipeline` token reaches. */
+    pipeline?: boolean;
     /** Who may reach the route at all; checked before the input is, so a stranger learns nothing. */
     access?: Access;
   }
@@ -48,7 +50,7 @@ export type SessionResolver = (token: string) => Promise<{ actor: Actor; session
 /** A live personal API token: its person, and the scope it narrows them to. */
 export type ApiTokenGrant = {
   actor: Actor;
-  token: { id: string; access: "read" | "write"; area: "sandbox" | "all" };
+  token: { id: string; access: "read" | "write"; area: "sandbox" | "pipeline" | "all" };
 };
 /**
  * Who an API token belongs to, or why it is refused (unknown, expired, revoked, its person
@@ -88,6 +90,12 @@ function enforceTokenScope(request: FastifyRequest, grant: ApiTokenGrant): void 
   }
   if (grant.token.access === "read" && !READ_METHODS.has(request.method)) {
     throw new AppError("forbidden", "This API token's scope is read only: it cannot change anything.");
+  }
+  if (grant.token.area === "pipeline" && request.routeOptions.config?.pipeline !== true) {
+    throw new AppError(
+      "forbidden",
+      "This API token's scope is the deployment pipeline: recording deployments and reading the environment, its flags and the next wipe, and scanning exports.",
+    );
   }
   if (grant.token.area === "sandbox" && !DEVELOPMENT_AREA.test(request.routeOptions.url ?? "")) {
     throw new AppError(

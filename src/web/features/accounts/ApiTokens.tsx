@@ -42,8 +42,17 @@ const accessOptions: { value: ApiTokenAccess; label: string }[] = [
   { value: "read", label: "Read only" },
   { value: "write", label: "Read and write" },
 ];
+const areaLabels: Record<ApiTokenArea, string> = {
+  sandbox: "development environment",
+  pipeline: "deployment pipeline",
+  all: "everything",
+};
 const areaOptions: { value: ApiTokenArea; label: string }[] = [
   { value: "sandbox", label: "The development environment only" },
+  {
+    value: "pipeline",
+    label: "The deployment pipeline only (deployments, the next wipe, flags, export scans)",
+  },
   { value: "all", label: "Everything I may do" },
 ];
 const lifetimeLabels: Record<(typeof apiTokenLifetimes)[number], string> = {
@@ -58,9 +67,7 @@ const lifetimeOptions = apiTokenLifetimes.map((days) => ({
 }));
 
 const scopeOf = (token: ApiToken) =>
-  `${token.access === "read" ? "Read only" : "Read and write"}, ${
-    token.area === "sandbox" ? "development environment" : "everything"
-  }`;
+  `${token.access === "read" ? "Read only" : "Read and write"}, ${areaLabels[token.area]}`;
 
 const statusColour = { active: "green", expired: "gray", revoked: "red" } as const;
 

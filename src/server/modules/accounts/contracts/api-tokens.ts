@@ -8,8 +8,11 @@ const tag = "accounts";
 /** read: GET and HEAD only; write: whatever the person may do. */
 export const apiTokenAccessLevels = ["read", "write"] as const;
 export type ApiTokenAccess = (typeof apiTokenAccessLevels)[number];
-/** sandbox: the development environment's routes (and its pharmacy) only; all: every route. */
-export const apiTokenAreas = ["sandbox", "all"] as const;
+/**
+ * sandbox: the development environment's routes (and its pharmacy) only; pipeline: the deployment
+ * pipeline's operations only (`pipeline: true` in their contracts); all: every route.
+ */
+export const apiTokenAreas = ["sandbox", "pipeline", "all"] as const;
 export type ApiTokenArea = (typeof apiTokenAreas)[number];
 /** The lifetimes a person may choose, in days: a token never lives for ever. */
 export const apiTokenLifetimes = [7, 30, 90, 365] as const;
@@ -21,7 +24,9 @@ export type ApiTokenStatus = (typeof apiTokenStatuses)[number];
 export const apiTokenInput = z.object({
   name: requiredText("Name the token after what will use it.", 100),
   access: z.enum(apiTokenAccessLevels, { error: "Choose read only, or read and write." }),
-  area: z.enum(apiTokenAreas, { error: "Choose the development environment, or everything." }),
+  area: z.enum(apiTokenAreas, {
+    error: "Choose the development environment, the deployment pipeline, or everything.",
+  }),
   expiresInDays: z
     .number({ error: "Choose when the token expires." })
     .int()

@@ -63,7 +63,7 @@ async function startServer(product: Partial<ReturnType<typeof loadConfig>["produ
   const created = await staff.post("/api/me/api-tokens", {
     name: "Release pipeline",
     access: "write",
-    area: "sandbox",
+    area: "pipeline",
     expiresInDays: 30,
   });
   expect(created.statusCode, created.body).toBe(201);

@@ -47,6 +47,7 @@ export type PhiScanReport = z.infer<typeof phiScanReport>;
 
 export const scanExportForPhi = operation({
   operationId: "scanExportForPhi",
+  pipeline: true,
   summary: "Scan a volunteer export (CSV or JSON) for real-looking personal data",
   description:
     'The multipart form: field `file`, a UTF-8 CSV with a header row, or JSON: an array of records, or an object holding one (`{"volunteers": [...]}`); up to MAX_UPLOAD_MB. Every value passes the sandbox\'s PHI guard; nothing is stored. Answers the report; `clean` is false when anything was found. A file that cannot be read as CSV or JSON is a 400 naming `file`.',

@@ -47,6 +47,7 @@ export type Deployment = z.infer<typeof deployment>;
 
 export const listDeployments = operation({
   operationId: "listSandboxDeployments",
+  pipeline: true,
   summary: "List the builds deployed to the development environment",
   method: "GET",
   path: "/api/sandbox/deployments",
@@ -59,6 +60,7 @@ export const listDeployments = operation({
 
 export const recordDeployment = operation({
   operationId: "recordSandboxDeployment",
+  pipeline: true,
   summary: "Record a deployment to the development environment",
   method: "POST",
   path: "/api/admin/sandbox/deployments",

@@ -27,6 +27,7 @@ export type Environment = z.infer<typeof environment>;
 
 export const getEnvironment = operation({
   operationId: "getSandboxEnvironment",
+  pipeline: true,
   summary: "Read the development environment's status",
   method: "GET",
   path: "/api/sandbox/environment",

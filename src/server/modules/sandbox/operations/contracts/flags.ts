@@ -65,6 +65,7 @@ export type Flag = z.infer<typeof flag>;
 
 export const listFlags = operation({
   operationId: "listSandboxFlags",
+  pipeline: true,
   summary: "List the development environment's feature flags",
   method: "GET",
   path: "/api/sandbox/flags",

@@ -69,6 +69,7 @@ export const listWipes = operation({
 
 export const getNextWipe = operation({
   operationId: "getNextSandboxWipe",
+  pipeline: true,
   summary: "The next scheduled wipe, if any",
   description:
     "For a deployment pipeline (a personal API token of area sandbox): the wipe announced next, or null. Behind the sandbox gate: the token's owner must have accepted the agreement in force.",
