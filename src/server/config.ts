@@ -7,6 +7,9 @@ import { z } from "zod";
  * count: Fastify 5 trusts no proxy for a number, since a count cannot tell a proxy from a client that
  * sends its own X-Forwarded-For, so a count is refused here rather than silently ignored.
  */
+/** The scopes Convene's provider offers the product; `sandbox` carries the organisation and sandbox role. */
+export const PRODUCT_OIDC_SCOPES = ["openid", "offline_access", "email", "profile", "sandbox"] as const;
+
 const httpUrl = z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// address." });
 /** Comma-separated http(s) addresses, each checked. */
 const httpUrls = z
@@ -130,6 +133,15 @@ const configSchema = z.object({
   PRODUCT_OIDC_CLIENT_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
   PRODUCT_OIDC_REDIRECT_URIS: httpUrls.optional(),
   PRODUCT_OIDC_POST_LOGOUT_REDIRECT_URIS: httpUrls.optional(),
+  PRODUCT_OIDC_SCOPES: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z
+        .array(z.enum(PRODUCT_OIDC_SCOPES, { error: `Scopes among ${PRODUCT_OIDC_SCOPES.join(", ")}.` }))
+        .refine((scopes) => scopes.includes("openid"), "Include openid."),
+    )
+    .optional(),
   PRODUCT_OIDC_BACKCHANNEL_LOGOUT_URI: httpUrl.optional(),
   PRODUCT_SCIM_URL: httpUrl.optional(),
   PRODUCT_SCIM_TOKEN: z.string().min(16, "Use at least 16 characters.").optional(),
@@ -278,6 +290,8 @@ export type ProductConfig = {
         clientSecret: string;
         redirectUris: string[];
         postLogoutRedirectUris: string[];
+        /** The scopes the product may ask for: all of PRODUCT_OIDC_SCOPES unless narrowed. */
+        scopes: string[];
         backchannelLogoutUri: string | undefined;
       }
     | undefined;
@@ -373,6 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
               clientSecret: e.PRODUCT_OIDC_CLIENT_SECRET,
               redirectUris: e.PRODUCT_OIDC_REDIRECT_URIS,
               postLogoutRedirectUris: e.PRODUCT_OIDC_POST_LOGOUT_REDIRECT_URIS ?? [],
+              scopes: e.PRODUCT_OIDC_SCOPES ?? [...PRODUCT_OIDC_SCOPES],
               backchannelLogoutUri: e.PRODUCT_OIDC_BACKCHANNEL_LOGOUT_URI,
             }
           : undefined,

@@ -1,8 +1,23 @@
-import { Alert, Anchor, Badge, Button, Code, Group, Modal, Stack, Table, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  FileInput,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { formatDateTime, formatNumber } from "../../app/format.js";
+import { useFormSubmit } from "../../app/forms.js";
 import { notifySuccess } from "../../app/notify.js";
 import { ErrorAlert } from "../../app/ui/ErrorAlert.js";
 import { Page } from "../../app/ui/Page.js";
@@ -11,6 +26,8 @@ import { ResponsiveTable } from "../../app/ui/ResponsiveTable.js";
 import { Section } from "../../app/ui/Section.js";
 import { roleLabels } from "./api.js";
 import {
+  type PhiScanField,
+  type PhiScanReport,
   type ProductCall,
   type ProductCallStatus,
   type ProductConnection,
@@ -513,6 +530,172 @@ function ProductEnvironmentView() {
   );
 }
 
+const counted = (count: number, one: string, many: string) =>
+  `${formatNumber(count)} ${count === 1 ? one : many}`;
+
+type ScanValues = { file: File | null };
+type ScannedExport = { filename: string; report: PhiScanReport };
+
+/** The answer first: clean, or how many values in how many fields look like a real person's. */
+function ScanVerdict({ scanned: { filename, report } }: { scanned: ScannedExport }) {
+  const rows = counted(report.rowsScanned, "row", "rows");
+  const read = `${filename}: ${rows} and ${counted(report.fieldsScanned, "field", "fields")} read as ${report.format.toUpperCase()}.`;
+  // A status, not an alert: the verdict is the answer the person asked for, read out once it arrives.
+  if (report.clean)
+    return (
+      <Alert
+        role="status"
+        color="green"
+        variant="light"
+        title={`No real data found in ${rows}`}
+        data-testid="phi-scan-verdict"
+        style={wrapping}
+      >
+        {read} Every value passes the PHI guard.
+      </Alert>
+    );
+  return (
+    <Alert
+      role="status"
+      color="red"
+      variant="light"
+      title={`${counted(report.findings, "finding", "findings")} in ${counted(report.fields.length, "field", "fields")}`}
+      data-testid="phi-scan-verdict"
+      style={wrapping}
+    >
+      {read} Each value below looks like a real person's data: the volunteer form, the API and the import
+      would refuse it. Only its first and last character are shown.
+    </Alert>
+  );
+}
+
+/** Each field with findings: how many, by which rule of the guard, and the first ones by row, masked. */
+function FindingsTable({ fields }: { fields: PhiScanField[] }) {
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table verticalSpacing="sm" aria-label="Findings by field" data-testid="phi-scan-fields">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Field</Table.Th>
+            <Table.Th>Findings</Table.Th>
+            <Table.Th>Categories</Table.Th>
+            <Table.Th>Examples (masked)</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {fields.map((field) => {
+            const severalCategories = field.categories.length > 1;
+            const unshown = field.findings - field.examples.length;
+            return (
+              <Table.Tr key={field.field}>
+                <Table.Td style={cellWrapping}>
+                  <Code>{field.field}</Code>
+                </Table.Td>
+                <Table.Td>{formatNumber(field.findings)}</Table.Td>
+                <Table.Td>
+                  <Stack gap={4}>
+                    {field.categories.map(({ category, count }) => (
+                      <Text key={category} size="sm" style={{ whiteSpace: "nowrap" }}>
+                        <Code>{category}</Code>: {formatNumber(count)}
+                      </Text>
+                    ))}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={4}>
+                    {field.examples.map((example, index) => (
+                      // A list's elements share a field, so one row may give several examples: the place is the key.
+                      // biome-ignore lint/suspicious/noArrayIndexKey: the report's examples never move.
+                      <Text key={index} size="sm" style={cellWrapping}>
+                        Row {example.row}: <Code>{example.masked}</Code>
+                        {severalCategories && (
+                          <Text span size="xs" c="dimmed">
+                            {" "}
+                            ({example.category})
+                          </Text>
+                        )}
+                      </Text>
+                    ))}
+                    {unshown > 0 && (
+                      <Text size="xs" c="dimmed">
+                        and {counted(unshown, "more", "more")} in later rows
+                      </Text>
+                    )}
+                  </Stack>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/**
+ * Staff check an export of the real product for real people's data from the browser, as the CLI and the
+ * API do: the file goes to the PHI scan and only the report, masked, comes back.
+ */
+function PhiScan() {
+  const [scanned, setScanned] = useState<ScannedExport | null>(null);
+  const form = useForm<ScanValues>({
+    initialValues: { file: null },
+    validate: { file: (value) => (value ? null : "Choose the export: a CSV or a JSON file.") },
+  });
+  const { onSubmit, error, pending } = useFormSubmit(
+    form,
+    (values: ScanValues) => {
+      // A report stays only beside the file it is about: a failed scan of another file shows none.
+      setScanned(null);
+      return productApi.scanExport(values.file as File);
+    },
+    {
+      // The file stays chosen, so it can be scanned again after the product's next refresh.
+      afterSuccess: "keep",
+      onSuccess: (report, values) => setScanned({ filename: values.file?.name ?? "The export", report }),
+    },
+  );
+  const chosen = form.getValues().file;
+  return (
+    <Section
+      title="Check an export for real data"
+      description="Scan the product's volunteer export before or after a refresh: every value passes the PHI guard that volunteer writes pass. Nothing is stored, and the report masks every value."
+    >
+      <form onSubmit={onSubmit} noValidate data-testid="phi-scan-form">
+        <Stack>
+          <ErrorAlert error={error} title="The export was not scanned" />
+          <FileInput
+            label="Export file"
+            description="A CSV file with a header row, or a JSON file: an array of records, or an object holding one."
+            placeholder="Choose a .csv or .json file"
+            accept=".csv,.json,text/csv,application/json"
+            required
+            clearable
+            maw={480}
+            {...form.getInputProps("file")}
+          />
+          <Group gap="sm">
+            <Button type="submit" loading={pending}>
+              Scan
+            </Button>
+            {pending && (
+              <Text size="sm" c="dimmed" role="status" style={wrapping}>
+                Scanning {chosen?.name ?? "the export"}…
+              </Text>
+            )}
+          </Group>
+        </Stack>
+      </form>
+      {scanned && (
+        <Stack data-testid="phi-scan-report">
+          <ScanVerdict scanned={scanned} />
+          {scanned.report.fields.length > 0 && <FindingsTable fields={scanned.report.fields} />}
+        </Stack>
+      )}
+    </Section>
+  );
+}
+
 /** `/admin/sandbox/product`: the vendor's product behind the sandbox: its connection, provisioning and calls. */
 export function ProductPage() {
   return (
@@ -530,6 +713,7 @@ export function ProductPage() {
       }
     >
       <ProductEnvironmentView />
+      <PhiScan />
     </Page>
   );
 }

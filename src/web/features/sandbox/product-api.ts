@@ -1,7 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
+import * as phiScan from "../../../server/modules/sandbox/data/contracts/phi-scan.js";
 import * as product from "../../../server/modules/sandbox/product/contracts/product.js";
 import { callApi } from "../../app/api.js";
 
+export type {
+  PhiScanExample,
+  PhiScanField,
+  PhiScanReport,
+} from "../../../server/modules/sandbox/data/contracts/phi-scan.js";
 export type {
   ProductCall,
   ProductCallStatus,
@@ -31,4 +37,10 @@ export const useProductEnvironment = () =>
 export const productApi = {
   retryFailed: () => callApi(product.retryProvisioning, {}),
   reconcile: (dryRun: boolean) => callApi(product.reconcileProduct, { body: { dryRun } }),
+  /** Scans an export for real-looking personal data: the server keeps nothing and answers the report. */
+  scanExport: (file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return callApi(phiScan.scanExportForPhi, { form });
+  },
 };

@@ -57,6 +57,7 @@ beforeAll(async () => {
         clientSecret: product.clientSecret,
         redirectUris: [product.redirectUri],
         postLogoutRedirectUris: [product.url],
+        scopes: ["openid", "offline_access", "email", "profile", "sandbox"],
         backchannelLogoutUri: product.backchannelLogoutUri,
       },
     },
@@ -262,5 +263,32 @@ describe("Convene as the product's OpenID provider", () => {
     });
     expect(garbage.status).toBeGreaterThanOrEqual(400);
     expect(garbage.status).toBeLessThan(500);
+  });
+});
+
+describe("the product client's configuration", () => {
+  it("offers every scope unless narrowed, and refuses a scope it does not know or a list without openid", () => {
+    const client = {
+      PRODUCT_OIDC_CLIENT_ID: "clinical-product",
+      PRODUCT_OIDC_CLIENT_SECRET: "s".repeat(32),
+      PRODUCT_OIDC_REDIRECT_URIS: "https://dev.product.example/callback",
+    };
+    expect(loadConfig(client).product.oidcClient?.scopes).toEqual([
+      "openid",
+      "offline_access",
+      "email",
+      "profile",
+      "sandbox",
+    ]);
+    expect(
+      loadConfig({ ...client, PRODUCT_OIDC_SCOPES: "openid sandbox" }).product.oidcClient?.scopes,
+    ).toEqual(["openid", "sandbox"]);
+    expect(() => loadConfig({ ...client, PRODUCT_OIDC_SCOPES: "openid admin" })).toThrow(
+      /PRODUCT_OIDC_SCOPES/,
+    );
+    expect(() => loadConfig({ ...client, PRODUCT_OIDC_SCOPES: "email sandbox" })).toThrow(/Include openid/);
+    expect(() => loadConfig({ PRODUCT_OIDC_CLIENT_ID: "clinical-product" })).toThrow(
+      /PRODUCT_OIDC_CLIENT_SECRET[\s\S]*PRODUCT_OIDC_REDIRECT_URIS/,
+    );
   });
 });

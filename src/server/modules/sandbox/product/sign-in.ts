@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
-import type { Config } from "../../../config.js";
+import { type Config, PRODUCT_OIDC_SCOPES } from "../../../config.js";
 import type { Db } from "../../../db/client.js";
 import { loadOnce } from "../../../platform/load-once.js";
 import { dataDirSecret } from "../../../platform/secrets.js";
@@ -12,9 +12,6 @@ import { databaseAdapter } from "./oidc-adapter.js";
 /** Where the provider answers: its issuer is PUBLIC_URL + this. */
 export const OIDC_PATH = "/oidc";
 const INTERACTION_PATH = `${OIDC_PATH}/interaction/`;
-
-/** The scopes the product may ask for; `sandbox` carries the organisation and the sandbox role. */
-const SCOPES = ["openid", "offline_access", "email", "profile", "sandbox"];
 
 // Loaded only where a product client is configured: most installations never need it.
 const loadProvider = loadOnce(() => import("oidc-provider"));
@@ -80,9 +77,10 @@ export async function createProductProvider(db: Db, config: Config): Promise<Pro
         response_types: ["code"],
         grant_types: ["authorization_code", "refresh_token"],
         token_endpoint_auth_method: "client_secret_basic",
+        scope: client.scopes.join(" "),
       },
     ],
-    scopes: SCOPES,
+    scopes: [...PRODUCT_OIDC_SCOPES],
     claims: {
       openid: ["sub"],
       email: ["email", "email_verified"],
@@ -118,7 +116,7 @@ export async function createProductProvider(db: Db, config: Config): Promise<Pro
         if (grant) return grant;
       }
       const grant = new provider.Grant({ accountId, clientId });
-      grant.addOIDCScope(SCOPES.join(" "));
+      grant.addOIDCScope(client.scopes.join(" "));
       await grant.save();
       oidc.session?.grantIdFor(clientId, grant.jti);
       return grant;
