@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { peopleByIds, userSummaries } from "../../accounts/index.js";
 import { currentAgreement } from "./access.js";
@@ -28,6 +28,7 @@ type Standing = { userId: string; role: SandboxRole; removed: boolean };
 
 async function describe(db: Db, standings: Standing[], staffIds: string[]): Promise<ProductPerson[]> {
   const ids = [...standings.map((standing) => standing.userId), ...staffIds];
+  if (ids.length === 0) return [];
   const [people, summaries, agreement] = await Promise.all([
     peopleByIds(db, ids),
     userSummaries(db, ids),
@@ -39,7 +40,12 @@ async function describe(db: Db, standings: Standing[], staffIds: string[]): Prom
           await db
             .select({ userId: sandboxAgreementAcceptances.userId })
             .from(sandboxAgreementAcceptances)
-            .where(eq(sandboxAgreementAcceptances.agreementId, agreement.id))
+            .where(
+              and(
+                eq(sandboxAgreementAcceptances.agreementId, agreement.id),
+                inArray(sandboxAgreementAcceptances.userId, ids),
+              ),
+            )
         ).map((row) => row.userId)
       : [],
   );
