@@ -55,7 +55,7 @@ async function measure(fresh: Fresh): Promise<void> {
   await seedDemoCommunity({ db: database.db, config, actor: null, ip: null });
   const app = await buildApp({ database, config });
   await app.listen({ port, host: "127.0.0.1" });
-  product.useIssuer(`${base}/oidc`);
+  product.setIssuer(`${base}/oidc`);
 
   const browser = new WebSession();
   const write = { "content-type": "application/json", [CSRF_HEADER]: "1", origin: base };

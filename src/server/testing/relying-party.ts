@@ -26,7 +26,7 @@ export type RelyingParty = {
   /** The logout tokens' subjects, in the order back-channel logouts arrived. */
   loggedOut: string[];
   /** Convene's issuer, once known (set after Convene started, since its address names the issuer). */
-  useIssuer: (issuer: string) => void;
+  setIssuer: (issuer: string) => void;
   close: () => Promise<void>;
 };
 
@@ -258,7 +258,7 @@ export async function startRelyingParty(): Promise<RelyingParty> {
     clientSecret,
     sessions,
     loggedOut,
-    useIssuer: (value) => {
+    setIssuer: (value) => {
       issuer = value;
       discovery = null;
     },

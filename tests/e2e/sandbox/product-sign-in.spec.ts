@@ -33,7 +33,7 @@ beforeAll(async () => {
       PRODUCT_OIDC_BACKCHANNEL_LOGOUT_URI: product.backchannelLogoutUri,
     }),
   ]);
-  product.useIssuer(`${own.baseUrl}/oidc`);
+  product.setIssuer(`${own.baseUrl}/oidc`);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

@@ -63,7 +63,7 @@ beforeAll(async () => {
     },
   });
   await community.app.listen({ port, host: "127.0.0.1" });
-  product.useIssuer(`${base}/oidc`);
+  product.setIssuer(`${base}/oidc`);
   staff = await community.signIn("staff@vendor.example");
   staffSession = new WebSession();
   await signInToConvene(staffSession, "staff@vendor.example");
