@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt } from "drizzle-orm";
+import { and, eq, isNotNull, lt, notInArray } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type Provider from "oidc-provider";
 import type { Db } from "../../../db/client.js";
@@ -11,11 +11,20 @@ import { createProductProvider, productSignInRoutes } from "./sign-in.js";
 type SessionPayload = { authorizations?: Record<string, { sid?: string }> };
 
 /**
+ * What a person keeps when their product sessions end: the provider's own session and a sign-in under
+ * way. A person asked to accept a new agreement is in the middle of one, and every sign-in passes
+ * Convene's check again, so keeping them lets no one in; what is ended is what the product holds.
+ */
+const KEPT_MODELS = ["Session", "Interaction"];
+const held = notInArray(sandboxOidcModels.model, KEPT_MODELS);
+
+/**
  * Ends the product sessions of people who may no longer sign in (removed from the sandbox, deactivated,
  * or not yet agreeing to a newly published agreement): the product hears it by back-channel logout, and
- * their sessions, grants and tokens are deleted, so the next refresh is refused even where no logout
- * reached the product. Level-triggered: each pass compares who holds something with who may, so no
- * change elsewhere has to remember to call it.
+ * their grants and tokens are deleted, so the next refresh is refused even where no logout reached
+ * the product. Level-triggered: each pass compares who holds something with who may, so no
+ * change elsewhere has to remember to call it. Each person is logged out once: what the pass looks
+ * for (grants and tokens) is what it deletes.
  */
 export class ProductSessionGuard {
   private readonly worker: SerialWorker;
@@ -46,7 +55,7 @@ export class ProductSessionGuard {
     const holders = await this.db
       .selectDistinct({ accountId: sandboxOidcModels.accountId })
       .from(sandboxOidcModels)
-      .where(isNotNull(sandboxOidcModels.accountId));
+      .where(and(isNotNull(sandboxOidcModels.accountId), held));
     for (const { accountId } of holders) {
       if (!accountId) continue;
       const person = await productPerson(this.db, accountId);
@@ -77,7 +86,7 @@ export class ProductSessionGuard {
           );
       }
     }
-    await this.db.delete(sandboxOidcModels).where(eq(sandboxOidcModels.accountId, accountId));
+    await this.db.delete(sandboxOidcModels).where(and(eq(sandboxOidcModels.accountId, accountId), held));
   }
 }
 
