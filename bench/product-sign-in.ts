@@ -19,7 +19,7 @@ import { CSRF_HEADER } from "../src/server/platform/auth/http.js";
 import { freePort } from "../src/server/testing/ports.js";
 import { startRelyingParty } from "../src/server/testing/relying-party.js";
 import { WebSession } from "../src/server/testing/web-session.js";
-import { type Fresh, freshPglite, freshPostgres, only } from "./support.js";
+import { type Fresh, onEachDatabase } from "./support.js";
 
 const TRIES = Number(process.env.BENCH_TRIES ?? 60);
 const WARM_UP = 3;
@@ -131,16 +131,4 @@ async function measure(fresh: Fresh): Promise<void> {
   }
 }
 
-for (const open of only === "postgres"
-  ? [freshPostgres]
-  : only === "pglite"
-    ? [freshPglite]
-    : [freshPglite, freshPostgres]) {
-  const fresh = await open();
-  try {
-    await measure(fresh);
-  } finally {
-    await fresh.database.close();
-    await fresh.drop();
-  }
-}
+await onEachDatabase(measure);

@@ -17,7 +17,7 @@ import { loadConfig } from "../src/server/config.js";
 import { users } from "../src/server/db/schema.js";
 import { DEMO_PASSWORD, seedDemoCommunity } from "../src/server/demo/seed.js";
 import { CSRF_HEADER } from "../src/server/platform/auth/http.js";
-import { type Fresh, freshPglite, freshPostgres, only } from "./support.js";
+import { type Fresh, onEachDatabase } from "./support.js";
 
 const TRIES = Number(process.env.BENCH_TRIES ?? 40);
 
@@ -97,16 +97,4 @@ async function measure(fresh: Fresh): Promise<void> {
   }
 }
 
-for (const open of only === "postgres"
-  ? [freshPostgres]
-  : only === "pglite"
-    ? [freshPglite]
-    : [freshPglite, freshPostgres]) {
-  const fresh = await open();
-  try {
-    await measure(fresh);
-  } finally {
-    await fresh.database.close();
-    await fresh.drop();
-  }
-}
+await onEachDatabase(measure);

@@ -280,3 +280,18 @@ export async function startConveneServer(options: {
   );
   return { child, baseUrl, log, stop: () => stopChild(child) };
 }
+
+/** Runs `measure` on a fresh PGlite, then a fresh PostgreSQL database (or the one `--pglite` / `--postgres` names), each closed and dropped after. */
+export async function onEachDatabase(measure: (fresh: Fresh) => Promise<void>): Promise<void> {
+  const opens =
+    only === "postgres" ? [freshPostgres] : only === "pglite" ? [freshPglite] : [freshPglite, freshPostgres];
+  for (const open of opens) {
+    const fresh = await open();
+    try {
+      await measure(fresh);
+    } finally {
+      await fresh.database.close();
+      await fresh.drop();
+    }
+  }
+}
